@@ -1,0 +1,50 @@
+# uncc — the two Quickstart commands are `make demo` and `make test`.
+# Each installs what it needs: uv (from PyPI) when missing, then the locked environment.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+SEED ?= ../shared/seeds/000_ad47bffe988def09.txt
+
+.PHONY: help install demo test lint typecheck imports pytest fmt clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
+
+install: ## install uv if missing, then the locked environment (.venv)
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+demo: install ## a tour of the Convention as data
+	@echo "== uncc convention list (the 56 articles) =="
+	@$(UV) run --frozen uncc convention list
+	@echo; echo "== uncc convention show 43 (expedited preservation) =="
+	@$(UV) run --frozen uncc convention show 43
+	@if [ -f "$(SEED)" ]; then \
+	  echo; echo "== uncc convention lint $(SEED) =="; \
+	  $(UV) run --frozen uncc convention lint "$(SEED)" || [ $$? -eq 1 ]; \
+	fi
+
+test: install lint typecheck imports pytest ## every quality gate and the whole test suite
+
+lint: ## ruff lint and format check
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen ruff format --check src tests bench
+
+typecheck: ## mypy --strict on src
+	$(UV) run --frozen mypy
+
+imports: ## import-linter layer contracts
+	$(UV) run --frozen lint-imports
+
+pytest: ## the test pyramid
+	$(UV) run --frozen pytest -q
+
+fmt: ## format the code
+	$(UV) run --frozen ruff format src tests bench
+	$(UV) run --frozen ruff check --fix src tests bench
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
