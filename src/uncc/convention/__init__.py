@@ -1,0 +1,1 @@
+"""The Convention as typed, cited data, and the tools that read treaty texts."""

@@ -1,0 +1,1 @@
+"""Plain-text treaties: decoding, parsing into a tree of ids, and linting."""
