@@ -1,0 +1,198 @@
+"""The Convention as one queryable object, and the integrity checks of its encoding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from uncc.convention.loader import load_articles, load_correspondence, load_terms
+from uncc.convention.model import (
+    Article,
+    ArticleKind,
+    Correspondence,
+    Modality,
+    Offence,
+    Option,
+    OptionKind,
+    Power,
+    Term,
+)
+from uncc.errors import ConventionDataError, UnknownProvisionError
+from uncc.types import ProvisionId
+
+ARTICLE_COUNT = 56
+
+
+@dataclass(frozen=True)
+class Convention:
+    """The whole Convention: articles, terms and correspondence, with lookups."""
+
+    articles: tuple[Article, ...]
+    terms: tuple[Term, ...]
+    correspondence: tuple[Correspondence, ...]
+    _by_number: dict[int, Article] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_number", {a.number: a for a in self.articles})
+
+    def article(self, number: int) -> Article:
+        """The article with this number.
+
+        Raises:
+            UnknownProvisionError: no such article; the message gives the valid range.
+        """
+        try:
+            return self._by_number[number]
+        except KeyError:
+            first, last = self.articles[0].number, self.articles[-1].number
+            raise UnknownProvisionError(
+                f"there is no Article {number}: articles run from {first} to {last}"
+            ) from None
+
+    def resolve(self, reference: str) -> Article:
+        """The article for ``43``, ``Art. 43``, ``art_43`` or ``art_43__para_2``."""
+        match = re.fullmatch(r"(?:art(?:icle)?[._ ]*)?(\d+)(?:__\S*)?", reference.strip(), re.I)
+        if not match:
+            raise UnknownProvisionError(
+                f"'{reference}' is not an article number or provision id (e.g. 43, art_43)"
+            )
+        return self.article(int(match.group(1)))
+
+    def ids(self) -> set[ProvisionId]:
+        """Every article, paragraph, point and subpoint id."""
+        return {i for article in self.articles for i in article.ids()}
+
+    def offences(self) -> Iterator[tuple[Article, Offence]]:
+        """Every offence rule with its article."""
+        for article in self.articles:
+            for offence in article.offences:
+                yield article, offence
+
+    def powers(self) -> Iterator[tuple[Article, Power]]:
+        """Every procedural power with its article."""
+        for article in self.articles:
+            for power in article.powers:
+                yield article, power
+
+    def options(self) -> Iterator[tuple[Article, Option]]:
+        """Every option and reservation with its article."""
+        for article in self.articles:
+            for option in article.options:
+                yield article, option
+
+    def term(self, term_id: str) -> Term | None:
+        """A term by id, or ``None``."""
+        return next((t for t in self.terms if t.id == term_id), None)
+
+    def counterparts(self, number: int) -> list[Correspondence]:
+        """The counterparts of an article in other instruments (empty when it is new)."""
+        return [c for c in self.correspondence if c.article == number]
+
+    def is_new(self, number: int) -> bool:
+        """True when the article has no counterpart in the Budapest Convention."""
+        return not any(c.instrument == "ETS 185" for c in self.counterparts(number))
+
+    def cited_by(self, number: int) -> list[ProvisionId]:
+        """Ids in other articles whose references point into this article."""
+        prefix = f"art_{number}"
+        found: list[ProvisionId] = []
+        for article in self.articles:
+            if article.number == number:
+                continue
+            for paragraph in article.paragraphs:
+                hits = (r for r in paragraph.refs if r == prefix or r.startswith(prefix + "__"))
+                if any(hits):
+                    found.append(paragraph.id)
+        return found
+
+    def chapters(self) -> list[str]:
+        """Chapter numbers in order."""
+        return list(dict.fromkeys(a.chapter for a in self.articles))
+
+
+def integrity_problems(convention: Convention) -> list[str]:
+    """Every inconsistency of the encoding, as messages; an empty list means sound."""
+    problems: list[str] = []
+    numbers = [a.number for a in convention.articles]
+    if numbers != list(range(1, ARTICLE_COUNT + 1)):
+        problems.append(f"articles must be numbered 1..{ARTICLE_COUNT}, got {numbers}")
+    ids = convention.ids()
+    for article in convention.articles:
+        for who, target in article.citations():
+            if target not in ids:
+                problems.append(f"art_{article.number}: {who} cites unknown provision {target}")
+        if article.kind is ArticleKind.OFFENCE and not article.offences:
+            problems.append(f"art_{article.number}: offence article without an offence rule")
+        for paragraph in article.paragraphs:
+            if paragraph.modality is Modality.MAY_RESERVE and not any(
+                o.kind is OptionKind.RESERVATION and o.at.startswith(paragraph.id)
+                for o in article.options
+            ):
+                problems.append(f"{paragraph.id}: 'may reserve' without a declared reservation")
+    term_ids = {t.id for t in convention.terms}
+    for article in convention.articles:
+        problems.extend(
+            f"art_{article.number}: unknown term {term}"
+            for term in article.terms
+            if term not in term_ids
+        )
+    for term in convention.terms:
+        problems.extend(
+            f"term {term.id}: defined at unknown provision {at}"
+            for at in term.defined_at
+            if at not in ids
+        )
+        if not term.defined_at and not term.note:
+            problems.append(f"term {term.id}: undefined term without a note on how uncc reads it")
+    known_targets = _target_ids(convention)
+    for article, option in convention.options():
+        problems.extend(
+            f"{option.id}: unknown target {target}"
+            for target in option.targets
+            if target not in known_targets
+        )
+        if option.kind is OptionKind.MAY_REQUIRE and option.adds_element is None:
+            problems.append(f"{option.id}: 'may require' option without the element it adds")
+    problems.extend(
+        f"correspondence: unknown article {c.article}"
+        for c in convention.correspondence
+        if c.article not in convention._by_number
+    )
+    seen: set[str] = set()
+    for _, offence in convention.offences():
+        if offence.id in seen:
+            problems.append(f"offence id {offence.id} is used twice")
+        seen.add(offence.id)
+    return problems
+
+
+def _target_ids(convention: Convention) -> set[str]:
+    targets: set[str] = {t.id for t in convention.terms}
+    for article in convention.articles:
+        targets.update(o.id for o in article.offences)
+        targets.update(o.id for o in article.options)
+        targets.update(p.id for p in article.powers)
+        targets.update(g.id for g in article.grounds)
+        targets.update(r.id for r in article.rules)
+    return targets
+
+
+@cache
+def load_convention() -> Convention:
+    """The bundled Convention, loaded once and checked for integrity.
+
+    Raises:
+        ConventionDataError: the encoding fails validation or an integrity check.
+
+    >>> load_convention().article(43).heading
+    'Expedited preservation of stored computer data'
+    """
+    convention = Convention(
+        tuple(load_articles()), tuple(load_terms()), tuple(load_correspondence())
+    )
+    problems = integrity_problems(convention)
+    if problems:
+        raise ConventionDataError("; ".join(problems[:5]))
+    return convention
