@@ -1,0 +1,5 @@
+"""``python -m uncc`` runs the command line."""
+
+from uncc.entrypoints.cli.main import run
+
+run()

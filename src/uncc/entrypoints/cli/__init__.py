@@ -1,0 +1,1 @@
+"""The ``uncc`` command line (Typer + Rich)."""

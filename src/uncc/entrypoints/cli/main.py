@@ -1,0 +1,70 @@
+"""The ``uncc`` command: sub-commands, and the one place errors become exit codes.
+
+Exit codes: 0 success; 1 the command ran and found problems (e.g. lint warnings);
+2 bad input from the user; 3 uncc's own data is inconsistent (a bug to report).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from uncc import __version__
+from uncc.entrypoints.cli import convention
+from uncc.errors import ConventionDataError, UnccError, UserInputError
+
+app = typer.Typer(
+    help="uncc — the proposed UN Convention on Cybercrime as executable, cited data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(convention.app, name="convention")
+
+EXIT_FINDINGS = 1
+EXIT_USER_INPUT = 2
+EXIT_DATA = 3
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"uncc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """uncc — the proposed UN Convention on Cybercrime as executable, cited data."""
+
+
+def run() -> None:
+    """Console-script entry point: run the app and translate errors to exit codes."""
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        app(standalone_mode=False)
+    except UserInputError as exc:
+        err.print(f"uncc: error: {exc}", highlight=False)
+        sys.exit(EXIT_USER_INPUT)
+    except ConventionDataError as exc:
+        err.print(f"uncc: internal data error (please report): {exc}", highlight=False)
+        sys.exit(EXIT_DATA)
+    except UnccError as exc:
+        err.print(f"uncc: error: {exc}", highlight=False)
+        sys.exit(EXIT_USER_INPUT)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("uncc: aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        from click.exceptions import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

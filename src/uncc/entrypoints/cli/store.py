@@ -1,0 +1,46 @@
+"""Where the CLI keeps what the user imports: the user's data directory, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+IMPORTED_TEXT = "convention-text.json"
+
+
+def data_dir() -> Path:
+    """The user's uncc data directory (``UNCC_DATA_DIR`` overrides the platform default)."""
+    override = os.environ.get("UNCC_DATA_DIR")
+    return Path(override) if override else Path(user_data_dir("uncc", appauthor=False))
+
+
+def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
+    """Write JSON to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_imported_text() -> dict[str, Any] | None:
+    """The parsed treaty text the user imported, or ``None`` when there is none."""
+    path = data_dir() / IMPORTED_TEXT
+    if not path.is_file():
+        return None
+    try:
+        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document
