@@ -135,7 +135,8 @@ def check_term_variants(ctx: LintContext) -> Iterator[Finding]:
                 continue
             words = [w for w in phrase.lower().split() if w not in _STOP]
             tail = " ".join(words[-3:])
-            if not tail or normalise(tail) in normalise(target.full_text()):
+            there = normalise(target.full_text())
+            if not tail or any(normalise(" ".join(words[-n:])) in there for n in (2, 3)):
                 continue
             defined_there = sorted(
                 {t for t, segs in ctx.definitions.items() if segs[0].article.number == number}
