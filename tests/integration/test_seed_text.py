@@ -99,8 +99,14 @@ EXPECTED = {
     *{
         ("marker-spacing", i)
         for i in (
-            "art_2__para_1__point_a", "art_10__para_1", "art_17__para_1", "art_17__para_2",
-            "art_17__para_3", "art_18__para_1", "art_18__para_4", "art_36__para_1",
+            "art_2__para_1__point_a",
+            "art_10__para_1",
+            "art_17__para_1",
+            "art_17__para_2",
+            "art_17__para_3",
+            "art_18__para_1",
+            "art_18__para_4",
+            "art_36__para_1",
             "art_56__para_1",
         )
     },

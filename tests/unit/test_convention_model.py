@@ -1,8 +1,8 @@
+import pytest
+
 from uncc.convention.catalogue import integrity_problems, load_convention
 from uncc.convention.model import ArticleKind, Modality, OptionKind
 from uncc.errors import UnknownProvisionError
-
-import pytest
 
 
 def test_the_encoding_is_sound() -> None:
@@ -50,7 +50,8 @@ def test_interception_is_for_serious_offences_and_powers_are_territorial() -> No
 
 def test_jurisdiction_grounds_mandatory_and_optional() -> None:
     grounds = {g.id: g.mandatory for g in load_convention().article(40).grounds}
-    assert grounds["territory"] and grounds["flag_or_registration"]
+    assert grounds["territory"]
+    assert grounds["flag_or_registration"]
     assert not grounds["data_of_nationals"]
     assert len(grounds) == 9
 
@@ -58,8 +59,15 @@ def test_jurisdiction_grounds_mandatory_and_optional() -> None:
 def test_reservations_and_may_require_options_are_declared() -> None:
     convention = load_convention()
     reservations = {o.at for _, o in convention.options() if o.kind is OptionKind.RESERVATION}
-    for paragraph_id in ("art_8__para_2", "art_10__para_3", "art_17__para_3", "art_18__para_4",
-                         "art_36__para_5", "art_41__para_3__point_a", "art_41__para_3__point_b"):
+    for paragraph_id in (
+        "art_8__para_2",
+        "art_10__para_3",
+        "art_17__para_3",
+        "art_18__para_4",
+        "art_36__para_5",
+        "art_41__para_3__point_a",
+        "art_41__para_3__point_b",
+    ):
         assert paragraph_id in reservations
     may_require = [o for _, o in convention.options() if o.kind is OptionKind.MAY_REQUIRE]
     assert all(o.adds_element is not None for o in may_require)
@@ -80,7 +88,8 @@ def test_budapest_correspondence_and_new_articles() -> None:
     convention = load_convention()
     assert [c.counterpart for c in convention.counterparts(43)] == ["16"]
     assert [c.counterpart for c in convention.counterparts(6)] == ["2"]
-    assert convention.is_new(56) and convention.is_new(24)
+    assert convention.is_new(56)
+    assert convention.is_new(24)
     assert not convention.is_new(18)
 
 

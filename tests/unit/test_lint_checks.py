@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -165,7 +166,9 @@ def test_marker_style_and_heading_punctuation() -> None:
 
 def test_phrase_variant_and_plural_head_noun_are_told_apart() -> None:
     repeated = " ".join(["information and communications technologies are used."] * 3)
-    variant = BASE + f"Article 4. ICT\n1. {repeated}\n2. information and communication technologies."
+    variant = (
+        BASE + f"Article 4. ICT\n1. {repeated}\n2. information and communication technologies."
+    )
     assert "term-variant" in codes(variant)
     grammatical = BASE + (
         "Article 4. Number\n1. as criminal offences under law. as criminal offences under law. "
@@ -175,8 +178,6 @@ def test_phrase_variant_and_plural_head_noun_are_told_apart() -> None:
 
 
 def test_every_check_module_registers_and_every_code_is_documented() -> None:
-    from pathlib import Path
-
     registry = load_checks()
     emitted = {code for check in registry.values() for code in check.codes}
     docs = (Path(__file__).resolve().parents[2] / "docs" / "lint.md").read_text(encoding="utf-8")

@@ -147,7 +147,7 @@ def integrity_problems(convention: Convention) -> list[str]:
         if not term.defined_at and not term.note:
             problems.append(f"term {term.id}: undefined term without a note on how uncc reads it")
     known_targets = _target_ids(convention)
-    for article, option in convention.options():
+    for _, option in convention.options():
         problems.extend(
             f"{option.id}: unknown target {target}"
             for target in option.targets

@@ -232,7 +232,7 @@ class Power:
 
 @dataclass(frozen=True)
 class Rule:
-    """Any other rule: liability, participation, limitation, aggravation, protection…"""
+    """Any other rule: liability, participation, limitation, aggravation, protection…."""
 
     __pydantic_config__ = _STRICT
 
@@ -287,7 +287,8 @@ class Article:
             yield option.id, option.at
             if option.adds_element is not None:
                 yield option.adds_element.id, option.adds_element.at
-        for item in (*self.grounds, *self.safeguards, *self.rules):
+        cited: list[Ground | Safeguard | Rule] = [*self.grounds, *self.safeguards, *self.rules]
+        for item in cited:
             yield item.id, item.at
         for power in self.powers:
             yield power.id, power.at

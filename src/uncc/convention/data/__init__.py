@@ -1,0 +1,1 @@
+"""The project's YAML encoding of the Convention (package data)."""

@@ -80,17 +80,20 @@ def _split_markers(content: str) -> tuple[list[_Marker], str]:
     rest = content
     while rest:
         if m := _NUMBER.match(rest):
-            markers.append(_Marker("number", m.group(1), m.group(0).strip(), bool(m.group(2))))
+            marker = _Marker("number", m.group(1), m.group(0).strip(), bool(m.group(2)))
         elif (m := _PAREN.match(rest)) or (m := _LETTER.match(rest)):
             token = m.group(1)
             if len(token) > 1 and not is_roman(token):
                 break
-            markers.append(_Marker("alpha", token, m.group(0).strip(), bool(m.group(2))))
+            marker = _Marker("alpha", token, m.group(0).strip(), bool(m.group(2)))
         else:
             break
+        if markers and not rest[m.end() :].strip():
+            break  # "(b) y." — a last word that looks like a marker is text, not a marker
+        markers.append(marker)
         rest = rest[m.end() :]
-        if markers[-1].kind == "number" and markers[-1].spaced is False and rest[:1] == "(":
-            markers[-1].spaced = True
+        if marker.kind == "number" and not marker.spaced and rest[:1] == "(":
+            marker.spaced = True
     return markers, rest.strip()
 
 

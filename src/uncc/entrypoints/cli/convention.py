@@ -23,7 +23,7 @@ app = typer.Typer(
     help="The Convention as data: list, show, export; parse, lint and import treaty texts.",
     no_args_is_help=True,
 )
-console = Console()
+console = Console(soft_wrap=True)
 
 
 class TableOrJson(StrEnum):
@@ -111,9 +111,7 @@ def list_articles(
 @app.command()
 def show(
     article: Annotated[str, typer.Argument(help="Article number (43) or id (art_43).")],
-    fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (
-        TextOrJson.TEXT
-    ),
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
 ) -> None:
     """Show an article: summary, paragraphs, semantics, options, references."""
     convention = load_convention()
@@ -152,9 +150,7 @@ def export(
 @app.command()
 def parse(
     file: Annotated[Path, typer.Argument(help="A plain-text treaty (UTF-8 or UTF-16).")],
-    fmt: Annotated[TextOrJson, typer.Option("--format", help="json or text.")] = (
-        TextOrJson.JSON
-    ),
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="json or text.")] = (TextOrJson.JSON),
 ) -> None:
     """Parse a treaty text into its tree of articles, paragraphs and points."""
     treaty = _read_treaty(file)
@@ -171,9 +167,7 @@ def parse(
 @app.command()
 def lint(
     file: Annotated[Path, typer.Argument(help="A plain-text treaty (UTF-8 or UTF-16).")],
-    fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (
-        TextOrJson.TEXT
-    ),
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
 ) -> None:
     """Report the defects of a treaty text; exit 1 if any is a warning or an error."""
     findings = lint_treaty(_read_treaty(file))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from click.exceptions import ClickException
 from rich.console import Console
 
 from uncc import __version__
@@ -39,14 +40,16 @@ def main(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
 ) -> None:
-    """uncc — the proposed UN Convention on Cybercrime as executable, cited data."""
+    """Uncc — the proposed UN Convention on Cybercrime as executable, cited data."""
 
 
 def run() -> None:
     """Console-script entry point: run the app and translate errors to exit codes."""
     err = Console(stderr=True, soft_wrap=True)
     try:
-        app(standalone_mode=False)
+        outcome = app(standalone_mode=False)
+        if isinstance(outcome, int) and outcome:
+            sys.exit(outcome)
     except UserInputError as exc:
         err.print(f"uncc: error: {exc}", highlight=False)
         sys.exit(EXIT_USER_INPUT)
@@ -61,10 +64,6 @@ def run() -> None:
     except typer.Abort:
         err.print("uncc: aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        from click.exceptions import ClickException
-
-        if isinstance(exc, ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except ClickException as exc:  # usage errors arrive here in non-standalone mode
+        exc.show()
+        sys.exit(exc.exit_code)

@@ -90,7 +90,9 @@ def print_article(
                 console.print(f"          [dim]text: {verbatim[point.id]}[/dim]", highlight=False)
     for offence in article.offences:
         flag = " [yellow]human-rights review[/yellow]" if offence.human_rights_review else ""
-        console.print(f"\n  [bold]Offence[/bold] {offence.id} — {offence.name} ({offence.at}){flag}")
+        console.print(
+            f"\n  [bold]Offence[/bold] {offence.id} — {offence.name} ({offence.at}){flag}"
+        )
         for element in offence.elements:
             console.print(f"    · {element.role.value}: {element.gist}  [dim]{element.at}[/dim]")
         for exclusion in offence.exclusions:
@@ -106,7 +108,9 @@ def print_article(
             console.print("    only for serious offences listed in domestic law")
     for ground in article.grounds:
         kind = "shall" if ground.mandatory else "may"
-        console.print(f"  [bold]Ground[/bold] {ground.id} ({kind}): {ground.gist}  [dim]{ground.at}[/dim]")
+        console.print(
+            f"  [bold]Ground[/bold] {ground.id} ({kind}): {ground.gist}  [dim]{ground.at}[/dim]"
+        )
     for safeguard in article.safeguards:
         console.print(f"  [bold]Safeguard[/bold] {safeguard.id}: {safeguard.gist}")
     for rule in article.rules:
@@ -125,7 +129,9 @@ def print_article(
     if article.terms:
         console.print(f"  terms: {', '.join(article.terms)}")
     if imported is None:
-        console.print("\n[dim]Import the text (uncc convention import FILE) to see it verbatim.[/dim]")
+        console.print(
+            "\n[dim]Import the text (uncc convention import FILE) to see it verbatim.[/dim]"
+        )
 
 
 def print_findings(console: Console, findings: list[Finding]) -> None:

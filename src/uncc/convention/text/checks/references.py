@@ -140,9 +140,7 @@ def _paragraph_references(seg: Segment) -> Iterator[Reference]:
         claimed.append(m.span())
         para = _paragraph_id(seg)
         romans = [m.group(2), *re.findall(r"i{1,3}|iv|v", m.group(3) or "")]
-        subpoints = tuple(
-            ProvisionId(f"{para}__point_{m.group(1)}__subpoint_{r}") for r in romans
-        )
+        subpoints = tuple(ProvisionId(f"{para}__point_{m.group(1)}__subpoint_{r}") for r in romans)
         yield Reference(seg, m.group(0).strip(), number, subpoints, False)
     for m in _PARAS.finditer(text):
         if any(start <= m.start() < end for start, end in claimed):
