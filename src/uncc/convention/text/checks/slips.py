@@ -30,6 +30,8 @@ def check_doubled_words(ctx: LintContext) -> Iterator[Finding]:
             for m in pattern.finditer(seg.text):
                 if m.group(1).lower() in _FINE_DOUBLES:
                     continue
+                if pattern is _ARTICLE_PAIR and m.group(1).lower() == m.group(2).lower():
+                    continue  # "the the" is already reported as a doubled word
                 yield Finding(
                     "doubled-word",
                     Severity.WARNING,
