@@ -211,25 +211,16 @@ def check_references(ctx: LintContext) -> Iterator[Finding]:
                 f"offence{extra}; the offence articles of this text are "
                 f"{ranges(ctx.offence_articles)}"
             )
-            yield Finding(
-                code,
-                Severity.ERROR,
-                seg.article.number,
-                seg.unit.id,
-                message,
-                seg.unit.line,
-                (ref.words,),
-            )
         else:
             message = f"'{ref.words}' points nowhere: " + "; ".join(
                 _describe_missing(t) for t in missing
             )
-            yield Finding(
-                code,
-                Severity.ERROR,
-                seg.article.number,
-                seg.unit.id,
-                message,
-                seg.unit.line,
-                (ref.words,),
-            )
+        yield Finding(
+            code,
+            Severity.ERROR,
+            seg.article.number,
+            seg.unit.id,
+            message,
+            seg.unit.line,
+            (ref.words,),
+        )
