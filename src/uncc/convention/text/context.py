@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from uncc.convention.text.tree import ParsedArticle, ParsedTreaty, Unit
@@ -42,7 +42,6 @@ class LintContext:
     """The parsed treaty with indexes the checks need, computed once."""
 
     treaty: ParsedTreaty
-    _cache: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def segments(self) -> list[Segment]:

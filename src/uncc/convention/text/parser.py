@@ -122,14 +122,21 @@ class _ArticleBuilder:
     def _note(self, kind: NoteKind, unit: Unit, detail: str) -> None:
         self.notes.append(ParseNote(kind, unit.id, self.article.number, unit.line, detail))
 
+    def _last_paragraph_label(self) -> str | None:
+        labels = [p.label for p in self.article.paragraphs if p.label is not None]
+        return labels[-1] if labels else None
+
+    def _expected_paragraph(self) -> str:
+        last = self._last_paragraph_label()
+        return "1" if last is None else str(int(last) + 1)
+
     def _set_last(self, unit: Unit, where: str = "text") -> None:
         self.last, self.last_field = unit, where
 
     def new_paragraph(self, label: str | None, marker: str, line: int) -> Unit:
         number = self.article.number
         label_for_id = str(len(self.article.paragraphs) + 1) if label is None else label
-        previous = [p.label for p in self.article.paragraphs if p.label is not None]
-        expected = str(int(previous[-1]) + 1) if previous else "1"
+        expected = self._expected_paragraph()
         unit = Unit(
             self._unique(f"art_{number}__para_{label_for_id}"),
             UnitKind.PARAGRAPH,
@@ -139,11 +146,11 @@ class _ArticleBuilder:
             marker,
         )
         if label is not None and label != expected:
+            before = self._last_paragraph_label() or "(none)"
             self._note(
                 NoteKind.NUMBER_OUT_OF_SEQUENCE,
                 unit,
-                f"paragraph {label} follows paragraph {previous[-1] if previous else '(none)'}; "
-                f"expected {expected}",
+                f"paragraph {label} follows paragraph {before}; expected {expected}",
             )
         self.article.paragraphs.append(unit)
         self.paragraph, self.point, self.subpoint = unit, None, None
@@ -244,8 +251,7 @@ class _ArticleBuilder:
         unit: Unit
         raw = " ".join(m.raw for m in markers[:2])
         if first.kind == "number":
-            previous = [p.label for p in self.article.paragraphs if p.label is not None]
-            expected_para = str(int(previous[-1]) + 1) if previous else "1"
+            expected_para = self._expected_paragraph()
             second = markers[1] if len(markers) > 1 else None
             stray = (
                 second is not None
