@@ -9,7 +9,9 @@ Problems that are not errors (lint findings, missing facts) are returned as data
     UnccError                      anything uncc raises on purpose
     ├── UserInputError             the user gave something we cannot use (CLI exit 2)
     │   ├── TreatyTextError        a treaty text file is empty, binary, badly encoded or no treaty
-    │   └── UnknownProvisionError  an article number or provision id that does not exist
+    │   ├── UnknownProvisionError  an article number or provision id that does not exist
+    │   ├── FactsError             an incident facts file has problems (all listed, with paths)
+    │   └── ProfileError           a State Party profile has problems (all listed, with paths)
     └── ConventionDataError        the bundled encoding of the Convention is inconsistent (a bug)
 """
 
@@ -44,3 +46,33 @@ class UnknownProvisionError(UserInputError):
 
 class ConventionDataError(UnccError):
     """The bundled encoding of the Convention failed validation or an integrity check."""
+
+
+class _ProblemsError(UserInputError):
+    """Input with one or more problems, each naming the path of the field at fault.
+
+    Args:
+        source: the file name or label of the input.
+        problems: one line per problem, ``path: what is wrong; hint``.
+    """
+
+    what = "input"
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        count = len(problems)
+        head = f"{source}: {count} problem{'s' if count != 1 else ''} in the {self.what}"
+        super().__init__(head + "".join(f"\n  {p}" for p in problems))
+        self.source = source
+        self.problems = problems
+
+
+class FactsError(_ProblemsError):
+    """An incident facts file cannot be used; every problem is listed with its path."""
+
+    what = "incident facts"
+
+
+class ProfileError(_ProblemsError):
+    """A State Party profile cannot be used; every problem is listed with its path."""
+
+    what = "State Party profile"

@@ -55,10 +55,17 @@ def _paragraph(article_id: str, ordinal: int, raw: Mapping[str, Any]) -> dict[st
     return {"id": pid, "label": label, "points": points, "refs": refs, **raw}
 
 
-def _element(article_id: str, offence_id: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _element(
+    article_id: str, offence_id: str, raw: Mapping[str, Any], default_at: str | None = None
+) -> dict[str, Any]:
     raw = dict(raw)
+    if not raw.get("at") and default_at:
+        raw["at"] = default_at
     role = raw["role"]
-    eid = raw.pop("id", None) or f"{offence_id}.{role}"
+    explicit = raw.pop("id", None)
+    eid = explicit or f"{offence_id}.{role}"
+    if role == "mental" and not explicit:
+        raw.setdefault("any_of", ["intent"])
     if "." not in eid:
         eid = f"{offence_id}.{eid}"
     return {**raw, "id": eid, "at": _absolute(article_id, raw.pop("at", None))}
@@ -81,7 +88,9 @@ def _expand_article(raw: Mapping[str, Any]) -> dict[str, Any]:
     offences = []
     for offence in raw.get("offences", []):
         item = at(offence)
-        item["elements"] = [_element(article_id, item["id"], e) for e in item["elements"]]
+        item["elements"] = [
+            _element(article_id, item["id"], e, item["at"]) for e in item["elements"]
+        ]
         item["exclusions"] = [at(x) for x in item.get("exclusions", [])]
         offences.append(item)
     raw["offences"] = offences

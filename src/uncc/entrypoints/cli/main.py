@@ -13,7 +13,7 @@ from click.exceptions import ClickException
 from rich.console import Console
 
 from uncc import __version__
-from uncc.entrypoints.cli import convention
+from uncc.entrypoints.cli import analysis, convention, parties, schema
 from uncc.errors import ConventionDataError, UnccError, UserInputError
 
 app = typer.Typer(
@@ -22,6 +22,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(convention.app, name="convention")
+app.add_typer(parties.app, name="parties")
+app.command("analyze")(analysis.analyze_command)
+app.command("explain")(analysis.explain_command)
+app.command("schema")(schema.schema_command)
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2

@@ -1,0 +1,217 @@
+"""The analysis: incident facts + Convention + State profiles + date → findings.
+
+For each State the incident names (or the States asked for), under that State's profile:
+the offences of each act and actor, who else answers (participants, legal persons),
+jurisdiction (Art. 40) with the duty to consult (40(5)), the procedural powers available
+and where they must be used (Arts. 4(3), 41–50), and limitation deadlines (Art. 38).
+The same offences are also judged under the ``baseline`` profile: the Convention's
+mandatory minimum, which every State Party shares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from uncc.analysis.facts import Act, Incident, Person
+from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
+from uncc.analysis.logic import Truth, any_
+from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.jurisdiction import jurisdiction
+from uncc.analysis.rules.liability import aggravations, legal_person, participation
+from uncc.analysis.rules.measures import limitation, measures
+from uncc.analysis.rules.offences import conduct_matches, evaluate_offence
+from uncc.analysis.trace import Trace, combine, leaf
+from uncc.analysis.vocabulary import PRINCIPAL_ROLES, Stage
+from uncc.analysis.world import World
+from uncc.convention.catalogue import Convention
+from uncc.parties.profile import Profile
+
+_BASIS = {
+    Stage.COMPLETED: Basis.PERPETRATION,
+    Stage.ATTEMPTED: Basis.ATTEMPT,
+    Stage.PREPARED: Basis.PREPARATION,
+}
+
+
+@dataclass(frozen=True)
+class StateResult:
+    """Everything the analysis says for one State."""
+
+    state: str
+    profile: Profile
+    findings: tuple[OffenceFinding, ...]
+    jurisdiction: Jurisdiction
+    measures: tuple[Measure, ...]
+    limitations: tuple[Limitation, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of analysing one incident."""
+
+    incident: Incident
+    at: dt.date | None
+    baseline: tuple[OffenceFinding, ...]
+    states: tuple[StateResult, ...]
+
+    def state(self, code: str) -> StateResult | None:
+        """The result for one State, or ``None`` when it was not analysed."""
+        return next((s for s in self.states if s.state == code), None)
+
+
+class _Evaluator:
+    """Offence findings under one profile, computed once per act."""
+
+    def __init__(self, convention: Convention, world: World, profile: Profile) -> None:
+        self.convention = convention
+        self.world = world
+        self.ctx = Context(convention, world, profile, self._predicate)
+        self._cache: dict[str, list[OffenceFinding]] = {}
+        self._busy: set[str] = set()
+
+    def principal(self, act: Act) -> list[OffenceFinding]:
+        """Every offence judged for an act of a perpetrator (all statuses)."""
+        if act.id in self._cache:
+            return self._cache[act.id]
+        self._busy.add(act.id)
+        basis = _BASIS[act.stage or Stage.COMPLETED]
+        extra = aggravations(act, self.ctx)
+        found = [
+            OffenceFinding(
+                article.number,
+                offence.id,
+                offence.name,
+                offence.at,
+                act.id,
+                act.by,
+                basis,
+                evaluate_offence(article, offence, act, self.ctx),
+                role=act.role.value if act.role else None,
+                aggravations=extra,
+                human_rights_review=offence.human_rights_review,
+            )
+            for article, offence in self.convention.offences()
+            if conduct_matches(offence, act) is not Truth.FALSE
+        ]
+        self._busy.discard(act.id)
+        self._cache[act.id] = found
+        return found
+
+    def _principal_act(self, act: Act) -> Act | None:
+        seen = {act.id}
+        while act.role is not None and act.role not in PRINCIPAL_ROLES:
+            nxt = self.world.act(act.participates_in)
+            if nxt is None or nxt.id in seen:
+                return None
+            seen.add(nxt.id)
+            act = nxt
+        return act
+
+    def _predicate(self, act_id: str) -> Trace:
+        label = f"{act_id} is a Convention offence (Art. 33(2)(b))"
+        at = "art_33__para_2__point_b"
+        act = self.world.act(act_id)
+        principal = self._principal_act(act) if act else None
+        if principal is None or principal.id in self._busy:
+            return leaf(
+                "predicate",
+                label,
+                at,
+                Truth.UNKNOWN,
+                notes=["the predicate refers back to the laundering itself"],
+            )
+        parts = [
+            f.trace for f in self.principal(principal) if not f.offence.startswith("laundering")
+        ]
+        return combine("predicate", label, at, any_, parts, key=act_id)
+
+    def findings(self) -> list[OffenceFinding]:
+        """Every relevant finding: perpetrators, participants, legal persons."""
+        out: list[OffenceFinding] = []
+        incident = self.world.incident
+        for act in incident.acts:
+            if act.role is None or act.role in PRINCIPAL_ROLES:
+                out.extend(self.principal(act))
+        for act in incident.acts:
+            if act.role is not None and act.role not in PRINCIPAL_ROLES:
+                principal = self._principal_act(act)
+                if principal is not None:
+                    out.extend(participation(act, f, self.ctx) for f in self.principal(principal))
+        for finding in list(out):
+            done = self.world.act(finding.act)
+            entity = self.world.get(done.for_benefit_of) if done else None
+            if done is not None and isinstance(entity, Person) and entity.id != finding.actor:
+                out.append(legal_person(finding, done, entity, self.ctx))
+        return out
+
+
+def analyze(
+    incident: Incident,
+    convention: Convention,
+    baseline: Profile,
+    *,
+    profiles: Mapping[str, Profile] | None = None,
+    default: Profile | None = None,
+    parties: Sequence[str] | None = None,
+    at: dt.date | None = None,
+) -> Analysis:
+    """Analyse an incident.
+
+    Args:
+        incident: the validated facts.
+        convention: the Convention model.
+        baseline: the profile with no options (the Convention's mandatory minimum).
+        profiles: a profile per State code; others get ``default``.
+        default: the profile for States without one (``baseline`` if not given).
+        parties: the States to report on (default: every State the incident names).
+        at: the date limitation deadlines are checked against.
+    """
+    world = World(incident)
+    profiles = dict(profiles or {})
+    default = default or baseline
+    named = world.states()
+    every = sorted({*named, *profiles, *(parties or [])})
+    chosen = list(parties) if parties else sorted({*named, *profiles})
+    base = tuple(_Evaluator(convention, world, baseline).findings())
+    grounds = convention.article(40).grounds
+    evaluated: dict[str, tuple[Profile, list[OffenceFinding], Jurisdiction, _Evaluator]] = {}
+    for state in every:
+        profile = profiles.get(state, default).for_state(state)
+        evaluator = _Evaluator(convention, world, profile)
+        found = evaluator.findings()
+        evaluated[state] = (
+            profile,
+            found,
+            jurisdiction(state, found, grounds, evaluator.ctx),
+            evaluator,
+        )
+    investigating = {inv.state for inv in incident.investigations}
+    results: list[StateResult] = []
+    for state in chosen:
+        profile, found, juris, evaluator = evaluated[state]
+        others = {
+            s
+            for s, (_, _, j, _) in evaluated.items()
+            if s != state and j.trace.outcome is not Truth.FALSE
+        }
+        consult = (
+            tuple(sorted((others | investigating) - {state}))
+            if juris.trace.outcome is not Truth.FALSE
+            else ()
+        )
+        juris = Jurisdiction(juris.state, juris.trace, juris.grounds, consult)
+        state_measures: list[Measure] = []
+        if juris.trace.outcome is not Truth.FALSE:
+            for article, power in convention.powers():
+                state_measures.extend(measures(state, article, power, found, evaluator.ctx))
+        limits = tuple(
+            limitation(state, f, evaluator.ctx, at)
+            for f in found
+            if f.truth is not Truth.FALSE and f.basis is not Basis.LEGAL_PERSON
+        )
+        results.append(
+            StateResult(state, profile, tuple(found), juris, tuple(state_measures), limits)
+        )
+    return Analysis(incident, at, base, tuple(results))

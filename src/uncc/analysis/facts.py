@@ -1,0 +1,285 @@
+"""The incident facts format, ``uncc: incident/1``.
+
+Every field is optional: an absent fact is UNKNOWN, never false. Lists that are absent
+are unknown; an empty list is a known empty list. A fact that was inferred rather than
+observed (Art. 37) is written ``{value: ..., inferred_from: [circumstance, ...]}``.
+Entities (persons, systems, data, items, property, acts, results) have ids unique across
+the whole incident; references to undeclared ids are errors (see :mod:`.intake`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from uncc.analysis.vocabulary import (
+    Conduct,
+    Craft,
+    DataKind,
+    Depiction,
+    ItemKind,
+    LeadingBasis,
+    MentalState,
+    PersonKind,
+    Purpose,
+    ResultKind,
+    Role,
+    Stage,
+)
+
+FORMAT = "incident/1"
+
+StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""An ISO 3166-1 alpha-2 code in capitals, e.g. ``DE``."""
+
+EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=64)]
+"""An id for an entity of the incident: a letter, then letters, digits, ``_ . -``."""
+
+T = TypeVar("T")
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Inferred(_Facts, Generic[T]):
+    """A fact inferred from objective circumstances (Art. 37), which must be named."""
+
+    value: T
+    inferred_from: list[Annotated[str, StringConstraints(min_length=1)]] = Field(min_length=1)
+    """The objective circumstances the fact is inferred from."""
+
+
+Flag = bool | Inferred[bool]
+"""A yes/no fact, observed or inferred."""
+
+
+class Aboard(_Facts):
+    """A vessel or an aircraft, with the State whose flag it flies or where it is registered."""
+
+    craft: Craft
+    flag: StateCode
+    """The flag State of the vessel or the State of registration of the aircraft."""
+    within: StateCode | None = None
+    """The State in whose territory (waters, airspace) the craft then was, if any."""
+
+
+Place = StateCode | Aboard
+"""A State's territory, or a vessel or aircraft."""
+
+
+class LeadingPosition(_Facts):
+    """A natural person's leading position in a legal person (Art. 35(1))."""
+
+    person: EntityId
+    basis: LeadingBasis | None = None
+
+
+class Person(_Facts):
+    """A natural or legal person: suspect, victim, witness, provider, public body."""
+
+    id: EntityId
+    kind: PersonKind | None = None
+    name: str | None = None
+    nationalities: list[StateCode] | None = None
+    """Nationalities of a natural person; ``[]`` for none known to exist (see stateless)."""
+    stateless: bool | None = None
+    habitual_residence: StateCode | None = None
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    """Age at the time of the acts."""
+    believed_child: bool | None = None
+    """The actor believed the person to be a child (Art. 20(2))."""
+    present_in: StateCode | None = None
+    """Where the person is now."""
+    extradited: bool | None = None
+    """Whether the State where the person is present will extradite them."""
+    incorporated_in: StateCode | None = None
+    """For a legal person: its State of incorporation (its 'nationality', Art. 40(2))."""
+    public_body: bool | None = None
+    """Whether the person is a State, or a public authority or body of one."""
+    public_body_of: StateCode | None = None
+    """For a public authority: the State it belongs to (Art. 40(2)(d))."""
+    leading_persons: list[LeadingPosition] | None = None
+    """For a legal person: who holds a leading position in it, and on which basis."""
+    staff: list[EntityId] | None = None
+    """For a legal person: natural persons acting under its authority (Art. 35(2))."""
+    supervision_failed: bool | None = None
+    """A leading person's lack of supervision or control made the offence possible."""
+    service_provider: bool | None = None
+    offers_services_in: list[StateCode] | None = None
+
+
+class System(_Facts):
+    """A computer system."""
+
+    id: EntityId
+    description: str | None = None
+    owner: EntityId | None = None
+    operator: EntityId | None = None
+    """A service provider that operates the system, if any."""
+    location: Place | None = None
+    connected: bool | None = None
+    """Connected to another computer system (Arts. 6, 7 options)."""
+    security_measures: bool | None = None
+    critical_infrastructure: bool | None = None
+    closed_group: bool | None = None
+    """Operated for a closed group of users, with no public network (Art. 41(3)(b))."""
+
+
+class Datum(_Facts):
+    """Computer data: a file, a database, a stream, credentials…."""
+
+    id: EntityId
+    description: str | None = None
+    kinds: list[DataKind] | None = None
+    stored_in: StateCode | None = None
+    system: EntityId | None = None
+    """The system it is stored on."""
+    subjects: list[EntityId] | None = None
+    """The persons the data is about (whose data it is)."""
+    depicts: EntityId | None = None
+    """For an image: the person it shows."""
+    depiction: Depiction | None = None
+    """For child sexual abuse material: what it shows (Art. 18(2))."""
+    volatile: bool | None = None
+    """At risk of loss or modification, e.g. a short retention period (Art. 43(1))."""
+
+
+class Item(_Facts):
+    """A physical thing dealt in: a device, drugs, arms, counterfeit medicine…."""
+
+    id: EntityId
+    description: str | None = None
+    kind: ItemKind | None = None
+    located_in: StateCode | None = None
+
+
+class Origin(_Facts):
+    """Where property came from: an act of this incident, other property, or an outside offence."""
+
+    act: EntityId | None = None
+    property: EntityId | None = None
+    """Property it was converted from or mixed with (Art. 50(4)–(6))."""
+    offence: str | None = None
+    """An offence outside this incident (Art. 33(2)(a)), described in words."""
+    committed_in: StateCode | None = None
+    convention_offence: bool | None = None
+    criminal_where_committed: bool | None = None
+    criminal_in_party: bool | None = None
+    """Would be an offence in the State applying Art. 33 had it been committed there."""
+
+
+class Amount(_Facts):
+    """A sum in a currency or a virtual currency."""
+
+    value: Annotated[float, Field(ge=0)]
+    currency: Annotated[str, StringConstraints(min_length=2, max_length=12)]
+
+
+class Property(_Facts):
+    """Money, virtual currency or other assets, with what they came from."""
+
+    id: EntityId
+    description: str | None = None
+    kind: Literal["money", "virtual_currency", "asset", "instrument"] | None = None
+    amount: Amount | None = None
+    located_in: StateCode | None = None
+    held_by: EntityId | None = None
+    origin: Origin | None = None
+    """Where it came from; ``None`` when not known to be proceeds."""
+
+
+class Circumstances(_Facts):
+    """The circumstances of an act that offences, options and exclusions turn on."""
+
+    security_measures_infringed: Flag | None = None
+    commercial_scale: Flag | None = None
+    consent: Flag | None = None
+    """The person concerned consented (Arts. 15, 25)."""
+    legitimate_purpose: Flag | None = None
+    """The act served a legitimate purpose (Art. 25(3))."""
+    age_verification_steps: Flag | None = None
+    """Reasonable steps were taken to ascertain that the person was not a child (Art. 20(3))."""
+    by_computer_system: Flag | None = None
+    """The act was carried out by means of a computer or ICT system."""
+    endangers_life_or_health: Flag | None = None
+    """The illegal acts put the minor's life or health at risk (Art. 22)."""
+    knew_illicit_origin: Flag | None = None
+    """The actor knew the property was proceeds of crime (Art. 33)."""
+    items_count: Annotated[int, Field(ge=0)] | None = None
+    """How many items were possessed (Art. 10(1)(b))."""
+
+
+class Act(_Facts):
+    """Something a person did, or tried or prepared to do."""
+
+    id: EntityId
+    by: EntityId | None = None
+    role: Role | None = None
+    """The actor's part; absent means the actor did the conduct described."""
+    participates_in: EntityId | None = None
+    """For an accomplice, instigator, organiser…: the act they took part in."""
+    stage: Stage | None = None
+    """Absent means the conduct happened as described."""
+    conduct: Conduct | None = None
+    object: EntityId | None = None
+    """What the conduct was directed at: a system, datum, item, person or property."""
+    using: EntityId | None = None
+    """The system through which the actor acted."""
+    when: dt.date | dt.datetime | None = None
+    acted_in: Place | None = None
+    effects_in: list[StateCode] | None = None
+    """Where the effects occurred or were meant to occur."""
+    without_right: Flag | None = None
+    mental_state: MentalState | Inferred[MentalState] | None = None
+    purposes: dict[Purpose, Flag] | None = None
+    """Each purpose the act had (true) or did not have (false); absent ones are unknown."""
+    for_benefit_of: EntityId | None = None
+    """A legal person the act was committed for (Art. 35)."""
+    victims: list[EntityId] | None = None
+    circumstances: Circumstances | None = None
+    description: str | None = None
+
+
+class Result(_Facts):
+    """A result or harm, linked to the acts that caused it."""
+
+    id: EntityId
+    kind: ResultKind
+    caused_by: list[EntityId] = Field(min_length=1)
+    occurred: bool = True
+    """Stating a result asserts it occurred; write ``false`` to record that it did not."""
+    victims: list[EntityId] | None = None
+    amount: Amount | None = None
+    description: str | None = None
+
+
+class Investigation(_Facts):
+    """An investigation already open in a State (Art. 40(5))."""
+
+    state: StateCode
+    authority: str | None = None
+    reference: str | None = None
+    acts: list[EntityId] | None = None
+    persons: list[EntityId] | None = None
+
+
+class Incident(_Facts):
+    """The facts of one incident."""
+
+    uncc: Literal["incident/1"]
+    """The format and its version."""
+    id: EntityId
+    title: str | None = None
+    summary: str | None = None
+    fictional: bool | None = None
+    persons: list[Person] = []
+    systems: list[System] = []
+    data: list[Datum] = []
+    items: list[Item] = []
+    property: list[Property] = []
+    acts: list[Act] = []
+    results: list[Result] = []
+    investigations: list[Investigation] = []

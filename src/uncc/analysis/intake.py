@@ -1,0 +1,316 @@
+"""Read incident facts from YAML or JSON text, and report every problem with its path.
+
+Validation has two passes: the schema (types, vocabularies, unknown fields), then the
+references between entities (an act that names an undeclared person, system or datum).
+Every problem becomes one line ``path: what is wrong; hint`` in a :class:`FactsError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from enum import Enum
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from uncc.analysis.facts import FORMAT, Incident
+from uncc.errors import FactsError
+
+_COLLECTIONS = ("persons", "systems", "data", "items", "property", "acts", "results")
+_SINGULAR = {
+    "persons": "person",
+    "systems": "system",
+    "data": "datum",
+    "items": "item",
+    "property": "property",
+    "acts": "act",
+    "results": "result",
+}
+
+
+def parse_incident(text: str, source: str = "<facts>") -> Incident:
+    """Validate incident facts given as YAML or JSON text.
+
+    Raises:
+        FactsError: the text is not YAML, not a mapping, or has schema or reference
+            problems; every problem is listed with its path.
+    """
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise FactsError(source, [f"{where}: not valid YAML or JSON ({exc.problem})"]) from None
+    except yaml.YAMLError as exc:
+        raise FactsError(source, [f"not valid YAML or JSON ({exc})"]) from None
+    return validate_incident(raw, source)
+
+
+def validate_incident(raw: Any, source: str = "<facts>") -> Incident:
+    """Validate already-parsed facts (a mapping); see :func:`parse_incident`."""
+    if not isinstance(raw, dict):
+        raise FactsError(source, [f"expected a mapping starting with 'uncc: {FORMAT}'"])
+    if raw.get("uncc") != FORMAT:
+        got = raw.get("uncc")
+        hint = "missing" if got is None else f"got {got!r}"
+        raise FactsError(source, [f"uncc: expected '{FORMAT}' ({hint})"])
+    try:
+        incident = Incident.model_validate(raw)
+    except ValidationError as exc:
+        raise FactsError(source, list(_schema_problems(exc))) from None
+    problems = list(reference_problems(incident))
+    if problems:
+        raise FactsError(source, problems)
+    return incident
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _field_names(loc: Sequence[int | str]) -> list[str]:
+    """The field names allowed at ``loc`` (the parent of an unknown field)."""
+    model: Any = Incident
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        fields = (
+            model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        )
+        info = fields.get(part)
+        model = _model_in(info.annotation) if info is not None else None
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _enum_in(annotation: Any) -> type[Enum] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _enum_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+_TYPE_TAGS = {"bool", "str", "int", "float", "date", "datetime", "list", "dict"}
+
+
+def _clean(loc: Sequence[int | str]) -> tuple[list[int | str], bool]:
+    """Drop union-member tags from a location; say whether it points at a dict key."""
+    out: list[int | str] = []
+    is_key = False
+    for part in loc:
+        if part == "[key]":
+            is_key = True
+            continue
+        if isinstance(part, str) and (
+            part in _TYPE_TAGS or "[" in part or "-" in part or part[:1].isupper()
+        ):
+            continue
+        out.append(part)
+    return out, is_key
+
+
+def _schema_problems(exc: ValidationError) -> Iterator[str]:
+    seen: set[str] = set()
+    errors = exc.errors()
+    paths = [_path(_clean(e["loc"])[0]) for e in errors]
+    for error, path in zip(errors, paths, strict=True):
+        loc, is_key = _clean(error["loc"])
+        deeper = any(p != path and p.startswith(path + ".") for p in paths)
+        if path in seen or (deeper and error["type"] not in ("extra_forbidden", "missing")):
+            continue
+        seen.add(path)
+        kind = error["type"]
+        value = error.get("input")
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            hint = _suggest(name, _field_names(loc[:-1]))
+            yield f"{path}: unknown field{hint}"
+        elif kind == "enum" or is_key:
+            what = str(loc[-1] if not is_key else loc[-2] if len(loc) > 1 else loc[-1])
+            what = what.rstrip("s") if is_key else what
+            expected = _expected_values(error, loc, is_key)
+            word = str(value)
+            hint = _suggest(word, expected)
+            listing = "" if hint else f" (expected one of: {', '.join(expected)})"
+            yield f"{path}: '{word}' is not a known {what.replace('_', ' ')}{hint}{listing}"
+        elif kind == "missing":
+            yield f"{path}: required field is missing"
+        elif kind == "string_pattern_mismatch" and str(loc[-1:]) and _is_state_field(loc):
+            yield f"{path}: '{value}' is not a State code (two capital letters, ISO 3166-1, e.g. DE)"
+        else:
+            yield (
+                f"{path}: {error['msg']} (got {value!r})"
+                if _short(value)
+                else (f"{path}: {error['msg']}")
+            )
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and len(str(value)) <= 60
+
+
+def _is_state_field(loc: Sequence[int | str]) -> bool:
+    names = {str(p) for p in loc if isinstance(p, str)}
+    return bool(
+        names
+        & {
+            "nationalities",
+            "habitual_residence",
+            "present_in",
+            "incorporated_in",
+            "public_body_of",
+            "offers_services_in",
+            "location",
+            "stored_in",
+            "located_in",
+            "committed_in",
+            "acted_in",
+            "effects_in",
+            "state",
+            "flag",
+            "within",
+        }
+    )
+
+
+def _expected_values(error: Any, loc: Sequence[int | str], is_key: bool) -> list[str]:
+    ctx = error.get("ctx") or {}
+    expected = str(ctx.get("expected", ""))
+    if expected:
+        return [v.strip().strip("'") for v in expected.replace(" or ", ", ").split(",") if v]
+    field = loc[-1] if not is_key else loc[-2]
+    model: Any = Incident
+    annotation: Any = None
+    for part in loc if not is_key else loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            break
+        annotation = info.annotation
+        model = _model_in(annotation)
+    enum = _enum_in(annotation) if annotation is not None else None
+    del field
+    return [str(m.value) for m in enum] if enum else []
+
+
+def reference_problems(incident: Incident) -> Iterator[str]:
+    """Every duplicate id and every reference to an id that is not declared."""
+    owner: dict[str, str] = {}
+    for collection in _COLLECTIONS:
+        for index, entity in enumerate(getattr(incident, collection)):
+            if entity.id in owner:
+                yield (
+                    f"{collection}[{index}].id: '{entity.id}' is already used by "
+                    f"{owner[entity.id]}; ids must be unique across the incident"
+                )
+            else:
+                owner[entity.id] = f"{collection}[{index}]"
+    ids = {c: {e.id for e in getattr(incident, c)} for c in _COLLECTIONS}
+
+    def check(path: str, value: str | None, *collections: str) -> Iterator[str]:
+        if value is None or any(value in ids[c] for c in collections):
+            return
+        wanted = " or ".join(_SINGULAR[c] for c in collections)
+        declared = sorted(i for c in collections for i in ids[c])
+        listing = ", ".join(declared) if declared else "none"
+        hint = _suggest(value, declared)
+        yield f"{path}: '{value}' is not a declared {wanted}{hint} (declared: {listing})"
+
+    for i, p in enumerate(incident.persons):
+        for j, lead in enumerate(p.leading_persons or []):
+            yield from check(f"persons[{i}].leading_persons[{j}].person", lead.person, "persons")
+        for j, member in enumerate(p.staff or []):
+            yield from check(f"persons[{i}].staff[{j}]", member, "persons")
+    for i, s in enumerate(incident.systems):
+        yield from check(f"systems[{i}].owner", s.owner, "persons")
+        yield from check(f"systems[{i}].operator", s.operator, "persons")
+    for i, d in enumerate(incident.data):
+        yield from check(f"data[{i}].system", d.system, "systems")
+        yield from check(f"data[{i}].depicts", d.depicts, "persons")
+        for j, subject in enumerate(d.subjects or []):
+            yield from check(f"data[{i}].subjects[{j}]", subject, "persons")
+    for i, pr in enumerate(incident.property):
+        yield from check(f"property[{i}].held_by", pr.held_by, "persons")
+        if pr.origin is not None:
+            origin = pr.origin
+            given = [k for k in ("act", "property", "offence") if getattr(origin, k) is not None]
+            if len(given) != 1:
+                yield (
+                    f"property[{i}].origin: give exactly one of act, property or offence "
+                    f"(got {', '.join(given) or 'none'})"
+                )
+            yield from check(f"property[{i}].origin.act", origin.act, "acts")
+            yield from check(f"property[{i}].origin.property", origin.property, "property")
+    objects = ("systems", "data", "items", "persons", "property")
+    for i, a in enumerate(incident.acts):
+        yield from check(f"acts[{i}].by", a.by, "persons")
+        yield from check(f"acts[{i}].participates_in", a.participates_in, "acts")
+        yield from check(f"acts[{i}].object", a.object, *objects)
+        yield from check(f"acts[{i}].using", a.using, "systems")
+        yield from check(f"acts[{i}].for_benefit_of", a.for_benefit_of, "persons")
+        for j, victim in enumerate(a.victims or []):
+            yield from check(f"acts[{i}].victims[{j}]", victim, "persons")
+        if a.participates_in == a.id:
+            yield f"acts[{i}].participates_in: an act cannot take part in itself"
+        principal = a.role is None or a.role.value in ("perpetrator", "co_perpetrator")
+        if not principal and a.participates_in is None:
+            yield (
+                f"acts[{i}].participates_in: an act in the role '{a.role}' must name the act "
+                "it took part in (Art. 36(1))"
+            )
+    for i, r in enumerate(incident.results):
+        for j, cause in enumerate(r.caused_by):
+            yield from check(f"results[{i}].caused_by[{j}]", cause, "acts")
+        for j, victim in enumerate(r.victims or []):
+            yield from check(f"results[{i}].victims[{j}]", victim, "persons")
+    for i, inv in enumerate(incident.investigations):
+        for j, act in enumerate(inv.acts or []):
+            yield from check(f"investigations[{i}].acts[{j}]", act, "acts")
+        for j, person in enumerate(inv.persons or []):
+            yield from check(f"investigations[{i}].persons[{j}]", person, "persons")
+    yield from _cycles(incident)
+
+
+def _cycles(incident: Incident) -> Iterator[str]:
+    acts = {a.id: a.participates_in for a in incident.acts}
+    origins = {p.id: p.origin.property if p.origin else None for p in incident.property}
+    for name, links in (("acts", acts), ("property", origins)):
+        for start in links:
+            seen = {start}
+            node = links.get(start)
+            while node is not None and node in links:
+                if node in seen:
+                    field = "participates_in" if name == "acts" else "origin.property"
+                    yield f"{name}[{start}].{field}: the chain of references loops back"
+                    break
+                seen.add(node)
+                node = links.get(node)

@@ -1,0 +1,1 @@
+"""Reports of an analysis: plain text, Markdown and HTML, all from the JSON-ready dict."""

@@ -1,0 +1,55 @@
+"""Words and symbols the renderers share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MARK = {"established": "✓", "not_established": "✗", "undetermined": "?"}
+WORD = {
+    "established": "established",
+    "not_established": "not established",
+    "undetermined": "undetermined",
+}
+
+
+def availability(value: bool | None) -> str:
+    """``yes``, ``no`` or ``undetermined``."""
+    return "undetermined" if value is None else ("yes" if value else "no")
+
+
+def route_words(route: str | None) -> str:
+    """A measure's route in words."""
+    if route is None:
+        return "place unknown"
+    if route == "domestic":
+        return "domestic"
+    return f"request to {route.split(':', 1)[1]} (Art. 4(3))"
+
+
+def counts(report: dict[str, Any]) -> dict[str, int]:
+    """How many offence findings have each status."""
+    out = {"established": 0, "undetermined": 0, "not_established": 0}
+    for offence in report["offences"]:
+        out[offence["status"]] += 1
+    return out
+
+
+def who(offence: dict[str, Any]) -> str:
+    """'a1 by p1 (perpetration)'."""
+    basis = offence["basis"].replace("_", " ")
+    role = (
+        f", {offence['role']}"
+        if offence.get("role") and offence["basis"] == "participation"
+        else ""
+    )
+    return f"{offence['act']} by {offence['actor'] or 'unknown'} ({basis}{role})"
+
+
+def state_line(offence: dict[str, Any]) -> str:
+    """Per-State statuses where they differ from the baseline: 'DE undetermined; FR …'."""
+    parts = [
+        f"{s['state']} {WORD[s['status']]}"
+        for s in offence["states"]
+        if s["status"] != offence["status"] or s["notes"]
+    ]
+    return "; ".join(parts)

@@ -1,0 +1,32 @@
+"""The HTML report: one self-contained page (no scripts, inline styles of our own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from uncc.analysis.render.common import MARK, WORD, availability, counts, route_words, who
+
+_ENV = Environment(
+    loader=PackageLoader("uncc.analysis.render", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(report: dict[str, Any], *, show_all: bool = False) -> str:
+    """The report as a standalone HTML page."""
+    template = _ENV.get_template("report.html.j2")
+    offences = [o for o in report["offences"] if show_all or o["status"] != "not_established"]
+    return template.render(
+        report=report,
+        offences=offences,
+        counts=counts(report),
+        mark=MARK,
+        word=WORD,
+        availability=availability,
+        route_words=route_words,
+        who=who,
+    )

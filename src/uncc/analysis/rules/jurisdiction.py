@@ -1,0 +1,506 @@
+"""Jurisdiction (Art. 40): the grounds on which each State may prosecute, and consultation.
+
+Choices where the text is open (see docs/analysis.md): an offence is committed in a
+State's territory when the actor acted there or the system or data it was directed at
+is there (ubiquity); a place given as a State code is its territory, not a craft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from uncc.analysis.facts import Aboard, Act, Datum, Person, Property, System
+from uncc.analysis.findings import GroundFinding, Jurisdiction, OffenceFinding
+from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.rules.context import Context
+from uncc.analysis.trace import Missing, Trace, combine, leaf
+from uncc.analysis.world import World, shown, territory_of
+from uncc.convention.model import Ground
+
+GroundReader = Callable[[str, Act, str | None, Context], Trace]
+
+
+def _target_place(act: Act, world: World) -> tuple[str, object]:
+    target = world.get(act.object)
+    if isinstance(target, System):
+        return world.path(target, "location"), target.location
+    if isinstance(target, Datum):
+        if target.stored_in is not None:
+            return world.path(target, "stored_in"), target.stored_in
+        system = world.system(target.system)
+        if system is not None:
+            return world.path(system, "location"), system.location
+        return world.path(target, "stored_in"), None
+    return "", None
+
+
+def _territory(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    acted = territory_of(act.acted_in)
+    here = Truth.UNKNOWN if act.acted_in is None else Truth.of(acted == state)
+    parts = [
+        leaf(
+            "fact",
+            f"the actor acted in {state}",
+            "art_40__para_1__point_a",
+            here,
+            inputs=[(world.path(act, "acted_in"), shown(act.acted_in))],
+            missing=[Missing(world.path(act, "acted_in"), "where the actor was when acting")],
+        )
+    ]
+    path, place = _target_place(act, world)
+    if path:
+        where = territory_of(place)  # type: ignore[arg-type]
+        truth = Truth.UNKNOWN if place is None else Truth.of(where == state)
+        parts.append(
+            leaf(
+                "fact",
+                f"the system or data it was directed at is in {state}",
+                "art_40__para_1__point_a",
+                truth,
+                inputs=[(path, shown(place))],
+                missing=[Missing(path, "where the system or data is")],
+            )
+        )
+    return combine(
+        "ground", f"committed in the territory of {state}", "art_40__para_1__point_a", any_, parts
+    )
+
+
+def _flag(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    parts = []
+    for path, place in ((world.path(act, "acted_in"), act.acted_in), _target_place(act, world)):
+        if not path:
+            continue
+        truth = (
+            Truth.UNKNOWN
+            if place is None
+            else Truth.of(isinstance(place, Aboard) and place.flag == state)
+        )
+        parts.append(
+            leaf(
+                "fact",
+                f"on board a vessel or aircraft of {state}",
+                "art_40__para_1__point_b",
+                truth,
+                inputs=[(path, shown(place))],
+                missing=[
+                    Missing(path, "where the act took place (a State, or a vessel or aircraft)")
+                ],
+            )
+        )
+    return combine(
+        "ground",
+        f"committed on board a vessel flying the flag of, or an aircraft registered in, {state}",
+        "art_40__para_1__point_b",
+        any_,
+        parts,
+    )
+
+
+def _belongs(
+    person: Person, state: str, world: World
+) -> tuple[Truth, list[tuple[str, str]], list[Missing]]:
+    """Whether a person is a national (or legal person) of the State."""
+    if person.kind is not None and person.kind.value == "legal":
+        path = world.path(person, "incorporated_in")
+        truth = (
+            Truth.UNKNOWN
+            if person.incorporated_in is None
+            else Truth.of(person.incorporated_in == state)
+        )
+        return (
+            truth,
+            [(path, shown(person.incorporated_in))],
+            [Missing(path, "where the legal person is incorporated")],
+        )
+    path = world.path(person, "nationalities")
+    national = (
+        Truth.UNKNOWN if person.nationalities is None else Truth.of(state in person.nationalities)
+    )
+    if person.kind is None and person.incorporated_in is not None:
+        national = any_([national, Truth.of(person.incorporated_in == state)])
+    return (
+        national,
+        [(path, shown(person.nationalities))],
+        [Missing(path, "the person's nationalities")],
+    )
+
+
+def _victims(act: Act, world: World) -> tuple[list[Person], bool]:
+    """The act's victims, and whether the list is complete (stated on the act)."""
+    if act.victims is not None:
+        return [p for v in act.victims if (p := world.person(v))], True
+    found: list[Person] = []
+    target = world.get(act.object)
+    if isinstance(target, Person):
+        found.append(target)
+    elif isinstance(target, System | Property):
+        owner = world.person(target.owner if isinstance(target, System) else target.held_by)
+        if owner is not None:
+            found.append(owner)
+    elif isinstance(target, Datum):
+        system = world.system(target.system)
+        if system is not None and (owner := world.person(system.owner)):
+            found.append(owner)
+    return found, False
+
+
+def _passive(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    victims, complete = _victims(act, world)
+    parts = []
+    for victim in victims:
+        truth, inputs, missing = _belongs(victim, state, world)
+        parts.append(
+            leaf(
+                "fact",
+                f"{victim.id} is a national or legal person of {state}",
+                "art_40__para_2__point_a",
+                truth,
+                inputs=inputs,
+                missing=missing,
+            )
+        )
+    if not complete:
+        parts.append(
+            leaf(
+                "fact",
+                "no other victim is known",
+                "art_40__para_2__point_a",
+                Truth.UNKNOWN,
+                missing=[Missing(world.path(act, "victims"), "who the victims are")],
+            )
+        )
+    return combine(
+        "ground",
+        f"committed against a national or legal person of {state}",
+        "art_40__para_2__point_a",
+        any_,
+        parts,
+    )
+
+
+def _active(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    person = world.person(actor)
+    if person is None:
+        return leaf(
+            "ground",
+            f"committed by a national of {state}",
+            "art_40__para_2__point_b",
+            Truth.UNKNOWN,
+            missing=[Missing(world.path(act, "by"), "who did it")],
+        )
+    national, inputs, missing = _belongs(person, state, world)
+    parts = [
+        leaf(
+            "fact",
+            f"{person.id} is a national or legal person of {state}",
+            "art_40__para_2__point_b",
+            national,
+            inputs=inputs,
+            missing=missing,
+        )
+    ]
+    if person.kind is None or person.kind.value == "natural":
+        stateless = world.flag(
+            person, "stateless", person.stateless, "whether the person is stateless"
+        )
+        if person.stateless is None and person.nationalities:
+            stateless = replace(stateless, truth=Truth.FALSE, shown="false (has a nationality)")
+        resident = (
+            Truth.UNKNOWN
+            if person.habitual_residence is None
+            else Truth.of(person.habitual_residence == state)
+        )
+        res_path = world.path(person, "habitual_residence")
+        parts.append(
+            leaf(
+                "fact",
+                f"{person.id} is stateless and habitually resident in {state}",
+                "art_40__para_2__point_b",
+                all_([stateless.truth, resident]),
+                inputs=[
+                    (stateless.path, stateless.shown),
+                    (res_path, shown(person.habitual_residence)),
+                ],
+                missing=[
+                    *stateless.missing,
+                    *(
+                        [Missing(res_path, "where the person habitually resides")]
+                        if resident is Truth.UNKNOWN
+                        else []
+                    ),
+                ],
+            )
+        )
+    return combine(
+        "ground",
+        f"committed by a national or legal person of {state}, or a stateless resident",
+        "art_40__para_2__point_b",
+        any_,
+        parts,
+    )
+
+
+def _effects(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    acted = territory_of(act.acted_in)
+    abroad = Truth.UNKNOWN if act.acted_in is None else Truth.of(acted != state)
+    aimed = Truth.UNKNOWN if act.effects_in is None else Truth.of(state in act.effects_in)
+    return leaf(
+        "ground",
+        f"committed outside {state} with a view to an offence in {state}",
+        "art_40__para_2__point_c",
+        all_([abroad, aimed]),
+        inputs=[
+            (world.path(act, "acted_in"), shown(act.acted_in)),
+            (world.path(act, "effects_in"), shown(act.effects_in)),
+        ],
+        missing=[
+            *(
+                [Missing(world.path(act, "acted_in"), "where the actor was when acting")]
+                if abroad is Truth.UNKNOWN
+                else []
+            ),
+            *(
+                [
+                    Missing(
+                        world.path(act, "effects_in"),
+                        "where the effects occurred or were meant to occur",
+                    )
+                ]
+                if aimed is Truth.UNKNOWN
+                else []
+            ),
+        ],
+    )
+
+
+def _against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    victims, complete = _victims(act, world)
+    parts = []
+    for victim in victims:
+        path = world.path(victim, "public_body_of")
+        if victim.public_body_of is not None:
+            truth = Truth.of(victim.public_body_of == state)
+        elif victim.public_body is False or (
+            victim.kind is not None and victim.kind.value == "natural"
+        ):
+            truth = Truth.FALSE
+        else:
+            truth = Truth.UNKNOWN
+        parts.append(
+            leaf(
+                "fact",
+                f"{victim.id} is a public body of {state}",
+                "art_40__para_2__point_d",
+                truth,
+                inputs=[(path, shown(victim.public_body_of))],
+                missing=[Missing(path, "whether the victim is a public body, and of which State")],
+            )
+        )
+    if not complete:
+        parts.append(
+            leaf(
+                "fact",
+                "no other victim is known",
+                "art_40__para_2__point_d",
+                Truth.UNKNOWN,
+                missing=[Missing(world.path(act, "victims"), "who the victims are")],
+            )
+        )
+    return combine(
+        "ground", f"committed against {state} itself", "art_40__para_2__point_d", any_, parts
+    )
+
+
+def _data_of_nationals(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    target = world.get(act.object)
+    if not isinstance(target, Datum):
+        truth = Truth.UNKNOWN if act.object is None else Truth.FALSE
+        return leaf(
+            "ground",
+            f"involves data of nationals of {state}",
+            "art_40__para_2__point_e",
+            truth,
+            inputs=[(world.path(act, "object"), shown(act.object))],
+            missing=[Missing(world.path(act, "object"), "what the act was directed at")],
+        )
+    if target.subjects is None:
+        path = world.path(target, "subjects")
+        return leaf(
+            "ground",
+            f"involves data of nationals of {state}",
+            "art_40__para_2__point_e",
+            Truth.UNKNOWN,
+            inputs=[(path, "unknown")],
+            missing=[Missing(path, "whose data it is")],
+        )
+    parts = []
+    for subject in target.subjects:
+        person = world.person(subject)
+        if person is not None:
+            truth, inputs, missing = _belongs(person, state, world)
+            parts.append(
+                leaf(
+                    "fact",
+                    f"{person.id} is a national of {state}",
+                    "art_40__para_2__point_e",
+                    truth,
+                    inputs=inputs,
+                    missing=missing,
+                )
+            )
+    return combine(
+        "ground",
+        f"involves data of nationals of {state}, wherever stored",
+        "art_40__para_2__point_e",
+        any_,
+        parts,
+    )
+
+
+def _present(state: str, person: Person | None, act: Act, world: World, provision: str) -> Trace:
+    if person is None:
+        return leaf(
+            "fact",
+            f"the offender is in {state}",
+            provision,
+            Truth.UNKNOWN,
+            missing=[Missing(world.path(act, "by"), "who did it")],
+        )
+    path = world.path(person, "present_in")
+    truth = Truth.UNKNOWN if person.present_in is None else Truth.of(person.present_in == state)
+    return leaf(
+        "fact",
+        f"{person.id} is in {state}",
+        provision,
+        truth,
+        inputs=[(path, shown(person.present_in))],
+        missing=[Missing(path, "where the person is now")],
+    )
+
+
+def _presence_national(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    person = world.person(actor)
+    at = "art_40__para_3"
+    parts = [_present(state, person, act, world, at)]
+    if person is not None:
+        truth, inputs, missing = _belongs(person, state, world)
+        parts.append(
+            leaf(
+                "fact",
+                f"{person.id} is a national of {state}",
+                at,
+                truth,
+                inputs=inputs,
+                missing=missing,
+            )
+        )
+    refuses = ctx.profile.extradites_nationals
+    parts.append(
+        leaf(
+            "fact",
+            f"{state} does not extradite its nationals",
+            at,
+            ~Truth.of(refuses),
+            inputs=[("profile.extradites_nationals", shown(refuses))],
+            missing=[
+                Missing(
+                    f"profile[{state}].extradites_nationals",
+                    f"whether {state} extradites its nationals",
+                )
+            ],
+        )
+    )
+    return combine(
+        "ground",
+        f"the offender is in {state} and not extradited because a national",
+        at,
+        all_,
+        parts,
+    )
+
+
+def _presence(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
+    world = ctx.world
+    person = world.person(actor)
+    at = "art_40__para_4"
+    parts = [_present(state, person, act, world, at)]
+    if person is not None:
+        read = world.flag(
+            person, "extradited", person.extradited, "whether the person will be extradited"
+        )
+        parts.append(
+            leaf(
+                "fact",
+                f"{person.id} is not extradited",
+                at,
+                ~read.truth,
+                inputs=[(read.path, read.shown)],
+                missing=read.missing,
+            )
+        )
+    return combine("ground", f"the offender is in {state} and not extradited", at, all_, parts)
+
+
+READERS: dict[str, GroundReader] = {
+    "territory": _territory,
+    "flag_or_registration": _flag,
+    "passive_personality": _passive,
+    "active_personality": _active,
+    "effects_in_territory": _effects,
+    "against_the_state": _against_state,
+    "data_of_nationals": _data_of_nationals,
+    "presence_no_extradition_of_national": _presence_national,
+    "presence_no_extradition": _presence,
+}
+"""The reading of each ground of Art. 40, by ground id."""
+
+
+def jurisdiction(
+    state: str, findings: Iterable[OffenceFinding], grounds: Iterable[Ground], ctx: Context
+) -> Jurisdiction:
+    """The grounds on which ``state`` has jurisdiction over the offences found."""
+    relevant = [f for f in findings if f.truth is not Truth.FALSE]
+    results: list[GroundFinding] = []
+    for ground in grounds:
+        per_act: list[Trace] = []
+        acts: list[str] = []
+        for finding in relevant:
+            act = ctx.world.act(finding.act)
+            if act is None:
+                continue
+            actor = finding.actor
+            if finding.basis.value == "legal_person":
+                actor = finding.actor
+            node = READERS[ground.id](state, act, actor, ctx)
+            pair = combine(
+                "ground",
+                f"{finding.name} ({finding.act}, {finding.actor})",
+                ground.at,
+                all_,
+                [finding.trace, node],
+            )
+            per_act.append(pair)
+            if pair.outcome is not Truth.FALSE:
+                acts.append(finding.act)
+        adopted = ground.mandatory or ctx.profile.establishes(ground.id)
+        trace = combine("ground", ground.gist, ground.at, any_, per_act, key=ground.id)
+        results.append(
+            GroundFinding(
+                ground.id, ground.at, ground.mandatory, adopted, trace, tuple(dict.fromkeys(acts))
+            )
+        )
+    counted = [g.trace for g in results if g.adopted]
+    overall = combine(
+        "jurisdiction", f"{state} has jurisdiction", "art_40", any_, counted, key=state
+    )
+    return Jurisdiction(state, overall, tuple(results))

@@ -1,0 +1,222 @@
+"""Offences (Arts. 6–34) for one act, under one State's profile, with Art. 36 stages.
+
+An offence holds for an act when every element holds and no exclusion applies. The
+State's profile adds the elements of the "may require" options and reservations it
+takes and removes reserved offences. An attempted or prepared act is judged without the
+result elements, and only where the State makes attempt (36(2)) or preparation (36(3))
+punishable and has not reserved attempt (36(5)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from uncc.analysis.facts import Act, Datum, Item
+from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.elements import evaluate_element
+from uncc.analysis.trace import Trace, combine, leaf, negate
+from uncc.analysis.vocabulary import Stage
+from uncc.convention.model import Article, Element, ElementRole, Offence, OptionKind
+
+HANDLED_ELSEWHERE = frozenset(
+    {
+        "art_10.reservation",  # keeps the sale of passwords: see _reservation_keeps
+        "art_18.reserve_virtual_material",  # read on the object (real minors only)
+        "art_17.limited_circumstances",  # not modelled: noted in the report
+        "art_36.reserve_attempt",  # read with the stage
+    }
+)
+"""Reservations whose effect is not 'the offence does not apply'."""
+
+
+def elements_for(
+    article: Article, offence: Offence, ctx: Context
+) -> tuple[list[Element], list[str]]:
+    """The offence's elements in this State, and a note for each one a profile adds."""
+    elements = list(offence.elements)
+    notes: list[str] = []
+    for option in article.options:
+        if offence.id in option.targets and option.adds_element and ctx.profile.takes(option.id):
+            elements.append(option.adds_element)
+            notes.append(f"{option.id}: the State requires '{option.adds_element.gist}'")
+    return elements, notes
+
+
+def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context) -> Trace:
+    """Whether the act amounts to the offence in this State, with the whole trace."""
+    elements, notes = elements_for(article, offence, ctx)
+    stage = act.stage or Stage.COMPLETED
+    if stage is not Stage.COMPLETED:
+        elements = [e for e in elements if e.role is not ElementRole.RESULT]
+    nodes = [evaluate_element(e, act, ctx) for e in elements]
+    body = combine("elements", "every element holds", offence.at, all_, nodes)
+    parts = [body]
+    for exclusion in offence.exclusions:
+        parts.append(
+            _exclusion_absent(
+                exclusion.id, gist=exclusion.gist, at=exclusion.at, act=act, nodes=nodes, ctx=ctx
+            )
+        )
+    parts.extend(_reservations(article, offence, act, ctx))
+    if stage is not Stage.COMPLETED:
+        parts.append(_stage_punishable(stage, ctx))
+    label = offence.name if stage is Stage.COMPLETED else f"{stage.value} {offence.name.lower()}"
+    for option in article.options:
+        if option.id == "art_17.limited_circumstances" and ctx.profile.takes(option.id):
+            notes.append(
+                f"{option.id}: the State reserves limited cases with other remedies; uncc does not decide them"
+            )
+    return combine("offence", label, offence.at, all_, parts, key=offence.id, notes=notes)
+
+
+def _exclusion_absent(
+    exclusion_id: str, *, gist: str, at: str, act: Act, nodes: list[Trace], ctx: Context
+) -> Trace:
+    world = ctx.world
+    c = act.circumstances
+    if exclusion_id == "authorised_testing":
+        # Art. 10(2) applies exactly when the purpose of committing an offence is absent.
+        purpose = next(n for n in nodes if n.key.endswith(".purpose"))
+        applies = negate(purpose, "exclusion", gist, at, key=exclusion_id)
+    elif exclusion_id == "legitimate_purpose":
+        read = world.flag(
+            act,
+            "circumstances.legitimate_purpose",
+            c.legitimate_purpose if c else None,
+            "whether the sharing had a legitimate purpose",
+        )
+        applies = leaf(
+            "exclusion",
+            gist,
+            at,
+            read.truth,
+            inputs=[(read.path, read.shown)],
+            missing=read.missing,
+            inferred=read.inferred,
+            key=exclusion_id,
+        )
+    elif exclusion_id == "age_checked":
+        read = world.flag(
+            act,
+            "circumstances.age_verification_steps",
+            c.age_verification_steps if c else None,
+            "whether reasonable steps were taken to check the person was not a child",
+        )
+        applies = leaf(
+            "exclusion",
+            gist,
+            at,
+            read.truth,
+            inputs=[(read.path, read.shown)],
+            missing=read.missing,
+            inferred=read.inferred,
+            key=exclusion_id,
+        )
+    elif exclusion_id == "suicide_acts":
+        value = act.purposes.get("suicide") if act.purposes else None  # type: ignore[call-overload]
+        read = world.flag(
+            act,
+            "purposes.suicide",
+            value,
+            "whether the acts were suicide-related (Art. 23 instead)",
+        )
+        applies = leaf(
+            "exclusion",
+            gist,
+            at,
+            read.truth,
+            inputs=[(read.path, read.shown)],
+            missing=read.missing,
+            key=exclusion_id,
+        )
+    else:
+        msg = f"no reading is registered for exclusion {exclusion_id}"
+        raise LookupError(msg)
+    return negate(applies, "exclusion", f"not excluded: {gist}", at, key=exclusion_id)
+
+
+def _reservations(article: Article, offence: Offence, act: Act, ctx: Context) -> Iterator[Trace]:
+    for option in article.options:
+        if (
+            option.kind is not OptionKind.RESERVATION
+            or offence.id not in option.targets
+            or option.adds_element is not None
+            or not ctx.profile.takes(option.id)
+        ):
+            continue
+        if option.id == "art_10.reservation":
+            yield _reservation_keeps(option.at, act, ctx)
+        elif option.id not in HANDLED_ELSEWHERE:
+            yield leaf(
+                "reservation",
+                f"the State has reserved this offence ({option.gist})",
+                option.at,
+                Truth.FALSE,
+                key=option.id,
+            )
+
+
+def _reservation_keeps(at: str, act: Act, ctx: Context) -> Trace:
+    """Art. 10(3): a reserving State still punishes selling or spreading passwords and codes."""
+    conduct = (
+        Truth.UNKNOWN
+        if act.conduct is None
+        else Truth.of(act.conduct.value in ("sell", "distribute", "make_available"))
+    )
+    target = ctx.world.get(act.object)
+    if isinstance(target, Datum):
+        kinds = target.kinds
+        obj = (
+            Truth.UNKNOWN
+            if kinds is None
+            else Truth.of(any(k.value in ("password", "access_code", "credentials") for k in kinds))
+        )
+    elif isinstance(target, Item):
+        obj = Truth.FALSE
+    else:
+        obj = Truth.UNKNOWN if act.object is None else Truth.FALSE
+    return leaf(
+        "reservation",
+        "the State reserved Art. 10(1) but keeps selling, distributing or making available passwords and access codes",
+        at,
+        all_([conduct, obj]),
+        inputs=[
+            (ctx.world.path(act, "conduct"), str(act.conduct)),
+            (ctx.world.path(act, "object"), str(act.object)),
+        ],
+        key="art_10.reservation",
+    )
+
+
+def _stage_punishable(stage: Stage, ctx: Context) -> Trace:
+    profile = ctx.profile
+    if stage is Stage.ATTEMPTED:
+        adopted = profile.takes("art_36.attempt") and not profile.takes("art_36.reserve_attempt")
+        why = (
+            "the State makes attempt punishable"
+            if adopted
+            else (
+                "the State has reserved attempt (Art. 36(5))"
+                if profile.takes("art_36.reserve_attempt")
+                else "the State has not made attempt punishable"
+            )
+        )
+        return leaf("stage", why, "art_36__para_2", Truth.of(adopted), key="art_36.attempt")
+    adopted = profile.takes("art_36.preparation")
+    why = (
+        "the State makes preparation punishable"
+        if adopted
+        else "the State has not made preparation punishable"
+    )
+    return leaf("stage", why, "art_36__para_3", Truth.of(adopted), key="art_36.preparation")
+
+
+def conduct_matches(offence: Offence, act: Act) -> Truth:
+    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated)."""
+    conducts = [e for e in offence.elements if e.role is ElementRole.CONDUCT]
+    if not conducts:
+        return Truth.TRUE
+    if act.conduct is None:
+        return Truth.UNKNOWN
+    return any_(Truth.of(act.conduct.value in e.any_of) for e in conducts)

@@ -1,0 +1,150 @@
+"""The trace tree of an analysis.
+
+The trace tree: every result names its rule, the provision it applies, its inputs,
+its outcome, the facts still missing, and the results it was built from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from uncc.analysis.logic import Truth, all_, any_
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A fact that is unknown and would help settle a result.
+
+    ``path`` names where the fact goes in the facts file (``acts[a1].without_right``,
+    ``persons[p1].nationalities``); ``question`` says what to find out.
+    """
+
+    path: str
+    question: str
+
+    def __str__(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One node of the reasoning: a rule applied to inputs, with its outcome."""
+
+    rule: str
+    """What was decided, e.g. ``element``, ``offence``, ``ground``, ``power``."""
+    label: str
+    """In words: what the node decides."""
+    provision: str
+    """The provision id applied (``art_6__para_1``)."""
+    outcome: Truth
+    inputs: tuple[tuple[str, str], ...] = ()
+    """The facts read, as (path, value) pairs."""
+    missing: tuple[Missing, ...] = ()
+    """Unknown facts that decide this node (empty when the node is settled)."""
+    children: tuple[Trace, ...] = ()
+    inferred: tuple[str, ...] = ()
+    """Circumstances a fact was inferred from (Art. 37)."""
+    key: str = ""
+    """A stable id for the node (e.g. the element id)."""
+    notes: tuple[str, ...] = field(default=())
+
+    def walk(self) -> Iterator[Trace]:
+        """This node and every node below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready nested dict."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "label": self.label,
+            "provision": self.provision,
+            "outcome": self.outcome.value,
+        }
+        if self.key:
+            out["key"] = self.key
+        if self.inputs:
+            out["inputs"] = dict(self.inputs)
+        if self.missing:
+            out["missing"] = [m.path for m in self.missing]
+        if self.inferred:
+            out["inferred_from"] = list(self.inferred)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.children:
+            out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+def unique(missing: Iterable[Missing]) -> tuple[Missing, ...]:
+    """Missing facts without repeats, in first-seen order."""
+    seen: dict[str, Missing] = {}
+    for m in missing:
+        seen.setdefault(m.path, m)
+    return tuple(seen.values())
+
+
+def leaf(
+    rule: str,
+    label: str,
+    provision: str,
+    outcome: Truth,
+    *,
+    inputs: Iterable[tuple[str, str]] = (),
+    missing: Iterable[Missing] = (),
+    inferred: Iterable[str] = (),
+    key: str = "",
+    notes: Iterable[str] = (),
+) -> Trace:
+    """A node decided directly from facts; missing facts are kept only while unknown."""
+    return Trace(
+        rule,
+        label,
+        provision,
+        outcome,
+        tuple(inputs),
+        unique(missing) if outcome is Truth.UNKNOWN else (),
+        (),
+        tuple(inferred),
+        key,
+        tuple(notes),
+    )
+
+
+def combine(
+    rule: str,
+    label: str,
+    provision: str,
+    op: Callable[[Iterable[Truth]], Truth],
+    children: Iterable[Trace],
+    *,
+    key: str = "",
+    notes: Iterable[str] = (),
+    inputs: Iterable[tuple[str, str]] = (),
+) -> Trace:
+    """A node whose outcome is ``op`` (``all_`` or ``any_``) of its children's outcomes.
+
+    When the outcome is unknown, its missing facts are those of its unknown children:
+    supplying all of them settles every unknown child, and so the node.
+    """
+    kids = tuple(children)
+    outcome = op(c.outcome for c in kids)
+    missing = (
+        unique(m for c in kids if c.outcome is Truth.UNKNOWN for m in c.missing)
+        if outcome is Truth.UNKNOWN
+        else ()
+    )
+    return Trace(
+        rule, label, provision, outcome, tuple(inputs), missing, kids, (), key, tuple(notes)
+    )
+
+
+def negate(node: Trace, rule: str, label: str, provision: str, *, key: str = "") -> Trace:
+    """A node that holds exactly when ``node`` does not."""
+    return Trace(rule, label, provision, ~node.outcome, (), node.missing, (node,), (), key)
+
+
+__all__ = ["Missing", "Trace", "all_", "any_", "combine", "leaf", "negate", "unique"]

@@ -1,0 +1,103 @@
+"""``uncc parties …``: State Party profiles, and what a State has not implemented yet."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from uncc.convention.catalogue import load_convention
+from uncc.convention.model import Article, Option
+from uncc.entrypoints.cli.inputs import read_profile
+from uncc.parties.gaps import gaps
+
+app = typer.Typer(
+    help="State Party profiles: show one, and list its implementation gaps.", no_args_is_help=True
+)
+console = Console(soft_wrap=True)
+
+ProfileArg = Annotated[str, typer.Argument(help="A profile file, or 'baseline' or 'strict'.")]
+
+
+@app.command("show")
+def show(
+    profile: ProfileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a profile: its State, options and reservations, grounds and parameters."""
+    loaded = read_profile(profile)
+    if as_json:
+        typer.echo(json.dumps(loaded.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    convention = load_convention()
+    options: dict[str, tuple[Article, Option]] = {o.id: (a, o) for a, o in convention.options()}
+    console.print(
+        f"[bold]{loaded.name}[/bold] — State {loaded.state or '(any)'}"
+        + (" — FICTIONAL" if loaded.fictional else ""),
+        highlight=False,
+    )
+    if loaded.description:
+        console.print(loaded.description, highlight=False)
+    table = Table("Option", "Kind", "Provision", "What it does")
+    for option_id in loaded.options:
+        _, option = options[option_id]
+        table.add_row(option_id, option.kind.value, option.at, option.gist)
+    console.print(table)
+    console.print(
+        f"Optional grounds established: {', '.join(loaded.grounds) or 'none'}", highlight=False
+    )
+    console.print(
+        f"Minor under: {loaded.minor_age}; serious offences (Art. 48): {', '.join(loaded.serious_offences) or 'none'}",
+        highlight=False,
+    )
+    console.print(
+        f"Judicial authorisation for: {', '.join(loaded.judicial_authorisation) or 'none stated'}",
+        highlight=False,
+    )
+    ext = {None: "not stated", True: "yes", False: "no"}[loaded.extradites_nationals]
+    console.print(
+        f"Extradites its nationals: {ext}; limitation: {loaded.limitation.default or 'not stated'} years by default",
+        highlight=False,
+    )
+
+
+@app.command("gaps")
+def gaps_command(
+    profile: ProfileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the articles a State must implement that its profile does not show as implemented.
+
+    Exit code 1 when there are gaps, 0 when there are none.
+    """
+    loaded = read_profile(profile)
+    found = gaps(loaded, load_convention())
+    if as_json:
+        rows: list[dict[str, Any]] = [g.to_dict() for g in found]
+        typer.echo(
+            json.dumps(
+                {"profile": loaded.name, "state": loaded.state, "gaps": rows},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        table = Table(
+            "Art.",
+            "Heading",
+            "Status",
+            "Implementing provision",
+            "Note",
+            title=f"Implementation gaps — {loaded.name}",
+        )
+        for gap in found:
+            table.add_row(
+                str(gap.article), gap.heading, gap.status, gap.provision or "—", gap.note or ""
+            )
+        console.print(table)
+        console.print(f"{len(found)} article(s) not fully implemented", highlight=False)
+    if found:
+        raise typer.Exit(1)

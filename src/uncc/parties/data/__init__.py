@@ -1,0 +1,1 @@
+"""The built-in profiles: ``baseline`` and ``strict``."""

@@ -1,0 +1,89 @@
+"""The profile model (``uncc: profile/1``) and the questions the analysis asks of it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+FORMAT = "profile/1"
+
+StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class _Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ImplementationStatus(StrEnum):
+    """How far a State's law implements an article."""
+
+    IMPLEMENTED = "implemented"
+    PARTLY = "partly"
+    NOT_IMPLEMENTED = "not"
+
+
+class Implementation(_Profile):
+    """The State's provisions implementing one article."""
+
+    status: ImplementationStatus
+    statute: str | None = None
+    section: str | None = None
+    note: str | None = None
+
+
+class Limitation(_Profile):
+    """Limitation periods for starting proceedings, in years (Art. 38)."""
+
+    default: Annotated[int, Field(ge=1, le=100)] | None = None
+    offences: dict[str, Annotated[int, Field(ge=1, le=100)]] = {}
+    """Periods for particular offences (offence ids), overriding the default."""
+
+
+class Profile(_Profile):
+    """A State Party's choices under the Convention."""
+
+    uncc: Literal["profile/1"]
+    name: str
+    state: StateCode | None = None
+    """The State; ``None`` for a template such as ``baseline`` or ``strict``."""
+    fictional: bool = False
+    """An illustration, not the law of any real State."""
+    description: str | None = None
+    options: list[str] = []
+    """Options and reservations taken, by option id (e.g. ``art_6.security_measures``)."""
+    grounds: list[str] = []
+    """Optional grounds of jurisdiction established (Art. 40(2) and (4)), by ground id."""
+    minor_age: Annotated[int, Field(ge=16, le=18)] = 18
+    """The age under which a person is a minor for Art. 18 (18, or not below 16)."""
+    items_threshold: Annotated[int, Field(ge=1)] = 1
+    """With ``art_10.number_of_items``: how many items possession requires."""
+    serious_offences: list[str] = []
+    """Offence ids for which interception of content is available (Art. 48)."""
+    realtime_offences: list[str] | None = None
+    """With ``art_41.realtime_offence_list``: offences for real-time traffic collection."""
+    judicial_authorisation: list[str] = []
+    """Powers (power ids) that need a judge's authorisation before use."""
+    extradites_nationals: bool | None = None
+    limitation: Limitation = Limitation()
+    implementation: dict[int, Implementation] = {}
+    """For each article number: the State's implementing provisions."""
+
+    def takes(self, option_id: str) -> bool:
+        """True when the State takes this option or reservation."""
+        return option_id in self.options
+
+    def establishes(self, ground_id: str) -> bool:
+        """True when the State establishes this optional ground of jurisdiction."""
+        return ground_id in self.grounds
+
+    def limitation_years(self, offence_id: str) -> int | None:
+        """The limitation period for an offence, or ``None`` when the profile is silent."""
+        return self.limitation.offences.get(offence_id, self.limitation.default)
+
+    def for_state(self, state: str) -> Profile:
+        """This profile applied to a State (templates get the State's code)."""
+        if self.state == state:
+            return self
+        return self.model_copy(update={"state": state})
