@@ -234,8 +234,9 @@ class Act(_Facts):
     """Where the effects occurred or were meant to occur."""
     without_right: Flag | None = None
     mental_state: MentalState | Inferred[MentalState] | None = None
-    purposes: dict[Purpose, Flag] | None = None
-    """Each purpose the act had (true) or did not have (false); absent ones are unknown."""
+    purposes: list[Purpose] | dict[Purpose, Flag] | None = None
+    """A list states every purpose the act had (any other is absent); a mapping states
+    some purposes as true or false, leaving the others unknown."""
     for_benefit_of: EntityId | None = None
     """A legal person the act was committed for (Art. 35)."""
     victims: list[EntityId] | None = None

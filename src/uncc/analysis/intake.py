@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from uncc.analysis.facts import FORMAT, Incident
 from uncc.errors import FactsError
+from uncc.yaml12 import load_yaml
 
 _COLLECTIONS = ("persons", "systems", "data", "items", "property", "acts", "results")
 _SINGULAR = {
@@ -39,7 +40,7 @@ def parse_incident(text: str, source: str = "<facts>") -> Incident:
             problems; every problem is listed with its path.
     """
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"

@@ -8,7 +8,7 @@ The shape is documented in docs/analysis.md; tests pin it. Statuses are
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from uncc.analysis.engine import Analysis, StateResult
@@ -32,10 +32,18 @@ def element_index(convention: Convention) -> dict[str, Element]:
     return index
 
 
+def _own_nodes(trace: Trace) -> Iterator[Trace]:
+    """The nodes of a finding, without descending into a laundering predicate's offences."""
+    yield trace
+    if trace.rule != "predicate":
+        for child in trace.children:
+            yield from _own_nodes(child)
+
+
 def _elements(trace: Trace, index: dict[str, Element]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for node in trace.walk():
+    for node in _own_nodes(trace):
         if node.rule != "element" or node.key in seen or node.key not in index:
             continue
         seen.add(node.key)

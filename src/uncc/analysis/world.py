@@ -101,6 +101,17 @@ class World:
         base = f"{_COLLECTION[type(entity)]}[{entity.id}]"
         return f"{base}.{attribute}" if attribute else base
 
+    def purpose(self, act: Act, purpose: str, question: str) -> Read:
+        """Whether the act had a purpose: a list is complete, a mapping is partial."""
+        path = self.path(act, f"purposes.{purpose}")
+        if isinstance(act.purposes, list):
+            had = purpose in {p.value for p in act.purposes}
+            return Read(
+                Truth.of(had), path, "listed" if had else "not among the listed purposes", question
+            )
+        value = None if act.purposes is None else act.purposes.get(purpose)  # type: ignore[call-overload]
+        return self.flag(act, f"purposes.{purpose}", value, question)
+
     def flag(self, entity: Entity, attribute: str, value: Flag | None, question: str) -> Read:
         """Read a yes/no fact (observed or inferred, Art. 37)."""
         path = self.path(entity, attribute)

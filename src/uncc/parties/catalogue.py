@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from uncc.convention.catalogue import Convention, load_convention
 from uncc.errors import ProfileError
 from uncc.parties.profile import FORMAT, Profile
+from uncc.yaml12 import load_yaml
 
 BUILTIN = ("baseline", "strict")
 """Profiles shipped with uncc: no options at all, and every option and reservation."""
@@ -30,7 +31,7 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
         ProfileError: every problem with its path.
     """
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ProfileError(source, [f"not valid YAML or JSON ({exc})"]) from None
     if not isinstance(raw, dict) or raw.get("uncc") != FORMAT:

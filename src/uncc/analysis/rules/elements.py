@@ -63,17 +63,10 @@ def _conduct(element: Element, act: Act, ctx: Context) -> Trace:
 
 
 def _purpose(element: Element, act: Act, ctx: Context) -> Trace:
-    reads = []
-    for purpose in element.any_of:
-        value = None if act.purposes is None else act.purposes.get(purpose)  # type: ignore[call-overload]
-        reads.append(
-            ctx.world.flag(
-                act,
-                f"purposes.{purpose}",
-                value,
-                f"whether the act was done {PURPOSE_TEXT[Purpose(purpose)]}",
-            )
-        )
+    reads = [
+        ctx.world.purpose(act, p, f"whether the act was done {PURPOSE_TEXT[Purpose(p)]}")
+        for p in element.any_of
+    ]
     truth = any_(r.truth for r in reads)
     return leaf(
         "element",
@@ -144,6 +137,11 @@ def _is_kind(kind: str, target: object, ctx: Context, at: str) -> Read:
     if isinstance(target, Datum):
         if kind == "computer_data":
             return Read(Truth.TRUE, world.path(target), "computer data", "")
+        if kind == "data_in_system":
+            # Arts. 6 and 9: data is reached, or a system hindered, through the data it holds.
+            path = world.path(target, "system")
+            held = Truth.UNKNOWN if target.system is None else Truth.TRUE
+            return Read(held, path, shown(target.system), "which system holds the data")
         path = world.path(target, "kinds")
         if target.kinds is None:
             return Read(Truth.UNKNOWN, path, "unknown", "what kind of data it is")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from uncc.analysis.facts import Aboard, Act, Datum, Person, Property, System
+from uncc.analysis.facts import Aboard, Act, Datum, Person, System
 from uncc.analysis.findings import GroundFinding, Jurisdiction, OffenceFinding
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
@@ -137,8 +137,8 @@ def _victims(act: Act, world: World) -> tuple[list[Person], bool]:
     target = world.get(act.object)
     if isinstance(target, Person):
         found.append(target)
-    elif isinstance(target, System | Property):
-        owner = world.person(target.owner if isinstance(target, System) else target.held_by)
+    elif isinstance(target, System):
+        owner = world.person(target.owner)
         if owner is not None:
             found.append(owner)
     elif isinstance(target, Datum):

@@ -114,13 +114,8 @@ def _exclusion_absent(
             key=exclusion_id,
         )
     elif exclusion_id == "suicide_acts":
-        value = act.purposes.get("suicide") if act.purposes else None  # type: ignore[call-overload]
-        read = world.flag(
-            act,
-            "purposes.suicide",
-            value,
-            "whether the acts were suicide-related (Art. 23 instead)",
-        )
+        question = "whether the acts were suicide-related (Art. 23 instead)"
+        read = world.purpose(act, "suicide", question)
         applies = leaf(
             "exclusion",
             gist,
