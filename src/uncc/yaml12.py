@@ -29,7 +29,7 @@ _Loader.add_implicit_resolver(
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML (or JSON) text.
+    r"""Parse YAML (or JSON) text.
 
     >>> load_yaml("state: NO\nok: true")
     {'state': 'NO', 'ok': True}
