@@ -203,9 +203,8 @@ def analyze(
         )
         juris = Jurisdiction(juris.state, juris.trace, juris.grounds, consult)
         state_measures: list[Measure] = []
-        if juris.trace.outcome is not Truth.FALSE:
-            for article, power in convention.powers():
-                state_measures.extend(measures(state, article, power, found, evaluator.ctx))
+        for power in convention.powers():
+            state_measures.extend(measures(state, power, found, evaluator.ctx, juris.trace))
         limits = tuple(
             limitation(state, f, evaluator.ctx, at)
             for f in found

@@ -26,6 +26,17 @@ def route_words(route: str | None) -> str:
     return f"request to {route.split(':', 1)[1]} (Art. 4(3))"
 
 
+def measures_shown(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Measures of the States whose jurisdiction is established or undetermined."""
+    without = {j["state"] for j in report["jurisdiction"] if j["status"] == "not_established"}
+    return [m for m in report["measures"] if m["state"] not in without]
+
+
+def without_jurisdiction(report: dict[str, Any]) -> list[str]:
+    """The States with no jurisdiction on these facts (their powers are not available)."""
+    return [j["state"] for j in report["jurisdiction"] if j["status"] == "not_established"]
+
+
 def counts(report: dict[str, Any]) -> dict[str, int]:
     """How many offence findings have each status."""
     out = {"established": 0, "undetermined": 0, "not_established": 0}

@@ -6,7 +6,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from uncc.analysis.render.common import MARK, WORD, availability, counts, route_words, who
+from uncc.analysis.render.common import (
+    MARK,
+    WORD,
+    availability,
+    counts,
+    measures_shown,
+    route_words,
+    who,
+)
 
 _ENV = Environment(
     loader=PackageLoader("uncc.analysis.render", "templates"),
@@ -24,6 +32,7 @@ def render_html(report: dict[str, Any], *, show_all: bool = False) -> str:
         report=report,
         offences=offences,
         counts=counts(report),
+        measures=measures_shown(report),
         mark=MARK,
         word=WORD,
         availability=availability,

@@ -9,6 +9,7 @@ from uncc.analysis.render.common import (
     WORD,
     availability,
     counts,
+    measures_shown,
     route_words,
     state_line,
     who,
@@ -125,10 +126,10 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
 def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     out: list[str] = []
     out += ["", "## Measures (Arts. 41–50)", ""]
-    if report["measures"]:
+    if measures_shown(report):
         out.append("| State | Art. | Power | Available | Route | Targets | Authorisation |")
         out.append("|---|---|---|---|---|---|---|")
-        for m in report["measures"]:
+        for m in measures_shown(report):
             judge = "judge before use" if m["judicial_authorisation"] else "per State law"
             targets = ", ".join(t["id"] for t in m["targets"]) or "none named"
             out.append(

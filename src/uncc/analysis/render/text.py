@@ -9,9 +9,11 @@ from uncc.analysis.render.common import (
     WORD,
     availability,
     counts,
+    measures_shown,
     route_words,
     state_line,
     who,
+    without_jurisdiction,
 )
 from uncc.analysis.trace import Trace
 
@@ -120,15 +122,18 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
 def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     lines: list[str] = []
     lines += ["", "MEASURES (Arts. 41-50)"]
-    if not report["measures"]:
+    if not measures_shown(report):
         lines.append("  none: no State with jurisdiction")
-    for m in report["measures"]:
+    for m in measures_shown(report):
         targets = ", ".join(t["id"] for t in m["targets"]) or "no target named"
         judge = "judge first" if m["judicial_authorisation"] else "supervision per State law"
         lines.append(
             f"  {m['state']} Art. {m['article']} {m['name']}: available {availability(m['available'])}; "
             f"{route_words(m['route'])}; {targets}; {judge}  [{m['provision']}]"
         )
+    if without_jurisdiction(report):
+        states = ", ".join(without_jurisdiction(report))
+        lines.append(f"  {states}: no jurisdiction, so no power (art_41__para_1)")
     return lines
 
 

@@ -182,12 +182,28 @@ def _systems(acts: list[Act], ctx: Context) -> Iterator[System]:
 
 
 def measures(
-    state: str, article: Article, power: Power, findings: Iterable[OffenceFinding], ctx: Context
+    state: str,
+    entry: tuple[Article, Power],
+    findings: Iterable[OffenceFinding],
+    ctx: Context,
+    jurisdiction: Trace,
 ) -> list[Measure]:
-    """The power for this State: one measure per place its targets are in."""
+    """The power for this State: one measure per place its targets are in.
+
+    The State must have jurisdiction: the powers serve its own specific criminal
+    investigations or proceedings (Art. 41(1)).
+    """
+    article, power = entry
     relevant = [f for f in findings if f.truth is not Truth.FALSE]
     profile = ctx.profile
-    conditions: list[Trace] = [_basis(relevant)]
+    proceedings = combine(
+        "scope",
+        f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
+        "art_41__para_1",
+        all_,
+        [jurisdiction],
+    )
+    conditions: list[Trace] = [proceedings, _basis(relevant)]
     if power.serious_offences_only:
         conditions.append(
             _listed(
