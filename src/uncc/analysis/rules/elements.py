@@ -178,7 +178,12 @@ def _real_minor(datum: Datum, ctx: Context) -> Read:
     return Read(Truth.of(datum.depiction.value == "real_minor"), path, datum.depiction.value, "")
 
 
-def _person_is(kind: str, person: Person, ctx: Context) -> Read:
+def _person_is(kind: str, person: Person, ctx: Context, *, believed_counts: bool = True) -> Read:
+    """Whether a person is a person, a child (under 18) or a minor (the State's limit).
+
+    For Art. 20 a person the actor believed to be a child counts as one (20(2)); for
+    Art. 25(4) only the real age matters (``believed_counts=False``).
+    """
     world = ctx.world
     if kind not in PERSON_KINDS:
         return Read(Truth.FALSE, world.path(person), "a person", "")
@@ -189,17 +194,21 @@ def _person_is(kind: str, person: Person, ctx: Context) -> Read:
             natural, kind_path, shown(person.kind), "whether the person is a natural person"
         )
     limit = 18 if kind == "child" else ctx.profile.minor_age
-    age_path = world.path(person, "age")
     under = Truth.UNKNOWN if person.age is None else Truth.of(person.age < limit)
-    believed = Truth.of(person.believed_child) if kind == "child" else Truth.FALSE
+    believed = (
+        Truth.of(person.believed_child) if kind == "child" and believed_counts else Truth.FALSE
+    )
     truth = all_([natural, any_([under, believed])])
-    if truth is Truth.UNKNOWN:
-        path = age_path if under is Truth.UNKNOWN else kind_path
-        if under is Truth.UNKNOWN and believed is Truth.UNKNOWN and kind == "child":
-            path = age_path
-        question = f"the person's age (under {limit}?)"
-        return Read(truth, path, shown(person.age), question)
-    return Read(truth, age_path, f"age {shown(person.age)}", "")
+    if truth is not Truth.UNKNOWN:
+        return Read(truth, world.path(person, "age"), f"age {shown(person.age)}", "")
+    if under is Truth.UNKNOWN:
+        return Read(
+            truth, world.path(person, "age"), "unknown", f"the person's age (under {limit}?)"
+        )
+    if believed is Truth.UNKNOWN and natural is not Truth.UNKNOWN:
+        path = world.path(person, "believed_child")
+        return Read(truth, path, "unknown", "whether the actor believed the person was a child")
+    return Read(truth, kind_path, "unknown", "whether the person is a natural person")
 
 
 def _object(element: Element, act: Act, ctx: Context) -> Trace:
@@ -313,7 +322,7 @@ def _no_consent(element: Element, act: Act, ctx: Context) -> Trace:
         datum = world.get(act.object)
         depicted = world.person(datum.depicts) if isinstance(datum, Datum) else None
         if depicted is not None:
-            child = _person_is("child", depicted, ctx)
+            child = _person_is("child", depicted, ctx, believed_counts=False)
             parts.append(
                 leaf(
                     "fact",
