@@ -299,6 +299,51 @@ def reference_problems(incident: Incident) -> Iterator[str]:
         for j, person in enumerate(inv.persons or []):
             yield from check(f"investigations[{i}].persons[{j}]", person, "persons")
     yield from _cycles(incident)
+    yield from consistency_problems(incident)
+
+
+def consistency_problems(incident: Incident) -> Iterator[str]:
+    """Facts that contradict each other, e.g. a natural person incorporated somewhere."""
+    legal_only = (
+        "incorporated_in",
+        "leading_persons",
+        "staff",
+        "supervision_failed",
+        "public_body_of",
+    )
+    natural_only = ("nationalities", "age", "believed_child", "stateless")
+    for i, p in enumerate(incident.persons):
+        kind = p.kind.value if p.kind else None
+        if kind == "natural":
+            for name in legal_only:
+                if getattr(p, name) is not None:
+                    yield f"persons[{i}].{name}: only a legal person has this (the person is natural)"
+            if p.public_body:
+                yield f"persons[{i}].public_body: a natural person is not a public body"
+        if kind == "legal":
+            for name in natural_only:
+                if getattr(p, name) is not None:
+                    yield f"persons[{i}].{name}: only a natural person has this (the person is legal)"
+        if p.stateless and p.nationalities:
+            yield f"persons[{i}].stateless: a stateless person has no nationalities"
+        if p.public_body is False and p.public_body_of is not None:
+            yield f"persons[{i}].public_body_of: the person is said not to be a public body"
+    systems = {s.id: s for s in incident.systems}
+    for i, d in enumerate(incident.data):
+        system = systems.get(d.system) if d.system else None
+        located = system.location if system is not None else None
+        if isinstance(located, str) and d.stored_in is not None and located != d.stored_in:
+            yield (
+                f"data[{i}].stored_in: {d.stored_in} differs from the location of "
+                f"system {d.system} ({located})"
+            )
+    for i, a in enumerate(incident.acts):
+        means = a.circumstances.by_computer_system if a.circumstances else None
+        said_no = means is False or (
+            hasattr(means, "value") and getattr(means, "value", None) is False
+        )
+        if said_no and a.using is not None:
+            yield f"acts[{i}].circumstances.by_computer_system: false, but the act names a system in 'using'"
 
 
 def _cycles(incident: Incident) -> Iterator[str]:

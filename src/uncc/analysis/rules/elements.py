@@ -265,20 +265,24 @@ def _without_right(element: Element, act: Act, ctx: Context) -> Trace:
 
 
 def _connected(element: Element, act: Act, ctx: Context) -> Trace:
+    """Arts. 6 and 7 option: the system concerned is connected to another system.
+
+    The system concerned is the object if it is a system, the system holding the object
+    if it is data, and otherwise the system the actor used.
+    """
     world = ctx.world
     target = world.get(act.object)
-    system = target if isinstance(target, System) else None
-    if system is None and isinstance(target, Datum):
-        system = world.system(target.system)
+    if isinstance(target, System):
+        system: System | None = target
+        where = world.path(act, "object")
+    elif isinstance(target, Datum):
+        system, where = world.system(target.system), world.path(target, "system")
+    elif target is None:
+        system, where = None, world.path(act, "object")
+    else:
+        system, where = world.system(act.using), world.path(act, "using")
     if system is None:
-        system = world.system(act.using)
-    if system is None:
-        read = Read(
-            Truth.UNKNOWN,
-            world.path(act, "object"),
-            "no system named",
-            "which computer system the act concerned",
-        )
+        read = Read(Truth.UNKNOWN, where, "unknown", "which computer system the act concerned")
         return _node(element, read)
     path = world.path(system, "connected")
     read = Read(
@@ -291,10 +295,11 @@ def _connected(element: Element, act: Act, ctx: Context) -> Trace:
 
 
 def _by_computer(element: Element, act: Act, ctx: Context) -> Trace:
-    if act.using is not None:
+    """The act was done by means of a computer or ICT system: stated, or shown by ``using``."""
+    value = act.circumstances.by_computer_system if act.circumstances else None
+    if value is None and act.using is not None:
         read = Read(Truth.TRUE, ctx.world.path(act, "using"), act.using, "")
         return _node(element, read)
-    value = act.circumstances.by_computer_system if act.circumstances else None
     read = ctx.world.flag(
         act, "circumstances.by_computer_system", value, "whether a computer or ICT system was used"
     )

@@ -22,16 +22,19 @@ GroundReader = Callable[[str, Act, str | None, Context], Trace]
 
 
 def _target_place(act: Act, world: World) -> tuple[str, object]:
+    """Where the system or data the act was directed at is, as (fact path, place).
+
+    A datum's ``stored_in`` is its place; without it, the place of the system holding
+    it (the intake rejects a datum whose two places disagree). Empty path: no such target.
+    """
     target = world.get(act.object)
     if isinstance(target, System):
         return world.path(target, "location"), target.location
     if isinstance(target, Datum):
-        if target.stored_in is not None:
-            return world.path(target, "stored_in"), target.stored_in
         system = world.system(target.system)
-        if system is not None:
+        if target.stored_in is None and system is not None and system.location is not None:
             return world.path(system, "location"), system.location
-        return world.path(target, "stored_in"), None
+        return world.path(target, "stored_in"), target.stored_in
     return "", None
 
 
@@ -103,49 +106,57 @@ def _flag(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
 def _belongs(
     person: Person, state: str, world: World
 ) -> tuple[Truth, list[tuple[str, str]], list[Missing]]:
-    """Whether a person is a national (or legal person) of the State."""
-    if person.kind is not None and person.kind.value == "legal":
-        path = world.path(person, "incorporated_in")
-        truth = (
-            Truth.UNKNOWN
-            if person.incorporated_in is None
-            else Truth.of(person.incorporated_in == state)
-        )
-        return (
-            truth,
-            [(path, shown(person.incorporated_in))],
-            [Missing(path, "where the legal person is incorporated")],
-        )
-    path = world.path(person, "nationalities")
+    """Whether a person is a national of the State, or a legal person of it.
+
+    While it is unknown whether the person is natural or legal, both readings are
+    weighed: (natural and national) or (legal and incorporated there).
+    """
+    nat_path = world.path(person, "nationalities")
+    inc_path = world.path(person, "incorporated_in")
     national = (
         Truth.UNKNOWN if person.nationalities is None else Truth.of(state in person.nationalities)
     )
-    if person.kind is None and person.incorporated_in is not None:
-        national = any_([national, Truth.of(person.incorporated_in == state)])
-    return (
-        national,
-        [(path, shown(person.nationalities))],
-        [Missing(path, "the person's nationalities")],
+    incorporated = (
+        Truth.UNKNOWN
+        if person.incorporated_in is None
+        else Truth.of(person.incorporated_in == state)
     )
+    natural = Truth.UNKNOWN if person.kind is None else Truth.of(person.kind.value == "natural")
+    truth = any_([all_([natural, national]), all_([~natural, incorporated])])
+    inputs = [(world.path(person, "kind"), shown(person.kind))]
+    missing: list[Missing] = []
+    if natural is not Truth.FALSE:
+        inputs.append((nat_path, shown(person.nationalities)))
+        missing.append(Missing(nat_path, "the person's nationalities"))
+    if natural is not Truth.TRUE:
+        inputs.append((inc_path, shown(person.incorporated_in)))
+        missing.append(Missing(inc_path, "where the legal person is incorporated"))
+    if natural is Truth.UNKNOWN:
+        missing.append(
+            Missing(world.path(person, "kind"), "whether the person is natural or legal")
+        )
+    return truth, inputs, missing
 
 
 def _victims(act: Act, world: World) -> tuple[list[Person], bool]:
-    """The act's victims, and whether the list is complete (stated on the act)."""
-    if act.victims is not None:
-        return [p for v in act.victims if (p := world.person(v))], True
-    found: list[Person] = []
+    """The act's victims, and whether the list is complete.
+
+    They are those stated on the act plus the person (or the owner of the system) it
+    was directed at; the list is complete only when the act states its victims.
+    """
+    found: list[Person] = [p for v in act.victims or [] if (p := world.person(v))]
     target = world.get(act.object)
     if isinstance(target, Person):
         found.append(target)
     elif isinstance(target, System):
-        owner = world.person(target.owner)
-        if owner is not None:
+        if (owner := world.person(target.owner)) is not None:
             found.append(owner)
     elif isinstance(target, Datum):
         system = world.system(target.system)
-        if system is not None and (owner := world.person(system.owner)):
+        if system is not None and (owner := world.person(system.owner)) is not None:
             found.append(owner)
-    return found, False
+    unique = list({p.id: p for p in found}.values())
+    return unique, act.victims is not None
 
 
 def _passive(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
@@ -286,21 +297,30 @@ def _against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Tra
     parts = []
     for victim in victims:
         path = world.path(victim, "public_body_of")
-        if victim.public_body_of is not None:
-            truth = Truth.of(victim.public_body_of == state)
-        elif victim.public_body is False or (
-            victim.kind is not None and victim.kind.value == "natural"
-        ):
-            truth = Truth.FALSE
+        if victim.public_body is not None:
+            public = Truth.of(victim.public_body)
+        elif victim.public_body_of is not None:
+            public = Truth.TRUE
+        elif victim.kind is not None and victim.kind.value == "natural":
+            public = Truth.FALSE  # the intake rejects a natural person named as a public body
         else:
-            truth = Truth.UNKNOWN
+            public = Truth.UNKNOWN
+        of_state = (
+            Truth.UNKNOWN
+            if victim.public_body_of is None
+            else Truth.of(victim.public_body_of == state)
+        )
+        truth = all_([public, of_state])
         parts.append(
             leaf(
                 "fact",
                 f"{victim.id} is a public body of {state}",
                 "art_40__para_2__point_d",
                 truth,
-                inputs=[(path, shown(victim.public_body_of))],
+                inputs=[
+                    (world.path(victim, "public_body"), shown(victim.public_body)),
+                    (path, shown(victim.public_body_of)),
+                ],
                 missing=[Missing(path, "whether the victim is a public body, and of which State")],
             )
         )

@@ -17,7 +17,7 @@ from uncc.analysis.findings import Limitation, Measure, OffenceFinding, Target
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Missing, Trace, combine, leaf
-from uncc.analysis.world import territory_of
+from uncc.analysis.world import shown, territory_of
 from uncc.convention.model import Article, Power
 
 DATA_POWERS = frozenset(
@@ -231,19 +231,26 @@ def measures(
     if power.id in ("realtime_traffic_collection", "interception") and profile.takes(
         "art_41.closed_group_systems"
     ):
-        closed = [
-            t for t, _ in found if (s := ctx.world.system(t.id)) is not None and s.closed_group
-        ]
-        if closed:
-            conditions.append(
-                leaf(
-                    "reservation",
-                    "the State does not use this power on closed-group systems (Art. 41(3)(b))",
-                    "art_41__para_3__point_b",
-                    Truth.FALSE,
-                    inputs=[("systems", ", ".join(t.id for t in closed))],
-                )
+        systems = [s for t, _ in found if (s := ctx.world.system(t.id)) is not None]
+        conditions.append(
+            leaf(
+                "reservation",
+                "no system concerned is a closed-group system, which the State leaves out (Art. 41(3)(b))",
+                "art_41__para_3__point_b",
+                all_(~Truth.of(s.closed_group) for s in systems),
+                inputs=[
+                    (ctx.world.path(s, "closed_group"), shown(s.closed_group)) for s in systems
+                ],
+                missing=[
+                    Missing(
+                        ctx.world.path(s, "closed_group"),
+                        "whether the system serves a closed group only",
+                    )
+                    for s in systems
+                    if s.closed_group is None
+                ],
             )
+        )
     trace = combine(
         "power", f"{power.name} is available to {state}", power.at, all_, conditions, key=power.id
     )
