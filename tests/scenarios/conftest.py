@@ -31,10 +31,10 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         problems = check(self.case, run_case(self.case))
         if problems:
-            raise ScenarioFailure(problems)
+            raise ScenarioError(problems)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, ScenarioFailure):
+        if isinstance(excinfo.value, ScenarioError):
             return "\n".join(excinfo.value.problems)
         return str(super().repr_failure(excinfo))
 
@@ -42,7 +42,7 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f"scenario: {self.name}"
 
 
-class ScenarioFailure(Exception):
+class ScenarioError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems

@@ -51,12 +51,25 @@ def load_cases(path: Path) -> list[Case]:
             facts = copy.deepcopy(scenario["facts"])
         facts.setdefault("uncc", "incident/1")
         facts.setdefault("id", _slug(title))
-        settings = {k: scenario[k] for k in ("profiles", "default_profile", "parties", "at") if k in scenario}
+        settings = {
+            k: scenario[k]
+            for k in ("profiles", "default_profile", "parties", "at")
+            if k in scenario
+        }
         cases.append(Case(path, title, "base", facts, settings, scenario.get("expect", {})))
         for variant in scenario.get("variants", []):
             changed = apply_changes(facts, variant)
-            merged = {**settings, **{k: variant[k] for k in ("profiles", "default_profile", "parties", "at") if k in variant}}
-            cases.append(Case(path, title, variant["name"], changed, merged, variant.get("expect", {})))
+            merged = {
+                **settings,
+                **{
+                    k: variant[k]
+                    for k in ("profiles", "default_profile", "parties", "at")
+                    if k in variant
+                },
+            }
+            cases.append(
+                Case(path, title, variant["name"], changed, merged, variant.get("expect", {}))
+            )
     return cases
 
 
@@ -128,7 +141,9 @@ def _findings(analysis: Analysis, state: str | None) -> tuple[OffenceFinding, ..
     if state is None:
         return analysis.baseline
     result = analysis.state(state)
-    assert result is not None, f"State {state} was not analysed (analysed: {[s.state for s in analysis.states]})"
+    assert result is not None, (
+        f"State {state} was not analysed (analysed: {[s.state for s in analysis.states]})"
+    )
     return result.findings
 
 
@@ -159,17 +174,29 @@ def _check_offence(analysis: Analysis, item: dict[str, Any]) -> list[str]:
         and ("actor" not in item or f.actor == item["actor"])
         and ("basis" not in item or f.basis.value == item["basis"])
     ]
-    label = f"{item['offence']} for act {item['act']}" + (f" in {where}" if where else " (baseline)")
+    label = f"{item['offence']} for act {item['act']}" + (
+        f" in {where}" if where else " (baseline)"
+    )
     if item.get("absent"):
-        return [f"{label}: expected no finding, got {[f.status.value for f in candidates]}"] if candidates else []
+        return (
+            [f"{label}: expected no finding, got {[f.status.value for f in candidates]}"]
+            if candidates
+            else []
+        )
     if not candidates:
         return [f"{label}: no such finding"]
     finding = candidates[0]
     problems = []
     if finding.status.value != item["status"]:
-        problems.append(f"{label}: expected {item['status']}, got {finding.status.value} (missing: {[m.path for m in finding.missing]})")
+        problems.append(
+            f"{label}: expected {item['status']}, got {finding.status.value} (missing: {[m.path for m in finding.missing]})"
+        )
     have = {m.path for m in finding.missing}
-    problems.extend(f"{label}: expected missing fact {m}, have {sorted(have)}" for m in item.get("missing", []) if m not in have)
+    problems.extend(
+        f"{label}: expected missing fact {m}, have {sorted(have)}"
+        for m in item.get("missing", [])
+        if m not in have
+    )
     return problems
 
 
@@ -182,7 +209,9 @@ def _check_ground(analysis: Analysis, item: dict[str, Any]) -> list[str]:
         return [f"{item['state']}: no ground {item['ground']}"]
     problems = []
     if ground.status.value != item["status"]:
-        problems.append(f"{item['state']} {item['ground']}: expected {item['status']}, got {ground.status.value} (missing: {[m.path for m in ground.trace.missing]})")
+        problems.append(
+            f"{item['state']} {item['ground']}: expected {item['status']}, got {ground.status.value} (missing: {[m.path for m in ground.trace.missing]})"
+        )
     if "adopted" in item and ground.adopted != item["adopted"]:
         problems.append(f"{item['state']} {item['ground']}: expected adopted={item['adopted']}")
     return problems
@@ -194,9 +223,13 @@ def _check_jurisdiction(analysis: Analysis, item: dict[str, Any]) -> list[str]:
         return [f"State {item['state']} was not analysed"]
     problems = []
     if "status" in item and result.jurisdiction.status.value != item["status"]:
-        problems.append(f"{item['state']} jurisdiction: expected {item['status']}, got {result.jurisdiction.status.value}")
+        problems.append(
+            f"{item['state']} jurisdiction: expected {item['status']}, got {result.jurisdiction.status.value}"
+        )
     if "consult" in item and sorted(result.jurisdiction.consult) != sorted(item["consult"]):
-        problems.append(f"{item['state']} consult: expected {sorted(item['consult'])}, got {list(result.jurisdiction.consult)}")
+        problems.append(
+            f"{item['state']} consult: expected {sorted(item['consult'])}, got {list(result.jurisdiction.consult)}"
+        )
     return problems
 
 
@@ -215,10 +248,17 @@ def _check_measure(analysis: Analysis, item: dict[str, Any]) -> list[str]:
     problems = []
     if "available" in item and measure.available != item["available"]:
         problems.append(f"{label}: expected available={item['available']}, got {measure.available}")
-    if "judicial_authorisation" in item and measure.judicial_authorisation != item["judicial_authorisation"]:
-        problems.append(f"{label}: expected judicial_authorisation={item['judicial_authorisation']}")
+    if (
+        "judicial_authorisation" in item
+        and measure.judicial_authorisation != item["judicial_authorisation"]
+    ):
+        problems.append(
+            f"{label}: expected judicial_authorisation={item['judicial_authorisation']}"
+        )
     if "targets" in item and sorted(t.id for t in measure.targets) != sorted(item["targets"]):
-        problems.append(f"{label}: expected targets {sorted(item['targets'])}, got {[t.id for t in measure.targets]}")
+        problems.append(
+            f"{label}: expected targets {sorted(item['targets'])}, got {[t.id for t in measure.targets]}"
+        )
     return problems
 
 
@@ -226,7 +266,10 @@ def _check_limitation(analysis: Analysis, item: dict[str, Any]) -> list[str]:
     result = analysis.state(item["state"])
     if result is None:
         return [f"State {item['state']} was not analysed"]
-    limit = next((x for x in result.limitations if x.offence == item["offence"] and x.act == item["act"]), None)
+    limit = next(
+        (x for x in result.limitations if x.offence == item["offence"] and x.act == item["act"]),
+        None,
+    )
     if limit is None:
         return [f"{item['state']}: no limitation for {item['offence']} / {item['act']}"]
     problems = []
@@ -234,5 +277,7 @@ def _check_limitation(analysis: Analysis, item: dict[str, Any]) -> list[str]:
         if key in item:
             want = item[key].isoformat() if isinstance(item[key], dt.date) else item[key]
             if getattr(limit, key) != want:
-                problems.append(f"{item['state']} limitation {key}: expected {want}, got {getattr(limit, key)}")
+                problems.append(
+                    f"{item['state']} limitation {key}: expected {want}, got {getattr(limit, key)}"
+                )
     return problems

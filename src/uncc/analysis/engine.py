@@ -147,6 +147,13 @@ class _Evaluator:
         return out
 
 
+def offences(
+    incident: Incident, convention: Convention, profile: Profile
+) -> tuple[OffenceFinding, ...]:
+    """The offence findings alone (perpetrators, participants, legal persons) under one profile."""
+    return tuple(_Evaluator(convention, World(incident), profile).findings())
+
+
 def analyze(
     incident: Incident,
     convention: Convention,

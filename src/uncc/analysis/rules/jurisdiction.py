@@ -146,17 +146,20 @@ def _victims(act: Act, world: World) -> tuple[list[Person], bool]:
     """
     found: list[Person] = [p for v in act.victims or [] if (p := world.person(v))]
     target = world.get(act.object)
+    settled = act.object is not None
     if isinstance(target, Person):
         found.append(target)
     elif isinstance(target, System):
+        settled = target.owner is not None
         if (owner := world.person(target.owner)) is not None:
             found.append(owner)
     elif isinstance(target, Datum):
         system = world.system(target.system)
+        settled = system is not None and system.owner is not None
         if system is not None and (owner := world.person(system.owner)) is not None:
             found.append(owner)
     unique = list({p.id: p for p in found}.values())
-    return unique, act.victims is not None
+    return unique, act.victims is not None and settled
 
 
 def _passive(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:

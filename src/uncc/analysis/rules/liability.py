@@ -62,14 +62,23 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
     actor = finding.actor
     leads = entity.leading_persons
     lead_path = world.path(entity, "leading_persons")
-    if leads is None:
+    by_path = world.path(act, "by")
+    who = [Missing(by_path, "who did it")] if actor is None else []
+    if leads is None or actor is None:
         lead = leaf(
             "rule",
             "the actor holds a leading position in it",
             "art_35__para_1",
             Truth.UNKNOWN,
-            inputs=[(lead_path, "unknown")],
-            missing=[Missing(lead_path, "who holds a leading position in the legal person")],
+            inputs=[(lead_path, shown(leads)), (by_path, shown(actor))],
+            missing=[
+                *who,
+                *(
+                    [Missing(lead_path, "who holds a leading position in the legal person")]
+                    if leads is None
+                    else []
+                ),
+            ],
         )
     else:
         match = next((lp for lp in leads if lp.person == actor), None)
@@ -82,12 +91,19 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
             inputs=[(lead_path, ", ".join(lp.person for lp in leads) or "none")],
         )
     staff_path = world.path(entity, "staff")
-    staff = Truth.UNKNOWN if entity.staff is None else Truth.of(actor in entity.staff)
+    staff = (
+        Truth.UNKNOWN if entity.staff is None or actor is None else Truth.of(actor in entity.staff)
+    )
     failed = world.flag(
         entity,
         "supervision_failed",
         entity.supervision_failed,
         "whether a leading person's lack of supervision made the offence possible",
+    )
+    staff_missing = (
+        [Missing(staff_path, "who acts under the legal person's authority")]
+        if entity.staff is None
+        else []
     )
     supervision = leaf(
         "rule",
@@ -95,14 +111,7 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
         "art_35__para_2",
         all_([staff, failed.truth]),
         inputs=[(staff_path, shown(entity.staff)), (failed.path, failed.shown)],
-        missing=[
-            *(
-                [Missing(staff_path, "who acts under the legal person's authority")]
-                if staff is Truth.UNKNOWN
-                else []
-            ),
-            *failed.missing,
-        ],
+        missing=[*who, *staff_missing, *failed.missing],
     )
     benefit = leaf(
         "rule",
