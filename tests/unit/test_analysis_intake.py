@@ -1,0 +1,110 @@
+"""Bad incident facts are reported with their path and a hint; nothing half-read."""
+
+from __future__ import annotations
+
+import pytest
+
+from uncc.analysis.intake import parse_incident
+from uncc.errors import FactsError
+
+HEAD = "uncc: incident/1\nid: t\n"
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(FactsError) as info:
+        parse_incident(HEAD + text, "facts.yaml")
+    assert str(info.value).startswith("facts.yaml: ")
+    return info.value.problems
+
+
+def test_a_misspelt_conduct_gets_a_suggestion() -> None:
+    found = problems(
+        "persons: [{id: p1}]\nacts: [{id: a1, by: p1}, {id: a2}, {id: a3, conduct: acess}]\n"
+    )
+    assert found == ["acts[2].conduct: 'acess' is not a known conduct; did you mean 'access'?"]
+
+
+def test_an_unknown_field_gets_a_suggestion() -> None:
+    assert problems("acts: [{id: a1, withoutright: true}]") == [
+        "acts[0].withoutright: unknown field; did you mean 'without_right'?"
+    ]
+
+
+def test_an_undeclared_reference_lists_what_is_declared() -> None:
+    found = problems(
+        "persons: [{id: alice}, {id: bob}]\nacts: [{id: a1, by: alcie}, {id: a2, by: carol}]"
+    )
+    assert found == [
+        "acts[0].by: 'alcie' is not a declared person; did you mean 'alice'? (declared: alice, bob)",
+        "acts[1].by: 'carol' is not a declared person (declared: alice, bob)",
+    ]
+
+
+def test_every_problem_is_listed_not_only_the_first() -> None:
+    found = problems(
+        "persons: [{id: p1, nationalities: [de]}]\nacts: [{id: a1, conduct: sel, colour: red}]"
+    )
+    assert len(found) == 3
+    assert found[0].startswith("persons[0].nationalities[0]: 'de' is not a State code")
+
+
+def test_duplicate_ids_are_errors() -> None:
+    found = problems("persons: [{id: x}]\nsystems: [{id: x}]")
+    assert found == [
+        "systems[0].id: 'x' is already used by persons[0]; ids must be unique across the incident"
+    ]
+
+
+def test_a_participant_must_name_the_act_it_took_part_in() -> None:
+    found = problems("acts: [{id: a1, role: accomplice}]")
+    assert "acts[0].participates_in" in found[0]
+
+
+def test_a_loop_of_references_is_an_error() -> None:
+    found = problems(
+        "acts: [{id: a1, role: accomplice, participates_in: a2}, {id: a2, role: instigator, participates_in: a1}]"
+    )
+    assert any("loops back" in p for p in found)
+
+
+def test_contradictory_facts_are_errors() -> None:
+    found = problems(
+        "persons: [{id: p1, kind: natural, incorporated_in: XA}, {id: p2, kind: legal, age: 3}]"
+    )
+    assert found == [
+        "persons[0].incorporated_in: only a legal person has this (the person is natural)",
+        "persons[1].age: only a natural person has this (the person is legal)",
+    ]
+
+
+def test_an_inferred_fact_must_name_its_circumstances() -> None:
+    found = problems("acts: [{id: a1, without_right: {value: true, inferred_from: []}}]")
+    assert found[0].startswith("acts[0].without_right.inferred_from:")
+
+
+def test_norway_stays_a_state_code() -> None:
+    incident = parse_incident(HEAD + "persons: [{id: p1, nationalities: [NO]}]")
+    assert incident.persons[0].nationalities == ["NO"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "expected a mapping starting with 'uncc: incident/1'"),
+        ("uncc: incident/2\nid: t\n", "uncc: expected 'incident/1' (got 'incident/2')"),
+        ("id: t\n", "uncc: expected 'incident/1' (missing)"),
+        ("uncc: incident/1\nid: [t\n", "line 3, column 1: not valid YAML or JSON"),
+    ],
+)
+def test_not_an_incident(text: str, message: str) -> None:
+    with pytest.raises(FactsError) as info:
+        parse_incident(text, "f")
+    assert message in info.value.problems[0]
+
+
+def test_a_valid_incident_reads() -> None:
+    incident = parse_incident(
+        HEAD
+        + "persons: [{id: p1, kind: natural, nationalities: [DE]}]\nacts: [{id: a1, by: p1, conduct: access}]"
+    )
+    assert incident.acts[0].conduct == "access"

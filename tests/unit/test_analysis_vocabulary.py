@@ -1,0 +1,56 @@
+"""The facts vocabulary and the reading rules cover the Convention model exactly."""
+
+from __future__ import annotations
+
+from uncc.analysis.rules.elements import CIRCUMSTANCES, PERSON_KINDS
+from uncc.analysis.vocabulary import Conduct, DataKind, ItemKind, MentalState, Purpose, ResultKind
+from uncc.convention.catalogue import load_convention
+from uncc.convention.model import Element, ElementRole
+
+CONVENTION = load_convention()
+OTHER_OBJECTS = {"computer_system", "computer_data", "data_in_system", "proceeds", *PERSON_KINDS}
+
+
+def _elements() -> list[Element]:
+    found = [e for _, o in CONVENTION.offences() for e in o.elements]
+    found += [o.adds_element for _, o in CONVENTION.options() if o.adds_element is not None]
+    return found
+
+
+def _values(role: ElementRole) -> set[str]:
+    return {v for e in _elements() if e.role is role for v in e.any_of}
+
+
+def test_every_conduct_of_the_offences_is_in_the_vocabulary_and_nothing_else() -> None:
+    assert _values(ElementRole.CONDUCT) == {c.value for c in Conduct}
+
+
+def test_every_purpose_of_the_offences_is_in_the_vocabulary_and_nothing_else() -> None:
+    assert _values(ElementRole.PURPOSE) == {p.value for p in Purpose}
+
+
+def test_every_object_kind_is_a_data_kind_an_item_kind_or_a_known_kind() -> None:
+    known = {k.value for k in DataKind} | {k.value for k in ItemKind} | OTHER_OBJECTS
+    assert _values(ElementRole.OBJECT) <= known
+
+
+def test_mental_elements_name_mental_states() -> None:
+    assert _values(ElementRole.MENTAL) <= {m.value for m in MentalState}
+
+
+def test_every_named_circumstance_and_result_has_a_reading() -> None:
+    results = {r.value for r in ResultKind}
+    for element in _elements():
+        key = element.id.rsplit(".", 1)[-1]
+        if element.role is ElementRole.RESULT:
+            assert key in results, element.id
+        elif element.role is ElementRole.CIRCUMSTANCE or (
+            element.role is ElementRole.MENTAL and key != "mental"
+        ):
+            assert key in CIRCUMSTANCES, element.id
+
+
+def test_every_purpose_and_object_element_says_what_it_reads() -> None:
+    for element in _elements():
+        if element.role in (ElementRole.PURPOSE, ElementRole.OBJECT, ElementRole.CONDUCT):
+            assert element.any_of, f"{element.id} has no vocabulary"
