@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
+
 from tests.e2e.test_cli import uncc
+from uncc.yaml12 import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 RANSOMWARE = str(ROOT / "examples/incidents/ransomware-hospital.yaml")
@@ -48,11 +51,11 @@ def test_analyze_json_has_the_documented_shape() -> None:
         "mental",
     }
     xc = next(j for j in report["jurisdiction"] if j["state"] == "XC")
-    assert {"id": "art_40__para_1__point_a", "mandatory": True} == {
+    assert {
         k: v
         for k, v in next(g for g in xc["grounds"] if g["ground"] == "territory").items()
         if k in ("id", "mandatory")
-    }
+    } == {"id": "art_40__para_1__point_a", "mandatory": True}
     assert xc["consult"] == ["XA", "XB"]
     preservation = [m for m in report["measures"] if m["state"] == "XA" and m["article"] == 43]
     assert preservation[0]["route"] == "request:XC"
@@ -87,10 +90,6 @@ def test_explain_prints_the_whole_trace_of_one_offence() -> None:
 
 
 def test_schema_validates_every_example_incident() -> None:
-    import jsonschema
-
-    from uncc.yaml12 import load_yaml
-
     result = uncc("schema", "incident")
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from uncc.entrypoints.cli.main import app
+from uncc.errors import UserInputError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples/incidents").glob("*.yaml"))
@@ -71,24 +72,18 @@ def test_output_file_is_written(tmp_path: Path) -> None:
     ],
 )
 def test_bad_options_are_user_errors(args: list[str], message: str) -> None:
-    from uncc.errors import UserInputError
-
     result = RUNNER.invoke(app, ["analyze", str(EXAMPLES[0]), *args])
     assert isinstance(result.exception, UserInputError)
     assert message in str(result.exception)
 
 
 def test_explain_refuses_an_article_without_offences() -> None:
-    from uncc.errors import UserInputError
-
     result = RUNNER.invoke(app, ["explain", str(EXAMPLES[0]), "43"])
     assert isinstance(result.exception, UserInputError)
     assert "defines no offence" in str(result.exception)
 
 
 def test_a_missing_facts_file_is_a_user_error() -> None:
-    from uncc.errors import UserInputError
-
     result = RUNNER.invoke(app, ["analyze", "nope.yaml"])
     assert isinstance(result.exception, UserInputError)
     assert str(result.exception) == "nope.yaml: no such file (incident facts)"

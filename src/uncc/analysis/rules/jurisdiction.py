@@ -25,9 +25,20 @@ def _target_place(act: Act, world: World) -> tuple[str, object]:
     """Where the system or data the act was directed at is, as (fact path, place).
 
     A datum's ``stored_in`` is its place; without it, the place of the system holding
-    it (the intake rejects a datum whose two places disagree). Empty path: no such target.
+    it (the intake rejects a datum whose two places disagree). An unknown object has an
+    unknown place; an empty path means the object is neither a system nor data.
     """
+    seen = {act.id}
+    while act.object is None and act.participates_in is not None:
+        # A participant takes part in the principal's act: its object is theirs too.
+        principal = world.act(act.participates_in)
+        if principal is None or principal.id in seen:
+            break
+        seen.add(principal.id)
+        act = principal
     target = world.get(act.object)
+    if act.object is None:
+        return world.path(act, "object"), None
     if isinstance(target, System):
         return world.path(target, "location"), target.location
     if isinstance(target, Datum):

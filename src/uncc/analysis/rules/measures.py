@@ -16,8 +16,8 @@ from uncc.analysis.facts import Act, Datum, System
 from uncc.analysis.findings import Limitation, Measure, OffenceFinding, Target
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
-from uncc.analysis.trace import Missing, Trace, combine, leaf
-from uncc.analysis.world import shown, territory_of
+from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
+from uncc.analysis.world import territory_of
 from uncc.convention.model import Article, Power
 
 DATA_POWERS = frozenset(
@@ -231,26 +231,7 @@ def measures(
     if power.id in ("realtime_traffic_collection", "interception") and profile.takes(
         "art_41.closed_group_systems"
     ):
-        systems = [s for t, _ in found if (s := ctx.world.system(t.id)) is not None]
-        conditions.append(
-            leaf(
-                "reservation",
-                "no system concerned is a closed-group system, which the State leaves out (Art. 41(3)(b))",
-                "art_41__para_3__point_b",
-                all_(~Truth.of(s.closed_group) for s in systems),
-                inputs=[
-                    (ctx.world.path(s, "closed_group"), shown(s.closed_group)) for s in systems
-                ],
-                missing=[
-                    Missing(
-                        ctx.world.path(s, "closed_group"),
-                        "whether the system serves a closed group only",
-                    )
-                    for s in systems
-                    if s.closed_group is None
-                ],
-            )
-        )
+        conditions.append(_no_closed_group(relevant, ctx))
     trace = combine(
         "power", f"{power.name} is available to {state}", power.at, all_, conditions, key=power.id
     )
@@ -285,6 +266,90 @@ def measures(
                 route_missing=tuple(m for _, ms in group for m in ms),
             )
         )
+    return out
+
+
+def _no_closed_group(findings: list[OffenceFinding], ctx: Context) -> Trace:
+    """Art. 41(3)(b): no system an offence concerns serves a closed group only.
+
+    For each offence and each system it concerns: the offence does not hold, or the
+    system is not closed-group. A system whose identity is unknown leaves it open.
+    """
+    world = ctx.world
+    parts: list[Trace] = []
+    for finding in findings:
+        act = world.act(finding.act)
+        if act is None:
+            continue
+        for ref, system in _act_systems(act, ctx):
+            if system is None:
+                closed = leaf(
+                    "fact",
+                    "the system concerned is not known",
+                    "art_41__para_3__point_b",
+                    Truth.UNKNOWN,
+                    missing=[ref],
+                )
+            else:
+                read = world.flag(
+                    system,
+                    "closed_group",
+                    system.closed_group,
+                    "whether the system serves a closed group only",
+                )
+                closed = leaf(
+                    "fact",
+                    f"{system.id} is not a closed-group system",
+                    "art_41__para_3__point_b",
+                    ~read.truth,
+                    inputs=[(read.path, read.shown)],
+                    missing=read.missing,
+                )
+            parts.append(
+                combine(
+                    "condition",
+                    f"{finding.name} ({finding.act})",
+                    "art_41__para_3__point_b",
+                    any_,
+                    [
+                        negate(
+                            finding.trace,
+                            "condition",
+                            "the offence does not hold",
+                            finding.provision,
+                        ),
+                        closed,
+                    ],
+                )
+            )
+    return combine(
+        "reservation",
+        "no system concerned is a closed-group system, which the State leaves out (Art. 41(3)(b))",
+        "art_41__para_3__point_b",
+        all_,
+        parts,
+    )
+
+
+def _act_systems(act: Act, ctx: Context) -> list[tuple[Missing, System | None]]:
+    """The systems an act concerns (its object, the system holding it, the one used)."""
+    world = ctx.world
+    out: list[tuple[Missing, System | None]] = []
+    target = world.get(act.object)
+    if act.object is None:
+        out.append((Missing(world.path(act, "object"), "what the act was directed at"), None))
+    elif isinstance(target, System):
+        out.append((Missing(world.path(act, "object"), ""), target))
+    elif isinstance(target, Datum):
+        out.append(
+            (
+                Missing(world.path(target, "system"), "which system holds the data"),
+                world.system(target.system),
+            )
+        )
+    out.append(
+        (Missing(world.path(act, "using"), "which system the actor used"), world.system(act.using))
+    )
     return out
 
 
