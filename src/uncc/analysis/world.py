@@ -20,7 +20,7 @@ from uncc.analysis.facts import (
     System,
 )
 from uncc.analysis.logic import Truth
-from uncc.analysis.trace import Missing
+from uncc.analysis.trace import Missing, Trace, leaf
 from uncc.analysis.vocabulary import ResultKind
 
 Entity = Person | System | Datum | Item | Property | Act | Result
@@ -50,6 +50,19 @@ class Read:
     def missing(self) -> tuple[Missing, ...]:
         """The fact itself, while it is unknown."""
         return (Missing(self.path, self.question),) if self.truth is Truth.UNKNOWN else ()
+
+    def node(self, rule: str, label: str, provision: str, *, key: str = "") -> Trace:
+        """A trace leaf decided by this fact alone."""
+        return leaf(
+            rule,
+            label,
+            provision,
+            self.truth,
+            inputs=[(self.path, self.shown)],
+            missing=self.missing,
+            inferred=self.inferred,
+            key=key,
+        )
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,12 @@ def _victims(act: Act, world: World) -> tuple[list[Person], bool]:
     return unique, act.victims is not None and settled
 
 
+def _other_victims(act: Act, world: World, provision: str) -> Trace:
+    """While the act's victims are not all known, another one may be the one that counts."""
+    missing = Missing(world.path(act, "victims"), "who the victims are")
+    return leaf("fact", "no other victim is known", provision, Truth.UNKNOWN, missing=[missing])
+
+
 def _passive(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
     world = ctx.world
     victims, complete = _victims(act, world)
@@ -190,15 +196,7 @@ def _passive(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
             )
         )
     if not complete:
-        parts.append(
-            leaf(
-                "fact",
-                "no other victim is known",
-                "art_40__para_2__point_a",
-                Truth.UNKNOWN,
-                missing=[Missing(world.path(act, "victims"), "who the victims are")],
-            )
-        )
+        parts.append(_other_victims(act, world, "art_40__para_2__point_a"))
     return combine(
         "ground",
         f"committed against a national or legal person of {state}",
@@ -339,15 +337,7 @@ def _against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Tra
             )
         )
     if not complete:
-        parts.append(
-            leaf(
-                "fact",
-                "no other victim is known",
-                "art_40__para_2__point_d",
-                Truth.UNKNOWN,
-                missing=[Missing(world.path(act, "victims"), "who the victims are")],
-            )
-        )
+        parts.append(_other_victims(act, world, "art_40__para_2__point_d"))
     return combine(
         "ground", f"committed against {state} itself", "art_40__para_2__point_d", any_, parts
     )

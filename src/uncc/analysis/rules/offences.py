@@ -73,6 +73,7 @@ def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context)
 def _exclusion_absent(
     exclusion_id: str, *, gist: str, at: str, act: Act, nodes: list[Trace], ctx: Context
 ) -> Trace:
+    """The exclusion does not apply (Arts. 10(2), 20(3), 22, 25(3))."""
     world = ctx.world
     c = act.circumstances
     if exclusion_id == "authorised_testing":
@@ -80,50 +81,19 @@ def _exclusion_absent(
         purpose = next(n for n in nodes if n.key.endswith(".purpose"))
         applies = negate(purpose, "exclusion", gist, at, key=exclusion_id)
     elif exclusion_id == "legitimate_purpose":
-        read = world.flag(
-            act,
-            "circumstances.legitimate_purpose",
-            c.legitimate_purpose if c else None,
-            "whether the sharing had a legitimate purpose",
-        )
-        applies = leaf(
-            "exclusion",
-            gist,
-            at,
-            read.truth,
-            inputs=[(read.path, read.shown)],
-            missing=read.missing,
-            inferred=read.inferred,
-            key=exclusion_id,
-        )
+        value = c.legitimate_purpose if c else None
+        question = "whether the sharing had a legitimate purpose"
+        read = world.flag(act, "circumstances.legitimate_purpose", value, question)
+        applies = read.node("exclusion", gist, at, key=exclusion_id)
     elif exclusion_id == "age_checked":
-        read = world.flag(
-            act,
-            "circumstances.age_verification_steps",
-            c.age_verification_steps if c else None,
-            "whether reasonable steps were taken to check the person was not a child",
-        )
-        applies = leaf(
-            "exclusion",
-            gist,
-            at,
-            read.truth,
-            inputs=[(read.path, read.shown)],
-            missing=read.missing,
-            inferred=read.inferred,
-            key=exclusion_id,
-        )
+        value = c.age_verification_steps if c else None
+        question = "whether reasonable steps were taken to check the person was not a child"
+        read = world.flag(act, "circumstances.age_verification_steps", value, question)
+        applies = read.node("exclusion", gist, at, key=exclusion_id)
     elif exclusion_id == "suicide_acts":
         question = "whether the acts were suicide-related (Art. 23 instead)"
-        read = world.purpose(act, "suicide", question)
-        applies = leaf(
-            "exclusion",
-            gist,
-            at,
-            read.truth,
-            inputs=[(read.path, read.shown)],
-            missing=read.missing,
-            key=exclusion_id,
+        applies = world.purpose(act, "suicide", question).node(
+            "exclusion", gist, at, key=exclusion_id
         )
     else:
         msg = f"no reading is registered for exclusion {exclusion_id}"
