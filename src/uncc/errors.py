@@ -12,6 +12,10 @@ Problems that are not errors (lint findings, missing facts) are returned as data
     │   ├── UnknownProvisionError  an article number or provision id that does not exist
     │   ├── FactsError             an incident facts file has problems (all listed, with paths)
     │   └── ProfileError           a State Party profile has problems (all listed, with paths)
+    ├── PermissionDeniedError      the user's roles do not allow the action (API 403, CLI exit 2)
+    ├── NotFoundError              no such case, order, evidence item or user (API 404)
+    ├── ConflictError              the action is not possible in the current state (API 409)
+    │   └── RuleViolation          a Convention condition refuses it; names the provision
     └── ConventionDataError        the bundled encoding of the Convention is inconsistent (a bug)
 """
 
@@ -76,3 +80,29 @@ class ProfileError(_ProblemsError):
     """A State Party profile cannot be used; every problem is listed with its path."""
 
     what = "State Party profile"
+
+
+class PermissionDeniedError(UnccError):
+    """The user's roles do not allow the action (or the object is confidential to them)."""
+
+
+class NotFoundError(UnccError):
+    """No such object (or none the user may see)."""
+
+
+class ConflictError(UnccError):
+    """The action is not possible in the object's current state."""
+
+
+class RuleViolation(ConflictError):  # noqa: N818 - a refusal, named as the law names it
+    """A condition of the Convention refuses the action.
+
+    Args:
+        provision: the provision id applied, e.g. ``art_43__para_2``.
+        message: what is refused and why.
+    """
+
+    def __init__(self, provision: str, message: str) -> None:
+        super().__init__(f"{message} [{provision}]")
+        self.provision = provision
+        self.reason = message
