@@ -1,0 +1,177 @@
+"""Orders: one state machine per procedural power, each with a single transition table.
+
+States and commands are the same words for every power; what differs is which moves a
+power allows (only preservation, real-time collection and interception are renewed;
+only a seizure-type power is executed on property). The conditions of the Convention
+(legal basis, Art. 42 fields, authorisation, duration, territory, serious offences) are
+checked by :mod:`uncc.domain.order_rules` before a move is applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from uncc.errors import ConflictError
+
+
+class OrderState(StrEnum):
+    """Where an order stands."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    AUTHORISED = "authorised"
+    REFUSED = "refused"
+    ISSUED = "issued"
+    EXECUTED = "executed"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class Command(StrEnum):
+    """What a user (or the clock) asks of an order."""
+
+    SUBMIT = "submit"
+    AUTHORISE = "authorise"
+    REFUSE = "refuse"
+    ISSUE = "issue"
+    RENEW = "renew"
+    EXECUTE = "execute"
+    EXPIRE = "expire"
+    REVOKE = "revoke"
+
+
+S = OrderState
+C = Command
+
+_COMMON: dict[tuple[OrderState, Command], OrderState] = {
+    (S.DRAFT, C.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, C.ISSUE): S.ISSUED,  # only where no judge must authorise (checked by the rules)
+    (S.DRAFT, C.REVOKE): S.REVOKED,
+    (S.SUBMITTED, C.AUTHORISE): S.AUTHORISED,
+    (S.SUBMITTED, C.REFUSE): S.REFUSED,
+    (S.SUBMITTED, C.REVOKE): S.REVOKED,
+    (S.AUTHORISED, C.ISSUE): S.ISSUED,
+    (S.AUTHORISED, C.REVOKE): S.REVOKED,
+    (S.ISSUED, C.EXECUTE): S.EXECUTED,
+    (S.ISSUED, C.EXPIRE): S.EXPIRED,
+    (S.ISSUED, C.REVOKE): S.REVOKED,
+}
+_RENEWABLE = {(S.ISSUED, C.RENEW): S.ISSUED}
+
+POWERS_WITH_RENEWAL = frozenset(
+    {
+        "preservation",
+        "traffic_preservation_disclosure",
+        "realtime_traffic_collection",
+        "interception",
+        "freezing",
+    }
+)
+
+TRANSITIONS: dict[str, dict[tuple[OrderState, Command], OrderState]] = {
+    power: {**_COMMON, **(_RENEWABLE if power in POWERS_WITH_RENEWAL else {})}
+    for power in (
+        "preservation",
+        "traffic_preservation_disclosure",
+        "production_of_data",
+        "production_of_subscriber_information",
+        "search",
+        "search_extension",
+        "seizure",
+        "assistance_order",
+        "realtime_traffic_collection",
+        "interception",
+        "freezing",
+        "confiscation",
+    )
+}
+"""The transition table of each power: (state, command) → next state."""
+
+FINAL = frozenset({S.REFUSED, S.EXECUTED, S.EXPIRED, S.REVOKED})
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an order is directed at, and where it is."""
+
+    id: str
+    kind: str
+    location: str | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One move of an order, for its history and the audit trail."""
+
+    command: Command
+    from_state: OrderState
+    to_state: OrderState
+    actor: str
+    at: dt.datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order under one procedural power, in one case."""
+
+    id: str
+    case_id: str
+    power: str
+    state: OrderState
+    offences: tuple[str, ...]
+    """The offence ids of the case's analysis the order relies on (its legal basis)."""
+    targets: tuple[Target, ...]
+    grounds: str
+    scope: str
+    necessity: str
+    proportionality: str
+    duration_days: int | None
+    created_by: str
+    created_at: dt.datetime
+    confidential: str | None = None
+    """The provision that makes it confidential (43(3), 47(3), 48(3)), if any."""
+    requires_authorisation: bool = False
+    issued_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    renewals: int = 0
+    authorised_by: str | None = None
+    history: tuple[Event, ...] = field(default=())
+
+    @property
+    def final(self) -> bool:
+        """True when no further move is possible."""
+        return self.state in FINAL
+
+
+def move(order: Order, command: Command, actor: str, at: dt.datetime, note: str = "") -> Order:
+    """The order after ``command``, with the move recorded in its history.
+
+    Raises:
+        ConflictError: the power's table has no such move from the current state.
+    """
+    table = TRANSITIONS[order.power]
+    target = table.get((order.state, command))
+    if target is None:
+        possible = sorted(c.value for (s, c) in table if s is order.state)
+        hint = f"; possible: {', '.join(possible)}" if possible else "; the order is final"
+        raise ConflictError(
+            f"order {order.id} is {order.state.value}: cannot {command.value}{hint}"
+        )
+    event = Event(command, order.state, target, actor, at, note)
+    changes: dict[str, object] = {"state": target, "history": (*order.history, event)}
+    if command is Command.AUTHORISE:
+        changes["authorised_by"] = actor
+    if command is Command.ISSUE:
+        changes["issued_at"] = at
+        if order.duration_days:
+            changes["expires_at"] = at + dt.timedelta(days=order.duration_days)
+    if command is Command.RENEW:
+        changes["renewals"] = order.renewals + 1
+        base = max(order.expires_at or at, at)
+        if order.duration_days:
+            changes["expires_at"] = base + dt.timedelta(days=order.duration_days)
+    return replace(order, **changes)  # type: ignore[arg-type]
