@@ -1,0 +1,1 @@
+"""Adapters: the database, the blob store, cryptography; each behind a port of the services."""

@@ -1,0 +1,96 @@
+"""Real cryptography: Ed25519 node keys, argon2 password hashes, hashed API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+_HASHER = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _HASHER.hash(password)
+
+
+def check_password(stored: str, password: str) -> bool:
+    """True when the password matches the stored argon2 hash."""
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh API token and the SHA-256 hex digest that is stored instead of it."""
+    token = "uncc_" + secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    """How a token is stored and looked up: its SHA-256 hex digest."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class NodeKey:
+    """The node's Ed25519 signing key, kept in a file only its owner can read."""
+
+    def __init__(self, private: Ed25519PrivateKey) -> None:
+        self._private = private
+        raw = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        self.public_hex = raw.hex()
+        self.key_id = hashlib.sha256(raw).hexdigest()[:16]
+
+    @classmethod
+    def generate(cls, path: Path) -> NodeKey:
+        """Create a key and write it to ``path`` (mode 0600, never overwriting one)."""
+        private = Ed25519PrivateKey.generate()
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return cls(private)
+
+    @classmethod
+    def load(cls, path: Path) -> NodeKey:
+        """Read the key from ``path``."""
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            msg = f"{path}: not an Ed25519 private key"
+            raise ValueError(msg)
+        return cls(private)
+
+    def sign(self, message: bytes) -> bytes:
+        """An Ed25519 signature of ``message``."""
+        return self._private.sign(message)
+
+
+def verifier(public_hex: str):  # type: ignore[no-untyped-def]
+    """A function (message, signature) → bool for a pinned Ed25519 public key."""
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
+
+    def verify(message: bytes, signature: bytes) -> bool:
+        try:
+            key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+    return verify

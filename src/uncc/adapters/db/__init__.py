@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 persistence (SQLite by default, PostgreSQL by URL), with Alembic migrations."""

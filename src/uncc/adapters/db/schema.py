@@ -1,0 +1,172 @@
+"""The node's tables (SQLAlchemy Core). The Alembic migrations create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+node = Table(
+    "node",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state", String(2), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("profile", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("roles", JSON, nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("facts", JSON, nullable=False),
+    Column("analysis", JSON, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
+    Column("power", String(60), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("offences", JSON, nullable=False),
+    Column("targets", JSON, nullable=False),
+    Column("grounds", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("necessity", Text, nullable=False),
+    Column("proportionality", Text, nullable=False),
+    Column("duration_days", Integer),
+    Column("confidential", String(40)),
+    Column("requires_authorisation", Boolean, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("renewals", Integer, nullable=False, default=0),
+    Column("authorised_by", String(64)),
+)
+
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_id", String(32), ForeignKey("orders.id"), nullable=False),
+    Column("command", String(20), nullable=False),
+    Column("from_state", String(20), nullable=False),
+    Column("to_state", String(20), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("filename", String(500), nullable=False),
+    Column("acquisition", JSON, nullable=False),
+    Column("sealed", Boolean, nullable=False, default=False),
+)
+
+custody = Table(
+    "custody",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("evidence_id", String(32), nullable=False),
+    Column("leaf", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("size", Integer, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("object", String(80), nullable=False, default=""),
+    Column("outcome", String(20), nullable=False),
+    Column("details", JSON, nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("value", Integer, nullable=False),
+    UniqueConstraint("name"),
+)

@@ -1,0 +1,127 @@
+"""Cases: opened from an analysis of incident facts, which is kept with the case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from uncc.adapters.db import schema
+from uncc.analysis.engine import analyze
+from uncc.analysis.intake import validate_incident
+from uncc.analysis.report import to_dict
+from uncc.convention.catalogue import load_convention
+from uncc.domain.policy import Action, require
+from uncc.errors import NotFoundError, UserInputError
+from uncc.parties.catalogue import builtin_profile
+from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.services.identity import node_info
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as the services return it."""
+
+    id: str
+    title: str
+    status: str
+    facts: dict[str, Any]
+    analysis: dict[str, Any]
+    created_by: str
+
+    def findings(self, state: str) -> list[tuple[str, str]]:
+        """(offence id, status) for the node's State, from the stored analysis."""
+        out = []
+        for offence in self.analysis["offences"]:
+            mine = next((s for s in offence["states"] if s["state"] == state), None)
+            out.append((offence["offence"], (mine or offence)["status"]))
+        return out
+
+
+def open_case(
+    ctx: NodeContext, who: Principal, facts: dict[str, Any], title: str | None = None
+) -> Case:
+    """Open a case from incident facts, analysed under the node's profile.
+
+    Raises:
+        FactsError: the facts are not valid (every problem listed).
+    """
+    require(who.roles, Action.CASE_OPEN)
+    incident = validate_incident(facts, "facts")
+    with ctx.engine.begin() as conn:
+        node = node_info(conn)
+        report = to_dict(
+            analyze(
+                incident,
+                load_convention(),
+                builtin_profile("baseline"),
+                profiles={node.state: node.profile},
+                parties=[node.state],
+                at=ctx.clock().date(),
+            ),
+            load_convention(),
+        )
+        now = ctx.clock()
+        case_id = next_id(conn, "C", now)
+        name = title or incident.title or incident.id
+        conn.execute(
+            insert(schema.cases).values(
+                id=case_id,
+                title=name,
+                status="open",
+                facts=facts,
+                analysis=report,
+                created_by=who.user,
+                created_at=now,
+            )
+        )
+        audit(conn, now, who.user, "case.open", obj=case_id, outcome="ok", incident=incident.id)
+    return Case(case_id, name, "open", facts, report, who.user)
+
+
+def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:
+    """A case by id (audited read)."""
+    require(who.roles, Action.CASE_READ)
+    with ctx.engine.begin() as conn:
+        row = (
+            conn.execute(select(schema.cases).where(schema.cases.c.id == case_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFoundError(f"no case {case_id}")
+        audit(conn, ctx.clock(), who.user, "case.read", obj=case_id, outcome="ok")
+    return Case(
+        row["id"], row["title"], row["status"], row["facts"], row["analysis"], row["created_by"]
+    )
+
+
+def list_cases(ctx: NodeContext, who: Principal) -> list[tuple[str, str, str]]:
+    """(id, title, status) of every case."""
+    require(who.roles, Action.CASE_READ)
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.cases.c.id, schema.cases.c.title, schema.cases.c.status).order_by(
+                schema.cases.c.id
+            )
+        ).all()
+    return [(r.id, r.title, r.status) for r in rows]
+
+
+def add_note(ctx: NodeContext, who: Principal, case_id: str, text: str) -> None:
+    """Add a note to a case."""
+    require(who.roles, Action.CASE_UPDATE)
+    if not text.strip():
+        raise UserInputError("note: empty")
+    with ctx.engine.begin() as conn:
+        if (
+            conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first()
+            is None
+        ):
+            raise NotFoundError(f"no case {case_id}")
+        now = ctx.clock()
+        conn.execute(
+            insert(schema.case_notes).values(case_id=case_id, author=who.user, at=now, text=text)
+        )
+        audit(conn, now, who.user, "case.note", obj=case_id, outcome="ok")

@@ -1,0 +1,89 @@
+"""What every use case needs: the database, the blob store, the node key, the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from uncc.adapters.blobstore import FileBlobStore
+from uncc.adapters.crypto import NodeKey
+from uncc.adapters.db import schema
+from uncc.domain.policy import Role
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a user and their roles."""
+
+    user: str
+    roles: frozenset[Role]
+
+
+SYSTEM = Principal("system", frozenset({Role.ADMIN}))
+"""The node itself (the clock that expires orders)."""
+
+
+@dataclass
+class NodeContext:
+    """The parts the services use, built once by the composition root."""
+
+    engine: Engine
+    blobs: FileBlobStore
+    key_path: Any
+    clock: Callable[[], dt.datetime] = field(default=utc_now)
+    _key: NodeKey | None = None
+
+    def key(self) -> NodeKey:
+        """The node's signing key (loaded on first use)."""
+        if self._key is None:
+            self._key = NodeKey.load(self.key_path)
+        return self._key
+
+
+def audit(
+    conn: Connection,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    *,
+    obj: str,
+    outcome: str,
+    **details: Any,
+) -> None:
+    """Append one entry to the audit trail."""
+    conn.execute(
+        insert(schema.audit).values(
+            at=at, actor=actor, action=action, object=obj, outcome=outcome, details=details
+        )
+    )
+
+
+def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
+    """The next id of a kind, e.g. ``C-2026-0003``, allocated inside the transaction."""
+    name = f"{prefix}-{at.year}"
+    current = conn.execute(
+        select(schema.counters.c.value).where(schema.counters.c.name == name)
+    ).scalar()
+    if current is None:
+        conn.execute(insert(schema.counters).values(name=name, value=1))
+        value = 1
+    else:
+        value = current + 1
+        conn.execute(
+            update(schema.counters).where(schema.counters.c.name == name).values(value=value)
+        )
+    return f"{name}-{value:04d}"
+
+
+def count(conn: Connection, table: Any) -> int:
+    """How many rows a table has."""
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())

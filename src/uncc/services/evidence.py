@@ -1,0 +1,293 @@
+"""The evidence vault: streaming ingest into the blob store, custody log, seal, verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, insert, select, update
+
+from uncc.adapters.crypto import verifier
+from uncc.adapters.db import schema
+from uncc.domain import merkle
+from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind, verify_log
+from uncc.domain.evidence import Acquisition, EvidenceItem
+from uncc.domain.policy import Action, require
+from uncc.errors import ConflictError, NotFoundError
+from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.services.identity import node_info
+
+
+@dataclass(frozen=True)
+class CustodyEntry:
+    """One custody event with its proof of inclusion in the latest signed checkpoint."""
+
+    event: CustodyEvent
+    leaf_hash: str
+    proof: list[str]
+    checkpoint: Checkpoint
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _item(row: Any) -> EvidenceItem:
+    acq = dict(row["acquisition"])
+    acq["at"] = dt.datetime.fromisoformat(acq["at"])
+    return EvidenceItem(
+        row["id"],
+        row["case_id"],
+        row["sha256"],
+        row["size"],
+        row["filename"],
+        Acquisition(**acq),
+        row["sealed"],
+    )
+
+
+def _append(
+    ctx: NodeContext,
+    conn: Connection,
+    *,
+    kind: CustodyKind,
+    item: EvidenceItem,
+    actor: str,
+    at: dt.datetime,
+    **details: Any,
+) -> CustodyEvent:
+    """Append a custody event and sign the new tree head, inside the caller's transaction."""
+    last = conn.execute(
+        select(schema.custody.c.seq).order_by(schema.custody.c.seq.desc()).limit(1)
+    ).scalar()
+    seq = 0 if last is None else last + 1
+    event = CustodyEvent(seq, kind, item.id, item.sha256, actor, at, details)
+    leaf = event.leaf_bytes()
+    conn.execute(
+        insert(schema.custody).values(
+            seq=seq, evidence_id=item.id, leaf=leaf, leaf_hash=merkle.leaf_hash(leaf)
+        )
+    )
+    hashes = [
+        bytes(h)
+        for h in conn.execute(
+            select(schema.custody.c.leaf_hash).order_by(schema.custody.c.seq)
+        ).scalars()
+    ]
+    key = ctx.key()
+    head = merkle.root(hashes).hex()
+    signature = key.sign(Checkpoint.message(len(hashes), head, at, key.key_id)).hex()
+    conn.execute(
+        insert(schema.checkpoints).values(
+            size=len(hashes), root=head, at=at, key_id=key.key_id, signature=signature
+        )
+    )
+    return event
+
+
+def add_evidence(
+    ctx: NodeContext,
+    who: Principal,
+    case_id: str,
+    *,
+    source: BinaryIO,
+    filename: str,
+    acquisition: dict[str, str],
+    order_id: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> EvidenceItem:
+    """Ingest a file: hash it while writing it to the vault, then record it and its custody."""
+    require(who.roles, Action.EVIDENCE_ADD)
+    with ctx.engine.connect() as conn:
+        if (
+            conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first()
+            is None
+        ):
+            raise NotFoundError(f"no case {case_id}")
+        if order_id is not None:
+            row = conn.execute(
+                select(schema.orders.c.case_id).where(schema.orders.c.id == order_id)
+            ).first()
+            if row is None or row.case_id != case_id:
+                raise NotFoundError(f"no order {order_id} in case {case_id}")
+    sha, size = ctx.blobs.put(source, progress)
+    with ctx.engine.begin() as conn:
+        now = ctx.clock()
+        evidence_id = next_id(conn, "E", now)
+        acq = Acquisition(by=who.user, at=now, order_id=order_id, **acquisition)
+        item = EvidenceItem(evidence_id, case_id, sha, size, filename, acq)
+        stored = {**acq.__dict__, "at": now.isoformat()}
+        conn.execute(
+            insert(schema.evidence).values(
+                id=evidence_id,
+                case_id=case_id,
+                sha256=sha,
+                size=size,
+                filename=filename,
+                acquisition=stored,
+                sealed=False,
+            )
+        )
+        _append(
+            ctx,
+            conn,
+            kind=CustodyKind.ACQUIRED,
+            item=item,
+            actor=who.user,
+            at=now,
+            filename=filename,
+            size=size,
+            order=order_id or "",
+        )
+        audit(
+            conn,
+            now,
+            who.user,
+            "evidence.add",
+            obj=evidence_id,
+            outcome="ok",
+            sha256=sha,
+            size=size,
+        )
+    return item
+
+
+def _get(conn: Connection, evidence_id: str) -> EvidenceItem:
+    row = (
+        conn.execute(select(schema.evidence).where(schema.evidence.c.id == evidence_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFoundError(f"no evidence item {evidence_id}")
+    return _item(row)
+
+
+def set_sealed(
+    ctx: NodeContext, who: Principal, evidence_id: str, sealed: bool, note: str = ""
+) -> EvidenceItem:
+    """Seal (render inaccessible, Art. 46(3)(d)) or release an item; a custody event."""
+    require(who.roles, Action.EVIDENCE_SEAL)
+    with ctx.engine.begin() as conn:
+        item = _get(conn, evidence_id)
+        if item.sealed == sealed:
+            raise ConflictError(f"{evidence_id} is already {'sealed' if sealed else 'released'}")
+        now = ctx.clock()
+        conn.execute(
+            update(schema.evidence).where(schema.evidence.c.id == evidence_id).values(sealed=sealed)
+        )
+        kind = CustodyKind.SEALED if sealed else CustodyKind.RELEASED
+        _append(
+            ctx,
+            conn,
+            kind=kind,
+            item=item,
+            actor=who.user,
+            at=now,
+            note=note,
+            provision="art_46__para_3__point_d",
+        )
+        audit(conn, now, who.user, f"evidence.{kind.value}", obj=evidence_id, outcome="ok")
+    return EvidenceItem(**{**item.__dict__, "sealed": sealed})
+
+
+def list_evidence(
+    ctx: NodeContext, who: Principal, case_id: str | None = None
+) -> list[EvidenceItem]:
+    """Evidence items (of a case)."""
+    require(who.roles, Action.EVIDENCE_READ)
+    with ctx.engine.begin() as conn:
+        query = select(schema.evidence).order_by(schema.evidence.c.id)
+        if case_id is not None:
+            query = query.where(schema.evidence.c.case_id == case_id)
+        items = [_item(r) for r in conn.execute(query).mappings()]
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "evidence.list",
+            obj=case_id or "",
+            outcome="ok",
+            count=len(items),
+        )
+    return items
+
+
+def verify_vault(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Break]:
+    """Re-hash the blobs and check the custody log and its signed checkpoints; every break."""
+    require(who.roles, Action.EVIDENCE_VERIFY)
+    with ctx.engine.begin() as conn:
+        node = node_info(conn)
+        query = select(schema.evidence).order_by(schema.evidence.c.id)
+        if case_id is not None:
+            query = query.where(schema.evidence.c.case_id == case_id)
+        items = [_item(r) for r in conn.execute(query).mappings()]
+        rows = conn.execute(
+            select(schema.custody.c.leaf, schema.custody.c.leaf_hash).order_by(schema.custody.c.seq)
+        ).all()
+        points = [
+            Checkpoint(r.size, r.root, _aware(r.at), r.key_id, r.signature)
+            for r in conn.execute(
+                select(schema.checkpoints).order_by(schema.checkpoints.c.id)
+            ).all()
+        ]
+    breaks = []
+    for item in items:
+        now_hash = ctx.blobs.rehash(item.sha256)
+        if now_hash is None:
+            breaks.append(Break(f"blob {item.id}", "the file is missing from the vault"))
+        elif now_hash != item.sha256:
+            breaks.append(
+                Break(f"blob {item.id}", f"the file's SHA-256 is now {now_hash}, not {item.sha256}")
+            )
+    breaks += verify_log(
+        [bytes(r.leaf) for r in rows],
+        [bytes(r.leaf_hash) for r in rows],
+        points,
+        verifier(node.public_key),
+    )
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "evidence.verify",
+            obj=case_id or "",
+            outcome="ok" if not breaks else "breaks",
+            breaks=len(breaks),
+        )
+    return breaks
+
+
+def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[CustodyEntry]:
+    """The custody chain of an item, each event with its inclusion proof."""
+    require(who.roles, Action.CUSTODY_READ)
+    with ctx.engine.begin() as conn:
+        _get(conn, evidence_id)
+        rows = conn.execute(select(schema.custody).order_by(schema.custody.c.seq)).mappings().all()
+        last = (
+            conn.execute(
+                select(schema.checkpoints).order_by(schema.checkpoints.c.id.desc()).limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        audit(conn, ctx.clock(), who.user, "custody.read", obj=evidence_id, outcome="ok")
+    if last is None:
+        return []
+    checkpoint = Checkpoint(
+        last["size"], last["root"], _aware(last["at"]), last["key_id"], last["signature"]
+    )
+    hashes = [bytes(r["leaf_hash"]) for r in rows][: checkpoint.size]
+    return [
+        CustodyEntry(
+            CustodyEvent.from_leaf(bytes(r["leaf"])),
+            hashes[i].hex(),
+            [p.hex() for p in merkle.inclusion_proof(i, hashes)],
+            checkpoint,
+        )
+        for i, r in enumerate(rows[: checkpoint.size])
+        if r["evidence_id"] == evidence_id
+    ]

@@ -1,0 +1,385 @@
+"""Orders under the Convention's powers: draft, submit, authorise, issue, renew, expire.
+
+Every move is checked against the role policy and the Convention's conditions, applied
+with the power's transition table, stored with its event, and audited; refusals are
+audited too, then raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from uncc.adapters.db import schema
+from uncc.domain.order_rules import (
+    CONFIDENTIALITY,
+    Basis,
+    Settings,
+    check_draft,
+    check_move,
+    overdue,
+)
+from uncc.domain.orders import Command, Event, Order, OrderState, Target, move
+from uncc.domain.policy import Action, allowed, require
+from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
+from uncc.services.cases import Case, get_case
+from uncc.services.context import SYSTEM, NodeContext, Principal, audit, next_id
+from uncc.services.identity import NodeInfo, node_info
+
+COMMAND_ACTION = {
+    Command.SUBMIT: Action.ORDER_SUBMIT,
+    Command.AUTHORISE: Action.ORDER_AUTHORISE,
+    Command.REFUSE: Action.ORDER_AUTHORISE,
+    Command.ISSUE: Action.ORDER_ISSUE,
+    Command.RENEW: Action.ORDER_RENEW,
+    Command.EXECUTE: Action.ORDER_ISSUE,
+    Command.REVOKE: Action.ORDER_REVOKE,
+    Command.EXPIRE: Action.NODE_TICK,
+}
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What a user gives to draft an order."""
+
+    power: str
+    offences: tuple[str, ...]
+    targets: tuple[Target, ...]
+    grounds: str
+    scope: str
+    necessity: str
+    proportionality: str
+    duration_days: int | None = None
+
+
+def _settings(node: NodeInfo) -> Settings:
+    profile = node.profile
+    return Settings(
+        state=node.state,
+        serious_offences=frozenset(profile.serious_offences),
+        judicial_authorisation=frozenset(profile.judicial_authorisation),
+        renewal_allowed=profile.takes("art_43.renewal"),
+    )
+
+
+def _row_to_order(row: Any, events: list[Any]) -> Order:
+    def aware(value: dt.datetime | None) -> dt.datetime | None:
+        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    return Order(
+        id=row["id"],
+        case_id=row["case_id"],
+        power=row["power"],
+        state=OrderState(row["state"]),
+        offences=tuple(row["offences"]),
+        targets=tuple(Target(**t) for t in row["targets"]),
+        grounds=row["grounds"],
+        scope=row["scope"],
+        necessity=row["necessity"],
+        proportionality=row["proportionality"],
+        duration_days=row["duration_days"],
+        created_by=row["created_by"],
+        created_at=aware(row["created_at"]) or dt.datetime.now(dt.UTC),
+        confidential=row["confidential"],
+        requires_authorisation=row["requires_authorisation"],
+        issued_at=aware(row["issued_at"]),
+        expires_at=aware(row["expires_at"]),
+        renewals=row["renewals"],
+        authorised_by=row["authorised_by"],
+        history=tuple(
+            Event(
+                Command(e["command"]),
+                OrderState(e["from_state"]),
+                OrderState(e["to_state"]),
+                e["actor"],
+                aware(e["at"]) or dt.datetime.now(dt.UTC),
+                e["note"],
+            )
+            for e in events
+        ),
+    )
+
+
+def _load(conn: Connection, order_id: str) -> Order:
+    row = (
+        conn.execute(select(schema.orders).where(schema.orders.c.id == order_id)).mappings().first()
+    )
+    if row is None:
+        raise NotFoundError(f"no order {order_id}")
+    events = (
+        conn.execute(
+            select(schema.order_events)
+            .where(schema.order_events.c.order_id == order_id)
+            .order_by(schema.order_events.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    return _row_to_order(row, list(events))
+
+
+def _may_see(who: Principal, order: Order) -> bool:
+    if order.confidential is None:
+        return True
+    return (
+        any(allowed(r, Action.ORDER_READ_CONFIDENTIAL) for r in who.roles)
+        or order.created_by == who.user
+    )
+
+
+def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRequest) -> Order:
+    """Draft an order in a case, checked against the Convention's conditions.
+
+    Raises:
+        RuleViolation: a condition refuses it (legal basis, Art. 42 fields, duration,
+            territory, serious offences); the refusal is audited.
+    """
+    require(who.roles, Action.ORDER_DRAFT)
+    case: Case = get_case(ctx, who, case_id)
+    refusal: RuleViolation | None = None
+    with ctx.engine.begin() as conn:
+        node = node_info(conn)
+        settings = _settings(node)
+        now = ctx.clock()
+        order = Order(
+            id="(draft)",
+            case_id=case_id,
+            power=request.power,
+            state=OrderState.DRAFT,
+            offences=request.offences,
+            targets=request.targets,
+            grounds=request.grounds,
+            scope=request.scope,
+            necessity=request.necessity,
+            proportionality=request.proportionality,
+            duration_days=request.duration_days,
+            created_by=who.user,
+            created_at=now,
+            confidential=CONFIDENTIALITY.get(request.power),
+            requires_authorisation=request.power in settings.judicial_authorisation,
+        )
+        try:
+            check_draft(order, [Basis(o, s) for o, s in case.findings(node.state)], settings)
+        except RuleViolation as exc:
+            refusal = exc
+            audit(
+                conn,
+                now,
+                who.user,
+                "order.draft",
+                obj=case_id,
+                outcome="refused",
+                power=request.power,
+                provision=exc.provision,
+                reason=exc.reason,
+            )
+        else:
+            order_id = next_id(conn, "O", now)
+            order = Order(**{**order.__dict__, "id": order_id})
+            conn.execute(
+                insert(schema.orders).values(
+                    id=order.id,
+                    case_id=case_id,
+                    power=order.power,
+                    state=order.state.value,
+                    offences=list(order.offences),
+                    targets=[t.__dict__ for t in order.targets],
+                    grounds=order.grounds,
+                    scope=order.scope,
+                    necessity=order.necessity,
+                    proportionality=order.proportionality,
+                    duration_days=order.duration_days,
+                    confidential=order.confidential,
+                    requires_authorisation=order.requires_authorisation,
+                    created_by=who.user,
+                    created_at=now,
+                    renewals=0,
+                )
+            )
+            audit(
+                conn,
+                now,
+                who.user,
+                "order.draft",
+                obj=order.id,
+                outcome="ok",
+                power=order.power,
+                case=case_id,
+            )
+    if refusal is not None:
+        raise refusal
+    return order
+
+
+def order_command(
+    ctx: NodeContext, who: Principal, order_id: str, command: Command, note: str = ""
+) -> Order:
+    """Apply a command to an order, after the policy and the Convention's conditions.
+
+    Raises:
+        PermissionDeniedError: the role may not do it (audited).
+        RuleViolation: a condition refuses it (audited).
+        ConflictError: the power's table has no such move from the current state.
+    """
+    action = COMMAND_ACTION[command]
+    failure: UnccError | None = None
+    with ctx.engine.begin() as conn:
+        now = ctx.clock()
+        order = _load(conn, order_id)
+        if not _may_see(who, order):
+            raise NotFoundError(f"no order {order_id}")
+        try:
+            require(who.roles, action)
+            if command is Command.REFUSE and not note.strip():
+                raise UserInputError("a refusal must state its reasons (--note)")
+            check_move(order, command, _settings(node_info(conn)), now)
+            after = move(order, command, who.user, now, note)
+        except (RuleViolation, ConflictError, UnccError) as exc:
+            failure = exc
+            provision = getattr(exc, "provision", "")
+            audit(
+                conn,
+                now,
+                who.user,
+                f"order.{command.value}",
+                obj=order_id,
+                outcome="refused",
+                reason=str(exc),
+                provision=provision,
+            )
+        else:
+            _save_move(conn, after)
+            audit(
+                conn,
+                now,
+                who.user,
+                f"order.{command.value}",
+                obj=order_id,
+                outcome="ok",
+                state=after.state.value,
+            )
+    if failure is not None:
+        raise failure
+    return after
+
+
+def _save_move(conn: Connection, after: Order) -> None:
+    event = after.history[-1]
+    conn.execute(
+        update(schema.orders)
+        .where(schema.orders.c.id == after.id)
+        .values(
+            state=after.state.value,
+            issued_at=after.issued_at,
+            expires_at=after.expires_at,
+            renewals=after.renewals,
+            authorised_by=after.authorised_by,
+        )
+    )
+    conn.execute(
+        insert(schema.order_events).values(
+            order_id=after.id,
+            command=event.command.value,
+            from_state=event.from_state.value,
+            to_state=event.to_state.value,
+            actor=event.actor,
+            at=event.at,
+            note=event.note,
+        )
+    )
+
+
+def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
+    """Expire every issued order whose period has ended, and tell the people concerned."""
+    require(who.roles, Action.NODE_TICK)
+    expired: list[Order] = []
+    with ctx.engine.begin() as conn:
+        now = ctx.clock()
+        ids = (
+            conn.execute(
+                select(schema.orders.c.id).where(schema.orders.c.state == OrderState.ISSUED.value)
+            )
+            .scalars()
+            .all()
+        )
+        for order_id in ids:
+            order = _load(conn, order_id)
+            if not overdue(order, now):
+                continue
+            after = move(order, Command.EXPIRE, who.user, now, "the period ended")
+            _save_move(conn, after)
+            concerned = {order.created_by, *(e.actor for e in order.history)}
+            for user in sorted(concerned):
+                conn.execute(
+                    insert(schema.notices).values(
+                        user_id=user,
+                        at=now,
+                        text=f"order {order.id} ({order.power}) expired at {order.expires_at:%Y-%m-%d %H:%M} UTC",
+                    )
+                )
+            audit(
+                conn,
+                now,
+                who.user,
+                "order.expire",
+                obj=order.id,
+                outcome="ok",
+                told=sorted(concerned),
+            )
+            expired.append(after)
+    return expired
+
+
+def list_orders(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Order]:
+    """Orders the user may see (confidential ones only with need to know)."""
+    require(who.roles, Action.ORDER_READ)
+    with ctx.engine.begin() as conn:
+        query = select(schema.orders.c.id).order_by(schema.orders.c.id)
+        if case_id is not None:
+            query = query.where(schema.orders.c.case_id == case_id)
+        found = [
+            o for o in (_load(conn, i) for i in conn.execute(query).scalars()) if _may_see(who, o)
+        ]
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "order.list",
+            obj=case_id or "",
+            outcome="ok",
+            count=len(found),
+        )
+    return found
+
+
+def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
+    """One order (audited); a confidential one only for those who may see it."""
+    require(who.roles, Action.ORDER_READ)
+    with ctx.engine.begin() as conn:
+        order = _load(conn, order_id)
+        visible = _may_see(who, order)
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "order.read",
+            obj=order_id,
+            outcome="ok" if visible else "denied",
+        )
+    if not visible:
+        raise NotFoundError(f"no order {order_id}")
+    return order
+
+
+def notices(ctx: NodeContext, who: Principal) -> list[tuple[dt.datetime, str]]:
+    """The notices addressed to the user."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.notices.c.at, schema.notices.c.text)
+            .where(schema.notices.c.user_id == who.user)
+            .order_by(schema.notices.c.id)
+        ).all()
+    return [(r.at, r.text) for r in rows]
