@@ -65,19 +65,20 @@ def open_case(
         now = ctx.clock()
         case_id = next_id(conn, "C", now)
         name = title or incident.title or incident.id
+        stored = incident.model_dump(mode="json", exclude_none=True)
         conn.execute(
             insert(schema.cases).values(
                 id=case_id,
                 title=name,
                 status="open",
-                facts=facts,
+                facts=stored,
                 analysis=report,
                 created_by=who.user,
                 created_at=now,
             )
         )
         audit(conn, now, who.user, "case.open", obj=case_id, outcome="ok", incident=incident.id)
-    return Case(case_id, name, "open", facts, report, who.user)
+    return Case(case_id, name, "open", stored, report, who.user)
 
 
 def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:

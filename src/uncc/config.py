@@ -1,0 +1,46 @@
+"""The node's settings, from the environment (``UNCC_…``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_dir() -> Path:
+    return Path(user_data_dir("uncc", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Where the node keeps its database, blobs and key, and how it serves."""
+
+    model_config = SettingsConfigDict(env_prefix="UNCC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_dir)
+    """Everything local: the SQLite database, the blob store, the node key, the CLI token."""
+    database_url: str | None = None
+    """SQLAlchemy URL; default SQLite in ``data_dir/node.db``; e.g. postgresql://user@host/db."""
+    host: str = "127.0.0.1"
+    port: int = 8470
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in effect."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'node.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        """The blob store's root."""
+        return self.data_dir / "blobs"
+
+    @property
+    def key_path(self) -> Path:
+        """The node's Ed25519 private key (mode 0600)."""
+        return self.data_dir / "node-signing-key.pem"
+
+    @property
+    def token_path(self) -> Path:
+        """Where ``uncc login`` keeps the CLI user's token (mode 0600)."""
+        return self.data_dir / "cli-token"

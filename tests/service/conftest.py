@@ -1,0 +1,92 @@
+"""A fresh node per test: SQLite (or PostgreSQL with UNCC_TEST_DATABASE_URL) in a temp dir."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from uncc.bootstrap import build
+from uncc.config import Settings
+from uncc.domain.policy import Role
+from uncc.parties.catalogue import parse_profile
+from uncc.services import identity
+from uncc.services.context import NodeContext, Principal
+from uncc.yaml12 import load_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILE = (ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8")
+PASSWORD = "correct horse battery"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, days: float) -> None:
+        self.now += dt.timedelta(days=days)
+
+
+@dataclass
+class Node:
+    ctx: NodeContext
+    clock: Clock
+    admin: Principal
+    ivan: Principal  # investigator
+    pia: Principal  # prosecutor
+    jane: Principal  # judge
+    aud: Principal  # auditor
+    cora: Principal  # contact point
+
+
+def _database(tmp_path: Path) -> str:
+    base = os.environ.get("UNCC_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path / 'node.db'}"
+    name = "t_" + tmp_path.name.replace("-", "_").lower()[-40:]
+    admin = create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[Node]:
+    clock = Clock()
+    settings = Settings(data_dir=tmp_path / "data", database_url=_database(tmp_path))
+    ctx = build(settings, clock=clock)
+    profile = parse_profile(PROFILE)
+    identity.init_node(ctx, profile, "Northland National Cybercrime Unit", "admin", PASSWORD)
+    admin = Principal("admin", frozenset({Role.ADMIN}))
+    people = {
+        "ivan": Role.INVESTIGATOR,
+        "pia": Role.PROSECUTOR,
+        "jane": Role.JUDGE,
+        "aud": Role.AUDITOR,
+        "cora": Role.CONTACT_POINT,
+    }
+    for user, role in people.items():
+        identity.add_user(ctx, admin, user, {role}, PASSWORD)
+    principals = {u: Principal(u, frozenset({r})) for u, r in people.items()}
+    yield Node(ctx, clock, admin, **principals)
+    ctx.engine.dispose()
+
+
+def facts(name: str) -> dict[str, object]:
+    data = load_yaml((ROOT / "examples/incidents" / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data

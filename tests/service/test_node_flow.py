@@ -1,0 +1,232 @@
+"""The node's use cases end to end in process: identity, cases, orders, evidence, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.service.conftest import PASSWORD, PROFILE, Node, facts
+from uncc.adapters.db import schema
+from uncc.domain.orders import Command, OrderState, Target
+from uncc.domain.policy import Role
+from uncc.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RuleViolation,
+    UserInputError,
+)
+from uncc.services import cases, evidence, identity, orders
+from uncc.services.context import Principal
+from uncc.parties.catalogue import parse_profile
+from uncc.services.orders import DraftRequest
+
+PRESERVE = DraftRequest(
+    power="preservation",
+    offences=("illegal_access",),
+    targets=(Target("designs", "data", "XB"),),
+    grounds="the engineer copied the designs from the repository",
+    scope="repository access logs, 1-31 May 2026",
+    necessity="the logs are kept for 30 days",
+    proportionality="only the engineer's account",
+    duration_days=90,
+)
+
+
+def open_insider(node: Node) -> str:
+    return cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
+
+
+def test_login_gives_a_token_that_authenticates_and_wrong_passwords_are_audited(node: Node) -> None:
+    token = identity.login(node.ctx, "jane", PASSWORD)
+    assert identity.authenticate(node.ctx, token) == Principal("jane", frozenset({Role.JUDGE}))
+    with pytest.raises(PermissionDeniedError, match="wrong user name or password"):
+        identity.login(node.ctx, "jane", "not the password at all")
+    with pytest.raises(PermissionDeniedError):
+        identity.authenticate(node.ctx, "uncc_forged")
+    with node.ctx.engine.connect() as conn:
+        stored = conn.execute(select(schema.tokens.c.hash)).scalars().all()
+        denied = conn.execute(select(schema.audit).where(schema.audit.c.outcome == "denied")).all()
+        hashes = conn.execute(select(schema.users.c.password_hash)).scalars().all()
+    assert token not in stored  # tokens are stored hashed
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert len(denied) == 1
+
+
+def test_only_admins_add_users_and_names_are_checked(node: Node) -> None:
+    with pytest.raises(PermissionDeniedError):
+        identity.add_user(node.ctx, node.pia, "mallory", {Role.JUDGE}, PASSWORD)
+    with pytest.raises(UserInputError, match="at least 12 characters"):
+        identity.add_user(node.ctx, node.admin, "newbie", {Role.JUDGE}, "short")
+    with pytest.raises(ConflictError):
+        identity.add_user(node.ctx, node.admin, "jane", {Role.JUDGE}, PASSWORD)
+
+
+def test_a_case_keeps_its_facts_and_the_analysis_for_the_node_state(node: Node) -> None:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    assert case.id == "C-2026-0001"
+    assert case.analysis["states"] == ["XA"]
+    assert ("ict_theft", "established") in case.findings("XA")
+    assert ("illegal_access", "not_established") in case.findings(
+        "XA"
+    )  # Northland requires broken security
+    with pytest.raises(PermissionDeniedError):
+        cases.open_case(node.ctx, node.jane, facts("insider-company"))
+
+
+def test_preservation_blocked_until_a_judge_authorises_then_issued_renewed_and_expired(
+    node: Node,
+) -> None:
+    case_id = open_insider(node)
+    request = DraftRequest(**{**PRESERVE.__dict__, "offences": ("ict_theft",)})
+    order = orders.draft_order(node.ctx, node.ivan, case_id, request)
+    assert order.requires_authorisation
+    assert order.confidential == "art_43__para_3"
+    with pytest.raises(RuleViolation) as blocked:
+        orders.order_command(node.ctx, node.pia, order.id, Command.ISSUE)
+    assert blocked.value.provision == "art_42__para_2"
+    with pytest.raises(PermissionDeniedError):
+        orders.order_command(node.ctx, node.ivan, order.id, Command.AUTHORISE)
+    orders.order_command(node.ctx, node.ivan, order.id, Command.SUBMIT)
+    with pytest.raises(PermissionDeniedError):
+        orders.order_command(node.ctx, node.pia, order.id, Command.AUTHORISE)
+    orders.order_command(node.ctx, node.jane, order.id, Command.AUTHORISE, "grounds are sufficient")
+    issued = orders.order_command(node.ctx, node.pia, order.id, Command.ISSUE)
+    assert issued.state is OrderState.ISSUED
+    assert issued.expires_at == node.clock.now + dt.timedelta(days=90)
+    node.clock.advance(80)
+    renewed = orders.order_command(node.ctx, node.pia, order.id, Command.RENEW)
+    assert renewed.renewals == 1
+    node.clock.advance(95)
+    assert orders.tick(node.ctx) == []
+    node.clock.advance(10)
+    expired = orders.tick(node.ctx)
+    assert [o.state for o in expired] == [OrderState.EXPIRED]
+    assert any("expired" in text for _, text in orders.notices(node.ctx, node.ivan))
+    assert [e.command for e in orders.get_order(node.ctx, node.pia, order.id).history] == [
+        Command.SUBMIT,
+        Command.AUTHORISE,
+        Command.ISSUE,
+        Command.RENEW,
+        Command.EXPIRE,
+    ]
+
+
+def test_refusals_cite_the_provision_and_are_audited(node: Node) -> None:
+    case_id = open_insider(node)
+    too_long = DraftRequest(
+        **{**PRESERVE.__dict__, "offences": ("ict_theft",), "duration_days": 120}
+    )
+    with pytest.raises(RuleViolation) as info:
+        orders.draft_order(node.ctx, node.ivan, case_id, too_long)
+    assert info.value.provision == "art_43__para_2"
+    no_basis = DraftRequest(**{**PRESERVE.__dict__, "offences": ("illegal_access",)})
+    with pytest.raises(RuleViolation, match="not established"):
+        orders.draft_order(node.ctx, node.ivan, case_id, no_basis)
+    search_abroad = DraftRequest(
+        **{
+            **PRESERVE.__dict__,
+            "power": "search",
+            "offences": ("ict_theft",),
+            "targets": (Target("repo", "system", "XB"),),
+        }
+    )
+    with pytest.raises(RuleViolation) as abroad:
+        orders.draft_order(node.ctx, node.ivan, case_id, search_abroad)
+    assert abroad.value.provision == "art_4__para_3"
+    with node.ctx.engine.connect() as conn:
+        refused = (
+            conn.execute(select(schema.audit.c.details).where(schema.audit.c.outcome == "refused"))
+            .scalars()
+            .all()
+        )
+    assert [r["provision"] for r in refused] == [
+        "art_43__para_2",
+        "art_41__para_2",
+        "art_4__para_3",
+    ]
+
+
+def test_confidential_orders_are_hidden_from_those_without_need_to_know(node: Node) -> None:
+    case_id = open_insider(node)
+    order = orders.draft_order(
+        node.ctx,
+        node.pia,
+        case_id,
+        DraftRequest(**{**PRESERVE.__dict__, "offences": ("ict_theft",)}),
+    )
+    assert [o.id for o in orders.list_orders(node.ctx, node.jane)] == [order.id]
+    assert orders.list_orders(node.ctx, node.ivan) == []
+    with pytest.raises(NotFoundError):
+        orders.get_order(node.ctx, node.ivan, order.id)
+
+
+def test_evidence_ingest_seal_verify_and_every_tampering_is_found(
+    node: Node, tmp_path: Path
+) -> None:
+    case_id = open_insider(node)
+    data = b"turbine design v7\n" * 50_000
+    seen: list[int] = []
+    item = evidence.add_evidence(
+        node.ctx,
+        node.ivan,
+        case_id,
+        source=io.BytesIO(data),
+        filename="designs.zip",
+        acquisition={"tool": "uncc-test", "tool_version": "1", "source": "engineer's laptop"},
+        progress=seen.append,
+    )
+    assert item.size == len(data)
+    assert seen[-1] == len(data)
+    sealed = evidence.set_sealed(node.ctx, node.pia, item.id, sealed=True, note="pending decision")
+    assert sealed.sealed
+    with pytest.raises(ConflictError):
+        evidence.set_sealed(node.ctx, node.pia, item.id, sealed=True)
+    assert evidence.verify_vault(node.ctx, node.aud) == []
+    chain = evidence.custody_of(node.ctx, node.jane, item.id)
+    assert [e.event.kind.value for e in chain] == ["acquired", "sealed"]
+    with pytest.raises(PermissionDeniedError):
+        evidence.add_evidence(
+            node.ctx, node.aud, case_id, source=io.BytesIO(b"x"), filename="x", acquisition={}
+        )
+
+    blob = node.ctx.blobs._path(item.sha256)
+    blob.chmod(0o640)
+    original = blob.read_bytes()
+    blob.write_bytes(b"X" + original[1:])
+    assert [b.where for b in evidence.verify_vault(node.ctx, node.aud)] == [f"blob {item.id}"]
+    blob.write_bytes(original)
+
+    with node.ctx.engine.begin() as conn:
+        leaf = conn.execute(
+            select(schema.custody.c.leaf).where(schema.custody.c.seq == 1)
+        ).scalar_one()
+        conn.execute(
+            update(schema.custody)
+            .where(schema.custody.c.seq == 1)
+            .values(leaf=bytes(leaf).replace(b"pending", b"Pending"))
+        )
+    found = {b.where for b in evidence.verify_vault(node.ctx, node.aud)}
+    assert "entry 1" in found
+    assert "checkpoint 1" in found
+    with node.ctx.engine.begin() as conn:
+        conn.execute(update(schema.custody).where(schema.custody.c.seq == 1).values(leaf=leaf))
+        sig = conn.execute(
+            select(schema.checkpoints.c.signature).where(schema.checkpoints.c.id == 1)
+        ).scalar_one()
+        forged = ("0" if sig[0] != "0" else "1") + sig[1:]
+        conn.execute(
+            update(schema.checkpoints).where(schema.checkpoints.c.id == 1).values(signature=forged)
+        )
+    assert [(b.where, b.problem) for b in evidence.verify_vault(node.ctx, node.aud)] == [
+        ("checkpoint 0", "the signature does not verify with the node's key")
+    ]
+
+
+def test_initialising_twice_is_refused(node: Node) -> None:
+    with pytest.raises(ConflictError, match="already initialised"):
+        identity.init_node(node.ctx, parse_profile(PROFILE), "again", "admin2", PASSWORD)
