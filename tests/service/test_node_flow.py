@@ -20,9 +20,9 @@ from uncc.errors import (
     RuleViolation,
     UserInputError,
 )
+from uncc.parties.catalogue import parse_profile
 from uncc.services import cases, evidence, identity, orders
 from uncc.services.context import Principal
-from uncc.parties.catalogue import parse_profile
 from uncc.services.orders import DraftRequest
 
 PRESERVE = DraftRequest(

@@ -31,12 +31,20 @@ class Case:
     created_by: str
 
     def findings(self, state: str) -> list[tuple[str, str]]:
-        """(offence id, status) for the node's State, from the stored analysis."""
-        out = []
+        """(offence id, best status) for the node's State, from the stored analysis.
+
+        An offence counts as established when any act or actor establishes it, else
+        undetermined when any may, else not established.
+        """
+        rank = {"established": 2, "undetermined": 1, "not_established": 0}
+        best: dict[str, str] = {}
         for offence in self.analysis["offences"]:
             mine = next((s for s in offence["states"] if s["state"] == state), None)
-            out.append((offence["offence"], (mine or offence)["status"]))
-        return out
+            status = (mine or offence)["status"]
+            current = best.get(offence["offence"])
+            if current is None or rank[status] > rank[current]:
+                best[offence["offence"]] = status
+        return list(best.items())
 
 
 def open_case(

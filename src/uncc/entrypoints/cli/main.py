@@ -1,7 +1,9 @@
 """The ``uncc`` command: sub-commands, and the one place errors become exit codes.
 
-Exit codes: 0 success; 1 the command ran and found problems (e.g. lint warnings);
-2 bad input from the user; 3 uncc's own data is inconsistent (a bug to report).
+Exit codes: 0 success; 1 the command ran and found problems (lint warnings, gaps, vault
+breaks); 2 bad input from the user (or no such object); 3 uncc's own data is
+inconsistent (a bug to report); 4 the user's roles do not allow it; 5 refused by a
+condition of the Convention or by the object's state.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ from click.exceptions import ClickException
 from rich.console import Console
 
 from uncc import __version__
-from uncc.entrypoints.cli import analysis, convention, parties, schema
-from uncc.errors import ConventionDataError, UnccError, UserInputError
+from uncc.entrypoints.cli import analysis, convention, node, parties, schema, work
+from uncc.errors import (
+    ConflictError,
+    ConventionDataError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnccError,
+    UserInputError,
+)
 
 app = typer.Typer(
     help="uncc — the proposed UN Convention on Cybercrime as executable, cited data.",
@@ -26,10 +35,21 @@ app.add_typer(parties.app, name="parties")
 app.command("analyze")(analysis.analyze_command)
 app.command("explain")(analysis.explain_command)
 app.command("schema")(schema.schema_command)
+app.add_typer(node.app, name="node")
+app.add_typer(node.users, name="user")
+app.command("login")(node.login)
+app.command("logout")(node.logout)
+app.command("serve")(node.serve)
+app.add_typer(work.case_app, name="case")
+app.add_typer(work.order_app, name="order")
+app.add_typer(work.evidence_app, name="evidence")
+app.command("notices")(work.notices_command)
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2
 EXIT_DATA = 3
+EXIT_DENIED = 4
+EXIT_REFUSED = 5
 
 
 def _version(value: bool) -> None:
@@ -54,19 +74,27 @@ def run() -> None:
         outcome = app(standalone_mode=False)
         if isinstance(outcome, int) and outcome:
             sys.exit(outcome)
-    except UserInputError as exc:
-        err.print(f"uncc: error: {exc}", highlight=False)
+    except (UserInputError, NotFoundError) as exc:
+        err.print(f"uncc: error: {exc}", highlight=False, markup=False)
         sys.exit(EXIT_USER_INPUT)
+    except PermissionDeniedError as exc:
+        err.print(f"uncc: denied: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_DENIED)
+    except ConflictError as exc:
+        err.print(f"uncc: refused: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_REFUSED)
     except ConventionDataError as exc:
-        err.print(f"uncc: internal data error (please report): {exc}", highlight=False)
+        err.print(
+            f"uncc: internal data error (please report): {exc}", highlight=False, markup=False
+        )
         sys.exit(EXIT_DATA)
     except UnccError as exc:
-        err.print(f"uncc: error: {exc}", highlight=False)
+        err.print(f"uncc: error: {exc}", highlight=False, markup=False)
         sys.exit(EXIT_USER_INPUT)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("uncc: aborted")
+        err.print("uncc: aborted", markup=False)
         sys.exit(130)
     except ClickException as exc:  # usage errors arrive here in non-standalone mode
         exc.show()

@@ -1,0 +1,248 @@
+"""``create_app(settings)``: the node's API, versioned under ``/api/v1``."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from uncc import __version__
+from uncc.bootstrap import build
+from uncc.config import Settings
+from uncc.domain.orders import Command, Order, Target
+from uncc.entrypoints.api import problems
+from uncc.errors import PermissionDeniedError
+from uncc.services import cases, evidence, identity, orders
+from uncc.services.context import NodeContext, Principal
+from uncc.services.orders import DraftRequest
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(_In):
+    """Credentials."""
+
+    user: str
+    password: str
+
+
+class CaseIn(_In):
+    """Incident facts (``uncc: incident/1``) and an optional title."""
+
+    facts: dict[str, Any]
+    title: str | None = None
+
+
+class TargetIn(_In):
+    """What an order is directed at."""
+
+    id: str
+    kind: str
+    location: str | None = None
+
+
+class OrderIn(_In):
+    """A draft order (Art. 42 fields required)."""
+
+    power: str
+    offences: list[str] = Field(min_length=1)
+    targets: list[TargetIn] = Field(min_length=1)
+    grounds: str = Field(min_length=1)
+    scope: str = Field(min_length=1)
+    necessity: str = Field(min_length=1)
+    proportionality: str = Field(min_length=1)
+    duration_days: int | None = Field(default=None, ge=1)
+
+
+class NoteIn(_In):
+    """Reasons or remarks for a move."""
+
+    note: str = ""
+
+
+def _order(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "case": order.case_id,
+        "power": order.power,
+        "state": order.state.value,
+        "offences": list(order.offences),
+        "targets": [t.__dict__ for t in order.targets],
+        "requires_authorisation": order.requires_authorisation,
+        "confidential": order.confidential,
+        "issued_at": order.issued_at.isoformat() if order.issued_at else None,
+        "expires_at": order.expires_at.isoformat() if order.expires_at else None,
+        "renewals": order.renewals,
+        "history": [
+            {
+                "command": e.command.value,
+                "to": e.to_state.value,
+                "actor": e.actor,
+                "at": e.at.isoformat(),
+                "note": e.note,
+            }
+            for e in order.history
+        ],
+    }
+
+
+def _who(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    """The user a bearer token stands for."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise PermissionDeniedError("send 'Authorization: Bearer <token>' (POST /api/v1/login)")
+    ctx: NodeContext = request.app.state.ctx
+    return identity.authenticate(ctx, authorization.split(" ", 1)[1].strip())
+
+
+User = Annotated[Principal, Depends(_who)]
+"""The authenticated user of a request."""
+
+
+def create_app(settings: Settings, context: NodeContext | None = None) -> FastAPI:
+    """The FastAPI application of a node."""
+    ctx = context or build(settings)
+    app = FastAPI(
+        title="uncc national node",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+    )
+    app.state.ctx = ctx
+    problems.install(app)
+
+    @app.post("/api/v1/login")
+    def login(body: LoginIn) -> dict[str, str]:
+        """Exchange a password for a bearer token."""
+        return {"token": identity.login(ctx, body.user, body.password)}
+
+    @app.get("/api/v1/node")
+    def node(user: User) -> dict[str, Any]:
+        """The node's State, name and public key."""
+        with ctx.engine.connect() as conn:
+            info = identity.node_info(conn)
+        return {
+            "state": info.state,
+            "name": info.name,
+            "public_key": info.public_key,
+            "key_id": info.key_id,
+            "profile": info.profile.name,
+        }
+
+    @app.get("/api/v1/cases")
+    def list_cases(user: User) -> list[dict[str, str]]:
+        """Every case."""
+        return [{"id": i, "title": t, "status": s} for i, t, s in cases.list_cases(ctx, user)]
+
+    @app.post("/api/v1/cases", status_code=201)
+    def open_case(body: CaseIn, user: User) -> dict[str, Any]:
+        """Open a case from incident facts; the analysis is kept with it."""
+        case = cases.open_case(ctx, user, body.facts, body.title)
+        return {"id": case.id, "title": case.title, "analysis": case.analysis}
+
+    @app.get("/api/v1/cases/{case_id}")
+    def get_case(case_id: str, user: User) -> dict[str, Any]:
+        """A case with its facts and analysis."""
+        case = cases.get_case(ctx, user, case_id)
+        return {
+            "id": case.id,
+            "title": case.title,
+            "status": case.status,
+            "facts": case.facts,
+            "analysis": case.analysis,
+        }
+
+    @app.post("/api/v1/cases/{case_id}/orders", status_code=201)
+    def draft(case_id: str, body: OrderIn, user: User) -> dict[str, Any]:
+        """Draft an order; refusals are 409 problems naming the provision."""
+        request = DraftRequest(
+            body.power,
+            tuple(body.offences),
+            tuple(Target(t.id, t.kind, t.location) for t in body.targets),
+            body.grounds,
+            body.scope,
+            body.necessity,
+            body.proportionality,
+            body.duration_days,
+        )
+        return _order(orders.draft_order(ctx, user, case_id, request))
+
+    @app.get("/api/v1/orders")
+    def list_orders(
+        user: User, case: Annotated[str | None, Query()] = None
+    ) -> list[dict[str, Any]]:
+        """The orders the user may see."""
+        return [_order(o) for o in orders.list_orders(ctx, user, case)]
+
+    @app.get("/api/v1/orders/{order_id}")
+    def get_order(order_id: str, user: User) -> dict[str, Any]:
+        """One order with its history."""
+        return _order(orders.get_order(ctx, user, order_id))
+
+    @app.post("/api/v1/orders/{order_id}/{command}")
+    def command(
+        order_id: str, command: Command, user: User, body: NoteIn | None = None
+    ) -> dict[str, Any]:
+        """Move an order: submit, authorise, refuse, issue, renew, execute, revoke."""
+        return _order(orders.order_command(ctx, user, order_id, command, body.note if body else ""))
+
+    @app.post("/api/v1/cases/{case_id}/evidence", status_code=201)
+    async def upload(
+        case_id: str,
+        request: Request,
+        user: User,
+        filename: Annotated[str, Query(min_length=1)],
+        order: Annotated[str | None, Query()] = None,
+        tool: str = "",
+        tool_version: str = "",
+        source: str = "",
+    ) -> dict[str, Any]:
+        """Ingest the request body (spooled to disk as it arrives, then hashed into the vault)."""
+        with tempfile.TemporaryFile() as spool:
+            async for chunk in request.stream():
+                spool.write(chunk)
+            spool.seek(0)
+            item = await run_in_threadpool(
+                evidence.add_evidence,
+                ctx,
+                user,
+                case_id,
+                source=spool,
+                filename=filename,
+                acquisition={"tool": tool, "tool_version": tool_version, "source": source},
+                order_id=order,
+            )
+        return {"id": item.id, "sha256": item.sha256, "size": item.size}
+
+    @app.get("/api/v1/evidence/verify")
+    def verify(user: User, case: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+        """Re-hash the blobs and check the custody log; every break as data."""
+        breaks = evidence.verify_vault(ctx, user, case)
+        return {"ok": not breaks, "breaks": [b.__dict__ for b in breaks]}
+
+    @app.get("/api/v1/evidence/{item_id}/custody")
+    def custody(item_id: str, user: User) -> list[dict[str, Any]]:
+        """The chain of custody of an item, with inclusion proofs and the signed checkpoint."""
+        return [
+            {
+                "seq": e.event.seq,
+                "kind": e.event.kind.value,
+                "actor": e.event.actor,
+                "at": e.event.at.isoformat(),
+                "leaf_hash": e.leaf_hash,
+                "proof": e.proof,
+                "checkpoint": e.checkpoint.__dict__ | {"at": e.checkpoint.at.isoformat()},
+            }
+            for e in evidence.custody_of(ctx, user, item_id)
+        ]
+
+    @app.post("/api/v1/tick")
+    def tick(user: User) -> dict[str, Any]:
+        """Expire overdue orders (admins)."""
+        return {"expired": [o.id for o in orders.tick(ctx, user)]}
+
+    return app

@@ -1,0 +1,125 @@
+"""``uncc node``, ``uncc login``, ``uncc user``: the node, its users and sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from uncc.domain.policy import Role
+from uncc.entrypoints.cli.inputs import read_profile
+from uncc.entrypoints.cli.session import context, principal, read_password, save_token, settings
+from uncc.services import identity, orders
+
+app = typer.Typer(
+    help="The national node: initialise it, see it, let the clock run.", no_args_is_help=True
+)
+users = typer.Typer(help="Users of the node and their roles.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+
+
+@app.command("init")
+def init(
+    profile: Annotated[
+        str, typer.Option("--profile", help="The State's profile file (it names the State).")
+    ],
+    name: Annotated[str, typer.Option("--name", help="The authority running the node.")],
+    admin: Annotated[
+        str, typer.Option("--admin", help="User name of the first administrator.")
+    ] = "admin",
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Create the node: its database, its Ed25519 signing key and its first administrator."""
+    loaded = read_profile(profile)
+    password = read_password(password_stdin, f"Password for {admin}")
+    info = identity.init_node(context(), loaded, name, admin, password)
+    console.print(
+        f"node {info.state} '{info.name}' initialised in {settings().data_dir}", highlight=False
+    )
+    console.print(
+        f"signing key {info.key_id} (public {info.public_key})", highlight=False, markup=False
+    )
+    console.print(f"next: uncc login {admin}", highlight=False, markup=False)
+
+
+@app.command("info")
+def info() -> None:
+    """Show the node's State, name, key and profile."""
+    with context().engine.connect() as conn:
+        node = identity.node_info(conn)
+    console.print(f"{node.state} — {node.name}", highlight=False, markup=False)
+    console.print(
+        f"profile: {node.profile.name}; key {node.key_id}; public key {node.public_key}",
+        highlight=False,
+    )
+    console.print(
+        f"data: {settings().data_dir}; database: {settings().db_url.split('@')[-1]}",
+        highlight=False,
+    )
+
+
+@app.command("tick")
+def tick() -> None:
+    """Expire orders whose period has ended and tell the people concerned (admins)."""
+    expired = orders.tick(context(), principal())
+    for order in expired:
+        console.print(
+            f"expired {order.id} ({order.power}, case {order.case_id})",
+            highlight=False,
+            markup=False,
+        )
+    console.print(f"{len(expired)} order(s) expired", highlight=False, markup=False)
+
+
+def login(
+    user: Annotated[str, typer.Argument(help="Your user name.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Log in: the token is kept in the data directory (mode 0600) for later commands."""
+    token = identity.login(context(), user, read_password(password_stdin))
+    path = save_token(token)
+    console.print(f"logged in as {user} (token kept in {path})", highlight=False, markup=False)
+
+
+def logout() -> None:
+    """Forget the saved token."""
+    path = settings().token_path
+    path.unlink(missing_ok=True)
+    console.print("logged out", highlight=False, markup=False)
+
+
+@users.command("add")
+def add_user(
+    user: Annotated[str, typer.Argument(help="The new user's name.")],
+    role: Annotated[list[Role], typer.Option("--role", help="A role; repeat for more.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add a user with roles (administrators only)."""
+    password = read_password(password_stdin, f"Password for {user}")
+    identity.add_user(context(), principal(), user, set(role), password)
+    console.print(
+        f"user {user} added ({', '.join(r.value for r in role)})", highlight=False, markup=False
+    )
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface (default 127.0.0.1, UNCC_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port (default 8470, UNCC_PORT).")
+    ] = None,
+) -> None:
+    """Serve the node's API (docs at /api/v1/docs)."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
+
+    config = settings()
+    app = create_app(config, context())
+    uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")

@@ -1,0 +1,66 @@
+"""The CLI's connection to the node: settings, the composition root, the logged-in user."""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cache
+from pathlib import Path
+
+import typer
+
+from uncc.bootstrap import build
+from uncc.config import Settings
+from uncc.errors import PermissionDeniedError, UserInputError
+from uncc.services.context import NodeContext, Principal
+from uncc.services.identity import authenticate
+
+
+@cache
+def settings() -> Settings:
+    """Settings from the environment (``UNCC_DATA_DIR``, ``UNCC_DATABASE_URL`` …)."""
+    return Settings()
+
+
+@cache
+def context() -> NodeContext:
+    """The node, built once per command."""
+    return build(settings())
+
+
+def principal() -> Principal:
+    """The logged-in user (``UNCC_TOKEN``, or the token ``uncc login`` saved).
+
+    Raises:
+        PermissionDeniedError: nobody is logged in, or the token is no longer valid.
+    """
+    token = os.environ.get("UNCC_TOKEN")
+    path = settings().token_path
+    if not token and path.is_file():
+        token = path.read_text(encoding="utf-8").strip()
+    if not token:
+        raise PermissionDeniedError("not logged in: run 'uncc login USER' (or set UNCC_TOKEN)")
+    return authenticate(context(), token)
+
+
+def save_token(token: str) -> Path:
+    """Keep the token for later commands, readable only by the user."""
+    path = settings().token_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(token)
+    tmp.replace(path)
+    return path
+
+
+def read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    """A password from standard input (one line) or an interactive prompt."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise UserInputError("--password-stdin: no password on standard input")
+        return line
+    value: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=False)
+    return value
