@@ -50,8 +50,8 @@ typecheck: ## mypy --strict on src
 imports: ## import-linter layer contracts
 	$(UV) run --frozen lint-imports
 
-pytest: ## the test pyramid
-	$(UV) run --frozen pytest -q
+pytest: ## the test pyramid (with a throw-away PostgreSQL server when one can be started)
+	scripts/with-postgres.sh $(UV) run --frozen pytest -q
 
 fmt: ## format the code
 	$(UV) run --frozen ruff format src tests bench

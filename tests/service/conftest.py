@@ -49,10 +49,14 @@ class Node:
     cora: Principal  # contact point
 
 
-def _database(tmp_path: Path) -> str:
+def _database(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'node.db'}"
     base = os.environ.get("UNCC_TEST_DATABASE_URL")
     if not base:
-        return f"sqlite:///{tmp_path / 'node.db'}"
+        if os.environ.get("UNCC_REQUIRE_POSTGRES") == "1":
+            pytest.fail("UNCC_REQUIRE_POSTGRES=1 but UNCC_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL server: run through scripts/with-postgres.sh (make test does) to include it")
     name = "t_" + tmp_path.name.replace("-", "_").lower()[-40:]
     admin = create_engine(
         base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
@@ -64,10 +68,10 @@ def _database(tmp_path: Path) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture
-def node(tmp_path: Path) -> Iterator[Node]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
     clock = Clock()
-    settings = Settings(data_dir=tmp_path / "data", database_url=_database(tmp_path))
+    settings = Settings(data_dir=tmp_path / "data", database_url=_database(request.param, tmp_path))
     ctx = build(settings, clock=clock)
     profile = parse_profile(PROFILE)
     identity.init_node(ctx, profile, "Northland National Cybercrime Unit", "admin", PASSWORD)
