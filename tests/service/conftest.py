@@ -56,7 +56,9 @@ def _database(backend: str, tmp_path: Path) -> str:
     if not base:
         if os.environ.get("UNCC_REQUIRE_POSTGRES") == "1":
             pytest.fail("UNCC_REQUIRE_POSTGRES=1 but UNCC_TEST_DATABASE_URL is not set")
-        pytest.skip("no PostgreSQL server: run through scripts/with-postgres.sh (make test does) to include it")
+        pytest.skip(
+            "no PostgreSQL server: run through scripts/with-postgres.sh (make test does) to include it"
+        )
     name = "t_" + tmp_path.name.replace("-", "_").lower()[-40:]
     admin = create_engine(
         base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"

@@ -230,3 +230,36 @@ def test_evidence_ingest_seal_verify_and_every_tampering_is_found(
 def test_initialising_twice_is_refused(node: Node) -> None:
     with pytest.raises(ConflictError, match="already initialised"):
         identity.init_node(node.ctx, parse_profile(PROFILE), "again", "admin2", PASSWORD)
+
+
+def test_admissibility_report_and_audit_trail(node: Node) -> None:
+    case_id = open_insider(node)
+    order = orders.draft_order(
+        node.ctx,
+        node.ivan,
+        case_id,
+        DraftRequest(**{**PRESERVE.__dict__, "offences": ("ict_theft",)}),
+    )
+    orders.order_command(node.ctx, node.ivan, order.id, Command.SUBMIT)
+    orders.order_command(node.ctx, node.jane, order.id, Command.AUTHORISE, "sufficient")
+    orders.order_command(node.ctx, node.pia, order.id, Command.ISSUE)
+    item = evidence.add_evidence(
+        node.ctx,
+        node.ivan,
+        case_id,
+        source=io.BytesIO(b"logs"),
+        filename="logs.txt",
+        acquisition={"tool": "ftk", "tool_version": "8"},
+        order_id=order.id,
+    )
+    report = evidence.admissibility(node.ctx, node.jane, item.id)
+    assert report["item"]["intact"]
+    assert report["checkpoint"]["signature_valid"]
+    assert all(e["included"] for e in report["custody"])
+    assert [e["command"] for e in report["order"]["history"]] == ["submit", "authorise", "issue"]
+    with pytest.raises(PermissionDeniedError):
+        cases.audit_trail(node.ctx, node.ivan)
+    trail = cases.audit_trail(node.ctx, node.aud)
+    assert {"order.authorise", "evidence.add", "evidence.admissibility"} <= {
+        e["action"] for e in trail
+    }

@@ -134,3 +134,16 @@ def add_note(ctx: NodeContext, who: Principal, case_id: str, text: str) -> None:
             insert(schema.case_notes).values(case_id=case_id, author=who.user, at=now, text=text)
         )
         audit(conn, now, who.user, "case.note", obj=case_id, outcome="ok")
+
+
+def audit_trail(ctx: NodeContext, who: Principal, limit: int = 200) -> list[dict[str, Any]]:
+    """The latest audit entries, newest last (auditors and admins); reading it is audited."""
+    require(who.roles, Action.AUDIT_READ)
+    with ctx.engine.begin() as conn:
+        rows = (
+            conn.execute(select(schema.audit).order_by(schema.audit.c.seq.desc()).limit(limit))
+            .mappings()
+            .all()
+        )
+        audit(conn, ctx.clock(), who.user, "audit.read", obj="", outcome="ok", count=len(rows))
+    return [dict(r) for r in reversed(rows)]

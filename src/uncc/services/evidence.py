@@ -291,3 +291,110 @@ def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[Custo
         for i, r in enumerate(rows[: checkpoint.size])
         if r["evidence_id"] == evidence_id
     ]
+
+
+def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[str, Any]:
+    """What a court needs to weigh an item as forensic evidence (Art. 49), as data.
+
+    The legal basis (case, order, offences, authorisations), the hashes now and at
+    acquisition, the acquisition record and tools, the custody chain with inclusion
+    proofs against the latest signed checkpoint, and the result of verifying it all.
+    """
+    require(who.roles, Action.EVIDENCE_READ)
+    with ctx.engine.begin() as conn:
+        node = node_info(conn)
+        item = _get(conn, evidence_id)
+        case = conn.execute(
+            select(schema.cases.c.id, schema.cases.c.title).where(schema.cases.c.id == item.case_id)
+        ).first()
+        order_row = None
+        events: list[Any] = []
+        if item.acquisition.order_id:
+            order_row = (
+                conn.execute(
+                    select(schema.orders).where(schema.orders.c.id == item.acquisition.order_id)
+                )
+                .mappings()
+                .first()
+            )
+            events = list(
+                conn.execute(
+                    select(schema.order_events)
+                    .where(schema.order_events.c.order_id == item.acquisition.order_id)
+                    .order_by(schema.order_events.c.id)
+                ).mappings()
+            )
+        audit(conn, ctx.clock(), who.user, "evidence.admissibility", obj=evidence_id, outcome="ok")
+    chain = custody_of(ctx, who, evidence_id)
+    key_check = verifier(node.public_key)
+    checkpoint = chain[-1].checkpoint if chain else None
+    now_hash = ctx.blobs.rehash(item.sha256)
+    return {
+        "provision": "art_49__para_1",
+        "node": {
+            "state": node.state,
+            "name": node.name,
+            "key_id": node.key_id,
+            "public_key": node.public_key,
+        },
+        "item": {
+            "id": item.id,
+            "filename": item.filename,
+            "size": item.size,
+            "sha256": item.sha256,
+            "sha256_now": now_hash,
+            "intact": now_hash == item.sha256,
+            "sealed": item.sealed,
+        },
+        "case": {"id": case.id, "title": case.title} if case else None,
+        "acquisition": {**item.acquisition.__dict__, "at": item.acquisition.at.isoformat()},
+        "order": None
+        if order_row is None
+        else {
+            "id": order_row["id"],
+            "power": order_row["power"],
+            "offences": order_row["offences"],
+            "state": order_row["state"],
+            "authorised_by": order_row["authorised_by"],
+            "history": [
+                {
+                    "command": e["command"],
+                    "actor": e["actor"],
+                    "at": _aware(e["at"]).isoformat(),
+                    "note": e["note"],
+                }
+                for e in events
+            ],
+        },
+        "custody": [
+            {
+                "seq": e.event.seq,
+                "kind": e.event.kind.value,
+                "actor": e.event.actor,
+                "at": e.event.at.isoformat(),
+                "details": e.event.details,
+                "leaf_hash": e.leaf_hash,
+                "proof": e.proof,
+                "included": merkle.verify_inclusion(
+                    e.event.seq,
+                    e.checkpoint.size,
+                    bytes.fromhex(e.leaf_hash),
+                    [bytes.fromhex(p) for p in e.proof],
+                    bytes.fromhex(e.checkpoint.root),
+                ),
+            }
+            for e in chain
+        ],
+        "checkpoint": None
+        if checkpoint is None
+        else {
+            "size": checkpoint.size,
+            "root": checkpoint.root,
+            "at": checkpoint.at.isoformat(),
+            "key_id": checkpoint.key_id,
+            "signature": checkpoint.signature,
+            "signature_valid": key_check(
+                checkpoint.signed_bytes(), bytes.fromhex(checkpoint.signature)
+            ),
+        },
+    }

@@ -240,6 +240,13 @@ def create_app(settings: Settings, context: NodeContext | None = None) -> FastAP
             for e in evidence.custody_of(ctx, user, item_id)
         ]
 
+    @app.get("/api/v1/audit")
+    def audit_trail(
+        user: User, limit: Annotated[int, Query(ge=1, le=10_000)] = 200
+    ) -> list[dict[str, Any]]:
+        """The latest audit entries (auditors and admins)."""
+        return [{**e, "at": e["at"].isoformat()} for e in cases.audit_trail(ctx, user, limit)]
+
     @app.post("/api/v1/tick")
     def tick(user: User) -> dict[str, Any]:
         """Expire overdue orders (admins)."""

@@ -44,6 +44,7 @@ app.add_typer(work.case_app, name="case")
 app.add_typer(work.order_app, name="order")
 app.add_typer(work.evidence_app, name="evidence")
 app.command("notices")(work.notices_command)
+app.command("audit")(work.audit_command)
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2

@@ -20,7 +20,9 @@ from rich.table import Table
 
 from uncc.domain.orders import Command, Order, Target
 from uncc.entrypoints.cli.inputs import read_text
+from uncc.entrypoints.cli.reports import admissibility_html, admissibility_markdown
 from uncc.entrypoints.cli.session import context, principal
+from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
 from uncc.services import cases, evidence, orders
 from uncc.services.orders import DraftRequest
@@ -352,3 +354,47 @@ def evidence_custody(item_id: str) -> None:
             f"    leaf {entry.leaf_hash}; proof {len(entry.proof)} hashes to root {entry.checkpoint.root[:16]}… (size {entry.checkpoint.size}, signed {entry.checkpoint.key_id})",
             highlight=False,
         )
+
+
+def audit_command(
+    limit: Annotated[int, typer.Option("--limit", help="How many of the latest entries.")] = 50,
+) -> None:
+    """Show the audit trail (auditors and administrators)."""
+    table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
+    for entry in cases.audit_trail(context(), principal(), limit):
+        details = ", ".join(f"{k}={v}" for k, v in entry["details"].items())
+        table.add_row(
+            str(entry["seq"]),
+            f"{entry['at']:%Y-%m-%d %H:%M:%S}",
+            entry["actor"],
+            entry["action"],
+            entry["object"],
+            entry["outcome"],
+            details,
+        )
+    console.print(table)
+
+
+@evidence_app.command("report")
+def evidence_report(
+    item_id: str,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs."""
+    data = evidence.admissibility(context(), principal(), item_id)
+    if output_format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif output_format == "html":
+        text = admissibility_html(data)
+    elif output_format == "md":
+        text = admissibility_markdown(data)
+    else:
+        raise UserInputError(f"--format: '{output_format}' is not md, html or json")
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_atomically(output, text)
+        console.print(f"wrote {output}", highlight=False, markup=False)
