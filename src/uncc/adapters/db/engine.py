@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import StaticPool
 
 
@@ -35,8 +33,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+HEAD = "0001"
+"""The newest migration; ``migrate`` skips Alembic entirely when the database is there."""
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's migration revision, or ``None`` for an empty database."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
     """Apply every Alembic migration not yet applied."""
+    if current_revision(engine) == HEAD:
+        return
+    from alembic import command  # noqa: PLC0415 - Alembic takes a second to import
+    from alembic.config import Config  # noqa: PLC0415
+
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("uncc.adapters.db") / "migrations")

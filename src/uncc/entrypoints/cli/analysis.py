@@ -6,22 +6,18 @@ import json
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from uncc.analysis.engine import Analysis, analyze
-from uncc.analysis.findings import OffenceFinding
-from uncc.analysis.render.html import render_html
-from uncc.analysis.render.markdown import render_markdown
-from uncc.analysis.render.text import render_text, render_trace
-from uncc.analysis.report import to_dict
-from uncc.convention.catalogue import load_convention
 from uncc.entrypoints.cli.inputs import parse_date, read_incident, read_profile
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
-from uncc.parties.catalogue import builtin_profile
-from uncc.parties.profile import Profile
+
+if TYPE_CHECKING:
+    from uncc.analysis.engine import Analysis
+    from uncc.analysis.findings import OffenceFinding
+    from uncc.parties.profile import Profile
 
 
 class ReportFormat(StrEnum):
@@ -88,6 +84,10 @@ def run_analysis(
     facts: Path, party: list[str] | None, profile: list[str] | None, at: str | None
 ) -> Analysis:
     """Read the inputs and analyse; shared by ``analyze`` and ``explain``."""
+    from uncc.analysis.engine import analyze  # noqa: PLC0415 - loaded only for analysis commands
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415
+    from uncc.parties.catalogue import builtin_profile  # noqa: PLC0415
+
     incident = read_incident(facts)
     by_state, default = _profiles(profile)
     return analyze(
@@ -120,6 +120,12 @@ def analyze_command(
     ] = None,
 ) -> None:
     """Analyse an incident: offences element by element, jurisdiction, measures, missing facts."""
+    from uncc.analysis.render.html import render_html  # noqa: PLC0415
+    from uncc.analysis.render.markdown import render_markdown  # noqa: PLC0415
+    from uncc.analysis.render.text import render_text  # noqa: PLC0415
+    from uncc.analysis.report import to_dict  # noqa: PLC0415
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415
+
     result = run_analysis(facts, party, profile, at)
     report = to_dict(result, load_convention())
     if output_format is ReportFormat.JSON:
@@ -152,6 +158,9 @@ def explain_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the trace trees as JSON.")] = False,
 ) -> None:
     """Explain one offence: the whole trace for each act, under the baseline and each State."""
+    from uncc.analysis.render.text import render_trace  # noqa: PLC0415
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415
+
     convention = load_convention()
     offence_ids = {o.id for _, o in convention.offences()}
     if article in offence_ids:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from uncc.analysis.facts import Incident
-from uncc.analysis.intake import parse_incident
 from uncc.errors import UserInputError
-from uncc.parties.catalogue import BUILTIN, builtin_profile, parse_profile
-from uncc.parties.profile import Profile
+
+if TYPE_CHECKING:
+    from uncc.analysis.facts import Incident
+    from uncc.parties.profile import Profile
 
 
 def read_text(path: Path, what: str) -> str:
@@ -37,11 +38,15 @@ def read_text(path: Path, what: str) -> str:
 
 def read_incident(path: Path) -> Incident:
     """Incident facts from a YAML or JSON file."""
+    from uncc.analysis.intake import parse_incident  # noqa: PLC0415 - loaded only when needed
+
     return parse_incident(read_text(path, "incident facts"), str(path))
 
 
 def read_profile(spec: str) -> Profile:
     """A built-in profile by name, or a profile file."""
+    from uncc.parties.catalogue import BUILTIN, builtin_profile, parse_profile  # noqa: PLC0415
+
     if spec in BUILTIN:
         return builtin_profile(spec)
     path = Path(spec)

@@ -10,7 +10,6 @@ from rich.console import Console
 from uncc.domain.policy import Role
 from uncc.entrypoints.cli.inputs import read_profile
 from uncc.entrypoints.cli.session import context, principal, read_password, save_token, settings
-from uncc.services import identity, orders
 
 app = typer.Typer(
     help="The national node: initialise it, see it, let the clock run.", no_args_is_help=True
@@ -35,6 +34,8 @@ def init(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create the node: its database, its Ed25519 signing key and its first administrator."""
+    from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     loaded = read_profile(profile)
     password = read_password(password_stdin, f"Password for {admin}")
     info = identity.init_node(context(), loaded, name, admin, password)
@@ -50,6 +51,8 @@ def init(
 @app.command("info")
 def info() -> None:
     """Show the node's State, name, key and profile."""
+    from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     with context().engine.connect() as conn:
         node = identity.node_info(conn)
     console.print(f"{node.state} — {node.name}", highlight=False, markup=False)
@@ -66,6 +69,8 @@ def info() -> None:
 @app.command("tick")
 def tick() -> None:
     """Expire orders whose period has ended and tell the people concerned (admins)."""
+    from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     expired = orders.tick(context(), principal())
     for order in expired:
         console.print(
@@ -81,6 +86,8 @@ def login(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Log in: the token is kept in the data directory (mode 0600) for later commands."""
+    from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     token = identity.login(context(), user, read_password(password_stdin))
     path = save_token(token)
     console.print(f"logged in as {user} (token kept in {path})", highlight=False, markup=False)
@@ -100,6 +107,8 @@ def add_user(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user with roles (administrators only)."""
+    from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     password = read_password(password_stdin, f"Password for {user}")
     identity.add_user(context(), principal(), user, set(role), password)
     console.print(

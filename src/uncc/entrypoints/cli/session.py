@@ -6,14 +6,15 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.errors import PermissionDeniedError, UserInputError
-from uncc.services.context import NodeContext, Principal
-from uncc.services.identity import authenticate
+
+if TYPE_CHECKING:
+    from uncc.services.context import NodeContext, Principal
 
 
 @cache
@@ -25,6 +26,8 @@ def settings() -> Settings:
 @cache
 def context() -> NodeContext:
     """The node, built once per command."""
+    from uncc.bootstrap import build  # noqa: PLC0415 - SQLAlchemy is imported only when needed
+
     return build(settings())
 
 
@@ -40,6 +43,8 @@ def principal() -> Principal:
         token = path.read_text(encoding="utf-8").strip()
     if not token:
         raise PermissionDeniedError("not logged in: run 'uncc login USER' (or set UNCC_TOKEN)")
+    from uncc.services.identity import authenticate  # noqa: PLC0415
+
     return authenticate(context(), token)
 
 

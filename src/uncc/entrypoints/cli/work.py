@@ -24,8 +24,6 @@ from uncc.entrypoints.cli.reports import admissibility_html, admissibility_markd
 from uncc.entrypoints.cli.session import context, principal
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
-from uncc.services import cases, evidence, orders
-from uncc.services.orders import DraftRequest
 from uncc.yaml12 import load_yaml
 
 case_app = typer.Typer(
@@ -48,6 +46,8 @@ def case_open(
     ] = None,
 ) -> None:
     """Open a case: the facts are analysed under the node's profile and kept with the case."""
+    from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     raw = load_yaml(read_text(facts, "incident facts"))
     case = cases.open_case(context(), principal(), raw, title)
     console.print(f"opened {case.id}: {case.title}", highlight=False, markup=False)
@@ -59,6 +59,8 @@ def case_open(
 @case_app.command("list")
 def case_list() -> None:
     """List the cases."""
+    from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     table = Table("Case", "Title", "Status")
     for row in cases.list_cases(context(), principal()):
         table.add_row(*row)
@@ -73,6 +75,8 @@ def case_show(
     ] = False,
 ) -> None:
     """Show a case, its findings for the node's State, and its orders."""
+    from uncc.services import cases, orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     who = principal()
     case = cases.get_case(context(), who, case_id)
     if as_json:
@@ -106,6 +110,8 @@ def case_show(
 @case_app.command("note")
 def case_note(case_id: str, text: str) -> None:
     """Add a note to a case."""
+    from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     cases.add_note(context(), principal(), case_id, text)
     console.print(f"note added to {case_id}", highlight=False, markup=False)
 
@@ -148,6 +154,9 @@ def order_draft(
     ] = None,
 ) -> None:
     """Draft an order; the Convention's conditions are checked now, citing the provision."""
+    from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+    from uncc.services.orders import DraftRequest  # noqa: PLC0415
+
     request = DraftRequest(
         power,
         tuple(offence),
@@ -187,6 +196,8 @@ def _command(command: Command):  # type: ignore[no-untyped-def]
             str, typer.Option("--note", help="Reasons or remarks (required to refuse).")
         ] = "",
     ) -> None:
+        from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
         _print(orders.order_command(context(), principal(), order_id, command, note))
 
     run.__doc__ = f"{command.value.capitalize()} an order."
@@ -210,6 +221,8 @@ def order_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
 ) -> None:
     """List the orders you may see."""
+    from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     table = Table("Order", "Case", "Power", "State", "Expires")
     for order in orders.list_orders(context(), principal(), case_id):
         table.add_row(
@@ -225,6 +238,8 @@ def order_list(
 @order_app.command("show")
 def order_show(order_id: str) -> None:
     """Show an order and its history."""
+    from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     order = orders.get_order(context(), principal(), order_id)
     _print(order)
     console.print(
@@ -240,6 +255,8 @@ def order_show(order_id: str) -> None:
 
 def notices_command() -> None:
     """Show the notices addressed to you (e.g. orders that expired)."""
+    from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     for at, text in orders.notices(context(), principal()):
         console.print(f"{at:%Y-%m-%d %H:%M}  {text}", highlight=False, markup=False)
 
@@ -257,6 +274,8 @@ def evidence_add(
     place: Annotated[str, typer.Option("--place", help="Where it was acquired.")] = "",
 ) -> None:
     """Ingest a file into the vault with a progress bar; its custody starts now."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     if not file.is_file():
         raise UserInputError(f"{file}: no such file")
     size = file.stat().st_size
@@ -297,6 +316,8 @@ def evidence_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
 ) -> None:
     """List evidence items."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     table = Table("Item", "Case", "File", "Bytes", "SHA-256", "Sealed")
     for item in evidence.list_evidence(context(), principal(), case_id):
         table.add_row(
@@ -313,6 +334,8 @@ def evidence_list(
 @evidence_app.command("seal")
 def evidence_seal(item_id: str, note: Annotated[str, typer.Option("--note")] = "") -> None:
     """Seal an item: render it inaccessible (Art. 46(3)(d))."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     evidence.set_sealed(context(), principal(), item_id, sealed=True, note=note)
     console.print(f"{item_id} sealed", highlight=False, markup=False)
 
@@ -320,6 +343,8 @@ def evidence_seal(item_id: str, note: Annotated[str, typer.Option("--note")] = "
 @evidence_app.command("release")
 def evidence_release(item_id: str, note: Annotated[str, typer.Option("--note")] = "") -> None:
     """Release a sealed item."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     evidence.set_sealed(context(), principal(), item_id, sealed=False, note=note)
     console.print(f"{item_id} released", highlight=False, markup=False)
 
@@ -329,6 +354,8 @@ def evidence_verify(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case's blobs.")] = None,
 ) -> None:
     """Re-hash the blobs and check the custody log and its signed checkpoints. Exit 1 on a break."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     breaks = evidence.verify_vault(context(), principal(), case_id)
     for found in breaks:
         console.print(f"BREAK {found.where}: {found.problem}", highlight=False, markup=False)
@@ -343,6 +370,8 @@ def evidence_verify(
 @evidence_app.command("custody")
 def evidence_custody(item_id: str) -> None:
     """The chain of custody of an item, each event with its Merkle inclusion proof."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     chain = evidence.custody_of(context(), principal(), item_id)
     for entry in chain:
         event = entry.event
@@ -358,10 +387,20 @@ def evidence_custody(item_id: str) -> None:
 
 def audit_command(
     limit: Annotated[int, typer.Option("--limit", help="How many of the latest entries.")] = 50,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per line.")
+    ] = False,
 ) -> None:
     """Show the audit trail (auditors and administrators)."""
+    from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+    entries = cases.audit_trail(context(), principal(), limit)
+    if as_json:
+        for entry in entries:
+            typer.echo(json.dumps({**entry, "at": entry["at"].isoformat()}, ensure_ascii=False))
+        return
     table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
-    for entry in cases.audit_trail(context(), principal(), limit):
+    for entry in entries:
         details = ", ".join(f"{k}={v}" for k, v in entry["details"].items())
         table.add_row(
             str(entry["seq"]),
@@ -384,6 +423,8 @@ def evidence_report(
     ] = None,
 ) -> None:
     """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs."""
+    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
     data = evidence.admissibility(context(), principal(), item_id)
     if output_format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

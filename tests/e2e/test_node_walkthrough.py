@@ -1,0 +1,117 @@
+"""docs/node.md's walkthrough, run as a user runs it (subprocesses, a fresh data dir)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery\n"
+
+
+def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
+    env = {**os.environ, "UNCC_DATA_DIR": str(tmp_path / "node")}
+    env.pop("UNCC_DATABASE_URL", None)
+    env.pop("UNCC_TOKEN", None)
+
+    def uncc(*args: str, stdin: str = "", code: int = 0) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "uncc", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == code, (
+            f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}"
+        )
+        assert "Traceback" not in result.stderr
+        return result.stdout + result.stderr
+
+    def login(user: str) -> None:
+        uncc("login", user, "--password-stdin", stdin=PASSWORD)
+
+    year = dt.datetime.now(dt.UTC).year
+    case, order, item = f"C-{year}-0001", f"O-{year}-0001", f"E-{year}-0001"
+    uncc(
+        "node",
+        "init",
+        "--profile",
+        "examples/profiles/xa-northland.yaml",
+        "--name",
+        "Northland National Cybercrime Unit",
+        "--admin",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    login("admin")
+    for user, role in [
+        ("ivan", "investigator"),
+        ("pia", "prosecutor"),
+        ("jane", "judge"),
+        ("aud", "auditor"),
+    ]:
+        uncc("user", "add", user, "--role", role, "--password-stdin", stdin=PASSWORD)
+    login("ivan")
+    assert case in uncc("case", "open", "examples/incidents/insider-company.yaml")
+    draft = [
+        "order",
+        "draft",
+        case,
+        "--power",
+        "preservation",
+        "--offence",
+        "ict_theft",
+        "--target",
+        "designs:data:XB",
+        "--grounds",
+        "copied",
+        "--scope",
+        "logs",
+        "--necessity",
+        "kept 30 days",
+        "--proportionality",
+        "one account",
+    ]
+    assert "[art_43__para_2]" in uncc(*draft, "--days", "120", code=5)
+    assert "draft" in uncc(*draft, "--days", "90")
+    uncc("order", "submit", order)
+    login("pia")
+    assert "[art_42__para_2]" in uncc("order", "issue", order, code=5)
+    assert "may not order.authorise" in uncc("order", "authorise", order, code=4)
+    login("jane")
+    uncc("order", "authorise", order, "--note", "grounds are sufficient")
+    login("pia")
+    assert "issued" in uncc("order", "issue", order)
+    assert "renewals 1" in uncc("order", "renew", order)
+    blob = tmp_path / "designs.bin"
+    blob.write_bytes(os.urandom(3_000_000))
+    login("ivan")
+    added = uncc(
+        "evidence",
+        "add",
+        str(blob),
+        "--case",
+        case,
+        "--order",
+        order,
+        "--tool",
+        "dd",
+        "--tool-version",
+        "9.1",
+    )
+    assert re.search(rf"{item}: designs.bin, 3000000 bytes, sha256 [0-9a-f]{{64}}", added)
+    uncc("evidence", "seal", item, "--note", "pending")
+    assert "vault verified" in uncc("evidence", "verify")
+    report = uncc("evidence", "report", item)
+    assert "each proven included in the node's signed log" in report
+    login("aud")
+    assert '"action": "order.authorise"' in uncc("audit", "--limit", "100", "--json")
