@@ -87,3 +87,17 @@ def test_a_missing_facts_file_is_a_user_error() -> None:
     result = RUNNER.invoke(app, ["analyze", "nope.yaml"])
     assert isinstance(result.exception, UserInputError)
     assert str(result.exception) == "nope.yaml: no such file (incident facts)"
+
+
+def test_proceeds_trace_reads_the_example_ledger() -> None:
+    code, out = run("proceeds", "trace", str(ROOT / "examples/ledgers/ransom-laundering.csv"), "--model", "fifo")
+    assert code == 0, out
+    assert "fifo: proceeds in 38.5, in accounts 28.5, left the ledger 10" in out
+
+
+def test_a_bad_ledger_line_is_named(tmp_path: Path) -> None:
+    ledger = tmp_path / "l.csv"
+    ledger.write_text("id,source,target,amount\nt1,a,b,ten\n", encoding="utf-8")
+    result = RUNNER.invoke(app, ["proceeds", "trace", str(ledger)])
+    assert isinstance(result.exception, UserInputError)
+    assert "line 2: amount 'ten' is not a number" in str(result.exception)

@@ -15,7 +15,7 @@ from click.exceptions import ClickException
 from rich.console import Console
 
 from uncc import __version__
-from uncc.entrypoints.cli import analysis, convention, node, parties, schema, work
+from uncc.entrypoints.cli import analysis, convention, node, parties, proceeds, schema, work
 from uncc.errors import (
     ConflictError,
     ConventionDataError,
@@ -45,6 +45,7 @@ app.add_typer(work.order_app, name="order")
 app.add_typer(work.evidence_app, name="evidence")
 app.command("notices")(work.notices_command)
 app.command("audit")(work.audit_command)
+app.add_typer(proceeds.app, name="proceeds")
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2

@@ -1,0 +1,108 @@
+"""``uncc proceeds trace``: follow proceeds through a ledger of transfers (Art. 50)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from uncc.domain.tracing import Model, Transfer, trace
+from uncc.errors import UserInputError
+
+app = typer.Typer(
+    help="Proceeds of crime: trace them through a ledger of transfers (Art. 50).",
+    no_args_is_help=True,
+)
+console = Console(soft_wrap=True)
+TRUE = {"1", "true", "yes", "y"}
+
+
+def _transfer(where: str, row: dict[str, object]) -> Transfer:
+    try:
+        amount = Decimal(str(row.get("amount", "")).strip())
+    except InvalidOperation:
+        raise UserInputError(f"{where}: amount '{row.get('amount')}' is not a number") from None
+    ident = str(row.get("id") or where)
+    source = str(row.get("source") or "").strip() or None
+    target = str(row.get("target") or "").strip() or None
+    if source is None and target is None:
+        raise UserInputError(f"{where}: a transfer needs a source or a target")
+    return Transfer(
+        ident, source, target, amount, str(row.get("tainted", "")).strip().lower() in TRUE
+    )
+
+
+def read_ledger(path: Path) -> Iterator[Transfer]:
+    """Transfers from CSV (id,source,target,amount,tainted) or JSON lines, one at a time."""
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file (ledger)")
+    with path.open(encoding="utf-8", newline="") as handle:
+        if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise UserInputError(
+                            f"{path}: line {number}: not JSON ({exc.msg})"
+                        ) from None
+                    yield _transfer(f"{path}: line {number}", row)
+            return
+        reader = csv.DictReader(handle)
+        missing = {"source", "target", "amount"} - set(reader.fieldnames or [])
+        if missing:
+            raise UserInputError(
+                f"{path}: the header lacks {', '.join(sorted(missing))} (expected id,source,target,amount,tainted)"
+            )
+        for row in reader:
+            yield _transfer(f"{path}: line {reader.line_num}", dict(row))
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('1e-8')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@app.command("trace")
+def trace_command(
+    ledger: Annotated[
+        Path,
+        typer.Argument(help="CSV (id,source,target,amount,tainted) or JSON lines, in time order."),
+    ],
+    model: Annotated[
+        list[Model] | None, typer.Option("--model", "-m", help="Model(s); default: all five.")
+    ] = None,
+) -> None:
+    """Where the proceeds are now, per account and model; what could be confiscated."""
+    models = model or list(Model)
+    results = {m: trace(read_ledger(ledger), m) for m in models}
+    table = Table(
+        "Account",
+        "Balance",
+        *(f"{m.value}{' (upper bound)' if m.upper_bound_only else ''}" for m in models),
+        title="Proceeds per account (confiscable: at most the proceeds in it, Art. 50(5))",
+    )
+    accounts = sorted({a for r in results.values() for a in r.holdings})
+    first = results[models[0]]
+    for account in accounts:
+        balance = first.holdings[account].balance
+        table.add_row(
+            account, f"{balance}", *(f"{results[m].holdings[account].confiscable}" for m in models)
+        )
+    console.print(table)
+    for m in models:
+        r = results[m]
+        console.print(
+            f"{m.value}: proceeds in {r.seeded}, in accounts {r.in_accounts()}, left the ledger {r.exited}",
+            highlight=False,
+            markup=False,
+        )
+    for problem in first.problems:
+        console.print(f"note: {problem}", highlight=False, markup=False)
