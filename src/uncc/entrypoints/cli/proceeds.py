@@ -94,15 +94,14 @@ def trace_command(
     for account in accounts:
         balance = first.holdings[account].balance
         table.add_row(
-            account, f"{balance}", *(f"{results[m].holdings[account].confiscable}" for m in models)
+            account,
+            _fmt(balance),
+            *(_fmt(results[m].holdings[account].confiscable) for m in models),
         )
     console.print(table)
     for m in models:
         r = results[m]
-        console.print(
-            f"{m.value}: proceeds in {r.seeded}, in accounts {r.in_accounts()}, left the ledger {r.exited}",
-            highlight=False,
-            markup=False,
-        )
+        line = f"{m.value}: proceeds in {_fmt(r.seeded)}, in accounts {_fmt(r.in_accounts())}, left the ledger {_fmt(r.exited)}"
+        console.print(line, highlight=False, markup=False)
     for problem in first.problems:
         console.print(f"note: {problem}", highlight=False, markup=False)
