@@ -17,4 +17,10 @@ def build(settings: Settings, *, migrate_schema: bool = True, **overrides: Any) 
     if migrate_schema:
         migrate(engine)
     blobs = overrides.pop("blobs", None) or FileBlobStore(settings.blob_dir)
-    return NodeContext(engine=engine, blobs=blobs, key_path=settings.key_path, **overrides)
+    return NodeContext(
+        engine=engine,
+        blobs=blobs,
+        key_path=settings.key_path,
+        data_key_path=settings.data_key_path,
+        **overrides,
+    )

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         return self.data_dir / "node-signing-key.pem"
 
     @property
+    def data_key_path(self) -> Path:
+        """The AES-256 key that encrypts protected identities (mode 0600)."""
+        return self.data_dir / "data-key"
+
+    @property
     def token_path(self) -> Path:
         """Where ``uncc login`` keeps the CLI user's token (mode 0600)."""
         return self.data_dir / "cli-token"

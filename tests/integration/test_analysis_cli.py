@@ -90,7 +90,9 @@ def test_a_missing_facts_file_is_a_user_error() -> None:
 
 
 def test_proceeds_trace_reads_the_example_ledger() -> None:
-    code, out = run("proceeds", "trace", str(ROOT / "examples/ledgers/ransom-laundering.csv"), "--model", "fifo")
+    code, out = run(
+        "proceeds", "trace", str(ROOT / "examples/ledgers/ransom-laundering.csv"), "--model", "fifo"
+    )
     assert code == 0, out
     assert "fifo: proceeds in 38.5, in accounts 28.5, left the ledger 10" in out
 

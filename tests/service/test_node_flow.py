@@ -21,7 +21,7 @@ from uncc.errors import (
     UserInputError,
 )
 from uncc.parties.catalogue import parse_profile
-from uncc.services import cases, evidence, identity, orders
+from uncc.services import cases, evidence, identity, orders, protection
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
 
@@ -263,3 +263,38 @@ def test_admissibility_report_and_audit_trail(node: Node) -> None:
     assert {"order.authorise", "evidence.add", "evidence.admissibility"} <= {
         e["action"] for e in trail
     }
+
+
+def test_protected_identities_are_encrypted_pseudonymised_and_disclosure_is_audited(
+    node: Node,
+) -> None:
+    case_id = open_insider(node)
+    person = protection.add_protected(
+        node.ctx,
+        node.ivan,
+        case_id,
+        kind=protection.ProtectedKind.WITNESS,
+        identity={"name": "Ingrid Holm", "whereabouts": "12 Harbour Road"},
+        views="fears reprisals",
+    )
+    assert person.pseudonym == "Witness A"
+    with node.ctx.engine.connect() as conn:
+        stored = bytes(conn.execute(select(schema.protected.c.identity)).scalar_one())
+    assert b"Ingrid" not in stored
+    assert [p.pseudonym for p in protection.list_protected(node.ctx, node.aud, case_id)] == [
+        "Witness A"
+    ]
+    with pytest.raises(PermissionDeniedError):
+        protection.disclose(node.ctx, node.ivan, person.id, "curious")
+    with pytest.raises(UserInputError):
+        protection.disclose(node.ctx, node.jane, person.id, "")
+    assert (
+        protection.disclose(node.ctx, node.jane, person.id, "hearing on 3 April")["name"]
+        == "Ingrid Holm"
+    )
+    outcomes = [
+        (e["actor"], e["outcome"])
+        for e in cases.audit_trail(node.ctx, node.aud)
+        if e["action"] == "protected.disclose"
+    ]
+    assert outcomes == [("ivan", "denied"), ("jane", "denied"), ("jane", "ok")]

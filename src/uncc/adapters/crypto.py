@@ -94,3 +94,33 @@ def verifier(public_hex: str):  # type: ignore[no-untyped-def]
         return True
 
     return verify
+
+
+class DataKey:
+    """A 256-bit AES-GCM key that encrypts protected identities at rest (file mode 0600)."""
+
+    def __init__(self, key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
+        self._aead = AESGCM(key)
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> DataKey:
+        """The key in ``path``, created (0600) on first use."""
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+        return cls(path.read_bytes())
+
+    def seal(self, plaintext: bytes, context: bytes) -> bytes:
+        """Nonce and ciphertext; ``context`` (e.g. the record id) is bound as associated data."""
+        nonce = secrets.token_bytes(12)
+        return nonce + self._aead.encrypt(nonce, plaintext, context)
+
+    def open(self, sealed: bytes, context: bytes) -> bytes:
+        """The plaintext (raises if the data or its context was changed)."""
+        return self._aead.decrypt(sealed[:12], sealed[12:], context)

@@ -44,6 +44,9 @@ class Action(StrEnum):
     CUSTODY_READ = "custody.read"
     AUDIT_READ = "audit.read"
     NODE_TICK = "node.tick"
+    PROTECTED_ADD = "protected.add"
+    PROTECTED_READ = "protected.read"
+    PROTECTED_DISCLOSE = "protected.disclose"
 
 
 R = Role
@@ -69,6 +72,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     A.CUSTODY_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE, R.AUDITOR}),
     A.AUDIT_READ: frozenset({R.AUDITOR, R.ADMIN}),
     A.NODE_TICK: frozenset({R.ADMIN}),
+    A.PROTECTED_ADD: frozenset({R.INVESTIGATOR, R.PROSECUTOR}),
+    A.PROTECTED_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE, R.AUDITOR}),
+    A.PROTECTED_DISCLOSE: frozenset({R.PROSECUTOR, R.JUDGE}),
 }
 """Which roles may take each action. Anything not listed is denied."""
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from uncc.adapters.blobstore import FileBlobStore
-from uncc.adapters.crypto import NodeKey
+from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
 from uncc.domain.policy import Role
 
@@ -40,7 +40,16 @@ class NodeContext:
     blobs: FileBlobStore
     key_path: Any
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    data_key_path: Any = None
     _key: NodeKey | None = None
+    _data_key: DataKey | None = None
+
+    def data_key(self) -> DataKey:
+        """The key that encrypts protected identities (created on first use)."""
+        if self._data_key is None:
+            path = self.data_key_path or self.key_path.with_name("data-key")
+            self._data_key = DataKey.load_or_create(path)
+        return self._data_key
 
     def key(self) -> NodeKey:
         """The node's signing key (loaded on first use)."""

@@ -170,3 +170,18 @@ counters = Table(
     Column("value", Integer, nullable=False),
     UniqueConstraint("name"),
 )
+
+protected = Table(
+    "protected_persons",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("pseudonym", String(40), nullable=False),
+    Column("identity", LargeBinary, nullable=False),
+    Column("views", Text, nullable=False, default=""),
+    Column("claims", JSON, nullable=False),
+    Column("measures", Text, nullable=False, default=""),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -46,6 +46,7 @@ app.add_typer(work.evidence_app, name="evidence")
 app.command("notices")(work.notices_command)
 app.command("audit")(work.audit_command)
 app.add_typer(proceeds.app, name="proceeds")
+app.add_typer(work.protect_app, name="protect")
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2
