@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ from uncc.errors import (
 )
 from uncc.parties.catalogue import parse_profile
 from uncc.services import cases, evidence, identity, orders, protection
+from uncc.services.case_export import export_case
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
 
@@ -298,3 +303,40 @@ def test_protected_identities_are_encrypted_pseudonymised_and_disclosure_is_audi
         if e["action"] == "protected.disclose"
     ]
     assert outcomes == [("ivan", "denied"), ("jane", "denied"), ("jane", "ok")]
+
+
+def test_case_export_is_valid_case_uco(node: Node, tmp_path: Path) -> None:
+    case_id = open_insider(node)
+    order = orders.draft_order(
+        node.ctx,
+        node.ivan,
+        case_id,
+        DraftRequest(**{**PRESERVE.__dict__, "offences": ("ict_theft",)}),
+    )
+    orders.order_command(node.ctx, node.ivan, order.id, Command.SUBMIT)
+    orders.order_command(node.ctx, node.jane, order.id, Command.AUTHORISE, "ok")
+    orders.order_command(node.ctx, node.pia, order.id, Command.ISSUE)
+    evidence.add_evidence(
+        node.ctx,
+        node.ivan,
+        case_id,
+        source=io.BytesIO(b"abc"),
+        filename="a.bin",
+        acquisition={"tool": "dd", "tool_version": "9.1"},
+        order_id=order.id,
+    )
+    document = export_case(node.ctx, node.jane, case_id)
+    assert export_case(node.ctx, node.jane, case_id) == document  # stable IRIs
+    path = tmp_path / "case.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    validate = shutil.which("case_validate", path=str(Path(sys.executable).parent))
+    assert validate is not None
+    result = subprocess.run(
+        [validate, "--built-version", "case-1.4.0", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert "Conforms: True" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 0

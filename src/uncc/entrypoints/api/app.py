@@ -16,6 +16,7 @@ from uncc.domain.orders import Command, Order, Target
 from uncc.entrypoints.api import problems
 from uncc.errors import PermissionDeniedError
 from uncc.services import cases, evidence, identity, orders
+from uncc.services.case_export import export_case
 from uncc.services.context import NodeContext, Principal
 from uncc.services.orders import DraftRequest
 
@@ -155,6 +156,11 @@ def create_app(settings: Settings, context: NodeContext | None = None) -> FastAP
             "facts": case.facts,
             "analysis": case.analysis,
         }
+
+    @app.get("/api/v1/cases/{case_id}/case-uco")
+    def case_uco(case_id: str, user: User) -> dict[str, Any]:
+        """The case as CASE/UCO JSON-LD."""
+        return export_case(ctx, user, case_id)
 
     @app.post("/api/v1/cases/{case_id}/orders", status_code=201)
     def draft(case_id: str, body: OrderIn, user: User) -> dict[str, Any]:

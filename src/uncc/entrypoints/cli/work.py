@@ -523,3 +523,24 @@ def protect_disclose(
     identity = protection.disclose(context(), principal(), person_id, reason)
     for key, value in identity.items():
         console.print(f"{key}: {value}", highlight=False, markup=False)
+
+
+@case_app.command("export")
+def case_export(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Export the case as CASE/UCO JSON-LD (investigation, authorisations, files, hashes, provenance)."""
+    from uncc.services.case_export import export_case  # noqa: PLC0415
+
+    text = (
+        json.dumps(export_case(context(), principal(), case_id), ensure_ascii=False, indent=2)
+        + "\n"
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_atomically(output, text)
+        console.print(f"wrote {output}", highlight=False, markup=False)
