@@ -1,0 +1,144 @@
+"""Every API endpoint × every role: success only where the policy allows, never a 5xx."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import PASSWORD, Node, facts
+from uncc.config import Settings
+from uncc.domain.orders import Command, Target
+from uncc.domain.policy import POLICY, Action, Role
+from uncc.entrypoints.api.app import create_app
+from uncc.services import cases, evidence, orders
+from uncc.services.orders import DraftRequest
+
+USERS = {
+    Role.INVESTIGATOR: "ivan",
+    Role.PROSECUTOR: "pia",
+    Role.JUDGE: "jane",
+    Role.AUDITOR: "aud",
+    Role.CONTACT_POINT: "cora",
+    Role.ADMIN: "admin",
+}
+
+
+@pytest.fixture
+def world(node: Node) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    order = orders.draft_order(
+        node.ctx,
+        node.pia,
+        case.id,
+        DraftRequest(
+            "production_of_data",
+            ("ict_theft",),
+            (Target("designs", "data", "XB"),),
+            "g",
+            "s",
+            "n",
+            "p",
+        ),
+    )
+    secret = orders.draft_order(
+        node.ctx,
+        node.pia,
+        case.id,
+        DraftRequest(
+            "preservation",
+            ("ict_theft",),
+            (Target("designs", "data", "XB"),),
+            "g",
+            "s",
+            "n",
+            "p",
+            30,
+        ),
+    )
+    orders.order_command(node.ctx, node.pia, order.id, Command.SUBMIT)
+    item = evidence.add_evidence(
+        node.ctx, node.ivan, case.id, source=io.BytesIO(b"x"), filename="x", acquisition={}
+    )
+    ids = {"case": case.id, "order": order.id, "secret": secret.id, "item": item.id}
+    with TestClient(create_app(Settings(), node.ctx)) as client:
+        yield client, ids
+
+
+ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
+    ("get", "/api/v1/cases", Action.CASE_READ, None),
+    ("get", "/api/v1/cases/{case}", Action.CASE_READ, None),
+    ("post", "/api/v1/cases", Action.CASE_OPEN, {"facts": "insider"}),
+    ("get", "/api/v1/cases/{case}/case-uco", Action.EVIDENCE_READ, None),
+    (
+        "post",
+        "/api/v1/cases/{case}/orders",
+        Action.ORDER_DRAFT,
+        {
+            "power": "production_of_data",
+            "offences": ["ict_theft"],
+            "targets": [{"id": "designs", "kind": "data", "location": "XB"}],
+            "grounds": "g",
+            "scope": "s",
+            "necessity": "n",
+            "proportionality": "p",
+        },
+    ),
+    ("get", "/api/v1/orders", Action.ORDER_READ, None),
+    ("get", "/api/v1/orders/{order}", Action.ORDER_READ, None),
+    ("post", "/api/v1/orders/{order}/authorise", Action.ORDER_AUTHORISE, {"note": "ok"}),
+    ("get", "/api/v1/evidence/verify", Action.EVIDENCE_VERIFY, None),
+    ("get", "/api/v1/evidence/{item}/custody", Action.CUSTODY_READ, None),
+    ("get", "/api/v1/audit", Action.AUDIT_READ, None),
+    ("post", "/api/v1/tick", Action.NODE_TICK, None),
+]
+
+
+@pytest.mark.parametrize("role", list(USERS), ids=lambda r: r.value)
+def test_every_endpoint_for_every_role(
+    world: tuple[TestClient, dict[str, str]], role: Role
+) -> None:
+    client, ids = world
+    token = client.post("/api/v1/login", json={"user": USERS[role], "password": PASSWORD}).json()[
+        "token"
+    ]
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, template, action, body in ENDPOINTS:
+        path = template.format(**ids)
+        payload = body
+        if body == {"facts": "insider"}:
+            payload = {"facts": json.loads(json.dumps(facts("insider-company"), default=str))}
+        response = getattr(client, method)(
+            path, headers=headers, **({"json": payload} if payload is not None else {})
+        )
+        assert response.status_code < 500, (role, path, response.text)
+        if role in POLICY[action]:
+            assert response.status_code != 403, (role, path, response.text)
+        else:
+            assert response.status_code == 403, (role, path, response.status_code)
+            assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("role", list(USERS), ids=lambda r: r.value)
+def test_confidential_orders_leak_to_nobody_without_need_to_know(
+    world: tuple[TestClient, dict[str, str]], role: Role
+) -> None:
+    client, ids = world
+    token = client.post("/api/v1/login", json={"user": USERS[role], "password": PASSWORD}).json()[
+        "token"
+    ]
+    headers = {"Authorization": f"Bearer {token}"}
+    listed = client.get("/api/v1/orders", headers=headers)
+    one = client.get(f"/api/v1/orders/{ids['secret']}", headers=headers)
+    may = role in POLICY[Action.ORDER_READ_CONFIDENTIAL]
+    if role not in POLICY[Action.ORDER_READ]:
+        assert listed.status_code == one.status_code == 403
+    elif may:
+        assert ids["secret"] in listed.text
+        assert one.status_code == 200
+    else:
+        assert ids["secret"] not in listed.text
+        assert one.status_code == 404
