@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import tempfile
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -92,6 +96,16 @@ def _order(order: Order) -> dict[str, Any]:
     }
 
 
+async def _ticker(ctx: NodeContext, seconds: float) -> None:
+    """Expire overdue orders every ``seconds`` (errors are logged, the loop goes on)."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await run_in_threadpool(orders.tick, ctx)
+        except Exception:  # a failed tick must not stop the server
+            logging.getLogger("uncc.tick").exception("tick failed")
+
+
 def _who(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
     """The user a bearer token stands for."""
     if not authorization or not authorization.lower().startswith("bearer "):
@@ -104,14 +118,31 @@ User = Annotated[Principal, Depends(_who)]
 """The authenticated user of a request."""
 
 
-def create_app(settings: Settings, context: NodeContext | None = None) -> FastAPI:
-    """The FastAPI application of a node."""
+def create_app(
+    settings: Settings, context: NodeContext | None = None, *, tick_seconds: float | None = None
+) -> FastAPI:
+    """The FastAPI application of a node.
+
+    With ``tick_seconds``, a background task expires overdue orders at that interval
+    (the same as ``uncc node tick``), for as long as the server runs.
+    """
     ctx = context or build(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_ticker(ctx, tick_seconds)) if tick_seconds else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     app = FastAPI(
         title="uncc national node",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
+        lifespan=lifespan,
     )
     app.state.ctx = ctx
     problems.install(app)

@@ -123,6 +123,9 @@ def serve(
     port: Annotated[
         int | None, typer.Option("--port", help="Port (default 8470, UNCC_PORT).")
     ] = None,
+    tick_every: Annotated[
+        float, typer.Option("--tick", help="Seconds between expiry checks of orders (0: none).")
+    ] = 60.0,
 ) -> None:
     """Serve the node's API (docs at /api/v1/docs)."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
@@ -130,5 +133,5 @@ def serve(
     from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
 
     config = settings()
-    app = create_app(config, context())
+    app = create_app(config, context(), tick_seconds=tick_every or None)
     uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")

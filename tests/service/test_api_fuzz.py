@@ -1,0 +1,46 @@
+"""Schemathesis against the node's OpenAPI document: no input makes the API answer 5xx."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from tests.service.conftest import PASSWORD, PROFILE
+from uncc.bootstrap import build
+from uncc.config import Settings
+from uncc.domain.policy import Role
+from uncc.entrypoints.api.app import create_app
+from uncc.parties.catalogue import parse_profile
+from uncc.services import identity
+from uncc.services.context import Principal
+
+DATA = Path(tempfile.mkdtemp(prefix="uncc-fuzz-"))
+CTX = build(Settings(data_dir=DATA, database_url=f"sqlite:///{DATA / 'node.db'}"))
+if not CTX.key_path.exists():
+    identity.init_node(CTX, parse_profile(PROFILE), "fuzz", "admin", PASSWORD)
+    identity.add_user(
+        CTX,
+        Principal("admin", frozenset({Role.ADMIN})),
+        "pia",
+        {Role.PROSECUTOR, Role.INVESTIGATOR, Role.JUDGE, Role.AUDITOR},
+        PASSWORD,
+    )
+TOKEN = identity.login(CTX, "pia", PASSWORD)
+APP = create_app(Settings(data_dir=DATA), CTX)
+SCHEMA = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+
+
+@SCHEMA.parametrize()
+@settings(
+    max_examples=int(os.environ.get("UNCC_FUZZ_EXAMPLES", "15")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_5xx(case: schemathesis.Case) -> None:
+    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    case.validate_response(response, checks=(not_a_server_error,))
