@@ -268,6 +268,7 @@ def create_app(
             {
                 "seq": e.event.seq,
                 "kind": e.event.kind.value,
+                "sha256": e.event.sha256,
                 "actor": e.event.actor,
                 "at": e.event.at.isoformat(),
                 "leaf_hash": e.leaf_hash,
