@@ -168,10 +168,6 @@ def test_sigkill_never_loses_acknowledged_work_or_leaves_half_state(tmp_path: Pa
                 assert (
                     httpx.get(f"{base}/orders/{order_id}", headers=auth).json()["state"] == "issued"
                 )
-            items = {
-                i["id"]: i
-                for i in httpx.get(f"{base}/cases/{case}", headers=auth).json().get("evidence", [])
-            }
             for item, sha in acknowledged.items():
                 chain = httpx.get(f"{base}/evidence/{item}/custody", headers=auth).json()
                 assert chain, f"{item} was acknowledged but has no custody"
