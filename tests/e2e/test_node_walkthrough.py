@@ -113,5 +113,30 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
     assert "vault verified" in uncc("evidence", "verify")
     report = uncc("evidence", "report", item)
     assert "each proven included in the node's signed log" in report
+    assert "Witness A" in uncc(
+        "protect",
+        "add",
+        case,
+        "--kind",
+        "witness",
+        "--name",
+        "Ingrid Holm",
+        "--whereabouts",
+        "12 Harbour Road",
+        "--views",
+        "fears reprisals",
+    )
+    assert "Ingrid" not in uncc("protect", "list", case)
+    login("jane")
+    assert "Ingrid Holm" in uncc(
+        "protect", "disclose", f"P-{year}-0001", "--reason", "hearing on 3 April"
+    )
+    uncc("case", "export", case, "-o", str(tmp_path / "case.jsonld"))
+    assert '"case-investigation:Investigation"' in (tmp_path / "case.jsonld").read_text(
+        encoding="utf-8"
+    )
+    assert "fifo: proceeds in 38.5" in uncc(
+        "proceeds", "trace", "examples/ledgers/ransom-laundering.csv"
+    )
     login("aud")
-    assert '"action": "order.authorise"' in uncc("audit", "--limit", "100", "--json")
+    assert '"action": "protected.disclose"' in uncc("audit", "--limit", "100", "--json")
