@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.service.conftest import PASSWORD, PROFILE, Node, facts
 from uncc.adapters.db import schema
 from uncc.domain.orders import Command, OrderState, Target
 from uncc.domain.policy import Role
+from uncc.domain.tracing import Model, Transfer
 from uncc.errors import (
     ConflictError,
     NotFoundError,
@@ -25,7 +27,7 @@ from uncc.errors import (
     UserInputError,
 )
 from uncc.parties.catalogue import parse_profile
-from uncc.services import cases, evidence, identity, orders, protection
+from uncc.services import cases, evidence, identity, orders, proceeds, protection
 from uncc.services.case_export import export_case
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
@@ -340,3 +342,60 @@ def test_case_export_is_valid_case_uco(node: Node, tmp_path: Path) -> None:
     )
     assert "Conforms: True" in result.stdout, result.stdout + result.stderr
     assert result.returncode == 0
+
+
+def test_traced_proceeds_are_registered_and_a_freezing_order_acts_on_them(node: Node) -> None:
+    case_id = open_insider(node)
+    ledger = [
+        Transfer("t1", None, "acct-1", Decimal(100), tainted=True),
+        Transfer("t2", "acct-1", "acct-2", Decimal(60)),
+    ]
+    items, problems = proceeds.register_traced(
+        node.ctx,
+        node.ivan,
+        case_id,
+        transfers=ledger,
+        model=Model.FIFO,
+        basis="ict_theft",
+        locations={"acct-1": "XA", "acct-2": "XB"},
+    )
+    assert problems == []
+    assert [(i.account, i.assessed, i.location) for i in items] == [
+        ("acct-1", Decimal(40), "XA"),
+        ("acct-2", Decimal(60), "XB"),
+    ]
+    with pytest.raises(UserInputError, match="upper bound"):
+        proceeds.register_traced(
+            node.ctx,
+            node.ivan,
+            case_id,
+            transfers=ledger,
+            model=Model.POISON,
+            basis="ict_theft",
+            locations={},
+        )
+    freeze = DraftRequest(
+        "freezing", ("ict_theft",), (Target(items[1].id, "property", None),), "g", "s", "n", "p"
+    )
+    with pytest.raises(RuleViolation) as abroad:
+        orders.draft_order(node.ctx, node.pia, case_id, freeze)
+    assert abroad.value.provision == "art_4__para_3"
+    with pytest.raises(RuleViolation) as unknown:
+        orders.draft_order(
+            node.ctx,
+            node.pia,
+            case_id,
+            DraftRequest(**{**freeze.__dict__, "targets": (Target("PR-0000", "property", None),)}),
+        )
+    assert unknown.value.provision == "art_50__para_2"
+    order = orders.draft_order(
+        node.ctx,
+        node.pia,
+        case_id,
+        DraftRequest(**{**freeze.__dict__, "targets": (Target(items[0].id, "property", None),)}),
+    )
+    orders.order_command(node.ctx, node.pia, order.id, Command.ISSUE)
+    assert [(i.id, i.status) for i in proceeds.list_property(node.ctx, node.jane, case_id)] == [
+        (items[0].id, "frozen"),
+        (items[1].id, "traced"),
+    ]

@@ -24,9 +24,12 @@ TERRITORIAL = frozenset(
         "assistance_order",
         "realtime_traffic_collection",
         "interception",
+        "freezing",
+        "confiscation",
     }
 )
-"""Arts. 46–48: powers used only on targets in the State's own territory."""
+"""Powers used only on targets in the State's own territory (Arts. 46–48, and Art. 50 on
+property); anything elsewhere is a matter for a request to that State (Art. 4(3))."""
 
 DURATION_LIMITS = {
     "preservation": MAX_PRESERVATION_DAYS,

@@ -8,7 +8,7 @@ audited too, then raised.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -28,6 +28,7 @@ from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, 
 from uncc.services.cases import Case, get_case
 from uncc.services.context import SYSTEM, NodeContext, Principal, audit, next_id
 from uncc.services.identity import NodeInfo, node_info
+from uncc.services.proceeds import STATUS_AFTER_ISSUE, apply_issued_order, items_of
 
 COMMAND_ACTION = {
     Command.SUBMIT: Action.ORDER_SUBMIT,
@@ -162,6 +163,8 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
             requires_authorisation=request.power in settings.judicial_authorisation,
         )
         try:
+            if request.power in STATUS_AFTER_ISSUE:
+                order = _property_targets(conn, order)
             check_draft(order, [Basis(o, s) for o, s in case.findings(node.state)], settings)
         except RuleViolation as exc:
             refusal = exc
@@ -214,6 +217,23 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
     return order
 
 
+def _property_targets(conn: Connection, order: Order) -> Order:
+    """Freezing, seizure and confiscation act on registered property items (Art. 50(2))."""
+    register = items_of(conn, order.case_id)
+    targets = []
+    for target in order.targets:
+        if target.kind == "property":
+            if target.id not in register:
+                raise RuleViolation(
+                    "art_50__para_2",
+                    f"{target.id} is not a property item of case {order.case_id}: register traced proceeds first",
+                )
+            targets.append(Target(target.id, "property", register[target.id], target.description))
+        else:
+            targets.append(target)
+    return replace(order, targets=tuple(targets))
+
+
 def order_command(
     ctx: NodeContext, who: Principal, order_id: str, command: Command, note: str = ""
 ) -> Order:
@@ -252,6 +272,10 @@ def order_command(
             )
         else:
             _save_move(conn, after)
+            acted_on: list[str] = []
+            if command is Command.ISSUE:
+                property_ids = [t.id for t in after.targets if t.kind == "property"]
+                acted_on = apply_issued_order(conn, after.power, after.case_id, property_ids)
             audit(
                 conn,
                 now,
@@ -260,6 +284,7 @@ def order_command(
                 obj=order_id,
                 outcome="ok",
                 state=after.state.value,
+                property=acted_on,
             )
     if failure is not None:
         raise failure

@@ -185,3 +185,18 @@ protected = Table(
     Column("created_by", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+property_items = Table(
+    "property_items",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("location", String(2)),
+    Column("assessed", String(60), nullable=False),
+    Column("model", String(20), nullable=False),
+    Column("basis", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

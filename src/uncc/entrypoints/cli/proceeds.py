@@ -105,3 +105,70 @@ def trace_command(
         console.print(line, highlight=False, markup=False)
     for problem in first.problems:
         console.print(f"note: {problem}", highlight=False, markup=False)
+
+
+@app.command("register")
+def register_command(
+    case_id: Annotated[str, typer.Argument(help="The case the proceeds come from.")],
+    ledger: Annotated[Path, typer.Argument(help="The ledger of transfers (CSV or JSON lines).")],
+    basis: Annotated[
+        str,
+        typer.Option(
+            "--basis", help="The offence the proceeds come from (an offence id of the case)."
+        ),
+    ],
+    model: Annotated[
+        Model, typer.Option("--model", "-m", help="The model that assesses the proceeds.")
+    ] = Model.FIFO,
+    location: Annotated[
+        list[str] | None,
+        typer.Option("--location", help="ACCOUNT=STATE, where an account is held; repeatable."),
+    ] = None,
+) -> None:
+    """Register every account holding proceeds as a property item of the case (Art. 50)."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services import proceeds  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+    places: dict[str, str] = {}
+    for spec in location or []:
+        account, _, state = spec.partition("=")
+        if not account or len(state) != 2 or not state.isupper():
+            raise UserInputError(f"--location '{spec}': expected ACCOUNT=XX, e.g. wallet-1=XB")
+        places[account] = state
+    items, problems = proceeds.register_traced(
+        context(),
+        principal(),
+        case_id,
+        transfers=read_ledger(ledger),
+        model=model,
+        basis=basis,
+        locations=places,
+    )
+    for item in items:
+        console.print(
+            f"{item.id}: {item.account} ({item.location or 'place unknown'}) — {_fmt(item.assessed)} assessed by {item.model}",
+            highlight=False,
+            markup=False,
+        )
+    for problem in problems:
+        console.print(f"note: {problem}", highlight=False, markup=False)
+
+
+@app.command("list")
+def list_command(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
+    """The property items of a case and whether an order froze or confiscated them."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services import proceeds  # noqa: PLC0415
+
+    table = Table("Item", "Account", "Where", "Assessed", "Model", "Basis", "Status")
+    for item in proceeds.list_property(context(), principal(), case_id):
+        table.add_row(
+            item.id,
+            item.account,
+            item.location or "?",
+            _fmt(item.assessed),
+            item.model,
+            item.basis,
+            item.status,
+        )
+    console.print(table)
