@@ -138,5 +138,42 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
     assert "fifo: proceeds in 38.5" in uncc(
         "proceeds", "trace", "examples/ledgers/ransom-laundering.csv"
     )
+    login("pia")
+    registered = uncc(
+        "proceeds",
+        "register",
+        case,
+        "examples/ledgers/ransom-laundering.csv",
+        "--basis",
+        "ict_theft",
+        "--model",
+        "fifo",
+        "--location",
+        "wallet-launderer=XA",
+        "--location",
+        "exchange-hot=XC",
+    )
+    assert f"PR-{year}-0002: wallet-launderer (XA)" in registered
+    freeze = [
+        "order",
+        "draft",
+        case,
+        "--power",
+        "freezing",
+        "--offence",
+        "ict_theft",
+        "--grounds",
+        "traced ransom",
+        "--scope",
+        "the wallet",
+        "--necessity",
+        "dissipation risk",
+        "--proportionality",
+        "traced amount only",
+    ]
+    assert "[art_4__para_3]" in uncc(*freeze, "--target", f"PR-{year}-0001:property:", code=5)
+    uncc(*freeze, "--target", f"PR-{year}-0002:property:")
+    uncc("order", "issue", f"O-{year}-0002")
+    assert "frozen" in uncc("proceeds", "list", case)
     login("aud")
     assert '"action": "protected.disclose"' in uncc("audit", "--limit", "100", "--json")
