@@ -15,7 +15,7 @@ from uncc.convention.catalogue import load_convention
 from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError, UserInputError
 from uncc.parties.catalogue import builtin_profile
-from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
 from uncc.services.identity import node_info
 
 
@@ -124,11 +124,7 @@ def add_note(ctx: NodeContext, who: Principal, case_id: str, text: str) -> None:
     if not text.strip():
         raise UserInputError("note: empty")
     with ctx.engine.begin() as conn:
-        if (
-            conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first()
-            is None
-        ):
-            raise NotFoundError(f"no case {case_id}")
+        require_case(conn, case_id)
         now = ctx.clock()
         conn.execute(
             insert(schema.case_notes).values(case_id=case_id, author=who.user, at=now, text=text)

@@ -13,6 +13,7 @@ from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
 from uncc.domain.policy import Role
+from uncc.errors import NotFoundError
 
 
 def utc_now() -> dt.datetime:
@@ -96,3 +97,13 @@ def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
 def count(conn: Connection, table: Any) -> int:
     """How many rows a table has."""
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def require_case(conn: Connection, case_id: str) -> None:
+    """Raise unless the case exists.
+
+    Raises:
+        NotFoundError: no such case.
+    """
+    if conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first() is None:
+        raise NotFoundError(f"no case {case_id}")

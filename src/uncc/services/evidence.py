@@ -16,7 +16,7 @@ from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind, ve
 from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError
-from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
 from uncc.services.identity import node_info
 
 
@@ -101,11 +101,7 @@ def add_evidence(
     """Ingest a file: hash it while writing it to the vault, then record it and its custody."""
     require(who.roles, Action.EVIDENCE_ADD)
     with ctx.engine.connect() as conn:
-        if (
-            conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first()
-            is None
-        ):
-            raise NotFoundError(f"no case {case_id}")
+        require_case(conn, case_id)
         if order_id is not None:
             row = conn.execute(
                 select(schema.orders.c.case_id).where(schema.orders.c.id == order_id)

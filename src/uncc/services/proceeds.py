@@ -14,8 +14,8 @@ from sqlalchemy import Connection, insert, select, update
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
 from uncc.domain.tracing import Model, Transfer, trace
-from uncc.errors import NotFoundError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.errors import UserInputError
+from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
 
 STATUS_AFTER_ISSUE = {"freezing": "frozen", "confiscation": "confiscated"}
 
@@ -57,11 +57,7 @@ def register_traced(
     result = trace(transfers, model)
     items: list[PropertyItem] = []
     with ctx.engine.begin() as conn:
-        if (
-            conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first()
-            is None
-        ):
-            raise NotFoundError(f"no case {case_id}")
+        require_case(conn, case_id)
         now = ctx.clock()
         for holding in result.holdings.values():
             if holding.confiscable <= 0:

@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, allowed, require
 from uncc.errors import NotFoundError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
 
 
 class ProtectedKind(StrEnum):
@@ -70,11 +70,7 @@ def add_protected(
     if not identity.get("name"):
         raise UserInputError("identity: a name is required (it is encrypted at rest)")
     with ctx.engine.begin() as conn:
-        if (
-            conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first()
-            is None
-        ):
-            raise NotFoundError(f"no case {case_id}")
+        require_case(conn, case_id)
         now = ctx.clock()
         person_id = next_id(conn, "P", now)
         count = conn.execute(
