@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from uncc.entrypoints.cli.session import context, principal
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
 from uncc.yaml12 import load_yaml
+
+if TYPE_CHECKING:
+    from uncc.services.context import Principal
 
 case_app = typer.Typer(
     help="Cases, opened from an analysis of incident facts.", no_args_is_help=True
@@ -102,6 +105,38 @@ def case_show(
     for order in orders.list_orders(context(), who, case_id):
         console.print(
             f"  order {order.id}: {order.power} — {order.state.value}",
+            highlight=False,
+            markup=False,
+        )
+    _case_contents(who, case_id)
+
+
+def _case_contents(who: Principal, case_id: str) -> None:
+    """Evidence, protected persons (by pseudonym) and property items, where the role may see them."""
+    from uncc.domain.policy import Action, allowed  # noqa: PLC0415
+    from uncc.services import evidence, proceeds, protection  # noqa: PLC0415
+
+    def may(action: Action) -> bool:
+        return any(allowed(r, action) for r in who.roles)
+
+    if may(Action.EVIDENCE_READ):
+        for item in evidence.list_evidence(context(), who, case_id):
+            sealed = ", sealed" if item.sealed else ""
+            console.print(
+                f"  evidence {item.id}: {item.filename} ({item.size} bytes{sealed})",
+                highlight=False,
+                markup=False,
+            )
+    if may(Action.PROTECTED_READ):
+        for person in protection.list_protected(context(), who, case_id):
+            console.print(
+                f"  protected {person.id}: {person.pseudonym} ({person.kind.value})",
+                highlight=False,
+                markup=False,
+            )
+    for held in proceeds.list_property(context(), who, case_id):
+        console.print(
+            f"  property {held.id}: {held.account} ({held.location or '?'}) {held.assessed} — {held.status}",
             highlight=False,
             markup=False,
         )
