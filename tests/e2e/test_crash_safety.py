@@ -1,5 +1,6 @@
-"""Kill the real server (SIGKILL) at random moments during ingest and order moves, again
-and again: nothing acknowledged is lost, no half-written state remains, verify passes."""
+"""Kill the real server (SIGKILL) at random moments during ingest, order moves and
+renewals, again and again: nothing acknowledged is lost, no half-written state remains,
+verify passes."""
 
 from __future__ import annotations
 
@@ -92,6 +93,7 @@ def test_sigkill_never_loses_acknowledged_work_or_leaves_half_state(tmp_path: Pa
     rng = random.Random(20261128)
     acknowledged: dict[str, str] = {}  # evidence id -> sha256
     issued: set[str] = set()
+    renewed: dict[str, int] = {}  # preservation order -> renewals acknowledged
     server = _start(env, port)
     token = httpx.post(f"{base}/login", json={"user": "pia", "password": PASSWORD}).json()["token"]
     auth = {"Authorization": f"Bearer {token}"}
@@ -152,6 +154,35 @@ def test_sigkill_never_loses_acknowledged_work_or_leaves_half_state(tmp_path: Pa
                             == 200
                         ):
                             issued.add(o.json()["id"])
+                        p = client.post(
+                            f"{base}/cases/{case}/orders",
+                            json={
+                                "power": "preservation",
+                                "offences": ["computer_fraud"],
+                                "targets": [{"id": "d1", "kind": "data", "location": "XB"}],
+                                "grounds": "g",
+                                "scope": "s",
+                                "necessity": "n",
+                                "proportionality": "p",
+                                "duration_days": 30,
+                            },
+                            headers=auth,
+                        )
+                        if (
+                            p.status_code == 201
+                            and client.post(
+                                f"{base}/orders/{p.json()['id']}/issue", headers=auth
+                            ).status_code
+                            == 200
+                        ):
+                            issued.add(p.json()["id"])
+                            if (
+                                client.post(
+                                    f"{base}/orders/{p.json()['id']}/renew", headers=auth
+                                ).status_code
+                                == 200
+                            ):
+                                renewed[p.json()["id"]] = 1
                     except httpx.TransportError:
                         return
 
@@ -164,6 +195,10 @@ def test_sigkill_never_loses_acknowledged_work_or_leaves_half_state(tmp_path: Pa
             server = _start(env, port)
             verify = httpx.get(f"{base}/evidence/verify", headers=auth, timeout=120).json()
             assert verify == {"ok": True, "breaks": []}, verify
+            for order_id, count in renewed.items():
+                assert (
+                    httpx.get(f"{base}/orders/{order_id}", headers=auth).json()["renewals"] >= count
+                )
             for order_id in issued:
                 assert (
                     httpx.get(f"{base}/orders/{order_id}", headers=auth).json()["state"] == "issued"
@@ -174,6 +209,7 @@ def test_sigkill_never_loses_acknowledged_work_or_leaves_half_state(tmp_path: Pa
                 assert chain[0]["kind"] == "acquired"
                 assert chain[0]["sha256"] == sha
         assert acknowledged, "no upload was acknowledged before the kills"
+        assert renewed, "no renewal was acknowledged before the kills"
     finally:
         server.kill()
         server.wait()
