@@ -51,7 +51,7 @@ imports: ## import-linter layer contracts
 	$(UV) run --frozen lint-imports
 
 pytest: ## the test pyramid (with a throw-away PostgreSQL server when one can be started)
-	scripts/with-postgres.sh $(UV) run --frozen pytest -q
+	scripts/with-postgres.sh $(UV) run --frozen pytest -q -n 2
 
 fmt: ## format the code
 	$(UV) run --frozen ruff format src tests bench

@@ -59,7 +59,8 @@ def _database(backend: str, tmp_path: Path) -> str:
         pytest.skip(
             "no PostgreSQL server: run through scripts/with-postgres.sh (make test does) to include it"
         )
-    name = "t_" + tmp_path.name.replace("-", "_").lower()[-40:]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+    name = f"t_{worker}_" + tmp_path.name.replace("-", "_").lower()[-40:]
     admin = create_engine(
         base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
     )
