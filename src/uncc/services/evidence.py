@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, insert, select, update
@@ -186,7 +186,7 @@ def set_sealed(
             provision="art_46__para_3__point_d",
         )
         audit(conn, now, who.user, f"evidence.{kind.value}", obj=evidence_id, outcome="ok")
-    return EvidenceItem(**{**item.__dict__, "sealed": sealed})
+    return replace(item, sealed=sealed)
 
 
 def list_evidence(

@@ -181,7 +181,7 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
             )
         else:
             order_id = next_id(conn, "O", now)
-            order = Order(**{**order.__dict__, "id": order_id})
+            order = replace(order, id=order_id)
             conn.execute(
                 insert(schema.orders).values(
                     id=order.id,
