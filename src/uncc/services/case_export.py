@@ -16,7 +16,7 @@ from sqlalchemy import select
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, case_rows
 
 CONTEXT = {
     "kb": "http://example.org/kb/",
@@ -55,24 +55,8 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
         )
         if case is None:
             raise NotFoundError(f"no case {case_id}")
-        items = (
-            conn.execute(
-                select(schema.evidence)
-                .where(schema.evidence.c.case_id == case_id)
-                .order_by(schema.evidence.c.id)
-            )
-            .mappings()
-            .all()
-        )
-        order_rows = (
-            conn.execute(
-                select(schema.orders)
-                .where(schema.orders.c.case_id == case_id)
-                .order_by(schema.orders.c.id)
-            )
-            .mappings()
-            .all()
-        )
+        items = case_rows(conn, schema.evidence, case_id)
+        order_rows = case_rows(conn, schema.orders, case_id)
         audit(
             conn,
             ctx.clock(),

@@ -107,3 +107,9 @@ def require_case(conn: Connection, case_id: str) -> None:
     """
     if conn.execute(select(schema.cases.c.id).where(schema.cases.c.id == case_id)).first() is None:
         raise NotFoundError(f"no case {case_id}")
+
+
+def case_rows(conn: Connection, table: Any, case_id: str) -> list[Any]:
+    """The rows of ``table`` that belong to a case, in id order, as mappings."""
+    query = select(table).where(table.c.case_id == case_id).order_by(table.c.id)
+    return list(conn.execute(query).mappings())

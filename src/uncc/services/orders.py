@@ -104,6 +104,28 @@ def _row_to_order(row: Any, events: list[Any]) -> Order:
     )
 
 
+def _order_values(order: Order) -> dict[str, Any]:
+    """The row of a newly drafted order."""
+    return {
+        "id": order.id,
+        "case_id": order.case_id,
+        "power": order.power,
+        "state": order.state.value,
+        "offences": list(order.offences),
+        "targets": [t.__dict__ for t in order.targets],
+        "grounds": order.grounds,
+        "scope": order.scope,
+        "necessity": order.necessity,
+        "proportionality": order.proportionality,
+        "duration_days": order.duration_days,
+        "confidential": order.confidential,
+        "requires_authorisation": order.requires_authorisation,
+        "created_by": order.created_by,
+        "created_at": order.created_at,
+        "renewals": order.renewals,
+    }
+
+
 def _load(conn: Connection, order_id: str) -> Order:
     row = (
         conn.execute(select(schema.orders).where(schema.orders.c.id == order_id)).mappings().first()
@@ -182,26 +204,7 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
         else:
             order_id = next_id(conn, "O", now)
             order = replace(order, id=order_id)
-            conn.execute(
-                insert(schema.orders).values(
-                    id=order.id,
-                    case_id=case_id,
-                    power=order.power,
-                    state=order.state.value,
-                    offences=list(order.offences),
-                    targets=[t.__dict__ for t in order.targets],
-                    grounds=order.grounds,
-                    scope=order.scope,
-                    necessity=order.necessity,
-                    proportionality=order.proportionality,
-                    duration_days=order.duration_days,
-                    confidential=order.confidential,
-                    requires_authorisation=order.requires_authorisation,
-                    created_by=who.user,
-                    created_at=now,
-                    renewals=0,
-                )
-            )
+            conn.execute(insert(schema.orders).values(**_order_values(order)))
             audit(
                 conn,
                 now,

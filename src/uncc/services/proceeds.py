@@ -15,7 +15,7 @@ from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
 from uncc.domain.tracing import Model, Transfer, trace
 from uncc.errors import UserInputError
-from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
+from uncc.services.context import NodeContext, Principal, audit, case_rows, next_id, require_case
 
 STATUS_AFTER_ISSUE = {"freezing": "frozen", "confiscation": "confiscated"}
 
@@ -104,15 +104,7 @@ def list_property(ctx: NodeContext, who: Principal, case_id: str) -> list[Proper
     """The property items of a case."""
     require(who.roles, Action.CASE_READ)
     with ctx.engine.connect() as conn:
-        rows = (
-            conn.execute(
-                select(schema.property_items)
-                .where(schema.property_items.c.case_id == case_id)
-                .order_by(schema.property_items.c.id)
-            )
-            .mappings()
-            .all()
-        )
+        rows = case_rows(conn, schema.property_items, case_id)
     return [
         PropertyItem(
             r["id"],

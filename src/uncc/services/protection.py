@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, allowed, require
 from uncc.errors import NotFoundError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
+from uncc.services.context import NodeContext, Principal, audit, case_rows, next_id, require_case
 
 
 class ProtectedKind(StrEnum):
@@ -117,15 +117,7 @@ def list_protected(ctx: NodeContext, who: Principal, case_id: str) -> list[Prote
     """The protected persons of a case, by pseudonym (audited)."""
     require(who.roles, Action.PROTECTED_READ)
     with ctx.engine.begin() as conn:
-        rows = (
-            conn.execute(
-                select(schema.protected)
-                .where(schema.protected.c.case_id == case_id)
-                .order_by(schema.protected.c.id)
-            )
-            .mappings()
-            .all()
-        )
+        rows = case_rows(conn, schema.protected, case_id)
         audit(
             conn,
             ctx.clock(),
