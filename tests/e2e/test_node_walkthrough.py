@@ -175,5 +175,33 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
     uncc(*freeze, "--target", f"PR-{year}-0002:property:")
     uncc("order", "issue", f"O-{year}-0002")
     assert "frozen" in uncc("proceeds", "list", case)
+    derived = uncc(
+        "proceeds",
+        "derive",
+        case,
+        f"PR-{year}-0002",
+        "--kind",
+        "income",
+        "--description",
+        "staking rewards",
+        "--value",
+        "1.2",
+        "--location",
+        "XA",
+    )
+    assert f"income from PR-{year}-0002, assessed 1.2" in derived
+    assert "--value 'lots'" in uncc(
+        "proceeds",
+        "derive",
+        case,
+        f"PR-{year}-0002",
+        "--kind",
+        "income",
+        "--description",
+        "x",
+        "--value",
+        "lots",
+        code=2,
+    )
     login("aud")
     assert '"action": "protected.disclose"' in uncc("audit", "--limit", "100", "--json")

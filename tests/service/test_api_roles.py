@@ -92,6 +92,23 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("post", "/api/v1/orders/{order}/authorise", Action.ORDER_AUTHORISE, {"note": "ok"}),
     ("get", "/api/v1/evidence/verify", Action.EVIDENCE_VERIFY, None),
     ("get", "/api/v1/evidence/{item}/custody", Action.CUSTODY_READ, None),
+    ("get", "/api/v1/cases/{case}/property", Action.CASE_READ, None),
+    (
+        "post",
+        "/api/v1/cases/{case}/property",
+        Action.CASE_UPDATE,
+        {
+            "basis": "ict_theft",
+            "transfers": [{"id": "t1", "target": "a", "amount": "5", "tainted": True}],
+        },
+    ),
+    (
+        "post",
+        "/api/v1/cases/{case}/property/PR-0000/derived",
+        Action.CASE_UPDATE,
+        {"kind": "income", "description": "rent", "value": "1"},
+    ),
+    ("post", "/api/v1/cases/{case}/evidence?filename=x", Action.EVIDENCE_ADD, None),
     ("get", "/api/v1/audit", Action.AUDIT_READ, None),
     ("post", "/api/v1/tick", Action.NODE_TICK, None),
 ]
@@ -142,3 +159,42 @@ def test_confidential_orders_leak_to_nobody_without_need_to_know(
     else:
         assert ids["secret"] not in listed.text
         assert one.status_code == 404
+
+
+def test_the_table_above_covers_every_endpoint(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = world
+    served = {
+        (method, path)
+        for path, item in client.get("/api/v1/openapi.json").json()["paths"].items()
+        for method in item
+        if path not in {"/api/v1/login", "/api/v1/node"}  # open to anyone / to every user
+    }
+    tested = {(m, t.split("?")[0]) for m, t, _, _ in ENDPOINTS}
+    generic = {
+        (
+            m,
+            p.replace("{case_id}", "{case}")
+            .replace("{order_id}", "{order}")
+            .replace("{item_id}", "{item}")
+            .replace("/{command}", "/authorise"),
+        )
+        for m, p in served
+    }
+    generic = {
+        (m, p.replace("/property/{item}/derived", "/property/PR-0000/derived")) for m, p in generic
+    }
+    assert generic - tested == set()
+
+
+@pytest.mark.parametrize("role", list(USERS), ids=lambda r: r.value)
+def test_every_user_may_see_which_node_this_is_but_no_stranger(
+    world: tuple[TestClient, dict[str, str]], role: Role
+) -> None:
+    client, _ = world
+    token = client.post("/api/v1/login", json={"user": USERS[role], "password": PASSWORD}).json()[
+        "token"
+    ]
+    assert (
+        client.get("/api/v1/node", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+    assert client.get("/api/v1/node").status_code == 403

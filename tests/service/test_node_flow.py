@@ -399,3 +399,67 @@ def test_traced_proceeds_are_registered_and_a_freezing_order_acts_on_them(node: 
         (items[0].id, "frozen"),
         (items[1].id, "traced"),
     ]
+
+
+def test_intermingled_converted_and_income_property_is_registered(node: Node) -> None:
+    case_id = open_insider(node)
+    ledger = [
+        Transfer("t0", None, "acct-1", Decimal(50)),
+        Transfer("t1", None, "acct-1", Decimal(100), tainted=True),
+    ]
+    (mixed,), _ = proceeds.register_traced(
+        node.ctx,
+        node.ivan,
+        case_id,
+        transfers=ledger,
+        model=Model.FIFO,
+        basis="ict_theft",
+        locations={},
+    )
+    assert (mixed.kind, mixed.assessed, mixed.held) == ("intermingled", Decimal(100), Decimal(150))
+    car = proceeds.register_derived(
+        node.ctx,
+        node.ivan,
+        case_id,
+        proceeds.Derivation("converted", mixed.id, "car", Decimal(130), "XA"),
+    )
+    assert (car.kind, car.assessed, car.held, car.derived_from) == (
+        "converted",
+        Decimal(100),
+        Decimal(130),
+        mixed.id,
+    )
+    rent = proceeds.register_derived(
+        node.ctx,
+        node.ivan,
+        case_id,
+        proceeds.Derivation("income", car.id, "rent", Decimal(7), None),
+    )
+    assert (rent.assessed, rent.derived_from) == (Decimal(7), car.id)
+    statuses = {i.id: i.status for i in proceeds.list_property(node.ctx, node.jane, case_id)}
+    assert statuses == {mixed.id: "converted", car.id: "traced", rent.id: "traced"}
+    with pytest.raises(UserInputError, match="already converted"):
+        proceeds.register_derived(
+            node.ctx,
+            node.ivan,
+            case_id,
+            proceeds.Derivation("converted", mixed.id, "boat", Decimal(1), None),
+        )
+    with pytest.raises(UserInputError, match="expected one of"):
+        proceeds.register_derived(
+            node.ctx, node.ivan, case_id, proceeds.Derivation("gift", car.id, "x", Decimal(1), None)
+        )
+    with pytest.raises(NotFoundError):
+        proceeds.register_derived(
+            node.ctx,
+            node.ivan,
+            case_id,
+            proceeds.Derivation("income", "PR-9", "x", Decimal(1), None),
+        )
+    with pytest.raises(PermissionDeniedError):
+        proceeds.register_derived(
+            node.ctx,
+            node.jane,
+            case_id,
+            proceeds.Derivation("income", car.id, "x", Decimal(1), None),
+        )

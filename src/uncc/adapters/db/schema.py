@@ -199,4 +199,8 @@ property_items = Table(
     Column("status", String(20), nullable=False),
     Column("created_by", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(20), nullable=False, server_default="traced"),
+    Column("derived_from", String(32)),
+    Column("held", String(60)),
+    Column("description", String(500)),
 )

@@ -7,7 +7,8 @@ import contextlib
 import logging
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,12 +18,14 @@ from uncc import __version__
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
+from uncc.domain.tracing import Model, Transfer
 from uncc.entrypoints.api import problems
 from uncc.errors import PermissionDeniedError
-from uncc.services import cases, evidence, identity, orders
+from uncc.services import cases, evidence, identity, orders, proceeds
 from uncc.services.case_export import export_case
 from uncc.services.context import NodeContext, Principal
 from uncc.services.orders import DraftRequest
+from uncc.services.proceeds import Derivation, PropertyItem
 
 
 class _In(BaseModel):
@@ -62,6 +65,49 @@ class OrderIn(_In):
     necessity: str = Field(min_length=1)
     proportionality: str = Field(min_length=1)
     duration_days: int | None = Field(default=None, ge=1)
+
+
+class TransferIn(_In):
+    """One movement of value in a ledger (``source`` absent: it enters; ``target``: it leaves)."""
+
+    id: str = Field(min_length=1)
+    source: str | None = None
+    target: str | None = None
+    amount: Decimal = Field(gt=0)
+    tainted: bool = False
+
+
+class TracedIn(_In):
+    """A ledger to trace and the offence its proceeds come from."""
+
+    basis: str = Field(min_length=1)
+    model: Model = Model.FIFO
+    transfers: list[TransferIn] = Field(min_length=1)
+    locations: dict[str, Annotated[str, Field(pattern="^[A-Z]{2}$")]] = {}
+
+
+class DerivedIn(_In):
+    """Property converted from an item (Art. 50(4)) or income derived from it (Art. 50(6))."""
+
+    kind: Literal["converted", "income"]
+    description: str = Field(min_length=1, max_length=200)
+    value: Decimal = Field(gt=0)
+    location: Annotated[str, Field(pattern="^[A-Z]{2}$")] | None = None
+
+
+def _property(item: PropertyItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "account": item.account,
+        "location": item.location,
+        "assessed": str(item.assessed),
+        "held": None if item.held is None else str(item.held),
+        "kind": item.kind,
+        "derived_from": item.derived_from,
+        "model": item.model,
+        "basis": item.basis,
+        "status": item.status,
+    }
 
 
 class NoteIn(_In):
@@ -277,6 +323,33 @@ def create_app(
             }
             for e in evidence.custody_of(ctx, user, item_id)
         ]
+
+    @app.get("/api/v1/cases/{case_id}/property")
+    def property_items(case_id: str, user: User) -> list[dict[str, Any]]:
+        """The case's property items (Art. 50) and what orders did to them."""
+        return [_property(i) for i in proceeds.list_property(ctx, user, case_id)]
+
+    @app.post("/api/v1/cases/{case_id}/property", status_code=201)
+    def register_traced(case_id: str, body: TracedIn, user: User) -> dict[str, Any]:
+        """Trace a ledger and register every account holding proceeds as an item."""
+        items, notes = proceeds.register_traced(
+            ctx,
+            user,
+            case_id,
+            transfers=(
+                Transfer(t.id, t.source, t.target, t.amount, t.tainted) for t in body.transfers
+            ),
+            model=body.model,
+            basis=body.basis,
+            locations=body.locations,
+        )
+        return {"items": [_property(i) for i in items], "notes": notes}
+
+    @app.post("/api/v1/cases/{case_id}/property/{item_id}/derived", status_code=201)
+    def register_derived(case_id: str, item_id: str, body: DerivedIn, user: User) -> dict[str, Any]:
+        """Register property converted from an item (50(4)) or income derived from it (50(6))."""
+        derivation = Derivation(body.kind, item_id, body.description, body.value, body.location)
+        return _property(proceeds.register_derived(ctx, user, case_id, derivation))
 
     @app.get("/api/v1/audit")
     def audit_trail(

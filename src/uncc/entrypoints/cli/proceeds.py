@@ -154,21 +154,66 @@ def register_command(
         console.print(f"note: {problem}", highlight=False, markup=False)
 
 
+@app.command("derive")
+def derive_command(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    item_id: Annotated[str, typer.Argument(help="The property item it derives from.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="converted: the proceeds became this property (Art. 50(4)); income: earned from them (Art. 50(6)).",
+        ),
+    ],
+    description: Annotated[
+        str, typer.Option("--description", help="What the property is, e.g. 'flat, 3 Harbour St'.")
+    ],
+    value: Annotated[str, typer.Option("--value", help="Its value.")],
+    location: Annotated[
+        str | None, typer.Option("--location", help="The State where it is (XX).")
+    ] = None,
+) -> None:
+    """Register property converted from an item or income derived from it."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services import proceeds  # noqa: PLC0415
+
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise UserInputError(f"--value '{value}': expected a number, e.g. 2500.50") from None
+    if location is not None and (len(location) != 2 or not location.isupper()):
+        raise UserInputError(f"--location '{location}': expected a State code such as XB")
+    item = proceeds.register_derived(
+        context(),
+        principal(),
+        case_id,
+        proceeds.Derivation(kind, item_id, description, amount, location),
+    )
+    cap = f" (capped at the proceeds of {item_id}; worth {_fmt(item.held)})" if item.held else ""
+    console.print(
+        f"{item.id}: {item.account} — {item.kind} from {item_id}, assessed {_fmt(item.assessed)}{cap}",
+        highlight=False,
+        markup=False,
+    )
+
+
 @app.command("list")
 def list_command(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
     """The property items of a case and whether an order froze or confiscated them."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services import proceeds  # noqa: PLC0415
 
-    table = Table("Item", "Account", "Where", "Assessed", "Model", "Basis", "Status")
+    table = Table("Item", "Account", "Where", "Assessed", "Held", "How", "Basis", "Status")
     for item in proceeds.list_property(context(), principal(), case_id):
+        how = item.kind + (f" from {item.derived_from}" if item.derived_from else "")
         table.add_row(
             item.id,
             item.account,
             item.location or "?",
             _fmt(item.assessed),
-            item.model,
-            item.basis,
+            _fmt(item.held) if item.held is not None else "",
+            how,
+            f"{item.basis} ({item.model})",
             item.status,
         )
     console.print(table)
