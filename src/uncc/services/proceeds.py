@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from decimal import Decimal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
@@ -201,7 +200,7 @@ def register_derived(
     return item
 
 
-def _item(r: Mapping[str, Any]) -> PropertyItem:
+def _item(r: RowMapping) -> PropertyItem:
     held = r["held"]
     return PropertyItem(
         str(r["id"]),
