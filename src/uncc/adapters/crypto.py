@@ -81,6 +81,14 @@ class NodeKey:
         """An Ed25519 signature of ``message``."""
         return self._private.sign(message)
 
+    def private_pem(self) -> bytes:
+        """The private key as unencrypted PKCS#8 PEM (for the JWS library, in memory only)."""
+        return self._private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
 
 def verifier(public_hex: str):  # type: ignore[no-untyped-def]
     """A function (message, signature) → bool for a pinned Ed25519 public key."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from uncc.adapters.db import schema
 from uncc.analysis.engine import analyze
@@ -56,36 +56,47 @@ def open_case(
         FactsError: the facts are not valid (every problem listed).
     """
     require(who.roles, Action.CASE_OPEN)
-    incident = validate_incident(facts, "facts")
     with ctx.engine.begin() as conn:
-        node = node_info(conn)
-        report = to_dict(
-            analyze(
-                incident,
-                load_convention(),
-                builtin_profile("baseline"),
-                profiles={node.state: node.profile},
-                parties=[node.state],
-                at=ctx.clock().date(),
-            ),
+        return open_case_in(conn, ctx, who, facts, title)
+
+
+def open_case_in(
+    conn: Connection,
+    ctx: NodeContext,
+    who: Principal,
+    facts: dict[str, Any],
+    title: str | None = None,
+) -> Case:
+    """``open_case`` inside the caller's transaction (the caller checks the policy)."""
+    incident = validate_incident(facts, "facts")
+    node = node_info(conn)
+    report = to_dict(
+        analyze(
+            incident,
             load_convention(),
+            builtin_profile("baseline"),
+            profiles={node.state: node.profile},
+            parties=[node.state],
+            at=ctx.clock().date(),
+        ),
+        load_convention(),
+    )
+    now = ctx.clock()
+    case_id = next_id(conn, "C", now)
+    name = title or incident.title or incident.id
+    stored = incident.model_dump(mode="json", exclude_none=True)
+    conn.execute(
+        insert(schema.cases).values(
+            id=case_id,
+            title=name,
+            status="open",
+            facts=stored,
+            analysis=report,
+            created_by=who.user,
+            created_at=now,
         )
-        now = ctx.clock()
-        case_id = next_id(conn, "C", now)
-        name = title or incident.title or incident.id
-        stored = incident.model_dump(mode="json", exclude_none=True)
-        conn.execute(
-            insert(schema.cases).values(
-                id=case_id,
-                title=name,
-                status="open",
-                facts=stored,
-                analysis=report,
-                created_by=who.user,
-                created_at=now,
-            )
-        )
-        audit(conn, now, who.user, "case.open", obj=case_id, outcome="ok", incident=incident.id)
+    )
+    audit(conn, now, who.user, "case.open", obj=case_id, outcome="ok", incident=incident.id)
     return Case(case_id, name, "open", stored, report, who.user)
 
 

@@ -162,62 +162,67 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
     """
     require(who.roles, Action.ORDER_DRAFT)
     case: Case = get_case(ctx, who, case_id)
-    refusal: RuleViolation | None = None
     with ctx.engine.begin() as conn:
-        node = node_info(conn)
-        settings = _settings(node)
-        now = ctx.clock()
-        order = Order(
-            id="(draft)",
-            case_id=case_id,
-            power=request.power,
-            state=OrderState.DRAFT,
-            offences=request.offences,
-            targets=request.targets,
-            grounds=request.grounds,
-            scope=request.scope,
-            necessity=request.necessity,
-            proportionality=request.proportionality,
-            duration_days=request.duration_days,
-            created_by=who.user,
-            created_at=now,
-            confidential=CONFIDENTIALITY.get(request.power),
-            requires_authorisation=request.power in settings.judicial_authorisation,
-        )
-        try:
-            if request.power in STATUS_AFTER_ISSUE:
-                order = _property_targets(conn, order)
-            check_draft(order, [Basis(o, s) for o, s in case.findings(node.state)], settings)
-        except RuleViolation as exc:
-            refusal = exc
-            audit(
-                conn,
-                now,
-                who.user,
-                "order.draft",
-                obj=case_id,
-                outcome="refused",
-                power=request.power,
-                provision=exc.provision,
-                reason=exc.reason,
-            )
-        else:
-            order_id = next_id(conn, "O", now)
-            order = replace(order, id=order_id)
-            conn.execute(insert(schema.orders).values(**_order_values(order)))
-            audit(
-                conn,
-                now,
-                who.user,
-                "order.draft",
-                obj=order.id,
-                outcome="ok",
-                power=order.power,
-                case=case_id,
-            )
+        order, refusal = draft_in(conn, ctx, who, case, request)
     if refusal is not None:
         raise refusal
     return order
+
+
+def draft_in(
+    conn: Connection, ctx: NodeContext, who: Principal, case: Case, request: DraftRequest
+) -> tuple[Order, RuleViolation | None]:
+    """``draft_order`` inside the caller's transaction: the order, or the refusal (audited)."""
+    node = node_info(conn)
+    settings = _settings(node)
+    now = ctx.clock()
+    order = Order(
+        id="(draft)",
+        case_id=case.id,
+        power=request.power,
+        state=OrderState.DRAFT,
+        offences=request.offences,
+        targets=request.targets,
+        grounds=request.grounds,
+        scope=request.scope,
+        necessity=request.necessity,
+        proportionality=request.proportionality,
+        duration_days=request.duration_days,
+        created_by=who.user,
+        created_at=now,
+        confidential=CONFIDENTIALITY.get(request.power),
+        requires_authorisation=request.power in settings.judicial_authorisation,
+    )
+    try:
+        if request.power in STATUS_AFTER_ISSUE:
+            order = _property_targets(conn, order)
+        check_draft(order, [Basis(o, s) for o, s in case.findings(node.state)], settings)
+    except RuleViolation as exc:
+        audit(
+            conn,
+            now,
+            who.user,
+            "order.draft",
+            obj=case.id,
+            outcome="refused",
+            power=request.power,
+            provision=exc.provision,
+            reason=exc.reason,
+        )
+        return order, exc
+    order = replace(order, id=next_id(conn, "O", now))
+    conn.execute(insert(schema.orders).values(**_order_values(order)))
+    audit(
+        conn,
+        now,
+        who.user,
+        "order.draft",
+        obj=order.id,
+        outcome="ok",
+        power=order.power,
+        case=case.id,
+    )
+    return order, None
 
 
 def _property_targets(conn: Connection, order: Order) -> Order:

@@ -204,3 +204,145 @@ property_items = Table(
     Column("held", String(60)),
     Column("description", String(500)),
 )
+
+# --- the I-24/7 network (Art. 56) -------------------------------------------------------
+
+network = Table(
+    "network",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("role", String(10), nullable=False),
+    Column("endpoint", String(300), nullable=False),
+    Column("hub_state", String(2), nullable=False),
+    Column("hub_endpoint", String(300), nullable=False),
+    Column("hub_key", String(64), nullable=False),
+    Column("directory_token", Text),
+    Column("directory_version", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("state", String(2), primary_key=True),
+    Column("entry", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("conversation", String(36), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("recipient", String(2), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("token", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("receipt", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    UniqueConstraint("conversation", "recipient", "seq"),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("sender", String(2), nullable=False),
+    Column("conversation", String(36), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("token", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("applied_at", DateTime(timezone=True)),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("peer", String(2), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("urgency", String(20), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("case_id", String(32)),
+    Column("order_id", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledge_by", DateTime(timezone=True), nullable=False),
+    Column("answer_by", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("escalated", JSON, nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("confidential", Boolean, nullable=False),
+)
+
+thread = Table(
+    "thread",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation", String(36), nullable=False, index=True),
+    Column("message", String(36), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("body", JSON, nullable=False),
+)
+
+experts = Table(
+    "experts",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("state", String(2), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("expertise", JSON, nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("time_zone", String(60), nullable=False),
+    Column("schedule", JSON, nullable=False),
+    Column("channel", String(300), nullable=False),
+    Column("clearance", String(40), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+selectors = Table(
+    "selectors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(300), nullable=False),
+    UniqueConstraint("case_id", "kind", "value"),
+)
+
+filters = Table(
+    "filters",
+    metadata,
+    Column("state", String(2), primary_key=True),
+    Column("epoch", Integer, nullable=False),
+    Column("filter", LargeBinary, nullable=False),
+    Column("hashes", Integer, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("tag", String(64), nullable=False),
+    Column("conversation", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case_id", "state", "tag"),
+)

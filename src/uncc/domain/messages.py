@@ -1,0 +1,328 @@
+"""The message types of the I-24/7 network: typed, versioned, registered.
+
+Each body is a Pydantic model that forbids unknown fields; ``REGISTRY`` maps
+(type, version) to the model. A receiver validates every body against it before any
+effect, and refuses unknown types (``unknown_type``) and bad bodies (``invalid_body``).
+docs/network.md lists every field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+STATE = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+TEXT = Annotated[str, Field(min_length=1, max_length=4000)]
+SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Urgency(StrEnum):
+    """How fast the other side must act (service levels in ``uncc.domain.service_levels``)."""
+
+    EMERGENCY = "emergency"
+    """A risk to life or of imminent loss: acknowledge within 1 hour, answer within 8."""
+    URGENT = "urgent"
+    PRESERVATION = "preservation"
+    ROUTINE = "routine"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Body):
+    """Who to call about a request, and when they can be reached."""
+
+    name: TEXT
+    phone: str | None = None
+    email: str | None = None
+    office_hours: TEXT = "24/7"
+    time_zone: TEXT = "UTC"
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not (self.phone or self.email):
+            msg = "give a phone number or an e-mail address"
+            raise ValueError(msg)
+        return self
+
+
+class StoredData(_Body):
+    """Stored computer data to preserve, and why it matters to the offence."""
+
+    description: TEXT
+    link_to_offence: TEXT
+
+
+class AssistanceRequest(_Body):
+    """A request for help from the other State's experts (Art. 56(2)–(3))."""
+
+    needed: TEXT
+    expertise: list[TEXT] = Field(min_length=1)
+    urgency: Urgency = Urgency.URGENT
+    languages: list[str] = ["en"]
+    contact: Contact
+    reference: TEXT
+
+
+class AssistanceAnswer(_Body):
+    """Help given: who will assist and how to reach them."""
+
+    answer: TEXT
+    expert: str | None = None
+    contact: Contact | None = None
+
+
+class PreservationStatus(StrEnum):
+    """A new request, or an extension of an earlier one."""
+
+    NEW = "new"
+    EXTENSION = "extension"
+
+
+class PreservationRequest(_Body):
+    """Expedited preservation of stored data in the other State (Arts. 43, 4(3), 56)."""
+
+    requesting_authority: TEXT
+    reference: TEXT
+    status: PreservationStatus = PreservationStatus.NEW
+    earlier_reference: str | None = None
+    offences: list[TEXT] = Field(min_length=1)
+    """Offence ids of the Convention model, e.g. ``illegal_access``."""
+    summary_of_facts: TEXT
+    data: list[StoredData] = Field(min_length=1)
+    custodian: TEXT
+    """What is known of the custodian of the data or the location of the system."""
+    necessity: TEXT
+    """Why preservation is necessary (risk of loss or modification)."""
+    formal_request_to_follow: bool
+    preserve_days: int = Field(default=90, ge=1, le=90)
+    urgency: Urgency = Urgency.PRESERVATION
+    contact: Contact
+    preferred_channel: Literal["i24-7", "email", "phone"] = "i24-7"
+    facts: dict[str, Any] | None = None
+    """The incident facts (``uncc: incident/1``), so the requested State can analyse them under its own law."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> PreservationRequest:
+        if self.status is PreservationStatus.EXTENSION and not self.earlier_reference:
+            msg = "an extension must give the earlier request's reference (earlier_reference)"
+            raise ValueError(msg)
+        if not self.formal_request_to_follow:
+            msg = "preservation is provisional: state that a formal request will follow (formal_request_to_follow: true)"
+            raise ValueError(msg)
+        return self
+
+
+class SubscriberField(StrEnum):
+    """The subscriber information of Art. 45(3)."""
+
+    SERVICE_TYPE = "service_type"
+    TECHNICAL_PROVISIONS = "technical_provisions"
+    PERIOD_OF_SERVICE = "period_of_service"
+    IDENTITY = "identity"
+    POSTAL_ADDRESS = "postal_address"
+    TELEPHONE = "telephone"
+    BILLING_AND_PAYMENT = "billing_and_payment"
+    INSTALLATION_SITE = "installation_site"
+
+
+class SubscriberRequest(_Body):
+    """Subscriber information held by a provider in the other State (Art. 45(1)(b), 45(3))."""
+
+    reference: TEXT
+    offences: list[TEXT] = Field(min_length=1)
+    identifiers: list[TEXT] = Field(min_length=1)
+    fields: list[SubscriberField] = Field(min_length=1)
+    period: TEXT
+    provider: TEXT
+    contact: Contact
+
+
+class TrafficHop(_Body):
+    """One provider on a communication's path."""
+
+    provider: TEXT
+    state: STATE | None = None
+
+
+class TrafficDisclosure(_Body):
+    """Enough traffic data to identify the next provider and the path (Art. 44)."""
+
+    reference: TEXT
+    path: list[TrafficHop] = Field(min_length=1)
+    next_provider: TEXT | None = None
+    next_state: STATE | None = None
+
+
+class Acknowledgment(_Body):
+    """The request was received and is being handled under the receiver's law."""
+
+    reference: TEXT
+    """The receiver's own reference (its case)."""
+    note: str = ""
+
+
+class StatusUpdate(_Body):
+    """Where the request stands at the receiver."""
+
+    status: Literal["under_review", "awaiting_authorisation", "authorised", "in_execution"]
+    note: str = ""
+
+
+class ExecutionResult(_Body):
+    """What the receiver did."""
+
+    outcome: Literal["preserved", "produced", "executed", "partially_executed", "no_data"]
+    details: TEXT
+    preserved_until: dt.date | None = None
+    order: str | None = None
+
+
+class RefusalReason(StrEnum):
+    """Why the requested State will not act."""
+
+    NOT_AN_OFFENCE = "not_an_offence"
+    RESERVATION = "reservation"
+    INSUFFICIENT_INFORMATION = "insufficient_information"
+    NO_DATA = "no_data"
+    SOVEREIGNTY_OR_SECURITY = "sovereignty_or_security"
+    OTHER = "other"
+
+
+class Refusal(_Body):
+    """The request is refused, with a reason code and the provision relied on."""
+
+    reason: RefusalReason
+    detail: TEXT
+    provision: str | None = None
+
+
+class ManifestItem(_Body):
+    """One file of an evidence transfer."""
+
+    sha256: SHA256
+    size: int = Field(ge=0)
+    filename: TEXT
+    item: TEXT
+    """The sender's evidence id."""
+
+
+class CustodyContinuation(_Body):
+    """The sender's signed checkpoint and the custody leaves of the items sent."""
+
+    tree_size: int = Field(ge=1)
+    root: SHA256
+    signature: TEXT
+    key_id: TEXT
+    checkpoint_at: dt.datetime
+    leaves: dict[str, list[SHA256]]
+    """Sender's evidence id → the leaf hashes of its custody events."""
+
+
+class EvidenceTransfer(_Body):
+    """Evidence sent to the requesting State, with its custody so far."""
+
+    reference: TEXT
+    items: list[ManifestItem] = Field(min_length=1)
+    custody: CustodyContinuation
+    fetch: TEXT
+    """Where the blobs can be fetched (signed requests only)."""
+
+
+class DeconflictionHit(_Body):
+    """A selector of ours matched your filter: let us consult (Art. 40(5))."""
+
+    tag: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    """The keyed tag of the selector (never the selector itself)."""
+    kind: TEXT
+    epoch: int = Field(ge=1)
+    reference: TEXT
+    contact: Contact
+
+
+class Consultation(_Body):
+    """A message in a consultation thread between States with jurisdiction (Art. 40(5))."""
+
+    text: TEXT
+
+
+class ConvictionQuery(_Body):
+    """Does the other State hold a conviction of this person (Art. 51)?"""
+
+    reference: TEXT
+    person: dict[str, str] = Field(min_length=1)
+    purpose: TEXT
+
+
+class ConvictionAnswer(_Body):
+    """Convictions held, if any."""
+
+    found: bool
+    convictions: list[TEXT] = []
+
+
+class Receipt(_Body):
+    """The signed answer to every delivery: accepted, already had, or rejected."""
+
+    message: TEXT
+    outcome: Literal["accepted", "duplicate", "rejected"]
+    reason: str | None = None
+    detail: str = ""
+
+
+REGISTRY: dict[tuple[str, int], type[_Body]] = {
+    ("assistance_request", 1): AssistanceRequest,
+    ("assistance_answer", 1): AssistanceAnswer,
+    ("preservation_request", 1): PreservationRequest,
+    ("subscriber_request", 1): SubscriberRequest,
+    ("traffic_disclosure", 1): TrafficDisclosure,
+    ("acknowledgment", 1): Acknowledgment,
+    ("status_update", 1): StatusUpdate,
+    ("execution_result", 1): ExecutionResult,
+    ("refusal", 1): Refusal,
+    ("evidence_transfer", 1): EvidenceTransfer,
+    ("deconfliction_hit", 1): DeconflictionHit,
+    ("consultation", 1): Consultation,
+    ("conviction_query", 1): ConvictionQuery,
+    ("conviction_answer", 1): ConvictionAnswer,
+    ("receipt", 1): Receipt,
+}
+
+REQUESTS = frozenset(
+    {
+        "assistance_request",
+        "preservation_request",
+        "subscriber_request",
+        "conviction_query",
+        "deconfliction_hit",
+    }
+)
+"""Types that open a conversation tracked with service levels."""
+
+
+def problems(kind: str, version: int, body: Any) -> list[str]:
+    """Every problem with a body, as ``field: reason`` lines; empty when it is complete."""
+    model = REGISTRY.get((kind, version))
+    if model is None:
+        known = ", ".join(sorted({k for k, _ in REGISTRY}))
+        return [f"type: '{kind}' version {version} is not a registered message type ({known})"]
+    try:
+        model.model_validate(body)
+    except ValidationError as exc:
+        return [
+            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+    return []
+
+
+def validate(kind: str, version: int, body: Any) -> _Body:
+    """The typed body; ValueError with every problem when it does not validate."""
+    found = problems(kind, version, body)
+    if found:
+        raise ValueError("; ".join(found))
+    return REGISTRY[(kind, version)].model_validate(body)
