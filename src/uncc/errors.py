@@ -106,3 +106,7 @@ class RuleViolation(ConflictError):  # noqa: N818 - a refusal, named as the law 
         super().__init__(f"{message} [{provision}]")
         self.provision = provision
         self.reason = message
+
+
+class TransportError(UnccError):
+    """Another node could not be reached; the message stays in the outbox and is retried."""

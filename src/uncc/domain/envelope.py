@@ -173,9 +173,7 @@ def parse(data: Any) -> Envelope:
     )
 
 
-def check_delivery(
-    envelope: Envelope, *, signer: str, me: str, now: dt.datetime
-) -> None:
+def check_delivery(envelope: Envelope, *, signer: str, me: str, now: dt.datetime) -> None:
     """The checks after the signature holds: the signer is the sender, it is for us, in time.
 
     Raises:

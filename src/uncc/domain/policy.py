@@ -47,6 +47,12 @@ class Action(StrEnum):
     PROTECTED_ADD = "protected.add"
     PROTECTED_READ = "protected.read"
     PROTECTED_DISCLOSE = "protected.disclose"
+    NETWORK_ADMIN = "network.admin"
+    NETWORK_READ = "network.read"
+    NETWORK_SEND = "network.send"
+    NETWORK_ANSWER = "network.answer"
+    EXPERT_MANAGE = "expert.manage"
+    EXPERT_FIND = "expert.find"
 
 
 R = Role
@@ -75,6 +81,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     A.PROTECTED_ADD: frozenset({R.INVESTIGATOR, R.PROSECUTOR}),
     A.PROTECTED_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE, R.AUDITOR}),
     A.PROTECTED_DISCLOSE: frozenset({R.PROSECUTOR, R.JUDGE}),
+    A.NETWORK_ADMIN: frozenset({R.ADMIN}),
+    A.NETWORK_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.CONTACT_POINT, R.AUDITOR}),
+    A.NETWORK_SEND: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.CONTACT_POINT}),
+    A.NETWORK_ANSWER: frozenset({R.PROSECUTOR, R.CONTACT_POINT}),
+    A.EXPERT_MANAGE: frozenset({R.CONTACT_POINT, R.ADMIN}),
+    A.EXPERT_FIND: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.CONTACT_POINT, R.JUDGE}),
 }
 """Which roles may take each action. Anything not listed is denied."""
 

@@ -1,0 +1,275 @@
+"""Joining the network and keeping its directory (Art. 56(1)).
+
+The hub is a node in the coordination role: it keeps the members and publishes the
+directory as a JWS signed with its key. Every other node pins the hub's public key when
+it joins and accepts a directory only when that key signed it and its version is not
+older than the one it has.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert, select, update
+
+from uncc.adapters import jws
+from uncc.adapters.db import schema
+from uncc.domain.directory import Directory, Member, PublicKey
+from uncc.domain.messages import Contact
+from uncc.domain.policy import Action, require
+from uncc.errors import ConflictError, NotFoundError, UserInputError
+from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.identity import node_info
+from uncc.services.network.transport import Transport
+
+DIRECTORY_PATH = "/network/v1/directory"
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """How this node takes part in the network."""
+
+    role: str
+    endpoint: str
+    hub_state: str
+    hub_endpoint: str
+    hub_key: str
+    directory: Directory | None
+
+
+def config(conn: Connection) -> NetworkConfig:
+    """This node's network settings and its verified directory.
+
+    Raises:
+        NotFoundError: the node has not joined a network.
+    """
+    row = conn.execute(select(schema.network)).mappings().first()
+    if row is None:
+        raise NotFoundError(
+            "this node is not in a network: run 'uncc network hub' (coordination role) or 'uncc network join'"
+        )
+    directory = None
+    if row["directory_token"]:
+        directory = _decode(row["directory_token"], row["hub_key"])
+    return NetworkConfig(
+        row["role"],
+        row["endpoint"],
+        row["hub_state"],
+        row["hub_endpoint"],
+        row["hub_key"],
+        directory,
+    )
+
+
+def directory(conn: Connection) -> Directory:
+    """The verified directory this node holds.
+
+    Raises:
+        NotFoundError: no directory yet (run 'uncc network refresh').
+    """
+    found = config(conn).directory
+    if found is None:
+        raise NotFoundError("no directory yet: run 'uncc network refresh'")
+    return found
+
+
+def _decode(token: str, hub_key: str) -> Directory:
+    payload = jws.verify(token, hub_key)
+    try:
+        return Directory.model_validate(json.loads(payload))
+    except (ValueError, ValidationError) as exc:
+        raise UserInputError(f"the directory is not valid: {exc}") from None
+
+
+def own_entry(
+    ctx: NodeContext, endpoint: str, contact: Contact, languages: list[str], *, hub: bool = False
+) -> Member:
+    """This node's directory entry: State, name, endpoint, key, contact point, languages."""
+    with ctx.engine.connect() as conn:
+        node = node_info(conn)
+    key = ctx.key()
+    return Member(
+        state=node.state,
+        name=node.name,
+        endpoint=endpoint.rstrip("/"),
+        roles=["hub"] if hub else ["member"],
+        keys=[PublicKey(kid=key.key_id, public_key=key.public_hex)],
+        contact_point=contact,
+        languages=languages,
+    )
+
+
+def become_hub(
+    ctx: NodeContext, who: Principal, endpoint: str, contact: Contact, languages: list[str]
+) -> str:
+    """Put this node in the coordination role; it is the first member. The signed directory."""
+    require(who.roles, Action.NETWORK_ADMIN)
+    entry = own_entry(ctx, endpoint, contact, languages, hub=True)
+    with ctx.engine.begin() as conn:
+        if conn.execute(select(schema.network.c.id)).first() is not None:
+            raise ConflictError("this node is already in a network")
+        now = ctx.clock()
+        conn.execute(
+            insert(schema.network).values(
+                id=1,
+                role="hub",
+                endpoint=entry.endpoint,
+                hub_state=entry.state,
+                hub_endpoint=entry.endpoint,
+                hub_key=entry.keys[0].public_key,
+                directory_version=0,
+                updated_at=now,
+            )
+        )
+        conn.execute(
+            insert(schema.members).values(
+                state=entry.state, entry=entry.model_dump(mode="json"), updated_at=now
+            )
+        )
+        token = _publish(ctx, conn)
+        audit(conn, now, who.user, "network.hub", obj=entry.state, outcome="ok")
+    return token
+
+
+def admit(ctx: NodeContext, who: Principal, member: Member) -> str:
+    """Add or update a member (hub only); publishes a new directory version."""
+    require(who.roles, Action.NETWORK_ADMIN)
+    with ctx.engine.begin() as conn:
+        if config(conn).role != "hub":
+            raise ConflictError("only the hub admits members")
+        now = ctx.clock()
+        values = {"entry": member.model_dump(mode="json"), "updated_at": now}
+        found = conn.execute(
+            select(schema.members.c.state).where(schema.members.c.state == member.state)
+        ).first()
+        if found is None:
+            conn.execute(insert(schema.members).values(state=member.state, **values))
+        else:
+            conn.execute(
+                update(schema.members)
+                .where(schema.members.c.state == member.state)
+                .values(**values)
+            )
+        token = _publish(ctx, conn)
+        audit(
+            conn,
+            now,
+            who.user,
+            "network.admit",
+            obj=member.state,
+            outcome="ok",
+            keys=[k.kid for k in member.keys],
+        )
+    return token
+
+
+def _publish(ctx: NodeContext, conn: Connection) -> str:
+    """Sign the members as the next directory version and keep the token."""
+    row = conn.execute(select(schema.network)).mappings().one()
+    members = [
+        Member.model_validate(r.entry)
+        for r in conn.execute(select(schema.members).order_by(schema.members.c.state))
+    ]
+    doc = Directory(
+        hub=row["hub_state"],
+        version=row["directory_version"] + 1,
+        issued=ctx.clock(),
+        members=members,
+    )
+    import rfc8785  # noqa: PLC0415
+
+    token = jws.sign(ctx.key(), rfc8785.dumps(doc.model_dump(mode="json")))
+    conn.execute(
+        update(schema.network).values(
+            directory_token=token, directory_version=doc.version, updated_at=ctx.clock()
+        )
+    )
+    return token
+
+
+def published(ctx: NodeContext) -> str:
+    """The signed directory this node holds (served to members)."""
+    with ctx.engine.connect() as conn:
+        row = conn.execute(select(schema.network.c.directory_token)).first()
+    if row is None or not row.directory_token:
+        raise NotFoundError("no directory here")
+    return str(row.directory_token)
+
+
+def join(
+    ctx: NodeContext,
+    who: Principal,
+    *,
+    endpoint: str,
+    hub_state: str,
+    hub_endpoint: str,
+    hub_key: str,
+) -> None:
+    """Take part as a member: pin the hub's key (hex) and where to find it."""
+    require(who.roles, Action.NETWORK_ADMIN)
+    if len(hub_key) != 64 or any(c not in "0123456789abcdef" for c in hub_key):
+        raise UserInputError("--hub-key: expected the hub's Ed25519 public key as 64 hex digits")
+    with ctx.engine.begin() as conn:
+        if conn.execute(select(schema.network.c.id)).first() is not None:
+            raise ConflictError("this node is already in a network")
+        now = ctx.clock()
+        conn.execute(
+            insert(schema.network).values(
+                id=1,
+                role="member",
+                endpoint=endpoint.rstrip("/"),
+                hub_state=hub_state,
+                hub_endpoint=hub_endpoint.rstrip("/"),
+                hub_key=hub_key,
+                directory_version=0,
+                updated_at=now,
+            )
+        )
+        audit(conn, now, who.user, "network.join", obj=hub_state, outcome="ok", hub=hub_endpoint)
+
+
+def install(ctx: NodeContext, token: str) -> Directory:
+    """Accept a directory signed by the pinned hub key, never an older version.
+
+    Raises:
+        UserInputError: the signature does not hold, or the version is older.
+    """
+    with ctx.engine.begin() as conn:
+        cfg = config(conn)
+        try:
+            doc = _decode(token, cfg.hub_key)
+        except jws.SignatureError as exc:
+            audit(
+                conn,
+                ctx.clock(),
+                "network",
+                "network.directory",
+                obj=cfg.hub_state,
+                outcome="refused",
+                reason=str(exc),
+            )
+            raise UserInputError(
+                f"directory refused: not signed by the pinned hub key ({exc})"
+            ) from None
+        if cfg.directory is not None and doc.version < cfg.directory.version:
+            raise UserInputError(
+                f"directory refused: version {doc.version} is older than the one held ({cfg.directory.version})"
+            )
+        conn.execute(
+            update(schema.network).values(
+                directory_token=token, directory_version=doc.version, updated_at=ctx.clock()
+            )
+        )
+    return doc
+
+
+def refresh(ctx: NodeContext, transport: Transport) -> Directory:
+    """Fetch the directory from the hub and install it."""
+    with ctx.engine.connect() as conn:
+        cfg = config(conn)
+    status, body = transport.get(cfg.hub_endpoint + DIRECTORY_PATH)
+    if status != 200:
+        raise UserInputError(f"the hub answered {status} for the directory")
+    return install(ctx, body.decode())

@@ -1,0 +1,244 @@
+"""Receiving: verify, refuse or accept, apply each message's effect exactly once and in order.
+
+A message is stored in the inbox and its effect applied in one transaction, keyed by the
+message id: however often it arrives, the effect happens once, and every arrival gets a
+signed receipt (``accepted``, ``duplicate`` or ``rejected`` with a reason code). Within a
+conversation, messages from one sender take effect in ``seq`` order; one that arrives
+early is held until the gap is filled.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from uncc.adapters.db import schema
+from uncc.domain.envelope import Envelope, EnvelopeError, Rejection, parse
+from uncc.domain.messages import Receipt
+from uncc.services.context import NodeContext, audit
+from uncc.services.identity import node_info
+from uncc.services.network import directory as network_directory
+from uncc.services.network.envelopes import claimed, digest, open_envelope, seal
+
+Handler = Callable[[NodeContext, Connection, Envelope], None]
+HANDLERS: dict[str, Handler] = {}
+"""Message type → the effect of receiving it (registered by the modules that own them)."""
+
+STATUS = {
+    Rejection.MALFORMED: 400,
+    Rejection.UNKNOWN_SENDER: 401,
+    Rejection.BAD_SIGNATURE: 401,
+    Rejection.SENDER_MISMATCH: 401,
+    Rejection.MISADDRESSED: 421,
+    Rejection.EXPIRED: 422,
+    Rejection.NOT_YET_VALID: 422,
+    Rejection.REPLAY: 409,
+    Rejection.UNKNOWN_TYPE: 422,
+    Rejection.INVALID_BODY: 422,
+}
+RECEIPT_TTL = dt.timedelta(days=1)
+
+
+def _load_handlers() -> None:
+    """Import the modules that register effects (they import this one, so not at the top)."""
+    import uncc.services.network.requests  # noqa: F401, PLC0415
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the effect of receiving messages of ``kind``."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def receive(
+    ctx: NodeContext, token: str, *, refresh: Callable[[], object] | None = None
+) -> tuple[int, str]:
+    """Take a message in; the HTTP status and the signed receipt.
+
+    ``refresh`` fetches a newer directory; it is called once when the signing key is
+    unknown (a new member, or a key just rotated), before the message is refused.
+    """
+    _load_handlers()
+    token = token.strip()
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+        directory = network_directory.directory(conn)
+    try:
+        try:
+            envelope = open_envelope(token, directory=directory, me=me, now=ctx.clock())
+        except EnvelopeError as exc:
+            if exc.reason is not Rejection.UNKNOWN_SENDER or refresh is None:
+                raise
+            refresh()
+            with ctx.engine.connect() as conn:
+                directory = network_directory.directory(conn)
+            envelope = open_envelope(token, directory=directory, me=me, now=ctx.clock())
+    except EnvelopeError as exc:
+        return _refuse(ctx, me, token, exc)
+    try:
+        return _accept(ctx, me, token, envelope)
+    except IntegrityError:  # the same message arrived twice at the same moment
+        return _accept(ctx, me, token, envelope)
+
+
+def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[int, str]:
+    payload_digest = digest(token)
+    now = ctx.clock()
+    with ctx.engine.begin() as conn:
+        existing = conn.execute(
+            select(schema.inbox.c.digest).where(schema.inbox.c.id == envelope.id)
+        ).first()
+        if existing is not None:
+            if existing.digest == payload_digest:
+                return 200, _receipt(ctx, me, envelope.sender, envelope, "duplicate")
+            error = EnvelopeError(
+                Rejection.REPLAY, f"message id {envelope.id} was already used for another message"
+            )
+            audit(
+                conn,
+                now,
+                f"network:{envelope.sender}",
+                "network.receive",
+                obj=envelope.id,
+                outcome="refused",
+                reason="replay",
+            )
+            return STATUS[Rejection.REPLAY], _receipt(
+                ctx, me, envelope.sender, envelope, "rejected", error=error
+            )
+        conn.execute(
+            insert(schema.inbox).values(
+                id=envelope.id,
+                sender=envelope.sender,
+                conversation=envelope.conversation,
+                seq=envelope.seq,
+                type=envelope.type,
+                digest=payload_digest,
+                token=token,
+                received_at=now,
+                status="held",
+            )
+        )
+        conn.execute(
+            insert(schema.thread).values(
+                conversation=envelope.conversation,
+                message=envelope.id,
+                direction="in",
+                type=envelope.type,
+                at=now,
+                body=envelope.body,
+            )
+        )
+        _apply_ready(ctx, conn, envelope.sender, envelope.conversation)
+    return 200, _receipt(ctx, me, envelope.sender, envelope, "accepted")
+
+
+def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: str) -> None:
+    """Apply held messages of the conversation, in seq order, while there is no gap."""
+    inbox = schema.inbox
+    applied = (
+        conn.execute(
+            select(func.max(inbox.c.seq)).where(
+                inbox.c.sender == sender,
+                inbox.c.conversation == conversation,
+                inbox.c.status == "applied",
+            )
+        ).scalar()
+        or 0
+    )
+    while True:
+        row = conn.execute(
+            select(inbox.c.id, inbox.c.token).where(
+                inbox.c.sender == sender,
+                inbox.c.conversation == conversation,
+                inbox.c.seq == applied + 1,
+                inbox.c.status == "held",
+            )
+        ).first()
+        if row is None:
+            return
+        envelope = parse(_payload(row.token))
+        handler = HANDLERS.get(envelope.type)
+        if handler is not None:
+            handler(ctx, conn, envelope)
+        conn.execute(
+            update(inbox)
+            .where(inbox.c.id == row.id)
+            .values(status="applied", applied_at=ctx.clock())
+        )
+        applied += 1
+
+
+def _payload(token: str) -> Any:
+    segment = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def _refuse(ctx: NodeContext, me: str, token: str, exc: EnvelopeError) -> tuple[int, str]:
+    data = exc.envelope or claimed(token)
+    sender = str(data.get("sender") or "unknown")
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            f"network:{sender}"[:64],
+            "network.receive",
+            obj=str(data.get("id") or "?")[:80],
+            outcome="refused",
+            reason=exc.reason.value,
+            detail=exc.detail[:500],
+        )
+    reply = Envelope(
+        type="receipt",
+        sender=me,
+        recipient=sender[:40],
+        body=Receipt(
+            message=str(data.get("id") or "unknown"),
+            outcome="rejected",
+            reason=exc.reason.value,
+            detail=exc.detail[:1000],
+        ).model_dump(),
+        created=ctx.clock(),
+        expires=ctx.clock() + RECEIPT_TTL,
+        conversation=str(data.get("conversation") or "none"),
+        in_reply_to=str(data.get("id")) if data.get("id") else None,
+    )
+    return STATUS[exc.reason], seal(ctx, reply)
+
+
+def _receipt(
+    ctx: NodeContext,
+    me: str,
+    to: str,
+    envelope: Envelope,
+    outcome: str,
+    *,
+    error: EnvelopeError | None = None,
+) -> str:
+    body = Receipt(
+        message=envelope.id,
+        outcome=outcome,
+        reason=error.reason.value if error else None,
+        detail=error.detail if error else "",
+    )
+    reply = Envelope(
+        type="receipt",
+        sender=me,
+        recipient=to,
+        body=body.model_dump(exclude_none=True),
+        created=ctx.clock(),
+        expires=ctx.clock() + RECEIPT_TTL,
+        conversation=envelope.conversation,
+        in_reply_to=envelope.id,
+    )
+    return seal(ctx, reply)
