@@ -56,7 +56,8 @@ def test_a_preservation_request_becomes_a_draft_order_at_the_requested_state(
     pump(net)
     (received,) = requests.list_conversations(b.ctx, b.cora, "in")
     assert received.id == sent.id
-    assert received.case_id is not None and received.order_id is not None
+    assert received.case_id is not None
+    assert received.order_id is not None
     order = orders.get_order(b.ctx, b.pia, received.order_id)
     assert order.power == "preservation"
     assert {t.location for t in order.targets} == {"XB"}

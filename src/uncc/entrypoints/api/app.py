@@ -10,20 +10,22 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc import __version__
+from uncc.adapters.http_transport import HttpTransport
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import problems
-from uncc.errors import PermissionDeniedError
+from uncc.entrypoints.api import network, problems
+from uncc.entrypoints.api.auth import User
 from uncc.services import cases, evidence, identity, orders, proceeds
 from uncc.services.case_export import export_case
-from uncc.services.context import NodeContext, Principal
+from uncc.services.context import NodeContext
+from uncc.services.network.transport import Transport
 from uncc.services.orders import DraftRequest
 from uncc.services.proceeds import Derivation, PropertyItem
 
@@ -152,32 +154,29 @@ async def _ticker(ctx: NodeContext, seconds: float) -> None:
             logging.getLogger("uncc.tick").exception("tick failed")
 
 
-def _who(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    """The user a bearer token stands for."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise PermissionDeniedError("send 'Authorization: Bearer <token>' (POST /api/v1/login)")
-    ctx: NodeContext = request.app.state.ctx
-    return identity.authenticate(ctx, authorization.split(" ", 1)[1].strip())
-
-
-User = Annotated[Principal, Depends(_who)]
-"""The authenticated user of a request."""
-
-
 def create_app(
-    settings: Settings, context: NodeContext | None = None, *, tick_seconds: float | None = None
+    settings: Settings,
+    context: NodeContext | None = None,
+    *,
+    tick_seconds: float | None = None,
+    send_seconds: float | None = None,
+    transport: Transport | None = None,
 ) -> FastAPI:
     """The FastAPI application of a node.
 
     With ``tick_seconds``, a background task expires overdue orders at that interval
-    (the same as ``uncc node tick``), for as long as the server runs.
+    (the same as ``uncc node tick``), for as long as the server runs. With
+    ``send_seconds``, another delivers the network outbox (at once when something is
+    queued, else at that interval) and escalates late requests.
     """
     ctx = context or build(settings)
+    network_lifespan: Any = None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(_ticker(ctx, tick_seconds)) if tick_seconds else None
-        yield
+        async with network_lifespan():
+            yield
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -192,6 +191,9 @@ def create_app(
     )
     app.state.ctx = ctx
     problems.install(app)
+    network_lifespan = network.install(
+        app, ctx, transport or HttpTransport(), send_seconds=send_seconds
+    )
 
     @app.post("/api/v1/login")
     def login(body: LoginIn) -> dict[str, str]:

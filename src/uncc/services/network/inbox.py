@@ -129,16 +129,6 @@ def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[
                 status="held",
             )
         )
-        conn.execute(
-            insert(schema.thread).values(
-                conversation=envelope.conversation,
-                message=envelope.id,
-                direction="in",
-                type=envelope.type,
-                at=now,
-                body=envelope.body,
-            )
-        )
         _apply_ready(ctx, conn, envelope.sender, envelope.conversation)
     return 200, _receipt(ctx, me, envelope.sender, envelope, "accepted")
 
@@ -168,6 +158,16 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
         if row is None:
             return
         envelope = parse(_payload(row.token))
+        conn.execute(
+            insert(schema.thread).values(
+                conversation=envelope.conversation,
+                message=envelope.id,
+                direction="in",
+                type=envelope.type,
+                at=ctx.clock(),
+                body=envelope.body,
+            )
+        )
         handler = HANDLERS.get(envelope.type)
         if handler is not None:
             handler(ctx, conn, envelope)

@@ -1,0 +1,192 @@
+"""The node's network face: the signed inbox and directory for other nodes, requests for users.
+
+``/network/v1`` is for other nodes: every message is a signed envelope and the answer a
+signed receipt, so no bearer token is involved. ``/api/v1/network`` is for the node's
+own users, under the role policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from uncc.entrypoints.api.auth import User
+from uncc.errors import NotFoundError
+from uncc.services.context import NodeContext
+from uncc.services.network import directory, inbox, outbox, requests
+from uncc.services.network.requests import Conversation
+from uncc.services.network.transport import Transport
+
+JOSE = "application/jose"
+log = logging.getLogger("uncc.network")
+
+
+class RequestIn(BaseModel):
+    """A request to another State."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1)
+    recipient: str = Field(pattern=r"^[A-Z]{2}$")
+    body: dict[str, Any]
+    case: str | None = None
+
+
+class AnswerIn(BaseModel):
+    """An answer to a received request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1)
+    body: dict[str, Any]
+
+
+def conversation_json(c: Conversation, now: Any) -> dict[str, Any]:
+    """A request as JSON, with its timers."""
+    return {
+        "id": c.id,
+        "peer": c.peer,
+        "direction": c.direction,
+        "kind": c.kind,
+        "urgency": c.urgency,
+        "reference": c.reference,
+        "status": c.status,
+        "case": c.case_id,
+        "order": c.order_id,
+        "created_at": c.created_at.isoformat(),
+        "acknowledge_by": c.acknowledge_by.isoformat(),
+        "answer_by": c.answer_by.isoformat(),
+        "acknowledged_at": c.acknowledged_at.isoformat() if c.acknowledged_at else None,
+        "answered_at": c.answered_at.isoformat() if c.answered_at else None,
+        "late": c.late(now),
+        "escalated": c.escalated,
+        "request": c.request,
+        "thread": [{**t, "at": t["at"].isoformat() if t["at"] else None} for t in c.thread],
+    }
+
+
+class Sender:
+    """The background sender: delivers due messages and escalates late requests."""
+
+    def __init__(self, ctx: NodeContext, transport: Transport, seconds: float) -> None:
+        self.ctx = ctx
+        self.transport = transport
+        self.seconds = seconds
+        self.wake = asyncio.Event()
+
+    def kick(self) -> None:
+        """Deliver now rather than at the next interval."""
+        self.wake.set()
+
+    def once(self) -> None:
+        """One pass: deliver, then escalate (nothing when the node is not in a network)."""
+        try:
+            outbox.deliver_due(self.ctx, self.transport)
+            requests.escalate(self.ctx)
+        except NotFoundError:
+            return
+
+    async def run(self) -> None:
+        """Loop until cancelled; a failed pass is logged and the loop goes on."""
+        while True:
+            try:
+                await run_in_threadpool(self.once)
+            except Exception:  # one bad pass must not stop delivery
+                log.exception("network sender pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.seconds)
+            self.wake.clear()
+
+
+def install(
+    app: FastAPI,
+    ctx: NodeContext,
+    transport: Transport,
+    *,
+    send_seconds: float | None,
+) -> Callable[[], contextlib.AbstractAsyncContextManager[None]]:
+    """Add the network routes; the lifespan part that runs the sender."""
+    sender = Sender(ctx, transport, send_seconds or 1.0)
+    nodes = APIRouter(prefix="/network/v1", tags=["network (node to node)"])
+    users = APIRouter(prefix="/api/v1/network", tags=["network"])
+
+    @nodes.post("/inbox", response_class=PlainTextResponse)
+    async def receive(request: Request) -> PlainTextResponse:
+        """Take a signed envelope (compact JWS); answer with a signed receipt."""
+        token = (await request.body()).decode("ascii", errors="replace")
+        status, receipt = await run_in_threadpool(
+            inbox.receive, ctx, token, refresh=lambda: directory.refresh(ctx, transport)
+        )
+        sender.kick()  # an effect may have queued an answer
+        return PlainTextResponse(receipt, status_code=status, media_type=JOSE)
+
+    @nodes.get("/directory", response_class=PlainTextResponse)
+    def published() -> PlainTextResponse:
+        """The network directory signed by the hub (as this node holds it)."""
+        return PlainTextResponse(directory.published(ctx), media_type=JOSE)
+
+    @users.get("/requests")
+    def list_requests(
+        who: User, direction: Annotated[str | None, Query(pattern="^(in|out)$")] = None
+    ) -> list[dict[str, Any]]:
+        """Requests received ('in') and sent ('out'), with their timers."""
+        now = ctx.clock()
+        return [conversation_json(c, now) for c in requests.list_conversations(ctx, who, direction)]
+
+    @users.post("/requests", status_code=201)
+    def send(body: RequestIn, who: User) -> dict[str, Any]:
+        """Send a request (checked for completeness first; every problem named)."""
+        sent = requests.send_request(
+            ctx, who, kind=body.kind, recipient=body.recipient, body=body.body, case_id=body.case
+        )
+        sender.kick()
+        return conversation_json(sent, ctx.clock())
+
+    @users.get("/requests/{conversation_id}")
+    def get_request(conversation_id: str, who: User) -> dict[str, Any]:
+        """One request with its thread."""
+        return conversation_json(requests.get_conversation(ctx, who, conversation_id), ctx.clock())
+
+    @users.post("/requests/{conversation_id}/answers", status_code=201)
+    def reply(conversation_id: str, body: AnswerIn, who: User) -> dict[str, Any]:
+        """Answer a received request: acknowledgment, status, result, refusal, and more."""
+        answered = requests.answer(ctx, who, conversation_id, body.kind, body.body)
+        sender.kick()
+        return conversation_json(answered, ctx.clock())
+
+    @users.get("/outbox")
+    def list_outbox(
+        who: User,
+        status: Annotated[str | None, Query(pattern="^(pending|delivered|rejected|dead)$")] = None,
+    ) -> list[dict[str, Any]]:
+        """Messages waiting, delivered, rejected or dead-lettered."""
+        return [
+            {
+                **e.__dict__,
+                "created_at": e.created_at.isoformat(),
+                "next_attempt_at": e.next_attempt_at.isoformat(),
+            }
+            for e in outbox.list_outbox(ctx, who, status)
+        ]
+
+    app.include_router(nodes)
+    app.include_router(users)
+
+    @contextlib.asynccontextmanager
+    async def lifespan() -> AsyncIterator[None]:
+        task = asyncio.create_task(sender.run()) if send_seconds else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
