@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 the command ran and found problems (lint warnings, gaps, vault
 breaks); 2 bad input from the user (or no such object); 3 uncc's own data is
 inconsistent (a bug to report); 4 the user's roles do not allow it; 5 refused by a
-condition of the Convention or by the object's state.
+condition of the Convention or by the object's state; 6 another node could not be
+reached (the message stays in the outbox).
 """
 
 from __future__ import annotations
@@ -15,12 +16,22 @@ from click.exceptions import ClickException
 from rich.console import Console
 
 from uncc import __version__
-from uncc.entrypoints.cli import analysis, convention, node, parties, proceeds, schema, work
+from uncc.entrypoints.cli import (
+    analysis,
+    convention,
+    network,
+    node,
+    parties,
+    proceeds,
+    schema,
+    work,
+)
 from uncc.errors import (
     ConflictError,
     ConventionDataError,
     NotFoundError,
     PermissionDeniedError,
+    TransportError,
     UnccError,
     UserInputError,
 )
@@ -47,12 +58,15 @@ app.command("notices")(work.notices_command)
 app.command("audit")(work.audit_command)
 app.add_typer(proceeds.app, name="proceeds")
 app.add_typer(work.protect_app, name="protect")
+app.add_typer(network.app, name="network")
+app.add_typer(network.request_app, name="request")
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2
 EXIT_DATA = 3
 EXIT_DENIED = 4
 EXIT_REFUSED = 5
+EXIT_UNREACHABLE = 6
 
 
 def _version(value: bool) -> None:
@@ -91,6 +105,9 @@ def run() -> None:
             f"uncc: internal data error (please report): {exc}", highlight=False, markup=False
         )
         sys.exit(EXIT_DATA)
+    except TransportError as exc:
+        err.print(f"uncc: unreachable: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_UNREACHABLE)
     except UnccError as exc:
         err.print(f"uncc: error: {exc}", highlight=False, markup=False)
         sys.exit(EXIT_USER_INPUT)

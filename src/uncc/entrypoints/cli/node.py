@@ -126,12 +126,18 @@ def serve(
     tick_every: Annotated[
         float, typer.Option("--tick", help="Seconds between expiry checks of orders (0: none).")
     ] = 60.0,
+    send_every: Annotated[
+        float,
+        typer.Option("--send", help="Seconds between passes of the network sender (0: none)."),
+    ] = 2.0,
 ) -> None:
-    """Serve the node's API (docs at /api/v1/docs)."""
+    """Serve the node's API (docs at /api/v1/docs) and its network inbox."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
 
     config = settings()
-    app = create_app(config, context(), tick_seconds=tick_every or None)
+    app = create_app(
+        config, context(), tick_seconds=tick_every or None, send_seconds=send_every or None
+    )
     uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")

@@ -1,0 +1,397 @@
+"""``uncc network`` (joining, the directory), ``uncc request`` (cross-border requests), ``uncc outbox``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from uncc.errors import UserInputError
+
+app = typer.Typer(
+    help="The I-24/7 network (Art. 56): the hub's directory, joining it, delivering messages.",
+    no_args_is_help=True,
+)
+request_app = typer.Typer(
+    help="Cross-border requests: send, list, show, answer (service levels on both sides).",
+    no_args_is_help=True,
+)
+console = Console(soft_wrap=True)
+
+Endpoint = Annotated[str, typer.Option("--endpoint", help="This node's URL as others reach it.")]
+ContactName = Annotated[str, typer.Option("--contact-name", help="The 24/7 contact point.")]
+Phone = Annotated[str | None, typer.Option("--phone", help="Its phone number.")]
+Email = Annotated[str | None, typer.Option("--email", help="Its e-mail address.")]
+Hours = Annotated[
+    str, typer.Option("--hours", help="Office hours, e.g. '24/7' or 'Mon-Fri 08-18'.")
+]
+Zone = Annotated[str, typer.Option("--time-zone", help="IANA time zone, e.g. Europe/Oslo.")]
+Languages = Annotated[
+    list[str] | None, typer.Option("--language", help="A language accepted (repeatable).")
+]
+
+
+def _contact(name: str, phone: str | None, email: str | None, hours: str, zone: str) -> Any:
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from uncc.domain.messages import Contact  # noqa: PLC0415
+
+    try:
+        return Contact(name=name, phone=phone, email=email, office_hours=hours, time_zone=zone)
+    except ValidationError as exc:
+        raise UserInputError(f"contact point: {exc.errors()[0]['msg']}") from None
+
+
+@app.command("hub")
+def hub_command(
+    endpoint: Endpoint,
+    contact_name: ContactName = "24/7 desk",
+    phone: Phone = None,
+    email: Email = None,
+    hours: Hours = "24/7",
+    time_zone: Zone = "UTC",
+    language: Languages = None,
+) -> None:
+    """Put this node in the coordination role (the hub, Art. 56(1)); print its pinned key."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    ctx = context()
+    directory.become_hub(
+        ctx,
+        principal(),
+        endpoint,
+        _contact(contact_name, phone, email, hours, time_zone),
+        language or ["en"],
+    )
+    console.print(
+        f"hub at {endpoint.rstrip('/')}; its key (members pin it):", highlight=False, markup=False
+    )
+    console.print(ctx.key().public_hex, highlight=False, markup=False)
+
+
+@app.command("entry")
+def entry_command(
+    endpoint: Endpoint,
+    contact_name: ContactName = "24/7 desk",
+    phone: Phone = None,
+    email: Email = None,
+    hours: Hours = "24/7",
+    time_zone: Zone = "UTC",
+    language: Languages = None,
+    output: Annotated[Path | None, typer.Option("-o", help="Write to a file.")] = None,
+) -> None:
+    """Print this node's directory entry (State, endpoint, key, contact point) for the hub."""
+    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    entry = directory.own_entry(
+        context(),
+        endpoint,
+        _contact(contact_name, phone, email, hours, time_zone),
+        language or ["en"],
+    )
+    text = json.dumps(entry.model_dump(mode="json"), indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
+@app.command("admit")
+def admit_command(entry: Annotated[Path, typer.Argument(help="A member's entry (JSON).")]) -> None:
+    """Add or update a member of the directory (hub only) and publish a new version."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from uncc.domain.directory import Member  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    if not entry.is_file():
+        raise UserInputError(f"{entry}: no such file")
+    try:
+        member = Member.model_validate_json(entry.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "entry"
+        raise UserInputError(f"{entry}: {where}: {first['msg']}") from None
+    directory.admit(context(), principal(), member)
+    console.print(
+        f"admitted {member.state} ({member.name}); directory republished",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command("join")
+def join_command(
+    endpoint: Endpoint,
+    hub_url: Annotated[str, typer.Option("--hub-url", help="The hub's URL.")],
+    hub_key: Annotated[
+        str, typer.Option("--hub-key", help="The hub's public key (64 hex digits), pinned.")
+    ],
+    hub_state: Annotated[
+        str, typer.Option("--hub-state", help="The hub's participant code.")
+    ] = "XH",
+) -> None:
+    """Take part as a member: pin the hub's key, then fetch and verify the directory."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.errors import TransportError  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    ctx = context()
+    directory.join(
+        ctx,
+        principal(),
+        endpoint=endpoint,
+        hub_state=hub_state,
+        hub_endpoint=hub_url,
+        hub_key=hub_key,
+    )
+    console.print(f"joined; the hub's key {hub_key[:16]}… is pinned", highlight=False, markup=False)
+    try:
+        doc = directory.refresh(ctx, HttpTransport())
+    except TransportError as exc:
+        console.print(
+            f"the directory could not be fetched yet ({exc}); run 'uncc network refresh'",
+            highlight=False,
+            markup=False,
+        )
+        return
+    console.print(
+        f"directory version {doc.version}: {', '.join(m.state for m in doc.members)}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command("refresh")
+def refresh_command() -> None:
+    """Fetch the directory from the hub; accept it only when the pinned key signed it."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    doc = directory.refresh(context(), HttpTransport())
+    console.print(
+        f"directory version {doc.version}: {', '.join(m.state for m in doc.members)}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command("status")
+def status_command() -> None:
+    """This node's role, hub, directory and outbox."""
+    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    ctx = context()
+    with ctx.engine.connect() as conn:
+        cfg = directory.config(conn)
+    console.print(
+        f"role {cfg.role}; endpoint {cfg.endpoint}; hub {cfg.hub_state} at {cfg.hub_endpoint}",
+        highlight=False,
+        markup=False,
+    )
+    if cfg.directory is None:
+        console.print("no directory yet: run 'uncc network refresh'", markup=False)
+        return
+    table = Table(
+        "State",
+        "Name",
+        "Endpoint",
+        "Keys",
+        "24/7 contact",
+        "Languages",
+        title=f"Directory v{cfg.directory.version}",
+    )
+    for m in cfg.directory.members:
+        table.add_row(
+            m.state + (" (hub)" if "hub" in m.roles else ""),
+            m.name,
+            m.endpoint,
+            ", ".join(k.kid for k in m.keys),
+            f"{m.contact_point.name} ({m.contact_point.office_hours}, {m.contact_point.time_zone})",
+            ", ".join(m.languages),
+        )
+    console.print(table)
+
+
+@app.command("deliver")
+def deliver_command() -> None:
+    """Deliver due messages now (the server does this by itself with 'uncc serve')."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
+    from uncc.services.network import outbox, requests  # noqa: PLC0415
+
+    report = outbox.deliver_due(context(), HttpTransport())
+    late = requests.escalate(context())
+    console.print(
+        f"delivered {len(report.delivered)}, retrying {len(report.retrying)}, rejected {len(report.rejected)}, dead {len(report.dead)}; newly late {len(late)}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command("outbox")
+def outbox_command(
+    status: Annotated[
+        str | None, typer.Option("--status", help="pending, delivered, rejected or dead.")
+    ] = None,
+) -> None:
+    """Messages waiting, delivered, rejected or dead-lettered."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import outbox  # noqa: PLC0415
+
+    table = Table("Message", "To", "Type", "Seq", "Status", "Attempts", "Next try", "Last error")
+    for e in outbox.list_outbox(context(), principal(), status):
+        table.add_row(
+            e.id[:8],
+            e.recipient,
+            e.type,
+            str(e.seq),
+            e.status,
+            str(e.attempts),
+            f"{e.next_attempt_at:%H:%M:%S}",
+            e.last_error or "",
+        )
+    console.print(table)
+
+
+def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
+    from uncc.yaml12 import load_yaml  # noqa: PLC0415
+
+    body: dict[str, Any] = {}
+    if path is not None:
+        if not path.is_file():
+            raise UserInputError(f"{path}: no such file")
+        data = load_yaml(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise UserInputError(f"{path}: expected a mapping of fields")
+        body.update(data)
+    for spec in fields or []:
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise UserInputError(f"--field '{spec}': expected NAME=VALUE")
+        body[key] = value
+    return body
+
+
+@request_app.command("send")
+def send_command(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="preservation_request, assistance_request, subscriber_request, conviction_query."
+        ),
+    ],
+    to: Annotated[str, typer.Option("--to", help="The requested State.")],
+    body: Annotated[
+        Path | None, typer.Option("--body", help="The request's fields (YAML or JSON).")
+    ] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="NAME=VALUE (repeatable).")
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="Our case (its facts go with a preservation request)."),
+    ] = None,
+) -> None:
+    """Check a request for completeness and queue it for delivery."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    sent = requests.send_request(
+        context(), principal(), kind=kind, recipient=to, body=_body(body, field), case_id=case
+    )
+    console.print(
+        f"{sent.id}: {kind} to {to} queued; acknowledge by {sent.acknowledge_by:%Y-%m-%d %H:%M} UTC, answer by {sent.answer_by:%Y-%m-%d %H:%M} UTC",
+        highlight=False,
+        markup=False,
+    )
+
+
+@request_app.command("list")
+def list_command(
+    direction: Annotated[
+        str | None, typer.Option("--direction", help="in (received) or out (sent).")
+    ] = None,
+) -> None:
+    """Requests with their status and timers."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    ctx = context()
+    now = ctx.clock()
+    table = Table(
+        "Request", "Dir", "Peer", "Kind", "Urgency", "Reference", "Status", "Case/order", "Late"
+    )
+    for c in requests.list_conversations(ctx, principal(), direction):
+        table.add_row(
+            c.id[:8],
+            c.direction,
+            c.peer,
+            c.kind,
+            c.urgency,
+            c.reference,
+            c.status,
+            " ".join(x for x in (c.case_id, c.order_id) if x),
+            ", ".join(c.late(now)),
+        )
+    console.print(table)
+
+
+@request_app.command("show")
+def show_command(request_id: Annotated[str, typer.Argument(help="The request (full id).")]) -> None:
+    """One request: its fields, timers and thread."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    ctx = context()
+    c = requests.get_conversation(ctx, principal(), request_id)
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
+
+    say(f"{c.kind} {'from' if c.direction == 'in' else 'to'} {c.peer} — {c.reference} — {c.status}")
+    say(
+        f"  acknowledge by {c.acknowledge_by:%Y-%m-%d %H:%M} (done {c.acknowledged_at or 'no'}); answer by {c.answer_by:%Y-%m-%d %H:%M} (done {c.answered_at or 'no'})"
+    )
+    if c.case_id or c.order_id:
+        say(f"  here: case {c.case_id or '-'}, order {c.order_id or '-'}")
+    for t in c.thread:
+        say(
+            f"  {t['at']:%Y-%m-%d %H:%M:%S} {'→' if t['direction'] == 'out' else '←'} {t['type']}: {json.dumps({k: v for k, v in t['body'].items() if k != 'facts'}, ensure_ascii=False)[:300]}"
+        )
+
+
+@request_app.command("answer")
+def answer_command(
+    request_id: Annotated[str, typer.Argument(help="The received request (full id).")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="acknowledgment, status_update, execution_result, refusal, assistance_answer, traffic_disclosure, conviction_answer, consultation."
+        ),
+    ],
+    body: Annotated[
+        Path | None, typer.Option("--body", help="The answer's fields (YAML or JSON).")
+    ] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="NAME=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Answer a received request through the outbox."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    c = requests.answer(context(), principal(), request_id, kind, _body(body, field))
+    console.print(
+        f"{kind} queued for {c.peer}; request now {c.status}", highlight=False, markup=False
+    )
