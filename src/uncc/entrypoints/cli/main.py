@@ -19,6 +19,7 @@ from uncc import __version__
 from uncc.entrypoints.cli import (
     analysis,
     convention,
+    demo,
     network,
     node,
     parties,
@@ -58,6 +59,7 @@ app.command("notices")(work.notices_command)
 app.command("audit")(work.audit_command)
 app.add_typer(proceeds.app, name="proceeds")
 app.add_typer(work.protect_app, name="protect")
+app.command("demo")(demo.demo_command)
 app.add_typer(network.app, name="network")
 app.add_typer(network.request_app, name="request")
 

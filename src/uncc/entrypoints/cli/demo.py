@@ -1,0 +1,545 @@
+"""``uncc demo``: a hub and three national nodes on this machine, and a cross-border case.
+
+Four separate server processes on loopback ports, each with its own SQLite database and
+keys, joined in one I-24/7 network. The scenario runs through their real HTTP APIs as
+their users would: Eastland (XC) analyses a ransomware attack on its hospital and opens
+a case; it asks Northland (XA), where the attackers' leak site is hosted, to preserve the
+data; Northland's judge authorises its own order, Northland preserves and answers; the
+nodes stay up, with their URLs and demo logins printed, until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from uncc.errors import UnccError, UserInputError
+
+console = Console(soft_wrap=True, highlight=False)
+PASSWORD = "demo-password-2026"
+USERS = {
+    "ivan": "investigator",
+    "pia": "prosecutor",
+    "jane": "judge",
+    "cora": "contact_point",
+    "aud": "auditor",
+}
+STATES = {
+    "XH": ("I-24/7 coordination hub", None),
+    "XA": ("Northland National Cybercrime Unit", "xa-northland.yaml"),
+    "XB": ("Southland Police Cyber Crime Centre", "xb-southland.yaml"),
+    "XC": ("Eastland National Cyber Unit", "xc-eastland.yaml"),
+}
+HUB_PROFILE = (
+    "uncc: profile/1\nname: I-24/7 coordination hub (fictional)\nstate: XH\nfictional: true\n"
+)
+
+
+class DemoError(UnccError):
+    """A step of the demo failed; the message says which and why."""
+
+
+def _examples() -> Path:
+    """The examples folder of the source tree (the demo runs from a clone)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "examples" / "network").is_dir():
+            return parent / "examples"
+    raise UserInputError("the demo needs the examples/ folder of a uncc source checkout")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Node:
+    """One node of the demo: its State, folder, port and server process."""
+
+    state: str
+    name: str
+    folder: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """Where it serves."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+def setup(base: Path, examples: Path) -> dict[str, Node]:
+    """Create the four nodes, their users and keys, and join them in one network."""
+    from uncc.bootstrap import build  # noqa: PLC0415
+    from uncc.config import Settings  # noqa: PLC0415
+    from uncc.domain.messages import Contact  # noqa: PLC0415
+    from uncc.domain.policy import Role  # noqa: PLC0415
+    from uncc.parties.catalogue import parse_profile  # noqa: PLC0415
+    from uncc.services import identity  # noqa: PLC0415
+    from uncc.services.context import Principal  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    nodes: dict[str, Node] = {}
+    contexts = {}
+    admin = Principal("admin", frozenset({Role.ADMIN}))
+    for state, (name, profile_file) in STATES.items():
+        folder = base / state.lower()
+        node = Node(state, name, folder, _free_port())
+        ctx = build(Settings(data_dir=folder, database_url=None))
+        text = (
+            HUB_PROFILE
+            if profile_file is None
+            else (examples / "profiles" / profile_file).read_text(encoding="utf-8")
+        )
+        identity.init_node(ctx, parse_profile(text), name, "admin", PASSWORD)
+        for user, role in USERS.items():
+            identity.add_user(ctx, admin, user, {Role(role)}, PASSWORD)
+        nodes[state] = node
+        contexts[state] = ctx
+
+    def desk(state: str) -> Contact:
+        return Contact(
+            name=f"{STATES[state][0]} 24/7 desk",
+            phone=f"+00 555 01{list(STATES).index(state):02d}",
+            office_hours="24/7",
+            time_zone="UTC",
+        )
+
+    hub = nodes["XH"]
+    token = directory.become_hub(contexts["XH"], admin, hub.url, desk("XH"), ["en", "fr", "es"])
+    hub_key = contexts["XH"].key().public_hex
+    for state in ("XA", "XB", "XC"):
+        directory.join(
+            contexts[state],
+            admin,
+            endpoint=nodes[state].url,
+            hub_state="XH",
+            hub_endpoint=hub.url,
+            hub_key=hub_key,
+        )
+        entry = directory.own_entry(contexts[state], nodes[state].url, desk(state), ["en"])
+        token = directory.admit(contexts["XH"], admin, entry)
+    for state in ("XA", "XB", "XC"):
+        directory.install(contexts[state], token)
+    for ctx in contexts.values():
+        ctx.engine.dispose()
+    return nodes
+
+
+def start(node: Node) -> None:
+    """Start the node's server in its own process (log in its folder)."""
+    env = {**os.environ, "UNCC_DATA_DIR": str(node.folder)}
+    env.pop("UNCC_DATABASE_URL", None)
+    log = (node.folder / "server.log").open("ab")
+    node.process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uncc",
+            "serve",
+            "--port",
+            str(node.port),
+            "--send",
+            "0.5",
+            "--tick",
+            "30",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_ready(nodes: dict[str, Node], timeout: float = 60.0) -> None:
+    """Wait until every server answers."""
+    import httpx  # noqa: PLC0415
+
+    deadline = time.monotonic() + timeout
+    for node in nodes.values():
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(node.url + "/network/v1/directory", timeout=1).status_code == 200:
+                    break
+            if node.process is not None and node.process.poll() is not None:
+                raise DemoError(
+                    f"the {node.state} server stopped; see {node.folder / 'server.log'}"
+                )
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"the {node.state} server did not start; see {node.folder / 'server.log'}"
+                )
+            time.sleep(0.1)
+
+
+def stop(nodes: dict[str, Node]) -> None:
+    """Stop every server (SIGTERM, then SIGKILL after 5 s)."""
+    for node in nodes.values():
+        if node.process is not None and node.process.poll() is None:
+            node.process.send_signal(signal.SIGTERM)
+    for node in nodes.values():
+        if node.process is not None:
+            try:
+                node.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                node.process.kill()
+
+
+class Api:
+    """The users of the demo, calling the nodes' HTTP APIs."""
+
+    def __init__(self, nodes: dict[str, Node]) -> None:
+        import httpx  # noqa: PLC0415
+
+        self.nodes = nodes
+        self.http = httpx.Client(timeout=30)
+
+    def _token(self, state: str, user: str) -> str:
+        node = self.nodes[state]
+        if user not in node.tokens:
+            answer = self.http.post(
+                node.url + "/api/v1/login", json={"user": user, "password": PASSWORD}
+            )
+            self._check(answer, f"{user}@{state} login")
+            node.tokens[user] = answer.json()["token"]
+        return node.tokens[user]
+
+    @staticmethod
+    def _check(answer: Any, what: str) -> None:
+        if answer.status_code >= 400:
+            try:
+                detail = answer.json().get("detail", answer.text)
+            except ValueError:
+                detail = answer.text
+            raise DemoError(f"{what}: HTTP {answer.status_code}: {detail}")
+
+    def call(
+        self, state: str, user: str, method: str, path: str, body: Any = None, **kw: Any
+    ) -> Any:
+        """One request as ``user`` at ``state``; the JSON answer."""
+        headers = {"Authorization": f"Bearer {self._token(state, user)}"}
+        answer = self.http.request(
+            method, self.nodes[state].url + path, json=body, headers=headers, **kw
+        )
+        self._check(answer, f"{user}@{state} {method} {path}")
+        return answer.json()
+
+    def until(self, what: str, probe: Any, timeout: float = 30.0) -> Any:
+        """Poll ``probe`` until it returns something truthy."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = probe()
+            if found:
+                return found
+            time.sleep(0.1)
+        raise DemoError(f"timed out waiting for {what}")
+
+
+class Timeline:
+    """Prints each step with the time since the start."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.steps: list[tuple[float, str]] = []
+
+    def say(self, who: str, text: str) -> None:
+        """One line of the story."""
+        elapsed = time.monotonic() - self.start
+        self.steps.append((elapsed, text))
+        console.print(f"[dim]{elapsed:7.2f} s[/dim]  [bold]{who:<3}[/bold] {text}")
+
+
+def preservation_body(case_id: str) -> dict[str, Any]:
+    """Eastland's request to Northland, with every field a practitioner expects."""
+    del case_id
+    return {
+        "requesting_authority": "Eastland National Cyber Unit",
+        "reference": "NCU-2026-0311/P1",
+        "offences": ["illegal_access", "data_interference", "system_interference"],
+        "summary_of_facts": (
+            "On 2 March 2026 the patient records of St. Anne Regional Hospital were copied to a "
+            "leak-site server and then encrypted for ransom; the hospital was down for 51 hours."
+        ),
+        "data": [
+            {
+                "description": "the leak-site server's copy of the patient records",
+                "link_to_offence": "the records taken in the attack, staged for extortion",
+            },
+            {
+                "description": "access logs of the leak-site server and the renter's account data",
+                "link_to_offence": "they identify who uploaded the records and from where",
+            },
+        ],
+        "custodian": "Northhost Ltd, a hosting provider incorporated in Northland (server in its data centre)",
+        "necessity": "the provider keeps access logs for 14 days only; the renter can delete the copy at any time",
+        "formal_request_to_follow": True,
+        "preserve_days": 90,
+        "urgency": "preservation",
+        "contact": {
+            "name": "Insp. M. Ortega, Eastland 24/7 desk",
+            "phone": "+00 555 0103",
+            "email": "desk@ncu.eastland.example",
+            "office_hours": "24/7",
+            "time_zone": "UTC",
+        },
+        "preferred_channel": "i24-7",
+    }
+
+
+def scenario(api: Api, examples: Path) -> Timeline:
+    """The cross-border case, end to end, through the nodes' APIs."""
+    import json  # noqa: PLC0415
+
+    from uncc.yaml12 import load_yaml  # noqa: PLC0415
+
+    t = Timeline()
+    text = (examples / "network" / "ransomware-cross-border.yaml").read_text(encoding="utf-8")
+    facts = json.loads(json.dumps(load_yaml(text), default=lambda o: o.isoformat()))
+    case = api.call("XC", "ivan", "POST", "/api/v1/cases", {"facts": facts})
+    mine = [
+        o["offence"]
+        for o in case["analysis"]["offences"]
+        if any(s["state"] == "XC" and s["status"] == "established" for s in o["states"])
+    ]
+    grounds = next(j for j in case["analysis"]["jurisdiction"] if j["state"] == "XC")
+    t.say(
+        "XC",
+        f"case {case['id']} opened from the facts; established under Eastland law: {', '.join(mine)}",
+    )
+    t.say(
+        "XC",
+        f"jurisdiction {grounds['status']} ({', '.join(g['ground'] for g in grounds['grounds'] if g['status'] == 'established' and g['adopted'])}); consult {', '.join(grounds['consult']) or 'nobody'} (Art. 40(5))",
+    )
+
+    order = api.call(
+        "XC",
+        "pia",
+        "POST",
+        f"/api/v1/cases/{case['id']}/orders",
+        {
+            "power": "preservation",
+            "offences": ["illegal_access"],
+            "targets": [{"id": "vpn-logs", "kind": "data", "location": "XC"}],
+            "grounds": "the VPN logs show the intruder's connections",
+            "scope": "hospital VPN gateway logs, 1-3 March 2026",
+            "necessity": "kept 14 days only",
+            "proportionality": "three days of logs of one gateway",
+            "duration_days": 90,
+        },
+    )
+    api.call("XC", "pia", "POST", f"/api/v1/orders/{order['id']}/submit", {"note": ""})
+    api.call(
+        "XC",
+        "jane",
+        "POST",
+        f"/api/v1/orders/{order['id']}/authorise",
+        {"note": "necessary and proportionate"},
+    )
+    api.call("XC", "pia", "POST", f"/api/v1/orders/{order['id']}/issue", {"note": ""})
+    t.say(
+        "XC",
+        f"domestic preservation order {order['id']} for the hospital's VPN logs: drafted, authorised by a judge, issued",
+    )
+
+    try:
+        api.call(
+            "XC",
+            "pia",
+            "POST",
+            f"/api/v1/cases/{case['id']}/orders",
+            {
+                "power": "search",
+                "offences": ["illegal_access"],
+                "targets": [{"id": "leak-server", "kind": "system", "location": "XA"}],
+                "grounds": "g",
+                "scope": "s",
+                "necessity": "n",
+                "proportionality": "p",
+            },
+        )
+    except DemoError as refused:
+        t.say(
+            "XC",
+            f"a search of the leak-site server in Northland is refused at home: {str(refused).split(': ', 2)[-1]}",
+        )
+
+    sent = api.call(
+        "XC",
+        "cora",
+        "POST",
+        "/api/v1/network/requests",
+        {
+            "kind": "preservation_request",
+            "recipient": "XA",
+            "case": case["id"],
+            "body": preservation_body(case["id"]),
+        },
+    )
+    t.say(
+        "XC",
+        f"urgent preservation request {sent['reference']} signed and queued for Northland (acknowledge by {sent['acknowledge_by'][11:16]} UTC)",
+    )
+
+    def received() -> Any:
+        found = api.call(
+            "XA", "cora", "GET", "/api/v1/network/requests", params={"direction": "in"}
+        )
+        return found[0] if found and found[0]["order"] else None
+
+    theirs = api.until("Northland to receive the request", received)
+    t.say(
+        "XA",
+        f"request verified and received: case {theirs['case']} analysed under Northland law, draft preservation order {theirs['order']}",
+    )
+    api.until(
+        "Eastland to see the acknowledgment",
+        lambda: (
+            api.call("XC", "cora", "GET", f"/api/v1/network/requests/{sent['id']}")["status"]
+            == "acknowledged"
+        ),
+    )
+    t.say("XC", "acknowledgment received (signed by Northland)")
+
+    xa_order = theirs["order"]
+    api.call(
+        "XA", "pia", "POST", f"/api/v1/orders/{xa_order}/submit", {"note": "on Eastland's request"}
+    )
+    try:
+        api.call("XA", "pia", "POST", f"/api/v1/orders/{xa_order}/issue", {"note": ""})
+    except DemoError as refused:
+        t.say(
+            "XA", f"issuing before a judge authorises is refused: {str(refused).split(': ', 2)[-1]}"
+        )
+    api.call(
+        "XA",
+        "jane",
+        "POST",
+        f"/api/v1/orders/{xa_order}/authorise",
+        {"note": "the data may be lost within days"},
+    )
+    t.say(
+        "XA",
+        f"Northland's judge authorises order {xa_order} (Northland requires it for preservation)",
+    )
+    issued = api.call(
+        "XA", "pia", "POST", f"/api/v1/orders/{xa_order}/issue", {"note": "served on Northhost Ltd"}
+    )
+    api.call(
+        "XA", "pia", "POST", f"/api/v1/orders/{xa_order}/execute", {"note": "Northhost confirms"}
+    )
+    t.say(
+        "XA",
+        f"order issued and executed: Northhost preserves the data until {issued['expires_at'][:10]}",
+    )
+
+    api.call(
+        "XA",
+        "cora",
+        "POST",
+        f"/api/v1/network/requests/{theirs['id']}/answers",
+        {
+            "kind": "execution_result",
+            "body": {
+                "outcome": "preserved",
+                "details": "leak-site copy and access logs preserved by Northhost Ltd",
+                "order": xa_order,
+                "preserved_until": issued["expires_at"][:10],
+            },
+        },
+    )
+    api.until(
+        "Eastland to see the result",
+        lambda: (
+            api.call("XC", "cora", "GET", f"/api/v1/network/requests/{sent['id']}")["status"]
+            == "answered"
+        ),
+    )
+    t.say(
+        "XC", "execution result received: preserved; the formal request for production can follow"
+    )
+    return t
+
+
+def print_access(nodes: dict[str, Node]) -> None:
+    """URLs and demo logins."""
+    console.print()
+    console.print(
+        "[bold]The nodes are running[/bold] (each with its own database, keys and log in its folder):"
+    )
+    for node in nodes.values():
+        console.print(f"  {node.state}  {node.name:<40} {node.url}/api/v1/docs   ({node.folder})")
+    console.print(
+        f"Logins on every node: {', '.join(f'{u} ({r})' for u, r in USERS.items())}, admin — password [bold]{PASSWORD}[/bold]"
+    )
+    console.print(
+        'Try:  curl -s -X POST URL/api/v1/login -H \'content-type: application/json\' -d \'{"user":"cora","password":"'
+        + PASSWORD
+        + "\"}'"
+    )
+
+
+@contextlib.contextmanager
+def network(base: Path, examples: Path) -> Iterator[dict[str, Node]]:
+    """Set up and start the four nodes; stop them on exit."""
+    nodes = setup(base, examples)
+    try:
+        for node in nodes.values():
+            start(node)
+        wait_ready(nodes)
+        yield nodes
+    finally:
+        stop(nodes)
+
+
+def demo_command(
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Keep the nodes running until Ctrl-C.")
+    ] = True,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir", help="Where the nodes keep their data (default: a new temporary folder)."
+        ),
+    ] = None,
+) -> None:
+    """Run a hub and three national nodes and a cross-border ransomware case between them."""
+    examples = _examples()
+    base = folder or Path(tempfile.mkdtemp(prefix="uncc-demo-"))
+    if folder is not None and folder.exists() and any(folder.iterdir()):
+        raise UserInputError(f"--dir {folder}: the folder is not empty; give a new or empty one")
+    console.print(f"Starting a hub and three national nodes in {base} …")
+    began = time.monotonic()
+    with network(base, examples) as nodes:
+        console.print(f"4 nodes up in {time.monotonic() - began:.1f} s\n")
+        api = Api(nodes)
+        timeline = scenario(api, examples)
+        console.print(
+            f"\nThe cross-border case took {timeline.steps[-1][0]:.2f} s from the first analysis to the answer."
+        )
+        print_access(nodes)
+        if wait:
+            console.print("\nPress Ctrl-C to stop the nodes.")
+            with contextlib.suppress(KeyboardInterrupt):
+                while all(
+                    n.process is not None and n.process.poll() is None for n in nodes.values()
+                ):
+                    time.sleep(0.5)
+    if folder is None and not wait:
+        shutil.rmtree(base, ignore_errors=True)
