@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +90,14 @@ class Loopback:
         if self.rng.random() < self.lose_receipt_rate:
             raise TransportError(f"{url}: reset before the receipt")
         return status, receipt
+
+    def chunks(self, url: str, headers: dict[str, str]) -> Iterator[bytes]:
+        from uncc.services.network import transfer  # noqa: PLC0415
+
+        peer, path = self._peer(url)
+        sha = path.removeprefix(transfer.BLOBS_PATH)
+        transfer.authorise_fetch(peer.ctx, sha, headers.get(transfer.FETCH_HEADER))
+        yield from peer.ctx.blobs.read(sha)
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         peer, path = self._peer(url)

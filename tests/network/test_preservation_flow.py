@@ -98,3 +98,103 @@ def test_an_incomplete_request_is_refused_before_it_is_sent_with_every_problem(
     assert "custodian: Field required" in text
     assert "data: List should have at least 1 item" in text
     assert requests.list_conversations(a.ctx, a.cora) == []
+
+
+def test_evidence_crosses_with_custody_that_links_to_the_senders_signed_checkpoint(
+    tmp_path: Path,
+) -> None:
+    import io  # noqa: PLC0415
+
+    from uncc.errors import PermissionDeniedError  # noqa: PLC0415
+    from uncc.services import evidence  # noqa: PLC0415
+    from uncc.services.network import transfer  # noqa: PLC0415
+
+    clock = Clock()
+    net, _, m = make_network(tmp_path, clock)
+    a, b, c = m["XA"], m["XB"], m["XC"]
+    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
+    sent = requests.send_request(
+        a.ctx,
+        a.cora,
+        kind="preservation_request",
+        recipient="XB",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
+    assert received.case_id is not None
+    data = b"leak-site access log\n" * 50_000
+    item = evidence.add_evidence(
+        b.ctx,
+        b.ivan,
+        received.case_id,
+        source=io.BytesIO(data),
+        filename="access.log",
+        acquisition={"tool": "dd"},
+    )
+    transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id])
+    pump(net)
+    # nobody but XA may fetch the blob, and XA only with a signed request
+    with pytest.raises(PermissionDeniedError):
+        transfer.authorise_fetch(b.ctx, item.sha256, None)
+    with pytest.raises(PermissionDeniedError, match="was not sent"):
+        transfer.authorise_fetch(
+            b.ctx,
+            item.sha256,
+            transfer.fetch_header(c.ctx, "XB", item.sha256)[transfer.FETCH_HEADER],
+        )
+    (taken,) = transfer.accept_evidence(a.ctx, a.ivan, sent.id, net)
+    assert transfer.accept_evidence(a.ctx, a.ivan, sent.id, net) == []  # once only
+    mine = next(i for i in evidence.list_evidence(a.ctx, a.ivan, case.id) if i.id == taken)
+    assert (mine.sha256, mine.size) == (item.sha256, len(data))
+    (first,) = evidence.custody_of(a.ctx, a.ivan, taken)
+    assert first.event.details["received_from"] == "XB"
+    theirs = evidence.custody_of(b.ctx, b.ivan, item.id)
+    assert first.event.details["sender_checkpoint"]["root"] == theirs[-1].checkpoint.root
+    assert [e.event.kind.value for e in theirs] == ["acquired", "transferred"]
+    assert evidence.verify_vault(a.ctx, a.ivan) == []
+
+
+def test_a_tampered_custody_continuation_is_refused(tmp_path: Path) -> None:
+    import io  # noqa: PLC0415
+
+    from uncc.domain.messages import EvidenceTransfer  # noqa: PLC0415
+    from uncc.services import evidence  # noqa: PLC0415
+    from uncc.services.network import transfer  # noqa: PLC0415
+
+    clock = Clock()
+    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
+    a, b = m["XA"], m["XB"]
+    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
+    requests.send_request(
+        a.ctx,
+        a.cora,
+        kind="preservation_request",
+        recipient="XB",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
+    assert received.case_id is not None
+    item = evidence.add_evidence(
+        b.ctx, b.ivan, received.case_id, source=io.BytesIO(b"x" * 10), filename="x", acquisition={}
+    )
+    transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id])
+    pump(net)
+    offer = requests.get_conversation(a.ctx, a.cora, received.id).thread[-1]["body"]
+    good = EvidenceTransfer.model_validate(offer)
+    key = b.ctx.key()
+    assert transfer.check_continuation(good, key.public_hex, key.key_id, "XA") == []
+    forged = offer | {"custody": offer["custody"] | {"root": "0" * 64}}
+    found = transfer.check_continuation(
+        EvidenceTransfer.model_validate(forged), key.public_hex, key.key_id, "XA"
+    )
+    assert "the checkpoint's signature does not hold for the sender's key" in found
+    other = offer | {"items": [offer["items"][0] | {"sha256": "1" * 64}]}
+    found = transfer.check_continuation(
+        EvidenceTransfer.model_validate(other), key.public_hex, key.key_id, "XA"
+    )
+    assert any("is about" in p for p in found)
+    assert transfer.check_continuation(good, key.public_hex, key.key_id, "XC") != []

@@ -124,6 +124,13 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
         {"kind": "consultation", "body": {"text": "hello"}},
     ),
     ("get", "/api/v1/network/outbox", Action.NETWORK_READ, None),
+    (
+        "post",
+        "/api/v1/network/requests/none/evidence",
+        Action.EVIDENCE_SEND,
+        {"items": ["E-0"]},
+    ),
+    ("post", "/api/v1/network/requests/none/evidence/accept", Action.EVIDENCE_ADD, None),
     ("get", "/api/v1/audit", Action.AUDIT_READ, None),
     ("post", "/api/v1/tick", Action.NODE_TICK, None),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 
 from uncc.errors import TransportError
@@ -32,6 +34,19 @@ class HttpTransport:
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from None
         return response.status_code, response.content
+
+    def chunks(self, url: str, headers: dict[str, str]) -> Iterator[bytes]:
+        """Stream a blob in 1 MiB chunks."""
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                if response.status_code != 200:
+                    response.read()
+                    raise TransportError(
+                        f"{url}: HTTP {response.status_code}: {response.text[:300]}"
+                    )
+                yield from response.iter_bytes(1 << 20)
+        except httpx.HTTPError as exc:
+            raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from None
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -211,16 +211,25 @@ class ManifestItem(_Body):
     """The sender's evidence id."""
 
 
+class CustodyLeaf(_Body):
+    """One custody event of the sender's log, with its RFC 9162 inclusion proof."""
+
+    index: int = Field(ge=0)
+    entry: Annotated[str, Field(min_length=2, max_length=8000)]
+    """The leaf's bytes (canonical JSON of the event, with its time inside)."""
+    proof: list[SHA256]
+
+
 class CustodyContinuation(_Body):
-    """The sender's signed checkpoint and the custody leaves of the items sent."""
+    """The sender's signed checkpoint and, per item sent, its custody leaves with proofs."""
 
     tree_size: int = Field(ge=1)
     root: SHA256
-    signature: TEXT
-    key_id: TEXT
+    signature: Annotated[str, Field(pattern=r"^[0-9a-f]{128}$")]
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
     checkpoint_at: dt.datetime
-    leaves: dict[str, list[SHA256]]
-    """Sender's evidence id → the leaf hashes of its custody events."""
+    leaves: dict[str, list[CustodyLeaf]]
+    """Sender's evidence id → its custody events, oldest first."""
 
 
 class EvidenceTransfer(_Body):

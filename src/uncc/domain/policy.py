@@ -51,6 +51,7 @@ class Action(StrEnum):
     NETWORK_READ = "network.read"
     NETWORK_SEND = "network.send"
     NETWORK_ANSWER = "network.answer"
+    EVIDENCE_SEND = "evidence.send"
     EXPERT_MANAGE = "expert.manage"
     EXPERT_FIND = "expert.find"
 
@@ -85,6 +86,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     A.NETWORK_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.CONTACT_POINT, R.AUDITOR}),
     A.NETWORK_SEND: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.CONTACT_POINT}),
     A.NETWORK_ANSWER: frozenset({R.PROSECUTOR, R.CONTACT_POINT}),
+    A.EVIDENCE_SEND: frozenset({R.INVESTIGATOR, R.PROSECUTOR}),
     A.EXPERT_MANAGE: frozenset({R.CONTACT_POINT, R.ADMIN}),
     A.EXPERT_FIND: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.CONTACT_POINT, R.JUDGE}),
 }

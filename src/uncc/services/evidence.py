@@ -97,8 +97,18 @@ def add_evidence(
     acquisition: dict[str, str],
     order_id: str | None = None,
     progress: Callable[[int], None] | None = None,
+    custody_details: dict[str, Any] | None = None,
+    expected_sha256: str | None = None,
 ) -> EvidenceItem:
-    """Ingest a file: hash it while writing it to the vault, then record it and its custody."""
+    """Ingest a file: hash it while writing it to the vault, then record it and its custody.
+
+    ``custody_details`` go into the first custody event (e.g. the sender's signed
+    checkpoint, for evidence received from another State). With ``expected_sha256``
+    nothing is recorded unless the bytes hash to it.
+
+    Raises:
+        ConflictError: the bytes do not match ``expected_sha256``.
+    """
     require(who.roles, Action.EVIDENCE_ADD)
     with ctx.engine.connect() as conn:
         require_case(conn, case_id)
@@ -109,6 +119,8 @@ def add_evidence(
             if row is None or row.case_id != case_id:
                 raise NotFoundError(f"no order {order_id} in case {case_id}")
     sha, size = ctx.blobs.put(source, progress)
+    if expected_sha256 is not None and sha != expected_sha256:
+        raise ConflictError(f"{filename}: the bytes hash to {sha}, expected {expected_sha256}")
     with ctx.engine.begin() as conn:
         now = ctx.clock()
         evidence_id = next_id(conn, "E", now)
@@ -136,6 +148,7 @@ def add_evidence(
             filename=filename,
             size=size,
             order=order_id or "",
+            **(custody_details or {}),
         )
         audit(
             conn,

@@ -13,15 +13,15 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc.entrypoints.api.auth import User
 from uncc.errors import NotFoundError
 from uncc.services.context import NodeContext
-from uncc.services.network import directory, inbox, outbox, requests
+from uncc.services.network import directory, inbox, outbox, requests, transfer
 from uncc.services.network.requests import Conversation
 from uncc.services.network.transport import Transport
 
@@ -38,6 +38,14 @@ class RequestIn(BaseModel):
     recipient: str = Field(pattern=r"^[A-Z]{2}$")
     body: dict[str, Any]
     case: str | None = None
+
+
+class EvidenceIn(BaseModel):
+    """Evidence items of the request's case to send."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[str] = Field(min_length=1)
 
 
 class AnswerIn(BaseModel):
@@ -132,6 +140,29 @@ def install(
     def published() -> PlainTextResponse:
         """The network directory signed by the hub (as this node holds it)."""
         return PlainTextResponse(directory.published(ctx), media_type=JOSE)
+
+    @nodes.get("/blobs/{sha256}")
+    def blob(
+        sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")],
+        fetch: Annotated[str | None, Header(alias=transfer.FETCH_HEADER)] = None,
+    ) -> StreamingResponse:
+        """A blob we sent in an evidence transfer, to the member it was sent to (signed fetch)."""
+        transfer.authorise_fetch(ctx, sha256, fetch)
+        if not ctx.blobs.exists(sha256):
+            raise NotFoundError(f"blob {sha256[:12]} is not in this vault")
+        return StreamingResponse(ctx.blobs.read(sha256), media_type="application/octet-stream")
+
+    @users.post("/requests/{conversation_id}/evidence", status_code=201)
+    def send_evidence(conversation_id: str, body: EvidenceIn, who: User) -> dict[str, Any]:
+        """Send evidence of the request's case with its custody continuation."""
+        sent = transfer.send_evidence(ctx, who, conversation_id, body.items)
+        sender.kick()
+        return conversation_json(sent, ctx.clock())
+
+    @users.post("/requests/{conversation_id}/evidence/accept")
+    def accept_evidence(conversation_id: str, who: User) -> dict[str, Any]:
+        """Verify the custody continuation, fetch the blobs and take them into the vault."""
+        return {"accepted": transfer.accept_evidence(ctx, who, conversation_id, transport)}
 
     @users.get("/requests")
     def list_requests(

@@ -395,3 +395,33 @@ def answer_command(
     console.print(
         f"{kind} queued for {c.peer}; request now {c.status}", highlight=False, markup=False
     )
+
+
+@request_app.command("send-evidence")
+def send_evidence_command(
+    request_id: Annotated[str, typer.Argument(help="The request (full id).")],
+    items: Annotated[list[str], typer.Argument(help="Evidence items of the request's case.")],
+) -> None:
+    """Send evidence to the other State with its custody continuation (signed checkpoint, proofs)."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import transfer  # noqa: PLC0415
+
+    c = transfer.send_evidence(context(), principal(), request_id, items)
+    console.print(
+        f"{len(items)} item(s) offered to {c.peer}; custody records the transfer",
+        highlight=False,
+        markup=False,
+    )
+
+
+@request_app.command("accept-evidence")
+def accept_evidence_command(
+    request_id: Annotated[str, typer.Argument(help="The request (full id).")],
+) -> None:
+    """Verify the other State's custody continuation, fetch the blobs, take them into the vault."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import transfer  # noqa: PLC0415
+
+    taken = transfer.accept_evidence(context(), principal(), request_id, HttpTransport())
+    console.print(f"accepted: {', '.join(taken) or 'nothing new'}", highlight=False, markup=False)

@@ -9,11 +9,8 @@ early is held until the gap is filled.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +21,7 @@ from uncc.domain.messages import Receipt
 from uncc.services.context import NodeContext, audit
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
-from uncc.services.network.envelopes import claimed, digest, open_envelope, seal
+from uncc.services.network.envelopes import claimed, digest, open_envelope, payload_of, seal
 
 Handler = Callable[[NodeContext, Connection, Envelope], None]
 HANDLERS: dict[str, Handler] = {}
@@ -47,7 +44,8 @@ RECEIPT_TTL = dt.timedelta(days=1)
 
 def _load_handlers() -> None:
     """Import the modules that register effects (they import this one, so not at the top)."""
-    import uncc.services.network.requests  # noqa: F401, PLC0415
+    import uncc.services.network.requests  # noqa: PLC0415
+    import uncc.services.network.transfer  # noqa: F401, PLC0415
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -157,7 +155,7 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
         ).first()
         if row is None:
             return
-        envelope = parse(_payload(row.token))
+        envelope = parse(payload_of(row.token))
         conn.execute(
             insert(schema.thread).values(
                 conversation=envelope.conversation,
@@ -177,11 +175,6 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
             .values(status="applied", applied_at=ctx.clock())
         )
         applied += 1
-
-
-def _payload(token: str) -> Any:
-    segment = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
 
 
 def _refuse(ctx: NodeContext, me: str, token: str, exc: EnvelopeError) -> tuple[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from uncc.errors import TransportError
@@ -25,5 +26,13 @@ class Transport(Protocol):
 
         Raises:
             TransportError: no answer.
+        """
+        ...
+
+    def chunks(self, url: str, headers: dict[str, str]) -> Iterator[bytes]:
+        """Stream a large resource (a blob) in chunks; never held whole in memory.
+
+        Raises:
+            TransportError: no answer, or a status other than 200.
         """
         ...

@@ -1,0 +1,395 @@
+"""Evidence across borders with verifiable custody (Arts. 49, 56).
+
+The sender appends a ``transferred`` event to each item's custody, then sends a manifest
+(hashes, sizes) and a custody continuation: its latest signed checkpoint and, for each
+item, every custody leaf with an RFC 9162 inclusion proof. The receiver checks all of it
+against the sender's key from the directory, fetches each blob with a signed request,
+streams it into its own vault, and accepts it only when the hash matches; its own first
+custody event names the sender's checkpoint, so the two logs link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import rfc8785
+from sqlalchemy import Connection, select
+
+from uncc import __version__
+from uncc.adapters import jws
+from uncc.adapters.crypto import verifier
+from uncc.adapters.db import schema
+from uncc.domain import merkle
+from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
+from uncc.domain.envelope import CLOCK_SKEW, Envelope
+from uncc.domain.messages import EvidenceTransfer, Urgency
+from uncc.domain.policy import Action, require
+from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
+from uncc.services import evidence
+from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.identity import node_info
+from uncc.services.network import directory as network_directory
+from uncc.services.network.envelopes import payload_of
+from uncc.services.network.inbox import handles
+from uncc.services.network.outbox import alert, enqueue
+from uncc.services.network.requests import Conversation, get_conversation
+from uncc.services.network.transport import Transport
+
+BLOBS_PATH = "/network/v1/blobs/"
+FETCH_HEADER = "X-Uncc-Fetch"
+
+
+def send_evidence(
+    ctx: NodeContext, who: Principal, conversation_id: str, evidence_ids: list[str]
+) -> Conversation:
+    """Send evidence items of the request's case to the other State, custody and all."""
+    require(who.roles, Action.EVIDENCE_SEND)
+    if not evidence_ids:
+        raise UserInputError("name at least one evidence item to send")
+    with ctx.engine.begin() as conn:
+        talk = (
+            conn.execute(
+                select(schema.conversations).where(schema.conversations.c.id == conversation_id)
+            )
+            .mappings()
+            .first()
+        )
+        if talk is None:
+            raise NotFoundError(f"no request {conversation_id}")
+        now = ctx.clock()
+        items = []
+        for evidence_id in evidence_ids:
+            item = evidence._get(conn, evidence_id)
+            if talk["case_id"] is not None and item.case_id != talk["case_id"]:
+                raise ConflictError(
+                    f"{evidence_id} belongs to case {item.case_id}, not to this request's case {talk['case_id']}"
+                )
+            if item.sealed:
+                raise ConflictError(
+                    f"{evidence_id} is sealed (Art. 46(3)(d)); release it before sending"
+                )
+            evidence._append(
+                ctx,
+                conn,
+                kind=CustodyKind.TRANSFERRED,
+                item=item,
+                actor=who.user,
+                at=now,
+                to=talk["peer"],
+                conversation=conversation_id,
+            )
+            items.append(item)
+        rows = conn.execute(select(schema.custody).order_by(schema.custody.c.seq)).mappings().all()
+        last = (
+            conn.execute(
+                select(schema.checkpoints).order_by(schema.checkpoints.c.id.desc()).limit(1)
+            )
+            .mappings()
+            .one()
+        )
+        hashes = [bytes(r["leaf_hash"]) for r in rows][: last["size"]]
+        wanted = {i.id for i in items}
+        leaves: dict[str, list[dict[str, Any]]] = {i.id: [] for i in items}
+        for index, row in enumerate(rows[: last["size"]]):
+            if row["evidence_id"] in wanted:
+                leaves[row["evidence_id"]].append(
+                    {
+                        "index": index,
+                        "entry": bytes(row["leaf"]).decode(),
+                        "proof": [p.hex() for p in merkle.inclusion_proof(index, hashes)],
+                    }
+                )
+        cfg = network_directory.config(conn)
+        body = {
+            "reference": talk["reference"],
+            "items": [
+                {"sha256": i.sha256, "size": i.size, "filename": i.filename, "item": i.id}
+                for i in items
+            ],
+            "custody": {
+                "tree_size": last["size"],
+                "root": last["root"],
+                "signature": last["signature"],
+                "key_id": last["key_id"],
+                "checkpoint_at": _aware(last["at"]).isoformat(),
+                "leaves": leaves,
+            },
+            "fetch": cfg.endpoint + BLOBS_PATH,
+        }
+        enqueue(
+            ctx,
+            conn,
+            kind="evidence_transfer",
+            recipient=talk["peer"],
+            body=body,
+            conversation=conversation_id,
+            urgency=Urgency(talk["urgency"]),
+        )
+        audit(
+            conn,
+            now,
+            who.user,
+            "network.evidence_sent",
+            obj=conversation_id,
+            outcome="ok",
+            items=evidence_ids,
+            to=talk["peer"],
+        )
+    return get_conversation(ctx, who, conversation_id)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def check_continuation(
+    transfer: EvidenceTransfer, sender_key: str, sender_key_id: str, me: str
+) -> list[str]:
+    """Every problem with the custody continuation; empty when it all holds."""
+    custody = transfer.custody
+    problems: list[str] = []
+    if custody.key_id != sender_key_id:
+        problems.append(
+            f"checkpoint signed with key {custody.key_id}, the sender's key is {sender_key_id}"
+        )
+    message = Checkpoint.message(
+        custody.tree_size, custody.root, custody.checkpoint_at, custody.key_id
+    )
+    if not verifier(sender_key)(message, bytes.fromhex(custody.signature)):
+        problems.append("the checkpoint's signature does not hold for the sender's key")
+    head = bytes.fromhex(custody.root)
+    for item in transfer.items:
+        chain = custody.leaves.get(item.item, [])
+        if not chain:
+            problems.append(f"{item.item}: no custody events")
+            continue
+        for leaf in chain:
+            entry = leaf.entry.encode()
+            if not merkle.verify_inclusion(
+                leaf.index,
+                custody.tree_size,
+                merkle.leaf_hash(entry),
+                [bytes.fromhex(p) for p in leaf.proof],
+                head,
+            ):
+                problems.append(f"{item.item}: custody entry {leaf.index} is not in the signed log")
+                continue
+            event = CustodyEvent.from_leaf(entry)
+            if event.evidence != item.item or event.sha256 != item.sha256:
+                problems.append(
+                    f"{item.item}: custody entry {leaf.index} is about {event.evidence} {event.sha256[:12]}"
+                )
+        final = CustodyEvent.from_leaf(chain[-1].entry.encode())
+        if final.kind is not CustodyKind.TRANSFERRED or final.details.get("to") != me:
+            problems.append(f"{item.item}: the last custody event is not a transfer to {me}")
+    return problems
+
+
+class _ChunkReader:
+    """A file-like reader over an iterator of chunks (to stream a download into the vault)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            data, self._buffer = self._buffer, b""
+        else:
+            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+def fetch_header(ctx: NodeContext, holder: str, sha256: str) -> dict[str, str]:
+    """A signed fetch request: who asks, from whom, for which blob, when."""
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+    claim = {"requester": me, "holder": holder, "sha256": sha256, "at": ctx.clock().isoformat()}
+    return {FETCH_HEADER: jws.sign(ctx.key(), rfc8785.dumps(claim))}
+
+
+def authorise_fetch(ctx: NodeContext, sha256: str, token: str | None) -> str:
+    """The requester's State when a signed fetch may have this blob; PermissionDenied otherwise.
+
+    Only a member we sent an evidence transfer naming this blob may fetch it.
+    """
+    if not token:
+        raise PermissionDeniedError(f"send a signed fetch request in the {FETCH_HEADER} header")
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+        held = network_directory.directory(conn)
+        try:
+            found = held.key(str(jws.header(token)["kid"]), ctx.clock())
+            if found is None:
+                raise PermissionDeniedError("the fetch is signed with a key not in the directory")
+            claim = json.loads(jws.verify(token, found[1]))
+        except jws.SignatureError as exc:
+            raise PermissionDeniedError(f"the fetch signature does not hold: {exc}") from None
+        at = dt.datetime.fromisoformat(str(claim.get("at")))
+        if (
+            claim.get("requester") != found[0]
+            or claim.get("holder") != me
+            or claim.get("sha256") != sha256
+            or abs(ctx.clock() - at) > CLOCK_SKEW
+        ):
+            raise PermissionDeniedError("the fetch request is not for this blob, this node or now")
+        sent = conn.execute(
+            select(schema.outbox.c.token).where(
+                schema.outbox.c.type == "evidence_transfer", schema.outbox.c.recipient == found[0]
+            )
+        ).scalars()
+        for message in sent:
+            if any(i["sha256"] == sha256 for i in payload_of(message)["body"]["items"]):
+                return found[0]
+    raise PermissionDeniedError(f"{found[0]} was not sent blob {sha256[:12]}")
+
+
+def accept_evidence(
+    ctx: NodeContext, who: Principal, conversation_id: str, transport: Transport
+) -> list[str]:
+    """Verify, fetch and take into our vault the evidence the other State sent (new ids)."""
+    require(who.roles, Action.EVIDENCE_ADD)
+    with ctx.engine.connect() as conn:
+        talk = (
+            conn.execute(
+                select(schema.conversations).where(schema.conversations.c.id == conversation_id)
+            )
+            .mappings()
+            .first()
+        )
+        if talk is None:
+            raise NotFoundError(f"no request {conversation_id}")
+        if talk["case_id"] is None:
+            raise ConflictError(
+                f"request {conversation_id} has no case here to take the evidence into"
+            )
+        offers = (
+            conn.execute(
+                select(schema.thread)
+                .where(
+                    schema.thread.c.conversation == conversation_id,
+                    schema.thread.c.type == "evidence_transfer",
+                    schema.thread.c.direction == "in",
+                )
+                .order_by(schema.thread.c.id)
+            )
+            .mappings()
+            .all()
+        )
+        taken = {
+            (r.details or {}).get("message_item")
+            for r in conn.execute(
+                select(schema.audit.c.details).where(
+                    schema.audit.c.action == "network.evidence_accepted",
+                    schema.audit.c.object == conversation_id,
+                )
+            )
+        }
+        me = node_info(conn).state
+        held = network_directory.directory(conn)
+    if not offers:
+        raise NotFoundError(f"no evidence was sent on request {conversation_id}")
+    accepted: list[str] = []
+    for offer in offers:
+        transfer = EvidenceTransfer.model_validate(offer["body"])
+        member = held.member(talk["peer"])
+        key = (
+            next((k for k in member.keys if k.kid == transfer.custody.key_id), None)
+            if member
+            else None
+        )
+        if key is None:
+            raise ConflictError(
+                f"the custody checkpoint's key {transfer.custody.key_id} is not a key of {talk['peer']} in the directory"
+            )
+        problems = check_continuation(transfer, key.public_key, key.kid, me)
+        if problems:
+            _refused(ctx, who, conversation_id, problems)
+            raise ConflictError("the custody continuation does not hold: " + "; ".join(problems))
+        for item in transfer.items:
+            marker = f"{offer['message']}/{item.item}"
+            if marker in taken:
+                continue
+            url = transfer.fetch + item.sha256
+            custody = transfer.custody
+            try:
+                received = evidence.add_evidence(
+                    ctx,
+                    who,
+                    talk["case_id"],
+                    source=_ChunkReader(
+                        transport.chunks(url, fetch_header(ctx, talk["peer"], item.sha256))
+                    ),  # type: ignore[arg-type]
+                    filename=item.filename,
+                    acquisition={
+                        "tool": "uncc I-24/7 evidence transfer",
+                        "tool_version": __version__,
+                        "source": f"{talk['peer']} evidence {item.item} (message {offer['message']})",
+                    },
+                    custody_details={
+                        "received_from": talk["peer"],
+                        "sender_item": item.item,
+                        "sender_checkpoint": {
+                            "size": custody.tree_size,
+                            "root": custody.root,
+                            "key_id": custody.key_id,
+                            "signature": custody.signature,
+                            "at": custody.checkpoint_at.isoformat(),
+                        },
+                        "sender_leaves": [
+                            merkle.leaf_hash(leaf.entry.encode()).hex()
+                            for leaf in custody.leaves[item.item]
+                        ],
+                    },
+                    expected_sha256=item.sha256,
+                )
+            except ConflictError as exc:
+                _refused(ctx, who, conversation_id, [f"{item.item}: {exc}"])
+                raise
+            with ctx.engine.begin() as conn:
+                audit(
+                    conn,
+                    ctx.clock(),
+                    who.user,
+                    "network.evidence_accepted",
+                    obj=conversation_id,
+                    outcome="ok",
+                    message_item=marker,
+                    evidence=received.id,
+                    sha256=received.sha256,
+                )
+            accepted.append(received.id)
+    return accepted
+
+
+def _refused(ctx: NodeContext, who: Principal, conversation_id: str, problems: list[str]) -> None:
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "network.evidence_accepted",
+            obj=conversation_id,
+            outcome="refused",
+            problems=problems,
+        )
+
+
+@handles("evidence_transfer")
+def _offered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+    """Evidence is offered: tell the contact points and investigators it can be taken in."""
+    transfer = EvidenceTransfer.model_validate(envelope.body)
+    alert(
+        conn,
+        ctx.clock(),
+        f"{envelope.sender} sent {len(transfer.items)} evidence item(s) on {transfer.reference}: "
+        f"verify and take them in with 'uncc request accept-evidence {envelope.conversation}'",
+    )
