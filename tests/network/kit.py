@@ -16,7 +16,7 @@ from uncc.errors import TransportError
 from uncc.parties.catalogue import parse_profile
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
-from uncc.services.network import directory, inbox
+from uncc.services.network import deconfliction, directory, experts, inbox
 from uncc.services.network.outbox import INBOX_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +78,9 @@ class Loopback:
 
     def post(self, url: str, token: str) -> tuple[int, str]:
         peer, path = self._peer(url)
+        if path == experts.EXPERTS_PATH:
+            experts.take_roster(peer.ctx, token)
+            return 200, "ok"
         assert path == INBOX_PATH
         self.posts += 1
         if self.rng.random() < self.drop_rate:
@@ -103,6 +106,10 @@ class Loopback:
         peer, path = self._peer(url)
         if path == directory.DIRECTORY_PATH:
             return 200, directory.published(peer.ctx).encode()
+        if path == deconfliction.FILTER_PATH:
+            return 200, deconfliction.own_filter(peer.ctx).encode()
+        if path == experts.EXPERTS_PATH:
+            return 200, experts.aggregate(peer.ctx).encode()
         return 404, b""
 
 

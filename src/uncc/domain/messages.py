@@ -253,6 +253,14 @@ class DeconflictionHit(_Body):
     contact: Contact
 
 
+class DeconflictionKey(_Body):
+    """The network's deconfliction key for an epoch, sent by the hub to each member."""
+
+    epoch: int = Field(ge=1)
+    key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{43}=?$")]
+    """32 random bytes, base64url."""
+
+
 class Consultation(_Body):
     """A message in a consultation thread between States with jurisdiction (Art. 40(5))."""
 
@@ -295,6 +303,7 @@ REGISTRY: dict[tuple[str, int], type[_Body]] = {
     ("refusal", 1): Refusal,
     ("evidence_transfer", 1): EvidenceTransfer,
     ("deconfliction_hit", 1): DeconflictionHit,
+    ("deconfliction_key", 1): DeconflictionKey,
     ("consultation", 1): Consultation,
     ("conviction_query", 1): ConvictionQuery,
     ("conviction_answer", 1): ConvictionAnswer,

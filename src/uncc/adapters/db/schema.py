@@ -346,3 +346,11 @@ hits = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("case_id", "state", "tag"),
 )
+
+deconfliction_keys = Table(
+    "deconfliction_keys",
+    metadata,
+    Column("epoch", Integer, primary_key=True),
+    Column("sealed_key", LargeBinary, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)

@@ -21,7 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from uncc.entrypoints.api.auth import User
 from uncc.errors import NotFoundError
 from uncc.services.context import NodeContext
-from uncc.services.network import directory, inbox, outbox, requests, transfer
+from uncc.services.network import (
+    deconfliction,
+    directory,
+    experts,
+    inbox,
+    outbox,
+    requests,
+    transfer,
+)
 from uncc.services.network.requests import Conversation
 from uncc.services.network.transport import Transport
 
@@ -46,6 +54,30 @@ class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[str] = Field(min_length=1)
+
+
+class ExpertIn(BaseModel):
+    """One of this node's experts (Art. 56(3))."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    name: str = Field(min_length=1, max_length=200)
+    expertise: list[str] = Field(min_length=1)
+    languages: list[str] = Field(min_length=1)
+    time_zone: str = Field(min_length=1)
+    schedule: list[str] = Field(min_length=1)
+    channel: str = Field(min_length=1, max_length=300)
+    clearance: str = "none"
+
+
+class SelectorIn(BaseModel):
+    """A selector of a case, for deconfliction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    value: str = Field(min_length=1, max_length=300)
 
 
 class AnswerIn(BaseModel):
@@ -163,6 +195,91 @@ def install(
     def accept_evidence(conversation_id: str, who: User) -> dict[str, Any]:
         """Verify the custody continuation, fetch the blobs and take them into the vault."""
         return {"accepted": transfer.accept_evidence(ctx, who, conversation_id, transport)}
+
+    @nodes.post("/experts", response_class=PlainTextResponse)
+    async def take_roster(request: Request) -> PlainTextResponse:
+        """At the hub: a member's signed roster of experts."""
+        token = (await request.body()).decode("ascii", errors="replace")
+        count = await run_in_threadpool(experts.take_roster, ctx, token)
+        return PlainTextResponse(f"{count} experts")
+
+    @nodes.get("/experts", response_class=PlainTextResponse)
+    def aggregate() -> PlainTextResponse:
+        """At the hub: every member's experts, signed by the hub."""
+        return PlainTextResponse(experts.aggregate(ctx), media_type=JOSE)
+
+    @nodes.get("/filter", response_class=PlainTextResponse)
+    def deconfliction_filter() -> PlainTextResponse:
+        """This node's signed deconfliction filter (keyed tag prefixes, never selectors)."""
+        return PlainTextResponse(deconfliction.own_filter(ctx), media_type=JOSE)
+
+    @users.get("/experts")
+    def find_experts(
+        who: User,
+        expertise: str | None = None,
+        language: str | None = None,
+        now: bool = False,
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    ) -> list[dict[str, Any]]:
+        """Experts of the network for a need, available now first."""
+        found = experts.find(
+            ctx, who, expertise=expertise, language=language, available_only=now, limit=limit
+        )
+        return [
+            {
+                "state": f.expert.state,
+                "id": f.expert.id,
+                "name": f.expert.name,
+                "expertise": list(f.expert.expertise),
+                "languages": list(f.expert.languages),
+                "time_zone": f.expert.time_zone,
+                "schedule": list(f.expert.schedule),
+                "channel": f.expert.channel,
+                "clearance": f.expert.clearance,
+                "available_now": f.available,
+                "exact_match": f.exact,
+            }
+            for f in found
+        ]
+
+    @users.post("/experts", status_code=201)
+    def add_expert(body: ExpertIn, who: User) -> dict[str, str]:
+        """Add or replace one of this node's experts."""
+        expert = experts.add_expert(ctx, who, body.model_dump())
+        return {"state": expert.state, "id": expert.id}
+
+    @users.post("/experts/sync")
+    def sync_experts(who: User) -> dict[str, int]:
+        """Publish our experts to the hub and take the network's."""
+        return {"experts": experts.sync(ctx, who, transport)}
+
+    @users.post("/cases/{case_id}/selectors", status_code=201)
+    def add_selector(case_id: str, body: SelectorIn, who: User) -> dict[str, str]:
+        """A selector of a case (normalised); only its keyed tag ever leaves the node."""
+        value = deconfliction.add_selector(ctx, who, case_id, body.kind, body.value)
+        return {"kind": body.kind, "value": value}
+
+    @users.post("/deconfliction/check")
+    def check(who: User) -> dict[str, Any]:
+        """Test our selectors against every member's filter; notify new hits."""
+        found, notes = deconfliction.check(ctx, who, transport)
+        sender.kick()
+        return {"hits": [h.__dict__ for h in found], "notes": notes}
+
+    @users.get("/deconfliction/hits")
+    def hits(who: User) -> list[dict[str, Any]]:
+        """Hits recorded here."""
+        return [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in h.items()}
+            for h in deconfliction.hits_of(ctx, who)
+        ]
+
+    @users.post("/deconfliction/key")
+    def rotate(who: User) -> dict[str, int]:
+        """At the hub: a new deconfliction epoch and key, sent to every member."""
+        epoch = deconfliction.rotate_key(ctx, who)
+        sender.kick()
+        return {"epoch": epoch}
 
     @users.get("/requests")
     def list_requests(

@@ -62,6 +62,8 @@ app.add_typer(work.protect_app, name="protect")
 app.command("demo")(demo.demo_command)
 app.add_typer(network.app, name="network")
 app.add_typer(network.request_app, name="request")
+app.add_typer(network.experts_app, name="experts")
+app.add_typer(network.deconflict_app, name="deconflict")
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2

@@ -44,6 +44,7 @@ RECEIPT_TTL = dt.timedelta(days=1)
 
 def _load_handlers() -> None:
     """Import the modules that register effects (they import this one, so not at the top)."""
+    import uncc.services.network.deconfliction  # noqa: PLC0415
     import uncc.services.network.requests  # noqa: PLC0415
     import uncc.services.network.transfer  # noqa: F401, PLC0415
 

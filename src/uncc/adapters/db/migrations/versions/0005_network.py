@@ -13,6 +13,7 @@ revision = "0005"
 down_revision = "0004"
 
 TABLES = (
+    "deconfliction_keys",
     "hits",
     "filters",
     "selectors",
@@ -28,6 +29,13 @@ TABLES = (
 
 def upgrade() -> None:
     """Create the network's tables."""
+    op.create_table(
+        "deconfliction_keys",
+        sa.Column("epoch", sa.Integer(), nullable=False),
+        sa.Column("sealed_key", sa.LargeBinary(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("epoch"),
+    )
     op.create_table(
         "conversations",
         sa.Column("id", sa.String(length=36), nullable=False),

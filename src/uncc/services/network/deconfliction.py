@@ -1,0 +1,378 @@
+"""Deconfliction between States investigating the same people (Art. 40(5)).
+
+The hub issues the network's deconfliction key per epoch (a signed message to each
+member; kept sealed with the node's data key). Each node serves a signed filter of its
+open cases' selectors; another node fetches it, tests its own selectors locally, and on a
+hit sends the full tag. The owner confirms it against its own selectors, and both sides
+then hold a consultation thread, each with its case named only on its own side.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from uncc.adapters import jws
+from uncc.adapters.db import schema
+from uncc.domain import deconfliction as dc
+from uncc.domain.envelope import Envelope
+from uncc.domain.messages import DeconflictionHit, Urgency
+from uncc.domain.policy import Action, require
+from uncc.errors import ConflictError, NotFoundError, UserInputError
+from uncc.services.context import NodeContext, Principal, audit, require_case
+from uncc.services.identity import node_info
+from uncc.services.network import directory as network_directory
+from uncc.services.network.inbox import handles
+from uncc.services.network.outbox import alert, enqueue
+from uncc.services.network.requests import _open, _received
+from uncc.services.network.transport import Transport
+
+FILTER_PATH = "/network/v1/filter"
+FORMAT = "filter/1"
+
+
+def rotate_key(ctx: NodeContext, who: Principal) -> int:
+    """At the hub: a new epoch with a fresh random key, sent to every member. The epoch."""
+    require(who.roles, Action.NETWORK_ADMIN)
+    with ctx.engine.begin() as conn:
+        cfg = network_directory.config(conn)
+        if cfg.role != "hub":
+            raise ConflictError("only the hub issues deconfliction keys")
+        epoch = (
+            conn.execute(select(func.max(schema.deconfliction_keys.c.epoch))).scalar() or 0
+        ) + 1
+        key = secrets.token_bytes(32)
+        _store(ctx, conn, epoch, key)
+        text = base64.urlsafe_b64encode(key).decode()
+        for member in network_directory.directory(conn).members:
+            if member.state == cfg.hub_state:
+                continue
+            enqueue(
+                ctx,
+                conn,
+                kind="deconfliction_key",
+                recipient=member.state,
+                body={"epoch": epoch, "key": text},
+                conversation=str(uuid.uuid4()),
+                urgency=Urgency.URGENT,
+            )
+        audit(conn, ctx.clock(), who.user, "deconfliction.key", obj=str(epoch), outcome="ok")
+    return epoch
+
+
+def _store(ctx: NodeContext, conn: Connection, epoch: int, key: bytes) -> None:
+    sealed = ctx.data_key().seal(key, f"deconfliction:{epoch}".encode())
+    conn.execute(
+        delete(schema.deconfliction_keys).where(schema.deconfliction_keys.c.epoch == epoch)
+    )
+    conn.execute(
+        insert(schema.deconfliction_keys).values(
+            epoch=epoch, sealed_key=sealed, received_at=ctx.clock()
+        )
+    )
+
+
+def current_key(ctx: NodeContext, conn: Connection) -> tuple[int, bytes]:
+    """The latest epoch and its key.
+
+    Raises:
+        NotFoundError: no key has arrived from the hub yet.
+    """
+    row = conn.execute(
+        select(schema.deconfliction_keys)
+        .order_by(schema.deconfliction_keys.c.epoch.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFoundError(
+            "no deconfliction key yet: the hub sends one ('uncc deconflict rotate-key' at the hub)"
+        )
+    return row.epoch, ctx.data_key().open(
+        bytes(row.sealed_key), f"deconfliction:{row.epoch}".encode()
+    )
+
+
+@handles("deconfliction_key")
+def _key_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+    """Keep a key the hub sent (and nobody else's)."""
+    cfg = network_directory.config(conn)
+    if envelope.sender != cfg.hub_state:
+        audit(
+            conn,
+            ctx.clock(),
+            f"network:{envelope.sender}",
+            "deconfliction.key",
+            obj=str(envelope.body.get("epoch")),
+            outcome="refused",
+            reason="not the hub",
+        )
+        return
+    key = base64.urlsafe_b64decode(str(envelope.body["key"]))
+    _store(ctx, conn, int(envelope.body["epoch"]), key)
+
+
+def add_selector(ctx: NodeContext, who: Principal, case_id: str, kind: str, value: str) -> str:
+    """Record a selector of a case (normalised); it goes into our filter, never out as such."""
+    require(who.roles, Action.CASE_UPDATE)
+    try:
+        normalised = dc.normalise(dc.SelectorKind(kind), value)
+    except ValueError as exc:
+        kinds = ", ".join(k.value for k in dc.SelectorKind)
+        raise UserInputError(
+            str(exc)
+            if isinstance(exc, dc.SelectorError)
+            else f"kind '{kind}': expected one of {kinds}"
+        ) from None
+    with ctx.engine.begin() as conn:
+        require_case(conn, case_id)
+        found = conn.execute(
+            select(schema.selectors.c.id).where(
+                schema.selectors.c.case_id == case_id,
+                schema.selectors.c.kind == kind,
+                schema.selectors.c.value == normalised,
+            )
+        ).first()
+        if found is None:
+            conn.execute(
+                insert(schema.selectors).values(case_id=case_id, kind=kind, value=normalised)
+            )
+        audit(conn, ctx.clock(), who.user, "case.selector", obj=case_id, outcome="ok", kind=kind)
+    return normalised
+
+
+def _open_selectors(conn: Connection) -> list[tuple[str, dc.SelectorKind, str]]:
+    rows = conn.execute(
+        select(schema.selectors.c.case_id, schema.selectors.c.kind, schema.selectors.c.value)
+        .join(schema.cases, schema.cases.c.id == schema.selectors.c.case_id)
+        .where(schema.cases.c.status == "open")
+    ).all()
+    return [(r.case_id, dc.SelectorKind(r.kind), r.value) for r in rows]
+
+
+def own_filter(ctx: NodeContext) -> str:
+    """Our signed filter for the current epoch (what other nodes fetch)."""
+    with ctx.engine.connect() as conn:
+        epoch, key = current_key(ctx, conn)
+        selectors = _open_selectors(conn)
+        me = node_info(conn).state
+    blob = dc.build(key, ((kind, value) for _, kind, value in selectors))
+    doc: dict[str, Any] = {
+        "uncc": FORMAT,
+        "state": me,
+        "epoch": epoch,
+        "count": len(blob) // dc.PREFIX,
+        "issued": ctx.clock().isoformat(),
+        "tags": base64.b64encode(blob).decode(),
+    }
+    return jws.sign(ctx.key(), rfc8785.dumps(doc))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One of our selectors is in another State's filter."""
+
+    case_id: str
+    state: str
+    kind: str
+    conversation: str
+
+
+def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[Hit], list[str]]:
+    """Fetch every member's filter, test our selectors locally, notify each new hit.
+
+    Returns the new hits and notes about members whose filter could not be used.
+    """
+    require(who.roles, Action.NETWORK_SEND)
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+        held = network_directory.directory(conn)
+        epoch, key = current_key(ctx, conn)
+        mine = [
+            (case_id, kind, value, dc.tag(key, kind, value))
+            for case_id, kind, value in _open_selectors(conn)
+        ]
+    notes: list[str] = []
+    hits: list[Hit] = []
+    for member in held.members:
+        if member.state == me or "hub" in member.roles:
+            continue
+        status, body = transport.get(member.endpoint + FILTER_PATH)
+        if status != 200:
+            notes.append(f"{member.state}: no filter (HTTP {status})")
+            continue
+        token = body.decode()
+        try:
+            found = held.key(str(jws.header(token)["kid"]), ctx.clock())
+            if found is None or found[0] != member.state:
+                notes.append(f"{member.state}: the filter is not signed by {member.state}")
+                continue
+            doc = json.loads(jws.verify(token, found[1]))
+        except jws.SignatureError as exc:
+            notes.append(f"{member.state}: {exc}")
+            continue
+        if doc.get("epoch") != epoch:
+            notes.append(f"{member.state}: filter of epoch {doc.get('epoch')}, ours is {epoch}")
+            continue
+        theirs = dc.Filter(base64.b64decode(doc["tags"]))
+        with ctx.engine.begin() as conn:
+            conn.execute(delete(schema.filters).where(schema.filters.c.state == member.state))
+            conn.execute(
+                insert(schema.filters).values(
+                    state=member.state,
+                    epoch=epoch,
+                    filter=base64.b64decode(doc["tags"]),
+                    hashes=1,
+                    count=len(theirs),
+                    received_at=ctx.clock(),
+                )
+            )
+            for case_id, kind, _value, full in mine:
+                if full not in theirs:
+                    continue
+                known = conn.execute(
+                    select(schema.hits.c.id).where(
+                        schema.hits.c.case_id == case_id,
+                        schema.hits.c.state == member.state,
+                        schema.hits.c.tag == full.hex(),
+                    )
+                ).first()
+                if known is not None:
+                    continue
+                hits.append(
+                    _notify(
+                        ctx,
+                        conn,
+                        who,
+                        case_id,
+                        state=member.state,
+                        kind=kind,
+                        full=full.hex(),
+                        epoch=epoch,
+                    )
+                )
+    return hits, notes
+
+
+def _notify(
+    ctx: NodeContext,
+    conn: Connection,
+    who: Principal,
+    case_id: str,
+    *,
+    state: str,
+    kind: dc.SelectorKind,
+    full: str,
+    epoch: int,
+) -> Hit:
+    me = node_info(conn).state
+    held = network_directory.directory(conn)
+    desk = held.member(me)
+    if desk is None:
+        raise ConflictError(f"{me} is not in the directory")
+    conversation = str(uuid.uuid4())
+    body = DeconflictionHit(
+        tag=full, kind=kind.value, epoch=epoch, reference=case_id, contact=desk.contact_point
+    ).model_dump(mode="json")
+    envelope = enqueue(
+        ctx,
+        conn,
+        kind="deconfliction_hit",
+        recipient=state,
+        body=body,
+        conversation=conversation,
+        urgency=Urgency.URGENT,
+    )
+    _open(conn, envelope, "out", state, case_id=case_id, order_id=None, status="sent")
+    conn.execute(
+        insert(schema.hits).values(
+            case_id=case_id,
+            state=state,
+            kind=kind.value,
+            tag=full,
+            conversation=conversation,
+            at=ctx.clock(),
+        )
+    )
+    alert(
+        conn,
+        ctx.clock(),
+        f"deconfliction: a {kind.value} of case {case_id} is also in an open case of {state}; consult (Art. 40(5)), request {conversation}",
+    )
+    audit(
+        conn,
+        ctx.clock(),
+        who.user,
+        "deconfliction.hit",
+        obj=case_id,
+        outcome="ok",
+        state=state,
+        kind=kind.value,
+    )
+    return Hit(case_id, state, kind.value, conversation)
+
+
+@handles("deconfliction_hit")
+def _hit_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+    """Confirm a hit against our own selectors; on a match, both sides consult."""
+    _received(ctx, conn, envelope)
+    hit = DeconflictionHit.model_validate(envelope.body)
+    try:
+        epoch, key = current_key(ctx, conn)
+    except NotFoundError:
+        epoch, key = -1, b""
+    match = None
+    if epoch == hit.epoch:
+        for case_id, kind, value in _open_selectors(conn):
+            if kind.value == hit.kind and dc.tag(key, kind, value).hex() == hit.tag:
+                match = case_id
+                break
+    status = "confirmed" if match else "unconfirmed"
+    conn.execute(
+        update(schema.conversations)
+        .where(schema.conversations.c.id == envelope.conversation)
+        .values(status=status, case_id=match)
+    )
+    if match is None:
+        return
+    exists = conn.execute(
+        select(schema.hits.c.id).where(
+            schema.hits.c.case_id == match,
+            schema.hits.c.state == envelope.sender,
+            schema.hits.c.tag == hit.tag,
+        )
+    ).first()
+    if exists is None:
+        conn.execute(
+            insert(schema.hits).values(
+                case_id=match,
+                state=envelope.sender,
+                kind=hit.kind,
+                tag=hit.tag,
+                conversation=envelope.conversation,
+                at=ctx.clock(),
+            )
+        )
+    alert(
+        conn,
+        ctx.clock(),
+        f"deconfliction: {envelope.sender} investigates the same {hit.kind} as our case {match} (their {hit.reference}); consult under Art. 40(5): request {envelope.conversation}",
+    )
+
+
+def hits_of(
+    ctx: NodeContext, who: Principal, case_id: str | None = None
+) -> list[dict[str, object]]:
+    """The hits recorded here (ours and those confirmed for other States)."""
+    require(who.roles, Action.NETWORK_READ)
+    query = select(schema.hits).order_by(schema.hits.c.id)
+    if case_id:
+        query = query.where(schema.hits.c.case_id == case_id)
+    with ctx.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,71 @@
+"""Selectors are normalised and keyed; filters match without revealing them (Art. 40(5))."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from uncc.domain.deconfliction import (
+    PREFIX,
+    Filter,
+    SelectorError,
+    SelectorKind,
+    build,
+    normalise,
+    tag,
+)
+
+K = SelectorKind
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [
+        (K.IP, "2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
+        (K.EMAIL, "Boss@Example.ORG", "boss@example.org"),
+        (K.FILE_HASH, "A" * 64, "a" * 64),
+        (K.HANDLE, "@DarkLord", "darklord"),
+        (K.PHONE, "+47 (22) 33-44-55", "+4722334455"),
+        (K.WALLET, "0xABCDEF", "0xabcdef"),
+    ],
+)
+def test_two_spellings_of_one_selector_give_one_tag(kind: SelectorKind, a: str, b: str) -> None:
+    key = secrets.token_bytes(32)
+    assert tag(key, kind, normalise(kind, a)) == tag(key, kind, normalise(kind, b))
+
+
+def test_base58_wallets_keep_their_case() -> None:
+    assert (
+        normalise(K.WALLET, "1BoatSLRHtKNngkdXEeobR76b53LETtpyT")
+        == "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        (K.IP, "300.1.1.1"),
+        (K.EMAIL, "nobody"),
+        (K.FILE_HASH, "xyz"),
+        (K.PHONE, "12"),
+        (K.HANDLE, "  "),
+    ],
+)
+def test_malformed_selectors_are_refused(kind: SelectorKind, value: str) -> None:
+    with pytest.raises(SelectorError, match=kind.value):
+        normalise(kind, value)
+
+
+def test_a_filter_holds_prefixes_only_and_matches_the_same_key() -> None:
+    key = secrets.token_bytes(32)
+    selectors = [(K.IP, "203.0.113.7"), (K.EMAIL, "a@b.example"), (K.IP, "203.0.113.7")]
+    blob = build(key, selectors)
+    assert len(blob) == 2 * PREFIX
+    assert b"203.0.113.7" not in blob
+    theirs = Filter(blob)
+    assert tag(key, K.IP, "203.0.113.7") in theirs
+    assert tag(key, K.IP, "203.0.113.8") not in theirs
+    assert tag(secrets.token_bytes(32), K.IP, "203.0.113.7") not in theirs  # another key, no match
+    with pytest.raises(SelectorError):
+        Filter(b"123")
