@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 SEED ?= ../shared/seeds/000_ad47bffe988def09.txt
 
-.PHONY: help install demo tour test lint typecheck imports pytest fmt clean
+.PHONY: help install demo analysis-demo tour test lint typecheck imports pytest fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -20,16 +20,14 @@ install: ## install uv if missing, then the locked environment (.venv)
 	  $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --quiet
 
-demo: install ## analyse an example incident: offences, jurisdiction, measures, missing facts
-	@echo "== uncc analyze examples/incidents/ransomware-hospital.yaml (with three fictional State profiles) =="
+demo: install ## a hub and three national nodes, and a cross-border ransomware case between them (Ctrl-C stops)
+	@$(UV) run --frozen uncc demo
+
+analysis-demo: install ## analyse an example incident for three fictional States: offences, jurisdiction, measures
 	@$(UV) run --frozen uncc analyze examples/incidents/ransomware-hospital.yaml \
 	  --profile examples/profiles/xa-northland.yaml \
 	  --profile examples/profiles/xb-southland.yaml \
 	  --profile examples/profiles/xc-eastland.yaml
-	@echo
-	@echo "More: uv run uncc explain examples/incidents/ransomware-hospital.yaml 33"
-	@echo "      uv run uncc analyze examples/incidents/<any>.yaml --format html -o report.html"
-	@echo "      uv run uncc convention show 43   ·   uv run uncc --help"
 
 tour: install ## a tour of the Convention as data (list, Article 43, lint of the seed)
 	@$(UV) run --frozen uncc convention list
