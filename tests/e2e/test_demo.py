@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_demo_runs_the_cross_border_case_across_four_processes(tmp_path: Path) -> None:
     env = {**os.environ, "UNCC_DATA_DIR": str(tmp_path / "cli"), "COLUMNS": "250"}
     env.pop("UNCC_DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "uncc", "demo", "--no-wait", "--dir", str(tmp_path / "demo")],
         cwd=ROOT,
         env=env,

@@ -303,6 +303,16 @@ def preservation_body(case_id: str) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Story:
+    """What the acts of the scenario hand on to each other."""
+
+    facts: dict[str, Any]
+    case: dict[str, Any] = field(default_factory=dict)
+    sent: dict[str, Any] = field(default_factory=dict)
+    theirs: dict[str, Any] = field(default_factory=dict)
+
+
 def scenario(api: Api, examples: Path) -> Timeline:
     """The cross-border case, end to end, through the nodes' APIs."""
     import json  # noqa: PLC0415
@@ -312,6 +322,15 @@ def scenario(api: Api, examples: Path) -> Timeline:
     t = Timeline()
     text = (examples / "network" / "ransomware-cross-border.yaml").read_text(encoding="utf-8")
     facts = json.loads(json.dumps(load_yaml(text), default=lambda o: o.isoformat()))
+    story = Story(facts)
+    for act in (_at_home, _preservation, _evidence, _deconfliction, _experts):
+        act(api, t, story)
+    return t
+
+
+def _at_home(api: Api, t: Timeline, story: Story) -> None:
+    """Eastland analyses, opens a case, orders at home; a search abroad is refused."""
+    facts = story.facts
     case = api.call("XC", "ivan", "POST", "/api/v1/cases", {"facts": facts})
     mine = [
         o["offence"]
@@ -380,6 +399,12 @@ def scenario(api: Api, examples: Path) -> Timeline:
             f"a search of the leak-site server in Northland is refused at home: {str(refused).split(': ', 2)[-1]}",
         )
 
+    story.case = case
+
+
+def _preservation(api: Api, t: Timeline, story: Story) -> None:
+    """Eastland asks Northland to preserve; Northland decides under its own law."""
+    case = story.case
     sent = api.call(
         "XC",
         "cora",
@@ -475,6 +500,12 @@ def scenario(api: Api, examples: Path) -> Timeline:
         "XC", "execution result received: preserved; the formal request for production can follow"
     )
 
+    story.sent, story.theirs = sent, theirs
+
+
+def _evidence(api: Api, t: Timeline, story: Story) -> None:
+    """Northland sends the preserved logs with their custody; Eastland verifies and takes them."""
+    sent, theirs, xa_order = story.sent, story.theirs, story.theirs["order"]
     logs = b"".join(
         f"2026-03-0{1 + n % 5}T{n % 24:02d}:{n % 60:02d}:00Z GET /leak/st-anne/part-{n % 97}.7z 200 203.0.113.{n % 250}\n".encode()
         for n in range(120_000)
@@ -527,6 +558,10 @@ def scenario(api: Api, examples: Path) -> Timeline:
         f"custody continuation verified, blob fetched by signed request and re-hashed into {accepted[0]}; its first custody event names Northland's signed checkpoint; Eastland's vault verifies {'clean' if verify['ok'] else 'WITH BREAKS'} (its log: {origin['size']} entries)",
     )
 
+
+def _deconfliction(api: Api, t: Timeline, story: Story) -> None:
+    """Southland investigates the same operator; a keyed filter finds it, both consult."""
+    facts, case = story.facts, story.case
     api.call("XH", "admin", "POST", "/api/v1/network/deconfliction/key")
     for state in ("XA", "XB", "XC"):
         api.until(
@@ -614,6 +649,10 @@ def scenario(api: Api, examples: Path) -> Timeline:
     )
     t.say("XC", "consultation message from Southland received")
 
+
+def _experts(api: Api, t: Timeline, story: Story) -> None:
+    """Experts are published through the hub; one who speaks French is on call now."""
+    del story
     api.call(
         "XB",
         "cora",
@@ -658,14 +697,13 @@ def scenario(api: Api, examples: Path) -> Timeline:
         "XC",
         f"experts in ransomware who speak French, on call now: {', '.join(e['name'] + ' (' + e['state'] + ')' for e in found) or 'nobody'}",
     )
-    return t
 
 
 def _has_key(api: Api, state: str) -> bool:
     """True once the member's deconfliction filter can be built (the key arrived)."""
     import httpx  # noqa: PLC0415
 
-    return httpx.get(api.nodes[state].url + "/network/v1/filter", timeout=5).status_code == 200  # noqa: PLR2004
+    return httpx.get(api.nodes[state].url + "/network/v1/filter", timeout=5).status_code == 200
 
 
 def print_access(nodes: dict[str, Node]) -> None:
