@@ -16,7 +16,7 @@ from uncc.errors import TransportError
 from uncc.parties.catalogue import parse_profile
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
-from uncc.services.network import deconfliction, directory, experts, inbox
+from uncc.services.network import deconfliction, directory, experts, inbox, keys
 from uncc.services.network.outbox import INBOX_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +81,8 @@ class Loopback:
         if path == experts.EXPERTS_PATH:
             experts.take_roster(peer.ctx, token)
             return 200, "ok"
+        if path == keys.KEYS_PATH:
+            return 200, keys.take_rotation(peer.ctx, token)
         assert path == INBOX_PATH
         self.posts += 1
         if self.rng.random() < self.drop_rate:

@@ -229,8 +229,9 @@ def test_evidence_ingest_seal_verify_and_every_tampering_is_found(
         conn.execute(
             update(schema.checkpoints).where(schema.checkpoints.c.id == 1).values(signature=forged)
         )
+    key_id = node.ctx.key().key_id
     assert [(b.where, b.problem) for b in evidence.verify_vault(node.ctx, node.aud)] == [
-        ("checkpoint 0", "the signature does not verify with the node's key")
+        ("checkpoint 0", f"the signature does not verify with the node's key {key_id}")
     ]
 
 

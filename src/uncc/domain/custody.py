@@ -106,12 +106,15 @@ class Break:
 Verifier = Callable[[bytes, bytes], bool]
 """(message, signature) → valid, with the node's pinned public key."""
 
+CheckpointVerifier = Callable[["Checkpoint"], bool]
+"""Checkpoint → its signature holds for the node key it names (keys rotate)."""
+
 
 def verify_log(
     leaves: Sequence[bytes],
     stored_hashes: Sequence[bytes],
     checkpoints: Sequence[Checkpoint],
-    verify_signature: Verifier,
+    signature_holds: CheckpointVerifier,
 ) -> list[Break]:
     """Every break in the log, as data.
 
@@ -140,8 +143,12 @@ def verify_log(
     previous: Checkpoint | None = None
     for number, checkpoint in enumerate(checkpoints):
         where = f"checkpoint {number}"
-        if not verify_signature(checkpoint.signed_bytes(), bytes.fromhex(checkpoint.signature)):
-            breaks.append(Break(where, "the signature does not verify with the node's key"))
+        if not signature_holds(checkpoint):
+            breaks.append(
+                Break(
+                    where, f"the signature does not verify with the node's key {checkpoint.key_id}"
+                )
+            )
         if checkpoint.size > len(hashes):
             breaks.append(
                 Break(where, f"it covers {checkpoint.size} entries but the log has {len(hashes)}")

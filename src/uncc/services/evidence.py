@@ -17,7 +17,7 @@ from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError
 from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
-from uncc.services.identity import node_info
+from uncc.services.identity import key_history, node_info
 
 
 @dataclass(frozen=True)
@@ -224,11 +224,24 @@ def list_evidence(
     return items
 
 
+def checkpoint_verifier(keys: dict[str, str]) -> Callable[[Checkpoint], bool]:
+    """A check of checkpoint signatures by the key each names, from the node's key history."""
+    checks = {kid: verifier(public) for kid, public in keys.items()}
+
+    def holds(checkpoint: Checkpoint) -> bool:
+        check = checks.get(checkpoint.key_id)
+        return check is not None and bool(
+            check(checkpoint.signed_bytes(), bytes.fromhex(checkpoint.signature))
+        )
+
+    return holds
+
+
 def verify_vault(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Break]:
     """Re-hash the blobs and check the custody log and its signed checkpoints; every break."""
     require(who.roles, Action.EVIDENCE_VERIFY)
     with ctx.engine.begin() as conn:
-        node = node_info(conn)
+        keys = key_history(conn)
         query = select(schema.evidence).order_by(schema.evidence.c.id)
         if case_id is not None:
             query = query.where(schema.evidence.c.case_id == case_id)
@@ -255,7 +268,7 @@ def verify_vault(ctx: NodeContext, who: Principal, case_id: str | None = None) -
         [bytes(r.leaf) for r in rows],
         [bytes(r.leaf_hash) for r in rows],
         points,
-        verifier(node.public_key),
+        checkpoint_verifier(keys),
     )
     with ctx.engine.begin() as conn:
         audit(
@@ -335,7 +348,8 @@ def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[st
             )
         audit(conn, ctx.clock(), who.user, "evidence.admissibility", obj=evidence_id, outcome="ok")
     chain = custody_of(ctx, who, evidence_id)
-    key_check = verifier(node.public_key)
+    with ctx.engine.connect() as conn:
+        key_check = checkpoint_verifier(key_history(conn))
     checkpoint = chain[-1].checkpoint if chain else None
     now_hash = ctx.blobs.rehash(item.sha256)
     return {
@@ -402,8 +416,6 @@ def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[st
             "at": checkpoint.at.isoformat(),
             "key_id": checkpoint.key_id,
             "signature": checkpoint.signature,
-            "signature_valid": key_check(
-                checkpoint.signed_bytes(), bytes.fromhex(checkpoint.signature)
-            ),
+            "signature_valid": key_check(checkpoint),
         },
     }

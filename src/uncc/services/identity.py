@@ -73,6 +73,11 @@ def init_node(ctx: NodeContext, profile: Profile, name: str, admin: str, passwor
             )
         )
         conn.execute(
+            insert(schema.node_keys).values(
+                kid=key.key_id, public_key=key.public_hex, created_at=now
+            )
+        )
+        conn.execute(
             insert(schema.users).values(
                 id=admin,
                 roles=[Role.ADMIN.value],
@@ -199,3 +204,8 @@ def authenticate(ctx: NodeContext, token: str) -> Principal:
     if expires <= ctx.clock() or not row.active:
         raise PermissionDeniedError("the token has expired: log in again")
     return Principal(row.id, frozenset(Role(r) for r in row.roles))
+
+
+def key_history(conn: Connection) -> dict[str, str]:
+    """Every signing key the node has had: key id → public key (to verify old signatures)."""
+    return {r.kid: r.public_key for r in conn.execute(select(schema.node_keys))}

@@ -32,6 +32,15 @@ node = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+node_keys = Table(
+    "node_keys",
+    metadata,
+    Column("kid", String(16), primary_key=True),
+    Column("public_key", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True)),
+)
+
 users = Table(
     "users",
     metadata,

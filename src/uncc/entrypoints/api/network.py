@@ -26,6 +26,7 @@ from uncc.services.network import (
     directory,
     experts,
     inbox,
+    keys,
     outbox,
     requests,
     transfer,
@@ -207,6 +208,13 @@ def install(
     def aggregate() -> PlainTextResponse:
         """At the hub: every member's experts, signed by the hub."""
         return PlainTextResponse(experts.aggregate(ctx), media_type=JOSE)
+
+    @nodes.post("/keys", response_class=PlainTextResponse)
+    async def take_rotation(request: Request) -> PlainTextResponse:
+        """At the hub: list a member's new key (signed with its old and new keys); the directory."""
+        body = (await request.body()).decode("utf-8", errors="replace")
+        token = await run_in_threadpool(keys.take_rotation, ctx, body)
+        return PlainTextResponse(token, media_type=JOSE)
 
     @nodes.get("/filter", response_class=PlainTextResponse)
     def deconfliction_filter() -> PlainTextResponse:

@@ -185,6 +185,27 @@ def refresh_command() -> None:
     )
 
 
+@app.command("rotate-key")
+def rotate_key_command(
+    overlap_hours: Annotated[
+        float, typer.Option("--overlap-hours", help="How long the old key stays valid.")
+    ] = 24.0,
+) -> None:
+    """Replace this node's signing key without downtime (the hub lists both during the overlap)."""
+    import datetime as dt  # noqa: PLC0415
+
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import keys  # noqa: PLC0415
+
+    kid = keys.rotate(context(), principal(), HttpTransport(), dt.timedelta(hours=overlap_hours))
+    console.print(
+        f"now signing with key {kid}; the old key stays valid for {overlap_hours:g} h",
+        highlight=False,
+        markup=False,
+    )
+
+
 @app.command("status")
 def status_command() -> None:
     """This node's role, hub, directory and outbox."""

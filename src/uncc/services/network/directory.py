@@ -128,7 +128,7 @@ def become_hub(
                 state=entry.state, entry=entry.model_dump(mode="json"), updated_at=now
             )
         )
-        token = _publish(ctx, conn)
+        token = publish_in(ctx, conn)
         audit(conn, now, who.user, "network.hub", obj=entry.state, outcome="ok")
     return token
 
@@ -152,7 +152,7 @@ def admit(ctx: NodeContext, who: Principal, member: Member) -> str:
                 .where(schema.members.c.state == member.state)
                 .values(**values)
             )
-        token = _publish(ctx, conn)
+        token = publish_in(ctx, conn)
         audit(
             conn,
             now,
@@ -165,8 +165,8 @@ def admit(ctx: NodeContext, who: Principal, member: Member) -> str:
     return token
 
 
-def _publish(ctx: NodeContext, conn: Connection) -> str:
-    """Sign the members as the next directory version and keep the token."""
+def publish_in(ctx: NodeContext, conn: Connection) -> str:
+    """Sign the members as the next directory version and keep the token (hub, in a transaction)."""
     row = conn.execute(select(schema.network)).mappings().one()
     members = [
         Member.model_validate(r.entry)

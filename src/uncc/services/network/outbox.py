@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from uncc.adapters import jws
 from uncc.adapters.db import schema
 from uncc.domain import messages
 from uncc.domain.envelope import Envelope, EnvelopeError, Handling
@@ -175,6 +176,9 @@ def deliver_due(
             report.retrying.append(row["id"])
             continue
         outcome = _receipt(text, row["id"], directory, me, ctx.clock())
+        if outcome is None and _unknown_signer(text, directory, ctx.clock()):
+            directory = _refreshed(ctx, transport) or directory  # the receiver rotated its key
+            outcome = _receipt(text, row["id"], directory, me, ctx.clock())
         if outcome is None:
             _retry(ctx, row, f"HTTP {status}: no valid signed receipt", rng)
             report.retrying.append(row["id"])
@@ -188,6 +192,20 @@ def deliver_due(
             _rejected(ctx, row, text, outcome)
             report.rejected.append(row["id"])
     return report
+
+
+def _unknown_signer(text: str, directory: Any, now: dt.datetime) -> bool:
+    try:
+        return directory.key(str(jws.header(text.strip())["kid"]), now) is None
+    except jws.SignatureError:
+        return False
+
+
+def _refreshed(ctx: NodeContext, transport: Transport) -> Any:
+    try:
+        return network_directory.refresh(ctx, transport)
+    except (TransportError, UserInputError):
+        return None
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -13,6 +13,7 @@ revision = "0005"
 down_revision = "0004"
 
 TABLES = (
+    "node_keys",
     "deconfliction_keys",
     "hits",
     "filters",
@@ -28,7 +29,19 @@ TABLES = (
 
 
 def upgrade() -> None:
-    """Create the network's tables."""
+    """Create the network's tables; the node's key history starts with its current key."""
+    op.create_table(
+        "node_keys",
+        sa.Column("kid", sa.String(16), nullable=False),
+        sa.Column("public_key", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("kid"),
+    )
+    op.execute(
+        "INSERT INTO node_keys (kid, public_key, created_at) "
+        "SELECT key_id, public_key, created_at FROM node"
+    )
     op.create_table(
         "deconfliction_keys",
         sa.Column("epoch", sa.Integer(), nullable=False),

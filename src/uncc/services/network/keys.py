@@ -1,0 +1,166 @@
+"""Rotating a member's signing key without downtime.
+
+The member makes a new key and asks the hub to list it, in a request signed with the
+old key (it is us) and with the new one (we hold it). The hub lists both, the old one
+until an overlap time, and publishes the directory. The member then signs with the new
+key; receivers that do not know it yet fetch the directory and find it. Messages signed
+with the old key still verify until the overlap ends, and the old custody checkpoints
+keep verifying against the node's key history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import rfc8785
+from sqlalchemy import select, update
+
+from uncc.adapters import jws
+from uncc.adapters.crypto import NodeKey
+from uncc.adapters.db import schema
+from uncc.domain.directory import Member, PublicKey
+from uncc.domain.policy import Action, require
+from uncc.errors import ConflictError, PermissionDeniedError, UserInputError
+from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.identity import node_info
+from uncc.services.network import directory as network_directory
+from uncc.services.network.transport import Transport
+
+KEYS_PATH = "/network/v1/keys"
+FORMAT = "key-rotation/1"
+
+
+def _next_path(ctx: NodeContext) -> Any:
+    return ctx.key_path.with_name(ctx.key_path.stem + ".next.pem")
+
+
+def rotate(
+    ctx: NodeContext,
+    who: Principal,
+    transport: Transport,
+    overlap: dt.timedelta = dt.timedelta(hours=24),
+) -> str:
+    """Replace this member's signing key; the new key id.
+
+    Safe to run again after an interruption: a pending new key is reused.
+    """
+    require(who.roles, Action.NETWORK_ADMIN)
+    if overlap <= dt.timedelta(0):
+        raise UserInputError("the overlap must be positive (old signatures stay valid that long)")
+    with ctx.engine.connect() as conn:
+        cfg = network_directory.config(conn)
+        me = node_info(conn).state
+    if cfg.role == "hub":
+        raise ConflictError(
+            "the hub's key is pinned by every member; rotating it means every member pins the new key"
+        )
+    old = ctx.key()
+    pending = _next_path(ctx)
+    new = NodeKey.load(pending) if pending.exists() else NodeKey.generate(pending)
+    now = ctx.clock()
+    claim = {
+        "uncc": FORMAT,
+        "state": me,
+        "new_kid": new.key_id,
+        "new_public_key": new.public_hex,
+        "retire_kid": old.key_id,
+        "not_after": (now + overlap).isoformat(),
+        "at": now.isoformat(),
+    }
+    body = json.dumps(
+        {"old": jws.sign(old, rfc8785.dumps(claim)), "new": jws.sign(new, rfc8785.dumps(claim))}
+    )
+    status, text = transport.post(cfg.hub_endpoint + KEYS_PATH, body)
+    if status != 200:
+        raise ConflictError(f"the hub refused the new key: HTTP {status}: {text[:300]}")
+    doc = network_directory.install(ctx, text)
+    listed = doc.member(me)
+    if listed is None or new.key_id not in {k.kid for k in listed.keys}:
+        raise ConflictError("the hub's directory does not list the new key")
+    with ctx.engine.begin() as conn:
+        conn.execute(update(schema.node).values(public_key=new.public_hex, key_id=new.key_id))
+        known = conn.execute(
+            select(schema.node_keys.c.kid).where(schema.node_keys.c.kid == new.key_id)
+        ).first()
+        if known is None:
+            conn.execute(
+                schema.node_keys.insert().values(
+                    kid=new.key_id, public_key=new.public_hex, created_at=now
+                )
+            )
+        conn.execute(
+            update(schema.node_keys)
+            .where(schema.node_keys.c.kid == old.key_id)
+            .values(retired_at=now + overlap)
+        )
+        audit(
+            conn,
+            now,
+            who.user,
+            "network.rotate_key",
+            obj=me,
+            outcome="ok",
+            old=old.key_id,
+            new=new.key_id,
+        )
+    ctx.key_path.replace(ctx.key_path.with_name(f"{ctx.key_path.stem}.{old.key_id}.pem"))
+    pending.replace(ctx.key_path)
+    ctx._key = None
+    return new.key_id
+
+
+def take_rotation(ctx: NodeContext, body: str) -> str:
+    """At the hub: list a member's new key (signed by its old and its new key). The directory."""
+    try:
+        tokens = json.loads(body)
+        old_token, new_token = str(tokens["old"]), str(tokens["new"])
+    except (ValueError, KeyError, TypeError):
+        raise UserInputError('expected {"old": JWS, "new": JWS}') from None
+    now = ctx.clock()
+    with ctx.engine.begin() as conn:
+        cfg = network_directory.config(conn)
+        if cfg.role != "hub":
+            raise ConflictError("only the hub lists keys")
+        held = network_directory.directory(conn)
+        try:
+            found = held.key(str(jws.header(old_token)["kid"]), now)
+            if found is None:
+                raise PermissionDeniedError("the rotation is not signed with a current key")
+            claim = json.loads(jws.verify(old_token, found[1]))
+            if claim.get("uncc") != FORMAT or claim.get("state") != found[0]:
+                raise PermissionDeniedError(f"{found[0]} may rotate only its own key")
+            if json.loads(jws.verify(new_token, str(claim["new_public_key"]))) != claim:
+                raise PermissionDeniedError("the new key did not sign the same rotation")
+        except jws.SignatureError as exc:
+            raise PermissionDeniedError(f"the rotation's signature does not hold: {exc}") from None
+        member = held.member(found[0])
+        assert member is not None
+        not_after = dt.datetime.fromisoformat(str(claim["not_after"]))
+        keys = [
+            k.model_copy(update={"not_after": not_after}) if k.kid == claim["retire_kid"] else k
+            for k in member.keys
+            if k.valid_at(now) and k.kid != claim["new_kid"]
+        ]
+        keys.append(PublicKey(kid=str(claim["new_kid"]), public_key=str(claim["new_public_key"])))
+        updated = Member.model_validate(
+            {**member.model_dump(), "keys": [k.model_dump() for k in keys]}
+        )
+        conn.execute(
+            update(schema.members)
+            .where(schema.members.c.state == found[0])
+            .values(entry=updated.model_dump(mode="json"), updated_at=now)
+        )
+        token = network_directory.publish_in(ctx, conn)
+        audit(
+            conn,
+            now,
+            f"network:{found[0]}",
+            "network.key_listed",
+            obj=found[0],
+            outcome="ok",
+            new=claim["new_kid"],
+            retire=claim["retire_kid"],
+        )
+    return token
