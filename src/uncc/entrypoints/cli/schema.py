@@ -19,10 +19,23 @@ class SchemaName(StrEnum):
 
     INCIDENT = "incident"
     PROFILE = "profile"
+    MESSAGE = "message"
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a format."""
+    """The JSON Schema (draft 2020-12) of a format (for messages: one per registered type)."""
+    if name is SchemaName.MESSAGE:
+        from uncc.domain.messages import REGISTRY  # noqa: PLC0415
+
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{SCHEMA_BASE}/messages/1.json",
+            "description": "The body of each registered I-24/7 message type, by type and version.",
+            "messages": {
+                f"{kind}/{version}": model.model_json_schema()
+                for (kind, version), model in REGISTRY.items()
+            },
+        }
     model = Incident if name is SchemaName.INCIDENT else Profile
     schema = model.model_json_schema()
     version = "incident/1" if name is SchemaName.INCIDENT else "profile/1"
@@ -34,7 +47,9 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
 
 
 def schema_command(
-    name: Annotated[SchemaName, typer.Argument(help="Which format: incident or profile.")],
+    name: Annotated[
+        SchemaName, typer.Argument(help="Which format: incident, profile or message.")
+    ],
 ) -> None:
-    """Print the JSON Schema of the incident facts or profile format."""
+    """Print the JSON Schema of the incident facts, the profile or the network message bodies."""
     typer.echo(json.dumps(json_schema(name), ensure_ascii=False, indent=2))
