@@ -198,3 +198,33 @@ def test_a_tampered_custody_continuation_is_refused(tmp_path: Path) -> None:
     )
     assert any("is about" in p for p in found)
     assert transfer.check_continuation(good, key.public_hex, key.key_id, "XC") != []
+
+
+def test_a_subscriber_request_becomes_a_draft_production_order_there(tmp_path: Path) -> None:
+    clock = Clock()
+    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
+    a, b = m["XA"], m["XB"]
+    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
+    requests.send_request(
+        a.ctx,
+        a.cora,
+        kind="subscriber_request",
+        recipient="XB",
+        case_id=case.id,
+        body={
+            "reference": "XA-2026-0042/S1",
+            "offences": ["illegal_access"],
+            "identifiers": ["198.51.100.23 on 2026-03-02 01:14 UTC"],
+            "fields": ["identity", "postal_address", "billing_and_payment"],
+            "period": "March 2026",
+            "provider": "Southnet Broadband",
+            "contact": {"name": "Duty officer", "email": "desk@xa.example"},
+        },
+    )
+    pump(net)
+    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
+    assert received.order_id is not None
+    order = orders.get_order(b.ctx, b.pia, received.order_id)
+    assert order.power == "production_of_subscriber_information"
+    assert [(t.kind, t.location) for t in order.targets] == [("person", "XB")]
+    assert "identity, postal address, billing and payment (Art. 45(3))" in order.scope

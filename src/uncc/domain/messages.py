@@ -140,6 +140,9 @@ class SubscriberRequest(_Body):
     period: TEXT
     provider: TEXT
     contact: Contact
+    urgency: Urgency = Urgency.URGENT
+    facts: dict[str, Any] | None = None
+    """The incident facts, so the requested State can analyse them under its own law."""
 
 
 class TrafficHop(_Body):

@@ -47,9 +47,7 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
 
 
 def schema_command(
-    name: Annotated[
-        SchemaName, typer.Argument(help="Which format: incident, profile or message.")
-    ],
+    name: Annotated[SchemaName, typer.Argument(help="Which format: incident, profile or message.")],
 ) -> None:
     """Print the JSON Schema of the incident facts, the profile or the network message bodies."""
     typer.echo(json.dumps(json_schema(name), ensure_ascii=False, indent=2))

@@ -17,7 +17,13 @@ from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope, Handling
-from uncc.domain.messages import REQUESTS, PreservationRequest, Urgency, problems
+from uncc.domain.messages import (
+    REQUESTS,
+    PreservationRequest,
+    SubscriberRequest,
+    Urgency,
+    problems,
+)
 from uncc.domain.orders import Target
 from uncc.domain.policy import Action, require
 from uncc.domain.service_levels import deadlines, late
@@ -119,7 +125,7 @@ def send_request(
             ).first()
             if row is None:
                 raise NotFoundError(f"no case {case_id}")
-            if kind == "preservation_request" and "facts" not in body:
+            if kind in ("preservation_request", "subscriber_request") and "facts" not in body:
                 body = {**body, "facts": row.facts}
         found = problems(kind, 1, body)
         if found:
@@ -284,51 +290,40 @@ def _received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     )
 
 
-for _kind in ("assistance_request", "subscriber_request", "conviction_query"):
+for _kind in ("assistance_request", "conviction_query"):
     handles(_kind)(_received)
 
 
-@handles("preservation_request")
-def _preservation_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
-    """Open a case under our own law and draft a domestic preservation order; acknowledge."""
+def _take_up(
+    ctx: NodeContext,
+    conn: Connection,
+    envelope: Envelope,
+    facts: dict[str, Any] | None,
+    draft: DraftRequest,
+) -> None:
+    """A case under our own law and a draft domestic order for the request; acknowledge.
+
+    The order is only a draft: our own judges and prosecutors decide on it, under our
+    profile (Art. 4). Without usable facts, or without a basis in our law, no order is
+    drafted and the desk is told why.
+    """
     _received(ctx, conn, envelope)
-    request = PreservationRequest.model_validate(envelope.body)
     me = node_info(conn).state
     system = Principal(f"network:{envelope.sender}", frozenset())
+    reference = str(envelope.body.get("reference", envelope.id))
     note = "no incident facts came with the request: open a case and draft the order by hand"
     case_id = order_id = None
-    if request.facts is not None:
+    if facts is not None:
         try:
-            case = open_case_in(
-                conn, ctx, system, request.facts, f"{envelope.sender} request {request.reference}"
-            )
+            case = open_case_in(conn, ctx, system, facts, f"{envelope.sender} request {reference}")
         except FactsError as exc:
             note = f"the facts that came with the request are not valid: {exc}"
         else:
             case_id = case.id
-            days = min(90, max(60, request.preserve_days))
-            order, refusal = draft_in(
-                conn,
-                ctx,
-                system,
-                case,
-                DraftRequest(
-                    "preservation",
-                    tuple(request.offences),
-                    tuple(
-                        Target(f"data-{n}", "data", me, item.description)
-                        for n, item in enumerate(request.data, 1)
-                    ),
-                    f"Request {request.reference} of {request.requesting_authority} ({envelope.sender}): {request.summary_of_facts}",
-                    "; ".join(f"{d.description} ({d.link_to_offence})" for d in request.data),
-                    request.necessity,
-                    f"Only the data described, for {days} days, while the formal request is prepared",
-                    days,
-                ),
-            )
+            order, refusal = draft_in(conn, ctx, system, case, draft)
             if refusal is None:
                 order_id = order.id
-                note = f"case {case.id}, draft preservation order {order.id} (for our judges and prosecutors)"
+                note = f"case {case.id}, draft {draft.power.replace('_', ' ')} order {order.id} (for our judges and prosecutors)"
             else:
                 note = f"case {case.id}; no order drafted under our law: {refusal.reason} [{refusal.provision}]"
     conn.execute(
@@ -339,17 +334,19 @@ def _preservation_received(ctx: NodeContext, conn: Connection, envelope: Envelop
     alert(
         conn,
         ctx.clock(),
-        f"preservation request {request.reference} from {envelope.sender}: {note}",
+        f"{envelope.type.replace('_', ' ')} {reference} from {envelope.sender}: {note}",
     )
-    reference = case_id or envelope.conversation
     ack = enqueue(
         ctx,
         conn,
         kind="acknowledgment",
         recipient=envelope.sender,
-        body={"reference": reference, "note": f"Received by {me}; under review under {me} law."},
+        body={
+            "reference": case_id or envelope.conversation,
+            "note": f"Received by {me}; under review under {me} law.",
+        },
         conversation=envelope.conversation,
-        urgency=request.urgency,
+        urgency=Urgency(envelope.body.get("urgency", Urgency.URGENT)),
         in_reply_to=envelope.id,
     )
     _progress(conn, envelope.conversation, ack, _row(conn, envelope.conversation))
@@ -357,12 +354,52 @@ def _preservation_received(ctx: NodeContext, conn: Connection, envelope: Envelop
         conn,
         ctx.clock(),
         system.user,
-        "network.preservation_received",
+        f"network.{envelope.type}",
         obj=envelope.conversation,
         outcome="ok",
         case=case_id,
         order=order_id,
     )
+
+
+@handles("preservation_request")
+def _preservation_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+    """Expedited preservation of the data described, in our territory (Art. 43)."""
+    request = PreservationRequest.model_validate(envelope.body)
+    me = node_info(conn).state
+    days = min(90, max(60, request.preserve_days))
+    draft = DraftRequest(
+        "preservation",
+        tuple(request.offences),
+        tuple(
+            Target(f"data-{n}", "data", me, item.description)
+            for n, item in enumerate(request.data, 1)
+        ),
+        f"Request {request.reference} of {request.requesting_authority} ({envelope.sender}): {request.summary_of_facts}",
+        "; ".join(f"{d.description} ({d.link_to_offence})" for d in request.data),
+        request.necessity,
+        f"Only the data described, for {days} days, while the formal request is prepared",
+        days,
+    )
+    _take_up(ctx, conn, envelope, request.facts, draft)
+
+
+@handles("subscriber_request")
+def _subscriber_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+    """Production of subscriber information held by a provider in our territory (Art. 45(1)(b))."""
+    request = SubscriberRequest.model_validate(envelope.body)
+    me = node_info(conn).state
+    wanted = ", ".join(f.value.replace("_", " ") for f in request.fields)
+    draft = DraftRequest(
+        "production_of_subscriber_information",
+        tuple(request.offences),
+        (Target("provider", "person", me, request.provider),),
+        f"Request {request.reference} of {envelope.sender}: subscriber information for {', '.join(request.identifiers)}",
+        f"{wanted} (Art. 45(3)) for {request.period}",
+        "to identify the users of the identifiers named",
+        "only the subscriber information listed, for the period named",
+    )
+    _take_up(ctx, conn, envelope, request.facts, draft)
 
 
 def _answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
