@@ -1,0 +1,1 @@
+"""The node's web interface: server-rendered pages that work without JavaScript."""
