@@ -48,7 +48,8 @@ typecheck: ## mypy --strict on src
 imports: ## import-linter layer contracts
 	$(UV) run --frozen lint-imports
 
-pytest: ## the test pyramid (with a throw-away PostgreSQL server when one can be started)
+pytest: ## the test pyramid (with a throw-away PostgreSQL server and Debian's Chromium when they can be had)
+	@scripts/ensure-chromium.sh
 	scripts/with-postgres.sh $(UV) run --frozen pytest -q -n 2
 
 fmt: ## format the code

@@ -69,18 +69,7 @@ def open_case_in(
 ) -> Case:
     """``open_case`` inside the caller's transaction (the caller checks the policy)."""
     incident = validate_incident(facts, "facts")
-    node = node_info(conn)
-    report = to_dict(
-        analyze(
-            incident,
-            load_convention(),
-            builtin_profile("baseline"),
-            profiles={node.state: node.profile},
-            parties=[node.state],
-            at=ctx.clock().date(),
-        ),
-        load_convention(),
-    )
+    report = _analysis(ctx, conn, incident)
     now = ctx.clock()
     case_id = next_id(conn, "C", now)
     name = title or incident.title or incident.id
@@ -98,6 +87,34 @@ def open_case_in(
     )
     audit(conn, now, who.user, "case.open", obj=case_id, outcome="ok", incident=incident.id)
     return Case(case_id, name, "open", stored, report, who.user)
+
+
+def _analysis(ctx: NodeContext, conn: Connection, incident: Any) -> dict[str, Any]:
+    """The analysis of an incident under the Convention and this node's profile."""
+    node = node_info(conn)
+    return to_dict(
+        analyze(
+            incident,
+            load_convention(),
+            builtin_profile("baseline"),
+            profiles={node.state: node.profile},
+            parties=[node.state],
+            at=ctx.clock().date(),
+        ),
+        load_convention(),
+    )
+
+
+def analyse(ctx: NodeContext, who: Principal, facts: dict[str, Any]) -> dict[str, Any]:
+    """Analyse incident facts under this node's profile without opening a case.
+
+    Raises:
+        FactsError: the facts are not valid (every problem listed).
+    """
+    require(who.roles, Action.CASE_READ)
+    incident = validate_incident(facts, "facts")
+    with ctx.engine.connect() as conn:
+        return _analysis(ctx, conn, incident)
 
 
 def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:

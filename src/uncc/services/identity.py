@@ -209,3 +209,17 @@ def authenticate(ctx: NodeContext, token: str) -> Principal:
 def key_history(conn: Connection) -> dict[str, str]:
     """Every signing key the node has had: key id → public key (to verify old signatures)."""
     return {r.kid: r.public_key for r in conn.execute(select(schema.node_keys))}
+
+
+def revoke(ctx: NodeContext, token: str) -> None:
+    """End a session: the token no longer authenticates anyone."""
+    from sqlalchemy import delete  # noqa: PLC0415
+
+    digest = token_digest(token)
+    with ctx.engine.begin() as conn:
+        row = conn.execute(
+            select(schema.tokens.c.user_id).where(schema.tokens.c.hash == digest)
+        ).first()
+        conn.execute(delete(schema.tokens).where(schema.tokens.c.hash == digest))
+        if row is not None:
+            audit(conn, ctx.clock(), row.user_id, "user.logout", obj=row.user_id, outcome="ok")

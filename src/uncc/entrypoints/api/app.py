@@ -22,6 +22,8 @@ from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
 from uncc.entrypoints.api import network, problems
 from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.web import network_pages
+from uncc.entrypoints.web import pages as web_pages
 from uncc.services import cases, evidence, identity, orders, proceeds
 from uncc.services.case_export import export_case
 from uncc.services.context import NodeContext
@@ -191,9 +193,10 @@ def create_app(
     )
     app.state.ctx = ctx
     problems.install(app)
-    network_lifespan = network.install(
-        app, ctx, transport or HttpTransport(), send_seconds=send_seconds
-    )
+    links = transport or HttpTransport()
+    network_lifespan = network.install(app, ctx, links, send_seconds=send_seconds)
+    pages = web_pages.install(app, ctx)
+    network_pages.install(app, pages, links, app.state.network_sender.kick)
 
     @app.post("/api/v1/login")
     def login(body: LoginIn) -> dict[str, str]:

@@ -122,10 +122,12 @@ class Sender:
         self.transport = transport
         self.seconds = seconds
         self.wake = asyncio.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def kick(self) -> None:
-        """Deliver now rather than at the next interval."""
-        self.wake.set()
+        """Deliver now rather than at the next interval (safe from any thread)."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.wake.set)
 
     def once(self) -> None:
         """One pass: deliver, then escalate (nothing when the node is not in a network)."""
@@ -137,6 +139,7 @@ class Sender:
 
     async def run(self) -> None:
         """Loop until cancelled; a failed pass is logged and the loop goes on."""
+        self.loop = asyncio.get_running_loop()
         while True:
             try:
                 await run_in_threadpool(self.once)
@@ -335,6 +338,7 @@ def install(
 
     app.include_router(nodes)
     app.include_router(users)
+    app.state.network_sender = sender
 
     @contextlib.asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:

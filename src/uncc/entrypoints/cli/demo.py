@@ -709,19 +709,19 @@ def _has_key(api: Api, state: str) -> bool:
 def print_access(nodes: dict[str, Node]) -> None:
     """URLs and demo logins."""
     console.print()
-    console.print(
-        "[bold]The nodes are running[/bold] (each with its own database, keys and log in its folder):"
-    )
+    console.print("[bold]The nodes are running[/bold] — open a node in a browser and log in:")
     for node in nodes.values():
-        console.print(f"  {node.state}  {node.name:<40} {node.url}/api/v1/docs   ({node.folder})")
+        console.print(
+            f"  {node.state}  {node.name:<40} {node.url}/   (API: {node.url}/api/v1/docs)"
+        )
     console.print(
         f"Logins on every node: {', '.join(f'{u} ({r})' for u, r in USERS.items())}, admin — password [bold]{PASSWORD}[/bold]"
     )
     console.print(
-        'Try:  curl -s -X POST URL/api/v1/login -H \'content-type: application/json\' -d \'{"user":"cora","password":"'
-        + PASSWORD
-        + "\"}'"
+        "Walk through it: as cora at XC (Network) see the request and its answer; as jane at XA see the order "
+        "she authorised; as ivan at XC open the evidence received and its custody."
     )
+    console.print(f"Data, keys and server logs: {next(iter(nodes.values())).folder.parent}")
 
 
 @contextlib.contextmanager

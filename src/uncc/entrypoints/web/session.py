@@ -47,7 +47,9 @@ def check_csrf(request: Request, sent: str | None) -> None:
     """Refuse a form whose CSRF token is not the session's."""
     expected = csrf_token(request)
     if not expected or not sent or not hmac.compare_digest(expected, sent):
-        raise PermissionDeniedError("the form's security token is missing or stale: reload the page and try again")
+        raise PermissionDeniedError(
+            "the form's security token is missing or stale: reload the page and try again"
+        )
 
 
 def start(response: Response, request: Request, token: str) -> None:

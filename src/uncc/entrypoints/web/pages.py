@@ -1,0 +1,498 @@
+"""The pages of the node: login, dashboard, analysis, cases, orders, evidence, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import FormData, UploadFile
+
+from uncc.domain.orders import TRANSITIONS, Command, OrderState, Target
+from uncc.domain.policy import Action, allowed
+from uncc.entrypoints.web import session
+from uncc.entrypoints.web.kit import CSP, STATIC, Pages, page, redirect
+from uncc.errors import PermissionDeniedError, UnccError, UserInputError
+from uncc.services import cases, evidence, identity, orders, proceeds, protection
+from uncc.services.context import NodeContext, Principal
+from uncc.services.orders import COMMAND_ACTION, DraftRequest
+from uncc.yaml12 import load_yaml
+
+EXAMPLE_CONDUCTS = (
+    "access",
+    "intercept",
+    "alter",
+    "delete",
+    "hinder",
+    "copy",
+    "transfer",
+    "obtain",
+)
+
+
+def _text(data: FormData, name: str) -> str:
+    value = data.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _facts_from(text: str) -> dict[str, Any]:
+    """Incident facts from pasted or uploaded YAML or JSON."""
+    if not text.strip():
+        raise UserInputError(
+            "facts: paste or upload incident facts (YAML or JSON, uncc: incident/1)"
+        )
+    try:
+        data = load_yaml(text)
+    except ValueError as exc:
+        raise UserInputError(f"facts: not YAML or JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise UserInputError("facts: expected a mapping with 'uncc: incident/1'")
+    facts: dict[str, Any] = json.loads(json.dumps(data, default=lambda o: o.isoformat()))
+    return facts
+
+
+def _guided(data: FormData) -> dict[str, Any]:
+    """A minimal incident from the guided form: one actor, one system, one act."""
+    errors = {}
+    for name in ("title", "actor_state", "system_state", "conduct"):
+        if not _text(data, name):
+            errors[name] = "required"
+    if errors:
+        raise GuidedError(errors)
+    act: dict[str, Any] = {
+        "id": "act-1",
+        "by": "actor",
+        "conduct": _text(data, "conduct"),
+        "object": "system",
+        "acted_in": _text(data, "actor_state").upper(),
+        "effects_in": [_text(data, "system_state").upper()],
+    }
+    if _text(data, "when"):
+        act["when"] = _text(data, "when")
+    if data.get("without_right"):
+        act["without_right"] = True
+    if data.get("intent"):
+        act["mental_state"] = "intent"
+    if data.get("security"):
+        act["circumstances"] = {"security_measures_infringed": True}
+    return {
+        "uncc": "incident/1",
+        "id": "guided",
+        "title": _text(data, "title"),
+        "summary": _text(data, "summary") or None,
+        "persons": [
+            {"id": "actor", "kind": "natural", "present_in": _text(data, "actor_state").upper()}
+        ],
+        "systems": [
+            {
+                "id": "system",
+                "description": _text(data, "system") or "the system attacked",
+                "location": _text(data, "system_state").upper(),
+                "connected": True,
+                "security_measures": bool(data.get("security")),
+            }
+        ],
+        "acts": [act],
+    }
+
+
+class GuidedError(UserInputError):
+    """Fields of the guided form that are missing."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _commands(order: Any, who: Principal) -> list[str]:
+    """The moves this user may make on this order now."""
+    table = TRANSITIONS[order.power]
+    return [
+        command.value
+        for (state, command) in table
+        if state is order.state
+        and command is not Command.EXPIRE
+        and any(allowed(r, COMMAND_ACTION[command]) for r in who.roles)
+    ]
+
+
+def install(app: FastAPI, ctx: NodeContext) -> Pages:
+    """Add the pages, the static files and the security headers to the node's app."""
+    pages = Pages(ctx)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if not request.url.path.startswith(("/api/", "/network/")):
+            response.headers["Content-Security-Policy"] = CSP
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "same-origin"
+            response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        who = await run_in_threadpool(session.principal, ctx, request)
+        return redirect("/dashboard" if who else "/login")
+
+    @app.get("/login", include_in_schema=False)
+    def login_form(request: Request) -> HTMLResponse:
+        return pages.render(request, "login.html", None, title="Log in", errors={}, user="")
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        data = await request.form()
+        user, password = _text(data, "user"), str(data.get("password") or "")
+        try:
+            token = await run_in_threadpool(identity.login, ctx, user, password)
+        except PermissionDeniedError as exc:
+            return pages.render(
+                request,
+                "login.html",
+                None,
+                401,
+                title="Log in",
+                errors={"password": str(exc)},
+                user=user,
+            )
+        target = request.query_params.get("next", "/dashboard")
+        response = redirect(
+            target if target.startswith("/") and not target.startswith("//") else "/dashboard"
+        )
+        session.start(response, request, token)
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    @page(pages, form=True)
+    def logout(request: Request, who: Principal, data: FormData) -> Response:
+        token = session.token_of(request)
+        if token:
+            identity.revoke(ctx, token)
+        response = redirect("/login", ok=f"{who.user} logged out")
+        session.end(response)
+        return response
+
+    @app.get("/dashboard", include_in_schema=False)
+    @page(pages)
+    def dashboard(request: Request, who: Principal) -> Response:
+        from uncc.services.network import requests as network_requests  # noqa: PLC0415
+
+        now = ctx.clock()
+        visible = orders.list_orders(ctx, who) if _may(who, Action.ORDER_READ) else []
+        awaiting = [o for o in visible if o.state is OrderState.SUBMITTED]
+        expiring = [
+            o
+            for o in visible
+            if o.state is OrderState.ISSUED
+            and o.expires_at
+            and o.expires_at - now < dt.timedelta(days=14)
+        ]
+        waiting = []
+        if _may(who, Action.NETWORK_READ):
+            try:
+                waiting = [
+                    c
+                    for c in network_requests.list_conversations(ctx, who, "in")
+                    if c.status not in ("answered", "refused")
+                ]
+            except UnccError:
+                waiting = []
+        waiting.sort(key=lambda c: c.answer_by)
+        return pages.render(
+            request,
+            "dashboard.html",
+            who,
+            title="Dashboard",
+            awaiting=awaiting,
+            expiring=expiring,
+            waiting=waiting,
+            notices=orders.notices(ctx, who)[-15:],
+            now=now,
+        )
+
+    @app.get("/analyse", include_in_schema=False)
+    @page(pages)
+    def analyse_form(request: Request, who: Principal) -> Response:
+        return pages.render(
+            request,
+            "analyse.html",
+            who,
+            title="Analyse an incident",
+            errors={},
+            values={},
+            conducts=EXAMPLE_CONDUCTS,
+        )
+
+    @app.post("/analyse", include_in_schema=False)
+    @page(pages, form=True)
+    def analyse(request: Request, who: Principal, data: FormData) -> Response:
+        from uncc.analysis.render.html import render_html  # noqa: PLC0415
+
+        values = {k: _text(data, k) for k in data if k != "csrf"}
+        try:
+            if _text(data, "mode") == "guided":
+                facts = _guided(data)
+            else:
+                upload = data.get("file")
+                text = _text(data, "facts")
+                if isinstance(upload, UploadFile) and upload.filename:
+                    text = upload.file.read().decode("utf-8", errors="replace")
+                facts = _facts_from(text)
+            report = cases.analyse(ctx, who, facts)
+        except GuidedError as exc:
+            return pages.render(
+                request,
+                "analyse.html",
+                who,
+                422,
+                title="Analyse an incident",
+                errors=exc.errors,
+                values=values,
+                conducts=EXAMPLE_CONDUCTS,
+            )
+        except UserInputError as exc:
+            return pages.render(
+                request,
+                "analyse.html",
+                who,
+                422,
+                title="Analyse an incident",
+                errors={"facts": str(exc)},
+                values=values,
+                conducts=EXAMPLE_CONDUCTS,
+            )
+        body = render_html(report)
+        inner = body[body.index("<main>") + 6 : body.index("</main>")]
+        return pages.render(
+            request,
+            "report.html",
+            who,
+            title="Analysis",
+            report_html=inner,
+            facts=json.dumps(facts),
+        )
+
+    @app.get("/cases", include_in_schema=False)
+    @page(pages)
+    def case_list(request: Request, who: Principal) -> Response:
+        return pages.render(
+            request, "cases.html", who, title="Cases", cases=cases.list_cases(ctx, who)
+        )
+
+    @app.post("/cases", include_in_schema=False)
+    @page(pages, form=True)
+    def open_case(request: Request, who: Principal, data: FormData) -> Response:
+        facts = _facts_from(_text(data, "facts"))
+        case = cases.open_case(ctx, who, facts, _text(data, "title") or None)
+        return redirect(
+            f"/cases/{case.id}", ok=f"case {case.id} opened; the analysis is kept with it"
+        )
+
+    @app.get("/cases/{case_id}", include_in_schema=False)
+    @page(pages)
+    def case_page(request: Request, who: Principal, case_id: str) -> Response:
+        case = cases.get_case(ctx, who, case_id)
+        node = pages.node()
+        findings = [(o, s) for o, s in case.findings(node.state) if s != "not_established"]
+        return pages.render(
+            request,
+            "case.html",
+            who,
+            title=f"Case {case.id}",
+            case=case,
+            findings=findings,
+            orders=orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else [],
+            items=evidence.list_evidence(ctx, who, case_id)
+            if _may(who, Action.EVIDENCE_READ)
+            else [],
+            persons=protection.list_protected(ctx, who, case_id)
+            if _may(who, Action.PROTECTED_READ)
+            else [],
+            property=proceeds.list_property(ctx, who, case_id),
+            powers=sorted(TRANSITIONS),
+            errors={},
+        )
+
+    @app.post("/cases/{case_id}/notes", include_in_schema=False)
+    @page(pages, form=True)
+    def add_note(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        cases.add_note(ctx, who, case_id, _text(data, "note"))
+        return redirect(f"/cases/{case_id}", ok="note added")
+
+    @app.post("/cases/{case_id}/orders", include_in_schema=False)
+    @page(pages, form=True)
+    def draft(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        targets = []
+        for line in _text(data, "targets").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(":")]
+            if len(parts) < 2:
+                raise UserInputError(
+                    f"targets: '{line}': expected ID:KIND[:STATE], e.g. vpn-logs:data:XA"
+                )
+            targets.append(
+                Target(parts[0], parts[1], (parts[2] or None) if len(parts) > 2 else None)
+            )
+        duration = _text(data, "duration_days")
+        request_ = DraftRequest(
+            _text(data, "power"),
+            tuple(str(o) for o in data.getlist("offences")),
+            tuple(targets),
+            _text(data, "grounds"),
+            _text(data, "scope"),
+            _text(data, "necessity"),
+            _text(data, "proportionality"),
+            int(duration) if duration.isdigit() else None,
+        )
+        order = orders.draft_order(ctx, who, case_id, request_)
+        return redirect(f"/orders/{order.id}", ok=f"order {order.id} drafted")
+
+    @app.get("/orders/{order_id}", include_in_schema=False)
+    @page(pages)
+    def order_page(request: Request, who: Principal, order_id: str) -> Response:
+        order = orders.get_order(ctx, who, order_id)
+        return pages.render(
+            request,
+            "order.html",
+            who,
+            title=f"Order {order.id}",
+            order=order,
+            commands=_commands(order, who),
+        )
+
+    @app.post("/orders/{order_id}/{command}", include_in_schema=False)
+    @page(pages, form=True)
+    def move(
+        request: Request, who: Principal, data: FormData, order_id: str, command: str
+    ) -> Response:
+        try:
+            chosen = Command(command)
+        except ValueError:
+            raise UserInputError(f"'{command}' is not a command") from None
+        order = orders.order_command(ctx, who, order_id, chosen, _text(data, "note"))
+        return redirect(
+            f"/orders/{order.id}", ok=f"{command}: the order is now {order.state.value}"
+        )
+
+    @app.post("/cases/{case_id}/evidence", include_in_schema=False)
+    @page(pages, form=True)
+    def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise UserInputError("file: choose a file to upload")
+        item = evidence.add_evidence(
+            ctx,
+            who,
+            case_id,
+            source=upload.file,
+            filename=upload.filename,
+            acquisition={
+                "tool": _text(data, "tool"),
+                "tool_version": _text(data, "tool_version"),
+                "source": _text(data, "source"),
+            },
+            order_id=_text(data, "order") or None,
+        )
+        return redirect(
+            f"/evidence/{item.id}", ok=f"{item.filename} is {item.id}, SHA-256 {item.sha256}"
+        )
+
+    @app.get("/evidence/{item_id}", include_in_schema=False)
+    @page(pages)
+    def evidence_page(request: Request, who: Principal, item_id: str) -> Response:
+        item = next((i for i in evidence.list_evidence(ctx, who) if i.id == item_id), None)
+        if item is None:
+            raise UserInputError(f"no evidence item {item_id}")
+        chain = evidence.custody_of(ctx, who, item_id) if _may(who, Action.CUSTODY_READ) else []
+        return pages.render(
+            request, "evidence.html", who, title=f"Evidence {item.id}", item=item, chain=chain
+        )
+
+    @app.post("/evidence/{item_id}/seal", include_in_schema=False)
+    @page(pages, form=True)
+    def seal(request: Request, who: Principal, data: FormData, item_id: str) -> Response:
+        sealed = _text(data, "action") != "release"
+        evidence.set_sealed(ctx, who, item_id, sealed, _text(data, "note"))
+        return redirect(
+            f"/evidence/{item_id}", ok="sealed (Art. 46(3)(d))" if sealed else "released"
+        )
+
+    @app.post("/verify", include_in_schema=False)
+    @page(pages, form=True)
+    def verify(request: Request, who: Principal, data: FormData) -> Response:
+        case_id = _text(data, "case") or None
+        breaks = evidence.verify_vault(ctx, who, case_id)
+        return pages.render(
+            request, "verify.html", who, title="Vault verification", breaks=breaks, case_id=case_id
+        )
+
+    @app.get("/evidence/{item_id}/report.{fmt}", include_in_schema=False)
+    @page(pages)
+    def report(request: Request, who: Principal, item_id: str, fmt: str) -> Response:
+        from uncc.entrypoints.cli.reports import admissibility_html, admissibility_markdown  # noqa: PLC0415
+
+        data = evidence.admissibility(ctx, who, item_id)
+        if fmt == "md":
+            return PlainTextResponse(
+                admissibility_markdown(data),
+                media_type="text/markdown; charset=utf-8",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{item_id}-admissibility.md"'
+                },
+            )
+        if fmt == "html":
+            return HTMLResponse(
+                admissibility_html(data),
+                headers={
+                    "Content-Disposition": f'attachment; filename="{item_id}-admissibility.html"'
+                },
+            )
+        raise UserInputError(f"format '{fmt}': expected md or html")
+
+    @app.get("/cases/{case_id}/case-uco.jsonld", include_in_schema=False)
+    @page(pages)
+    def case_uco(request: Request, who: Principal, case_id: str) -> Response:
+        from uncc.services.case_export import export_case  # noqa: PLC0415
+
+        text = json.dumps(export_case(ctx, who, case_id), indent=2, ensure_ascii=False)
+        return Response(
+            text,
+            media_type="application/ld+json",
+            headers={"Content-Disposition": f'attachment; filename="{case_id}.jsonld"'},
+        )
+
+    @app.post("/protected/{person_id}/disclose", include_in_schema=False)
+    @page(pages, form=True)
+    def disclose(request: Request, who: Principal, data: FormData, person_id: str) -> Response:
+        shown = protection.disclose(ctx, who, person_id, _text(data, "reason"))
+        return pages.render(
+            request,
+            "disclosed.html",
+            who,
+            title="Disclosed identity",
+            person_id=person_id,
+            shown=shown,
+        )
+
+    @app.get("/audit", include_in_schema=False)
+    @page(pages)
+    def audit_page(request: Request, who: Principal) -> Response:
+        return pages.render(
+            request,
+            "audit.html",
+            who,
+            title="Audit trail",
+            entries=cases.audit_trail(ctx, who, 300),
+        )
+
+    return pages
+
+
+def _may(who: Principal, action: Action) -> bool:
+    return any(allowed(r, action) for r in who.roles)

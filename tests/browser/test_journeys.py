@@ -1,0 +1,254 @@
+"""The web interface in a real browser: Playwright driving Debian's Chromium.
+
+Four real node processes (a hub and three States) as in ``uncc demo``; each journey is a
+user in their own browser context. Screenshots of the main pages go to
+``tests/browser/artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from uncc.entrypoints.cli import demo
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).with_name("artifacts")
+CHROMIUM = shutil.which("chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if CHROMIUM is None:
+    if os.environ.get("UNCC_REQUIRE_BROWSER") == "1":
+        pytest.fail("UNCC_REQUIRE_BROWSER=1 but Debian's chromium is not installed", pytrace=False)
+    pytest.skip(
+        "Debian's chromium is not installed: run 'make test' as root (it installs it) or apt-get install chromium",
+        allow_module_level=True,
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, demo.Node]]:
+    base = tmp_path_factory.mktemp("web")
+    with demo.network(base, demo._examples()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def login(browser: Any, node: demo.Node, user: str) -> Any:
+    page = browser.new_context().new_page()
+    page.goto(node.url + "/")
+    page.get_by_label("User name").fill(user)
+    page.get_by_label("Password").fill(demo.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard")
+    return page
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_login_is_required_and_wrong_passwords_are_refused(
+    nodes: dict[str, demo.Node], browser: Any
+) -> None:
+    page = browser.new_context().new_page()
+    page.goto(nodes["XC"].url + "/cases")
+    assert "/login" in page.url
+    page.get_by_label("User name").fill("ivan")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_text("wrong user name or password").is_visible()
+    shot(page, "01-login")
+    response = httpx.get(nodes["XC"].url + "/login")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_analyse_open_a_case_order_and_evidence(
+    nodes: dict[str, demo.Node], browser: Any, tmp_path: Path
+) -> None:
+    xc = nodes["XC"]
+    ivan = login(browser, xc, "ivan")
+    shot(ivan, "02-dashboard")
+    ivan.get_by_role("link", name="Analyse").click()
+    ivan.get_by_label("…or a file").set_input_files(
+        str(ROOT / "examples/network/ransomware-cross-border.yaml")
+    )
+    ivan.get_by_role("button", name="Analyse").first.click()
+    assert ivan.get_by_role(
+        "heading", name="Analysis: Ransomware against St. Anne Regional Hospital"
+    ).is_visible()
+    shot(ivan, "03-analysis")
+    ivan.get_by_role("button", name="Open the case").click()
+    assert "opened; the analysis is kept with it" in ivan.content()
+    case_url = ivan.url.split("?")[0]
+    case_id = case_url.rsplit("/", 1)[1]
+    shot(ivan, "04-case")
+
+    pia = login(browser, xc, "pia")
+    pia.goto(case_url)
+    pia.get_by_text("Draft an order").click()
+    pia.get_by_label("Power").select_option("preservation")
+    pia.get_by_label("Targets").fill(f"vpn-logs:data:{xc.state}")
+    pia.get_by_label("Grounds (Art. 42)").fill("the VPN logs show the intruder's connections")
+    pia.get_by_label("Scope").fill("VPN gateway logs, 1-3 March 2026")
+    pia.get_by_label("Necessity").fill("kept 14 days only")
+    pia.get_by_label("Proportionality").fill("three days of one gateway's logs")
+    pia.get_by_label("Duration in days").fill("90")
+    pia.get_by_role("button", name="Draft").click()
+    assert "drafted" in pia.content()
+    order_url = pia.url.split("?")[0]
+    pia.get_by_role("button", name="Submit").click()
+    assert "the order is now submitted" in pia.content()
+    assert pia.get_by_role("button", name="Issue").count() == 0  # not before a judge authorises
+    assert pia.get_by_role("button", name="Authorise").count() == 0  # and a prosecutor cannot
+    shot(pia, "05-submitted")
+
+    jane = login(browser, xc, "jane")
+    shot(jane, "06-judge-dashboard")
+    jane.goto(order_url)
+    assert jane.get_by_role("button", name="Issue").count() == 0  # a judge does not issue
+    jane.get_by_label("Reasons or remarks").fill("necessary and proportionate")
+    jane.get_by_role("button", name="Authorise").click()
+    assert "the order is now authorised" in jane.content()
+
+    pia.goto(order_url)
+    pia.get_by_role("button", name="Issue").click()
+    assert "the order is now issued" in pia.content()
+    shot(pia, "07-order-issued")
+
+    sample = tmp_path / "vpn.log"
+    sample.write_bytes(
+        b"2026-03-02T01:14:00Z login ok user=svc-backup from 198.51.100.23\n" * 20_000
+    )
+    ivan.goto(case_url)
+    ivan.get_by_label("File", exact=True).set_input_files(str(sample))
+    ivan.get_by_label("Source device or system").fill("hospital VPN gateway")
+    ivan.get_by_role("button", name="Upload and hash").click()
+    ivan.wait_for_url("**/evidence/**")
+    assert "SHA-256" in ivan.content()
+    shot(ivan, "08-evidence")
+    ivan.get_by_role("button", name="Verify the vault for this case").click()
+    assert ivan.get_by_text("Every blob re-hashed to its recorded SHA-256").is_visible()
+    shot(ivan, "09-verified")
+    assert case_id.startswith("C-")
+
+
+def test_a_preservation_request_is_sent_and_answered_in_the_browser(
+    nodes: dict[str, demo.Node], browser: Any
+) -> None:
+    xc, xa = nodes["XC"], nodes["XA"]
+    cora = login(browser, xc, "cora")
+    cora.get_by_role("link", name="Network").click()
+    cora.get_by_role("link", name="New preservation request").click()
+    cora.get_by_label("Requested State").select_option("XA")
+    cora.get_by_role("button", name="Check and send").click()
+    # the completeness check names each missing field next to it
+    assert cora.locator("#e-summary_of_facts").is_visible()
+    assert cora.locator("#e-custodian").is_visible()
+    shot(cora, "10-compose-errors")
+    cora.get_by_label("Our reference").fill("NCU-2026-0311/P9")
+    cora.get_by_label("Offences").fill("illegal_access")
+    cora.get_by_label("Summary of facts").fill(
+        "Patient records copied to a leak-site server and encrypted."
+    )
+    cora.get_by_label("Stored data to preserve").fill(
+        "leak-site access logs | they show who uploaded the records"
+    )
+    cora.get_by_label("Custodian or location of the system").fill("Northhost Ltd, Northland")
+    cora.get_by_label("Why preservation is necessary").fill("logs are kept 14 days")
+    cora.get_by_label("A formal request for the data will follow").check()
+    cora.get_by_label("Name").fill("Insp. M. Ortega")
+    cora.get_by_label("Phone").fill("+00 555 0103")
+    cora.get_by_role("button", name="Check and send").click()
+    assert "signed and queued for XA" in cora.content()
+    request_url = cora.url.split("?")[0]
+
+    desk = login(browser, xa, "cora")
+    desk.goto(xa.url + "/network")
+    deadline = time.monotonic() + 30
+    while "NCU-2026-0311/P9" not in desk.content() and time.monotonic() < deadline:
+        time.sleep(0.3)
+        desk.goto(xa.url + "/network")
+    shot(desk, "11-inbox")
+    desk.get_by_role("link", name="preservation request NCU-2026-0311/P9").click()
+    desk.get_by_label("Kind").select_option("status_update")
+    desk.get_by_label("Status").select_option("under_review")
+    desk.get_by_label("Details or message").fill("Our judge will decide today.")
+    desk.get_by_role("button", name="Send").first.click()
+    assert "status update queued for delivery" in desk.content()
+    shot(desk, "12-answer")
+
+    deadline = time.monotonic() + 30
+    cora.goto(request_url)
+    while "Our judge will decide today." not in cora.content() and time.monotonic() < deadline:
+        time.sleep(0.3)
+        cora.goto(request_url)
+    assert "under_review" in cora.content()
+    shot(cora, "13-answered")
+
+
+def test_find_an_expert(nodes: dict[str, demo.Node], browser: Any) -> None:
+    api = demo.Api(nodes)
+    api.call(
+        "XB",
+        "cora",
+        "POST",
+        "/api/v1/network/experts",
+        {
+            "id": "marie",
+            "name": "Marie Dubois",
+            "expertise": ["ransomware"],
+            "languages": ["fr", "en"],
+            "time_zone": "UTC",
+            "schedule": ["24/7"],
+            "channel": "+00 555 0202",
+        },
+    )
+    for state in ("XB", "XC"):
+        api.call(state, "cora", "POST", "/api/v1/network/experts/sync")
+    page = login(browser, nodes["XC"], "ivan")
+    page.get_by_role("link", name="Experts").click()
+    page.get_by_label("Expertise").fill("ransomware")
+    page.get_by_label("Language").fill("fr")
+    page.get_by_label("only those on call now").check()
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("cell", name="Marie Dubois").is_visible()
+    shot(page, "14-experts")
+
+
+def test_auditors_see_the_trail_and_others_do_not(
+    nodes: dict[str, demo.Node], browser: Any
+) -> None:
+    aud = login(browser, nodes["XC"], "aud")
+    aud.get_by_role("link", name="Audit").click()
+    assert aud.get_by_role("cell", name="user.login").first.is_visible()
+    shot(aud, "15-audit")
+    ivan = login(browser, nodes["XC"], "ivan")
+    assert ivan.get_by_role("link", name="Audit").count() == 0
+    ivan.goto(nodes["XC"].url + "/audit")
+    assert "may not audit.read" in ivan.content()
