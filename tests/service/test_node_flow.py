@@ -464,3 +464,17 @@ def test_intermingled_converted_and_income_property_is_registered(node: Node) ->
             case_id,
             proceeds.Derivation("income", car.id, "x", Decimal(1), None),
         )
+
+
+def test_concurrent_drafts_get_distinct_ids_and_none_fails(node: Node) -> None:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    case_id = open_insider(node)
+    request = DraftRequest(
+        "production_of_data", ("ict_theft",), (Target("designs", "data", "XB"),), "g", "s", "n", "p"
+    )
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        drafted = list(
+            pool.map(lambda _: orders.draft_order(node.ctx, node.pia, case_id, request), range(24))
+        )
+    assert len({o.id for o in drafted}) == 24

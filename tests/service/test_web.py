@@ -106,10 +106,20 @@ def test_pages_carry_a_content_security_policy(web: tuple[TestClient, str]) -> N
 
 
 @pytest.mark.parametrize("user", USERS)
-def test_every_page_for_every_role_no_5xx_and_every_control_labelled(web: tuple[TestClient, str], user: str) -> None:
+def test_every_page_for_every_role_no_5xx_and_every_control_labelled(
+    web: tuple[TestClient, str], user: str
+) -> None:
     client, case_id = web
     login(client, user)
-    for path in ("/dashboard", "/analyse", "/cases", f"/cases/{case_id}", "/experts", "/audit", "/network"):
+    for path in (
+        "/dashboard",
+        "/analyse",
+        "/cases",
+        f"/cases/{case_id}",
+        "/experts",
+        "/audit",
+        "/network",
+    ):
         response = client.get(path)
         assert response.status_code < 500, (user, path, response.text[:300])
         if response.status_code == 200:
@@ -132,6 +142,8 @@ def test_an_investigator_opens_a_case_from_pasted_facts(web: tuple[TestClient, s
     opened = client.post("/cases", data={"csrf": csrf, "facts": text, "title": "Mules"})
     assert opened.status_code == 303
     assert client.get(opened.headers["location"]).text.count("Mules") >= 1
-    bad = client.post("/analyse", data={"csrf": csrf, "mode": "facts", "facts": "uncc: incident/1\nacts: 3"})
+    bad = client.post(
+        "/analyse", data={"csrf": csrf, "mode": "facts", "facts": "uncc: incident/1\nacts: 3"}
+    )
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.text

@@ -149,3 +149,18 @@ def test_every_consistency_proof_verifies_and_a_changed_history_fails(
     assert merkle.verify_consistency(first, len(leaves), proof, old, new)
     forged = bytes([old[0] ^ 1]) + old[1:]
     assert not merkle.verify_consistency(first, len(leaves), proof, forged, new)
+
+
+@given(st.integers(min_value=1, max_value=300), st.data())
+def test_the_cached_tree_gives_the_same_heads_and_proofs(n: int, data: st.DataObject) -> None:
+    from uncc.domain.merkle import Tree  # noqa: PLC0415
+
+    leaves = [merkle.leaf_hash(str(i).encode()) for i in range(n)]
+    tree = Tree(leaves)
+    size = data.draw(st.integers(min_value=1, max_value=n))
+    index = data.draw(st.integers(min_value=0, max_value=size - 1))
+    assert tree.root(size) == merkle.root(leaves[:size])
+    assert tree.inclusion_proof(index, size) == merkle.inclusion_proof(index, leaves[:size])
+    assert merkle.verify_inclusion(
+        index, size, leaves[index], tree.inclusion_proof(index, size), tree.root(size)
+    )

@@ -9,6 +9,7 @@ before a broader one, then the expert's own State's office before others by name
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -149,14 +150,25 @@ class ExpertIndex:
                         exact = tag == wanted or seen.get(key, (expert, False))[1]
                         seen[key] = (expert, exact)
             candidates = seen.values()
+        lang = language.lower() if language else None
+        local: dict[str, tuple[int, int]] = {}  # time zone → (weekday, minute) now
         found: list[Match] = []
         for expert, exact in candidates:
-            speaks = language is None or language.lower() in expert.languages
-            if language is not None and not speaks:
+            if lang is not None and lang not in expert.languages:
                 continue
-            available = expert.available(now)
+            place = local.get(expert.time_zone)
+            if place is None:
+                moment = now.astimezone(ZoneInfo(expert.time_zone))
+                place = local[expert.time_zone] = (
+                    moment.weekday(),
+                    moment.hour * 60 + moment.minute,
+                )
+            available = any(w.covers(*place) for w in expert.windows)
             if available_only and not available:
                 continue
-            found.append(Match(expert, available, exact, speaks))
-        found.sort(key=lambda m: (not m.available, not m.exact, m.expert.state, m.expert.name))
-        return found[:limit]
+            found.append(Match(expert, available, exact, lang is None or lang in expert.languages))
+        return heapq.nsmallest(
+            limit,
+            found,
+            key=lambda m: (not m.available, not m.exact, m.expert.state, m.expert.name),
+        )

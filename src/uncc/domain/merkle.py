@@ -130,3 +130,65 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     return sn == 0 and fr == first_head and sr == second_head
+
+
+class Tree:
+    """A Merkle tree over leaf hashes with its perfect subtrees cached, level by level.
+
+    ``levels[k][i]`` is the head of the perfect subtree of ``2**k`` leaves starting at
+    leaf ``i * 2**k``. Building costs one hash per interior node (O(n)); then the head of
+    any prefix and the audit path of any leaf cost O(log n) hashes, where the recursive
+    functions above cost O(n) each. Results are the same (tested against them).
+    """
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.levels: list[list[bytes]] = [list(leaves)]
+        sha = hashlib.sha256
+        level = self.levels[0]
+        while len(level) > 1:
+            level = [
+                sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)
+            ]
+            self.levels.append(level)
+
+    @property
+    def size(self) -> int:
+        """The number of leaves."""
+        return len(self.levels[0])
+
+    def _range(self, start: int, end: int) -> bytes:
+        """The head of the subtree of leaves [start, end) as RFC 9162 splits it."""
+        n = end - start
+        if n == 1:
+            return self.levels[0][start]
+        if n & (n - 1) == 0 and start % n == 0:  # a cached perfect subtree
+            return self.levels[n.bit_length() - 1][start // n]
+        k = _split(n)
+        return node_hash(self._range(start, start + k), self._range(start + k, end))
+
+    def root(self, size: int | None = None) -> bytes:
+        """The tree head of the first ``size`` leaves (all by default)."""
+        n = self.size if size is None else size
+        if not 0 <= n <= self.size:
+            msg = f"no tree of {n} in {self.size} leaves"
+            raise ValueError(msg)
+        return EMPTY_ROOT if n == 0 else self._range(0, n)
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        """The audit path of leaf ``index`` in the tree of the first ``size`` leaves."""
+        n = self.size if size is None else size
+        if not 0 <= index < n <= self.size:
+            msg = f"leaf {index} is not in a tree of {n}"
+            raise ValueError(msg)
+        path: list[bytes] = []
+        start, end = 0, n
+        while end - start > 1:
+            k = _split(end - start)
+            if index < start + k:
+                path.append(self._range(start + k, end))
+                end = start + k
+            else:
+                path.append(self._range(start, start + k))
+                start += k
+        path.reverse()
+        return path

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.crypto import DataKey, NodeKey
@@ -78,19 +78,26 @@ def audit(
 
 
 def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
-    """The next id of a kind, e.g. ``C-2026-0003``, allocated inside the transaction."""
+    """The next id of a kind, e.g. ``C-2026-0003``, allocated inside the transaction.
+
+    One atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``), so that two
+    transactions never get the same number, on SQLite and on PostgreSQL alike.
+    """
     name = f"{prefix}-{at.year}"
-    current = conn.execute(
-        select(schema.counters.c.value).where(schema.counters.c.name == name)
-    ).scalar()
-    if current is None:
-        conn.execute(insert(schema.counters).values(name=name, value=1))
-        value = 1
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert  # noqa: PLC0415
     else:
-        value = current + 1
-        conn.execute(
-            update(schema.counters).where(schema.counters.c.name == name).values(value=value)
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]  # noqa: PLC0415
+    counters = schema.counters
+    statement = (
+        upsert(counters)
+        .values(name=name, value=1)
+        .on_conflict_do_update(
+            index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
         )
+        .returning(counters.c.value)
+    )
+    value = conn.execute(statement).scalar_one()
     return f"{name}-{value:04d}"
 
 

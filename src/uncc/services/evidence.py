@@ -303,11 +303,12 @@ def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[Custo
         last["size"], last["root"], _aware(last["at"]), last["key_id"], last["signature"]
     )
     hashes = [bytes(r["leaf_hash"]) for r in rows][: checkpoint.size]
+    tree = merkle.Tree(hashes)
     return [
         CustodyEntry(
             CustodyEvent.from_leaf(bytes(r["leaf"])),
             hashes[i].hex(),
-            [p.hex() for p in merkle.inclusion_proof(i, hashes)],
+            [p.hex() for p in tree.inclusion_proof(i)],
             checkpoint,
         )
         for i, r in enumerate(rows[: checkpoint.size])

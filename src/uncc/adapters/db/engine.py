@@ -9,12 +9,16 @@ from sqlalchemy.pool import StaticPool
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``.
+
+    SQLite gets WAL, foreign keys, a busy timeout, and transactions that take the write
+    lock when they begin (one writer at a time).
+    """
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
             poolclass=StaticPool if memory else None,
         )
 
@@ -26,6 +30,13 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _immediate(connection):  # type: ignore[no-untyped-def]
+            # Take the write lock when the transaction starts, waiting up to the busy
+            # timeout: a deferred transaction that reads, then writes after another
+            # writer committed, fails at once in WAL mode (SQLITE_BUSY_SNAPSHOT).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):

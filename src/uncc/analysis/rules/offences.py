@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from uncc.analysis.facts import Act, Datum, Item
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import Truth, all_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.elements import evaluate_element
 from uncc.analysis.trace import Trace, combine, leaf, negate
@@ -177,11 +177,24 @@ def _stage_punishable(stage: Stage, ctx: Context) -> Trace:
     return leaf("stage", why, "art_36__para_3", Truth.of(adopted), key="art_36.preparation")
 
 
+_CONDUCTS: dict[str, frozenset[str] | None] = {}
+"""Offence id → every conduct its conduct elements allow (None: it names no conduct)."""
+
+
 def conduct_matches(offence: Offence, act: Act) -> Truth:
-    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated)."""
-    conducts = [e for e in offence.elements if e.role is ElementRole.CONDUCT]
-    if not conducts:
+    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated).
+
+    The same as asking each conduct element in turn (any of them), from a set computed
+    once per offence: this test runs for every act against every offence.
+    """
+    if offence.id not in _CONDUCTS:
+        elements = [e for e in offence.elements if e.role is ElementRole.CONDUCT]
+        _CONDUCTS[offence.id] = (
+            frozenset(c for e in elements for c in e.any_of) if elements else None
+        )
+    allowed = _CONDUCTS[offence.id]
+    if allowed is None:
         return Truth.TRUE
     if act.conduct is None:
         return Truth.UNKNOWN
-    return any_(Truth.of(act.conduct.value in e.any_of) for e in conducts)
+    return Truth.of(act.conduct.value in allowed)

@@ -35,6 +35,8 @@ from uncc.services.network.requests import Conversation
 from uncc.services.network.transport import Transport
 
 JOSE = "application/jose"
+BATCH = 200
+"""Messages per pass of the sender."""
 log = logging.getLogger("uncc.network")
 
 
@@ -129,20 +131,25 @@ class Sender:
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.wake.set)
 
-    def once(self) -> None:
-        """One pass: deliver, then escalate (nothing when the node is not in a network)."""
+    def once(self) -> bool:
+        """One pass: deliver, then escalate; True when a full batch went (more may be due)."""
         try:
-            outbox.deliver_due(self.ctx, self.transport)
+            report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
             requests.escalate(self.ctx)
         except NotFoundError:
-            return
+            return False
+        done = (
+            len(report.delivered) + len(report.retrying) + len(report.rejected) + len(report.dead)
+        )
+        return done >= BATCH
 
     async def run(self) -> None:
         """Loop until cancelled; a failed pass is logged and the loop goes on."""
         self.loop = asyncio.get_running_loop()
         while True:
             try:
-                await run_in_threadpool(self.once)
+                if await run_in_threadpool(self.once):
+                    continue  # a full batch: go on at once
             except Exception:  # one bad pass must not stop delivery
                 log.exception("network sender pass failed")
             with contextlib.suppress(TimeoutError):

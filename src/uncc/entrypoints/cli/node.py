@@ -130,6 +130,9 @@ def serve(
         float,
         typer.Option("--send", help="Seconds between passes of the network sender (0: none)."),
     ] = 2.0,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
 ) -> None:
     """Serve the node's API (docs at /api/v1/docs) and its network inbox."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
@@ -140,4 +143,10 @@ def serve(
     app = create_app(
         config, context(), tick_seconds=tick_every or None, send_seconds=send_every or None
     )
-    uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=host or config.host,
+        port=port or config.port,
+        log_level="info",
+        access_log=access_log,
+    )

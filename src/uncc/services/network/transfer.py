@@ -91,6 +91,7 @@ def send_evidence(
             .one()
         )
         hashes = [bytes(r["leaf_hash"]) for r in rows][: last["size"]]
+        tree = merkle.Tree(hashes)
         wanted = {i.id for i in items}
         leaves: dict[str, list[dict[str, Any]]] = {i.id: [] for i in items}
         for index, row in enumerate(rows[: last["size"]]):
@@ -99,7 +100,7 @@ def send_evidence(
                     {
                         "index": index,
                         "entry": bytes(row["leaf"]).decode(),
-                        "proof": [p.hex() for p in merkle.inclusion_proof(index, hashes)],
+                        "proof": [p.hex() for p in tree.inclusion_proof(index)],
                     }
                 )
         cfg = network_directory.config(conn)

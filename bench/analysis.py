@@ -1,0 +1,93 @@
+"""Analysis: incidents per second and latency for incidents of 1 to 200 acts.
+
+Each incident is analysed under the Convention (baseline) and one State's profile, as a
+node does when a case is opened. Baseline: reading and validating the same facts
+(``uncc: incident/1`` intake), the floor of any analysis. Goals: cost linear in acts;
+at least 1,000 small incidents per second on one core.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench.common import ROOT, Row, Stats, percentile, ratio_row
+from uncc.analysis.engine import analyze
+from uncc.analysis.intake import validate_incident
+from uncc.convention.catalogue import load_convention
+from uncc.parties.catalogue import builtin_profile, parse_profile
+
+SIZES = {"small": (1, 10, 25), "full": (1, 10, 50, 100, 200)}
+CONDUCTS = ("access", "alter", "interfere", "intercept", "delete")
+
+
+def incident(acts: int) -> dict[str, Any]:
+    """Facts with one actor, a few systems and data, and ``acts`` acts."""
+    systems = [
+        {"id": f"sys-{n}", "location": "XA", "connected": True, "security_measures": True, "owner": "victim"}
+        for n in range(max(1, acts // 10))
+    ]
+    return {
+        "uncc": "incident/1",
+        "id": f"bench-{acts}",
+        "persons": [
+            {"id": "actor", "kind": "natural", "nationalities": ["XB"], "present_in": "XB"},
+            {"id": "victim", "kind": "legal", "incorporated_in": "XA"},
+        ],
+        "systems": systems,
+        "data": [{"id": "records", "kinds": ["personal_data"], "system": "sys-0", "stored_in": "XA"}],
+        "acts": [
+            {
+                "id": f"act-{n}",
+                "by": "actor",
+                "conduct": CONDUCTS[n % len(CONDUCTS)],
+                "object": "records" if CONDUCTS[n % len(CONDUCTS)] in ("alter", "delete") else systems[n % len(systems)]["id"],
+                "when": f"2026-03-02T{n % 24:02d}:{n % 60:02d}:00Z",
+                "acted_in": "XB",
+                "effects_in": ["XA"],
+                "without_right": True,
+                "mental_state": "intent",
+            }
+            for n in range(acts)
+        ],
+    }
+
+
+def run(size: str) -> list[Row]:
+    """Latency by size, small-incident throughput, and growth."""
+    convention = load_convention()
+    baseline = builtin_profile("baseline")
+    profile = parse_profile((ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8"))
+    rows: list[Row] = []
+    medians: dict[int, float] = {}
+    for acts in SIZES[size]:
+        facts = incident(acts)
+        repeat = max(5, 200 // acts)
+        reading: list[float] = []
+        whole: list[float] = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            parsed = validate_incident(facts, "bench")
+            middle = time.perf_counter()
+            analyze(parsed, convention, baseline, profiles={"XA": profile}, parties=["XA"])
+            end = time.perf_counter()
+            reading.append(middle - start)
+            whole.append(end - start)
+        medians[acts] = percentile(whole, 50)
+        rows.append(
+            ratio_row(
+                "analysis",
+                f"{acts} act{'s' if acts > 1 else ''}: latency p50 (p99 {percentile(whole, 99) * 1e3:.1f} ms)",
+                Stats(percentile(whole, 50), min(whole), max(whole), len(whole)),
+                "read and validate the facts",
+                Stats(percentile(reading, 50), min(reading), max(reading), len(reading)),
+            )
+        )
+    one = medians[1]
+    rate = 1 / one
+    rows.append(Row("analysis", "small incidents (1 act) per second, one core", "/s", Stats(rate, rate, rate, 1), goal="≥ 1,000/s", met=rate >= 1000))  # noqa: PLR2004
+    largest = max(medians)
+    growth = (medians[largest] / largest) / (medians[10] / 10)
+    rows.append(Row("analysis", f"cost per act at {largest} acts / at 10 acts", "×", Stats(growth, growth, growth, 1), goal="linear (≈ 1)", met=growth <= 1.5))  # noqa: PLR2004
+    return rows
+

@@ -1,0 +1,95 @@
+"""The node's API under load, SQLite and PostgreSQL, against a bare FastAPI endpoint.
+
+Every server is a separate ``uvicorn`` process (one worker, access log off), driven by
+the same closed-loop client (4 threads, keep-alive). Reads: ``GET /api/v1/cases/{id}``
+(authenticated, and audited: a read writes an audit entry) and ``GET /api/v1/node``.
+Write: drafting an order (checked against the Convention, stored, audited). Baseline:
+``GET /ping`` of a bare FastAPI app. Goal: reads ≥ 50 % of the bare endpoint's rate.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from bench.common import Row, Stats
+from bench.load import drive
+from bench.nodes import bare_server, free_port, make_node, uncc_server
+
+SIZES = {"small": 120, "full": 1_200}
+ORDER = {
+    "power": "production_of_data",
+    "offences": ["ict_theft"],
+    "targets": [{"id": "designs", "kind": "data", "location": "XA"}],
+    "grounds": "g",
+    "scope": "s",
+    "necessity": "n",
+    "proportionality": "p",
+}
+
+
+def _postgres() -> str | None:
+    """A fresh database on the test server when one runs (``make bench`` starts one)."""
+    base = os.environ.get("UNCC_TEST_DATABASE_URL")
+    if not base:
+        return None
+    from sqlalchemy import create_engine, text  # noqa: PLC0415
+
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('DROP DATABASE IF EXISTS "uncc_bench"'))
+        conn.execute(text('CREATE DATABASE "uncc_bench"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/uncc_bench"
+
+
+def run(size: str) -> list[Row]:
+    """Rates and p99 for each endpoint and database, with the bare baseline."""
+    count = SIZES[size]
+    rows: list[Row] = []
+    with bare_server(free_port()) as bare:
+        rate, p50, p99 = drive(bare, lambda c: c.get("/ping"), requests=count)
+    base = Stats(rate, rate, rate, 1)
+    rows.append(Row("api", f"bare FastAPI GET /ping (p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms)", "req/s", base))
+    backends = [("SQLite", None)]
+    pg = _postgres()
+    if pg:
+        backends.append(("PostgreSQL", pg))
+    for name, url in backends:
+        work = Path(tempfile.mkdtemp(prefix="uncc-bench-api-"))
+        try:
+            case_id, token = make_node(work, url)
+            headers = {"Authorization": f"Bearer {token}"}
+            with uncc_server(work, free_port(), url) as node:
+                pia = httpx.post(node + "/api/v1/login", json={"user": "pia", "password": "bench-password-2026"}).json()["token"]
+                figures = [
+                    ("GET /api/v1/node", lambda c: c.get("/api/v1/node"), headers, True),
+                    (f"GET /api/v1/cases/{{id}} (audited read)", lambda c: c.get(f"/api/v1/cases/{case_id}"), headers, True),
+                    ("POST /api/v1/cases/{id}/orders (draft)", lambda c: c.post(f"/api/v1/cases/{case_id}/orders", json=ORDER), {"Authorization": f"Bearer {pia}"}, False),
+                ]
+                for label, call, hdrs, is_read in figures:
+                    rate, p50, p99 = drive(node, call, requests=count if is_read else count // 2, headers=hdrs)
+                    value = Stats(rate, rate, rate, 1)
+                    ratio = rate / base.median
+                    rows.append(
+                        Row(
+                            "api",
+                            f"{name}: {label} (p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms)",
+                            "req/s",
+                            value,
+                            "bare GET /ping",
+                            base,
+                            ratio,
+                            "reads ≥ 50 % of bare" if is_read else "",
+                            (ratio >= 0.5) if is_read else None,  # noqa: PLR2004
+                        )
+                    )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if not pg:
+        rows.append(Row("api", "PostgreSQL", "req/s", Stats(0, 0, 0, 0), note="skipped: no PostgreSQL server (make bench starts one when it can)"))
+    return rows

@@ -1,0 +1,45 @@
+"""A small closed-loop load generator: threads with keep-alive clients, latencies per request."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import httpx
+
+from bench.common import percentile
+
+Call = Callable[[httpx.Client], httpx.Response]
+
+
+def drive(base: str, call: Call, *, threads: int = 4, requests: int = 300, headers: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """(requests per second, p50, p99) of ``call`` from ``threads`` clients."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def worker() -> None:
+        mine: list[float] = []
+        with httpx.Client(base_url=base, headers=headers or {}, timeout=30) as client:
+            call(client)  # warm the connection
+            for _ in range(requests // threads):
+                start = time.perf_counter()
+                response = call(client)
+                mine.append(time.perf_counter() - start)
+                if response.status_code >= 400:  # noqa: PLR2004
+                    errors.append(f"{response.status_code}: {response.text[:200]}")
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        msg = f"{len(errors)} failed requests, e.g. {errors[0]}"
+        raise RuntimeError(msg)
+    return len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 99)
