@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 SEED ?= ../shared/seeds/000_ad47bffe988def09.txt
 
-.PHONY: help install demo analysis-demo tour test lint typecheck imports pytest fmt clean
+.PHONY: help install demo analysis-demo bench tour test lint typecheck imports pytest fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -28,6 +28,9 @@ analysis-demo: install ## analyse an example incident for three fictional States
 	  --profile examples/profiles/xa-northland.yaml \
 	  --profile examples/profiles/xb-southland.yaml \
 	  --profile examples/profiles/xc-eastland.yaml
+
+bench: install ## every benchmark at full size, against baselines measured in the same run; writes bench/results.md
+	scripts/with-postgres.sh $(UV) run --frozen python -m bench --size full
 
 tour: install ## a tour of the Convention as data (list, Article 43, lint of the seed)
 	@$(UV) run --frozen uncc convention list

@@ -24,7 +24,13 @@ CONDUCTS = ("access", "alter", "interfere", "intercept", "delete")
 def incident(acts: int) -> dict[str, Any]:
     """Facts with one actor, a few systems and data, and ``acts`` acts."""
     systems = [
-        {"id": f"sys-{n}", "location": "XA", "connected": True, "security_measures": True, "owner": "victim"}
+        {
+            "id": f"sys-{n}",
+            "location": "XA",
+            "connected": True,
+            "security_measures": True,
+            "owner": "victim",
+        }
         for n in range(max(1, acts // 10))
     ]
     return {
@@ -35,13 +41,17 @@ def incident(acts: int) -> dict[str, Any]:
             {"id": "victim", "kind": "legal", "incorporated_in": "XA"},
         ],
         "systems": systems,
-        "data": [{"id": "records", "kinds": ["personal_data"], "system": "sys-0", "stored_in": "XA"}],
+        "data": [
+            {"id": "records", "kinds": ["personal_data"], "system": "sys-0", "stored_in": "XA"}
+        ],
         "acts": [
             {
                 "id": f"act-{n}",
                 "by": "actor",
                 "conduct": CONDUCTS[n % len(CONDUCTS)],
-                "object": "records" if CONDUCTS[n % len(CONDUCTS)] in ("alter", "delete") else systems[n % len(systems)]["id"],
+                "object": "records"
+                if CONDUCTS[n % len(CONDUCTS)] in ("alter", "delete")
+                else systems[n % len(systems)]["id"],
                 "when": f"2026-03-02T{n % 24:02d}:{n % 60:02d}:00Z",
                 "acted_in": "XB",
                 "effects_in": ["XA"],
@@ -57,7 +67,9 @@ def run(size: str) -> list[Row]:
     """Latency by size, small-incident throughput, and growth."""
     convention = load_convention()
     baseline = builtin_profile("baseline")
-    profile = parse_profile((ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8"))
+    profile = parse_profile(
+        (ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8")
+    )
     rows: list[Row] = []
     medians: dict[int, float] = {}
     for acts in SIZES[size]:
@@ -85,9 +97,26 @@ def run(size: str) -> list[Row]:
         )
     one = medians[1]
     rate = 1 / one
-    rows.append(Row("analysis", "small incidents (1 act) per second, one core", "/s", Stats(rate, rate, rate, 1), goal="≥ 1,000/s", met=rate >= 1000))  # noqa: PLR2004
+    rows.append(
+        Row(
+            "analysis",
+            "small incidents (1 act) per second, one core",
+            "/s",
+            Stats(rate, rate, rate, 1),
+            goal="≥ 1,000/s",
+            met=rate >= 1000,
+        )
+    )
     largest = max(medians)
     growth = (medians[largest] / largest) / (medians[10] / 10)
-    rows.append(Row("analysis", f"cost per act at {largest} acts / at 10 acts", "×", Stats(growth, growth, growth, 1), goal="linear (≈ 1)", met=growth <= 1.5))  # noqa: PLR2004
+    rows.append(
+        Row(
+            "analysis",
+            f"cost per act at {largest} acts / at 10 acts",
+            "×",
+            Stats(growth, growth, growth, 1),
+            goal="linear (≈ 1)",
+            met=growth <= 1.5,
+        )
+    )
     return rows
-

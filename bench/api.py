@@ -39,7 +39,9 @@ def _postgres() -> str | None:
         return None
     from sqlalchemy import create_engine, text  # noqa: PLC0415
 
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text('DROP DATABASE IF EXISTS "uncc_bench"'))
         conn.execute(text('CREATE DATABASE "uncc_bench"'))
@@ -54,7 +56,14 @@ def run(size: str) -> list[Row]:
     with bare_server(free_port()) as bare:
         rate, p50, p99 = drive(bare, lambda c: c.get("/ping"), requests=count)
     base = Stats(rate, rate, rate, 1)
-    rows.append(Row("api", f"bare FastAPI GET /ping (p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms)", "req/s", base))
+    rows.append(
+        Row(
+            "api",
+            f"bare FastAPI GET /ping (p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms)",
+            "req/s",
+            base,
+        )
+    )
     backends = [("SQLite", None)]
     pg = _postgres()
     if pg:
@@ -65,14 +74,30 @@ def run(size: str) -> list[Row]:
             case_id, token = make_node(work, url)
             headers = {"Authorization": f"Bearer {token}"}
             with uncc_server(work, free_port(), url) as node:
-                pia = httpx.post(node + "/api/v1/login", json={"user": "pia", "password": "bench-password-2026"}).json()["token"]
+                pia = httpx.post(
+                    node + "/api/v1/login", json={"user": "pia", "password": "bench-password-2026"}
+                ).json()["token"]
                 figures = [
                     ("GET /api/v1/node", lambda c: c.get("/api/v1/node"), headers, True),
-                    (f"GET /api/v1/cases/{{id}} (audited read)", lambda c: c.get(f"/api/v1/cases/{case_id}"), headers, True),
-                    ("POST /api/v1/cases/{id}/orders (draft)", lambda c: c.post(f"/api/v1/cases/{case_id}/orders", json=ORDER), {"Authorization": f"Bearer {pia}"}, False),
+                    (
+                        "GET /api/v1/cases/{id} (audited read)",
+                        lambda c, case_id=case_id: c.get(f"/api/v1/cases/{case_id}"),
+                        headers,
+                        True,
+                    ),
+                    (
+                        "POST /api/v1/cases/{id}/orders (draft)",
+                        lambda c, case_id=case_id: c.post(
+                            f"/api/v1/cases/{case_id}/orders", json=ORDER
+                        ),
+                        {"Authorization": f"Bearer {pia}"},
+                        False,
+                    ),
                 ]
                 for label, call, hdrs, is_read in figures:
-                    rate, p50, p99 = drive(node, call, requests=count if is_read else count // 2, headers=hdrs)
+                    rate, p50, p99 = drive(
+                        node, call, requests=count if is_read else count // 2, headers=hdrs
+                    )
                     value = Stats(rate, rate, rate, 1)
                     ratio = rate / base.median
                     rows.append(
@@ -85,11 +110,19 @@ def run(size: str) -> list[Row]:
                             base,
                             ratio,
                             "reads ≥ 50 % of bare" if is_read else "",
-                            (ratio >= 0.5) if is_read else None,  # noqa: PLR2004
+                            (ratio >= 0.5) if is_read else None,
                         )
                     )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if not pg:
-        rows.append(Row("api", "PostgreSQL", "req/s", Stats(0, 0, 0, 0), note="skipped: no PostgreSQL server (make bench starts one when it can)"))
+        rows.append(
+            Row(
+                "api",
+                "PostgreSQL",
+                "req/s",
+                Stats(0, 0, 0, 0),
+                note="skipped: no PostgreSQL server (make bench starts one when it can)",
+            )
+        )
     return rows

@@ -69,7 +69,18 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def ratio_row(bench: str, figure: str, value: Stats, baseline: str, base: Stats, goal: str = "", limit: float | None = None, note: str = "", unit: str = "s") -> Row:
+def ratio_row(
+    bench: str,
+    figure: str,
+    value: Stats,
+    baseline: str,
+    base: Stats,
+    *,
+    goal: str = "",
+    limit: float | None = None,
+    note: str = "",
+    unit: str = "s",
+) -> Row:
     """A row comparing a figure with its baseline by median (value / baseline)."""
     ratio = value.median / base.median if base.median else None
     met = None if limit is None or ratio is None else ratio <= limit
@@ -94,7 +105,13 @@ def machine() -> dict[str, str]:
         pass
     import sqlite3  # noqa: PLC0415
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),

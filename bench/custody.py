@@ -29,7 +29,13 @@ def log(count: int) -> tuple[list[bytes], list[bytes], list[Checkpoint], NodeKey
     kinds = list(CustodyKind)
     leaves = [
         CustodyEvent(
-            n, kinds[n % len(kinds)], f"E-2026-{n // 3:07d}", f"{n:064x}", "ivan", start + dt.timedelta(seconds=n), {"order": "O-2026-0001"}
+            n,
+            kinds[n % len(kinds)],
+            f"E-2026-{n // 3:07d}",
+            f"{n:064x}",
+            "ivan",
+            start + dt.timedelta(seconds=n),
+            {"order": "O-2026-0001"},
         ).leaf_bytes()
         for n in range(count)
     ]
@@ -71,8 +77,8 @@ def run(size: str) -> list[Row]:
             verified,
             "hash every leaf (floor)",
             base,
-            "≤ 3 × floor",
-            3.0,
+            goal="≤ 3 × floor",
+            limit=3.0,
             note="The node signs a checkpoint after every append; with one per entry, verifying the signatures (≈ 60 µs each with Ed25519) would dominate. Here: one checkpoint per 1,000 entries.",
         )
     ]
@@ -85,6 +91,22 @@ def run(size: str) -> list[Row]:
         times.append(time.perf_counter() - start)
         assert merkle.verify_inclusion(index, count, hashes[index], proof, tree.root())
     p99 = percentile(times, 99)
-    rows.append(Row("custody", f"inclusion proof p99, {count:,} entries (tree cached)", "s", Stats(p99, min(times), max(times), len(times)), goal="≤ 1 ms", met=p99 <= 0.001))  # noqa: PLR2004
-    rows.append(Row("custody", f"build the cached tree of {count:,} entries (once per verification)", "s", build))
+    rows.append(
+        Row(
+            "custody",
+            f"inclusion proof p99, {count:,} entries (tree cached)",
+            "s",
+            Stats(p99, min(times), max(times), len(times)),
+            goal="≤ 1 ms",
+            met=p99 <= 0.001,
+        )
+    )
+    rows.append(
+        Row(
+            "custody",
+            f"build the cached tree of {count:,} entries (once per verification)",
+            "s",
+            build,
+        )
+    )
     return rows

@@ -67,7 +67,13 @@ def run(size: str) -> list[Row]:
     built = timed(build_all, repeat=3)
     matched = timed(match_all, repeat=3)
     return [
-        ratio_row("deconfliction", f"build 10 filters, {total:,} selectors", built, "SHA-256 of every selector (floor)", base),
+        ratio_row(
+            "deconfliction",
+            f"build 10 filters, {total:,} selectors",
+            built,
+            "SHA-256 of every selector (floor)",
+            base,
+        ),
         ratio_row(
             "deconfliction",
             f"match 10 States × 9 filters, {total:,} selectors",

@@ -33,7 +33,7 @@ def make_file(path: Path, size: int) -> None:
 def run_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall time and peak resident memory (KiB) of one process."""
     start = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -59,13 +59,25 @@ def run(size: str) -> list[Row]:
             results: dict[str, list[float]] = {"sha": [], "cp": [], "ingest": []}
             peaks = []
             run_process(["sha256sum", str(source)])  # warm the page cache for everyone
-            for _ in range(3):
+            for _ in range(3 if nbytes <= 1 << 30 else 2):
                 results["sha"].append(run_process(["sha256sum", str(source)])[0])
                 target = work / "copy.bin"
                 results["cp"].append(run_process(["cp", str(source), str(target)])[0])
                 target.unlink()
                 elapsed, peak = run_process(
-                    [sys.executable, "-m", "uncc", "evidence", "add", str(source), "--case", case_id, "--tool", "bench"], env
+                    [
+                        sys.executable,
+                        "-m",
+                        "uncc",
+                        "evidence",
+                        "add",
+                        str(source),
+                        "--case",
+                        case_id,
+                        "--tool",
+                        "bench",
+                    ],
+                    env,
                 )
                 results["ingest"].append(elapsed)
                 peaks.append(peak)
@@ -81,19 +93,38 @@ def run(size: str) -> list[Row]:
                     ingest,
                     "sha256sum",
                     sha,
-                    "≤ 1.15 × sha256sum",
-                    1.15,
+                    goal="≤ 1.15 × sha256sum",
+                    limit=1.15,
                     note="The command includes starting Python and the node (≈ 1 s), opening the database, and fsync of the blob; sha256sum only reads and hashes."
                     if nbytes == SIZES[size][0]
                     else "",
                 )
             )
-            rows.append(ratio_row("ingest", f"uncc evidence add, {label}", ingest, "cp (read and write, no hash)", cp))
+            rows.append(
+                ratio_row(
+                    "ingest",
+                    f"uncc evidence add, {label}",
+                    ingest,
+                    "cp (read and write, no hash)",
+                    cp,
+                )
+            )
             source.unlink()
         sizes = sorted(memory)
-        peak = Stats(memory[sizes[-1]] / 1024, memory[sizes[0]] / 1024, memory[sizes[-1]] / 1024, len(sizes))
+        peak = Stats(
+            memory[sizes[-1]] / 1024, memory[sizes[0]] / 1024, memory[sizes[-1]] / 1024, len(sizes)
+        )
         flat = memory[sizes[-1]] <= memory[sizes[0]] * 1.1
-        rows.append(Row("ingest", "peak memory of uncc evidence add (min–max: smallest–largest file)", "MiB", peak, goal="independent of size", met=flat))
+        rows.append(
+            Row(
+                "ingest",
+                "peak memory of uncc evidence add (min–max: smallest–largest file)",
+                "MiB",
+                peak,
+                goal="independent of size",
+                met=flat,
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows

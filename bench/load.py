@@ -13,7 +13,14 @@ from bench.common import percentile
 Call = Callable[[httpx.Client], httpx.Response]
 
 
-def drive(base: str, call: Call, *, threads: int = 4, requests: int = 300, headers: dict[str, str] | None = None) -> tuple[float, float, float]:
+def drive(
+    base: str,
+    call: Call,
+    *,
+    threads: int = 4,
+    requests: int = 300,
+    headers: dict[str, str] | None = None,
+) -> tuple[float, float, float]:
     """(requests per second, p50, p99) of ``call`` from ``threads`` clients."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -27,7 +34,7 @@ def drive(base: str, call: Call, *, threads: int = 4, requests: int = 300, heade
                 start = time.perf_counter()
                 response = call(client)
                 mine.append(time.perf_counter() - start)
-                if response.status_code >= 400:  # noqa: PLR2004
+                if response.status_code >= 400:
                     errors.append(f"{response.status_code}: {response.text[:200]}")
         with lock:
             latencies.extend(mine)

@@ -36,12 +36,16 @@ def make_node(folder: Path, database_url: str | None = None) -> tuple[str, str]:
     from uncc.yaml12 import load_yaml  # noqa: PLC0415
 
     ctx = build(Settings(data_dir=folder, database_url=database_url))
-    profile = parse_profile((ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8"))
+    profile = parse_profile(
+        (ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8")
+    )
     identity.init_node(ctx, profile, "Bench node", "admin", PASSWORD)
     admin = Principal("admin", frozenset({Role.ADMIN}))
     identity.add_user(ctx, admin, "ivan", {Role.INVESTIGATOR}, PASSWORD)
     identity.add_user(ctx, admin, "pia", {Role.PROSECUTOR}, PASSWORD)
-    facts = load_yaml((ROOT / "examples/incidents/insider-company.yaml").read_text(encoding="utf-8"))
+    facts = load_yaml(
+        (ROOT / "examples/incidents/insider-company.yaml").read_text(encoding="utf-8")
+    )
     case = cases.open_case(ctx, Principal("ivan", frozenset({Role.INVESTIGATOR})), facts)  # type: ignore[arg-type]
     token = identity.login(ctx, "ivan", PASSWORD)
     ctx.engine.dispose()
@@ -51,15 +55,19 @@ def make_node(folder: Path, database_url: str | None = None) -> tuple[str, str]:
 @contextlib.contextmanager
 def serve(args: list[str], env: dict[str, str], port: int, ready: str) -> Iterator[str]:
     """Run a server process until the block ends; yields its base URL."""
-    process = subprocess.Popen(  # noqa: S603
-        args, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+    process = subprocess.Popen(
+        args,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + ready, timeout=1).status_code < 500:  # noqa: PLR2004
+                if httpx.get(url + ready, timeout=1).status_code < 500:
                     break
             if process.poll() is not None or time.monotonic() > deadline:
                 msg = f"server {' '.join(args)} did not start"
@@ -74,16 +82,38 @@ def serve(args: list[str], env: dict[str, str], port: int, ready: str) -> Iterat
             process.kill()
 
 
-def uncc_server(folder: Path, port: int, database_url: str | None = None, send: str = "0") -> contextlib.AbstractContextManager[str]:
+def uncc_server(
+    folder: Path, port: int, database_url: str | None = None, send: str = "0"
+) -> contextlib.AbstractContextManager[str]:
     """``uncc serve`` for a data directory."""
     env = {"UNCC_DATA_DIR": str(folder)}
     if database_url:
         env["UNCC_DATABASE_URL"] = database_url
-    args = [sys.executable, "-m", "uncc", "serve", "--port", str(port), "--tick", "0", "--send", send, "--no-access-log"]
+    args = [
+        sys.executable,
+        "-m",
+        "uncc",
+        "serve",
+        "--port",
+        str(port),
+        "--tick",
+        "0",
+        "--send",
+        send,
+        "--no-access-log",
+    ]
     return serve(args, env, port, "/login")
 
 
 def bare_server(port: int) -> contextlib.AbstractContextManager[str]:
     """A bare FastAPI app served by the same uvicorn."""
-    args = [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--no-access-log"]
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.bare_app:app",
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
     return serve(args, {"PYTHONPATH": str(ROOT)}, port, "/ping")

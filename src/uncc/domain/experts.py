@@ -115,15 +115,24 @@ class Match:
 
 
 class ExpertIndex:
-    """Experts indexed by expertise tag, for fast searches over large directories."""
+    """Experts indexed by expertise tag and language, for fast searches over large directories.
+
+    A search touches only the experts whose tag matches and who speak the language, and
+    decides availability once per (time zone, schedule) rather than once per expert.
+    """
 
     def __init__(self, experts: Iterable[Expert]) -> None:
-        self._by_tag: dict[str, list[Expert]] = defaultdict(list)
+        self._by_tag: dict[str, dict[str | None, list[Expert]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         self._all: list[Expert] = []
         for expert in experts:
             self._all.append(expert)
-            for tag in expert.expertise:
-                self._by_tag[tag.lower()].append(expert)
+            for tag in {t.lower() for t in expert.expertise}:
+                by_language = self._by_tag[tag]
+                by_language[None].append(expert)
+                for language in expert.languages:
+                    by_language[language].append(expert)
 
     def __len__(self) -> int:
         return len(self._all)
@@ -139,34 +148,38 @@ class ExpertIndex:
     ) -> list[Match]:
         """The best ``limit`` experts for the need, ranked."""
         wanted = expertise.lower().strip() if expertise else None
-        if wanted is None:
-            candidates: Iterable[tuple[Expert, bool]] = ((e, True) for e in self._all)
-        else:
-            seen: dict[str, tuple[Expert, bool]] = {}
-            for tag, experts in self._by_tag.items():
-                if wanted in tag:
-                    for expert in experts:
-                        key = expert.state + "/" + expert.id
-                        exact = tag == wanted or seen.get(key, (expert, False))[1]
-                        seen[key] = (expert, exact)
-            candidates = seen.values()
         lang = language.lower() if language else None
-        local: dict[str, tuple[int, int]] = {}  # time zone → (weekday, minute) now
+        if wanted is None:
+            pool = [e for e in self._all if lang is None or lang in e.languages]
+            candidates: dict[int, tuple[Expert, bool]] = {id(e): (e, True) for e in pool}
+        else:
+            candidates = {}
+            for tag, by_language in self._by_tag.items():
+                if wanted not in tag:
+                    continue
+                exact = tag == wanted
+                for expert in by_language.get(lang, ()):
+                    seen = candidates.get(id(expert))
+                    if seen is None or (exact and not seen[1]):
+                        candidates[id(expert)] = (expert, exact)
+        places: dict[str, tuple[int, int]] = {}
+        verdicts: dict[tuple[str, tuple[str, ...]], bool] = {}
         found: list[Match] = []
-        for expert, exact in candidates:
-            if lang is not None and lang not in expert.languages:
-                continue
-            place = local.get(expert.time_zone)
-            if place is None:
-                moment = now.astimezone(ZoneInfo(expert.time_zone))
-                place = local[expert.time_zone] = (
-                    moment.weekday(),
-                    moment.hour * 60 + moment.minute,
-                )
-            available = any(w.covers(*place) for w in expert.windows)
+        for expert, exact in candidates.values():
+            key = (expert.time_zone, expert.schedule)
+            available = verdicts.get(key)
+            if available is None:
+                place = places.get(expert.time_zone)
+                if place is None:
+                    moment = now.astimezone(ZoneInfo(expert.time_zone))
+                    place = places[expert.time_zone] = (
+                        moment.weekday(),
+                        moment.hour * 60 + moment.minute,
+                    )
+                available = verdicts[key] = any(w.covers(*place) for w in expert.windows)
             if available_only and not available:
                 continue
-            found.append(Match(expert, available, exact, lang is None or lang in expert.languages))
+            found.append(Match(expert, available, exact, True))
         return heapq.nsmallest(
             limit,
             found,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -109,13 +110,16 @@ def node_info(conn: Connection) -> NodeInfo:
     row = conn.execute(select(schema.node)).mappings().first()
     if row is None:
         raise NotFoundError("this node is not initialised: run 'uncc node init' first")
-    return NodeInfo(
-        row["state"],
-        row["name"],
-        row["public_key"],
-        row["key_id"],
-        Profile.model_validate(row["profile"]),
-    )
+    profile = row["profile"]
+    key = json.dumps(profile, sort_keys=True)
+    parsed = _PROFILES.get(key)
+    if parsed is None:  # validating a profile costs milliseconds; it rarely changes
+        parsed = _PROFILES[key] = Profile.model_validate(profile)
+    return NodeInfo(row["state"], row["name"], row["public_key"], row["key_id"], parsed)
+
+
+_PROFILES: dict[str, Profile] = {}
+"""Validated profiles by their JSON text (a node has one; tests make many)."""
 
 
 def add_user(ctx: NodeContext, who: Principal, user: str, roles: set[Role], password: str) -> None:

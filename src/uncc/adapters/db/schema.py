@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -271,6 +272,7 @@ inbox = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("status", String(12), nullable=False),
     Column("applied_at", DateTime(timezone=True)),
+    Index("ix_inbox_order", "sender", "conversation", "status", "seq"),
 )
 
 conversations = Table(

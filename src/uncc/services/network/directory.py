@@ -75,7 +75,21 @@ def directory(conn: Connection) -> Directory:
     return found
 
 
+_VERIFIED: dict[tuple[str, str], Directory] = {}
+"""Directories already verified, by (token, hub key): the check runs once per version."""
+
+
 def _decode(token: str, hub_key: str) -> Directory:
+    found = _VERIFIED.get((token, hub_key))
+    if found is not None:
+        return found
+    if len(_VERIFIED) > 64:
+        _VERIFIED.clear()
+    _VERIFIED[(token, hub_key)] = found = _verify(token, hub_key)
+    return found
+
+
+def _verify(token: str, hub_key: str) -> Directory:
     payload = jws.verify(token, hub_key)
     try:
         return Directory.model_validate(json.loads(payload))

@@ -121,6 +121,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_inbox_conversation"), "inbox", ["conversation"], unique=False)
+    op.create_index(
+        "ix_inbox_order", "inbox", ["sender", "conversation", "status", "seq"], unique=False
+    )
     op.create_table(
         "members",
         sa.Column("state", sa.String(length=2), nullable=False),

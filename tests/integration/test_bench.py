@@ -1,0 +1,35 @@
+"""Every benchmark runs at the small size (CI checks that they work; no timing is asserted)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ingest", "custody", "analysis", "api", "network", "experts", "deconfliction", "tracing"],
+)
+def test_the_benchmark_runs_at_the_small_size(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "results.md"
+    env = {**os.environ}
+    env.pop("UNCC_DATA_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--size", "small", "--only", name, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = out.read_text(encoding="utf-8")
+    assert f"| {name} |" in table
+    assert "| bench | figure | median | min–max | baseline |" in table
