@@ -33,8 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   ({time.perf_counter() - began:.0f} s)", flush=True)
         rows.extend(found)
     out = args.out or str(HERE / ("results.md" if args.size == "full" else "results-small.md"))
+    text = table(rows, args.size)
+    notes = HERE / "findings.md"
+    if args.size == "full" and notes.exists():
+        text += "\n" + notes.read_text(encoding="utf-8")
     with open(out, "w", encoding="utf-8") as handle:  # noqa: PTH123
-        handle.write(table(rows, args.size))
+        handle.write(text)
     with open(out.removesuffix(".md") + ".json", "w", encoding="utf-8") as handle:  # noqa: PTH123
         json.dump(as_json(rows), handle, indent=1, default=str)
     print(f"wrote {out}")

@@ -164,7 +164,7 @@ class ExpertIndex:
                         candidates[id(expert)] = (expert, exact)
         places: dict[str, tuple[int, int]] = {}
         verdicts: dict[tuple[str, tuple[str, ...]], bool] = {}
-        found: list[Match] = []
+        ranked: list[tuple[bool, bool, str, str, int, Expert]] = []
         for expert, exact in candidates.values():
             key = (expert.time_zone, expert.schedule)
             available = verdicts.get(key)
@@ -179,9 +179,8 @@ class ExpertIndex:
                 available = verdicts[key] = any(w.covers(*place) for w in expert.windows)
             if available_only and not available:
                 continue
-            found.append(Match(expert, available, exact, True))
-        return heapq.nsmallest(
-            limit,
-            found,
-            key=lambda m: (not m.available, not m.exact, m.expert.state, m.expert.name),
-        )
+            ranked.append((not available, not exact, expert.state, expert.name, id(expert), expert))
+        return [
+            Match(expert, not unavailable, not broad, True)
+            for unavailable, broad, _, _, _, expert in heapq.nsmallest(limit, ranked)
+        ]

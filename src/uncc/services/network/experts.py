@@ -8,6 +8,7 @@ its own key. Members verify it against the pinned hub key before using it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from dataclasses import asdict
 from typing import Any
@@ -207,6 +208,7 @@ def _index(ctx: NodeContext) -> ExpertIndex:
             return cached[1]
         index = ExpertIndex(_expert(r) for r in conn.execute(select(schema.experts)).mappings())
     _CACHE[key] = (tuple(version), index)
+    gc.freeze()  # the index lives long: keep the cyclic collector from rescanning it (p99)
     return index
 
 
