@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select, update
@@ -19,7 +20,7 @@ from uncc.adapters.db import schema
 from uncc.domain.directory import Directory, Member, PublicKey
 from uncc.domain.messages import Contact
 from uncc.domain.policy import Action, require
-from uncc.errors import ConflictError, NotFoundError, UserInputError
+from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
 from uncc.services.network.transport import Transport
@@ -287,3 +288,21 @@ def refresh(ctx: NodeContext, transport: Transport) -> Directory:
     if status != 200:
         raise UserInputError(f"the hub answered {status} for the directory")
     return install(ctx, body.decode())
+
+
+def member_signed(held: Directory, token: str, now: Any, what: str) -> tuple[str, Any]:
+    """(the member's State, the JSON payload) of a document a member signed.
+
+    Raises:
+        PermissionDeniedError: not a JWS, a key not in the directory (or retired), or a
+            signature that does not hold; ``what`` names the document in the message.
+    """
+    try:
+        found = held.key(str(jws.header(token)["kid"]), now)
+        if found is None:
+            raise PermissionDeniedError(f"the {what} is signed with a key not in the directory")
+        return found[0], json.loads(jws.verify(token, found[1]))
+    except jws.SignatureError as exc:
+        raise PermissionDeniedError(f"the {what}'s signature does not hold: {exc}") from None
+    except ValueError:
+        raise PermissionDeniedError(f"the {what} is not JSON") from None

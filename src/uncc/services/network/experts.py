@@ -121,20 +121,14 @@ def take_roster(ctx: NodeContext, token: str) -> int:
         if cfg.role != "hub":
             raise ConflictError("only the hub aggregates rosters")
         held = network_directory.directory(conn)
+        state, doc = network_directory.member_signed(held, token, now, "roster")
+        if doc.get("state") != state:
+            raise PermissionDeniedError(f"{state} may publish only its own experts")
         try:
-            found = held.key(str(jws.header(token)["kid"]), now)
-            if found is None:
-                raise PermissionDeniedError("the roster is signed with a key not in the directory")
-            doc = json.loads(jws.verify(token, found[1]))
-        except jws.SignatureError as exc:
-            raise PermissionDeniedError(f"the roster's signature does not hold: {exc}") from None
-        if doc.get("state") != found[0]:
-            raise PermissionDeniedError(f"{found[0]} may publish only its own experts")
-        try:
-            experts = [_expert({**e, "state": found[0]}) for e in doc.get("experts", [])]
+            experts = [_expert({**e, "state": state}) for e in doc.get("experts", [])]
         except (KeyError, TypeError, ScheduleError) as exc:
-            raise UserInputError(f"roster of {found[0]}: {exc}") from None
-        conn.execute(delete(schema.experts).where(schema.experts.c.state == found[0]))
+            raise UserInputError(f"roster of {state}: {exc}") from None
+        conn.execute(delete(schema.experts).where(schema.experts.c.state == state))
         if experts:
             conn.execute(
                 insert(schema.experts),
@@ -143,9 +137,9 @@ def take_roster(ctx: NodeContext, token: str) -> int:
         audit(
             conn,
             now,
-            f"network:{found[0]}",
+            f"network:{state}",
             "expert.roster",
-            obj=found[0],
+            obj=state,
             outcome="ok",
             experts=len(experts),
         )

@@ -124,18 +124,15 @@ def take_rotation(ctx: NodeContext, body: str) -> str:
         if cfg.role != "hub":
             raise ConflictError("only the hub lists keys")
         held = network_directory.directory(conn)
+        state, claim = network_directory.member_signed(held, old_token, now, "rotation")
+        if claim.get("uncc") != FORMAT or claim.get("state") != state:
+            raise PermissionDeniedError(f"{state} may rotate only its own key")
         try:
-            found = held.key(str(jws.header(old_token)["kid"]), now)
-            if found is None:
-                raise PermissionDeniedError("the rotation is not signed with a current key")
-            claim = json.loads(jws.verify(old_token, found[1]))
-            if claim.get("uncc") != FORMAT or claim.get("state") != found[0]:
-                raise PermissionDeniedError(f"{found[0]} may rotate only its own key")
             if json.loads(jws.verify(new_token, str(claim["new_public_key"]))) != claim:
                 raise PermissionDeniedError("the new key did not sign the same rotation")
         except jws.SignatureError as exc:
             raise PermissionDeniedError(f"the rotation's signature does not hold: {exc}") from None
-        member = held.member(found[0])
+        member = held.member(state)
         assert member is not None
         not_after = dt.datetime.fromisoformat(str(claim["not_after"]))
         keys = [
@@ -149,16 +146,16 @@ def take_rotation(ctx: NodeContext, body: str) -> str:
         )
         conn.execute(
             update(schema.members)
-            .where(schema.members.c.state == found[0])
+            .where(schema.members.c.state == state)
             .values(entry=updated.model_dump(mode="json"), updated_at=now)
         )
         token = network_directory.publish_in(ctx, conn)
         audit(
             conn,
             now,
-            f"network:{found[0]}",
+            f"network:{state}",
             "network.key_listed",
-            obj=found[0],
+            obj=state,
             outcome="ok",
             new=claim["new_kid"],
             retire=claim["retire_kid"],

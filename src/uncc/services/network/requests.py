@@ -202,7 +202,7 @@ def answer(
             f"'{kind}' is not an answer; expected one of {', '.join(sorted(ANSWERS))}"
         )
     with ctx.engine.begin() as conn:
-        row = _row(conn, conversation_id)
+        row = conversation_row(conn, conversation_id)
         if row["direction"] != "in" and kind != "consultation":
             raise ConflictError(
                 f"{conversation_id} is our own request; only the requested State answers it"
@@ -258,7 +258,12 @@ def _progress(conn: Connection, conversation_id: str, envelope: Envelope, row: A
         )
 
 
-def _row(conn: Connection, conversation_id: str) -> Any:
+def conversation_row(conn: Connection, conversation_id: str) -> Any:
+    """A conversation's row.
+
+    Raises:
+        NotFoundError: no such request here.
+    """
     row = (
         conn.execute(
             select(schema.conversations).where(schema.conversations.c.id == conversation_id)
@@ -349,7 +354,7 @@ def _take_up(
         urgency=Urgency(envelope.body.get("urgency", Urgency.URGENT)),
         in_reply_to=envelope.id,
     )
-    _progress(conn, envelope.conversation, ack, _row(conn, envelope.conversation))
+    _progress(conn, envelope.conversation, ack, conversation_row(conn, envelope.conversation))
     audit(
         conn,
         ctx.clock(),
@@ -476,7 +481,7 @@ def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> 
     """One request with its thread (audited read)."""
     require(who.roles, Action.NETWORK_READ)
     with ctx.engine.begin() as conn:
-        found = _conversation(conn, _row(conn, conversation_id))
+        found = _conversation(conn, conversation_row(conn, conversation_id))
         audit(conn, ctx.clock(), who.user, "network.read", obj=conversation_id, outcome="ok")
     return found
 

@@ -11,7 +11,6 @@ custody event names the sender's checkpoint, so the two logs link.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,7 +34,7 @@ from uncc.services.network import directory as network_directory
 from uncc.services.network.envelopes import payload_of
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
-from uncc.services.network.requests import Conversation, get_conversation
+from uncc.services.network.requests import Conversation, conversation_row, get_conversation
 from uncc.services.network.transport import Transport
 
 BLOBS_PATH = "/network/v1/blobs/"
@@ -50,15 +49,7 @@ def send_evidence(
     if not evidence_ids:
         raise UserInputError("name at least one evidence item to send")
     with ctx.engine.begin() as conn:
-        talk = (
-            conn.execute(
-                select(schema.conversations).where(schema.conversations.c.id == conversation_id)
-            )
-            .mappings()
-            .first()
-        )
-        if talk is None:
-            raise NotFoundError(f"no request {conversation_id}")
+        talk = conversation_row(conn, conversation_id)
         now = ctx.clock()
         items = []
         for evidence_id in evidence_ids:
@@ -227,16 +218,13 @@ def authorise_fetch(ctx: NodeContext, sha256: str, token: str | None) -> str:
     with ctx.engine.connect() as conn:
         me = node_info(conn).state
         held = network_directory.directory(conn)
+        requester, claim = network_directory.member_signed(held, token, ctx.clock(), "fetch")
         try:
-            found = held.key(str(jws.header(token)["kid"]), ctx.clock())
-            if found is None:
-                raise PermissionDeniedError("the fetch is signed with a key not in the directory")
-            claim = json.loads(jws.verify(token, found[1]))
-        except jws.SignatureError as exc:
-            raise PermissionDeniedError(f"the fetch signature does not hold: {exc}") from None
-        at = dt.datetime.fromisoformat(str(claim.get("at")))
+            at = dt.datetime.fromisoformat(str(claim.get("at")))
+        except ValueError:
+            raise PermissionDeniedError("the fetch request has no valid time") from None
         if (
-            claim.get("requester") != found[0]
+            claim.get("requester") != requester
             or claim.get("holder") != me
             or claim.get("sha256") != sha256
             or abs(ctx.clock() - at) > CLOCK_SKEW
@@ -244,13 +232,13 @@ def authorise_fetch(ctx: NodeContext, sha256: str, token: str | None) -> str:
             raise PermissionDeniedError("the fetch request is not for this blob, this node or now")
         sent = conn.execute(
             select(schema.outbox.c.token).where(
-                schema.outbox.c.type == "evidence_transfer", schema.outbox.c.recipient == found[0]
+                schema.outbox.c.type == "evidence_transfer", schema.outbox.c.recipient == requester
             )
         ).scalars()
         for message in sent:
             if any(i["sha256"] == sha256 for i in payload_of(message)["body"]["items"]):
-                return found[0]
-    raise PermissionDeniedError(f"{found[0]} was not sent blob {sha256[:12]}")
+                return requester
+    raise PermissionDeniedError(f"{requester} was not sent blob {sha256[:12]}")
 
 
 def accept_evidence(
@@ -259,15 +247,7 @@ def accept_evidence(
     """Verify, fetch and take into our vault the evidence the other State sent (new ids)."""
     require(who.roles, Action.EVIDENCE_ADD)
     with ctx.engine.connect() as conn:
-        talk = (
-            conn.execute(
-                select(schema.conversations).where(schema.conversations.c.id == conversation_id)
-            )
-            .mappings()
-            .first()
-        )
-        if talk is None:
-            raise NotFoundError(f"no request {conversation_id}")
+        talk = conversation_row(conn, conversation_id)
         if talk["case_id"] is None:
             raise ConflictError(
                 f"request {conversation_id} has no case here to take the evidence into"
