@@ -147,3 +147,48 @@ def test_an_investigator_opens_a_case_from_pasted_facts(web: tuple[TestClient, s
     )
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.text
+
+
+def test_proceeds_and_protected_persons_from_the_browser_forms(web: tuple[TestClient, str]) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    client, case_id = web
+    csrf = login(client, "ivan")
+    ledger = (Path(__file__).parents[2] / "examples/ledgers/ransom-laundering.csv").read_bytes()
+    response = client.post(
+        f"/cases/{case_id}/property",
+        data={
+            "csrf": csrf,
+            "basis": "ict_theft",
+            "model": "fifo",
+            "locations": "wallet-launderer=XA",
+        },
+        files={"ledger": ("ransom-laundering.csv", ledger, "text/csv")},
+    )
+    assert response.status_code == 303, response.text
+    from urllib.parse import unquote_plus  # noqa: PLC0415
+
+    assert "2 property item(s) registered" in unquote_plus(response.headers["location"])
+    page = client.get(f"/cases/{case_id}").text
+    assert "wallet-launderer" in page
+    bad = client.post(
+        f"/cases/{case_id}/property",
+        data={"csrf": csrf, "basis": "ict_theft", "locations": "nowhere"},
+        files={"ledger": ("l.csv", b"a,b\n1,2\n", "text/csv")},
+    )
+    assert bad.status_code == 400
+    assert "ACCOUNT=XX" in bad.text
+    added = client.post(
+        f"/cases/{case_id}/protected",
+        data={
+            "csrf": csrf,
+            "kind": "witness",
+            "name": "Ingrid Holm",
+            "whereabouts": "12 Harbour Road",
+        },
+    )
+    assert added.status_code == 303
+    page = client.get(f"/cases/{case_id}").text
+    assert "Witness" in page
+    assert "Ingrid Holm" not in page  # a pseudonym only
+    assert client.get("/audit").status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
@@ -44,25 +44,28 @@ def read_ledger(path: Path) -> Iterator[Transfer]:
     if not path.is_file():
         raise UserInputError(f"{path}: no such file (ledger)")
     with path.open(encoding="utf-8", newline="") as handle:
-        if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise UserInputError(
-                            f"{path}: line {number}: not JSON ({exc.msg})"
-                        ) from None
-                    yield _transfer(f"{path}: line {number}", row)
-            return
-        reader = csv.DictReader(handle)
-        missing = {"source", "target", "amount"} - set(reader.fieldnames or [])
-        if missing:
-            raise UserInputError(
-                f"{path}: the header lacks {', '.join(sorted(missing))} (expected id,source,target,amount,tainted)"
-            )
-        for row in reader:
-            yield _transfer(f"{path}: line {reader.line_num}", dict(row))
+        yield from read_lines(str(path), handle)
+
+
+def read_lines(name: str, lines: Iterable[str]) -> Iterator[Transfer]:
+    """Transfers from the lines of a ledger named ``name`` (its suffix tells CSV from JSON lines)."""
+    if name.lower().endswith((".json", ".jsonl", ".ndjson")):
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise UserInputError(f"{name}: line {number}: not JSON ({exc.msg})") from None
+                yield _transfer(f"{name}: line {number}", row)
+        return
+    reader = csv.DictReader(lines)
+    missing = {"source", "target", "amount"} - set(reader.fieldnames or [])
+    if missing:
+        raise UserInputError(
+            f"{name}: the header lacks {', '.join(sorted(missing))} (expected id,source,target,amount,tainted)"
+        )
+    for row in reader:
+        yield _transfer(f"{name}: line {reader.line_num}", dict(row))
 
 
 def _fmt(value: Decimal) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
@@ -466,6 +467,69 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             media_type="application/ld+json",
             headers={"Content-Disposition": f'attachment; filename="{case_id}.jsonld"'},
         )
+
+    @app.post("/cases/{case_id}/protected", include_in_schema=False)
+    @page(pages, form=True)
+    def add_protected(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        try:
+            kind = protection.ProtectedKind(_text(data, "kind"))
+        except ValueError:
+            raise UserInputError("kind: expected witness, victim or cooperating_offender") from None
+        if not _text(data, "name"):
+            raise UserInputError("name: the person's name is required (it is encrypted at rest)")
+        person = protection.add_protected(
+            ctx,
+            who,
+            case_id,
+            kind=kind,
+            identity={"name": _text(data, "name"), "whereabouts": _text(data, "whereabouts")},
+            views=_text(data, "views"),
+            claims=[{"claim": c} for c in _text(data, "claims").splitlines() if c.strip()],
+            measures=_text(data, "measures"),
+        )
+        return redirect(
+            f"/cases/{case_id}", ok=f"recorded as {person.pseudonym}; the identity is sealed"
+        )
+
+    @app.post("/cases/{case_id}/property", include_in_schema=False)
+    @page(pages, form=True)
+    def register_property(
+        request: Request, who: Principal, data: FormData, case_id: str
+    ) -> Response:
+        from uncc.domain.tracing import Model  # noqa: PLC0415
+        from uncc.entrypoints.cli.proceeds import read_lines  # noqa: PLC0415
+
+        upload = data.get("ledger")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise UserInputError(
+                "ledger: choose a CSV (id,source,target,amount,tainted) or JSON-lines file"
+            )
+        try:
+            model = Model(_text(data, "model") or "fifo")
+        except ValueError:
+            raise UserInputError("model: expected fifo, lifo, haircut or tiho") from None
+        places: dict[str, str] = {}
+        for line in _text(data, "locations").splitlines():
+            account, _, state = line.strip().partition("=")
+            if not line.strip():
+                continue
+            if not account or len(state) != 2 or not state.isupper():
+                raise UserInputError(f"locations: '{line}': expected ACCOUNT=XX, e.g. wallet-1=XB")
+            places[account] = state
+        lines = io.TextIOWrapper(upload.file, encoding="utf-8", errors="replace", newline="")
+        items, notes = proceeds.register_traced(
+            ctx,
+            who,
+            case_id,
+            transfers=read_lines(upload.filename, lines),
+            model=model,
+            basis=_text(data, "basis"),
+            locations=places,
+        )
+        summary = f"{len(items)} property item(s) registered" + (
+            f"; {'; '.join(notes)}" if notes else ""
+        )
+        return redirect(f"/cases/{case_id}", ok=summary)
 
     @app.post("/protected/{person_id}/disclose", include_in_schema=False)
     @page(pages, form=True)
