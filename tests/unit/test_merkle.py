@@ -164,3 +164,13 @@ def test_the_cached_tree_gives_the_same_heads_and_proofs(n: int, data: st.DataOb
     assert merkle.verify_inclusion(
         index, size, leaves[index], tree.inclusion_proof(index, size), tree.root(size)
     )
+
+
+@given(st.integers(min_value=0, max_value=300))
+def test_the_frontier_gives_the_tree_head_after_every_append(n: int) -> None:
+    leaves = [merkle.leaf_hash(str(i).encode()) for i in range(n)]
+    frontier: list[bytes] = []
+    for size, leaf in enumerate(leaves):
+        frontier = merkle.frontier_append(frontier, size, leaf)
+        assert merkle.frontier_root(frontier) == merkle.root(leaves[: size + 1])
+    assert len(frontier) == bin(n).count("1")

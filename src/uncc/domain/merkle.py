@@ -192,3 +192,29 @@ class Tree:
                 start += k
         path.reverse()
         return path
+
+
+def frontier_append(frontier: Sequence[bytes], size: int, leaf: bytes) -> list[bytes]:
+    """The frontier after appending leaf hash ``leaf`` to a tree of ``size`` leaves.
+
+    The frontier is the list of heads of the perfect subtrees that the binary form of
+    ``size`` splits the tree into, largest first: O(log n) hashes to keep, O(log n) work
+    per append, and enough to compute the tree head (``frontier_root``).
+    """
+    stack = list(frontier)
+    node, n = leaf, size
+    while n & 1:
+        node = node_hash(stack.pop(), node)
+        n >>= 1
+    stack.append(node)
+    return stack
+
+
+def frontier_root(frontier: Sequence[bytes]) -> bytes:
+    """The tree head from a frontier (RFC 9162: each split takes the largest power of two)."""
+    if not frontier:
+        return EMPTY_ROOT
+    head = frontier[-1]
+    for left in reversed(frontier[:-1]):
+        head = node_hash(left, head)
+    return head

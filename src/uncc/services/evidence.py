@@ -58,30 +58,52 @@ def _append(
     at: dt.datetime,
     **details: Any,
 ) -> CustodyEvent:
-    """Append a custody event and sign the new tree head, inside the caller's transaction."""
+    """Append a custody event and sign the new tree head, inside the caller's transaction.
+
+    The new head comes from the last checkpoint's frontier in O(log n); a log without
+    one (written before frontiers were kept) is read once in full to rebuild it.
+    """
     last = conn.execute(
         select(schema.custody.c.seq).order_by(schema.custody.c.seq.desc()).limit(1)
     ).scalar()
     seq = 0 if last is None else last + 1
     event = CustodyEvent(seq, kind, item.id, item.sha256, actor, at, details)
     leaf = event.leaf_bytes()
-    conn.execute(
-        insert(schema.custody).values(
-            seq=seq, evidence_id=item.id, leaf=leaf, leaf_hash=merkle.leaf_hash(leaf)
+    leaf_hash = merkle.leaf_hash(leaf)
+    previous = (
+        conn.execute(
+            select(schema.checkpoints.c.size, schema.checkpoints.c.frontier)
+            .order_by(schema.checkpoints.c.id.desc())
+            .limit(1)
         )
+        .mappings()
+        .first()
     )
-    hashes = [
-        bytes(h)
-        for h in conn.execute(
-            select(schema.custody.c.leaf_hash).order_by(schema.custody.c.seq)
-        ).scalars()
-    ]
+    if previous is not None and previous["frontier"] is not None and previous["size"] == seq:
+        frontier = [bytes.fromhex(h) for h in previous["frontier"]]
+    else:
+        frontier = []
+        for size, stored in enumerate(
+            conn.execute(
+                select(schema.custody.c.leaf_hash).order_by(schema.custody.c.seq)
+            ).scalars()
+        ):
+            frontier = merkle.frontier_append(frontier, size, bytes(stored))
+    conn.execute(
+        insert(schema.custody).values(seq=seq, evidence_id=item.id, leaf=leaf, leaf_hash=leaf_hash)
+    )
+    frontier = merkle.frontier_append(frontier, seq, leaf_hash)
     key = ctx.key()
-    head = merkle.root(hashes).hex()
-    signature = key.sign(Checkpoint.message(len(hashes), head, at, key.key_id)).hex()
+    head = merkle.frontier_root(frontier).hex()
+    signature = key.sign(Checkpoint.message(seq + 1, head, at, key.key_id)).hex()
     conn.execute(
         insert(schema.checkpoints).values(
-            size=len(hashes), root=head, at=at, key_id=key.key_id, signature=signature
+            size=seq + 1,
+            root=head,
+            at=at,
+            key_id=key.key_id,
+            signature=signature,
+            frontier=[h.hex() for h in frontier],
         )
     )
     return event

@@ -150,6 +150,7 @@ checkpoints = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("key_id", String(16), nullable=False),
     Column("signature", String(128), nullable=False),
+    Column("frontier", JSON),
 )
 
 notices = Table(

@@ -42,6 +42,8 @@ def upgrade() -> None:
         "INSERT INTO node_keys (kid, public_key, created_at) "
         "SELECT key_id, public_key, created_at FROM node"
     )
+    with op.batch_alter_table("checkpoints") as batch:  # the tree's frontier: O(log n) appends
+        batch.add_column(sa.Column("frontier", sa.JSON(), nullable=True))
     op.create_table(
         "deconfliction_keys",
         sa.Column("epoch", sa.Integer(), nullable=False),
@@ -195,5 +197,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop them."""
+    with op.batch_alter_table("checkpoints") as batch:
+        batch.drop_column("frontier")
     for name in TABLES:
         op.drop_table(name)
