@@ -22,5 +22,6 @@ def build(settings: Settings, *, migrate_schema: bool = True, **overrides: Any) 
         blobs=blobs,
         key_path=settings.key_path,
         data_key_path=settings.data_key_path,
+        passphrase=settings.passphrase,
         **overrides,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     """Everything local: the SQLite database, the blob store, the node key, the CLI token."""
     database_url: str | None = None
     """SQLAlchemy URL; default SQLite in ``data_dir/node.db``; e.g. postgresql://user@host/db."""
+    key_passphrase: SecretStr | None = None
+    """When set (``UNCC_KEY_PASSPHRASE``), the signing key and the data key are stored
+    encrypted under it; every process of the node then needs it."""
     host: str = "127.0.0.1"
     port: int = 8470
 
@@ -49,3 +52,8 @@ class Settings(BaseSettings):
     def token_path(self) -> Path:
         """Where ``uncc login`` keeps the CLI user's token (mode 0600)."""
         return self.data_dir / "cli-token"
+
+    @property
+    def passphrase(self) -> bytes | None:
+        """The key passphrase as bytes, if one is set."""
+        return self.key_passphrase.get_secret_value().encode() if self.key_passphrase else None

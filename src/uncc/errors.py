@@ -110,3 +110,7 @@ class RuleViolation(ConflictError):  # noqa: N818 - a refusal, named as the law 
 
 class TransportError(UnccError):
     """Another node could not be reached; the message stays in the outbox and is retried."""
+
+
+class KeyAccessError(UserInputError):
+    """A key file cannot be opened: it needs the key passphrase, or a different one."""

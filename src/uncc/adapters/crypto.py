@@ -13,6 +13,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from uncc.errors import KeyAccessError
+
 _HASHER = PasswordHasher()
 
 
@@ -52,13 +54,19 @@ class NodeKey:
         self.key_id = hashlib.sha256(raw).hexdigest()[:16]
 
     @classmethod
-    def generate(cls, path: Path) -> NodeKey:
-        """Create a key and write it to ``path`` (mode 0600, never overwriting one)."""
+    def generate(cls, path: Path, passphrase: bytes | None = None) -> NodeKey:
+        """Create a key and write it to ``path`` (mode 0600, never overwriting one).
+
+        With a passphrase the PEM is encrypted (PKCS#8, the library's best available
+        scheme); without one it is written in the clear, readable only by its owner.
+        """
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+            serialization.BestAvailableEncryption(passphrase)
+            if passphrase
+            else serialization.NoEncryption(),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -69,9 +77,23 @@ class NodeKey:
         return cls(private)
 
     @classmethod
-    def load(cls, path: Path) -> NodeKey:
-        """Read the key from ``path``."""
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    def load(cls, path: Path, passphrase: bytes | None = None) -> NodeKey:
+        """Read the key from ``path`` (decrypting it with the passphrase when it is encrypted).
+
+        Raises:
+            KeyAccessError: the key is encrypted and no passphrase, or a wrong one, was given.
+        """
+        try:
+            private = serialization.load_pem_private_key(path.read_bytes(), password=passphrase)
+        except TypeError:
+            if passphrase:
+                msg = f"{path} is not encrypted, but a passphrase was given (unset UNCC_KEY_PASSPHRASE)"
+            else:
+                msg = f"{path} is encrypted: set UNCC_KEY_PASSPHRASE to the node's key passphrase"
+            raise KeyAccessError(msg) from None
+        except ValueError:
+            msg = f"{path}: the key passphrase is wrong (UNCC_KEY_PASSPHRASE)"
+            raise KeyAccessError(msg) from None
         if not isinstance(private, Ed25519PrivateKey):
             msg = f"{path}: not an Ed25519 private key"
             raise ValueError(msg)
@@ -104,6 +126,36 @@ def verifier(public_hex: str):  # type: ignore[no-untyped-def]
     return verify
 
 
+WRAPPED = b"uncc-data-key/1\n"
+"""The first bytes of a data key wrapped with a passphrase."""
+
+
+def _kek(passphrase: bytes, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # noqa: PLC0415
+
+    return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase)
+
+
+def _wrap(raw: bytes, passphrase: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    return WRAPPED + salt + nonce + AESGCM(_kek(passphrase, salt)).encrypt(nonce, raw, WRAPPED)
+
+
+def _unwrap(stored: bytes, passphrase: bytes, path: Path) -> bytes:
+    from cryptography.exceptions import InvalidTag  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
+    body = stored[len(WRAPPED) :]
+    salt, nonce, sealed = body[:16], body[16:28], body[28:]
+    try:
+        return AESGCM(_kek(passphrase, salt)).decrypt(nonce, sealed, WRAPPED)
+    except InvalidTag:
+        msg = f"{path}: the key passphrase is wrong (UNCC_KEY_PASSPHRASE)"
+        raise KeyAccessError(msg) from None
+
+
 class DataKey:
     """A 256-bit AES-GCM key that encrypts protected identities at rest (file mode 0600)."""
 
@@ -113,16 +165,33 @@ class DataKey:
         self._aead = AESGCM(key)
 
     @classmethod
-    def load_or_create(cls, path: Path) -> DataKey:
-        """The key in ``path``, created (0600) on first use."""
+    def load_or_create(cls, path: Path, passphrase: bytes | None = None) -> DataKey:
+        """The key in ``path``, created (0600) on first use.
+
+        With a passphrase the key is stored wrapped: AES-256-GCM under a key derived from
+        the passphrase with scrypt (n = 2**15, r = 8, p = 1) and a random salt.
+
+        Raises:
+            KeyAccessError: the stored key is wrapped and no passphrase, or a wrong one, was given.
+        """
         if not path.exists():
+            raw = secrets.token_bytes(32)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(secrets.token_bytes(32))
+                handle.write(_wrap(raw, passphrase) if passphrase else raw)
                 handle.flush()
                 os.fsync(handle.fileno())
-        return cls(path.read_bytes())
+        stored = path.read_bytes()
+        if stored.startswith(WRAPPED):
+            if not passphrase:
+                msg = f"{path} is wrapped: set UNCC_KEY_PASSPHRASE to the node's key passphrase"
+                raise KeyAccessError(msg)
+            return cls(_unwrap(stored, passphrase, path))
+        if passphrase:
+            msg = f"{path} is not wrapped, but a passphrase was given (unset UNCC_KEY_PASSPHRASE)"
+            raise KeyAccessError(msg)
+        return cls(stored)
 
     def seal(self, plaintext: bytes, context: bytes) -> bytes:
         """Nonce and ciphertext; ``context`` (e.g. the record id) is bound as associated data."""

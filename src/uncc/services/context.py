@@ -42,6 +42,8 @@ class NodeContext:
     key_path: Any
     clock: Callable[[], dt.datetime] = field(default=utc_now)
     data_key_path: Any = None
+    passphrase: bytes | None = None
+    """Protects the key files at rest, when the node is set up with one."""
     _key: NodeKey | None = None
     _data_key: DataKey | None = None
 
@@ -49,13 +51,13 @@ class NodeContext:
         """The key that encrypts protected identities (created on first use)."""
         if self._data_key is None:
             path = self.data_key_path or self.key_path.with_name("data-key")
-            self._data_key = DataKey.load_or_create(path)
+            self._data_key = DataKey.load_or_create(path, self.passphrase)
         return self._data_key
 
     def key(self) -> NodeKey:
         """The node's signing key (loaded on first use)."""
         if self._key is None:
-            self._key = NodeKey.load(self.key_path)
+            self._key = NodeKey.load(self.key_path, self.passphrase)
         return self._key
 
 

@@ -60,7 +60,7 @@ def init_node(ctx: NodeContext, profile: Profile, name: str, admin: str, passwor
             raise ConflictError(
                 f"{ctx.key_path} already exists; move it away to create a new node key"
             )
-        key = NodeKey.generate(ctx.key_path)
+        key = NodeKey.generate(ctx.key_path, ctx.passphrase)
         now = ctx.clock()
         conn.execute(
             insert(schema.node).values(

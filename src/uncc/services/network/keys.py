@@ -58,7 +58,11 @@ def rotate(
         )
     old = ctx.key()
     pending = _next_path(ctx)
-    new = NodeKey.load(pending) if pending.exists() else NodeKey.generate(pending)
+    new = (
+        NodeKey.load(pending, ctx.passphrase)
+        if pending.exists()
+        else NodeKey.generate(pending, ctx.passphrase)
+    )
     now = ctx.clock()
     claim = {
         "uncc": FORMAT,
