@@ -17,7 +17,7 @@ from uncc.services.network import directory, inbox, keys, outbox
 from uncc.services.network.envelopes import seal
 
 
-def consult(ctx, clock: Clock, to: str) -> Envelope:  # type: ignore[no-untyped-def]
+def consult(clock: Clock, to: str) -> Envelope:
     return Envelope(
         type="consultation",
         sender="XA",
@@ -36,21 +36,21 @@ def test_a_rotated_key_is_found_by_receivers_and_the_old_one_lapses(tmp_path: Pa
     from uncc.services import cases  # noqa: PLC0415
 
     clock = Clock()
-    net, hub, m = make_network(tmp_path, clock, ("XA", "XB"))
+    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
     a, b = m["XA"], m["XB"]
     case = cases.open_case(a.ctx, a.ivan, facts("insider-company"))
     evidence.add_evidence(
         a.ctx, a.ivan, case.id, source=io.BytesIO(b"before"), filename="a", acquisition={}
     )
     old_kid = a.ctx.key().key_id
-    signed_before = seal(a.ctx, consult(a.ctx, clock, "XB"))
+    signed_before = seal(a.ctx, consult(clock, "XB"))
     new_kid = keys.rotate(a.ctx, a.admin, net, dt.timedelta(hours=24))
     assert new_kid != old_kid
     assert a.ctx.key().key_id == new_kid
     # XB has not refreshed its directory: the new key makes it fetch and accept
     status, _ = inbox.receive(
         b.ctx,
-        seal(a.ctx, consult(a.ctx, clock, "XB")),
+        seal(a.ctx, consult(clock, "XB")),
         refresh=lambda: directory.refresh(b.ctx, net),
     )
     assert status == 200
@@ -90,7 +90,6 @@ def test_a_rotated_key_is_found_by_receivers_and_the_old_one_lapses(tmp_path: Pa
         )
     pump(net)
     assert {e.status for e in outbox.list_outbox(a.ctx, a.cora)} == {"delivered"}
-    del hub
 
 
 def test_only_the_member_itself_can_list_a_key_and_the_hub_key_stays_pinned(tmp_path: Path) -> None:

@@ -266,9 +266,8 @@ class Timeline:
         console.print(f"[dim]{elapsed:7.2f} s[/dim]  [bold]{who:<3}[/bold] {text}")
 
 
-def preservation_body(case_id: str) -> dict[str, Any]:
+def preservation_body() -> dict[str, Any]:
     """Eastland's request to Northland, with every field a practitioner expects."""
-    del case_id
     return {
         "requesting_authority": "Eastland National Cyber Unit",
         "reference": "NCU-2026-0311/P1",
@@ -414,7 +413,7 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
             "kind": "preservation_request",
             "recipient": "XA",
             "case": case["id"],
-            "body": preservation_body(case["id"]),
+            "body": preservation_body(),
         },
     )
     t.say(
@@ -650,9 +649,8 @@ def _deconfliction(api: Api, t: Timeline, story: Story) -> None:
     t.say("XC", "consultation message from Southland received")
 
 
-def _experts(api: Api, t: Timeline, story: Story) -> None:
+def _experts(api: Api, t: Timeline, _story: Story) -> None:
     """Experts are published through the hub; one who speaks French is on call now."""
-    del story
     api.call(
         "XB",
         "cora",
