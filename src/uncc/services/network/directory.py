@@ -116,6 +116,13 @@ def own_entry(
     )
 
 
+def _settle(conn: Connection, now: Any, **place: str) -> None:
+    """Record how this node takes part in the network (once: a node is in one network)."""
+    if conn.execute(select(schema.network.c.id)).first() is not None:
+        raise ConflictError("this node is already in a network")
+    conn.execute(insert(schema.network).values(id=1, directory_version=0, updated_at=now, **place))
+
+
 def become_hub(
     ctx: NodeContext, who: Principal, endpoint: str, contact: Contact, languages: list[str]
 ) -> str:
@@ -123,20 +130,15 @@ def become_hub(
     require(who.roles, Action.NETWORK_ADMIN)
     entry = own_entry(ctx, endpoint, contact, languages, hub=True)
     with ctx.engine.begin() as conn:
-        if conn.execute(select(schema.network.c.id)).first() is not None:
-            raise ConflictError("this node is already in a network")
         now = ctx.clock()
-        conn.execute(
-            insert(schema.network).values(
-                id=1,
-                role="hub",
-                endpoint=entry.endpoint,
-                hub_state=entry.state,
-                hub_endpoint=entry.endpoint,
-                hub_key=entry.keys[0].public_key,
-                directory_version=0,
-                updated_at=now,
-            )
+        _settle(
+            conn,
+            now,
+            role="hub",
+            endpoint=entry.endpoint,
+            hub_state=entry.state,
+            hub_endpoint=entry.endpoint,
+            hub_key=entry.keys[0].public_key,
         )
         conn.execute(
             insert(schema.members).values(
@@ -227,20 +229,15 @@ def join(
     if len(hub_key) != 64 or any(c not in "0123456789abcdef" for c in hub_key):
         raise UserInputError("--hub-key: expected the hub's Ed25519 public key as 64 hex digits")
     with ctx.engine.begin() as conn:
-        if conn.execute(select(schema.network.c.id)).first() is not None:
-            raise ConflictError("this node is already in a network")
         now = ctx.clock()
-        conn.execute(
-            insert(schema.network).values(
-                id=1,
-                role="member",
-                endpoint=endpoint.rstrip("/"),
-                hub_state=hub_state,
-                hub_endpoint=hub_endpoint.rstrip("/"),
-                hub_key=hub_key,
-                directory_version=0,
-                updated_at=now,
-            )
+        _settle(
+            conn,
+            now,
+            role="member",
+            endpoint=endpoint.rstrip("/"),
+            hub_state=hub_state,
+            hub_endpoint=hub_endpoint.rstrip("/"),
+            hub_key=hub_key,
         )
         audit(conn, now, who.user, "network.join", obj=hub_state, outcome="ok", hub=hub_endpoint)
 
