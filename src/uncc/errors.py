@@ -94,6 +94,10 @@ class ConflictError(UnccError):
     """The action is not possible in the object's current state."""
 
 
+class SchemaError(UnccError):
+    """The database's schema is not the one this code needs (run ``uncc node migrate``)."""
+
+
 class RuleViolation(ConflictError):  # noqa: N818 - a refusal, named as the law names it
     """A condition of the Convention refuses the action.
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
 from uncc.domain.policy import Role
-from uncc.errors import NotFoundError
+from uncc.errors import KeyAccessError, NotFoundError
 
 
 def utc_now() -> dt.datetime:
@@ -54,11 +56,57 @@ class NodeContext:
             self._data_key = DataKey.load_or_create(path, self.passphrase)
         return self._data_key
 
-    def key(self) -> NodeKey:
-        """The node's signing key (loaded on first use)."""
-        if self._key is None:
-            self._key = NodeKey.load(self.key_path, self.passphrase)
+    def key(self, conn: Connection | None = None) -> NodeKey:
+        """The node's current signing key, as the database names it.
+
+        The key id is read from the database on every call (``conn`` when the caller
+        is in a transaction), so a rotation done by another process reaches this one
+        at its next signature; the key file is loaded again only when the id changes.
+
+        Raises:
+            KeyAccessError: no key file here holds the key the database names.
+        """
+        if conn is None:
+            with self.engine.connect() as own:
+                kid = current_key_id(own)
+        else:
+            kid = current_key_id(conn)
+        if self._key is None or (kid is not None and self._key.key_id != kid):
+            self._key = self._load_key(kid)
         return self._key
+
+    def _load_key(self, kid: str | None) -> NodeKey:
+        path = Path(self.key_path)
+        candidates = [
+            path,
+            path.with_name(f"{path.stem}.next.pem"),  # a rotation between commit and rename
+            path.with_name(f"{path.stem}.{kid}.pem"),
+        ]
+        for candidate in candidates if kid is not None else candidates[:1]:
+            if candidate.exists():
+                key = NodeKey.load(candidate, self.passphrase)
+                if kid is None or key.key_id == kid:
+                    return key
+        raise KeyAccessError(
+            f"the node's signing key is {kid}, but no key file in {path.parent} holds it"
+        )
+
+
+def current_key_id(conn: Connection) -> str | None:
+    """The id of the key the node signs with now (``None`` before ``uncc node init``)."""
+    value = conn.execute(select(schema.node.c.key_id)).scalar()
+    return None if value is None else str(value)
+
+
+def serialise(conn: Connection, name: str) -> None:
+    """Hold a lock named ``name`` until the caller's transaction ends.
+
+    On PostgreSQL a transaction-level advisory lock; on SQLite a unit of work already
+    holds the database's single write lock (``BEGIN IMMEDIATE``), so nothing is needed.
+    """
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def audit(

@@ -16,7 +16,14 @@ from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind, ve
 from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError
-from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
+from uncc.services.context import (
+    NodeContext,
+    Principal,
+    audit,
+    next_id,
+    require_case,
+    serialise,
+)
 from uncc.services.identity import key_history, node_info
 
 
@@ -61,8 +68,10 @@ def _append(
     """Append a custody event and sign the new tree head, inside the caller's transaction.
 
     The new head comes from the last checkpoint's frontier in O(log n); a log without
-    one (written before frontiers were kept) is read once in full to rebuild it.
+    one (written before frontiers were kept) is read once in full to rebuild it. Appends
+    to the log are serialised: the next ``seq`` is read under the log's lock.
     """
+    serialise(conn, "custody")
     last = conn.execute(
         select(schema.custody.c.seq).order_by(schema.custody.c.seq.desc()).limit(1)
     ).scalar()
@@ -93,7 +102,7 @@ def _append(
         insert(schema.custody).values(seq=seq, evidence_id=item.id, leaf=leaf, leaf_hash=leaf_hash)
     )
     frontier = merkle.frontier_append(frontier, seq, leaf_hash)
-    key = ctx.key()
+    key = ctx.key(conn)
     head = merkle.frontier_root(frontier).hex()
     signature = key.sign(Checkpoint.message(seq + 1, head, at, key.key_id)).hex()
     conn.execute(
@@ -185,12 +194,9 @@ def add_evidence(
     return item
 
 
-def _get(conn: Connection, evidence_id: str) -> EvidenceItem:
-    row = (
-        conn.execute(select(schema.evidence).where(schema.evidence.c.id == evidence_id))
-        .mappings()
-        .first()
-    )
+def _get(conn: Connection, evidence_id: str, *, lock: bool = False) -> EvidenceItem:
+    query = select(schema.evidence).where(schema.evidence.c.id == evidence_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"no evidence item {evidence_id}")
     return _item(row)
@@ -202,13 +208,17 @@ def set_sealed(
     """Seal (render inaccessible, Art. 46(3)(d)) or release an item; a custody event."""
     require(who.roles, Action.EVIDENCE_SEAL)
     with ctx.engine.begin() as conn:
-        item = _get(conn, evidence_id)
+        item = _get(conn, evidence_id, lock=True)
         if item.sealed == sealed:
             raise ConflictError(f"{evidence_id} is already {'sealed' if sealed else 'released'}")
         now = ctx.clock()
-        conn.execute(
-            update(schema.evidence).where(schema.evidence.c.id == evidence_id).values(sealed=sealed)
-        )
+        changed = conn.execute(
+            update(schema.evidence)
+            .where(schema.evidence.c.id == evidence_id, schema.evidence.c.sealed == item.sealed)
+            .values(sealed=sealed)
+        ).rowcount
+        if changed != 1:  # someone else sealed or released it since we read it
+            raise ConflictError(f"{evidence_id} changed meanwhile: try again")
         kind = CustodyKind.SEALED if sealed else CustodyKind.RELEASED
         _append(
             ctx,

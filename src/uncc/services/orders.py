@@ -126,10 +126,10 @@ def _order_values(order: Order) -> dict[str, Any]:
     }
 
 
-def _load(conn: Connection, order_id: str) -> Order:
-    row = (
-        conn.execute(select(schema.orders).where(schema.orders.c.id == order_id)).mappings().first()
-    )
+def _load(conn: Connection, order_id: str, *, lock: bool = False) -> Order:
+    """An order with its history; with ``lock``, its row stays locked until the commit."""
+    query = select(schema.orders).where(schema.orders.c.id == order_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"no order {order_id}")
     events = (
@@ -256,7 +256,7 @@ def order_command(
     failure: UnccError | None = None
     with ctx.engine.begin() as conn:
         now = ctx.clock()
-        order = _load(conn, order_id)
+        order = _load(conn, order_id, lock=True)
         if not _may_see(who, order):
             raise NotFoundError(f"no order {order_id}")
         try:
@@ -279,7 +279,7 @@ def order_command(
                 provision=provision,
             )
         else:
-            _save_move(conn, after)
+            _save_move(conn, order, after)
             acted_on: list[str] = []
             if command is Command.ISSUE:
                 property_ids = [t.id for t in after.targets if t.kind == "property"]
@@ -299,11 +299,20 @@ def order_command(
     return after
 
 
-def _save_move(conn: Connection, after: Order) -> None:
+def _save_move(conn: Connection, before: Order, after: Order) -> None:
+    """Store a move, compare-and-set: only onto the row the move was decided on.
+
+    Raises:
+        ConflictError: the order left that state meanwhile (nothing is stored).
+    """
     event = after.history[-1]
-    conn.execute(
+    changed = conn.execute(
         update(schema.orders)
-        .where(schema.orders.c.id == after.id)
+        .where(
+            schema.orders.c.id == after.id,
+            schema.orders.c.state == before.state.value,
+            schema.orders.c.renewals == before.renewals,
+        )
         .values(
             state=after.state.value,
             issued_at=after.issued_at,
@@ -311,7 +320,9 @@ def _save_move(conn: Connection, after: Order) -> None:
             renewals=after.renewals,
             authorised_by=after.authorised_by,
         )
-    )
+    ).rowcount
+    if changed != 1:
+        raise ConflictError(f"order {after.id} changed meanwhile ({before.state.value}): try again")
     conn.execute(
         insert(schema.order_events).values(
             order_id=after.id,
@@ -339,11 +350,11 @@ def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
             .all()
         )
         for order_id in ids:
-            order = _load(conn, order_id)
-            if not overdue(order, now):
+            order = _load(conn, order_id, lock=True)
+            if order.state is not OrderState.ISSUED or not overdue(order, now):
                 continue
             after = move(order, Command.EXPIRE, who.user, now, "the period ended")
-            _save_move(conn, after)
+            _save_move(conn, order, after)
             concerned = {order.created_by, *(e.actor for e in order.history)}
             for user in sorted(concerned):
                 conn.execute(

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
 from uncc.domain.tracing import Model, Transfer, trace
-from uncc.errors import NotFoundError, UserInputError
+from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit, case_rows, next_id, require_case
 
 STATUS_AFTER_ISSUE = {"freezing": "frozen", "confiscation": "confiscated"}
@@ -164,11 +164,16 @@ def register_derived(
                     f"{source.id} was already converted; register the new conversion from the property it became"
                 )
             assessed = min(derivation.value, source.assessed)
-            conn.execute(
+            changed = conn.execute(
                 update(schema.property_items)
-                .where(schema.property_items.c.id == source.id)
+                .where(
+                    schema.property_items.c.id == source.id,
+                    schema.property_items.c.status == source.status,
+                )
                 .values(status="converted")
-            )
+            ).rowcount
+            if changed != 1:  # converted (or frozen, seized…) by someone else meanwhile
+                raise ConflictError(f"{source.id} changed meanwhile: try again")
         now = ctx.clock()
         item = PropertyItem(
             next_id(conn, "PR", now),

@@ -1,18 +1,49 @@
-"""Connecting to the node's database and bringing its schema up to date."""
+"""Connecting to the node's database, checking its schema, and migrating it once."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from importlib import resources
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import StaticPool
+
+from uncc.errors import SchemaError
+
+WRITE = "uncc_write"
+"""Execution option marking a connection whose transaction writes (SQLite: BEGIN IMMEDIATE)."""
+
+_EXCLUSIVE = "uncc_exclusive"
+"""Execution option of the migration's transaction (SQLite: BEGIN EXCLUSIVE)."""
+
+
+class _SQLiteEngine(Engine):
+    """An engine whose ``begin()`` takes SQLite's write lock at once; ``connect()`` does not.
+
+    Units of work (``engine.begin()``) start with ``BEGIN IMMEDIATE``: a deferred
+    transaction that reads, then writes after another writer committed, would fail at
+    once in WAL mode (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn. Plain reads
+    (``engine.connect()``) start a deferred transaction and read a snapshot without
+    waiting for writers.
+    """
+
+    __slots__ = ()
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction that holds the write lock from its start."""
+        with self.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
 
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``.
 
-    SQLite gets WAL, foreign keys, a busy timeout, and transactions that take the write
-    lock when they begin (one writer at a time).
+    SQLite gets WAL, foreign keys, a busy timeout, write transactions that take the
+    write lock when they begin (one writer at a time) and reads that never wait.
     """
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
@@ -21,6 +52,7 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
             poolclass=StaticPool if memory else None,
         )
+        engine.__class__ = _SQLiteEngine
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -32,11 +64,14 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _immediate(connection):  # type: ignore[no-untyped-def]
-            # Take the write lock when the transaction starts, waiting up to the busy
-            # timeout: a deferred transaction that reads, then writes after another
-            # writer committed, fails at once in WAL mode (SQLITE_BUSY_SNAPSHOT).
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(connection):  # type: ignore[no-untyped-def]
+            options = connection.get_execution_options()
+            if options.get(_EXCLUSIVE):
+                connection.exec_driver_sql("BEGIN EXCLUSIVE")
+            elif options.get(WRITE):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
@@ -47,19 +82,53 @@ def make_engine(url: str) -> Engine:
 HEAD = "0005"
 """The newest migration; ``migrate`` skips Alembic entirely when the database is there."""
 
+_MIGRATION_LOCK = 0x756E6363_6D696772  # "unccmigr": the advisory lock every migrator takes
+
 
 def current_revision(engine: Engine) -> str | None:
     """The database's migration revision, or ``None`` for an empty database."""
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(connection)
 
 
-def migrate(engine: Engine) -> None:
-    """Apply every Alembic migration not yet applied."""
-    if current_revision(engine) == HEAD:
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not the one this code needs.
+
+    An empty database passes (``uncc node init`` creates the schema).
+
+    Raises:
+        SchemaError: the database is at an older (or unknown) revision.
+    """
+    revision = current_revision(engine)
+    if revision is None or revision == HEAD:
         return
+    if revision < HEAD:
+        raise SchemaError(
+            f"the database schema is at revision {revision}, this uncc needs {HEAD}: "
+            "stop the node's servers and workers and run 'uncc node migrate'"
+        )
+    raise SchemaError(
+        f"the database schema is at revision {revision}, newer than this uncc knows ({HEAD}): "
+        "run a newer uncc"
+    )
+
+
+def migrate(engine: Engine) -> str | None:
+    """Apply every Alembic migration not yet applied, once, whoever else is migrating.
+
+    On PostgreSQL the migration holds an advisory lock, on SQLite an exclusive
+    transaction; a process that waited for the lock finds the work done. The revision
+    the database was at before (``None`` for an empty one).
+    """
+    before = current_revision(engine)
+    if before == HEAD:
+        return before
     from alembic import command  # noqa: PLC0415 - Alembic takes a second to import
     from alembic.config import Config  # noqa: PLC0415
 
@@ -67,6 +136,14 @@ def migrate(engine: Engine) -> None:
     config.set_main_option(
         "script_location", str(resources.files("uncc.adapters.db") / "migrations")
     )
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        connection.execution_options(**{_EXCLUSIVE: True})
+        with connection.begin():
+            if postgres:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            before = _revision(connection)
+            if before != HEAD:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+    return before

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection, parse
 from uncc.domain.messages import Receipt
-from uncc.services.context import NodeContext, audit
+from uncc.services.context import NodeContext, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network.envelopes import claimed, digest, open_envelope, payload_of, seal
@@ -133,7 +133,12 @@ def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[
 
 
 def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: str) -> None:
-    """Apply held messages of the conversation, in seq order, while there is no gap."""
+    """Apply held messages of the conversation, in seq order, while there is no gap.
+
+    One transaction at a time per conversation, so that a message committed by another
+    transaction meanwhile is seen (and applied) by the next one.
+    """
+    serialise(conn, f"inbox:{sender}:{conversation}")
     inbox = schema.inbox
     applied = (
         conn.execute(

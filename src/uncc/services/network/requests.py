@@ -202,7 +202,7 @@ def answer(
             f"'{kind}' is not an answer; expected one of {', '.join(sorted(ANSWERS))}"
         )
     with ctx.engine.begin() as conn:
-        row = conversation_row(conn, conversation_id)
+        row = conversation_row(conn, conversation_id, lock=True)
         if row["direction"] != "in" and kind != "consultation":
             raise ConflictError(
                 f"{conversation_id} is our own request; only the requested State answers it"
@@ -223,7 +223,7 @@ def answer(
             conversation=conversation_id,
             urgency=Urgency(row["urgency"]),
         )
-        _progress(conn, conversation_id, envelope, row)
+        _progress(conn, conversation_id, envelope)
         audit(
             conn,
             envelope.created,
@@ -236,8 +236,9 @@ def answer(
     return get_conversation(ctx, who, conversation_id)
 
 
-def _progress(conn: Connection, conversation_id: str, envelope: Envelope, row: Any) -> None:
-    """Move the conversation on after an answer was sent or received."""
+def _progress(conn: Connection, conversation_id: str, envelope: Envelope) -> None:
+    """Move the conversation on after an answer was sent or received (its row locked)."""
+    row = conversation_row(conn, conversation_id, lock=True)
     status = ANSWERS.get(envelope.type)
     if envelope.type == "status_update":
         status = str(envelope.body["status"])
@@ -258,19 +259,14 @@ def _progress(conn: Connection, conversation_id: str, envelope: Envelope, row: A
         )
 
 
-def conversation_row(conn: Connection, conversation_id: str) -> Any:
-    """A conversation's row.
+def conversation_row(conn: Connection, conversation_id: str, *, lock: bool = False) -> Any:
+    """A conversation's row; with ``lock``, locked until the caller's transaction ends.
 
     Raises:
         NotFoundError: no such request here.
     """
-    row = (
-        conn.execute(
-            select(schema.conversations).where(schema.conversations.c.id == conversation_id)
-        )
-        .mappings()
-        .first()
-    )
+    query = select(schema.conversations).where(schema.conversations.c.id == conversation_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"no request {conversation_id}")
     return row
@@ -354,7 +350,7 @@ def _take_up(
         urgency=Urgency(envelope.body.get("urgency", Urgency.URGENT)),
         in_reply_to=envelope.id,
     )
-    _progress(conn, envelope.conversation, ack, conversation_row(conn, envelope.conversation))
+    _progress(conn, envelope.conversation, ack)
     audit(
         conn,
         ctx.clock(),
@@ -418,7 +414,7 @@ def _answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     )
     if row is None:
         return
-    _progress(conn, envelope.conversation, envelope, row)
+    _progress(conn, envelope.conversation, envelope)
     summary = (
         envelope.body.get("outcome")
         or envelope.body.get("status")
