@@ -10,6 +10,7 @@ import io
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 
 import pytest
@@ -69,15 +70,21 @@ def test_authorise_and_refuse_at_once_exactly_one_wins(node: Node) -> None:
         order_id = submitted_order(node, case_id)
         got = at_once(
             [
-                lambda: orders.order_command(node.ctx, node.jane, order_id, Command.AUTHORISE),
-                lambda: orders.order_command(
-                    node.ctx, node.jane, order_id, Command.REFUSE, "not necessary"
+                partial(orders.order_command, node.ctx, node.jane, order_id, Command.AUTHORISE),
+                partial(
+                    orders.order_command,
+                    node.ctx,
+                    node.jane,
+                    order_id,
+                    Command.REFUSE,
+                    "not necessary",
                 ),
             ]
         )
         won = [g for g in got if not isinstance(g, Exception)]
         lost = [g for g in got if isinstance(g, Exception)]
-        assert len(won) == 1 and len(lost) == 1, got
+        assert len(won) == 1, got
+        assert len(lost) == 1, got
         assert isinstance(lost[0], ConflictError)  # a 409, never a 500
         final = orders.get_order(node.ctx, node.jane, order_id)
         assert final.state is won[0].state
@@ -90,8 +97,8 @@ def test_authorise_and_revoke_at_once_never_lose_the_revocation(node: Node) -> N
         order_id = submitted_order(node, case_id)
         authorise, revoke = at_once(
             [
-                lambda: orders.order_command(node.ctx, node.jane, order_id, Command.AUTHORISE),
-                lambda: orders.order_command(node.ctx, node.pia, order_id, Command.REVOKE),
+                partial(orders.order_command, node.ctx, node.jane, order_id, Command.AUTHORISE),
+                partial(orders.order_command, node.ctx, node.pia, order_id, Command.REVOKE),
             ]
         )
         # a revocation that was acknowledged is never overwritten by the authorisation
@@ -150,7 +157,8 @@ def test_one_item_sealed_eight_times_at_once_is_sealed_once(node: Node) -> None:
     item = _add(node, case_id, 0)
     got = at_once([lambda: evidence.set_sealed(node.ctx, node.pia, item.id, sealed=True)] * 8)
     refused = [g for g in got if isinstance(g, Exception)]
-    assert len(refused) == 7 and all(isinstance(g, ConflictError) for g in refused), got
+    assert len(refused) == 7, got
+    assert all(isinstance(g, ConflictError) for g in refused), got
     assert [e.kind for e in _custody(node)] == [CustodyKind.ACQUIRED, CustodyKind.SEALED]
     assert evidence.verify_vault(node.ctx, node.aud) == []
 
