@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from uncc.adapters.blobstore import FileBlobStore
-from uncc.adapters.db.engine import make_engine, migrate
+from uncc.adapters.db.engine import check_schema, make_engine
 from uncc.config import Settings
 from uncc.services.context import NodeContext
 
 
-def build(settings: Settings, *, migrate_schema: bool = True, **overrides: Any) -> NodeContext:
-    """Wire the node: database (migrated), blob store, key path; ``overrides`` replace parts."""
+def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) -> NodeContext:
+    """Wire the node: database, blob store, key path; ``overrides`` replace parts.
+
+    Nothing is migrated here (``uncc node migrate`` does it, once): a database at an
+    older schema is refused with ``SchemaError`` unless ``schema_check`` is off.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = overrides.pop("engine", None) or make_engine(settings.db_url)
-    if migrate_schema:
-        migrate(engine)
+    if schema_check:
+        check_schema(engine)
     blobs = overrides.pop("blobs", None) or FileBlobStore(settings.blob_dir)
     return NodeContext(
         engine=engine,

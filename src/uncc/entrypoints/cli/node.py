@@ -48,6 +48,25 @@ def init(
     console.print(f"next: uncc login {admin}", highlight=False, markup=False)
 
 
+@app.command("migrate")
+def migrate() -> None:
+    """Bring the database's schema up to date, once (stop servers and workers first).
+
+    Servers, workers and commands refuse to work on an older schema. Several
+    ``migrate`` at the same moment are safe: one migrates, the others find it done.
+    """
+    from uncc.adapters.db import engine as db  # noqa: PLC0415 - SQLAlchemy loads only when needed
+    from uncc.bootstrap import build  # noqa: PLC0415
+
+    ctx = build(settings(), schema_check=False)
+    before = db.migrate(ctx.engine)
+    if before == db.HEAD:
+        message = f"the schema is already at revision {db.HEAD}"
+    else:
+        message = f"schema migrated from revision {before or '(empty)'} to {db.HEAD}"
+    console.print(message, highlight=False, markup=False)
+
+
 @app.command("info")
 def info() -> None:
     """Show the node's State, name, key and profile."""
