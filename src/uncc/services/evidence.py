@@ -130,12 +130,14 @@ def add_evidence(
     progress: Callable[[int], None] | None = None,
     custody_details: dict[str, Any] | None = None,
     expected_sha256: str | None = None,
+    also: Callable[[Connection, EvidenceItem], None] | None = None,
 ) -> EvidenceItem:
     """Ingest a file: hash it while writing it to the vault, then record it and its custody.
 
     ``custody_details`` go into the first custody event (e.g. the sender's signed
     checkpoint, for evidence received from another State). With ``expected_sha256``
-    nothing is recorded unless the bytes hash to it.
+    nothing is recorded unless the bytes hash to it. ``also`` runs in the transaction
+    that records the item (a marker written with it, or an exception that undoes it).
 
     Raises:
         ConflictError: the bytes do not match ``expected_sha256``.
@@ -191,6 +193,8 @@ def add_evidence(
             sha256=sha,
             size=size,
         )
+        if also is not None:
+            also(conn, item)
     return item
 
 

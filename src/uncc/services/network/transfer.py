@@ -11,7 +11,7 @@ custody event names the sender's checkpoint, so the two logs link.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import rfc8785
@@ -24,11 +24,12 @@ from uncc.adapters.db import schema
 from uncc.domain import merkle
 from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
 from uncc.domain.envelope import CLOCK_SKEW, Envelope
+from uncc.domain.evidence import EvidenceItem
 from uncc.domain.messages import EvidenceTransfer, Urgency
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services import evidence
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network.envelopes import payload_of
@@ -331,24 +332,54 @@ def accept_evidence(
                         ],
                     },
                     expected_sha256=item.sha256,
+                    also=_taken_in(ctx, who, conversation_id, marker),
                 )
+            except _AlreadyTaken:  # another intake took it in meanwhile
+                continue
             except ConflictError as exc:
                 _refused(ctx, who, conversation_id, [f"{item.item}: {exc}"])
                 raise
-            with ctx.engine.begin() as conn:
-                audit(
-                    conn,
-                    ctx.clock(),
-                    who.user,
-                    "network.evidence_accepted",
-                    obj=conversation_id,
-                    outcome="ok",
-                    message_item=marker,
-                    evidence=received.id,
-                    sha256=received.sha256,
-                )
             accepted.append(received.id)
     return accepted
+
+
+class _AlreadyTaken(Exception):  # noqa: N818 - not an error: the work was done
+    """The item was taken in by another intake; the new copy is rolled back."""
+
+
+def _taken_in(
+    ctx: NodeContext, who: Principal, conversation_id: str, marker: str
+) -> Callable[[Connection, EvidenceItem], None]:
+    """The "taken in" marker, written in the transaction that records the item: both or neither.
+
+    Under the conversation's lock, an item another intake took in meanwhile is refused
+    (and the copy rolled back), so that an item is never taken in twice.
+    """
+
+    def mark(conn: Connection, received: EvidenceItem) -> None:
+        serialise(conn, f"intake:{conversation_id}")
+        done = conn.execute(
+            select(schema.audit.c.details).where(
+                schema.audit.c.action == "network.evidence_accepted",
+                schema.audit.c.object == conversation_id,
+                schema.audit.c.outcome == "ok",
+            )
+        ).scalars()
+        if any((details or {}).get("message_item") == marker for details in done):
+            raise _AlreadyTaken(marker)
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "network.evidence_accepted",
+            obj=conversation_id,
+            outcome="ok",
+            message_item=marker,
+            evidence=received.id,
+            sha256=received.sha256,
+        )
+
+    return mark
 
 
 def _refused(ctx: NodeContext, who: Principal, conversation_id: str, problems: list[str]) -> None:
