@@ -12,8 +12,8 @@ import datetime as dt
 import os
 import signal
 import sys
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event

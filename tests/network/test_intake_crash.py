@@ -44,15 +44,14 @@ def _whole(ctx: NodeContext, case_id: str) -> dict[str, str]:
             CustodyEvent.from_leaf(bytes(leaf))
             for leaf in conn.execute(select(schema.custody.c.leaf)).scalars()
         ]
-        markers = [
-            details
-            for details in conn.execute(
+        markers = list(
+            conn.execute(
                 select(schema.audit.c.details).where(
                     schema.audit.c.action == "network.evidence_accepted",
                     schema.audit.c.outcome == "ok",
                 )
             ).scalars()
-        ]
+        )
     acquired = [e for e in events if e.kind is CustodyKind.ACQUIRED and e.evidence in ours]
     assert sorted(e.evidence for e in acquired) == sorted(ours)  # each item: one custody event
     assert sorted(m["evidence"] for m in markers) == sorted(ours)  # each item: one marker
