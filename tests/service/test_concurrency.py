@@ -16,13 +16,14 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import func, select
 
-from tests.service.conftest import Node, facts
+from tests.service.conftest import PASSWORD, Node, facts
 from tests.service.test_node_flow import PRESERVE
 from uncc.adapters.db import schema
 from uncc.domain.custody import CustodyEvent, CustodyKind
 from uncc.domain.orders import Command, OrderState
 from uncc.errors import ConflictError
-from uncc.services import cases, evidence, orders
+from uncc.services import cases, evidence, identity, orders
+from uncc.services.context import audit
 from uncc.services.orders import DraftRequest
 
 T = TypeVar("T")
@@ -185,3 +186,36 @@ def test_fifty_uploads_at_once_give_fifty_items_in_one_log(node: Node, uploads: 
     assert stored == uploads
     assert sorted(heads) == list(range(1, uploads + 1))
     assert evidence.verify_vault(node.ctx, node.aud) == []
+
+
+def test_plain_reads_do_not_wait_for_a_writer_and_audited_reads_wait_only_to_append(
+    node: Node,
+) -> None:
+    case_id = cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
+    token = identity.login(node.ctx, "ivan", PASSWORD)
+    writing, done = threading.Event(), threading.Event()
+
+    def writer() -> None:  # a unit of work that holds the write lock until told to end
+        with node.ctx.engine.begin() as conn:
+            audit(conn, node.clock(), "admin", "test.write", obj="", outcome="ok")
+            writing.set()
+            done.wait(timeout=60)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert writing.wait(timeout=60)
+        # while the writer holds the lock: these read a snapshot and return
+        assert identity.authenticate(node.ctx, token).user == "ivan"
+        assert [c[0] for c in cases.list_cases(node.ctx, node.ivan)] == [case_id]
+        with node.ctx.engine.connect() as conn:
+            assert identity.node_info(conn).state == "XA"
+        audited = ThreadPoolExecutor(max_workers=1)
+        pending = audited.submit(cases.get_case, node.ctx, node.ivan, case_id)
+    finally:
+        done.set()
+        thread.join()
+    assert pending.result(timeout=60).id == case_id  # its audit entry appended after the writer
+    audited.shutdown()
+    trail = [e["action"] for e in cases.audit_trail(node.ctx, node.aud, limit=3)]
+    assert trail[-2:] == ["test.write", "case.read"]

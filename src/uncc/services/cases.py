@@ -15,7 +15,7 @@ from uncc.convention.catalogue import load_convention
 from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError, UserInputError
 from uncc.parties.catalogue import builtin_profile
-from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
+from uncc.services.context import NodeContext, Principal, audit, audit_now, next_id, require_case
 from uncc.services.identity import node_info
 
 
@@ -56,8 +56,11 @@ def open_case(
         FactsError: the facts are not valid (every problem listed).
     """
     require(who.roles, Action.CASE_OPEN)
+    incident = validate_incident(facts, "facts")
+    with ctx.engine.connect() as conn:  # the analysis is done before taking the write lock
+        report = _analysis(ctx, conn, incident)
     with ctx.engine.begin() as conn:
-        return open_case_in(conn, ctx, who, facts, title)
+        return _store_case(conn, ctx, who, incident, report, title=title)
 
 
 def open_case_in(
@@ -69,7 +72,18 @@ def open_case_in(
 ) -> Case:
     """``open_case`` inside the caller's transaction (the caller checks the policy)."""
     incident = validate_incident(facts, "facts")
-    report = _analysis(ctx, conn, incident)
+    return _store_case(conn, ctx, who, incident, _analysis(ctx, conn, incident), title=title)
+
+
+def _store_case(
+    conn: Connection,
+    ctx: NodeContext,
+    who: Principal,
+    incident: Any,
+    report: dict[str, Any],
+    *,
+    title: str | None,
+) -> Case:
     now = ctx.clock()
     case_id = next_id(conn, "C", now)
     name = title or incident.title or incident.id
@@ -120,15 +134,15 @@ def analyse(ctx: NodeContext, who: Principal, facts: dict[str, Any]) -> dict[str
 def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:
     """A case by id (audited read)."""
     require(who.roles, Action.CASE_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         row = (
             conn.execute(select(schema.cases).where(schema.cases.c.id == case_id))
             .mappings()
             .first()
         )
-        if row is None:
-            raise NotFoundError(f"no case {case_id}")
-        audit(conn, ctx.clock(), who.user, "case.read", obj=case_id, outcome="ok")
+    if row is None:
+        raise NotFoundError(f"no case {case_id}")
+    audit_now(ctx, who.user, "case.read", obj=case_id, outcome="ok")
     return Case(
         row["id"], row["title"], row["status"], row["facts"], row["analysis"], row["created_by"]
     )
@@ -163,11 +177,11 @@ def add_note(ctx: NodeContext, who: Principal, case_id: str, text: str) -> None:
 def audit_trail(ctx: NodeContext, who: Principal, limit: int = 200) -> list[dict[str, Any]]:
     """The latest audit entries, newest last (auditors and admins); reading it is audited."""
     require(who.roles, Action.AUDIT_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         rows = (
             conn.execute(select(schema.audit).order_by(schema.audit.c.seq.desc()).limit(limit))
             .mappings()
             .all()
         )
-        audit(conn, ctx.clock(), who.user, "audit.read", obj="", outcome="ok", count=len(rows))
+    audit_now(ctx, who.user, "audit.read", obj="", outcome="ok", count=len(rows))
     return [dict(r) for r in reversed(rows)]

@@ -127,6 +127,18 @@ def audit(
     )
 
 
+def audit_now(
+    ctx: NodeContext, actor: str, action: str, *, obj: str, outcome: str, **details: Any
+) -> None:
+    """Append one audit entry in its own short transaction (after a read).
+
+    Reads run without the write lock (on SQLite a plain snapshot); only this append
+    waits its turn, and it holds the lock for one insert.
+    """
+    with ctx.engine.begin() as conn:
+        audit(conn, ctx.clock(), actor, action, obj=obj, outcome=outcome, **details)
+
+
 def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
     """The next id of a kind, e.g. ``C-2026-0003``, allocated inside the transaction.
 

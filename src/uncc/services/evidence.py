@@ -20,6 +20,7 @@ from uncc.services.context import (
     NodeContext,
     Principal,
     audit,
+    audit_now,
     next_id,
     require_case,
     serialise,
@@ -243,20 +244,12 @@ def list_evidence(
 ) -> list[EvidenceItem]:
     """Evidence items (of a case)."""
     require(who.roles, Action.EVIDENCE_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         query = select(schema.evidence).order_by(schema.evidence.c.id)
         if case_id is not None:
             query = query.where(schema.evidence.c.case_id == case_id)
         items = [_item(r) for r in conn.execute(query).mappings()]
-        audit(
-            conn,
-            ctx.clock(),
-            who.user,
-            "evidence.list",
-            obj=case_id or "",
-            outcome="ok",
-            count=len(items),
-        )
+    audit_now(ctx, who.user, "evidence.list", obj=case_id or "", outcome="ok", count=len(items))
     return items
 
 
@@ -276,7 +269,7 @@ def checkpoint_verifier(keys: dict[str, str]) -> Callable[[Checkpoint], bool]:
 def verify_vault(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Break]:
     """Re-hash the blobs and check the custody log and its signed checkpoints; every break."""
     require(who.roles, Action.EVIDENCE_VERIFY)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         keys = key_history(conn)
         query = select(schema.evidence).order_by(schema.evidence.c.id)
         if case_id is not None:
@@ -306,23 +299,21 @@ def verify_vault(ctx: NodeContext, who: Principal, case_id: str | None = None) -
         points,
         checkpoint_verifier(keys),
     )
-    with ctx.engine.begin() as conn:
-        audit(
-            conn,
-            ctx.clock(),
-            who.user,
-            "evidence.verify",
-            obj=case_id or "",
-            outcome="ok" if not breaks else "breaks",
-            breaks=len(breaks),
-        )
+    audit_now(
+        ctx,
+        who.user,
+        "evidence.verify",
+        obj=case_id or "",
+        outcome="ok" if not breaks else "breaks",
+        breaks=len(breaks),
+    )
     return breaks
 
 
 def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[CustodyEntry]:
     """The custody chain of an item, each event with its inclusion proof."""
     require(who.roles, Action.CUSTODY_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         _get(conn, evidence_id)
         rows = conn.execute(select(schema.custody).order_by(schema.custody.c.seq)).mappings().all()
         last = (
@@ -332,7 +323,7 @@ def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[Custo
             .mappings()
             .first()
         )
-        audit(conn, ctx.clock(), who.user, "custody.read", obj=evidence_id, outcome="ok")
+    audit_now(ctx, who.user, "custody.read", obj=evidence_id, outcome="ok")
     if last is None:
         return []
     checkpoint = Checkpoint(
@@ -360,7 +351,7 @@ def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[st
     proofs against the latest signed checkpoint, and the result of verifying it all.
     """
     require(who.roles, Action.EVIDENCE_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         node = node_info(conn)
         item = _get(conn, evidence_id)
         case = conn.execute(
@@ -383,7 +374,7 @@ def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[st
                     .order_by(schema.order_events.c.id)
                 ).mappings()
             )
-        audit(conn, ctx.clock(), who.user, "evidence.admissibility", obj=evidence_id, outcome="ok")
+    audit_now(ctx, who.user, "evidence.admissibility", obj=evidence_id, outcome="ok")
     chain = custody_of(ctx, who, evidence_id)
     with ctx.engine.connect() as conn:
         key_check = checkpoint_verifier(key_history(conn))

@@ -26,7 +26,7 @@ from uncc.domain.orders import Command, Event, Order, OrderState, Target, move
 from uncc.domain.policy import Action, allowed, require
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.services.cases import Case, get_case
-from uncc.services.context import SYSTEM, NodeContext, Principal, audit, next_id
+from uncc.services.context import SYSTEM, NodeContext, Principal, audit, audit_now, next_id
 from uncc.services.identity import NodeInfo, node_info
 from uncc.services.proceeds import STATUS_AFTER_ISSUE, apply_issued_order, items_of
 
@@ -380,39 +380,24 @@ def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
 def list_orders(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Order]:
     """Orders the user may see (confidential ones only with need to know)."""
     require(who.roles, Action.ORDER_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         query = select(schema.orders.c.id).order_by(schema.orders.c.id)
         if case_id is not None:
             query = query.where(schema.orders.c.case_id == case_id)
         found = [
             o for o in (_load(conn, i) for i in conn.execute(query).scalars()) if _may_see(who, o)
         ]
-        audit(
-            conn,
-            ctx.clock(),
-            who.user,
-            "order.list",
-            obj=case_id or "",
-            outcome="ok",
-            count=len(found),
-        )
+    audit_now(ctx, who.user, "order.list", obj=case_id or "", outcome="ok", count=len(found))
     return found
 
 
 def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
     """One order (audited); a confidential one only for those who may see it."""
     require(who.roles, Action.ORDER_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         order = _load(conn, order_id)
-        visible = _may_see(who, order)
-        audit(
-            conn,
-            ctx.clock(),
-            who.user,
-            "order.read",
-            obj=order_id,
-            outcome="ok" if visible else "denied",
-        )
+    visible = _may_see(who, order)
+    audit_now(ctx, who.user, "order.read", obj=order_id, outcome="ok" if visible else "denied")
     if not visible:
         raise NotFoundError(f"no order {order_id}")
     return order
