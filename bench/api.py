@@ -5,6 +5,10 @@ the same closed-loop client (4 threads, keep-alive). Reads: ``GET /api/v1/cases/
 (authenticated, and audited: a read writes an audit entry) and ``GET /api/v1/node``.
 Write: drafting an order (checked against the Convention, stored, audited). Baseline:
 ``GET /ping`` of a bare FastAPI app. Goal: reads ≥ 50 % of the bare endpoint's rate.
+
+Reads during writes: the same two reads while 2 other clients draft orders without
+pause, against the read alone (ratio). Plain reads take no write lock (a snapshot, on
+SQLite too); an audited read waits only to append its audit entry.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import httpx
 
 from bench.common import Row, Stats
-from bench.load import drive
+from bench.load import Call, drive
 from bench.nodes import bare_server, free_port, make_node, uncc_server
 
 SIZES = {"small": 120, "full": 1_200}
@@ -47,6 +52,34 @@ def _postgres() -> str | None:
         conn.execute(text('CREATE DATABASE "uncc_bench"'))
     admin.dispose()
     return base.rsplit("/", 1)[0] + "/uncc_bench"
+
+
+def _while_writing(
+    node: str,
+    call: Call,
+    headers: dict[str, str],
+    *,
+    writer: dict[str, str],
+    case_id: str,
+    count: int,
+) -> tuple[float, float, float]:
+    """``drive`` of a read while two other clients draft orders without pause."""
+    stop = threading.Event()
+
+    def draft() -> None:
+        with httpx.Client(base_url=node, headers=writer, timeout=30) as client:
+            while not stop.is_set():
+                client.post(f"/api/v1/cases/{case_id}/orders", json=ORDER)
+
+    writers = [threading.Thread(target=draft) for _ in range(2)]
+    for thread in writers:
+        thread.start()
+    try:
+        return drive(node, call, requests=count, headers=headers)
+    finally:
+        stop.set()
+        for thread in writers:
+            thread.join()
 
 
 def run(size: str) -> list[Row]:
@@ -94,11 +127,12 @@ def run(size: str) -> list[Row]:
                         False,
                     ),
                 ]
+                alone: dict[str, Stats] = {}
                 for label, call, hdrs, is_read in figures:
                     rate, p50, p99 = drive(
                         node, call, requests=count if is_read else count // 2, headers=hdrs
                     )
-                    value = Stats(rate, rate, rate, 1)
+                    value = alone[label] = Stats(rate, rate, rate, 1)
                     ratio = rate / base.median
                     rows.append(
                         Row(
@@ -111,6 +145,28 @@ def run(size: str) -> list[Row]:
                             ratio,
                             "reads ≥ 50 % of bare" if is_read else "",
                             (ratio >= 0.5) if is_read else None,
+                        )
+                    )
+                for label, call, hdrs, is_read in figures:
+                    if not is_read:
+                        continue
+                    rate, p50, p99 = _while_writing(
+                        node,
+                        call,
+                        hdrs,
+                        writer={"Authorization": f"Bearer {pia}"},
+                        case_id=case_id,
+                        count=count,
+                    )
+                    rows.append(
+                        Row(
+                            "api",
+                            f"{name}: {label} while 2 clients draft orders (p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms)",
+                            "req/s",
+                            Stats(rate, rate, rate, 1),
+                            "the read alone",
+                            alone[label],
+                            rate / alone[label].median,
                         )
                     )
         finally:
