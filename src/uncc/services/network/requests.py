@@ -29,7 +29,7 @@ from uncc.domain.policy import Action, require
 from uncc.domain.service_levels import deadlines, late
 from uncc.errors import ConflictError, FactsError, NotFoundError, UserInputError
 from uncc.services.cases import open_case_in
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, audit_now
 from uncc.services.identity import node_info
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
@@ -476,9 +476,9 @@ def _conversation(conn: Connection, row: Any) -> Conversation:
 def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> Conversation:
     """One request with its thread (audited read)."""
     require(who.roles, Action.NETWORK_READ)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         found = _conversation(conn, conversation_row(conn, conversation_id))
-        audit(conn, ctx.clock(), who.user, "network.read", obj=conversation_id, outcome="ok")
+    audit_now(ctx, who.user, "network.read", obj=conversation_id, outcome="ok")
     return found
 
 
