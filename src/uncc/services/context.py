@@ -77,15 +77,16 @@ class NodeContext:
 
     def _load_key(self, kid: str | None) -> NodeKey:
         path = Path(self.key_path)
-        candidates = [
+        if kid is None:  # no node in the database yet: the key file as it is
+            return NodeKey.load(path, self.passphrase)
+        for candidate in (
             path,
             path.with_name(f"{path.stem}.next.pem"),  # a rotation between commit and rename
             path.with_name(f"{path.stem}.{kid}.pem"),
-        ]
-        for candidate in candidates if kid is not None else candidates[:1]:
+        ):
             if candidate.exists():
                 key = NodeKey.load(candidate, self.passphrase)
-                if kid is None or key.key_id == kid:
+                if key.key_id == kid:
                     return key
         raise KeyAccessError(
             f"the node's signing key is {kid}, but no key file in {path.parent} holds it"
