@@ -6,6 +6,7 @@ from typing import Any
 
 from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.db.engine import check_schema, make_engine
+from uncc.adapters.files import make_private
 from uncc.config import Settings
 from uncc.services.context import NodeContext
 
@@ -14,13 +15,16 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
     """Wire the node: database, blob store, key path; ``overrides`` replace parts.
 
     Nothing is migrated here (``uncc node migrate`` does it, once): a database at an
-    older schema is refused with ``SchemaError`` unless ``schema_check`` is off.
+    older schema is refused with ``SchemaError`` unless ``schema_check`` is off. Files
+    are made private first (umask 077, data directory 0700) and temporary blob files
+    left by a crashed upload are removed.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(settings.data_dir)
     engine = overrides.pop("engine", None) or make_engine(settings.db_url)
     if schema_check:
         check_schema(engine)
     blobs = overrides.pop("blobs", None) or FileBlobStore(settings.blob_dir)
+    blobs.sweep()
     return NodeContext(
         engine=engine,
         blobs=blobs,

@@ -27,6 +27,16 @@ class Settings(BaseSettings):
     encrypted under it; every process of the node then needs it."""
     host: str = "127.0.0.1"
     port: int = 8470
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    """Largest request body (JSON, JOSE, forms) the server reads (``UNCC_MAX_BODY_BYTES``);
+    a longer one is refused with 413 before the rest is read."""
+    max_upload_bytes: int = Field(default=8 * 1024**3, ge=1024)
+    """Largest evidence upload (``UNCC_MAX_UPLOAD_BYTES``, default 8 GiB)."""
+    read_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a request body may stall between two chunks, and (four times it) the
+    longest a non-upload body may take to arrive in full; then 408."""
+    max_connections: int = Field(default=200, ge=1)
+    """Concurrent connections the server accepts before answering 503."""
 
     @property
     def db_url(self) -> str:

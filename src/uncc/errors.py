@@ -11,11 +11,13 @@ Problems that are not errors (lint findings, missing facts) are returned as data
     │   ├── TreatyTextError        a treaty text file is empty, binary, badly encoded or no treaty
     │   ├── UnknownProvisionError  an article number or provision id that does not exist
     │   ├── FactsError             an incident facts file has problems (all listed, with paths)
-    │   └── ProfileError           a State Party profile has problems (all listed, with paths)
+    │   ├── ProfileError           a State Party profile has problems (all listed, with paths)
+    │   └── TooLargeError          a body, upload or document over its limit (API 413)
     ├── PermissionDeniedError      the user's roles do not allow the action (API 403, CLI exit 2)
     ├── NotFoundError              no such case, order, evidence item or user (API 404)
     ├── ConflictError              the action is not possible in the current state (API 409)
     │   └── RuleViolation          a Convention condition refuses it; names the provision
+    ├── StorageFullError           the disk is full; nothing was half-written (API 507)
     └── ConventionDataError        the bundled encoding of the Convention is inconsistent (a bug)
 """
 
@@ -118,3 +120,11 @@ class TransportError(UnccError):
 
 class KeyAccessError(UserInputError):
     """A key file cannot be opened: it needs the key passphrase, or a different one."""
+
+
+class TooLargeError(UserInputError):
+    """A request body, an upload or a document is over its configured limit."""
+
+
+class StorageFullError(UnccError):
+    """The node's disk is full (``ENOSPC``); what was being written was removed or rolled back."""

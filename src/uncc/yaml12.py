@@ -1,8 +1,15 @@
-"""YAML with YAML 1.2 booleans, for every file a user writes.
+"""The one loader for the YAML and JSON a user writes: YAML 1.2 booleans, and bounded.
 
 PyYAML follows YAML 1.1, where ``NO`` (Norway), ``yes``, ``on`` and ``off`` are
 booleans. In facts and profiles that silently turns a State code into ``false``; this
 loader reads only ``true`` and ``false`` as booleans.
+
+It is also the node's defence against hostile documents (see ``docs/security.md``):
+aliases (``*name``) are refused, so a few hundred bytes cannot expand into gigabytes
+(the "billion laughs"); nesting deeper than :data:`MAX_DEPTH` and text longer than
+:data:`MAX_BYTES` are refused before anything is built. Every refusal is a
+:class:`UnsafeDocumentError` (a ``yaml.YAMLError``, so the callers that report bad
+YAML report it too) whose message says what was refused and where.
 """
 
 from __future__ import annotations
@@ -11,12 +18,54 @@ import re
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 
 _BOOL = "tag:yaml.org,2002:bool"
 
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted (facts need fewer than ten)."""
+MAX_BYTES = 2 * 1024 * 1024
+"""Longest document accepted, in UTF-8 bytes (the same as the API's body limit)."""
+
+
+class UnsafeDocumentError(yaml.MarkedYAMLError):
+    """A document refused before it is built: an alias, too deep, or too long."""
+
+    def __init__(self, problem: str, mark: Any = None) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+
+    def __str__(self) -> str:
+        mark = self.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        return f"{where}{self.problem}"
+
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader whose only booleans are ``true`` and ``false``."""
+    """A safe loader whose only booleans are ``true`` and ``false``, without aliases."""
+
+    max_depth = MAX_DEPTH
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, refusing aliases and nesting beyond ``max_depth``."""
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, AliasEvent):
+            raise UnsafeDocumentError(
+                f"aliases (*{event.anchor}) are not accepted; write the value out",
+                event.start_mark,
+            )
+        nests = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if nests:
+            self._depth += 1
+            if self._depth > self.max_depth:
+                raise UnsafeDocumentError(
+                    f"nested deeper than {self.max_depth} levels", event.start_mark
+                )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nests:
+                self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -28,10 +77,44 @@ _Loader.add_implicit_resolver(
 )
 
 
-def load_yaml(text: str) -> Any:
-    r"""Parse YAML (or JSON) text.
+def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
+    r"""Parse YAML (or JSON) text, refusing aliases, deep nesting and oversized text.
 
     >>> load_yaml("state: NO\nok: true")
     {'state': 'NO', 'ok': True}
+    >>> load_yaml("a: &x [1]\nb: *x")
+    Traceback (most recent call last):
+    ...
+    uncc.yaml12.UnsafeDocumentError: line 2, column 4: aliases (*x) are not accepted; write the value out
+
+    Raises:
+        UnsafeDocumentError: an alias, nesting deeper than :data:`MAX_DEPTH`, or more
+            than ``max_bytes``.
+        yaml.YAMLError: the text is not YAML.
     """
-    return yaml.load(text, Loader=_Loader)
+    if len(text) > max_bytes or len(text.encode("utf-8", errors="replace")) > max_bytes:
+        raise UnsafeDocumentError(f"longer than the limit of {max_bytes} bytes")
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def nesting_problem(value: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why already-parsed data (e.g. a JSON body) nests too deep, or ``None``.
+
+    >>> nesting_problem({"a": [1, {"b": 2}]}) is None
+    True
+    >>> nesting_problem([[[[]]]], limit=3)
+    'nested deeper than 3 levels'
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return f"nested deeper than {limit} levels"
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None

@@ -119,6 +119,26 @@ def _append(
     return event
 
 
+def check_intake(
+    ctx: NodeContext, who: Principal, case_id: str, order_id: str | None = None
+) -> None:
+    """Refuse an intake before its first byte is stored: the role, the case, the order.
+
+    Raises:
+        PermissionDeniedError: the role may not add evidence.
+        NotFoundError: no such case, or no such order in it.
+    """
+    require(who.roles, Action.EVIDENCE_ADD)
+    with ctx.engine.connect() as conn:
+        require_case(conn, case_id)
+        if order_id is not None:
+            row = conn.execute(
+                select(schema.orders.c.case_id).where(schema.orders.c.id == order_id)
+            ).first()
+            if row is None or row.case_id != case_id:
+                raise NotFoundError(f"no order {order_id} in case {case_id}")
+
+
 def add_evidence(
     ctx: NodeContext,
     who: Principal,
@@ -143,15 +163,7 @@ def add_evidence(
     Raises:
         ConflictError: the bytes do not match ``expected_sha256``.
     """
-    require(who.roles, Action.EVIDENCE_ADD)
-    with ctx.engine.connect() as conn:
-        require_case(conn, case_id)
-        if order_id is not None:
-            row = conn.execute(
-                select(schema.orders.c.case_id).where(schema.orders.c.id == order_id)
-            ).first()
-            if row is None or row.case_id != case_id:
-                raise NotFoundError(f"no order {order_id} in case {case_id}")
+    check_intake(ctx, who, case_id, order_id)
     sha, size = ctx.blobs.put(source, progress)
     if expected_sha256 is not None and sha != expected_sha256:
         raise ConflictError(f"{filename}: the bytes hash to {sha}, expected {expected_sha256}")

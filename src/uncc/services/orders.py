@@ -22,7 +22,7 @@ from uncc.domain.order_rules import (
     check_move,
     overdue,
 )
-from uncc.domain.orders import Command, Event, Order, OrderState, Target, move
+from uncc.domain.orders import TRANSITIONS, Command, Event, Order, OrderState, Target, move
 from uncc.domain.policy import Action, allowed, require
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.services.cases import Case, get_case
@@ -153,14 +153,28 @@ def _may_see(who: Principal, order: Order) -> bool:
     )
 
 
+def check_power(power: str) -> None:
+    """Refuse a power the node has no transition table for (nothing is stored).
+
+    Raises:
+        UserInputError: naming the field and the powers there are.
+    """
+    if power not in TRANSITIONS:
+        raise UserInputError(
+            f"power: {power[:80]!r} is not a power; expected one of {', '.join(sorted(TRANSITIONS))}"
+        )
+
+
 def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRequest) -> Order:
     """Draft an order in a case, checked against the Convention's conditions.
 
     Raises:
         RuleViolation: a condition refuses it (legal basis, Art. 42 fields, duration,
             territory, serious offences); the refusal is audited.
+        UserInputError: an unknown power.
     """
     require(who.roles, Action.ORDER_DRAFT)
+    check_power(request.power)
     case: Case = get_case(ctx, who, case_id)
     with ctx.engine.begin() as conn:
         order, refusal = draft_in(conn, ctx, who, case, request)
@@ -173,6 +187,7 @@ def draft_in(
     conn: Connection, ctx: NodeContext, who: Principal, case: Case, request: DraftRequest
 ) -> tuple[Order, RuleViolation | None]:
     """``draft_order`` inside the caller's transaction: the order, or the refusal (audited)."""
+    check_power(request.power)
     node = node_info(conn)
     settings = _settings(node)
     now = ctx.clock()

@@ -20,7 +20,7 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import network, problems
+from uncc.entrypoints.api import limits, network, problems
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.web import network_pages
 from uncc.entrypoints.web import pages as web_pages
@@ -289,8 +289,13 @@ def create_app(
         tool_version: str = "",
         source: str = "",
     ) -> dict[str, Any]:
-        """Ingest the request body (spooled to disk as it arrives, then hashed into the vault)."""
-        with tempfile.TemporaryFile() as spool:
+        """Ingest the request body (spooled to disk as it arrives, then hashed into the vault).
+
+        The user's role, the case and the order are checked before the first byte is
+        read; the body guard stops it at ``max_upload_bytes``.
+        """
+        await run_in_threadpool(evidence.check_intake, ctx, user, case_id, order)
+        with tempfile.TemporaryFile(dir=ctx.blobs.spool_dir) as spool:
             async for chunk in request.stream():
                 spool.write(chunk)
             spool.seek(0)
@@ -368,4 +373,8 @@ def create_app(
         """Expire overdue orders (admins)."""
         return {"expired": [o.id for o in orders.tick(ctx, user)]}
 
+    bounds = limits.Limits(
+        settings.max_body_bytes, settings.max_upload_bytes, settings.read_timeout
+    )
+    limits.install(app, bounds, problems.refuse)
     return app

@@ -1,12 +1,24 @@
-"""One error handler: uncc's errors and validation errors become RFC 9457 problem JSON."""
+"""One error handler: every error becomes RFC 9457 problem JSON in the API, a page in the web.
+
+A path under ``/api/`` or ``/network/v1/`` is the API's; any other is the web's, and its
+errors (an unknown URL, a refused access, a body too large) are shown as an HTML page in
+the site's layout by the renderer the web installs as ``app.state.html_error``. Nothing
+a user sends becomes a bare 500: a full disk is 507, an unexpected failure a 500 problem
+without internals.
+"""
 
 from __future__ import annotations
 
+import errno
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from uncc.errors import (
     ConflictError,
@@ -14,12 +26,79 @@ from uncc.errors import (
     NotFoundError,
     PermissionDeniedError,
     RuleViolation,
+    StorageFullError,
+    TooLargeError,
+    TransportError,
     UnccError,
     UserInputError,
 )
 
 BASE = "https://uncc.example.org/problems/"
 MEDIA = "application/problem+json"
+API_PREFIXES = ("/api/", "/network/v1/")
+log = logging.getLogger("uncc.api")
+
+HtmlError = Callable[[Request, "Problem"], Awaitable[Response]]
+"""Renders a problem as the web's error page."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What went wrong, once, for both faces of the node."""
+
+    status: int
+    slug: str
+    title: str
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def is_api(path: str) -> bool:
+    """True for the API's and the network's paths (problem JSON), False for pages."""
+    return path.startswith(API_PREFIXES)
+
+
+def classify(exc: Exception) -> Problem:
+    """The problem an exception stands for."""
+    if isinstance(exc, FactsError):
+        return Problem(
+            422,
+            "invalid-facts",
+            "The incident facts are not valid",
+            str(exc),
+            {"errors": exc.problems},
+        )
+    if isinstance(exc, RuleViolation):
+        return Problem(
+            409,
+            "refused-by-convention",
+            "Refused by a condition of the Convention",
+            exc.reason,
+            {"provision": exc.provision},
+        )
+    if isinstance(exc, PermissionDeniedError):
+        return Problem(403, "forbidden", "Not allowed", str(exc))
+    if isinstance(exc, NotFoundError):
+        return Problem(404, "not-found", "Not found", str(exc))
+    if isinstance(exc, ConflictError):
+        return Problem(409, "conflict", "Not possible now", str(exc))
+    if isinstance(exc, TooLargeError):
+        return Problem(413, "too-large", "Too large", str(exc))
+    if isinstance(exc, UserInputError):
+        return Problem(400, "bad-request", "Bad request", str(exc))
+    if isinstance(exc, TransportError):
+        return Problem(502, "unreachable", "Another node could not be reached", str(exc))
+    if isinstance(exc, StorageFullError) or (
+        isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    ):
+        detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
+        return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
+    if isinstance(exc, HTTPException):
+        titles = {404: "Not found", 405: "Method not allowed", 408: "Request timeout"}
+        title = titles.get(exc.status_code, "Too large" if exc.status_code == 413 else "Refused")
+        slug = {404: "not-found", 413: "too-large", 408: "timeout"}.get(exc.status_code, "http")
+        return Problem(exc.status_code, slug, title, str(exc.detail))
+    return Problem(500, "internal", "Internal error", "an internal error occurred")
 
 
 def problem(
@@ -37,46 +116,48 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=MEDIA)
 
 
+async def respond(request: Request, found: Problem) -> Response:
+    """The problem as JSON for the API, as the web's error page for a page."""
+    render: HtmlError | None = getattr(request.app.state, "html_error", None)
+    if render is not None and not is_api(request.url.path):
+        return await render(request, found)
+    return problem(request, found.status, found.slug, found.title, found.detail, **found.extra)
+
+
+async def refuse(request: Request, exc: HTTPException) -> Response:
+    """The answer to a refused request (used by the body guard, before any route)."""
+    return await respond(request, classify(exc))
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers."""
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "reason": e["msg"]}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        return problem(
-            request, 422, "invalid-request", "The request is not valid", detail, errors=errors
+        found = Problem(
+            422, "invalid-request", "The request is not valid", detail, {"errors": errors}
         )
+        return await respond(request, found)
 
     @app.exception_handler(UnccError)
-    async def _uncc(request: Request, exc: UnccError) -> JSONResponse:
-        if isinstance(exc, FactsError):
-            return problem(
-                request,
-                422,
-                "invalid-facts",
-                "The incident facts are not valid",
-                str(exc),
-                errors=exc.problems,
-            )
-        if isinstance(exc, RuleViolation):
-            return problem(
-                request,
-                409,
-                "refused-by-convention",
-                "Refused by a condition of the Convention",
-                exc.reason,
-                provision=exc.provision,
-            )
-        if isinstance(exc, PermissionDeniedError):
-            return problem(request, 403, "forbidden", "Not allowed", str(exc))
-        if isinstance(exc, NotFoundError):
-            return problem(request, 404, "not-found", "Not found", str(exc))
-        if isinstance(exc, ConflictError):
-            return problem(request, 409, "conflict", "Not possible now", str(exc))
-        if isinstance(exc, UserInputError):
-            return problem(request, 400, "bad-request", "Bad request", str(exc))
-        return problem(request, 500, "internal", "Internal error", "an internal error occurred")
+    async def _uncc(request: Request, exc: UnccError) -> Response:
+        return await respond(request, classify(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        response = await respond(request, classify(exc))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        found = classify(exc)
+        if found.status == 500:
+            log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        return await respond(request, found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from uncc.errors import UserInputError
 
@@ -34,6 +34,22 @@ def read_text(path: Path, what: str) -> str:
         raise UserInputError(
             f"{path}: line {line} is not UTF-8 text ({what} files are UTF-8)"
         ) from None
+
+
+def read_document(path: Path, what: str) -> Any:
+    """A YAML or JSON file through the one safe loader (no aliases, bounded depth and size).
+
+    Raises:
+        UserInputError: unreadable, not YAML or JSON, or refused by the loader.
+    """
+    import yaml  # noqa: PLC0415 - loaded only when needed
+
+    from uncc.yaml12 import load_yaml  # noqa: PLC0415
+
+    try:
+        return load_yaml(read_text(path, what))
+    except yaml.YAMLError as exc:
+        raise UserInputError(f"{path}: not accepted as YAML or JSON: {exc}") from None
 
 
 def read_incident(path: Path) -> Incident:

@@ -4,18 +4,20 @@ Exit codes: 0 success; 1 the command ran and found problems (lint warnings, gaps
 breaks); 2 bad input from the user (or no such object); 3 uncc's own data is
 inconsistent (a bug to report); 4 the user's roles do not allow it; 5 refused by a
 condition of the Convention or by the object's state; 6 another node could not be
-reached (the message stays in the outbox).
+reached (the message stays in the outbox); 7 the disk is full (nothing was stored). A
+usage error (an unknown command or option, a missing argument) is exit 2 with one line.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
-from click.exceptions import ClickException
 from rich.console import Console
 
 from uncc import __version__
+from uncc.adapters.files import PRIVATE_UMASK
 from uncc.entrypoints.cli import (
     analysis,
     convention,
@@ -32,6 +34,7 @@ from uncc.errors import (
     ConventionDataError,
     NotFoundError,
     PermissionDeniedError,
+    StorageFullError,
     TransportError,
     UnccError,
     UserInputError,
@@ -71,6 +74,7 @@ EXIT_DATA = 3
 EXIT_DENIED = 4
 EXIT_REFUSED = 5
 EXIT_UNREACHABLE = 6
+EXIT_DISK_FULL = 7
 
 
 def _version(value: bool) -> None:
@@ -91,6 +95,7 @@ def main(
 def run() -> None:
     """Console-script entry point: run the app and translate errors to exit codes."""
     err = Console(stderr=True, soft_wrap=True)
+    os.umask(PRIVATE_UMASK)  # every file the node writes is private (docs/security.md)
     try:
         outcome = app(standalone_mode=False)
         if isinstance(outcome, int) and outcome:
@@ -112,6 +117,9 @@ def run() -> None:
     except TransportError as exc:
         err.print(f"uncc: unreachable: {exc}", highlight=False, markup=False)
         sys.exit(EXIT_UNREACHABLE)
+    except StorageFullError as exc:
+        err.print(f"uncc: disk full: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_DISK_FULL)
     except UnccError as exc:
         err.print(f"uncc: error: {exc}", highlight=False, markup=False)
         sys.exit(EXIT_USER_INPUT)
@@ -120,6 +128,15 @@ def run() -> None:
     except typer.Abort:
         err.print("uncc: aborted", markup=False)
         sys.exit(130)
-    except ClickException as exc:  # usage errors arrive here in non-standalone mode
-        exc.show()
-        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors arrive here in non-standalone mode
+        err.print(f"uncc: {usage_line(exc)}", highlight=False, markup=False)
+        sys.exit(EXIT_USER_INPUT)
+
+
+def usage_line(exc: Exception) -> str:
+    """A usage error in one line, with a hint to the command's help."""
+    context = getattr(exc, "ctx", None)
+    path = context.command_path if context is not None else "uncc"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = " ".join(message.split()) or f"{path} needs a command"
+    return f"usage error: {message} (try '{path} --help')"

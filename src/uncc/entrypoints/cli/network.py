@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from uncc.entrypoints.cli.inputs import read_document
 from uncc.errors import UserInputError
 
 app = typer.Typer(
@@ -286,13 +287,11 @@ def outbox_command(
 
 
 def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
-    from uncc.yaml12 import load_yaml  # noqa: PLC0415
-
     body: dict[str, Any] = {}
     if path is not None:
         if not path.is_file():
             raise UserInputError(f"{path}: no such file")
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = read_document(path, "request body")
         if not isinstance(data, dict):
             raise UserInputError(f"{path}: expected a mapping of fields")
         body.update(data)

@@ -19,12 +19,11 @@ from rich.progress import (
 from rich.table import Table
 
 from uncc.domain.orders import Command, Order, Target
-from uncc.entrypoints.cli.inputs import read_text
+from uncc.entrypoints.cli.inputs import read_document
 from uncc.entrypoints.cli.reports import admissibility_html, admissibility_markdown
 from uncc.entrypoints.cli.session import context, principal
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
-from uncc.yaml12 import load_yaml
 
 if TYPE_CHECKING:
     from uncc.services.context import Principal
@@ -51,7 +50,7 @@ def case_open(
     """Open a case: the facts are analysed under the node's profile and kept with the case."""
     from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
 
-    raw = load_yaml(read_text(facts, "incident facts"))
+    raw = read_document(facts, "incident facts")
     case = cases.open_case(context(), principal(), raw, title)
     console.print(f"opened {case.id}: {case.title}", highlight=False, markup=False)
     for offence, status in case.findings(case.analysis["states"][0]):

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import html
+import secrets
+import threading
+import time
 import urllib.parse
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -14,17 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from uncc.domain.policy import Action, allowed
+from uncc.entrypoints.api.problems import Problem, classify
 from uncc.entrypoints.web import session
-from uncc.errors import (
-    ConflictError,
-    FactsError,
-    NotFoundError,
-    PermissionDeniedError,
-    RuleViolation,
-    TransportError,
-    UnccError,
-)
-from uncc.services.context import NodeContext, Principal
+from uncc.errors import PermissionDeniedError, UnccError
+from uncc.services.context import NodeContext, Principal, record_refusal
 from uncc.services.identity import node_info
 
 STATIC = Path(__file__).with_name("static")
@@ -40,12 +38,52 @@ ENV = Environment(
 )
 
 
+class OneTimeViews:
+    """Results of disclosures, held in memory for one view within a minute (POST-redirect-GET).
+
+    The POST discloses (audited) and keeps the result under a random key bound to the
+    session; the GET it redirects to takes it out. Reloading the page finds nothing, so
+    a refresh never discloses twice; nothing decrypted is written anywhere.
+    """
+
+    TTL = 60.0
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[float, str, str, dict[str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, session_token: str, subject: str, shown: dict[str, str]) -> str:
+        """Hold ``shown`` for one view; the key to put in the redirect."""
+        key = secrets.token_urlsafe(24)
+        now = time.monotonic()
+        with self._lock:
+            for old in [k for k, v in self._held.items() if v[0] < now]:
+                del self._held[old]
+            self._held[key] = (now + self.TTL, _digest(session_token), subject, shown)
+        return key
+
+    def take(self, session_token: str, subject: str, key: str) -> dict[str, str] | None:
+        """The held result, once, for the same session and subject; else ``None``."""
+        with self._lock:
+            held = self._held.pop(key, None)
+        if held is None or held[0] < time.monotonic():
+            return None
+        if held[1] != _digest(session_token) or held[2] != subject:
+            return None
+        return held[3]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Pages:
     """Renders pages for one node."""
 
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
         self._node: Any = None
+        self.views = OneTimeViews()
 
     def node(self) -> Any:
         """The node's identity (cached)."""
@@ -76,35 +114,41 @@ class Pages:
 
     def error(self, request: Request, who: Principal | None, exc: UnccError) -> HTMLResponse:
         """A user's mistake or a refusal, as a page with the reason (never a traceback)."""
-        status, title = 400, "That did not work"
-        provision = None
-        if isinstance(exc, RuleViolation):
-            status, title, provision = (
-                409,
-                "Refused by a condition of the Convention",
-                exc.provision,
-            )
-        elif isinstance(exc, PermissionDeniedError):
-            status, title = 403, "Not allowed"
-        elif isinstance(exc, NotFoundError):
-            status, title = 404, "Not found"
-        elif isinstance(exc, ConflictError):
-            status, title = 409, "Not possible now"
-        elif isinstance(exc, FactsError):
-            status, title = 422, "The incident facts are not valid"
-        elif isinstance(exc, TransportError):
-            status, title = 502, "Another node could not be reached"
-        detail = exc.reason if isinstance(exc, RuleViolation) else str(exc)
+        return self.problem_page(request, who, classify(exc))
+
+    def problem_page(self, request: Request, who: Principal | None, found: Problem) -> HTMLResponse:
+        """A problem as a page in the site's layout, with its status."""
         back = request.headers.get("referer") or "/dashboard"
         return self.render(
             request,
             "error.html",
             who,
-            status,
-            title=title,
-            detail=detail,
-            provision=provision,
-            back=back,
+            found.status,
+            title=found.title,
+            detail=found.detail,
+            provision=found.extra.get("provision"),
+            back=back if back.startswith(("/", str(request.base_url))) else "/dashboard",
+        )
+
+    async def html_error(self, request: Request, found: Problem) -> Response:
+        """The web's error page for errors raised outside a page (unknown URL, body too large)."""
+        try:
+            who = await run_in_threadpool(session.principal, self.ctx, request)
+        except Exception:  # the page must render even when the database cannot be read
+            who = None
+        try:
+            return await run_in_threadpool(self.problem_page, request, who, found)
+        except Exception:  # e.g. the node is not initialised: no layout to render in
+            return HTMLResponse(
+                f"<!doctype html><title>{found.status}</title><h1>{html.escape(found.title)}</h1>"
+                f"<p>{html.escape(found.detail)}</p>",
+                status_code=found.status,
+            )
+
+    def refused(self, request: Request, who: Principal, exc: PermissionDeniedError) -> None:
+        """Record a refused page access in the audit trail (the page still says why)."""
+        record_refusal(
+            self.ctx, who.user, f"web.{request.method.lower()}", request.url.path, str(exc)
         )
 
 
@@ -114,16 +158,48 @@ def redirect(path: str, **flash: str) -> RedirectResponse:
     return RedirectResponse(path + ("?" + query if query else ""), status_code=303)
 
 
+def local_path(target: str | None) -> str:
+    """``target`` when it is a path on this site, else the dashboard (no open redirects).
+
+    >>> local_path("/cases/C-1?tab=orders")
+    '/cases/C-1?tab=orders'
+    >>> [local_path(t) for t in ("//evil.example", "/\\evil.example", "https://evil.example/")]
+    ['/dashboard', '/dashboard', '/dashboard']
+    """
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/dashboard"
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 or c == "\\" for c in target):
+        return "/dashboard"
+    return target
+
+
+def same_origin(request: Request) -> bool:
+    """False when the browser says the form came from another site (``Origin``/``Referer``).
+
+    A request without either header (a command-line client) passes: login CSRF needs a
+    browser, and browsers send ``Origin`` with every cross-site POST (``null`` from an
+    opaque origin is refused). The proxy must pass the ``Host`` header through.
+    """
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if sent is None:
+        return True
+    # the host (and port) only: behind a TLS-terminating proxy the scheme seen here differs
+    return urllib.parse.urlsplit(sent).netloc == request.url.netloc
+
+
 Handler = Callable[..., Any]
 
 
 def page(
-    pages: Pages, *, form: bool = False
+    pages: Pages, *, form: bool = False, before: Handler | None = None
 ) -> Callable[[Handler], Callable[..., Awaitable[Response]]]:
     """Wrap a page: require a session, check CSRF on forms, show errors as pages.
 
     The wrapped function is synchronous (it calls the services); it runs in a worker
-    thread and gets ``who`` and, for forms, the parsed ``data``.
+    thread and gets ``who`` and, for forms, the parsed ``data``. ``before(who, **params)``
+    runs before the form is read (an upload's role and case are checked before its
+    first byte is stored).
     """
 
     def decorate(function: Handler) -> Callable[..., Awaitable[Response]]:
@@ -131,15 +207,22 @@ def page(
         async def wrapper(request: Request, **params: Any) -> Response:
             who = await run_in_threadpool(session.principal, pages.ctx, request)
             if who is None:
-                target = urllib.parse.quote(request.url.path)
+                if request.method != "GET":
+                    return RedirectResponse("/login", status_code=303)
+                wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                target = urllib.parse.quote(wanted, safe="")
                 return RedirectResponse(f"/login?next={target}", status_code=303)
             try:
+                if before is not None:
+                    await run_in_threadpool(before, who, **params)
                 if form:
                     data = await request.form()
                     session.check_csrf(request, str(data.get("csrf") or ""))
                     params["data"] = data
                 return await run_in_threadpool(function, request, who, **params)
             except UnccError as exc:
+                if isinstance(exc, PermissionDeniedError):
+                    await run_in_threadpool(pages.refused, request, who, exc)
                 return pages.error(request, who, exc)
 
         wrapper.__signature__ = _public_signature(function)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+import yaml
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
@@ -15,13 +16,14 @@ from starlette.datastructures import FormData, UploadFile
 
 from uncc.domain.orders import TRANSITIONS, Command, OrderState, Target
 from uncc.domain.policy import Action, allowed
+from uncc.entrypoints.api.problems import classify, is_api
 from uncc.entrypoints.web import session
-from uncc.entrypoints.web.kit import CSP, STATIC, Pages, page, redirect
-from uncc.errors import PermissionDeniedError, UnccError, UserInputError
+from uncc.entrypoints.web.kit import CSP, STATIC, Pages, local_path, page, redirect, same_origin
+from uncc.errors import PermissionDeniedError, TooLargeError, UnccError, UserInputError
 from uncc.services import cases, evidence, identity, orders, proceeds, protection
-from uncc.services.context import NodeContext, Principal
+from uncc.services.context import NodeContext, Principal, record_refusal
 from uncc.services.orders import COMMAND_ACTION, DraftRequest
-from uncc.yaml12 import load_yaml
+from uncc.yaml12 import MAX_BYTES, load_yaml
 
 EXAMPLE_CONDUCTS = (
     "access",
@@ -48,8 +50,8 @@ def _facts_from(text: str) -> dict[str, Any]:
         )
     try:
         data = load_yaml(text)
-    except ValueError as exc:
-        raise UserInputError(f"facts: not YAML or JSON ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise UserInputError(f"facts: not accepted as YAML or JSON ({exc})") from None
     if not isinstance(data, dict):
         raise UserInputError("facts: expected a mapping with 'uncc: incident/1'")
     facts: dict[str, Any] = json.loads(json.dumps(data, default=lambda o: o.isoformat()))
@@ -125,11 +127,14 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     """Add the pages, the static files and the security headers to the node's app."""
     pages = Pages(ctx)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.html_error = pages.html_error
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
-        if not request.url.path.startswith(("/api/", "/network/")):
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # Back after logout shows nothing
+        if not is_api(request.url.path):
             response.headers["Content-Security-Policy"] = CSP
             response.headers["X-Content-Type-Options"] = "nosniff"
             response.headers["Referrer-Policy"] = "same-origin"
@@ -143,12 +148,25 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
 
     @app.get("/login", include_in_schema=False)
     def login_form(request: Request) -> HTMLResponse:
-        return pages.render(request, "login.html", None, title="Log in", errors={}, user="")
+        wanted = local_path(request.query_params.get("next"))
+        return pages.render(
+            request, "login.html", None, title="Log in", errors={}, user="", next=wanted
+        )
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
+        if not same_origin(request):  # login CSRF: a form posted from another site
+            await run_in_threadpool(
+                record_refusal, ctx, "-", "user.login", "/login", "cross-site login form"
+            )
+            return pages.problem_page(
+                request,
+                None,
+                classify(PermissionDeniedError("the login form was posted from another site")),
+            )
         data = await request.form()
         user, password = _text(data, "user"), str(data.get("password") or "")
+        wanted = local_path(_text(data, "next") or request.query_params.get("next"))
         try:
             token = await run_in_threadpool(identity.login, ctx, user, password)
         except PermissionDeniedError as exc:
@@ -160,11 +178,9 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
                 title="Log in",
                 errors={"password": str(exc)},
                 user=user,
+                next=wanted,
             )
-        target = request.query_params.get("next", "/dashboard")
-        response = redirect(
-            target if target.startswith("/") and not target.startswith("//") else "/dashboard"
-        )
+        response = redirect(wanted)
         session.start(response, request, token)
         return response
 
@@ -242,7 +258,10 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
                 upload = data.get("file")
                 text = _text(data, "facts")
                 if isinstance(upload, UploadFile) and upload.filename:
-                    text = upload.file.read().decode("utf-8", errors="replace")
+                    raw = upload.file.read(MAX_BYTES + 1)
+                    if len(raw) > MAX_BYTES:
+                        raise TooLargeError(f"file: longer than the limit of {MAX_BYTES} bytes")
+                    text = raw.decode("utf-8", errors="replace")
                 facts = _facts_from(text)
             report = cases.analyse(ctx, who, facts)
         except GuidedError as exc:
@@ -382,7 +401,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
         )
 
     @app.post("/cases/{case_id}/evidence", include_in_schema=False)
-    @page(pages, form=True)
+    @page(pages, form=True, before=lambda who, case_id: evidence.check_intake(ctx, who, case_id))
     def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -535,6 +554,14 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     @page(pages, form=True)
     def disclose(request: Request, who: Principal, data: FormData, person_id: str) -> Response:
         shown = protection.disclose(ctx, who, person_id, _text(data, "reason"))
+        view = pages.views.keep(session.token_of(request) or "", person_id, shown)
+        return redirect(f"/protected/{person_id}/disclosed?view={view}")
+
+    @app.get("/protected/{person_id}/disclosed", include_in_schema=False)
+    @page(pages)
+    def disclosed(request: Request, who: Principal, person_id: str, view: str = "") -> Response:
+        """The result of a disclosure, shown once: a refresh does not disclose again."""
+        shown = pages.views.take(session.token_of(request) or "", person_id, view)
         return pages.render(
             request,
             "disclosed.html",
