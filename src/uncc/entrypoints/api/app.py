@@ -46,7 +46,7 @@ class LoginIn(_In):
 class CaseIn(_In):
     """Incident facts (``uncc: incident/1``) and an optional title."""
 
-    facts: dict[str, Any]
+    facts: limits.Document
     title: str | None = None
 
 
@@ -376,5 +376,5 @@ def create_app(
     bounds = limits.Limits(
         settings.max_body_bytes, settings.max_upload_bytes, settings.read_timeout
     )
-    limits.install(app, bounds, problems.refuse)
+    limits.install(app, bounds, problems.refuse)  # outermost: before any handler reads
     return app

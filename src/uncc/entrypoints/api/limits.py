@@ -1,5 +1,9 @@
 """The ASGI guard that bounds every request body before any handler can read it.
 
+(FastAPI's own ``max_body_size`` answers a declared oversized length with a bare
+``text/plain`` 413 that bypasses the node's error handlers; this guard answers with the
+node's problem JSON or error page, and also bounds the time a body may take.)
+
 Every body is capped: evidence and ledger uploads at ``max_upload_bytes``, everything
 else (JSON, JOSE, forms) at ``max_body_bytes``. A declared ``Content-Length`` over the
 cap is refused with 413 before a byte is read; a body that grows past it while
@@ -16,12 +20,15 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from uncc.yaml12 import nesting_problem
 
 UPLOADS = re.compile(r"^/(?:api/v1/)?cases/[^/]+/evidence$|^/cases/[^/]+/property$")
 """The POST paths whose bodies are files (evidence, ledgers): the upload limit applies."""
@@ -100,6 +107,18 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def shallow(value: dict[str, Any]) -> dict[str, Any]:
+    """A free-form JSON mapping, refused (422 naming the field) when it nests too deep."""
+    problem = nesting_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Document = Annotated[dict[str, Any], AfterValidator(shallow)]
+"""A free-form JSON object in a body (facts, a request's fields), depth-limited like YAML."""
 
 
 def install(app: Any, limits: Limits, refuse: Refusal) -> None:

@@ -19,6 +19,7 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.limits import Document
 from uncc.errors import NotFoundError
 from uncc.services.context import NodeContext
 from uncc.services.network import (
@@ -47,7 +48,7 @@ class RequestIn(BaseModel):
 
     kind: str = Field(min_length=1)
     recipient: str = Field(pattern=r"^[A-Z]{2}$")
-    body: dict[str, Any]
+    body: Document
     case: str | None = None
 
 
@@ -89,7 +90,7 @@ class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(min_length=1)
-    body: dict[str, Any]
+    body: Document
 
 
 def conversation_json(c: Conversation, now: Any) -> dict[str, Any]:

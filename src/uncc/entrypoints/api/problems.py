@@ -94,9 +94,15 @@ def classify(exc: Exception) -> Problem:
         detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
         return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
     if isinstance(exc, HTTPException):
-        titles = {404: "Not found", 405: "Method not allowed", 408: "Request timeout"}
+        titles = {
+            400: "Bad request",
+            404: "Not found",
+            405: "Method not allowed",
+            408: "Request timeout",
+        }
         title = titles.get(exc.status_code, "Too large" if exc.status_code == 413 else "Refused")
-        slug = {404: "not-found", 413: "too-large", 408: "timeout"}.get(exc.status_code, "http")
+        slugs = {400: "bad-request", 404: "not-found", 413: "too-large", 408: "timeout"}
+        slug = slugs.get(exc.status_code, "http")
         return Problem(exc.status_code, slug, title, str(exc.detail))
     return Problem(500, "internal", "Internal error", "an internal error occurred")
 

@@ -168,4 +168,9 @@ def serve(
         port=port or config.port,
         log_level="info",
         access_log=access_log,
+        limit_concurrency=config.max_connections,  # then 503, not an ever-growing queue
+        timeout_keep_alive=5,  # an idle kept-alive connection is closed after 5 s
+        h11_max_incomplete_event_size=64 * 1024,  # request line and headers: at most 64 KiB
+        timeout_graceful_shutdown=10,
+        server_header=False,
     )

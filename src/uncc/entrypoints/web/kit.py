@@ -17,9 +17,11 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from uncc.domain.policy import Action, allowed
-from uncc.entrypoints.api.problems import Problem, classify
+from uncc.entrypoints.api.problems import Problem, classify, is_api
 from uncc.entrypoints.web import session
 from uncc.errors import PermissionDeniedError, UnccError
 from uncc.services.context import NodeContext, Principal, record_refusal
@@ -36,6 +38,39 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+class SecurityHeaders:
+    """ASGI middleware: the pages' security headers, and ``no-store`` on everything dynamic.
+
+    ``Cache-Control: no-store`` keeps pages out of the browser's cache, so Back after
+    logging out shows nothing. A plain ASGI middleware (not ``BaseHTTPMiddleware``) so
+    that errors raised while reading a body reach the error handlers unwrapped.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add the headers to the response's start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if not path.startswith("/static/"):
+                    headers["Cache-Control"] = "no-store"
+                if not is_api(path):
+                    headers["Content-Security-Policy"] = CSP
+                    headers["X-Content-Type-Options"] = "nosniff"
+                    headers["Referrer-Policy"] = "same-origin"
+                    headers["X-Frame-Options"] = "DENY"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class OneTimeViews:

@@ -16,9 +16,17 @@ from starlette.datastructures import FormData, UploadFile
 
 from uncc.domain.orders import TRANSITIONS, Command, OrderState, Target
 from uncc.domain.policy import Action, allowed
-from uncc.entrypoints.api.problems import classify, is_api
+from uncc.entrypoints.api.problems import classify
 from uncc.entrypoints.web import session
-from uncc.entrypoints.web.kit import CSP, STATIC, Pages, local_path, page, redirect, same_origin
+from uncc.entrypoints.web.kit import (
+    STATIC,
+    Pages,
+    SecurityHeaders,
+    local_path,
+    page,
+    redirect,
+    same_origin,
+)
 from uncc.errors import PermissionDeniedError, TooLargeError, UnccError, UserInputError
 from uncc.services import cases, evidence, identity, orders, proceeds, protection
 from uncc.services.context import NodeContext, Principal, record_refusal
@@ -129,17 +137,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.html_error = pages.html_error
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"  # Back after logout shows nothing
-        if not is_api(request.url.path):
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "same-origin"
-            response.headers["X-Frame-Options"] = "DENY"
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/", include_in_schema=False)
     async def home(request: Request) -> Response:
