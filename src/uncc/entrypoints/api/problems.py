@@ -135,13 +135,19 @@ async def refuse(request: Request, exc: HTTPException) -> Response:
     return await respond(request, classify(exc))
 
 
+def _field(loc: Any) -> list[Any]:
+    """The path of a field in the request, without FastAPI's leading ``body``."""
+    parts = list(loc)
+    return parts[1:] if parts[:1] == ["body"] else parts
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "reason": e["msg"]}
+            {"field": ".".join(str(p) for p in _field(e["loc"])), "reason": e["msg"]}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
