@@ -1,0 +1,133 @@
+"""Evidence uploads: who, which case and how much are checked before a byte is kept."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.security.conftest import MAX_UPLOAD, bearer, problem, rows, stored_blobs, web_login
+from tests.service.conftest import Node
+from uncc.adapters import blobstore
+from uncc.adapters.db import schema
+from uncc.bootstrap import build
+from uncc.config import Settings
+from uncc.entrypoints.cli.main import run
+
+
+def upload(client: TestClient, case_id: str, user: str, body: bytes) -> Any:
+    return client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        params={"filename": "image.dd"},
+        content=body,
+        headers=bearer(client, user),
+    )
+
+
+def nothing_stored(node: Node) -> None:
+    assert rows(node, schema.evidence) == 0
+    assert rows(node, schema.custody) == 0
+    assert stored_blobs(node) == []
+
+
+def test_an_auditor_upload_is_refused_and_nothing_is_stored(
+    client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spooled: list[object] = []
+    monkeypatch.setattr(blobstore.FileBlobStore, "put", lambda *a: spooled.append(a))
+    problem(upload(client, case_id, "aud", b"secret" * 1000), 403)
+    problem(upload(client, "C-2099-0001", "ivan", b"secret" * 1000), 404)
+    assert spooled == []
+    nothing_stored(node)
+
+
+def test_an_upload_over_the_limit_is_refused_and_nothing_is_stored(
+    client: TestClient, node: Node, case_id: str
+) -> None:
+    body = problem(upload(client, case_id, "ivan", b"x" * (MAX_UPLOAD + 1)), 413)
+    assert str(MAX_UPLOAD) in body["detail"]
+    nothing_stored(node)
+    assert upload(client, case_id, "ivan", b"x" * 1000).status_code == 201
+
+
+def test_a_web_upload_by_an_auditor_is_refused_before_the_form_is_read(
+    client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csrf = web_login(client, "aud")
+    from starlette.requests import Request  # noqa: PLC0415
+
+    read: list[bool] = []
+    original = Request.form
+    monkeypatch.setattr(Request, "form", lambda self, **kw: read.append(True) or original(self))
+    response = client.post(
+        f"/cases/{case_id}/evidence",
+        data={"csrf": csrf},
+        files={"file": ("image.dd", b"secret" * 1000)},
+    )
+    assert response.status_code == 403
+    assert "text/html" in response.headers["content-type"]
+    assert read == []
+    nothing_stored(node)
+
+
+def test_a_full_disk_is_507_and_nothing_is_half_written(
+    client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(_: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(blobstore.os, "fsync", full)
+    body = problem(upload(client, case_id, "ivan", b"x" * 5000), 507)
+    assert "disk is full" in body["detail"]
+    nothing_stored(node)
+
+
+def test_a_full_disk_in_the_cli_is_one_line_and_nothing_is_stored(
+    node: Node,
+    case_id: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from uncc.entrypoints.cli import work  # noqa: PLC0415
+
+    monkeypatch.setattr(work, "context", lambda: node.ctx)  # the test's node, logged in
+    monkeypatch.setattr(work, "principal", lambda: node.ivan)
+    image = tmp_path / "image.dd"
+    image.write_bytes(b"x" * 5000)
+
+    def full(_: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(blobstore.os, "fsync", full)
+    monkeypatch.setattr(sys, "argv", ["uncc", "evidence", "add", str(image), "--case", case_id])
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 7
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        "uncc: disk full: the vault's disk is full; the upload was not stored"
+    ]
+    assert "Traceback" not in err
+    nothing_stored(node)
+
+
+def test_temporary_files_left_by_a_crash_are_removed_at_start_up(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    ctx = build(settings)
+    spool = ctx.blobs.spool_dir
+    stale, fresh = spool / "tmpdead", spool / "tmplive"
+    stale.write_bytes(b"half an image")
+    fresh.write_bytes(b"being written now")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    ctx.engine.dispose()
+    build(settings).engine.dispose()
+    assert not stale.exists()
+    assert fresh.exists()  # another process may still be writing it
