@@ -34,9 +34,7 @@ def test_a_declared_oversized_login_body_is_refused_before_it_is_read(
     assert rows(node, schema.tokens) == before
 
 
-def test_a_chunked_oversized_case_body_is_cut_off(
-    client: TestClient, node: Node
-) -> None:
+def test_a_chunked_oversized_case_body_is_cut_off(client: TestClient, node: Node) -> None:
     headers = bearer(client, "ivan") | {"content-type": "application/json"}
     response = client.post("/api/v1/cases", content=chunks(4 * MAX_BODY), headers=headers)
     problem(response, 413)

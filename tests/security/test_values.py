@@ -1,0 +1,57 @@
+"""Bad values are 4xx naming the field and the allowed values, and store nothing."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.security.conftest import bearer, problem, rows, web_login
+from tests.service.conftest import Node
+from uncc.adapters.db import schema
+from uncc.domain.orders import TRANSITIONS
+
+DRAFT = {
+    "offences": ["illegal_access"],
+    "targets": [{"id": "vpn-logs", "kind": "data"}],
+    "grounds": "g",
+    "scope": "s",
+    "necessity": "n",
+    "proportionality": "p",
+}
+
+
+@pytest.mark.parametrize("power", ["production_order", "../../etc", "x" * 500])
+def test_an_unknown_power_is_refused_naming_the_powers(
+    client: TestClient, node: Node, case_id: str, power: str
+) -> None:
+    response = client.post(
+        f"/api/v1/cases/{case_id}/orders",
+        json={**DRAFT, "power": power},
+        headers=bearer(client, "ivan"),
+    )
+    body = problem(response, 400)
+    assert body["detail"].startswith("power:")
+    assert all(p in body["detail"] for p in TRANSITIONS)
+    assert rows(node, schema.orders) == 0
+
+
+def test_an_unknown_power_from_the_web_form_is_an_error_page(
+    client: TestClient, node: Node, case_id: str
+) -> None:
+    csrf = web_login(client, "ivan")
+    form = {"csrf": csrf, "power": "production_order", "offences": "illegal_access"}
+    response = client.post(f"/cases/{case_id}/orders", data=form | {"targets": "vpn-logs:data"})
+    assert response.status_code == 400
+    assert "power: 'production_order' is not a power" in html.unescape(response.text)
+    assert rows(node, schema.orders) == 0
+
+
+def test_an_unknown_order_command_is_refused_naming_the_commands(
+    client: TestClient, node: Node
+) -> None:
+    response = client.post("/api/v1/orders/O-2026-0001/publish", headers=bearer(client, "pia"))
+    body = problem(response, 422)
+    assert body["errors"][0]["field"] == "path.command"
+    assert "submit" in body["detail"]
