@@ -128,3 +128,22 @@ class TooLargeError(UserInputError):
 
 class StorageFullError(UnccError):
     """The node's disk is full (``ENOSPC``); what was being written was removed or rolled back."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for a full disk, whoever reports it: the OS, SQLite or PostgreSQL.
+
+    >>> is_disk_full(OSError(28, "No space left on device"))
+    True
+    """
+    import errno  # noqa: PLC0415 - only needed here
+
+    if isinstance(exc, StorageFullError) or (
+        isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    ):
+        return True
+    cause = getattr(exc, "orig", None)  # a database driver's error, wrapped by SQLAlchemy
+    if getattr(cause, "sqlstate", None) == "53100":  # PostgreSQL's disk_full
+        return True
+    text = str(cause if cause is not None else exc)
+    return "database or disk is full" in text or "No space left on device" in text

@@ -131,3 +131,21 @@ def test_temporary_files_left_by_a_crash_are_removed_at_start_up(tmp_path: Path)
     build(settings).engine.dispose()
     assert not stale.exists()
     assert fresh.exists()  # another process may still be writing it
+
+
+def test_a_full_disk_reported_by_the_database_is_507_and_rolled_back(
+    client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    from sqlalchemy.exc import OperationalError  # noqa: PLC0415
+
+    from uncc.services import evidence  # noqa: PLC0415
+
+    def full(*_: object) -> str:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(evidence, "next_id", full)
+    problem(upload(client, case_id, "ivan", b"x" * 5000), 507)
+    assert rows(node, schema.evidence) == 0
+    assert rows(node, schema.custody) == 0

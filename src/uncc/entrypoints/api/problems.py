@@ -9,7 +9,6 @@ without internals.
 
 from __future__ import annotations
 
-import errno
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from uncc.errors import (
     TransportError,
     UnccError,
     UserInputError,
+    is_disk_full,
 )
 
 BASE = "https://uncc.example.org/problems/"
@@ -88,9 +88,7 @@ def classify(exc: Exception) -> Problem:
         return Problem(400, "bad-request", "Bad request", str(exc))
     if isinstance(exc, TransportError):
         return Problem(502, "unreachable", "Another node could not be reached", str(exc))
-    if isinstance(exc, StorageFullError) or (
-        isinstance(exc, OSError) and exc.errno == errno.ENOSPC
-    ):
+    if is_disk_full(exc):
         detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
         return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
     if isinstance(exc, HTTPException):

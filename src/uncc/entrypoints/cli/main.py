@@ -38,6 +38,7 @@ from uncc.errors import (
     TransportError,
     UnccError,
     UserInputError,
+    is_disk_full,
 )
 
 app = typer.Typer(
@@ -131,6 +132,11 @@ def run() -> None:
     except typer.TyperException as exc:  # usage errors arrive here in non-standalone mode
         err.print(f"uncc: {usage_line(exc)}", highlight=False, markup=False)
         sys.exit(EXIT_USER_INPUT)
+    except Exception as exc:  # a full disk reported by the database
+        if not is_disk_full(exc):
+            raise
+        err.print("uncc: disk full: nothing was stored", highlight=False, markup=False)
+        sys.exit(EXIT_DISK_FULL)
 
 
 def usage_line(exc: Exception) -> str:
