@@ -149,3 +149,22 @@ def test_a_full_disk_reported_by_the_database_is_507_and_rolled_back(
     problem(upload(client, case_id, "ivan", b"x" * 5000), 507)
     assert rows(node, schema.evidence) == 0
     assert rows(node, schema.custody) == 0
+
+
+def test_a_chunked_upload_under_the_limit_is_hashed_as_it_streams(
+    client: TestClient, node: Node, case_id: str
+) -> None:
+    import hashlib  # noqa: PLC0415
+
+    parts = [bytes([n]) * 7001 for n in range(28)]  # about 196 KB in odd-sized chunks
+    response = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        params={"filename": "image.dd"},
+        content=iter(parts),
+        headers=bearer(client, "ivan"),
+    )
+    assert response.status_code == 201, response.text
+    body = b"".join(parts)
+    assert response.json()["sha256"] == hashlib.sha256(body).hexdigest()
+    assert response.json()["size"] == len(body)
+    assert not any(p.startswith("tmp/") for p in stored_blobs(node))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import tempfile
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -20,7 +19,7 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import limits, network, problems
+from uncc.entrypoints.api import limits, network, problems, uploads
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.web import network_pages
 from uncc.entrypoints.web import pages as web_pages
@@ -289,26 +288,21 @@ def create_app(
         tool_version: str = "",
         source: str = "",
     ) -> dict[str, Any]:
-        """Ingest the request body (spooled to disk as it arrives, then hashed into the vault).
+        """Ingest the request body as it arrives, hashed straight into the vault.
 
         The user's role, the case and the order are checked before the first byte is
         read; the body guard stops it at ``max_upload_bytes``.
         """
-        await run_in_threadpool(evidence.check_intake, ctx, user, case_id, order)
-        with tempfile.TemporaryFile(dir=ctx.blobs.spool_dir) as spool:
-            async for chunk in request.stream():
-                spool.write(chunk)
-            spool.seek(0)
-            item = await run_in_threadpool(
-                evidence.add_evidence,
-                ctx,
-                user,
-                case_id,
-                source=spool,
-                filename=filename,
-                acquisition={"tool": tool, "tool_version": tool_version, "source": source},
-                order_id=order,
-            )
+        item = await run_in_threadpool(
+            evidence.add_evidence,
+            ctx,
+            user,
+            case_id,
+            source=uploads.body_file(request.stream()),
+            filename=filename,
+            acquisition={"tool": tool, "tool_version": tool_version, "source": source},
+            order_id=order,
+        )
         return {"id": item.id, "sha256": item.sha256, "size": item.size}
 
     @app.get("/api/v1/evidence/verify")
