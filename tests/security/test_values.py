@@ -55,3 +55,41 @@ def test_an_unknown_order_command_is_refused_naming_the_commands(
     body = problem(response, 422)
     assert body["errors"][0]["field"] == "path.command"
     assert "submit" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "ledger",
+    [
+        ("l.jsonl", b"[1, 2]\n", "expected a JSON object"),
+        ("l.jsonl", b"[" * 100_000 + b"]" * 100_000 + b"\n", "nested too deep"),
+        ("l.csv", b"id,source,target,amount\n1,a,b," + b"9" * 200_000 + b"\n", "not CSV"),
+    ],
+    ids=["not-an-object", "deep", "huge-field"],
+)
+def test_hostile_ledgers_are_an_error_page_and_register_nothing(
+    client: TestClient, node: Node, case_id: str, ledger: tuple[str, bytes, str]
+) -> None:
+    name, content, expected = ledger
+    csrf = web_login(client, "ivan")
+    response = client.post(
+        f"/cases/{case_id}/property",
+        data={"csrf": csrf, "basis": "illegal_access"},
+        files={"ledger": (name, content)},
+    )
+    assert response.status_code == 400
+    assert expected in html.unescape(response.text)
+    assert rows(node, schema.property_items) == 0
+
+
+def test_markup_in_a_case_title_is_shown_as_text(client: TestClient, case_id: str) -> None:
+    from tests.service.conftest import facts  # noqa: PLC0415
+
+    csrf = web_login(client, "ivan")
+    import json  # noqa: PLC0415
+
+    text = json.dumps(facts("insider-company"), default=str)
+    title = "<script>alert(1)</script>"
+    opened = client.post("/cases", data={"csrf": csrf, "facts": text, "title": title})
+    page = client.get(opened.headers["location"])
+    assert title not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text

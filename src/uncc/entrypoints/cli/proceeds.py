@@ -56,16 +56,23 @@ def read_lines(name: str, lines: Iterable[str]) -> Iterator[Transfer]:
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise UserInputError(f"{name}: line {number}: not JSON ({exc.msg})") from None
+                except RecursionError:
+                    raise UserInputError(f"{name}: line {number}: nested too deep") from None
+                if not isinstance(row, dict):
+                    raise UserInputError(f"{name}: line {number}: expected a JSON object")
                 yield _transfer(f"{name}: line {number}", row)
         return
-    reader = csv.DictReader(lines)
-    missing = {"source", "target", "amount"} - set(reader.fieldnames or [])
-    if missing:
-        raise UserInputError(
-            f"{name}: the header lacks {', '.join(sorted(missing))} (expected id,source,target,amount,tainted)"
-        )
-    for row in reader:
-        yield _transfer(f"{name}: line {reader.line_num}", dict(row))
+    try:
+        reader = csv.DictReader(lines)
+        missing = {"source", "target", "amount"} - set(reader.fieldnames or [])
+        if missing:
+            raise UserInputError(
+                f"{name}: the header lacks {', '.join(sorted(missing))} (expected id,source,target,amount,tainted)"
+            )
+        for row in reader:
+            yield _transfer(f"{name}: line {reader.line_num}", dict(row))
+    except csv.Error as exc:  # e.g. a field over csv's size limit, a NUL byte
+        raise UserInputError(f"{name}: line {reader.line_num}: not CSV ({exc})") from None
 
 
 def _fmt(value: Decimal) -> str:
