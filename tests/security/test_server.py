@@ -3,6 +3,7 @@ stalled body is cut off, and an upload the user may not make is refused unread."
 
 from __future__ import annotations
 
+import hashlib
 import os
 import select
 import socket
@@ -19,11 +20,14 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.policy import Role
 from uncc.parties.catalogue import parse_profile
-from uncc.services import identity
+from uncc.services import cases, identity
 from uncc.services.context import Principal
+from uncc.yaml12 import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+Served = tuple[str, int, str]
+"""The server's address, its process id, and the id of a case on it."""
 
 
 def _free_port() -> int:
@@ -32,19 +36,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _init(data: Path) -> None:
-    """Create the node and its users in-process (quicker than three CLI processes)."""
+def _init(data: Path) -> str:
+    """Create the node, its users and a case in-process (quicker than CLI processes)."""
     settings = Settings(data_dir=data)
     ctx = build(settings)
     profile = parse_profile((ROOT / "examples/profiles/xb-southland.yaml").read_text())
     identity.init_node(ctx, profile, "Southland", "admin", PASSWORD)
     admin = Principal("admin", frozenset({Role.ADMIN}))
     identity.add_user(ctx, admin, "aud", {Role.AUDITOR}, PASSWORD)
+    identity.add_user(ctx, admin, "ivan", {Role.INVESTIGATOR}, PASSWORD)
+    facts = load_yaml((ROOT / "examples/incidents/insider-company.yaml").read_text())
+    case = cases.open_case(ctx, Principal("ivan", frozenset({Role.INVESTIGATOR})), facts)
     ctx.engine.dispose()
+    return case.id
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A node with an auditor, served with a 1 MiB body limit and a 1 s read timeout."""
     data = tmp_path_factory.mktemp("node")
     env = {
@@ -54,7 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         "UNCC_READ_TIMEOUT": "1",
     }
     env.pop("UNCC_DATABASE_URL", None)
-    _init(data)
+    case_id = _init(data)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uncc", "serve", "--port", str(port), "--tick", "0", "--send", "0"],
@@ -70,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield f"127.0.0.1:{port}", process.pid
+        yield f"127.0.0.1:{port}", process.pid, case_id
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -105,9 +113,9 @@ def raw(address: str, head: str, body: Iterator[bytes]) -> bytes:
 
 
 def test_memory_stays_flat_under_a_200_mb_chunked_post_to_the_inbox(
-    server: tuple[str, int],
+    server: Served,
 ) -> None:
-    address, pid = server
+    address, pid, _ = server
     before = rss_kib(pid)
     chunk = b"x" * (1024 * 1024)
     framed = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
@@ -121,8 +129,8 @@ def test_memory_stays_flat_under_a_200_mb_chunked_post_to_the_inbox(
     assert grown_mib < 50, f"the server grew by {grown_mib:.0f} MiB"  # the body is 200 MiB
 
 
-def test_a_declared_huge_login_body_is_refused_unread(server: tuple[str, int]) -> None:
-    address, pid = server
+def test_a_declared_huge_login_body_is_refused_unread(server: Served) -> None:
+    address, pid, _ = server
     before = rss_kib(pid)
     head = (
         f"POST /api/v1/login HTTP/1.1\r\nHost: {address}\r\n"
@@ -134,8 +142,8 @@ def test_a_declared_huge_login_body_is_refused_unread(server: tuple[str, int]) -
     assert (rss_kib(pid) - before) / 1024 < 50
 
 
-def test_a_stalled_body_is_cut_off_with_408(server: tuple[str, int]) -> None:
-    address, _ = server
+def test_a_stalled_body_is_cut_off_with_408(server: Served) -> None:
+    address, _, _ = server
     head = (
         f"POST /api/v1/login HTTP/1.1\r\nHost: {address}\r\n"
         "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
@@ -144,14 +152,38 @@ def test_a_stalled_body_is_cut_off_with_408(server: tuple[str, int]) -> None:
     assert answer.startswith(b"HTTP/1.1 408")
 
 
-def test_an_auditor_upload_is_refused_before_the_body_is_read(server: tuple[str, int]) -> None:
-    address, _ = server
+def test_an_auditor_upload_is_refused_before_the_body_is_read(server: Served) -> None:
+    address, _, case_id = server
     token = httpx.post(
         f"http://{address}/api/v1/login", json={"user": "aud", "password": PASSWORD}
     ).json()["token"]
     head = (
-        f"POST /api/v1/cases/C-2026-0001/evidence?filename=x.dd HTTP/1.1\r\nHost: {address}\r\n"
+        f"POST /api/v1/cases/{case_id}/evidence?filename=x.dd HTTP/1.1\r\nHost: {address}\r\n"
         f"Authorization: Bearer {token}\r\nContent-Length: {4 * 1024**3}\r\n\r\n"
     )
     answer = raw(address, head, iter([b"x" * 65536]))  # 64 KiB of a declared 4 GiB
     assert answer.startswith(b"HTTP/1.1 403")
+
+
+def test_memory_stays_flat_while_a_64_mib_upload_streams_into_the_vault(
+    server: Served,
+) -> None:
+    address, pid, case_id = server
+    token = httpx.post(
+        f"http://{address}/api/v1/login", json={"user": "ivan", "password": PASSWORD}
+    ).json()["token"]
+    chunk = bytes(range(256)) * 4096  # 1 MiB
+    digest = hashlib.sha256()
+    for _ in range(64):
+        digest.update(chunk)
+    before = rss_kib(pid)
+    response = httpx.post(
+        f"http://{address}/api/v1/cases/{case_id}/evidence",
+        params={"filename": "image.dd"},
+        content=iter([chunk] * 64),
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=120,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["sha256"] == digest.hexdigest()
+    assert (rss_kib(pid) - before) / 1024 < 32  # the body is 64 MiB

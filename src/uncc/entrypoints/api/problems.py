@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from uncc.errors import (
     ConflictError,
@@ -91,6 +92,8 @@ def classify(exc: Exception) -> Problem:
     if is_disk_full(exc):
         detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
         return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
+    if isinstance(exc, ClientDisconnect):  # nobody reads the answer; not a server fault
+        return Problem(400, "bad-request", "Bad request", "the client went away mid-request")
     if isinstance(exc, HTTPException):
         titles = {
             400: "Bad request",
@@ -165,9 +168,12 @@ def install(app: FastAPI) -> None:
             response.headers.update(exc.headers)
         return response
 
-    @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         found = classify(exc)
         if found.status == 500:
             log.error("unexpected error on %s", request.url.path, exc_info=exc)
         return await respond(request, found)
+
+    # answered where they happen (a full disk, a client gone), then anything else
+    for kind in (OSError, ClientDisconnect, Exception):
+        app.add_exception_handler(kind, _unexpected)
