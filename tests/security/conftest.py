@@ -16,6 +16,9 @@ from uncc.config import Settings
 from uncc.entrypoints.api.app import create_app
 from uncc.services import cases
 
+SQLITE = pytest.mark.parametrize("node", ["sqlite"], indirect=True)
+"""For refusals made before the database is touched: one backend is enough (the
+refusals that store or audit something run on SQLite and PostgreSQL)."""
 MAX_BODY = 64 * 1024
 MAX_UPLOAD = 256 * 1024
 
@@ -70,4 +73,13 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     return body
 
 
-__all__ = ["MAX_BODY", "MAX_UPLOAD", "bearer", "problem", "rows", "schema", "stored_blobs"]
+__all__ = [
+    "MAX_BODY",
+    "MAX_UPLOAD",
+    "SQLITE",
+    "bearer",
+    "problem",
+    "rows",
+    "schema",
+    "stored_blobs",
+]

@@ -1,4 +1,7 @@
-"""Oversized, slow and deeply nested bodies: refused before they cost memory, nothing stored."""
+"""Oversized, slow and deeply nested bodies: refused before they cost memory, nothing stored.
+
+The guard refuses before any handler (or the database) is involved: SQLite only.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
-from tests.security.conftest import MAX_BODY, bearer, problem, rows
+from tests.security.conftest import MAX_BODY, SQLITE, bearer, problem, rows
 from tests.service.conftest import Node, facts
 from uncc.adapters.db import schema
 
@@ -20,6 +23,7 @@ def chunks(total: int, size: int = 16 * 1024) -> Iterator[bytes]:
         sent += size
 
 
+@SQLITE
 def test_a_declared_oversized_login_body_is_refused_before_it_is_read(
     client: TestClient, node: Node
 ) -> None:
@@ -34,6 +38,7 @@ def test_a_declared_oversized_login_body_is_refused_before_it_is_read(
     assert rows(node, schema.tokens) == before
 
 
+@SQLITE
 def test_a_chunked_oversized_case_body_is_cut_off(client: TestClient, node: Node) -> None:
     headers = bearer(client, "ivan") | {"content-type": "application/json"}
     response = client.post("/api/v1/cases", content=chunks(4 * MAX_BODY), headers=headers)
@@ -41,6 +46,7 @@ def test_a_chunked_oversized_case_body_is_cut_off(client: TestClient, node: Node
     assert rows(node, schema.cases) == 0
 
 
+@SQLITE
 def test_an_oversized_envelope_to_the_inbox_is_refused(client: TestClient, node: Node) -> None:
     before = rows(node, schema.audit)
     response = client.post(
@@ -53,6 +59,7 @@ def test_an_oversized_envelope_to_the_inbox_is_refused(client: TestClient, node:
     assert rows(node, schema.audit) == before
 
 
+@SQLITE
 def test_an_oversized_web_form_gets_the_error_page(client: TestClient, node: Node) -> None:
     response = client.post("/login", data={"user": "ivan", "password": "x" * (2 * MAX_BODY)})
     assert response.status_code == 413
@@ -61,6 +68,7 @@ def test_an_oversized_web_form_gets_the_error_page(client: TestClient, node: Nod
     assert rows(node, schema.tokens) == 0
 
 
+@SQLITE
 def test_deeply_nested_json_facts_are_refused_naming_the_field(
     client: TestClient, node: Node
 ) -> None:
@@ -85,6 +93,7 @@ def test_deeply_nested_json_facts_are_refused_naming_the_field(
     assert rows(node, schema.cases) == 0
 
 
+@SQLITE
 def test_deeply_nested_request_bodies_to_other_states_are_refused(
     client: TestClient, node: Node
 ) -> None:

@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.security.conftest import MAX_UPLOAD, bearer, problem, rows, stored_blobs, web_login
+from tests.security.conftest import (
+    MAX_UPLOAD,
+    SQLITE,
+    bearer,
+    problem,
+    rows,
+    stored_blobs,
+    web_login,
+)
 from tests.service.conftest import Node
 from uncc.adapters import blobstore
 from uncc.adapters.db import schema
@@ -56,6 +64,7 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_stored(
     assert upload(client, case_id, "ivan", b"x" * 1000).status_code == 201
 
 
+@SQLITE
 def test_a_web_upload_by_an_auditor_is_refused_before_the_form_is_read(
     client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,6 +97,7 @@ def test_a_full_disk_is_507_and_nothing_is_half_written(
     nothing_stored(node)
 
 
+@SQLITE
 def test_a_full_disk_in_the_cli_is_one_line_and_nothing_is_stored(
     node: Node,
     case_id: str,
@@ -133,6 +143,7 @@ def test_temporary_files_left_by_a_crash_are_removed_at_start_up(tmp_path: Path)
     assert fresh.exists()  # another process may still be writing it
 
 
+@SQLITE
 def test_a_full_disk_reported_by_the_database_is_507_and_rolled_back(
     client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,6 +162,7 @@ def test_a_full_disk_reported_by_the_database_is_507_and_rolled_back(
     assert rows(node, schema.custody) == 0
 
 
+@SQLITE
 def test_a_chunked_upload_under_the_limit_is_hashed_as_it_streams(
     client: TestClient, node: Node, case_id: str
 ) -> None:
