@@ -1,4 +1,4 @@
-"""A node per test (SQLite, and PostgreSQL when available) served with small limits."""
+"""A node per test module (SQLite, and PostgreSQL when available) served with small limits."""
 
 from __future__ import annotations
 
@@ -10,33 +10,67 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.service.conftest import PASSWORD, Node, facts, node  # noqa: F401 - the fixture
+from tests.service.conftest import PASSWORD, PROFILE, Clock, Node, _database, facts
 from uncc.adapters.db import schema
+from uncc.bootstrap import build
 from uncc.config import Settings
+from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
-from uncc.services import cases
+from uncc.parties.catalogue import parse_profile
+from uncc.services import cases, identity
+from uncc.services.context import Principal
 
 SQLITE = pytest.mark.parametrize("node", ["sqlite"], indirect=True)
 """For refusals made before the database is touched: one backend is enough (the
 refusals that store or audit something run on SQLite and PostgreSQL)."""
 MAX_BODY = 64 * 1024
 MAX_UPLOAD = 256 * 1024
+PEOPLE = {
+    "ivan": Role.INVESTIGATOR,
+    "pia": Role.PROSECUTOR,
+    "jane": Role.JUDGE,
+    "aud": Role.AUDITOR,
+    "cora": Role.CONTACT_POINT,
+}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def node(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Node]:
+    """One node per test module (the tests compare what is stored before and after)."""
+    tmp_path = tmp_path_factory.mktemp("node")
+    settings = Settings(data_dir=tmp_path / "data", database_url=_database(request.param, tmp_path))
+    clock = Clock()
+    ctx = build(settings, clock=clock)
+    identity.init_node(ctx, parse_profile(PROFILE), "Northland", "admin", PASSWORD)
+    admin = Principal("admin", frozenset({Role.ADMIN}))
+    for user, role in PEOPLE.items():
+        identity.add_user(ctx, admin, user, {role}, PASSWORD)
+    principals = {u: Principal(u, frozenset({r})) for u, r in PEOPLE.items()}
+    yield Node(ctx, clock, admin, **principals)
+    ctx.engine.dispose()
 
 
 @pytest.fixture
-def case_id(node: Node) -> str:  # noqa: F811 - the imported fixture
+def case_id(node: Node) -> str:
     return cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
 
 
-@pytest.fixture
-def client(node: Node, tmp_path: Any) -> Iterator[TestClient]:  # noqa: F811
+@pytest.fixture(scope="module")
+def app(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Any:
     settings = Settings(
-        data_dir=tmp_path / "data",
+        data_dir=tmp_path_factory.mktemp("settings"),
         max_body_bytes=MAX_BODY,
         max_upload_bytes=MAX_UPLOAD,
         read_timeout=0.5,
     )
-    app = create_app(settings, node.ctx)
+    return create_app(settings, node.ctx)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    """A browser or API client of its own (no cookies from another test)."""
     with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -54,12 +88,27 @@ def web_login(client: TestClient, user: str) -> str:
     return found.group(1)
 
 
-def rows(node: Node, table: Any) -> int:  # noqa: F811
+def rows(node: Node, table: Any) -> int:
     with node.ctx.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def stored_blobs(node: Node) -> list[str]:  # noqa: F811
+def stored(node: Node) -> dict[str, Any]:
+    """What the node holds: rows of the tables an attack could write to, and blob files."""
+    tables = (
+        schema.cases,
+        schema.orders,
+        schema.evidence,
+        schema.custody,
+        schema.conversations,
+        schema.property_items,
+    )
+    held: dict[str, Any] = {t.name: rows(node, t) for t in tables}
+    held["blobs"] = stored_blobs(node)
+    return held
+
+
+def stored_blobs(node: Node) -> list[str]:
     """Every file in the blob store, temporary ones included."""
     root = node.ctx.blobs.root
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

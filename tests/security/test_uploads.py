@@ -17,13 +17,12 @@ from tests.security.conftest import (
     SQLITE,
     bearer,
     problem,
-    rows,
+    stored,
     stored_blobs,
     web_login,
 )
 from tests.service.conftest import Node
 from uncc.adapters import blobstore
-from uncc.adapters.db import schema
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.entrypoints.cli.main import run
@@ -38,29 +37,25 @@ def upload(client: TestClient, case_id: str, user: str, body: bytes) -> Any:
     )
 
 
-def nothing_stored(node: Node) -> None:
-    assert rows(node, schema.evidence) == 0
-    assert rows(node, schema.custody) == 0
-    assert stored_blobs(node) == []
-
-
 def test_an_auditor_upload_is_refused_and_nothing_is_stored(
     client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    before = stored(node)
     spooled: list[object] = []
     monkeypatch.setattr(blobstore.FileBlobStore, "put", lambda *a: spooled.append(a))
     problem(upload(client, case_id, "aud", b"secret" * 1000), 403)
     problem(upload(client, "C-2099-0001", "ivan", b"secret" * 1000), 404)
     assert spooled == []
-    nothing_stored(node)
+    assert stored(node) == before
 
 
 def test_an_upload_over_the_limit_is_refused_and_nothing_is_stored(
     client: TestClient, node: Node, case_id: str
 ) -> None:
+    before = stored(node)
     body = problem(upload(client, case_id, "ivan", b"x" * (MAX_UPLOAD + 1)), 413)
     assert str(MAX_UPLOAD) in body["detail"]
-    nothing_stored(node)
+    assert stored(node) == before
     assert upload(client, case_id, "ivan", b"x" * 1000).status_code == 201
 
 
@@ -68,6 +63,7 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_stored(
 def test_a_web_upload_by_an_auditor_is_refused_before_the_form_is_read(
     client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    before = stored(node)
     csrf = web_login(client, "aud")
     from starlette.requests import Request  # noqa: PLC0415
 
@@ -82,19 +78,21 @@ def test_a_web_upload_by_an_auditor_is_refused_before_the_form_is_read(
     assert response.status_code == 403
     assert "text/html" in response.headers["content-type"]
     assert read == []
-    nothing_stored(node)
+    assert stored(node) == before
 
 
 def test_a_full_disk_is_507_and_nothing_is_half_written(
     client: TestClient, node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    before = stored(node)
+
     def full(_: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(blobstore.os, "fsync", full)
     body = problem(upload(client, case_id, "ivan", b"x" * 5000), 507)
     assert "disk is full" in body["detail"]
-    nothing_stored(node)
+    assert stored(node) == before
 
 
 @SQLITE
@@ -105,6 +103,7 @@ def test_a_full_disk_in_the_cli_is_one_line_and_nothing_is_stored(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    before = stored(node)
     from uncc.entrypoints.cli import work  # noqa: PLC0415
 
     monkeypatch.setattr(work, "context", lambda: node.ctx)  # the test's node, logged in
@@ -125,7 +124,7 @@ def test_a_full_disk_in_the_cli_is_one_line_and_nothing_is_stored(
         "uncc: disk full: the vault's disk is full; the upload was not stored"
     ]
     assert "Traceback" not in err
-    nothing_stored(node)
+    assert stored(node) == before
 
 
 def test_temporary_files_left_by_a_crash_are_removed_at_start_up(tmp_path: Path) -> None:
@@ -157,9 +156,14 @@ def test_a_full_disk_reported_by_the_database_is_507_and_rolled_back(
         raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
 
     monkeypatch.setattr(evidence, "next_id", full)
-    problem(upload(client, case_id, "ivan", b"x" * 5000), 507)
-    assert rows(node, schema.evidence) == 0
-    assert rows(node, schema.custody) == 0
+    before = stored(node)
+    problem(upload(client, case_id, "ivan", b"x" * 5007), 507)
+    after = stored(node)
+    # the records are rolled back; the blob written before stays, unreferenced (security.md)
+    assert {k: v for k, v in after.items() if k != "blobs"} == {
+        k: v for k, v in before.items() if k != "blobs"
+    }
+    assert not [b for b in after["blobs"] if b.startswith("tmp/")]
 
 
 @SQLITE

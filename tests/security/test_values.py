@@ -6,9 +6,8 @@ import html
 
 from fastapi.testclient import TestClient
 
-from tests.security.conftest import SQLITE, bearer, problem, rows, web_login
+from tests.security.conftest import SQLITE, bearer, problem, stored, web_login
 from tests.service.conftest import Node
-from uncc.adapters.db import schema
 from uncc.domain.orders import TRANSITIONS
 
 DRAFT = {
@@ -24,9 +23,10 @@ DRAFT = {
 def test_an_unknown_power_is_refused_naming_the_powers(
     client: TestClient, node: Node, case_id: str
 ) -> None:
+    before = stored(node)
     for power in ("production_order", "../../etc", "x" * 500):
         refused_power(client, case_id, power)
-    assert rows(node, schema.orders) == 0
+    assert stored(node) == before
 
 
 def refused_power(client: TestClient, case_id: str, power: str) -> None:
@@ -45,11 +45,12 @@ def test_an_unknown_power_from_the_web_form_is_an_error_page(
     client: TestClient, node: Node, case_id: str
 ) -> None:
     csrf = web_login(client, "ivan")
+    before = stored(node)
     form = {"csrf": csrf, "power": "production_order", "offences": "illegal_access"}
     response = client.post(f"/cases/{case_id}/orders", data=form | {"targets": "vpn-logs:data"})
     assert response.status_code == 400
     assert "power: 'production_order' is not a power" in html.unescape(response.text)
-    assert rows(node, schema.orders) == 0
+    assert stored(node) == before
 
 
 @SQLITE
@@ -74,6 +75,7 @@ def test_hostile_ledgers_are_an_error_page_and_register_nothing(
     client: TestClient, node: Node, case_id: str
 ) -> None:
     csrf = web_login(client, "ivan")
+    before = stored(node)
     for name, content, expected in LEDGERS:
         response = client.post(
             f"/cases/{case_id}/property",
@@ -82,7 +84,7 @@ def test_hostile_ledgers_are_an_error_page_and_register_nothing(
         )
         assert response.status_code == 400
         assert expected in html.unescape(response.text)
-    assert rows(node, schema.property_items) == 0
+    assert stored(node) == before
 
 
 @SQLITE

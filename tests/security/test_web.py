@@ -38,13 +38,14 @@ def test_an_unknown_url_is_an_html_page_and_an_unknown_api_url_a_problem(
 
 @SQLITE
 def test_a_login_form_posted_from_another_site_is_refused(client: TestClient, node: Node) -> None:
+    before = rows(node, schema.tokens)
     for header in ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/x"}):
         response = client.post(
             "/login", data={"user": "ivan", "password": PASSWORD}, headers=header
         )
         assert response.status_code == 403
         assert "uncc_session" not in response.headers.get("set-cookie", "")
-    assert rows(node, schema.tokens) == 0
+    assert rows(node, schema.tokens) == before
     assert ("-", "/login", "denied") in audit_actions(node, "user.login")
     same_site = {"Origin": "http://testserver"}
     response = client.post("/login", data={"user": "ivan", "password": PASSWORD}, headers=same_site)
