@@ -100,3 +100,28 @@ def test_markup_in_a_case_title_is_shown_as_text(client: TestClient, case_id: st
     page = client.get(opened.headers["location"])
     assert title not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_an_impossible_duration_is_refused_naming_the_field(
+    client: TestClient, node: Node, case_id: str
+) -> None:
+    from uncc.services import cases  # noqa: PLC0415
+
+    case = cases.get_case(node.ctx, node.ivan, case_id)
+    offence = next(o for o, s in case.findings("XA") if s != "not_established")
+    before = stored(node)
+    draft = DRAFT | {"offences": [offence], "power": "production_of_data"}
+    response = client.post(
+        f"/api/v1/cases/{case_id}/orders",
+        json=draft | {"duration_days": 10**30},
+        headers=bearer(client, "ivan"),
+    )
+    assert problem(response, 422)["errors"][0]["field"] == "duration_days"
+    csrf = web_login(client, "ivan")
+    form = {"csrf": csrf, "power": "production_of_data", "offences": offence}
+    form |= {"targets": "vpn-logs:data:XA", "duration_days": "9" * 40}
+    form |= dict.fromkeys(("grounds", "scope", "necessity", "proportionality"), "x")
+    page = client.post(f"/cases/{case_id}/orders", data=form)
+    assert page.status_code == 400
+    assert "duration_days: a huge number is outside 1 to 36500 days" in page.text
+    assert stored(node) == before

@@ -153,15 +153,26 @@ def _may_see(who: Principal, order: Order) -> bool:
     )
 
 
-def check_power(power: str) -> None:
-    """Refuse a power the node has no transition table for (nothing is stored).
+MAX_DURATION_DAYS = 36_500
+"""The longest duration a draft may state at all (a bound on the value, not a rule of the
+Convention: those are checked after, with their provisions)."""
+
+
+def check_request(request: DraftRequest) -> None:
+    """Refuse values no order can have, before anything is stored.
 
     Raises:
-        UserInputError: naming the field and the powers there are.
+        UserInputError: an unknown power (naming the powers there are), or a duration
+            outside 1 to :data:`MAX_DURATION_DAYS` days.
     """
-    if power not in TRANSITIONS:
+    if request.power not in TRANSITIONS:
         raise UserInputError(
-            f"power: {power[:80]!r} is not a power; expected one of {', '.join(sorted(TRANSITIONS))}"
+            f"power: {request.power[:80]!r} is not a power; expected one of {', '.join(sorted(TRANSITIONS))}"
+        )
+    days = request.duration_days
+    if days is not None and not 1 <= days <= MAX_DURATION_DAYS:
+        raise UserInputError(
+            f"duration_days: {days if days < 10**9 else 'a huge number'} is outside 1 to {MAX_DURATION_DAYS} days"
         )
 
 
@@ -171,10 +182,10 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
     Raises:
         RuleViolation: a condition refuses it (legal basis, Art. 42 fields, duration,
             territory, serious offences); the refusal is audited.
-        UserInputError: an unknown power.
+        UserInputError: an unknown power or an impossible duration.
     """
     require(who.roles, Action.ORDER_DRAFT)
-    check_power(request.power)
+    check_request(request)
     case: Case = get_case(ctx, who, case_id)
     with ctx.engine.begin() as conn:
         order, refusal = draft_in(conn, ctx, who, case, request)
@@ -187,7 +198,7 @@ def draft_in(
     conn: Connection, ctx: NodeContext, who: Principal, case: Case, request: DraftRequest
 ) -> tuple[Order, RuleViolation | None]:
     """``draft_order`` inside the caller's transaction: the order, or the refusal (audited)."""
-    check_power(request.power)
+    check_request(request)
     node = node_info(conn)
     settings = _settings(node)
     now = ctx.clock()

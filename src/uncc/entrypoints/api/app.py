@@ -67,7 +67,7 @@ class OrderIn(_In):
     scope: str = Field(min_length=1)
     necessity: str = Field(min_length=1)
     proportionality: str = Field(min_length=1)
-    duration_days: int | None = Field(default=None, ge=1)
+    duration_days: int | None = Field(default=None, ge=1, le=orders.MAX_DURATION_DAYS)
 
 
 class TransferIn(_In):
