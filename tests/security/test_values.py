@@ -125,3 +125,21 @@ def test_an_impossible_duration_is_refused_naming_the_field(
     assert page.status_code == 400
     assert "duration_days: a huge number is outside 1 to 36500 days" in page.text
     assert stored(node) == before
+
+
+def test_a_nul_character_is_refused_and_nothing_is_stored(
+    client: TestClient, node: Node, case_id: str
+) -> None:
+    before = stored(node)
+    response = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        params={"filename": "image\x00.dd"},
+        content=b"x",
+        headers=bearer(client, "ivan"),
+    )
+    assert problem(response, 400)["detail"].startswith("filename:")
+    csrf = web_login(client, "ivan")
+    page = client.post(f"/cases/{case_id}/notes", data={"csrf": csrf, "note": "a\x00b"})
+    assert page.status_code in (303, 400)  # SQLite stores it; PostgreSQL refuses it whole
+    assert page.status_code == 303 or "nothing was stored" in page.text
+    assert stored(node) == before

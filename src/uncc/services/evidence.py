@@ -15,7 +15,7 @@ from uncc.domain import merkle
 from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind, verify_log
 from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
-from uncc.errors import ConflictError, NotFoundError
+from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import (
     NodeContext,
     Principal,
@@ -164,6 +164,8 @@ def add_evidence(
         ConflictError: the bytes do not match ``expected_sha256``.
     """
     check_intake(ctx, who, case_id, order_id)
+    if not filename.strip() or any(ord(c) < 32 for c in filename):
+        raise UserInputError("filename: give a name without control characters")
     sha, size = ctx.blobs.put(source, progress)
     if expected_sha256 is not None and sha != expected_sha256:
         raise ConflictError(f"{filename}: the bytes hash to {sha}, expected {expected_sha256}")

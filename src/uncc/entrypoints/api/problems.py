@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
@@ -92,6 +93,13 @@ def classify(exc: Exception) -> Problem:
     if is_disk_full(exc):
         detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
         return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
+    if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL will not store
+        return Problem(
+            400,
+            "bad-request",
+            "Bad request",
+            "a value cannot be stored (a NUL character, or a number out of range); nothing was stored",
+        )
     if isinstance(exc, ClientDisconnect):  # nobody reads the answer; not a server fault
         return Problem(400, "bad-request", "Bad request", "the client went away mid-request")
     if isinstance(exc, HTTPException):
@@ -175,5 +183,5 @@ def install(app: FastAPI) -> None:
         return await respond(request, found)
 
     # answered where they happen (a full disk, a client gone), then anything else
-    for kind in (OSError, ClientDisconnect, Exception):
+    for kind in (OSError, ClientDisconnect, DataError, Exception):
         app.add_exception_handler(kind, _unexpected)
