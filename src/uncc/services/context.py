@@ -140,11 +140,6 @@ def audit_now(
         audit(conn, ctx.clock(), actor, action, obj=obj, outcome=outcome, **details)
 
 
-def record_refusal(ctx: NodeContext, actor: str, action: str, obj: str, reason: str) -> None:
-    """Audit a refused access (e.g. a page a user may not see), in its own transaction."""
-    audit_now(ctx, actor, action, obj=obj, outcome="denied", reason=reason[:500])
-
-
 def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
     """The next id of a kind, e.g. ``C-2026-0003``, allocated inside the transaction.
 

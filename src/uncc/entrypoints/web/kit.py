@@ -24,7 +24,7 @@ from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.api.problems import Problem, classify, is_api
 from uncc.entrypoints.web import session
 from uncc.errors import PermissionDeniedError, UnccError
-from uncc.services.context import NodeContext, Principal, record_refusal
+from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
 
 STATIC = Path(__file__).with_name("static")
@@ -182,9 +182,9 @@ class Pages:
 
     def refused(self, request: Request, who: Principal, exc: PermissionDeniedError) -> None:
         """Record a refused page access in the audit trail (the page still says why)."""
-        record_refusal(
-            self.ctx, who.user, f"web.{request.method.lower()}", request.url.path, str(exc)
-        )
+        action = f"web.{request.method.lower()}"
+        path = request.url.path
+        audit_now(self.ctx, who.user, action, obj=path, outcome="denied", reason=str(exc)[:500])
 
 
 def redirect(path: str, **flash: str) -> RedirectResponse:

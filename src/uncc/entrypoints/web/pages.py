@@ -29,7 +29,7 @@ from uncc.entrypoints.web.kit import (
 )
 from uncc.errors import PermissionDeniedError, TooLargeError, UnccError, UserInputError
 from uncc.services import cases, evidence, identity, orders, proceeds, protection
-from uncc.services.context import NodeContext, Principal, record_refusal
+from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.orders import COMMAND_ACTION, DraftRequest
 from uncc.yaml12 import MAX_BYTES, load_yaml
 
@@ -155,7 +155,9 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     async def login(request: Request) -> Response:
         if not same_origin(request):  # login CSRF: a form posted from another site
             await run_in_threadpool(
-                record_refusal, ctx, "-", "user.login", "/login", "cross-site login form"
+                lambda: audit_now(
+                    ctx, "-", "user.login", obj="/login", outcome="denied", reason="cross-site form"
+                )
             )
             return pages.problem_page(
                 request,
