@@ -154,14 +154,17 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the node's API (docs at /api/v1/docs) and its network inbox."""
+    import tempfile  # noqa: PLC0415
+
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
 
     config = settings()
-    app = create_app(
-        config, context(), tick_seconds=tick_every or None, send_seconds=send_every or None
-    )
+    node = context()
+    # files of web forms spool in the private data directory, not a /tmp that may be memory
+    tempfile.tempdir = str(node.blobs.spool_dir)
+    app = create_app(config, node, tick_seconds=tick_every or None, send_seconds=send_every or None)
     uvicorn.run(
         app,
         host=host or config.host,
