@@ -174,3 +174,14 @@ def test_the_frontier_gives_the_tree_head_after_every_append(n: int) -> None:
         frontier = merkle.frontier_append(frontier, size, leaf)
         assert merkle.frontier_root(frontier) == merkle.root(leaves[: size + 1])
     assert len(frontier) == bin(n).count("1")
+
+
+@given(st.integers(min_value=1, max_value=300), st.data())
+def test_the_cached_tree_gives_the_same_consistency_proofs(n: int, data: st.DataObject) -> None:
+    leaves = [merkle.leaf_hash(str(i).encode()) for i in range(n)]
+    tree = merkle.Tree(leaves)
+    size = data.draw(st.integers(min_value=1, max_value=n))
+    first = data.draw(st.integers(min_value=1, max_value=size))
+    proof = tree.consistency_proof(first, size)
+    assert proof == merkle.consistency_proof(first, leaves[:size])
+    assert merkle.verify_consistency(first, size, proof, tree.root(first), tree.root(size))

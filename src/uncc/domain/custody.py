@@ -1,8 +1,11 @@
 """The chain of custody as an append-only Merkle log (RFC 9162), with signed checkpoints.
 
 Each custody event is a leaf whose bytes carry the event time inside them, so that a
-checkpoint signed by the node commits to what happened and when. Verification returns
-every break it finds (which entry or checkpoint, what is wrong) as data.
+checkpoint signed by the node commits to what happened and when. Leaves are written in
+``uncc-custody/2``: RFC 8785 canonical JSON naming the item's case as well; leaves of
+``uncc-custody/1`` (sorted-key JSON, no case) written before keep verifying.
+Verification returns every break it finds (which entry or checkpoint, what is wrong)
+as data.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import rfc8785
+
 from uncc.domain import merkle
 
-LEAF_FORMAT = "uncc-custody/1"
+LEAF_FORMAT_V1 = "uncc-custody/1"
+LEAF_FORMAT = "uncc-custody/2"
+LEAF_FORMATS = (LEAF_FORMAT_V1, LEAF_FORMAT)
 CHECKPOINT_FORMAT = "uncc-custody-checkpoint/1"
 
 
@@ -45,11 +52,14 @@ class CustodyEvent:
     actor: str
     at: dt.datetime
     details: dict[str, Any] = field(default_factory=dict)
+    case: str | None = None
+    """The item's case (``uncc-custody/2``); None in a leaf of format 1, which has none."""
+    format: str = LEAF_FORMAT
 
     def leaf_bytes(self) -> bytes:
-        """The leaf entry: canonical JSON (sorted keys, no spaces, UTF-8) with the time inside."""
-        body = {
-            "format": LEAF_FORMAT,
+        """The leaf entry, with the time inside: RFC 8785 JSON (format 1: sorted-key JSON)."""
+        body: dict[str, Any] = {
+            "format": self.format,
             "seq": self.seq,
             "kind": self.kind.value,
             "evidence": self.evidence,
@@ -58,20 +68,37 @@ class CustodyEvent:
             "at": self.at.astimezone(dt.UTC).isoformat(),
             "details": self.details,
         }
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        if self.format == LEAF_FORMAT_V1:
+            return json.dumps(
+                body, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ).encode()
+        return rfc8785.dumps({**body, "case": self.case or ""})
 
     @classmethod
     def from_leaf(cls, data: bytes) -> CustodyEvent:
-        """Read an event back from its leaf bytes."""
+        """Read an event back from its leaf bytes (either format).
+
+        Raises:
+            ValueError: not a custody leaf of a known format.
+        """
         body = json.loads(data)
+        if not isinstance(body, dict) or body.get("format") not in LEAF_FORMATS:
+            msg = "not a custody leaf of a known format"
+            raise ValueError(msg)
+        v1 = body["format"] == LEAF_FORMAT_V1
+        if not isinstance(body["details"], dict) or not isinstance(body["seq"], int):
+            msg = "a custody leaf has a number and a details object"
+            raise ValueError(msg)
         return cls(
             seq=body["seq"],
             kind=CustodyKind(body["kind"]),
-            evidence=body["evidence"],
-            sha256=body["sha256"],
-            actor=body["actor"],
+            evidence=str(body["evidence"]),
+            sha256=str(body["sha256"]),
+            actor=str(body["actor"]),
             at=dt.datetime.fromisoformat(body["at"]),
             details=body["details"],
+            case=None if v1 else str(body["case"]),
+            format=body["format"],
         )
 
 
@@ -95,13 +122,39 @@ class Checkpoint:
         return self.message(self.size, self.root, self.at, self.key_id)
 
 
+class BreakKind(StrEnum):
+    """What kind of break verification found."""
+
+    BLOB_MISSING = "blob-missing"
+    BLOB_CHANGED = "blob-changed"
+    ENTRY_CHANGED = "entry-changed"
+    ENTRY_UNREADABLE = "entry-unreadable"
+    ENTRY_MISPLACED = "entry-misplaced"
+    ROW_WITHOUT_EVENT = "row-without-acquisition"
+    EVENT_WITHOUT_ROW = "row-missing"
+    ROW_DIFFERS = "row-differs-from-log"
+    EVENT_INCONSISTENT = "event-inconsistent"
+    NO_CHECKPOINT = "no-checkpoint"
+    CHECKPOINT_SIGNATURE = "checkpoint-signature"
+    CHECKPOINT_ROOT = "checkpoint-root"
+    CHECKPOINT_BEHIND = "newest-checkpoint-behind"
+    CHECKPOINT_INCONSISTENT = "checkpoints-inconsistent"
+    ROLLBACK = "rollback"
+    FORK = "fork"
+    HEAD_INVALID = "head-invalid"
+
+
 @dataclass(frozen=True)
 class Break:
     """Something wrong found by verification."""
 
     where: str
-    """``entry 12``, ``checkpoint 3``, ``blob <sha256>``."""
+    """``entry 12``, ``checkpoint 3``, ``blob E-…``, ``item E-…``, ``head …``."""
     problem: str
+    kind: str = ""
+    """A :class:`BreakKind` value."""
+    item: str = ""
+    """The evidence item concerned, when there is one."""
 
 
 Verifier = Callable[[bytes, bytes], bool]
@@ -111,23 +164,33 @@ CheckpointVerifier = Callable[["Checkpoint"], bool]
 """Checkpoint → its signature holds for the node key it names (keys rotate)."""
 
 
-def verify_log(
+@dataclass
+class LogReport:
+    """What checking the log found: its breaks, its events (None when unreadable), its tree."""
+
+    breaks: list[Break]
+    events: list[CustodyEvent | None]
+    tree: merkle.Tree
+
+
+def check_log(
     leaves: Sequence[bytes],
     stored_hashes: Sequence[bytes],
     checkpoints: Sequence[Checkpoint],
     signature_holds: CheckpointVerifier,
-) -> list[Break]:
-    """Every break in the log, as data.
+) -> LogReport:
+    """Every break in the log, its events and its Merkle tree.
 
-    Leaves that no longer match their recorded hash, entries out of sequence,
-    checkpoints whose signature fails or whose root the log no longer reproduces.
-    A leaf whose canonical bytes name its own place (``"seq":N``) is not parsed again
-    (its bytes are bound to the signed heads by its hash); any other leaf is parsed in
-    full to report what is wrong with it.
+    Leaves that no longer match their recorded hash, unreadable leaves, entries out of
+    sequence; no checkpoint although there are entries; a newest checkpoint that does
+    not cover every entry; checkpoints whose signature fails, whose root the log no
+    longer reproduces, or that are not consistent with the one before (an RFC 9162
+    consistency proof is computed from the log and checked against both signed roots).
     """
     breaks: list[Break] = []
     hashes: list[bytes] = []
-    keep = hashes.append
+    events: list[CustodyEvent | None] = []
+    keep, read = hashes.append, events.append
     sha = hashlib.sha256
     stored = len(stored_hashes)
     for index, data in enumerate(leaves):
@@ -138,35 +201,131 @@ def verify_log(
                 Break(
                     f"entry {index}",
                     "the entry does not match its recorded leaf hash (changed after it was logged)",
+                    BreakKind.ENTRY_CHANGED,
                 )
             )
-        if b',"seq":%d,"sha256":"' % index in data:  # the canonical form names its own place
-            continue
         try:
-            seq = CustodyEvent.from_leaf(data).seq
+            event = CustodyEvent.from_leaf(data)
         except (ValueError, KeyError, TypeError):
-            breaks.append(Break(f"entry {index}", "the entry is not a readable custody event"))
+            read(None)
+            breaks.append(
+                Break(
+                    f"entry {index}",
+                    "the entry is not a readable custody event",
+                    BreakKind.ENTRY_UNREADABLE,
+                )
+            )
             continue
-        breaks.append(Break(f"entry {index}", f"the entry says it is number {seq}"))
+        read(event)
+        if event.seq != index:
+            breaks.append(
+                Break(
+                    f"entry {index}",
+                    f"the entry says it is number {event.seq}",
+                    BreakKind.ENTRY_MISPLACED,
+                    event.evidence,
+                )
+            )
     tree = merkle.Tree(hashes)
+    breaks += _check_points(tree, checkpoints, signature_holds)
+    return LogReport(breaks, events, tree)
+
+
+def _check_points(
+    tree: merkle.Tree, checkpoints: Sequence[Checkpoint], signature_holds: CheckpointVerifier
+) -> list[Break]:
+    breaks: list[Break] = []
+    size = tree.size
+    if size and not checkpoints:
+        breaks.append(
+            Break(
+                "log",
+                f"the log has {size} entries and no signed checkpoint",
+                BreakKind.NO_CHECKPOINT,
+            )
+        )
     previous: Checkpoint | None = None
     for number, checkpoint in enumerate(checkpoints):
         where = f"checkpoint {number}"
         if not signature_holds(checkpoint):
             breaks.append(
                 Break(
-                    where, f"the signature does not verify with the node's key {checkpoint.key_id}"
+                    where,
+                    f"the signature does not verify with the node's key {checkpoint.key_id}",
+                    BreakKind.CHECKPOINT_SIGNATURE,
                 )
             )
-        if checkpoint.size > len(hashes):
+        if checkpoint.size > size:
             breaks.append(
-                Break(where, f"it covers {checkpoint.size} entries but the log has {len(hashes)}")
+                Break(
+                    where,
+                    f"it covers {checkpoint.size} entries but the log has {size}",
+                    BreakKind.CHECKPOINT_ROOT,
+                )
             )
         elif tree.root(checkpoint.size).hex() != checkpoint.root:
             breaks.append(
-                Break(where, f"the first {checkpoint.size} entries no longer give the signed root")
+                Break(
+                    where,
+                    f"the first {checkpoint.size} entries no longer give the signed root",
+                    BreakKind.CHECKPOINT_ROOT,
+                )
             )
-        if previous is not None and checkpoint.size < previous.size:
-            breaks.append(Break(where, "it covers fewer entries than the checkpoint before it"))
+        if previous is not None:
+            breaks += _consistent(tree, previous, checkpoint, where)
         previous = checkpoint
+    if previous is not None and previous.size != size:
+        breaks.append(
+            Break(
+                f"checkpoint {len(checkpoints) - 1}",
+                f"the newest checkpoint covers {previous.size} entries, the log has {size}",
+                BreakKind.CHECKPOINT_BEHIND,
+            )
+        )
     return breaks
+
+
+def _consistent(
+    tree: merkle.Tree, before: Checkpoint, after: Checkpoint, where: str
+) -> list[Break]:
+    """A break unless an RFC 9162 proof from the log shows ``before`` is a prefix of ``after``."""
+    if after.size < before.size:
+        return [
+            Break(
+                where,
+                "it covers fewer entries than the checkpoint before it",
+                BreakKind.CHECKPOINT_INCONSISTENT,
+            )
+        ]
+    if before.size == 0 or after.size > tree.size:
+        return []
+    proof = tree.consistency_proof(before.size, after.size)
+    try:
+        holds = merkle.verify_consistency(
+            before.size,
+            after.size,
+            proof,
+            bytes.fromhex(before.root),
+            bytes.fromhex(after.root),
+        )
+    except ValueError:
+        holds = False
+    if holds:
+        return []
+    return [
+        Break(
+            where,
+            f"no consistency proof leads from the checkpoint before it (size {before.size}) to it",
+            BreakKind.CHECKPOINT_INCONSISTENT,
+        )
+    ]
+
+
+def verify_log(
+    leaves: Sequence[bytes],
+    stored_hashes: Sequence[bytes],
+    checkpoints: Sequence[Checkpoint],
+    signature_holds: CheckpointVerifier,
+) -> list[Break]:
+    """Every break in the log, as data (see :func:`check_log`)."""
+    return check_log(leaves, stored_hashes, checkpoints, signature_holds).breaks

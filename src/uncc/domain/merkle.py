@@ -193,6 +193,27 @@ class Tree:
         path.reverse()
         return path
 
+    def consistency_proof(self, first: int, size: int | None = None) -> list[bytes]:
+        """The proof that the first ``first`` leaves are a prefix of the first ``size`` (RFC 9162)."""
+        n = self.size if size is None else size
+        if not 0 < first <= n <= self.size:
+            msg = f"no consistency proof from {first} to {n}"
+            raise ValueError(msg)
+        path: list[bytes] = []
+        start, end, m, complete = 0, n, first, True
+        while m != end - start:
+            k = _split(end - start)
+            if m <= k:
+                path.append(self._range(start + k, end))
+                end = start + k
+            else:
+                path.append(self._range(start, start + k))
+                start, m, complete = start + k, m - k, False
+        if not complete:
+            path.append(self._range(start, end))
+        path.reverse()
+        return path
+
 
 def frontier_append(frontier: Sequence[bytes], size: int, leaf: bytes) -> list[bytes]:
     """The frontier after appending leaf hash ``leaf`` to a tree of ``size`` leaves.

@@ -9,13 +9,13 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, insert, select, update
 
-from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle
-from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind, verify_log
+from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind
 from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
+from uncc.services import custody_log, vault
 from uncc.services.context import (
     NodeContext,
     Principal,
@@ -25,6 +25,7 @@ from uncc.services.context import (
     require_case,
     serialise,
 )
+from uncc.services.custody_log import checkpoint_verifier
 from uncc.services.identity import key_history, node_info
 
 
@@ -77,7 +78,7 @@ def _append(
         select(schema.custody.c.seq).order_by(schema.custody.c.seq.desc()).limit(1)
     ).scalar()
     seq = 0 if last is None else last + 1
-    event = CustodyEvent(seq, kind, item.id, item.sha256, actor, at, details)
+    event = CustodyEvent(seq, kind, item.id, item.sha256, actor, at, details, item.case_id)
     leaf = event.leaf_bytes()
     leaf_hash = merkle.leaf_hash(leaf)
     previous = (
@@ -267,61 +268,9 @@ def list_evidence(
     return items
 
 
-def checkpoint_verifier(keys: dict[str, str]) -> Callable[[Checkpoint], bool]:
-    """A check of checkpoint signatures by the key each names, from the node's key history."""
-    checks = {kid: verifier(public) for kid, public in keys.items()}
-
-    def holds(checkpoint: Checkpoint) -> bool:
-        check = checks.get(checkpoint.key_id)
-        return check is not None and bool(
-            check(checkpoint.signed_bytes(), bytes.fromhex(checkpoint.signature))
-        )
-
-    return holds
-
-
 def verify_vault(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Break]:
-    """Re-hash the blobs and check the custody log and its signed checkpoints; every break."""
-    require(who.roles, Action.EVIDENCE_VERIFY)
-    with ctx.engine.connect() as conn:
-        keys = key_history(conn)
-        query = select(schema.evidence).order_by(schema.evidence.c.id)
-        if case_id is not None:
-            query = query.where(schema.evidence.c.case_id == case_id)
-        items = [_item(r) for r in conn.execute(query).mappings()]
-        rows = conn.execute(
-            select(schema.custody.c.leaf, schema.custody.c.leaf_hash).order_by(schema.custody.c.seq)
-        ).all()
-        points = [
-            Checkpoint(r.size, r.root, _aware(r.at), r.key_id, r.signature)
-            for r in conn.execute(
-                select(schema.checkpoints).order_by(schema.checkpoints.c.id)
-            ).all()
-        ]
-    breaks = []
-    for item in items:
-        now_hash = ctx.blobs.rehash(item.sha256)
-        if now_hash is None:
-            breaks.append(Break(f"blob {item.id}", "the file is missing from the vault"))
-        elif now_hash != item.sha256:
-            breaks.append(
-                Break(f"blob {item.id}", f"the file's SHA-256 is now {now_hash}, not {item.sha256}")
-            )
-    breaks += verify_log(
-        [bytes(r.leaf) for r in rows],
-        [bytes(r.leaf_hash) for r in rows],
-        points,
-        checkpoint_verifier(keys),
-    )
-    audit_now(
-        ctx,
-        who.user,
-        "evidence.verify",
-        obj=case_id or "",
-        outcome="ok" if not breaks else "breaks",
-        breaks=len(breaks),
-    )
-    return breaks
+    """Verify the whole vault (see :func:`uncc.services.vault.check`); every break."""
+    return vault.check(ctx, who, case_id).breaks
 
 
 def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[CustodyEntry]:
@@ -460,4 +409,5 @@ def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[st
             "signature": checkpoint.signature,
             "signature_valid": key_check(checkpoint),
         },
+        "head": custody_log.current_head(ctx),
     }

@@ -366,3 +366,44 @@ deconfliction_keys = Table(
     Column("sealed_key", LargeBinary, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
+
+witnessed = Table(
+    "witnessed",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(2), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_witnessed_state_size", "state", "size"),
+)
+"""At a witness: every custody head of a member it cosigned (the note with its cosignature)."""
+
+witness_conflicts = Table(
+    "witness_conflicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(2), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("reported_by", String(2), nullable=False),
+    Column("held", Text, nullable=False),
+    Column("offered", Text, nullable=False),
+    Column("proof", JSON, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("hub_alerted", Boolean, nullable=False, default=False),
+)
+"""At a witness or the hub: the evidence of a member's rollback or fork (two signed heads)."""
+
+custody_witnesses = Table(
+    "custody_witnesses",
+    metadata,
+    Column("witness", String(2), primary_key=True),
+    Column("note", Text),
+    Column("size", BigInteger),
+    Column("cosigned_at", DateTime(timezone=True)),
+    Column("attempted_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
+"""At a member: the witnesses it sends its heads to, and the newest head each cosigned."""

@@ -1,0 +1,169 @@
+"""The evidence rows as a cache of the custody log: what the log says each item is.
+
+Replaying the custody events gives, for every item, the fields that matter to a court —
+its SHA-256, size, file name, case, order and whether it is sealed. Each evidence row
+must equal that replay, every row must have its acquisition event and every event's
+item its row. Leaves of format 1 do not name the case; for them the case is not
+checked (the order, size and hash still are).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from uncc.domain.custody import Break, BreakKind, CustodyEvent, CustodyKind
+
+
+@dataclass(frozen=True)
+class Row:
+    """An evidence row as stored (what the node shows and reports)."""
+
+    id: str
+    case: str
+    sha256: str
+    size: int
+    filename: str
+    order: str | None
+    sealed: bool
+
+
+@dataclass
+class Logged:
+    """An item as the custody log says it is."""
+
+    id: str
+    seq: int
+    sha256: str
+    case: str | None
+    size: object
+    filename: object
+    order: str | None
+    sealed: bool = False
+    events: list[int] = field(default_factory=list)
+
+
+def replay(events: Iterable[CustodyEvent | None]) -> tuple[dict[str, Logged], list[Break]]:
+    """Every item the log acquired, as the events leave it; and the events that do not fit."""
+    held: dict[str, Logged] = {}
+    breaks: list[Break] = []
+    for event in events:
+        if event is None:
+            continue
+        where, item = f"entry {event.seq}", event.evidence
+        known = held.get(item)
+        if event.kind is CustodyKind.ACQUIRED:
+            if known is not None:
+                breaks.append(
+                    Break(
+                        where,
+                        f"{item} is acquired a second time (first at entry {known.seq})",
+                        BreakKind.EVENT_INCONSISTENT,
+                        item,
+                    )
+                )
+                continue
+            order = event.details.get("order")
+            held[item] = Logged(
+                item,
+                event.seq,
+                event.sha256,
+                event.case,
+                event.details.get("size"),
+                event.details.get("filename"),
+                str(order) if order else None,
+                events=[event.seq],
+            )
+            continue
+        if known is None:
+            breaks.append(
+                Break(
+                    where,
+                    f"a {event.kind.value} event of {item}, which the log never acquired",
+                    BreakKind.EVENT_INCONSISTENT,
+                    item,
+                )
+            )
+            continue
+        known.events.append(event.seq)
+        if event.sha256 != known.sha256:
+            breaks.append(
+                Break(
+                    where,
+                    f"the event names SHA-256 {event.sha256[:16]}…, {item} was acquired as {known.sha256[:16]}…",
+                    BreakKind.EVENT_INCONSISTENT,
+                    item,
+                )
+            )
+        if event.case is not None and known.case is not None and event.case != known.case:
+            breaks.append(
+                Break(
+                    where,
+                    f"the event names case {event.case}, {item} was acquired in case {known.case}",
+                    BreakKind.EVENT_INCONSISTENT,
+                    item,
+                )
+            )
+        if event.kind is CustodyKind.SEALED:
+            known.sealed = True
+        elif event.kind is CustodyKind.RELEASED:
+            known.sealed = False
+    return held, breaks
+
+
+def _differences(row: Row, logged: Logged) -> list[str]:
+    found = []
+    if row.sha256 != logged.sha256:
+        found.append(f"SHA-256 {row.sha256[:16]}… (the log: {logged.sha256[:16]}…)")
+    if logged.size is not None and row.size != logged.size:
+        found.append(f"size {row.size} (the log: {logged.size})")
+    if logged.filename is not None and row.filename != logged.filename:
+        found.append(f"file name {row.filename!r} (the log: {logged.filename!r})")
+    if logged.case is not None and row.case != logged.case:
+        found.append(f"case {row.case} (the log: {logged.case})")
+    if row.order != logged.order:
+        found.append(f"order {row.order or 'none'} (the log: {logged.order or 'none'})")
+    if row.sealed != logged.sealed:
+        state = {True: "sealed", False: "not sealed"}
+        found.append(f"{state[row.sealed]} (the log: {state[logged.sealed]})")
+    return found
+
+
+def match_rows(rows: Sequence[Row], held: dict[str, Logged]) -> list[Break]:
+    """Every row without its acquisition, every logged item without its row, every difference."""
+    breaks: list[Break] = []
+    seen: set[str] = set()
+    for row in rows:
+        seen.add(row.id)
+        logged = held.get(row.id)
+        if logged is None:
+            breaks.append(
+                Break(
+                    f"item {row.id}",
+                    "the evidence row has no acquisition event in the custody log",
+                    BreakKind.ROW_WITHOUT_EVENT,
+                    row.id,
+                )
+            )
+            continue
+        differences = _differences(row, logged)
+        if differences:
+            breaks.append(
+                Break(
+                    f"item {row.id}",
+                    "the evidence row differs from its custody events: " + "; ".join(differences),
+                    BreakKind.ROW_DIFFERS,
+                    row.id,
+                )
+            )
+    breaks.extend(
+        Break(
+            f"item {item}",
+            f"the custody log acquired it at entry {logged.seq} but its evidence row is gone",
+            BreakKind.EVENT_WITHOUT_ROW,
+            item,
+        )
+        for item, logged in held.items()
+        if item not in seen
+    )
+    return breaks

@@ -1,0 +1,158 @@
+"""The custody log as stored, and its signed tree head as a C2SP checkpoint note.
+
+The head (``uncc evidence head``) is the newest checkpoint's size and root, written as
+a c2sp.org/tlog-checkpoint note signed with the node key under the log's origin. A
+head kept outside the node — a file, a report given to a court, a witness's
+cosignature — is checked against today's log with an RFC 9162 consistency proof: if
+the log no longer extends it, entries were removed or rewritten (a rollback or a fork).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from uncc.adapters.crypto import verifier
+from uncc.adapters.db import schema
+from uncc.domain import merkle, note
+from uncc.domain.custody import Break, BreakKind, Checkpoint
+from uncc.services.context import NodeContext
+from uncc.services.identity import node_info
+
+
+@dataclass(frozen=True)
+class StoredLog:
+    """The custody table and the checkpoints table, in order."""
+
+    leaves: list[bytes]
+    hashes: list[bytes]
+    checkpoints: list[Checkpoint]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def load(conn: Connection) -> StoredLog:
+    """Every leaf with its recorded hash, and every checkpoint, as stored."""
+    rows = conn.execute(
+        select(schema.custody.c.leaf, schema.custody.c.leaf_hash).order_by(schema.custody.c.seq)
+    ).all()
+    points = [
+        Checkpoint(r.size, r.root, _aware(r.at), r.key_id, r.signature)
+        for r in conn.execute(select(schema.checkpoints).order_by(schema.checkpoints.c.id)).all()
+    ]
+    return StoredLog([bytes(r.leaf) for r in rows], [bytes(r.leaf_hash) for r in rows], points)
+
+
+def checkpoint_verifier(keys: dict[str, str]) -> Callable[[Checkpoint], bool]:
+    """A check of checkpoint signatures by the key each names, from the node's key history."""
+    checks = {kid: verifier(public) for kid, public in keys.items()}
+
+    def holds(checkpoint: Checkpoint) -> bool:
+        check = checks.get(checkpoint.key_id)
+        try:
+            signature = bytes.fromhex(checkpoint.signature)
+        except ValueError:
+            return False
+        return check is not None and bool(check(checkpoint.signed_bytes(), signature))
+
+    return holds
+
+
+def origin(conn: Connection) -> str:
+    """This node's custody log origin line."""
+    return note.origin_of(node_info(conn).state)
+
+
+def signed_head(ctx: NodeContext, conn: Connection) -> note.SignedNote:
+    """The newest checkpoint as a C2SP checkpoint note, signed now with the node key."""
+    last = conn.execute(
+        select(schema.checkpoints.c.size, schema.checkpoints.c.root)
+        .order_by(schema.checkpoints.c.id.desc())
+        .limit(1)
+    ).first()
+    size, root = (0, merkle.EMPTY_ROOT) if last is None else (last.size, bytes.fromhex(last.root))
+    name = origin(conn)
+    key = ctx.key()
+    return note.sign_head(
+        note.Head(name, size, root), name, bytes.fromhex(key.public_hex), key.sign
+    )
+
+
+def head_json(signed: note.SignedNote) -> dict[str, Any]:
+    """A head as data: the note (what to keep), and its origin, size and root (hex)."""
+    return {
+        "note": signed.text(),
+        "origin": signed.head.origin,
+        "size": signed.head.size,
+        "root": signed.head.root.hex(),
+    }
+
+
+def current_head(ctx: NodeContext) -> dict[str, Any]:
+    """The node's signed tree head now, as data (see :func:`head_json`)."""
+    with ctx.engine.connect() as conn:
+        return head_json(signed_head(ctx, conn))
+
+
+def ours(signed: note.SignedNote, name: str, keys: dict[str, str]) -> bool:
+    """True when the note is signed under ``name`` by one of the node's keys (old or new)."""
+    return any(
+        signed.signed_by(name, bytes.fromhex(public), verifier(public)) for public in keys.values()
+    )
+
+
+def extends(tree: merkle.Tree, head: note.Head, where: str) -> list[Break]:
+    """A break unless today's log (``tree``) extends ``head``, by an RFC 9162 consistency proof."""
+    if head.size > tree.size:
+        return [
+            Break(
+                where,
+                f"the head covers {head.size} entries, the log now has {tree.size}: "
+                "entries were removed (rollback)",
+                BreakKind.ROLLBACK,
+            )
+        ]
+    if head.size == 0:
+        return []
+    proof = tree.consistency_proof(head.size)
+    if merkle.verify_consistency(head.size, tree.size, proof, head.root, tree.root()):
+        return []
+    return [
+        Break(
+            where,
+            f"today's log of {tree.size} entries does not extend the head of {head.size}: "
+            "entries were rewritten (fork)",
+            BreakKind.FORK,
+        )
+    ]
+
+
+def check_head(
+    text: str, *, name: str, keys: dict[str, str], tree: merkle.Tree, where: str
+) -> list[Break]:
+    """Every break between a head kept elsewhere (a note) and today's log."""
+    try:
+        signed = note.parse(text)
+    except note.NoteError as exc:
+        return [Break(where, f"not a checkpoint note: {exc}", BreakKind.HEAD_INVALID)]
+    if signed.head.origin != name:
+        return [
+            Break(
+                where,
+                f"the head is of the log {signed.head.origin}, this node's is {name}",
+                BreakKind.HEAD_INVALID,
+            )
+        ]
+    if not ours(signed, name, keys):
+        return [
+            Break(
+                where, "the head is not signed by any of this node's keys", BreakKind.HEAD_INVALID
+            )
+        ]
+    return extends(tree, signed.head, where)

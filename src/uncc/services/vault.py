@@ -1,0 +1,141 @@
+"""Whole-vault verification: blobs, custody log, checkpoints, rows, heads kept elsewhere.
+
+What it proves (docs/node.md, "What verify proves"): every blob hashes to its row;
+every leaf matches its recorded hash and reads as the event of its place; there is a
+signed checkpoint as soon as there is an event, the newest covers the whole log, each
+is signed by a key of the node and consistent with the one before (RFC 9162 proofs);
+every evidence row equals what its custody events say and every event's item has its
+row; and, when given, a head exported earlier and the heads the network's witnesses
+cosigned are extended by today's log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from uncc.adapters.db import schema
+from uncc.domain.custody import Break, BreakKind, check_log
+from uncc.domain.policy import Action, require
+from uncc.domain.vault import Row, match_rows, replay
+from uncc.services import custody_log
+from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.identity import key_history
+from uncc.services.network import witnessing
+from uncc.services.network.transport import Transport
+
+
+@dataclass
+class VaultReport:
+    """The result of verifying the vault."""
+
+    breaks: list[Break]
+    entries: int = 0
+    items: int = 0
+    witnesses: list[str] = field(default_factory=list)
+    """The witnesses whose cosigned head was checked."""
+    unreached: list[str] = field(default_factory=list)
+    """The witnesses that could not be asked (verification did not wait for them)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.breaks
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as data (API, web)."""
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "items": self.items,
+            "breaks": [b.__dict__ for b in self.breaks],
+            "witnesses": self.witnesses,
+            "unreached": self.unreached,
+        }
+
+
+def _row(r: Any) -> Row:
+    order = (r.acquisition or {}).get("order_id")
+    return Row(r.id, r.case_id, r.sha256, r.size, r.filename, order or None, bool(r.sealed))
+
+
+def check(
+    ctx: NodeContext,
+    who: Principal,
+    case_id: str | None = None,
+    *,
+    since: str | None = None,
+    transport: Transport | None = None,
+) -> VaultReport:
+    """Verify the whole vault (one case's items with ``case_id``); every break as data.
+
+    ``since`` is a head exported earlier (``uncc evidence head``): today's log must
+    extend it. With ``transport`` the witnesses' cosigned heads are fetched and checked
+    too; a witness that does not answer is listed, not waited for.
+    """
+    require(who.roles, Action.EVIDENCE_VERIFY)
+    with ctx.engine.begin() as conn:
+        keys = key_history(conn)
+        name = custody_log.origin(conn)
+        rows = [
+            _row(r) for r in conn.execute(select(schema.evidence).order_by(schema.evidence.c.id))
+        ]
+        stored = custody_log.load(conn)
+    if case_id is not None:
+        rows = [r for r in rows if r.case == case_id]
+    breaks: list[Break] = []
+    for row in rows:
+        now_hash = ctx.blobs.rehash(row.sha256)
+        if now_hash is None:
+            breaks.append(
+                Break(
+                    f"blob {row.id}",
+                    "the file is missing from the vault",
+                    BreakKind.BLOB_MISSING,
+                    row.id,
+                )
+            )
+        elif now_hash != row.sha256:
+            breaks.append(
+                Break(
+                    f"blob {row.id}",
+                    f"the file's SHA-256 is now {now_hash}, not {row.sha256}",
+                    BreakKind.BLOB_CHANGED,
+                    row.id,
+                )
+            )
+    log = check_log(
+        stored.leaves, stored.hashes, stored.checkpoints, custody_log.checkpoint_verifier(keys)
+    )
+    breaks += log.breaks
+    held, misfits = replay(log.events)
+    if case_id is not None:
+        ids = {r.id for r in rows}
+        held = {k: v for k, v in held.items() if v.case == case_id or k in ids}
+        misfits = [b for b in misfits if b.item in held]
+    breaks += misfits
+    breaks += match_rows(rows, held)
+    if since is not None:
+        breaks += custody_log.check_head(
+            since, name=name, keys=keys, tree=log.tree, where="exported head"
+        )
+    report = VaultReport(breaks, log.tree.size, len(rows))
+    if transport is not None:
+        seen = witnessing.check_witnesses(ctx, transport, log.tree, name, keys)
+        report.breaks += seen.breaks
+        report.witnesses, report.unreached = seen.reached, seen.unreached
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "evidence.verify",
+            obj=case_id or "",
+            outcome="ok" if report.ok else "breaks",
+            breaks=len(report.breaks),
+            since=since is not None,
+            unreached=report.unreached,
+        )
+    return report
