@@ -1,0 +1,138 @@
+"""The tamper matrix: an insider with write access to the database and the blob folder.
+
+Each change of issue 12 ("Why"), and combinations, on SQLite and PostgreSQL, must be
+reported by ``verify`` as a break naming the item (or the checkpoint) and its kind.
+Undoing a seal consistently (the last event and its checkpoint deleted, ``sealed``
+cleared) leaves a log that is consistent in itself: only a head kept outside the node
+catches it — here the head exported before (``verify --since``); the witness test
+shows the same through the network.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.service import vault_kit as kit
+from tests.service.conftest import Node
+from tests.service.test_node_flow import PRESERVE as BASE
+from uncc.domain.custody import BreakKind as K
+from uncc.services import vault
+from uncc.services.orders import DraftRequest
+
+PRESERVE = DraftRequest(**{**BASE.__dict__, "offences": ("ict_theft",)})
+
+Expected = set[tuple[str, str]]
+"""(kind, item) pairs that must be among the breaks; item "" for log-level breaks."""
+
+
+def cases(v: kit.Vault) -> list[tuple[str, list[kit.Tamper], Expected, Expected]]:
+    """(name, tampers, found by verify, found by verify --since)."""
+    s, p, o = v.sealed, v.plain, v.other
+    rollback = {(K.ROLLBACK, "")}
+    return [
+        ("item deleted (row and blob)", [kit.delete_item], {(K.EVENT_WITHOUT_ROW, p)}, set()),
+        (
+            "newest checkpoint deleted",
+            [kit.delete_newest_checkpoint],
+            {(K.CHECKPOINT_BEHIND, "")},
+            set(),
+        ),
+        ("all checkpoints deleted", [kit.delete_all_checkpoints], {(K.NO_CHECKPOINT, "")}, set()),
+        ("seal undone (event, checkpoint, flag)", [kit.undo_seal], set(), rollback),
+        ("sealed flipped alone", [kit.flip_sealed], {(K.ROW_DIFFERS, s)}, set()),
+        ("sha256 pointed at another blob", [kit.point_at_other_blob], {(K.ROW_DIFFERS, p)}, set()),
+        ("item moved to another case", [kit.move_to_other_case], {(K.ROW_DIFFERS, p)}, set()),
+        ("blob bytes changed", [kit.change_blob], {(K.BLOB_CHANGED, o)}, set()),
+        (
+            "middle leaf deleted",
+            [kit.delete_middle_leaf],
+            {(K.ENTRY_MISPLACED, o), (K.CHECKPOINT_ROOT, ""), (K.ROW_WITHOUT_EVENT, p)},
+            rollback,
+        ),
+        (
+            "last leaf deleted",
+            [kit.delete_last_leaf],
+            {(K.CHECKPOINT_ROOT, ""), (K.ROW_DIFFERS, s)},
+            rollback,
+        ),
+        (
+            "row forged outside the log",
+            [kit.forge_row],
+            {(K.ROW_WITHOUT_EVENT, "E-2026-9999")},
+            set(),
+        ),
+        ("size changed", [kit.change_size], {(K.ROW_DIFFERS, o)}, set()),
+        ("order removed from the acquisition", [kit.drop_order], {(K.ROW_DIFFERS, s)}, set()),
+        (
+            "item deleted and sealed flipped",
+            [kit.delete_item, kit.flip_sealed],
+            {(K.EVENT_WITHOUT_ROW, p), (K.ROW_DIFFERS, s)},
+            set(),
+        ),
+        (
+            "newest checkpoint deleted and item moved",
+            [kit.delete_newest_checkpoint, kit.move_to_other_case],
+            {(K.CHECKPOINT_BEHIND, ""), (K.ROW_DIFFERS, p)},
+            set(),
+        ),
+        (
+            "all checkpoints deleted, hash repointed, blob changed",
+            [kit.delete_all_checkpoints, kit.point_at_other_blob, kit.change_blob],
+            {(K.NO_CHECKPOINT, ""), (K.ROW_DIFFERS, p), (K.BLOB_CHANGED, o), (K.BLOB_CHANGED, p)},
+            set(),
+        ),
+        (
+            "seal undone and item deleted",
+            [kit.undo_seal, kit.delete_item],
+            {(K.EVENT_WITHOUT_ROW, p)},
+            rollback,
+        ),
+    ]
+
+
+def test_every_tamper_is_a_break_naming_the_item(node: Node) -> None:
+    v = kit.build_vault(node, PRESERVE)
+    assert vault.check(node.ctx, node.aud, since=v.head).breaks == []
+    snapshot = kit.Snapshot(v)
+    failures = []
+    for name, tampers, by_verify, by_since in cases(v):
+        for tamper in tampers:
+            tamper(v)
+        found = {(b.kind, b.item) for b in vault.check(node.ctx, node.aud).breaks}
+        with_head = {(b.kind, b.item) for b in vault.check(node.ctx, node.aud, since=v.head).breaks}
+        if not by_verify <= found:
+            failures.append(f"{name}: verify missed {by_verify - found} (found {found})")
+        if not (by_verify | by_since) <= with_head:
+            failures.append(f"{name}: verify --since missed {by_since - with_head}")
+        if not with_head:
+            failures.append(f"{name}: nothing detected")
+        snapshot.restore()
+        assert vault.check(node.ctx, node.aud, since=v.head).breaks == [], name
+    assert failures == []
+
+
+def test_a_consistent_rollback_needs_a_head_kept_elsewhere(node: Node) -> None:
+    """The honest limit: a seal undone consistently passes verify alone, not --since."""
+    v = kit.build_vault(node, PRESERVE)
+    kit.undo_seal(v)
+    assert vault.check(node.ctx, node.aud).breaks == []
+    (rollback,) = vault.check(node.ctx, node.aud, since=v.head).breaks
+    assert rollback.kind == K.ROLLBACK
+    assert rollback.where == "exported head"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("not a note", "not a checkpoint note"),
+        (
+            "uncc.int/xb/custody\n1\n" + "A" * 43 + "=\n\n\u2014 uncc.int/xb/custody AAAAAAAA\n",
+            "log",
+        ),
+    ],
+)
+def test_a_head_that_is_not_ours_is_a_break(node: Node, text: str, problem: str) -> None:
+    kit.build_vault(node, PRESERVE)
+    (found,) = vault.check(node.ctx, node.aud, since=text).breaks
+    assert found.kind == K.HEAD_INVALID
+    assert problem in found.problem
