@@ -91,6 +91,10 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("get", "/api/v1/orders/{order}", Action.ORDER_READ, None),
     ("post", "/api/v1/orders/{order}/authorise", Action.ORDER_AUTHORISE, {"note": "ok"}),
     ("get", "/api/v1/evidence/verify", Action.EVIDENCE_VERIFY, None),
+    ("post", "/api/v1/evidence/verify", Action.EVIDENCE_VERIFY, {"head": "not a head"}),
+    ("get", "/api/v1/evidence/head", Action.EVIDENCE_VERIFY, None),
+    ("post", "/api/v1/network/witness/publish", Action.NETWORK_ADMIN, None),
+    ("post", "/api/v1/network/witness/compare", Action.NETWORK_ADMIN, None),
     ("get", "/api/v1/evidence/{item}/custody", Action.CUSTODY_READ, None),
     ("get", "/api/v1/cases/{case}/property", Action.CASE_READ, None),
     (

@@ -3,7 +3,8 @@
 The investigation, its authorisations (orders), the acquisitions and the evidence files
 with their hashes and provenance records. Validated in the tests with ``case_validate`` (case-utils). Node IRIs are stable
 (``kb:`` + kind + a UUID derived from the node's own ids), so exporting twice gives the
-same graph.
+same graph. ``head`` (outside the graph) is the custody log's signed head the export was
+made against (a C2SP checkpoint note): the copy is itself a witness of the log.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError
+from uncc.services import custody_log
 from uncc.services.context import NodeContext, Principal, audit, case_rows
 
 CONTEXT = {
@@ -174,4 +176,4 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
             "core:object": members,
         },
     )
-    return {"@context": CONTEXT, "@graph": graph}
+    return {"@context": CONTEXT, "@graph": graph, "head": custody_log.current_head(ctx)}

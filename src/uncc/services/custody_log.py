@@ -20,7 +20,8 @@ from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle, note
 from uncc.domain.custody import Break, BreakKind, Checkpoint
-from uncc.services.context import NodeContext
+from uncc.domain.policy import Action, require
+from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
 
 
@@ -98,6 +99,15 @@ def current_head(ctx: NodeContext) -> dict[str, Any]:
     """The node's signed tree head now, as data (see :func:`head_json`)."""
     with ctx.engine.connect() as conn:
         return head_json(signed_head(ctx, conn))
+
+
+def export_head(ctx: NodeContext, who: Principal) -> dict[str, Any]:
+    """The signed head for a user to keep outside the node (audited)."""
+    require(who.roles, Action.EVIDENCE_VERIFY)
+    with ctx.engine.begin() as conn:
+        head = head_json(signed_head(ctx, conn))
+        audit(conn, ctx.clock(), who.user, "evidence.head", obj="", outcome="ok", size=head["size"])
+    return head
 
 
 def ours(signed: note.SignedNote, name: str, keys: dict[str, str]) -> bool:

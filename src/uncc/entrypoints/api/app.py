@@ -19,7 +19,7 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import limits, network, problems, uploads
+from uncc.entrypoints.api import limits, network, problems, uploads, vault
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.web import network_pages
 from uncc.entrypoints.web import pages as web_pages
@@ -194,6 +194,7 @@ def create_app(
     problems.install(app)
     links = transport or HttpTransport()
     network_lifespan = network.install(app, ctx, links, send_seconds=send_seconds)
+    vault.install(app, ctx, links)
     pages = web_pages.install(app, ctx)
     network_pages.install(app, pages, links, app.state.network_sender.kick)
 
@@ -304,12 +305,6 @@ def create_app(
             order_id=order,
         )
         return {"id": item.id, "sha256": item.sha256, "size": item.size}
-
-    @app.get("/api/v1/evidence/verify")
-    def verify(user: User, case: Annotated[str | None, Query()] = None) -> dict[str, Any]:
-        """Re-hash the blobs and check the custody log; every break as data."""
-        breaks = evidence.verify_vault(ctx, user, case)
-        return {"ok": not breaks, "breaks": [b.__dict__ for b in breaks]}
 
     @app.get("/api/v1/evidence/{item_id}/custody")
     def custody(item_id: str, user: User) -> list[dict[str, Any]]:

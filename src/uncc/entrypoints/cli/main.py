@@ -27,6 +27,7 @@ from uncc.entrypoints.cli import (
     parties,
     proceeds,
     schema,
+    vault,
     work,
 )
 from uncc.errors import (
@@ -59,6 +60,7 @@ app.command("serve")(node.serve)
 app.add_typer(work.case_app, name="case")
 app.add_typer(work.order_app, name="order")
 app.add_typer(work.evidence_app, name="evidence")
+app.add_typer(vault.witness_app, name="witness")
 app.command("notices")(work.notices_command)
 app.command("audit")(work.audit_command)
 app.add_typer(proceeds.app, name="proceeds")

@@ -383,24 +383,6 @@ def evidence_release(item_id: str, note: Annotated[str, typer.Option("--note")] 
     console.print(f"{item_id} released", highlight=False, markup=False)
 
 
-@evidence_app.command("verify")
-def evidence_verify(
-    case_id: Annotated[str | None, typer.Option("--case", help="Only this case's blobs.")] = None,
-) -> None:
-    """Re-hash the blobs and check the custody log and its signed checkpoints. Exit 1 on a break."""
-    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-    breaks = evidence.verify_vault(context(), principal(), case_id)
-    for found in breaks:
-        console.print(f"BREAK {found.where}: {found.problem}", highlight=False, markup=False)
-    if breaks:
-        raise typer.Exit(1)
-    console.print(
-        "vault verified: every blob matches its hash; the custody log matches its signed checkpoints",
-        highlight=False,
-    )
-
-
 @evidence_app.command("custody")
 def evidence_custody(item_id: str) -> None:
     """The chain of custody of an item, each event with its Merkle inclusion proof."""

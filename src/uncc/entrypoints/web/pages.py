@@ -28,7 +28,7 @@ from uncc.entrypoints.web.kit import (
     same_origin,
 )
 from uncc.errors import PermissionDeniedError, TooLargeError, UnccError, UserInputError
-from uncc.services import cases, evidence, identity, orders, proceeds, protection
+from uncc.services import cases, evidence, identity, orders, proceeds, protection, vault
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.orders import COMMAND_ACTION, DraftRequest
 from uncc.yaml12 import MAX_BYTES, load_yaml
@@ -447,9 +447,22 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     @page(pages, form=True)
     def verify(request: Request, who: Principal, data: FormData) -> Response:
         case_id = _text(data, "case") or None
-        breaks = evidence.verify_vault(ctx, who, case_id)
+        head = _text(data, "since").replace("\r\n", "\n")  # a head kept elsewhere, pasted
+        report = vault.check(
+            ctx,
+            who,
+            case_id,
+            since=head + "\n" if head else None,
+            transport=getattr(request.app.state, "transport", None),
+        )
         return pages.render(
-            request, "verify.html", who, title="Vault verification", breaks=breaks, case_id=case_id
+            request,
+            "verify.html",
+            who,
+            title="Vault verification",
+            breaks=report.breaks,
+            report=report,
+            case_id=case_id,
         )
 
     @app.get("/evidence/{item_id}/report.{fmt}", include_in_schema=False)

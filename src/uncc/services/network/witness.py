@@ -26,8 +26,9 @@ from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle, note
 from uncc.domain.directory import Directory
+from uncc.domain.policy import Action, require
 from uncc.errors import PermissionDeniedError, TransportError, UserInputError
-from uncc.services.context import NodeContext, audit
+from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network.outbox import alert
@@ -313,6 +314,23 @@ def compare(ctx: NodeContext, transport: Transport) -> list[Conflict]:
             )
             if conflict is not None:
                 found.append(conflict)
+    return found
+
+
+def compare_as(ctx: NodeContext, who: Principal, transport: Transport) -> list[Conflict]:
+    """:func:`compare` at a user's request (administrators), audited."""
+    require(who.roles, Action.NETWORK_ADMIN)
+    found = compare(ctx, transport)
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "witness.compare",
+            obj="",
+            outcome="ok" if not found else "fork",
+            forks=[c.state for c in found],
+        )
     return found
 
 

@@ -192,6 +192,26 @@ def publish(ctx: NodeContext, transport: Transport, *, only_due: bool = False) -
     return report
 
 
+def publish_as(ctx: NodeContext, who: Principal, transport: Transport) -> Published:
+    """Send the newest head to every witness now, at a user's request (administrators)."""
+    require(who.roles, Action.NETWORK_ADMIN)
+    report = publish(ctx, transport)
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            who.user,
+            "witness.publish",
+            obj="",
+            outcome="ok" if not report.refused else "refused",
+            size=report.size,
+            cosigned=report.cosigned,
+            refused=sorted(report.refused),
+            unreached=sorted(report.unreached),
+        )
+    return report
+
+
 def _due(conn: Connection, state: str, size: int, now: dt.datetime) -> bool:
     row = (
         conn.execute(

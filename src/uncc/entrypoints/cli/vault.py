@@ -1,0 +1,125 @@
+"""``uncc evidence verify|head`` and ``uncc witness``: the vault proved whole, heads kept elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from uncc.entrypoints.cli.inputs import read_text
+from uncc.entrypoints.cli.session import context, principal
+from uncc.entrypoints.cli.store import write_text_atomically
+from uncc.entrypoints.cli.work import evidence_app
+
+witness_app = typer.Typer(
+    help="Witnesses of the custody log: the hub and named peers cosign this node's heads.",
+    no_args_is_help=True,
+)
+console = Console(soft_wrap=True)
+
+
+def _say(text: str) -> None:
+    console.print(text, highlight=False, markup=False)
+
+
+@evidence_app.command("verify")
+def evidence_verify(
+    case_id: Annotated[str | None, typer.Option("--case", help="Only this case's items.")] = None,
+    since: Annotated[
+        Path | None,
+        typer.Option(
+            "--since", help="A head exported earlier (uncc evidence head): the log must extend it."
+        ),
+    ] = None,
+    witnesses: Annotated[
+        bool,
+        typer.Option(
+            "--witnesses/--no-witnesses", help="Check the witnesses' cosigned heads (in a network)."
+        ),
+    ] = True,
+) -> None:
+    """Verify the whole vault: blobs, custody log, checkpoints, rows, heads kept elsewhere. Exit 1 on a break."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.services import vault  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+    head = read_text(since, "head") if since is not None else None
+    report = vault.check(
+        context(),
+        principal(),
+        case_id,
+        since=head,
+        transport=HttpTransport() if witnesses else None,
+    )
+    for found in report.breaks:
+        item = f" ({found.item})" if found.item and found.item not in found.where else ""
+        _say(f"BREAK {found.where}{item} [{found.kind}]: {found.problem}")
+    for state in report.unreached:
+        _say(f"witness {state} could not be reached: its head was not checked (not waited for)")
+    if report.witnesses:
+        _say("witnesses checked: " + ", ".join(report.witnesses))
+    if report.breaks:
+        raise typer.Exit(1)
+    checked = " and extends the exported head" if head is not None else ""
+    _say(
+        f"vault verified: {report.items} items match their blobs and their custody events; "
+        f"the log of {report.entries} entries matches its signed checkpoints{checked}"
+    )
+
+
+@evidence_app.command("head")
+def evidence_head(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the signed head to this file.")
+    ] = None,
+) -> None:
+    """The custody log's signed tree head (a C2SP checkpoint note): keep it outside the node."""
+    from uncc.services import custody_log  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+    head = custody_log.export_head(context(), principal())
+    if output is None:
+        typer.echo(head["note"], nl=False)
+        return
+    write_text_atomically(output, head["note"])
+    _say(f"head of {head['size']} entries (root {head['root'][:16]}…) written to {output}")
+
+
+@witness_app.command("add")
+def witness_add(state: Annotated[str, typer.Argument(help="The member's State code.")]) -> None:
+    """Name a member as a witness of this node's custody log (the hub always is one)."""
+    from uncc.services.network import witnessing  # noqa: PLC0415
+
+    witnessing.name_witness(context(), principal(), state.upper())
+    _say(f"{state.upper()} is a witness of this node's custody log")
+
+
+@witness_app.command("publish")
+def witness_publish() -> None:
+    """Send the newest signed head to every witness now. Exit 1 if one refused it."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.services.network import witnessing  # noqa: PLC0415
+
+    report = witnessing.publish_as(context(), principal(), HttpTransport())
+    for state in report.cosigned:
+        _say(f"{state} cosigned the head of {report.size} entries")
+    for state, reason in report.unreached.items():
+        _say(f"{state} could not be reached (retried later): {reason}")
+    for state, reason in report.refused.items():
+        _say(f"{state} REFUSED the head: {reason}")
+    if report.refused:
+        raise typer.Exit(1)
+
+
+@witness_app.command("compare")
+def witness_compare() -> None:
+    """Compare the heads this node cosigned with the other witnesses'. Exit 1 on a fork."""
+    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.services.network import witness  # noqa: PLC0415
+
+    found = witness.compare_as(context(), principal(), HttpTransport())
+    for conflict in found:
+        _say(f"FORK {conflict.state}: {conflict.reason}")
+    if found:
+        raise typer.Exit(1)
+    _say("no fork: the other witnesses hold the same heads for the sizes this node cosigned")
