@@ -12,11 +12,11 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.messages import Contact
 from uncc.domain.policy import Role
-from uncc.errors import TransportError
+from uncc.errors import PermissionDeniedError, TransportError, UserInputError
 from uncc.parties.catalogue import parse_profile
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
-from uncc.services.network import deconfliction, directory, experts, inbox, keys
+from uncc.services.network import deconfliction, directory, experts, inbox, keys, witness
 from uncc.services.network.outbox import INBOX_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +83,8 @@ class Loopback:
             return 200, "ok"
         if path == keys.KEYS_PATH:
             return 200, keys.take_rotation(peer.ctx, token)
+        if path in {witness.WITNESS_PATH, witness.ALERT_PATH}:
+            return witness_post(peer, path, token, self)
         assert path == INBOX_PATH
         self.posts += 1
         if self.rng.random() < self.drop_rate:
@@ -112,7 +114,22 @@ class Loopback:
             return 200, deconfliction.own_filter(peer.ctx).encode()
         if path == experts.EXPERTS_PATH:
             return 200, experts.aggregate(peer.ctx).encode()
+        if path.startswith(witness.WITNESS_PATH + "/"):
+            held = witness.newest_note(peer.ctx, path.rsplit("/", 1)[1])
+            return (404, b"") if held is None else (200, held.encode())
         return 404, b""
+
+
+def witness_post(peer: Peer, path: str, token: str, net: Loopback) -> tuple[int, str]:
+    """A witness route as HTTP would answer it (refusals as 403/422, not exceptions)."""
+    try:
+        if path == witness.ALERT_PATH:
+            return 200, witness.take_alert(peer.ctx, token)
+        return witness.take_head(peer.ctx, token, net)
+    except PermissionDeniedError as exc:
+        return 403, str(exc)
+    except UserInputError as exc:
+        return 422, str(exc)
 
 
 def contact(name: str) -> Contact:

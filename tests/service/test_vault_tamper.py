@@ -38,6 +38,12 @@ def cases(v: kit.Vault) -> list[tuple[str, list[kit.Tamper], Expected, Expected]
             set(),
         ),
         ("all checkpoints deleted", [kit.delete_all_checkpoints], {(K.NO_CHECKPOINT, "")}, set()),
+        (
+            "a checkpoint in the middle deleted",
+            [kit.delete_middle_checkpoint],
+            {(K.CHECKPOINT_MISSING, "")},
+            set(),
+        ),
         ("seal undone (event, checkpoint, flag)", [kit.undo_seal], set(), rollback),
         ("sealed flipped alone", [kit.flip_sealed], {(K.ROW_DIFFERS, s)}, set()),
         ("sha256 pointed at another blob", [kit.point_at_other_blob], {(K.ROW_DIFFERS, p)}, set()),

@@ -131,6 +131,10 @@ def delete_newest_checkpoint(vault: Vault) -> None:
         conn.execute(delete(schema.checkpoints).where(schema.checkpoints.c.id == newest))
 
 
+def delete_middle_checkpoint(vault: Vault) -> None:
+    sql(vault, delete(schema.checkpoints).where(schema.checkpoints.c.size == 2))
+
+
 def delete_all_checkpoints(vault: Vault) -> None:
     sql(vault, delete(schema.checkpoints))
 

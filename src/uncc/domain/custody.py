@@ -138,6 +138,7 @@ class BreakKind(StrEnum):
     CHECKPOINT_SIGNATURE = "checkpoint-signature"
     CHECKPOINT_ROOT = "checkpoint-root"
     CHECKPOINT_BEHIND = "newest-checkpoint-behind"
+    CHECKPOINT_MISSING = "checkpoint-missing"
     CHECKPOINT_INCONSISTENT = "checkpoints-inconsistent"
     ROLLBACK = "rollback"
     FORK = "fork"
@@ -178,6 +179,8 @@ def check_log(
     stored_hashes: Sequence[bytes],
     checkpoints: Sequence[Checkpoint],
     signature_holds: CheckpointVerifier,
+    *,
+    every_entry: bool = False,
 ) -> LogReport:
     """Every break in the log, its events and its Merkle tree.
 
@@ -186,6 +189,8 @@ def check_log(
     not cover every entry; checkpoints whose signature fails, whose root the log no
     longer reproduces, or that are not consistent with the one before (an RFC 9162
     consistency proof is computed from the log and checked against both signed roots).
+    With ``every_entry`` (the node signs a head after every append) a size without its
+    checkpoint is a break too: one deleted from the middle is found.
     """
     breaks: list[Break] = []
     hashes: list[bytes] = []
@@ -228,7 +233,30 @@ def check_log(
             )
     tree = merkle.Tree(hashes)
     breaks += _check_points(tree, checkpoints, signature_holds)
+    if every_entry:
+        breaks += _gaps(tree.size, checkpoints)
     return LogReport(breaks, events, tree)
+
+
+def _gaps(size: int, checkpoints: Sequence[Checkpoint]) -> list[Break]:
+    """A break for every run of sizes 1…size that has no checkpoint."""
+    have = {c.size for c in checkpoints}
+    breaks: list[Break] = []
+    start = None
+    for n in range(1, size + 2):
+        if n <= size and n not in have:
+            start = n if start is None else start
+        elif start is not None:
+            span = f"{start}" if start == n - 1 else f"{start}–{n - 1}"
+            breaks.append(
+                Break(
+                    f"checkpoints of size {span}",
+                    "the node signs a checkpoint after every entry; these are gone",
+                    BreakKind.CHECKPOINT_MISSING,
+                )
+            )
+            start = None
+    return breaks
 
 
 def _check_points(

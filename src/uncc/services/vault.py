@@ -107,7 +107,11 @@ def check(
                 )
             )
     log = check_log(
-        stored.leaves, stored.hashes, stored.checkpoints, custody_log.checkpoint_verifier(keys)
+        stored.leaves,
+        stored.hashes,
+        stored.checkpoints,
+        custody_log.checkpoint_verifier(keys),
+        every_entry=True,
     )
     breaks += log.breaks
     held, misfits = replay(log.events)

@@ -31,6 +31,7 @@ from uncc.services.network import (
     outbox,
     requests,
     transfer,
+    witnessing,
 )
 from uncc.services.network.requests import Conversation
 from uncc.services.network.transport import Transport
@@ -137,6 +138,7 @@ class Sender:
         try:
             report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
             requests.escalate(self.ctx)
+            witnessing.publish(self.ctx, self.transport, only_due=True)  # custody heads
         except NotFoundError:
             return False
         done = (
