@@ -1,0 +1,183 @@
+"""Witnesses in the network: cosigned custody heads catch a rollback and a fork.
+
+XA's heads are witnessed by the hub (XH) and by XB, which XA names. An insider on XA
+who rolls the log back consistently (the seal and its checkpoint removed) passes the
+local checks; the witnesses' heads catch it, and they refuse the rolled-back head,
+keep both heads and alert. An insider holding XA's key who shows two different heads
+of one size to two witnesses is caught when the witnesses compare. A witness that is
+down does not block verification or publishing; it is retried.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Table, delete, func, select, update
+
+from tests.network.kit import Loopback, Peer, make_network
+from tests.service.conftest import Clock, facts
+from uncc.adapters import jws
+from uncc.adapters.crypto import verifier
+from uncc.adapters.db import schema
+from uncc.domain import note
+from uncc.domain.custody import BreakKind
+from uncc.services import cases, custody_log, evidence, vault
+from uncc.services.network import witness, witnessing
+
+
+def _count(peer: Peer, table: Table) -> int:
+    with peer.ctx.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _items(peer: Peer, count: int) -> list[str]:
+    case = cases.open_case(peer.ctx, peer.ivan, facts("insider-company"))
+    return [
+        evidence.add_evidence(
+            peer.ctx,
+            peer.ivan,
+            case.id,
+            source=io.BytesIO(f"item {n} {case.id}".encode()),
+            filename=f"item{n}.bin",
+            acquisition={},
+        ).id
+        for n in range(count)
+    ]
+
+
+def _undo_last(peer: Peer, sealed: str) -> None:
+    """The insider's rollback: the last event and its checkpoint gone, the seal cleared."""
+    with peer.ctx.engine.begin() as conn:
+        last = conn.execute(select(func.max(schema.custody.c.seq))).scalar_one()
+        conn.execute(delete(schema.custody).where(schema.custody.c.seq == last))
+        conn.execute(delete(schema.checkpoints).where(schema.checkpoints.c.size == last + 1))
+        conn.execute(
+            update(schema.evidence).where(schema.evidence.c.id == sealed).values(sealed=False)
+        )
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> tuple[Loopback, Clock, Peer, Peer, Peer]:
+    clock = Clock()
+    net, hub, members = make_network(tmp_path, clock, ("XA", "XB"))
+    a, b = members["XA"], members["XB"]
+    witnessing.name_witness(a.ctx, a.admin, "XB")
+    return net, clock, hub, a, b
+
+
+def test_witnesses_cosign_and_catch_a_rollback(
+    network: tuple[Loopback, Clock, Peer, Peer, Peer],
+) -> None:
+    net, _, hub, a, b = network
+    first, _ = _items(a, 2)
+    evidence.set_sealed(a.ctx, a.pia, first, sealed=True)
+    sent = witnessing.publish(a.ctx, net)
+    assert sorted(sent.cosigned) == ["XB", "XH"]
+    assert sent.size == 3
+    report = vault.check(a.ctx, a.aud, transport=net)
+    assert (report.breaks, sorted(report.witnesses), report.unreached) == ([], ["XB", "XH"], [])
+    # what the hub keeps carries XA's signature and the hub's cosignature
+    kept = note.parse(witness.newest_note(hub.ctx, "XA") or "")
+    hub_key = bytes.fromhex(hub.ctx.key().public_hex)
+    check = verifier(hub.ctx.key().public_hex)
+    assert kept.cosigned_at(note.witness_name("XH"), hub_key, check) is not None
+
+    _undo_last(a, first)
+    assert vault.check(a.ctx, a.aud).breaks == []  # consistent in itself
+    caught = vault.check(a.ctx, a.aud, transport=net).breaks
+    assert {(b_.where, b_.kind) for b_ in caught} == {
+        ("witness XH", BreakKind.ROLLBACK),
+        ("witness XB", BreakKind.ROLLBACK),
+    }
+    # the witnesses refuse the rolled-back head, keep both heads, alert admins and the hub
+    refused = witnessing.publish(a.ctx, net)
+    assert sorted(refused.refused) == ["XB", "XH"]
+    assert all("rollback" in reason for reason in refused.refused.values())
+    assert _count(b, schema.witness_conflicts) == 1
+    assert _count(hub, schema.witness_conflicts) == 2  # its own, and XB's alert
+    with b.ctx.engine.connect() as conn:
+        alerted = conn.execute(select(schema.witness_conflicts.c.hub_alerted)).scalar_one()
+        notices = conn.execute(select(schema.notices.c.text)).scalars().all()
+    assert alerted
+    assert any("XA's log is not append-only" in n for n in notices)
+    assert witness.newest_note(hub.ctx, "XA") == kept.text()  # the newest stays the good one
+
+
+def test_a_fork_shown_to_two_witnesses_is_caught_when_they_compare(
+    network: tuple[Loopback, Clock, Peer, Peer, Peer],
+) -> None:
+    net, _, hub, a, b = network
+    first, _ = _items(a, 2)
+    evidence.set_sealed(a.ctx, a.pia, first, sealed=True)
+    net.down.add("XB")
+    assert witnessing.publish(a.ctx, net).cosigned == ["XH"]
+    # the insider holding XA's key rewrites the last event: same size, another root
+    _undo_last(a, first)
+    evidence.set_sealed(a.ctx, a.pia, first, sealed=True, note="another story")
+    net.down = {"XH"}
+    assert witnessing.publish(a.ctx, net).cosigned == ["XB"]
+    net.down = set()
+    assert vault.check(a.ctx, a.aud).breaks == []  # the rewritten log is consistent in itself
+    found = witness.compare(hub.ctx, net)
+    assert [(c.state, c.kind) for c in found] == [("XA", "fork")]
+    assert [(c.state, c.kind) for c in witness.compare(b.ctx, net)] == [("XA", "fork")]
+    assert _count(hub, schema.witness_conflicts) >= 1
+    caught = {(x.where, x.kind) for x in vault.check(a.ctx, a.aud, transport=net).breaks}
+    assert ("witness XH", BreakKind.FORK) in caught
+
+
+def test_a_witness_that_is_down_does_not_block_and_is_retried(
+    network: tuple[Loopback, Clock, Peer, Peer, Peer],
+) -> None:
+    net, clock, hub, a, _ = network
+    _items(a, 1)
+    net.down.add("XH")
+    sent = witnessing.publish(a.ctx, net, only_due=True)
+    assert (sent.cosigned, sorted(sent.unreached)) == (["XB"], ["XH"])
+    report = vault.check(a.ctx, a.aud, transport=net)
+    assert (report.breaks, report.witnesses, report.unreached) == ([], ["XB"], ["XH"])
+    net.down.clear()
+    assert witnessing.publish(a.ctx, net, only_due=True).cosigned == []  # backing off
+    clock.advance(1 / 24)
+    assert witnessing.publish(a.ctx, net, only_due=True).cosigned == ["XH"]
+    assert witness.newest_note(hub.ctx, "XA") is not None
+    # a later append: both are due again, and prove consistency from what they hold
+    _items(a, 1)
+    assert sorted(witnessing.publish(a.ctx, net, only_due=True).cosigned) == ["XB", "XH"]
+
+
+def test_a_member_cannot_have_another_members_head_cosigned_nor_forge_one(
+    network: tuple[Loopback, Clock, Peer, Peer, Peer],
+) -> None:
+    net, _, hub, a, b = network
+    _items(a, 1)
+    with a.ctx.engine.connect() as conn:
+        genuine = custody_log.signed_head(a.ctx, conn)
+    claim = {"uncc": witness.HEAD_FORMAT, "state": "XA", "note": genuine.text(), "old": 0}
+    # XB signs a request claiming to be XA: refused
+    as_b = jws.sign(b.ctx.key(), witness.encode_request(claim))
+    assert net.post(hub.endpoint + witness.WITNESS_PATH, as_b)[0] == 403
+    # XB sends XA's head as its own: the note is not XB's log
+    mine = jws.sign(b.ctx.key(), witness.encode_request({**claim, "state": "XB"}))
+    assert net.post(hub.endpoint + witness.WITNESS_PATH, mine)[0] == 403
+    # XA's request with a head it did not sign (another root): refused
+    forged = note.SignedNote(note.Head(genuine.head.origin, 1, bytes(32)), genuine.lines).text()
+    bad = jws.sign(a.ctx.key(), witness.encode_request({**claim, "note": forged}))
+    assert net.post(hub.endpoint + witness.WITNESS_PATH, bad)[0] == 403
+    assert net.post(hub.endpoint + witness.WITNESS_PATH, "not a token")[0] == 403
+    # an alert with heads the accused never signed is refused
+    alert = {
+        "uncc": witness.ALERT_FORMAT,
+        "state": "XA",
+        "kind": "fork",
+        "held": genuine.text(),
+        "offered": forged,
+    }
+    status, _ = net.post(
+        hub.endpoint + witness.ALERT_PATH, jws.sign(b.ctx.key(), witness.encode_request(alert))
+    )
+    assert status == 403
+    assert _count(hub, schema.witnessed) == 0
+    assert _count(hub, schema.witness_conflicts) == 0
