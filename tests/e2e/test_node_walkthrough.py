@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,9 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
     assert re.search(rf"{item}: designs.bin, 3000000 bytes, sha256 [0-9a-f]{{64}}", added)
     uncc("evidence", "seal", item, "--note", "pending")
     assert "vault verified" in uncc("evidence", "verify")
+    head = tmp_path / "head.note"
+    assert "head of 2 entries" in uncc("evidence", "head", "-o", str(head))
+    assert "extends the exported head" in uncc("evidence", "verify", "--since", str(head))
     report = uncc("evidence", "report", item)
     assert "each proven included in the node's signed log" in report
     assert "Witness A" in uncc(
@@ -205,3 +209,10 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
     )
     login("aud")
     assert '"action": "protected.disclose"' in uncc("audit", "--limit", "100", "--json")
+    # an insider undoes the seal consistently: only the head kept outside the node shows it
+    with sqlite3.connect(tmp_path / "node" / "node.db") as db:
+        db.execute("DELETE FROM custody WHERE seq = 1")
+        db.execute("DELETE FROM checkpoints WHERE size = 2")
+        db.execute("UPDATE evidence SET sealed = 0")
+    assert "vault verified" in uncc("evidence", "verify")
+    assert "[rollback]" in uncc("evidence", "verify", "--since", str(head), code=1)
