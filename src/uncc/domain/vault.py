@@ -10,9 +10,9 @@ checked (the order, size and hash still are).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from uncc.domain.custody import Break, BreakKind, CustodyEvent, CustodyKind
+from uncc.domain.custody import Break, BreakKind, CustodyEvent, CustodyKind, Entry
 
 
 @dataclass(frozen=True)
@@ -40,75 +40,72 @@ class Logged:
     filename: object
     order: str | None
     sealed: bool = False
-    events: list[int] = field(default_factory=list)
 
 
-def replay(events: Iterable[CustodyEvent | None]) -> tuple[dict[str, Logged], list[Break]]:
+def replay(events: Iterable[Entry | CustodyEvent | None]) -> tuple[dict[str, Logged], list[Break]]:
     """Every item the log acquired, as the events leave it; and the events that do not fit."""
     held: dict[str, Logged] = {}
     breaks: list[Break] = []
+    acquired, sealed, released = CustodyKind.ACQUIRED, CustodyKind.SEALED, CustodyKind.RELEASED
     for event in events:
         if event is None:
             continue
-        where, item = f"entry {event.seq}", event.evidence
+        item = event.evidence
         known = held.get(item)
-        if event.kind is CustodyKind.ACQUIRED:
-            if known is not None:
+        kind = event.kind
+        if kind is acquired:
+            if known is None:
+                details = event.details
+                order = details.get("order")
+                held[item] = Logged(
+                    item,
+                    event.seq,
+                    event.sha256,
+                    event.case,
+                    details.get("size"),
+                    details.get("filename"),
+                    str(order) if order else None,
+                )
+            else:
                 breaks.append(
                     Break(
-                        where,
+                        f"entry {event.seq}",
                         f"{item} is acquired a second time (first at entry {known.seq})",
                         BreakKind.EVENT_INCONSISTENT,
                         item,
                     )
                 )
-                continue
-            order = event.details.get("order")
-            held[item] = Logged(
-                item,
-                event.seq,
-                event.sha256,
-                event.case,
-                event.details.get("size"),
-                event.details.get("filename"),
-                str(order) if order else None,
-                events=[event.seq],
-            )
             continue
         if known is None:
             breaks.append(
                 Break(
-                    where,
-                    f"a {event.kind.value} event of {item}, which the log never acquired",
+                    f"entry {event.seq}",
+                    f"a {kind.value} event of {item}, which the log never acquired",
                     BreakKind.EVENT_INCONSISTENT,
                     item,
                 )
             )
             continue
-        known.events.append(event.seq)
-        if event.sha256 != known.sha256:
-            breaks.append(
-                Break(
-                    where,
-                    f"the event names SHA-256 {event.sha256[:16]}…, {item} was acquired as {known.sha256[:16]}…",
-                    BreakKind.EVENT_INCONSISTENT,
-                    item,
-                )
-            )
-        if event.case is not None and known.case is not None and event.case != known.case:
-            breaks.append(
-                Break(
-                    where,
-                    f"the event names case {event.case}, {item} was acquired in case {known.case}",
-                    BreakKind.EVENT_INCONSISTENT,
-                    item,
-                )
-            )
-        if event.kind is CustodyKind.SEALED:
+        if event.sha256 != known.sha256 or (
+            event.case is not None and known.case is not None and event.case != known.case
+        ):
+            breaks.append(_misfit(event, known))
+        if kind is sealed:
             known.sealed = True
-        elif event.kind is CustodyKind.RELEASED:
+        elif kind is released:
             known.sealed = False
     return held, breaks
+
+
+def _misfit(event: Entry | CustodyEvent, known: Logged) -> Break:
+    if event.sha256 != known.sha256:
+        problem = (
+            f"the event names SHA-256 {event.sha256[:16]}…, "
+            f"{known.id} was acquired as {known.sha256[:16]}…"
+        )
+    else:
+        problem = f"the event names case {event.case}, {known.id} was acquired in case {known.case}"
+    return Break(f"entry {event.seq}", problem, BreakKind.EVENT_INCONSISTENT, known.id)
 
 
 def _differences(row: Row, logged: Logged) -> list[str]:
