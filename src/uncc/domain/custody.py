@@ -115,7 +115,9 @@ class Entry(NamedTuple):
 
 
 _KINDS = {k.value: k for k in CustodyKind}
-_SCAN = make_scanner(cast(Any, json.JSONDecoder()))  # the C scanner: no whitespace around the document
+_SCAN = make_scanner(
+    cast(Any, json.JSONDecoder())
+)  # the C scanner: no whitespace around the document
 
 
 def read_entry(data: bytes) -> Entry:

@@ -70,6 +70,14 @@ def origin(conn: Connection) -> str:
     return note.origin_of(node_info(conn).state)
 
 
+def newest_size(conn: Connection) -> int:
+    """The size of the newest checkpoint (0 without one)."""
+    last = conn.execute(
+        select(schema.checkpoints.c.size).order_by(schema.checkpoints.c.id.desc()).limit(1)
+    ).scalar()
+    return int(last or 0)
+
+
 def signed_head(ctx: NodeContext, conn: Connection) -> note.SignedNote:
     """The newest checkpoint as a C2SP checkpoint note, signed now with the node key."""
     last = conn.execute(

@@ -143,9 +143,11 @@ def _parse_claim(ctx: NodeContext, conn: Connection, token: str) -> tuple[str, A
 def take_head(ctx: NodeContext, token: str, transport: Transport | None = None) -> tuple[int, str]:
     """At a witness: check and cosign a member's head. (HTTP status, body).
 
-    200 and the cosigned note; 409 and the size of the head last cosigned when the
-    member's ``old`` size is not it (the member sends a proof from there); 422 and the
-    reason when the head is inconsistent (refused, kept as evidence, alerted).
+    200 and the cosigned note; 409 and the size of the head last cosigned when the head
+    is larger and the member's ``old`` size is not that one (the member proves again
+    from there); 422 and the reason when the head is inconsistent — smaller than the
+    one cosigned, or another root for its size, whatever ``old`` says, or a proof that
+    fails (refused, kept as evidence, alerted).
 
     Raises:
         PermissionDeniedError: not signed by a member, or the note not by that member.
@@ -164,7 +166,8 @@ def take_head(ctx: NodeContext, token: str, transport: Transport | None = None) 
         if state == me or not signed_by_member(signed, state, member_keys(held, state, now)):
             raise PermissionDeniedError(f"the note is not {state}'s custody head signed by it")
         last = _newest(conn, state)
-        if old != (0 if last is None else last["size"]):
+        grows = last is None or signed.head.size > last["size"]
+        if grows and old != (0 if last is None else last["size"]):
             return 409, str(0 if last is None else last["size"])
         reason = _inconsistent(last, signed.head, proof)
         if reason is None:

@@ -176,9 +176,12 @@ def publish(ctx: NodeContext, transport: Transport, *, only_due: bool = False) -
     now = ctx.clock()
     with ctx.engine.connect() as conn:
         found = witnesses(conn, now)
+        size = custody_log.newest_size(conn)
+        due = [w for w in found if not only_due or _due(conn, w.state, size, now)]
+        if not due:
+            return Published(size)
         signed = custody_log.signed_head(ctx, conn)
-        due = [w for w in found if not only_due or _due(conn, w.state, signed.head.size, now)]
-        ask = _Ask(signed, _tree(conn) if due else merkle.Tree([]), node_info(conn).state)
+        ask = _Ask(signed, _tree(conn), node_info(conn).state)
     report = Published(signed.head.size)
     for witness in due:
         outcome, text = _send(ctx, transport, witness, ask)
