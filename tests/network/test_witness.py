@@ -68,12 +68,13 @@ def network(tmp_path: Path) -> tuple[Loopback, Clock, Peer, Peer, Peer]:
     return net, clock, hub, a, b
 
 
-def test_witnesses_cosign_and_catch_a_rollback(
+def test_witnesses_cosign_refuse_forged_heads_and_catch_a_rollback(
     network: tuple[Loopback, Clock, Peer, Peer, Peer],
 ) -> None:
     net, _, hub, a, b = network
     first, _ = _items(a, 2)
     evidence.set_sealed(a.ctx, a.pia, first, sealed=True)
+    _forged_heads_are_refused(net, hub, a, b)
     sent = witnessing.publish(a.ctx, net)
     assert sorted(sent.cosigned) == ["XB", "XH"]
     assert sent.size == 3
@@ -109,10 +110,22 @@ def test_witnesses_cosign_and_catch_a_rollback(
     assert witness.newest_note(hub.ctx, "XA") == kept.text()  # the newest stays the good one
 
 
-def test_a_fork_shown_to_two_witnesses_is_caught_when_they_compare(
+def test_a_witness_down_does_not_block_and_a_fork_is_caught_when_witnesses_compare(
     network: tuple[Loopback, Clock, Peer, Peer, Peer],
 ) -> None:
-    net, _, hub, a, b = network
+    net, clock, hub, a, b = network
+    _items(a, 1)
+    net.down.add("XH")
+    sent = witnessing.publish(a.ctx, net, only_due=True)
+    assert (sent.cosigned, sorted(sent.unreached)) == (["XB"], ["XH"])
+    report = vault.check(a.ctx, a.aud, transport=net)
+    assert (report.breaks, report.witnesses, report.unreached) == ([], ["XB"], ["XH"])
+    net.down.clear()
+    assert witnessing.publish(a.ctx, net, only_due=True).cosigned == []  # backing off
+    clock.advance(1 / 24)
+    Sender(a.ctx, net, 1.0).once()  # the network sender's pass sends it
+    assert witness.newest_note(hub.ctx, "XA") is not None
+    # more appends; XH cosigns them (proving consistency from the head it holds)
     first, _ = _items(a, 2)
     evidence.set_sealed(a.ctx, a.pia, first, sealed=True)
     net.down.add("XB")
@@ -132,31 +145,8 @@ def test_a_fork_shown_to_two_witnesses_is_caught_when_they_compare(
     assert ("witness XH", BreakKind.FORK) in caught
 
 
-def test_a_witness_that_is_down_does_not_block_and_is_retried(
-    network: tuple[Loopback, Clock, Peer, Peer, Peer],
-) -> None:
-    net, clock, hub, a, _ = network
-    _items(a, 1)
-    net.down.add("XH")
-    sent = witnessing.publish(a.ctx, net, only_due=True)
-    assert (sent.cosigned, sorted(sent.unreached)) == (["XB"], ["XH"])
-    report = vault.check(a.ctx, a.aud, transport=net)
-    assert (report.breaks, report.witnesses, report.unreached) == ([], ["XB"], ["XH"])
-    net.down.clear()
-    assert witnessing.publish(a.ctx, net, only_due=True).cosigned == []  # backing off
-    clock.advance(1 / 24)
-    Sender(a.ctx, net, 1.0).once()  # the network sender's pass sends it
-    assert witness.newest_note(hub.ctx, "XA") is not None
-    # a later append: both are due again, and prove consistency from what they hold
-    _items(a, 1)
-    assert sorted(witnessing.publish(a.ctx, net, only_due=True).cosigned) == ["XB", "XH"]
-
-
-def test_a_member_cannot_have_another_members_head_cosigned_nor_forge_one(
-    network: tuple[Loopback, Clock, Peer, Peer, Peer],
-) -> None:
-    net, _, hub, a, b = network
-    _items(a, 1)
+def _forged_heads_are_refused(net: Loopback, hub: Peer, a: Peer, b: Peer) -> None:
+    """A member cannot have another member's head cosigned, nor forge one; nothing stored."""
     with a.ctx.engine.connect() as conn:
         genuine = custody_log.signed_head(a.ctx, conn)
     claim = {"uncc": witness.HEAD_FORMAT, "state": "XA", "note": genuine.text(), "old": 0}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -28,6 +29,11 @@ def _login(api: TestClient, user: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+SQLITE = pytest.mark.parametrize("node", ["sqlite"], indirect=True)
+"""HTTP and HTML do not depend on the database (the matrix runs on both)."""
+
+
+@SQLITE
 def test_heads_over_the_api_catch_a_rollback_and_reports_embed_them(node: Node) -> None:
     v = kit.build_vault(node, PRESERVE)
     with TestClient(create_app(Settings(), node.ctx)) as api:
@@ -58,6 +64,7 @@ def test_heads_over_the_api_catch_a_rollback_and_reports_embed_them(node: Node) 
         )
 
 
+@SQLITE
 def test_the_web_page_lists_breaks_with_their_item_and_checks_a_pasted_head(node: Node) -> None:
     v = kit.build_vault(node, PRESERVE)
     head = v.head
