@@ -29,7 +29,8 @@ from bench.common import Row, Stats, percentile, ratio_row, timed
 from bench.nodes import PASSWORD, free_port, make_node, uncc_server
 from uncc.adapters.crypto import NodeKey, verifier
 from uncc.domain import merkle
-from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind, check_log
+from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
+from uncc.domain.log_check import check_log
 from uncc.domain.vault import Row as EvidenceRow
 from uncc.domain.vault import match_rows, replay
 

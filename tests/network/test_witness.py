@@ -25,7 +25,7 @@ from uncc.domain import note
 from uncc.domain.custody import BreakKind
 from uncc.entrypoints.api.network import Sender
 from uncc.services import cases, custody_log, evidence, vault
-from uncc.services.network import witness, witnessing
+from uncc.services.network import witness, witness_compare, witnessing
 
 
 def _count(peer: Peer, table: Table) -> int:
@@ -137,9 +137,9 @@ def test_a_witness_down_does_not_block_and_a_fork_is_caught_when_witnesses_compa
     assert witnessing.publish(a.ctx, net).cosigned == ["XB"]
     net.down = set()
     assert vault.check(a.ctx, a.aud).breaks == []  # the rewritten log is consistent in itself
-    found = witness.compare(hub.ctx, net)
+    found = witness_compare.compare(hub.ctx, net)
     assert [(c.state, c.kind) for c in found] == [("XA", "fork")]
-    assert [(c.state, c.kind) for c in witness.compare(b.ctx, net)] == [("XA", "fork")]
+    assert [(c.state, c.kind) for c in witness_compare.compare(b.ctx, net)] == [("XA", "fork")]
     assert _count(hub, schema.witness_conflicts) >= 1
     caught = {(x.where, x.kind) for x in vault.check(a.ctx, a.aud, transport=net).breaks}
     assert ("witness XH", BreakKind.FORK) in caught

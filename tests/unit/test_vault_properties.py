@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from uncc.adapters.crypto import NodeKey
 from uncc.domain import merkle, note
-from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind, check_log
+from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
+from uncc.domain.log_check import check_log
 from uncc.domain.vault import Row, match_rows, replay
 from uncc.services.custody_log import check_head, checkpoint_verifier
 

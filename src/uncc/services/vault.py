@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select
 
 from uncc.adapters.db import schema
-from uncc.domain.custody import Break, BreakKind, check_log
+from uncc.domain.custody import Break, BreakKind
+from uncc.domain.log_check import check_log
 from uncc.domain.policy import Action, require
 from uncc.domain.vault import Row, match_rows, replay
 from uncc.services import custody_log

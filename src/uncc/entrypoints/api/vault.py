@@ -19,7 +19,7 @@ from uncc.entrypoints.api.auth import User
 from uncc.errors import NotFoundError
 from uncc.services import custody_log, vault
 from uncc.services.context import NodeContext
-from uncc.services.network import witness, witnessing
+from uncc.services.network import witness, witness_compare, witnessing
 from uncc.services.network.transport import Transport
 
 NOTE = "text/plain; charset=utf-8"
@@ -69,7 +69,7 @@ def install(app: FastAPI, ctx: NodeContext, transport: Transport) -> None:
     @users.post("/network/witness/compare")
     def compare(user: User) -> dict[str, Any]:
         """Compare the heads this node cosigned with the other witnesses'; every fork."""
-        return {"forks": [c.__dict__ for c in witness.compare_as(ctx, user, transport)]}
+        return {"forks": [c.__dict__ for c in witness_compare.compare_as(ctx, user, transport)]}
 
     @nodes.post(witness.WITNESS_PATH.removeprefix("/network/v1"), response_class=PlainTextResponse)
     async def take_head(request: Request) -> PlainTextResponse:

@@ -115,9 +115,9 @@ def witness_publish() -> None:
 def witness_compare() -> None:
     """Compare the heads this node cosigned with the other witnesses'. Exit 1 on a fork."""
     from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
-    from uncc.services.network import witness  # noqa: PLC0415
+    from uncc.services.network import witness_compare  # noqa: PLC0415
 
-    found = witness.compare_as(context(), principal(), HttpTransport())
+    found = witness_compare.compare_as(context(), principal(), HttpTransport())
     for conflict in found:
         _say(f"FORK {conflict.state}: {conflict.reason}")
     if found:

@@ -26,9 +26,8 @@ from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle, note
 from uncc.domain.directory import Directory
-from uncc.domain.policy import Action, require
 from uncc.errors import PermissionDeniedError, TransportError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, audit
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network.outbox import alert
@@ -94,9 +93,10 @@ def _inconsistent(last: Any, head: note.Head, proof: list[bytes]) -> str | None:
     return f"fork: no consistency proof from the cosigned size {last['size']} to {head.size}"
 
 
-def _record(
+def record(
     ctx: NodeContext, conn: Connection, conflict: Conflict, reporter: str, proof: list[str]
 ) -> int:
+    """Keep the evidence of a conflict, notify the administrators and contact points; its id."""
     now = ctx.clock()
     found = conn.execute(
         insert(schema.witness_conflicts).values(
@@ -173,7 +173,7 @@ def take_head(ctx: NodeContext, token: str, transport: Transport | None = None) 
         if reason is None:
             return 200, _cosign(ctx, conn, state, signed, me)
         conflict = Conflict(state, reason.split(":")[0], last["note"], signed.text(), reason)
-        number = _record(ctx, conn, conflict, me, [p.hex() for p in proof])
+        number = record(ctx, conn, conflict, me, [p.hex() for p in proof])
     if transport is not None:
         alert_hub(ctx, transport, conflict, number)
     return 422, f"refused: {reason}"
@@ -278,7 +278,7 @@ def take_alert(ctx: NodeContext, token: str) -> str:
         if kind not in {"rollback", "fork"} or first.head == second.head:
             raise UserInputError("a witness alert names a rollback or a fork between two heads")
         conflict = Conflict(state, kind, first.text(), second.text(), str(claim.get("reason")))
-        _record(ctx, conn, conflict, reporter, [])
+        record(ctx, conn, conflict, reporter, [])
     return "kept"
 
 
@@ -287,104 +287,6 @@ def newest_note(ctx: NodeContext, state: str) -> str | None:
     with ctx.engine.connect() as conn:
         last = _newest(conn, state)
     return None if last is None else str(last["note"])
-
-
-def compare(ctx: NodeContext, transport: Transport) -> list[Conflict]:
-    """Ask the other members for the heads they cosigned; every fork found (kept, alerted).
-
-    Another witness's head of a size this witness also cosigned must have the same
-    root; two roots for one size, both signed by the member, prove a fork.
-    """
-    now = ctx.clock()
-    with ctx.engine.connect() as conn:
-        held = network_directory.directory(conn)
-        me = node_info(conn).state
-        watched = sorted(set(conn.execute(select(schema.witnessed.c.state)).scalars()))
-    found: list[Conflict] = []
-    for other in held.members:
-        if other.state == me:
-            continue
-        for state in watched:
-            try:
-                status, body = transport.get(f"{other.endpoint}{WITNESS_PATH}/{state}")
-                theirs = note.parse(body.decode()) if status == 200 else None
-            except (TransportError, note.NoteError, UnicodeDecodeError):
-                continue
-            if theirs is None:
-                continue
-            conflict = _against_mine(
-                ctx, held, witness=other.state, state=state, theirs=theirs, now=now
-            )
-            if conflict is not None:
-                found.append(conflict)
-    return found
-
-
-def compare_as(ctx: NodeContext, who: Principal, transport: Transport) -> list[Conflict]:
-    """:func:`compare` at a user's request (administrators), audited."""
-    require(who.roles, Action.NETWORK_ADMIN)
-    found = compare(ctx, transport)
-    with ctx.engine.begin() as conn:
-        audit(
-            conn,
-            ctx.clock(),
-            who.user,
-            "witness.compare",
-            obj="",
-            outcome="ok" if not found else "fork",
-            forks=[c.state for c in found],
-        )
-    return found
-
-
-def _against_mine(
-    ctx: NodeContext,
-    held: Directory,
-    *,
-    witness: str,
-    state: str,
-    theirs: note.SignedNote,
-    now: dt.datetime,
-) -> Conflict | None:
-    keys = member_keys(held, state, now)
-    name = note.witness_name(witness)
-    cosigned = any(
-        theirs.cosigned_at(name, bytes.fromhex(k), verifier(k)) is not None
-        for k in member_keys(held, witness, now)
-    )
-    if not cosigned or not signed_by_member(theirs, state, keys):
-        return None
-    with ctx.engine.begin() as conn:
-        mine = (
-            conn.execute(
-                select(schema.witnessed).where(
-                    schema.witnessed.c.state == state,
-                    schema.witnessed.c.size == theirs.head.size,
-                )
-            )
-            .mappings()
-            .first()
-        )
-        if mine is None or bytes.fromhex(mine["root"]) == theirs.head.root:
-            return None
-        me = node_info(conn).state
-        conflict = Conflict(
-            state,
-            "fork",
-            mine["note"],
-            theirs.text(),
-            f"fork: {witness} cosigned another root for size {theirs.head.size}",
-        )
-        known = conn.execute(
-            select(schema.witness_conflicts.c.id).where(
-                schema.witness_conflicts.c.state == state,
-                schema.witness_conflicts.c.offered == conflict.offered,
-            )
-        ).first()
-        if known is not None:
-            return conflict
-        _record(ctx, conn, conflict, me, [])
-    return conflict
 
 
 def heads_json(ctx: NodeContext, state: str) -> dict[str, Any] | None:

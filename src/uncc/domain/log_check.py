@@ -1,0 +1,216 @@
+"""Checking the custody log: leaves, their hashes, and the signed checkpoints over them.
+
+Every break found is returned as data (which entry or checkpoint, what is wrong, its
+kind). The successive checkpoints must each reproduce from the leaves and be consistent
+with the one before (RFC 9162 consistency proofs); the newest must cover the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from uncc.domain import merkle
+from uncc.domain.custody import (
+    Break,
+    BreakKind,
+    Checkpoint,
+    CheckpointVerifier,
+    Entry,
+    read_entry,
+)
+
+
+@dataclass
+class LogReport:
+    """What checking the log found: its breaks, its events (None when unreadable), its tree."""
+
+    breaks: list[Break]
+    events: list[Entry | None]
+    tree: merkle.Tree
+
+
+def check_log(
+    leaves: Sequence[bytes],
+    stored_hashes: Sequence[bytes],
+    checkpoints: Sequence[Checkpoint],
+    signature_holds: CheckpointVerifier,
+    *,
+    every_entry: bool = False,
+) -> LogReport:
+    """Every break in the log, its events and its Merkle tree.
+
+    Leaves that no longer match their recorded hash, unreadable leaves, entries out of
+    sequence; no checkpoint although there are entries; a newest checkpoint that does
+    not cover every entry; checkpoints whose signature fails, whose root the log no
+    longer reproduces, or that are not consistent with the one before (an RFC 9162
+    consistency proof is computed from the log and checked against both signed roots).
+    With ``every_entry`` (the node signs a head after every append) a size without its
+    checkpoint is a break too: one deleted from the middle is found.
+    """
+    breaks: list[Break] = []
+    hashes: list[bytes] = []
+    events: list[Entry | None] = []
+    keep, read = hashes.append, events.append
+    sha = hashlib.sha256
+    stored = len(stored_hashes)
+    for index, data in enumerate(leaves):
+        computed = sha(b"\x00" + data).digest()
+        keep(computed)
+        if index < stored and stored_hashes[index] != computed:
+            breaks.append(
+                Break(
+                    f"entry {index}",
+                    "the entry does not match its recorded leaf hash (changed after it was logged)",
+                    BreakKind.ENTRY_CHANGED,
+                )
+            )
+        try:
+            event = read_entry(data)
+        except (ValueError, KeyError, TypeError, RecursionError):
+            read(None)
+            breaks.append(
+                Break(
+                    f"entry {index}",
+                    "the entry is not a readable custody event",
+                    BreakKind.ENTRY_UNREADABLE,
+                )
+            )
+            continue
+        read(event)
+        if event.seq != index:
+            breaks.append(
+                Break(
+                    f"entry {index}",
+                    f"the entry says it is number {event.seq}",
+                    BreakKind.ENTRY_MISPLACED,
+                    event.evidence,
+                )
+            )
+    tree = merkle.Tree(hashes)
+    breaks += _check_points(tree, checkpoints, signature_holds)
+    if every_entry:
+        breaks += _gaps(tree.size, checkpoints)
+    return LogReport(breaks, events, tree)
+
+
+def _gaps(size: int, checkpoints: Sequence[Checkpoint]) -> list[Break]:
+    """A break for every run of sizes 1…size that has no checkpoint."""
+    have = {c.size for c in checkpoints}
+    breaks: list[Break] = []
+    start = None
+    for n in range(1, size + 2):
+        if n <= size and n not in have:
+            start = n if start is None else start
+        elif start is not None:
+            span = f"{start}" if start == n - 1 else f"{start}–{n - 1}"
+            breaks.append(
+                Break(
+                    f"checkpoints of size {span}",
+                    "the node signs a checkpoint after every entry; these are gone",
+                    BreakKind.CHECKPOINT_MISSING,
+                )
+            )
+            start = None
+    return breaks
+
+
+def _check_points(
+    tree: merkle.Tree, checkpoints: Sequence[Checkpoint], signature_holds: CheckpointVerifier
+) -> list[Break]:
+    breaks: list[Break] = []
+    size = tree.size
+    if size and not checkpoints:
+        breaks.append(
+            Break(
+                "log",
+                f"the log has {size} entries and no signed checkpoint",
+                BreakKind.NO_CHECKPOINT,
+            )
+        )
+    previous: Checkpoint | None = None
+    for number, checkpoint in enumerate(checkpoints):
+        where = f"checkpoint {number}"
+        if not signature_holds(checkpoint):
+            breaks.append(
+                Break(
+                    where,
+                    f"the signature does not verify with the node's key {checkpoint.key_id}",
+                    BreakKind.CHECKPOINT_SIGNATURE,
+                )
+            )
+        if checkpoint.size > size:
+            breaks.append(
+                Break(
+                    where,
+                    f"it covers {checkpoint.size} entries but the log has {size}",
+                    BreakKind.CHECKPOINT_ROOT,
+                )
+            )
+        elif tree.root(checkpoint.size).hex() != checkpoint.root:
+            breaks.append(
+                Break(
+                    where,
+                    f"the first {checkpoint.size} entries no longer give the signed root",
+                    BreakKind.CHECKPOINT_ROOT,
+                )
+            )
+        if previous is not None:
+            breaks += _consistent(tree, previous, checkpoint, where)
+        previous = checkpoint
+    if previous is not None and previous.size != size:
+        breaks.append(
+            Break(
+                f"checkpoint {len(checkpoints) - 1}",
+                f"the newest checkpoint covers {previous.size} entries, the log has {size}",
+                BreakKind.CHECKPOINT_BEHIND,
+            )
+        )
+    return breaks
+
+
+def _consistent(
+    tree: merkle.Tree, before: Checkpoint, after: Checkpoint, where: str
+) -> list[Break]:
+    """A break unless an RFC 9162 proof from the log shows ``before`` is a prefix of ``after``."""
+    if after.size < before.size:
+        return [
+            Break(
+                where,
+                "it covers fewer entries than the checkpoint before it",
+                BreakKind.CHECKPOINT_INCONSISTENT,
+            )
+        ]
+    if before.size == 0 or after.size > tree.size:
+        return []
+    proof = tree.consistency_proof(before.size, after.size)
+    try:
+        holds = merkle.verify_consistency(
+            before.size,
+            after.size,
+            proof,
+            bytes.fromhex(before.root),
+            bytes.fromhex(after.root),
+        )
+    except ValueError:
+        holds = False
+    if holds:
+        return []
+    return [
+        Break(
+            where,
+            f"no consistency proof leads from the checkpoint before it (size {before.size}) to it",
+            BreakKind.CHECKPOINT_INCONSISTENT,
+        )
+    ]
+
+
+def verify_log(
+    leaves: Sequence[bytes],
+    stored_hashes: Sequence[bytes],
+    checkpoints: Sequence[Checkpoint],
+    signature_holds: CheckpointVerifier,
+) -> list[Break]:
+    """Every break in the log, as data (see :func:`check_log`)."""
+    return check_log(leaves, stored_hashes, checkpoints, signature_holds).breaks
