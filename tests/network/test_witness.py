@@ -120,6 +120,9 @@ def test_a_witness_down_does_not_block_and_a_fork_is_caught_when_witnesses_compa
     assert (sent.cosigned, sorted(sent.unreached)) == (["XB"], ["XH"])
     report = vault.check(a.ctx, a.aud, transport=net)
     assert (report.breaks, report.witnesses, report.unreached) == ([], ["XB"], ["XH"])
+    listed = {w.state: w for w in witnessing.statuses(a.ctx, a.aud)}
+    assert (listed["XB"].size, listed["XH"].size, listed["XH"].attempts) == (1, None, 1)
+    assert "connection refused" in (listed["XH"].last_error or "")
     net.down.clear()
     assert witnessing.publish(a.ctx, net, only_due=True).cosigned == []  # backing off
     clock.advance(1 / 24)

@@ -93,6 +93,7 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("get", "/api/v1/evidence/verify", Action.EVIDENCE_VERIFY, None),
     ("post", "/api/v1/evidence/verify", Action.EVIDENCE_VERIFY, {"head": "not a head"}),
     ("get", "/api/v1/evidence/head", Action.EVIDENCE_VERIFY, None),
+    ("get", "/api/v1/network/witness", Action.NETWORK_READ, None),
     ("post", "/api/v1/network/witness/publish", Action.NETWORK_ADMIN, None),
     ("post", "/api/v1/network/witness/compare", Action.NETWORK_ADMIN, None),
     ("get", "/api/v1/evidence/{item}/custody", Action.CUSTODY_READ, None),

@@ -60,6 +60,17 @@ def install(app: FastAPI, ctx: NodeContext, transport: Transport) -> None:
         """The custody log's signed tree head: a C2SP checkpoint note, with its size and root."""
         return custody_log.export_head(ctx, user)
 
+    @users.get("/network/witness")
+    def witnesses(user: User) -> list[dict[str, Any]]:
+        """The witnesses of this node's log: the newest head each cosigned, the last failure."""
+        return [
+            {
+                **w.__dict__,
+                "cosigned_at": w.cosigned_at.isoformat() if w.cosigned_at else None,
+            }
+            for w in witnessing.statuses(ctx, user)
+        ]
+
     @users.post("/network/witness/publish")
     def publish(user: User) -> dict[str, Any]:
         """Send the newest signed head to the witnesses now; what each answered."""

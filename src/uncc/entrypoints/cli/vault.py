@@ -94,6 +94,21 @@ def witness_add(state: Annotated[str, typer.Argument(help="The member's State co
     _say(f"{state.upper()} is a witness of this node's custody log")
 
 
+@witness_app.command("list")
+def witness_list() -> None:
+    """The witnesses of this node's log: the newest head each cosigned, the last failure."""
+    from uncc.services.network import witnessing  # noqa: PLC0415
+
+    for w in witnessing.statuses(context(), principal()):
+        held = (
+            f"cosigned {w.size} entries at {w.cosigned_at:%Y-%m-%d %H:%M}"
+            if w.cosigned_at
+            else "nothing cosigned yet"
+        )
+        failing = f"; {w.attempts} failed attempts, last: {w.last_error}" if w.last_error else ""
+        _say(f"{w.state}: {held}{failing}")
+
+
 @witness_app.command("publish")
 def witness_publish() -> None:
     """Send the newest signed head to every witness now. Exit 1 if one refused it."""

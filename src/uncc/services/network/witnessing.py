@@ -68,10 +68,10 @@ def witnesses(conn: Connection, now: dt.datetime) -> list[Witness]:
     """The hub and every peer this node named as a witness (not itself)."""
     try:
         cfg = network_directory.config(conn)
-    except NotFoundError:
+        held = network_directory.directory(conn)
+    except NotFoundError:  # not in a network, or no directory yet: no witness to ask
         return []
     me = node_info(conn).state
-    held = network_directory.directory(conn)
     found: dict[str, Witness] = {}
     if cfg.hub_state != me:
         found[cfg.hub_state] = Witness(cfg.hub_state, cfg.hub_endpoint, (cfg.hub_key,))
@@ -80,6 +80,39 @@ def witnesses(conn: Connection, now: dt.datetime) -> list[Witness]:
         if state != me and state not in found and member is not None:
             found[state] = Witness(state, member.endpoint, tuple(member_keys(held, state, now)))
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class WitnessStatus:
+    """A witness of this node's log, and what it last did with our heads."""
+
+    state: str
+    size: int | None
+    cosigned_at: dt.datetime | None
+    attempts: int
+    last_error: str | None
+
+
+def statuses(ctx: NodeContext, who: Principal) -> list[WitnessStatus]:
+    """Every witness of this node's log: the newest head each cosigned, the last failure."""
+    require(who.roles, Action.NETWORK_READ)
+    with ctx.engine.connect() as conn:
+        found = witnesses(conn, ctx.clock())
+        rows = {r["witness"]: r for r in conn.execute(select(schema.custody_witnesses)).mappings()}
+    result = []
+    for witness in found:
+        row = rows.get(witness.state)
+        at = None if row is None else row["cosigned_at"]
+        result.append(
+            WitnessStatus(
+                witness.state,
+                None if row is None else row["size"],
+                at if at is None or at.tzinfo else at.replace(tzinfo=dt.UTC),
+                0 if row is None else row["attempts"],
+                None if row is None else row["last_error"],
+            )
+        )
+    return result
 
 
 def name_witness(ctx: NodeContext, who: Principal, state: str) -> None:
