@@ -102,6 +102,8 @@ def test_witnesses_cosign_refuse_forged_heads_and_catch_a_rollback(
     assert all("rollback" in reason for reason in refused.refused.values())
     assert _count(b, schema.witness_conflicts) == 1
     assert _count(hub, schema.witness_conflicts) == 2  # its own, and XB's alert
+    witnessing.publish(a.ctx, net)  # offered again: kept and notified once
+    assert (_count(b, schema.witness_conflicts), _count(hub, schema.witness_conflicts)) == (1, 2)
     with b.ctx.engine.connect() as conn:
         alerted = conn.execute(select(schema.witness_conflicts.c.hub_alerted)).scalar_one()
         notices = conn.execute(select(schema.notices.c.text)).scalars().all()

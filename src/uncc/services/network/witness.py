@@ -96,8 +96,20 @@ def _inconsistent(last: Any, head: note.Head, proof: list[bytes]) -> str | None:
 def record(
     ctx: NodeContext, conn: Connection, conflict: Conflict, reporter: str, proof: list[str]
 ) -> int:
-    """Keep the evidence of a conflict, notify the administrators and contact points; its id."""
+    """Keep the evidence of a conflict, notify the administrators and contact points; its id.
+
+    The same refused head offered again (the member retries) is kept and notified once.
+    """
     now = ctx.clock()
+    known = conn.execute(
+        select(schema.witness_conflicts.c.id).where(
+            schema.witness_conflicts.c.state == conflict.state,
+            schema.witness_conflicts.c.offered == conflict.offered,
+            schema.witness_conflicts.c.reported_by == reporter,
+        )
+    ).scalar()
+    if known is not None:
+        return int(known)
     found = conn.execute(
         insert(schema.witness_conflicts).values(
             state=conflict.state,
