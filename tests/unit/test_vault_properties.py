@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from uncc.adapters.crypto import NodeKey
 from uncc.domain import merkle, note
-from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
+from uncc.domain.custody import LEAF_FORMAT_V1, Checkpoint, CustodyEvent, CustodyKind
 from uncc.domain.log_check import check_log
 from uncc.domain.vault import Row, match_rows, replay
 from uncc.services.custody_log import check_head, checkpoint_verifier
@@ -193,3 +193,32 @@ def test_any_change_is_detected_by_verify_or_by_a_head_kept_elsewhere(
         assert found_by_since(stored, exported)
         return
     assert found_by_verify(stored)
+
+
+def test_a_log_written_in_format_1_keeps_verifying_and_mixes_with_format_2() -> None:
+    """Leaves written before (sorted-key JSON, no case) verify; a later event pins the case."""
+    old = CustodyEvent(
+        0,
+        CustodyKind.ACQUIRED,
+        "E-1",
+        "a" * 64,
+        "ivan",
+        START,
+        {"size": 3, "filename": "f", "order": ""},
+    )
+    v1 = replace(old, format=LEAF_FORMAT_V1)
+    assert b'"format":"uncc-custody/1"' in v1.leaf_bytes()
+    assert b'"case"' not in v1.leaf_bytes()
+    assert CustodyEvent.from_leaf(v1.leaf_bytes()) == replace(v1, case=None)
+    sealed = CustodyEvent(1, CustodyKind.SEALED, "E-1", "a" * 64, "pia", START, {}, "C-9")
+    leaves = [v1.leaf_bytes(), sealed.leaf_bytes()]
+    hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
+    row = Row("E-1", "C-9", "a" * 64, 3, "f", None, True)
+    alone = Stored(
+        [replace(row, case="C-7", sealed=False)], leaves[:1], hashes[:1], _sign(hashes, 1)
+    )
+    assert not found_by_verify(alone)  # a format-1 acquisition does not name the case
+    stored = Stored([row], leaves, hashes, _sign(hashes, 2))
+    assert not found_by_verify(stored)
+    for changed in (replace(row, sealed=False), replace(row, case="C-7")):
+        assert found_by_verify(replace(stored, rows=[changed]))  # pinned by the later event

@@ -3,8 +3,9 @@
 Replaying the custody events gives, for every item, the fields that matter to a court —
 its SHA-256, size, file name, case, order and whether it is sealed. Each evidence row
 must equal that replay, every row must have its acquisition event and every event's
-item its row. Leaves of format 1 do not name the case; for them the case is not
-checked (the order, size and hash still are).
+item its row. Leaves of format 1 do not name the case: an item acquired then has its
+case pinned by its first later event (format 2), and is not checked until it has one
+(the order, size and hash still are).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def replay(events: Iterable[Entry | CustodyEvent | None]) -> tuple[dict[str, Log
             event.case is not None and known.case is not None and event.case != known.case
         ):
             breaks.append(_misfit(event, known))
+        if known.case is None:  # acquired in format 1: the first event naming a case pins it
+            known.case = event.case
         if kind is sealed:
             known.sealed = True
         elif kind is released:
