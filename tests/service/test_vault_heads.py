@@ -82,6 +82,9 @@ def test_the_web_page_lists_breaks_with_their_item_and_checks_a_pasted_head(node
         kit.sql(v, put_back.values(sealed=True))
         pasted = head.replace("\n", "\r\n")  # as a browser sends a textarea
         assert "break" not in client.post("/verify", data={"csrf": csrf, "since": pasted}).text
+        download = client.get("/verify/head.note")
+        assert (download.status_code, download.text) == (200, head)
+        assert "attachment" in download.headers["content-disposition"]
         kit.undo_seal(v)
         page = client.post("/verify", data={"csrf": csrf, "since": pasted})
         assert "rollback" in page.text

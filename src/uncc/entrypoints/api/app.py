@@ -21,7 +21,7 @@ from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
 from uncc.entrypoints.api import limits, network, problems, uploads, vault
 from uncc.entrypoints.api.auth import User
-from uncc.entrypoints.web import network_pages
+from uncc.entrypoints.web import network_pages, vault_pages
 from uncc.entrypoints.web import pages as web_pages
 from uncc.services import cases, evidence, identity, orders, proceeds
 from uncc.services.case_export import export_case
@@ -197,6 +197,7 @@ def create_app(
     vault.install(app, ctx, links)
     pages = web_pages.install(app, ctx)
     network_pages.install(app, pages, links, app.state.network_sender.kick)
+    vault_pages.install(app, pages)
 
     @app.post("/api/v1/login")
     def login(body: LoginIn) -> dict[str, str]:
