@@ -31,6 +31,7 @@ from uncc.services.network import (
     outbox,
     requests,
     transfer,
+    witness_compare,
     witnessing,
 )
 from uncc.services.network.requests import Conversation
@@ -139,6 +140,7 @@ class Sender:
             report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
             requests.escalate(self.ctx)
             witnessing.publish(self.ctx, self.transport, only_due=True)  # custody heads
+            witness_compare.tend(self.ctx, self.transport)
         except NotFoundError:
             return False
         done = (

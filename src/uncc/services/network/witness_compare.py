@@ -25,10 +25,45 @@ from uncc.services.network.transport import Transport
 from uncc.services.network.witness import (
     WITNESS_PATH,
     Conflict,
+    alert_hub,
     member_keys,
     record,
     signed_by_member,
 )
+
+EVERY = dt.timedelta(minutes=10)
+"""How often a witness compares its heads with the others' and re-sends unsent alerts."""
+_LAST: dict[int, dt.datetime] = {}
+
+
+def tend(ctx: NodeContext, transport: Transport) -> list[Conflict]:
+    """The network sender's pass at a witness: compare, and alert the hub of what it lacks.
+
+    Runs at most every ten minutes per node; a node that witnesses no one compares
+    nothing. Every conflict the hub has not acknowledged yet is sent (again).
+    """
+    now = ctx.clock()
+    last = _LAST.get(id(ctx))
+    if last is not None and now - last < EVERY:
+        return []
+    _LAST[id(ctx)] = now
+    with ctx.engine.connect() as conn:
+        watching = conn.execute(select(schema.witnessed.c.id).limit(1)).first() is not None
+    found = compare(ctx, transport) if watching else []
+    with ctx.engine.connect() as conn:
+        pending = (
+            conn.execute(
+                select(schema.witness_conflicts).where(
+                    schema.witness_conflicts.c.hub_alerted.is_(False)
+                )
+            )
+            .mappings()
+            .all()
+        )
+    for row in pending:
+        conflict = Conflict(row["state"], row["kind"], row["held"], row["offered"], row["kind"])
+        alert_hub(ctx, transport, conflict, int(row["id"]))
+    return found
 
 
 def compare(ctx: NodeContext, transport: Transport) -> list[Conflict]:
