@@ -33,7 +33,8 @@ from uncc.services.network.witness import (
 
 EVERY = dt.timedelta(minutes=10)
 """How often a witness compares its heads with the others' and re-sends unsent alerts."""
-_LAST: dict[int, dt.datetime] = {}
+_LAST: dict[str, dt.datetime] = {}
+"""When each node (by its database) last compared, in this process."""
 
 
 def tend(ctx: NodeContext, transport: Transport) -> list[Conflict]:
@@ -43,10 +44,11 @@ def tend(ctx: NodeContext, transport: Transport) -> list[Conflict]:
     nothing. Every conflict the hub has not acknowledged yet is sent (again).
     """
     now = ctx.clock()
-    last = _LAST.get(id(ctx))
-    if last is not None and now - last < EVERY:
+    node = ctx.engine.url.render_as_string(hide_password=True)
+    last = _LAST.get(node)
+    if last is not None and abs(now - last) < EVERY:
         return []
-    _LAST[id(ctx)] = now
+    _LAST[node] = now
     with ctx.engine.connect() as conn:
         watching = conn.execute(select(schema.witnessed.c.id).limit(1)).first() is not None
     found = compare(ctx, transport) if watching else []
