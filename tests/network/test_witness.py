@@ -10,6 +10,7 @@ down does not block verification or publishing; it is retried.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -86,6 +87,24 @@ def test_witnesses_cosign_refuse_forged_heads_and_catch_a_rollback(
     check = verifier(hub.ctx.key().public_hex)
     assert kept.cosigned_at(note.witness_name("XH"), hub_key, check) is not None
 
+    # an older head's request arriving after the newer one was cosigned: not evidence
+    older = note.sign_head(
+        note.Head(kept.head.origin, 1, kept.head.root),
+        kept.head.origin,
+        bytes.fromhex(a.ctx.key().public_hex),
+        a.ctx.key().sign,
+    )
+    late = {
+        "uncc": witness.HEAD_FORMAT,
+        "state": "XA",
+        "note": older.text(),
+        "old": 3,
+        "at": (hub.ctx.clock() - dt.timedelta(minutes=1)).isoformat(),
+    }
+    token = jws.sign(a.ctx.key(), witness.encode_request(late))
+    assert net.post(hub.endpoint + witness.WITNESS_PATH, token) == (409, "3")
+    assert _count(hub, schema.witness_conflicts) == 0
+
     _undo_last(a, first)
     assert vault.check(a.ctx, a.aud).breaks == []  # consistent in itself
     caught = vault.check(a.ctx, a.aud, transport=net).breaks
@@ -160,7 +179,18 @@ def _forged_heads_are_refused(net: Loopback, hub: Peer, a: Peer, b: Peer) -> Non
     """A member cannot have another member's head cosigned, nor forge one; nothing stored."""
     with a.ctx.engine.connect() as conn:
         genuine = custody_log.signed_head(a.ctx, conn)
-    claim = {"uncc": witness.HEAD_FORMAT, "state": "XA", "note": genuine.text(), "old": 0}
+    now = hub.ctx.clock()
+    claim = {
+        "uncc": witness.HEAD_FORMAT,
+        "state": "XA",
+        "note": genuine.text(),
+        "old": 0,
+        "at": now.isoformat(),
+    }
+    # a genuine request from an hour ago (replayed): refused
+    stale = {**claim, "at": (now - dt.timedelta(hours=1)).isoformat()}
+    replayed = jws.sign(a.ctx.key(), witness.encode_request(stale))
+    assert net.post(hub.endpoint + witness.WITNESS_PATH, replayed)[0] == 403
     # XB signs a request claiming to be XA: refused
     as_b = jws.sign(b.ctx.key(), witness.encode_request(claim))
     assert net.post(hub.endpoint + witness.WITNESS_PATH, as_b)[0] == 403

@@ -37,6 +37,8 @@ WITNESS_PATH = "/network/v1/witness"
 """POST a head to be cosigned; GET ``/network/v1/witness/{state}``: the newest cosigned."""
 ALERT_PATH = "/network/v1/witness/alerts"
 HEAD_FORMAT = "custody-head/1"
+FRESH = dt.timedelta(minutes=5)
+"""How far a head request's time may be from the witness's clock."""
 ALERT_FORMAT = "custody-alert/1"
 
 
@@ -77,6 +79,10 @@ def _newest(conn: Connection, state: str) -> Any:
         .mappings()
         .first()
     )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _inconsistent(last: Any, head: note.Head, proof: list[bytes]) -> str | None:
@@ -157,9 +163,11 @@ def take_head(ctx: NodeContext, token: str, transport: Transport | None = None) 
 
     200 and the cosigned note; 409 and the size of the head last cosigned when the head
     is larger and the member's ``old`` size is not that one (the member proves again
-    from there); 422 and the reason when the head is inconsistent — smaller than the
-    one cosigned, or another root for its size, whatever ``old`` says, or a proof that
-    fails (refused, kept as evidence, alerted).
+    from there), or when a smaller head comes in a request made before the larger one
+    was cosigned (out of order, or replayed: not evidence); 422 and the reason when the
+    head is inconsistent — smaller than the one cosigned, or another root for its size,
+    whatever ``old`` says, or a proof that fails (refused, kept as evidence, alerted).
+    The request must be from within five minutes of the witness's clock.
 
     Raises:
         PermissionDeniedError: not signed by a member, or the note not by that member.
@@ -173,14 +181,19 @@ def take_head(ctx: NodeContext, token: str, transport: Transport | None = None) 
             signed = note.parse(str(claim.get("note", "")))
             old = int(claim.get("old", -1))
             proof = [bytes.fromhex(str(p)) for p in claim.get("proof", [])]
+            sent = dt.datetime.fromisoformat(str(claim.get("at")))
         except (note.NoteError, ValueError, TypeError) as exc:
             raise UserInputError(f"custody head: {exc}") from None
+        if sent.tzinfo is None or abs(now - sent) > FRESH:
+            raise PermissionDeniedError("the custody head request is not from now (replayed?)")
         if state == me or not signed_by_member(signed, state, member_keys(held, state, now)):
             raise PermissionDeniedError(f"the note is not {state}'s custody head signed by it")
         last = _newest(conn, state)
-        grows = last is None or signed.head.size > last["size"]
-        if grows and old != (0 if last is None else last["size"]):
-            return 409, str(0 if last is None else last["size"])
+        size = 0 if last is None else last["size"]
+        grows = last is None or signed.head.size > size
+        late = last is not None and signed.head.size < size and _aware(last["at"]) > sent
+        if (grows and old != size) or late:  # prove from our size; or an older request
+            return 409, str(size)
         reason = _inconsistent(last, signed.head, proof)
         if reason is None:
             return 200, _cosign(ctx, conn, state, signed, me)
