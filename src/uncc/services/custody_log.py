@@ -21,7 +21,7 @@ from uncc.adapters.db import schema
 from uncc.domain import merkle, note
 from uncc.domain.custody import Break, BreakKind, Checkpoint
 from uncc.domain.policy import Action, require
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
 
 
@@ -87,7 +87,7 @@ def signed_head(ctx: NodeContext, conn: Connection) -> note.SignedNote:
     ).first()
     size, root = (0, merkle.EMPTY_ROOT) if last is None else (last.size, bytes.fromhex(last.root))
     name = origin(conn)
-    key = ctx.key()
+    key = ctx.key(conn)
     return note.sign_head(
         note.Head(name, size, root), name, bytes.fromhex(key.public_hex), key.sign
     )
@@ -112,9 +112,9 @@ def current_head(ctx: NodeContext) -> dict[str, Any]:
 def export_head(ctx: NodeContext, who: Principal) -> dict[str, Any]:
     """The signed head for a user to keep outside the node (audited)."""
     require(who.roles, Action.EVIDENCE_VERIFY)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:
         head = head_json(signed_head(ctx, conn))
-        audit(conn, ctx.clock(), who.user, "evidence.head", obj="", outcome="ok", size=head["size"])
+    audit_now(ctx, who.user, "evidence.head", obj="", outcome="ok", size=head["size"])
     return head
 
 

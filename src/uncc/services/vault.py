@@ -22,7 +22,7 @@ from uncc.domain.log_check import check_log
 from uncc.domain.policy import Action, require
 from uncc.domain.vault import Row, match_rows, replay
 from uncc.services import custody_log
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import key_history
 from uncc.services.network import witnessing
 from uncc.services.network.transport import Transport
@@ -77,7 +77,7 @@ def check(
     too; a witness that does not answer is listed, not waited for.
     """
     require(who.roles, Action.EVIDENCE_VERIFY)
-    with ctx.engine.begin() as conn:
+    with ctx.engine.connect() as conn:  # a read: no write lock
         keys = key_history(conn)
         name = custody_log.origin(conn)
         rows = [
@@ -131,16 +131,14 @@ def check(
         seen = witnessing.check_witnesses(ctx, transport, log.tree, name, keys)
         report.breaks += seen.breaks
         report.witnesses, report.unreached = seen.reached, seen.unreached
-    with ctx.engine.begin() as conn:
-        audit(
-            conn,
-            ctx.clock(),
-            who.user,
-            "evidence.verify",
-            obj=case_id or "",
-            outcome="ok" if report.ok else "breaks",
-            breaks=len(report.breaks),
-            since=since is not None,
-            unreached=report.unreached,
-        )
+    audit_now(
+        ctx,
+        who.user,
+        "evidence.verify",
+        obj=case_id or "",
+        outcome="ok" if report.ok else "breaks",
+        breaks=len(report.breaks),
+        since=since is not None,
+        unreached=report.unreached,
+    )
     return report

@@ -209,7 +209,7 @@ def _cosign(
 ) -> str:
     """Cosign the head, keep it; the cosigned note."""
     now = ctx.clock()
-    key = ctx.key()
+    key = ctx.key(conn)
     line = note.cosign(
         signed.head,
         note.witness_name(me),
