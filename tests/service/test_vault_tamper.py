@@ -10,11 +10,14 @@ shows the same through the network.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.service import vault_kit as kit
 from tests.service.conftest import Node
 from tests.service.test_node_flow import PRESERVE as BASE
 from uncc.domain.custody import BreakKind as K
-from uncc.services import vault
+from uncc.services import evidence, vault
 from uncc.services.orders import DraftRequest
 
 PRESERVE = DraftRequest(**{**BASE.__dict__, "offences": ("ict_theft",)})
@@ -120,3 +123,23 @@ def test_every_tamper_is_a_break_naming_the_item(node: Node) -> None:
     for text, problem in [("not a note", "not a checkpoint note"), (other, "log")]:
         (found_head,) = vault.check(node.ctx, node.aud, since=text).breaks
         assert (found_head.kind, problem in found_head.problem) == (K.HEAD_INVALID, True)
+
+
+def test_verifying_while_others_append_finds_no_false_break(node: Node) -> None:
+    """Rows, leaves and checkpoints are read as of one moment (a snapshot), not one by one."""
+    v = kit.build_vault(node, PRESERVE)
+    stop = threading.Event()
+
+    def append() -> int:
+        done = 0
+        while not stop.is_set() and done < 40:
+            evidence.set_sealed(node.ctx, node.pia, v.plain, sealed=done % 2 == 0)
+            done += 1
+        return done
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        appending = pool.submit(append)
+        found = [vault.check(node.ctx, node.aud).breaks for _ in range(8)]
+        stop.set()
+        assert appending.result() > 0
+    assert found == [[]] * 8

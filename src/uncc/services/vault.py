@@ -77,7 +77,9 @@ def check(
     too; a witness that does not answer is listed, not waited for.
     """
     require(who.roles, Action.EVIDENCE_VERIFY)
-    with ctx.engine.connect() as conn:  # a read: no write lock
+    with ctx.engine.connect() as conn:  # a read: no write lock, one snapshot
+        if conn.dialect.name == "postgresql":  # rows, leaves and checkpoints as of one moment
+            conn.execution_options(isolation_level="REPEATABLE READ")
         keys = key_history(conn)
         name = custody_log.origin(conn)
         rows = [
