@@ -81,6 +81,30 @@ def enrol(ctx: NodeContext, who: Principal, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=who.user, issuer_name=issuer)
 
 
+def pending_uri(ctx: NodeContext, who: Principal, issuer: str) -> str | None:
+    """The ``otpauth://`` URI of an enrolment started and not yet confirmed, if any."""
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            select(schema.users.c.totp_secret, schema.users.c.totp_confirmed).where(
+                schema.users.c.id == who.user
+            )
+        ).first()
+    if row is None or row.totp_secret is None or row.totp_confirmed:
+        return None
+    totp = _totp(ctx, who.user, row.totp_secret)
+    return totp.provisioning_uri(name=who.user, issuer_name=issuer)
+
+
+def enrolled(ctx: NodeContext, who: Principal) -> bool:
+    """True when the user has a confirmed second factor."""
+    with ctx.engine.connect() as conn:
+        return bool(
+            conn.execute(
+                select(schema.users.c.totp_confirmed).where(schema.users.c.id == who.user)
+            ).scalar()
+        )
+
+
 def confirm(ctx: NodeContext, who: Principal, code: str) -> None:
     """Finish enrolment with a code from the app; from now on log-ins need a code.
 
