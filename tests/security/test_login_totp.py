@@ -136,3 +136,16 @@ def test_api_and_web_ask_for_the_code(site: Site) -> None:
             json={"user": "ivan", "password": PASSWORD, "code": totp.at(site.clock.now)},
         )
         assert token.status_code == 200
+
+
+def test_the_web_sends_a_user_who_must_enrol_to_their_account_page_only(site: Site) -> None:
+    ctx = dataclasses.replace(site.ctx, totp_roles=frozenset({Role.JUDGE}))
+    with TestClient(create_app(site.settings, ctx), follow_redirects=False) as client:
+        assert client.post("/login", data={"user": "jane", "password": PASSWORD}).status_code == 303
+        for path in ("/dashboard", "/cases", "/audit", "/users"):
+            sent = client.get(path)
+            assert sent.status_code == 303, path
+            assert sent.headers["location"].startswith("/account")
+        page = client.get("/account")
+        assert page.status_code == 200
+        assert "Enrol a second factor" in page.text
