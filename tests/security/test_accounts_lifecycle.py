@@ -12,7 +12,7 @@ from tests.security.accounts_kit import ADAM, ADMIN, IVAN, JANE, PASSWORD, Site,
 from uncc.adapters.db import schema
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
-from uncc.errors import ConflictError, PermissionDeniedError
+from uncc.errors import ConflictError, PermissionDeniedError, ThrottledError
 from uncc.services import accounts, identity
 
 __all__ = ["site"]
@@ -58,6 +58,18 @@ def test_a_password_change_ends_sessions_and_needs_the_current_password(site: Si
     accounts.change_password(site.ctx, IVAN, "ivan", "lantern orbit velvet 42", PASSWORD)
     _refused(site, token)
     assert identity.login(site.ctx, "ivan", "lantern orbit velvet 42")
+
+
+def test_a_stolen_session_cannot_guess_the_current_password_unthrottled(site: Site) -> None:
+    before = site.user("ivan")["password_hash"]
+    for n in range(5):
+        with pytest.raises(PermissionDeniedError, match="current password"):
+            accounts.change_password(
+                site.ctx, IVAN, "ivan", "lantern orbit velvet 42", f"guess {n}"
+            )
+    with pytest.raises(ThrottledError):
+        accounts.change_password(site.ctx, IVAN, "ivan", "lantern orbit velvet 42", PASSWORD)
+    assert site.user("ivan")["password_hash"] == before
 
 
 def test_revoking_tokens_ends_every_session_of_the_user_only(site: Site) -> None:

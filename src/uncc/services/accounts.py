@@ -13,16 +13,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from uncc.adapters.crypto import check_password, hash_password
 from uncc.adapters.db import schema
 from uncc.domain.credentials import PRIVILEGED, check_password_policy
 from uncc.domain.policy import Action, Role, require
-from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit, next_id
+from uncc.errors import ConflictError, PermissionDeniedError, UserInputError
+from uncc.services import grants, throttle
+from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.grants import Grant, admins, decide_grant, list_grants, user_row
+
+__all__ = [
+    "Account",
+    "Grant",
+    "add_user",
+    "change_password",
+    "check_user",
+    "decide_grant",
+    "list_grants",
+    "list_users",
+    "revoke_tokens",
+    "set_active",
+    "set_roles",
+]
 
 _USER = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 U, G = schema.users, schema.role_grants
@@ -40,20 +55,6 @@ class Account:
     pending: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Grant:
-    """A request to give a user the judge or admin role, and what became of it."""
-
-    id: str
-    user: str
-    role: str
-    status: str
-    requested_by: str
-    requested_at: dt.datetime
-    decided_by: str | None
-    decided_at: dt.datetime | None
-
-
 def check_user(user: str, password: str) -> None:
     """Refuse an unusable user name or a password the policy refuses.
 
@@ -67,107 +68,20 @@ def check_user(user: str, password: str) -> None:
     check_password_policy(user, password)
 
 
-def _user(conn: Connection, user: str) -> Any:
-    row = conn.execute(select(U).where(U.c.id == user)).mappings().first()
-    if row is None:
-        raise NotFoundError(f"no user {user}")
-    return row
-
-
 def _end_sessions(conn: Connection, user: str) -> int:
     return int(conn.execute(delete(schema.tokens).where(schema.tokens.c.user_id == user)).rowcount)
 
 
-def _admins(conn: Connection) -> list[str]:
-    rows = conn.execute(select(U.c.id, U.c.roles).where(U.c.active))
-    return [r.id for r in rows if Role.ADMIN.value in r.roles]
-
-
 def _keep_admins(conn: Connection, losing: str) -> None:
     """Refuse to take the admin role (or the account) from one of the last two admins."""
-    admins = _admins(conn)
-    if losing not in admins:
+    active = admins(conn)
+    if losing not in active:
         return
-    if len(admins) - 1 < min(2, len(admins)):
+    if len(active) - 1 < min(2, len(active)):
         raise ConflictError(
             "the node keeps at least two active administrators (dual control): "
             "make another administrator first"
         )
-
-
-def _notify(conn: Connection, now: dt.datetime, users: list[str], text: str) -> None:
-    for user in users:
-        conn.execute(insert(schema.notices).values(user_id=user, at=now, text=text))
-
-
-def _grant_of(row: Any) -> Grant:
-    return Grant(
-        row["id"],
-        row["user_id"],
-        row["role"],
-        row["status"],
-        row["requested_by"],
-        row["requested_at"],
-        row["decided_by"],
-        row["decided_at"],
-    )
-
-
-def _bootstrap_open(conn: Connection) -> bool:
-    """True while the node has its single first admin and never granted the admin role."""
-    granted = conn.execute(
-        select(func.count())
-        .select_from(G)
-        .where(G.c.role == Role.ADMIN.value, G.c.status.in_(("approved", "bootstrap")))
-    ).scalar_one()
-    return granted == 0 and len(_admins(conn)) == 1
-
-
-def _request(conn: Connection, now: dt.datetime, who: Principal, user: str, role: Role) -> Grant:
-    """Ask for a privileged role for a user (applied at once only in the bootstrap)."""
-    if user == who.user:
-        raise PermissionDeniedError(f"an administrator cannot grant themselves the {role} role")
-    pending = conn.execute(
-        select(G.c.id).where(G.c.user_id == user, G.c.role == role.value, G.c.status == "pending")
-    ).first()
-    if pending is not None:
-        raise ConflictError(f"{user} already awaits the {role} role ({pending.id})")
-    bootstrap = role is Role.ADMIN and _bootstrap_open(conn)
-    grant_id = next_id(conn, "G", now)
-    status = "bootstrap" if bootstrap else "pending"
-    values: dict[str, Any] = {
-        "id": grant_id,
-        "user_id": user,
-        "role": role.value,
-        "status": status,
-        "requested_by": who.user,
-        "requested_at": now,
-        "decided_by": who.user if bootstrap else None,
-        "decided_at": now if bootstrap else None,
-    }
-    conn.execute(insert(G).values(**values))
-    audit(
-        conn,
-        now,
-        who.user,
-        "user.grant_request",
-        obj=user,
-        outcome=status,
-        role=role.value,
-        grant=grant_id,
-    )
-    if bootstrap:
-        roles = set(_user(conn, user)["roles"]) | {role.value}
-        conn.execute(update(U).where(U.c.id == user).values(roles=sorted(roles)))
-    else:
-        others = [a for a in _admins(conn) if a != who.user]
-        _notify(
-            conn,
-            now,
-            others,
-            f"{who.user} asks that {user} be given the {role} role: approve or refuse {grant_id}",
-        )
-    return _grant_of(values)
 
 
 def add_user(
@@ -199,7 +113,7 @@ def add_user(
             )
         )
         audit(conn, now, who.user, "user.add", obj=user, outcome="ok", roles=plain)
-        return [_request(conn, now, who, user, r) for r in sorted(roles & PRIVILEGED)]
+        return [grants.request(conn, now, who, user, r) for r in sorted(roles & PRIVILEGED)]
 
 
 def list_users(ctx: NodeContext, who: Principal) -> list[Account]:
@@ -234,7 +148,7 @@ def set_active(ctx: NodeContext, who: Principal, user: str, active: bool) -> Non
         raise PermissionDeniedError("another administrator must disable or enable your account")
     now = ctx.clock()
     with ctx.engine.begin() as conn:
-        _user(conn, user)
+        user_row(conn, user)
         if not active:
             _keep_admins(conn, user)
         conn.execute(update(U).where(U.c.id == user).values(active=active))
@@ -258,13 +172,15 @@ def set_roles(ctx: NodeContext, who: Principal, user: str, roles: set[Role]) -> 
         raise UserInputError("roles: give at least one (disable the user to stop all access)")
     now = ctx.clock()
     with ctx.engine.begin() as conn:
-        current = {Role(r) for r in _user(conn, user)["roles"]}
+        current = {Role(r) for r in user_row(conn, user)["roles"]}
         if Role.ADMIN in current - roles:
             _keep_admins(conn, user)
         kept = (current & roles) | (roles - current - PRIVILEGED)
-        grants = [_request(conn, now, who, user, r) for r in sorted((roles - current) & PRIVILEGED)]
-        # a bootstrap grant is applied by _request; re-read the roles it may have added
-        kept |= {Role(r) for r in _user(conn, user)["roles"]} & roles
+        asked = [
+            grants.request(conn, now, who, user, r) for r in sorted((roles - current) & PRIVILEGED)
+        ]
+        # a bootstrap grant is applied by the request; re-read the roles it may have added
+        kept |= {Role(r) for r in user_row(conn, user)["roles"]} & roles
         if kept != current:
             conn.execute(
                 update(U).where(U.c.id == user).values(roles=sorted(r.value for r in kept))
@@ -281,74 +197,7 @@ def set_roles(ctx: NodeContext, who: Principal, user: str, roles: set[Role]) -> 
                 after=sorted(r.value for r in kept),
                 sessions_ended=ended,
             )
-    return grants
-
-
-def decide_grant(ctx: NodeContext, who: Principal, grant_id: str, approve: bool) -> Grant:
-    """Approve or refuse a pending grant (another admin than the requester and the grantee).
-
-    Approving adds the role and ends the user's sessions; the requester and the user are told.
-
-    Raises:
-        PermissionDeniedError: not an admin; or approving their own request or a grant to
-            themselves.
-        NotFoundError: no such grant.
-        ConflictError: the grant was already decided.
-    """
-    require(who.roles, Action.USER_MANAGE)
-    now = ctx.clock()
-    with ctx.engine.begin() as conn:
-        row = conn.execute(select(G).where(G.c.id == grant_id)).mappings().first()
-        if row is None:
-            raise NotFoundError(f"no grant {grant_id}")
-        if approve and row["requested_by"] == who.user:
-            raise PermissionDeniedError(
-                f"you requested {grant_id}: another administrator must approve it (dual control)"
-            )
-        if approve and row["user_id"] == who.user:
-            raise PermissionDeniedError(
-                f"{grant_id} gives you a role: another administrator decides"
-            )
-        status = "approved" if approve else "refused"
-        moved = conn.execute(
-            update(G)
-            .where(G.c.id == grant_id, G.c.status == "pending")
-            .values(status=status, decided_by=who.user, decided_at=now)
-        )
-        if moved.rowcount != 1:
-            raise ConflictError(f"{grant_id} is already {row['status']}")
-        user, role = row["user_id"], row["role"]
-        if approve:
-            roles = set(_user(conn, user)["roles"]) | {role}
-            conn.execute(update(U).where(U.c.id == user).values(roles=sorted(roles)))
-            _end_sessions(conn, user)
-        audit(
-            conn,
-            now,
-            who.user,
-            "user.grant_decide",
-            obj=user,
-            outcome=status,
-            role=role,
-            grant=grant_id,
-        )
-        _notify(
-            conn,
-            now,
-            sorted({user, row["requested_by"]}),
-            f"{grant_id} ({role} for {user}) {status} by {who.user}",
-        )
-        return _grant_of({**row, "status": status, "decided_by": who.user, "decided_at": now})
-
-
-def list_grants(ctx: NodeContext, who: Principal, *, pending_only: bool = True) -> list[Grant]:
-    """The role grants (pending ones by default), oldest first (admins)."""
-    require(who.roles, Action.USER_MANAGE)
-    query = select(G).order_by(G.c.requested_at, G.c.id)
-    if pending_only:
-        query = query.where(G.c.status == "pending")
-    with ctx.engine.connect() as conn:
-        return [_grant_of(r) for r in conn.execute(query).mappings()]
+    return asked
 
 
 def change_password(
@@ -359,6 +208,7 @@ def change_password(
     Raises:
         PermissionDeniedError: another user's password without being an admin, or the
             current password is wrong.
+        ThrottledError: too many wrong passwords for the account (as at log-in).
         UserInputError: the new password breaks the policy.
     """
     if user != who.user:
@@ -366,11 +216,19 @@ def change_password(
     check_password_policy(user, new)
     now = ctx.clock()
     with ctx.engine.connect() as conn:
-        stored = _user(conn, user)["password_hash"]
-    if user == who.user and not check_password(stored, current or ""):
+        stored = user_row(conn, user)["password_hash"]
+    if user == who.user:  # the current password is checked under the log-in throttle
         with ctx.engine.begin() as conn:
-            audit(conn, now, who.user, "user.password", obj=user, outcome="denied")
-        raise PermissionDeniedError("current password: wrong")
+            reserved = throttle.reserve(conn, throttle.keys(user, None), now)
+        right = check_password(stored, current or "")
+        with ctx.engine.begin() as conn:
+            if not right:
+                audit(conn, now, who.user, "user.password", obj=user, outcome="denied")
+                throttle.failed(conn, reserved, now, user, None)
+            else:
+                throttle.release(conn, reserved, success=True)
+        if not right:
+            raise PermissionDeniedError("current password: wrong")
     with ctx.engine.begin() as conn:
         conn.execute(update(U).where(U.c.id == user).values(password_hash=hash_password(new)))
         ended = _end_sessions(conn, user)
@@ -382,7 +240,7 @@ def revoke_tokens(ctx: NodeContext, who: Principal, user: str) -> int:
     if user != who.user:
         require(who.roles, Action.USER_MANAGE)
     with ctx.engine.begin() as conn:
-        _user(conn, user)
+        user_row(conn, user)
         ended = _end_sessions(conn, user)
         audit(
             conn,
