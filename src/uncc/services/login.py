@@ -67,12 +67,13 @@ def login(
             replayed code (the same message for all).
     """
     now = ctx.clock()
+    dummy = _dummy_hash()  # made by the first log-in of any user, known or not
     counters = throttle.keys(user, address)
     with ctx.engine.begin() as conn:
         reserved = throttle.reserve(conn, counters, now)
     with ctx.engine.connect() as conn:
         row = conn.execute(select(schema.users).where(schema.users.c.id == user)).mappings().first()
-    stored = row["password_hash"] if row is not None else _dummy_hash()
+    stored = row["password_hash"] if row is not None else dummy
     ok = check_password(stored, password) and row is not None and bool(row["active"])
     if ok and row is not None and row["totp_confirmed"] and not code:
         with ctx.engine.begin() as conn:
