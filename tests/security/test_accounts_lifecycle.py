@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.security.accounts_kit import ADAM, ADMIN, IVAN, JANE, PASSWORD, Site, site
+from tests.service.test_web import Labels
 from uncc.adapters.db import schema
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
@@ -154,6 +155,11 @@ def test_the_users_page_and_api_work_for_admins_only(site: Site) -> None:
         forged = client.post("/users/jane/disable", data={"csrf": "0" * 64})
         assert forged.status_code == 403
         assert site.user("jane")["active"]
-        assert client.get("/account").status_code == 200
+        account = client.get("/account")
+        assert account.status_code == 200
+        for html in (page.text, account.text):  # every control labelled
+            labels = Labels()
+            labels.feed(html)
+            assert labels.missing() == []
         assert site.rows(schema.role_grants) == 2  # adam (bootstrap) and jane
         assert JANE.user in page.text
