@@ -98,3 +98,28 @@ def test_non_admins_cannot_decide_grants(site: Site) -> None:
     with pytest.raises(PermissionDeniedError):
         accounts.decide_grant(site.ctx, jane, grant.id, approve=True)
     assert site.user("mallory")["roles"] == []
+
+
+def test_setting_a_judges_password_suspends_the_role_until_another_admin_approves(
+    site: Site,
+) -> None:
+    # else an admin could set a judge's password and authorise orders as the judge
+    [grant] = accounts.change_password(site.ctx, ADMIN, "jane", "lantern orbit velvet 42")
+    assert site.user("jane")["roles"] == []
+    token = identity.login(site.ctx, "jane", "lantern orbit velvet 42")
+    with pytest.raises(PermissionDeniedError):
+        require(identity.authenticate(site.ctx, token).roles, Action.ORDER_AUTHORISE)
+    with pytest.raises(PermissionDeniedError):
+        accounts.decide_grant(site.ctx, ADMIN, grant.id, approve=True)
+    accounts.decide_grant(site.ctx, ADAM, grant.id, approve=True)
+    assert site.user("jane")["roles"] == ["judge"]
+    [entry] = site.audit("user.password")
+    assert entry["details"]["suspended"] == ["judge"]
+
+
+def test_an_admins_password_is_not_set_by_the_only_other_admin(site: Site) -> None:
+    before = site.user("adam")["password_hash"]
+    with pytest.raises(ConflictError, match="at least two"):
+        accounts.change_password(site.ctx, ADMIN, "adam", "lantern orbit velvet 42")
+    assert site.user("adam")["password_hash"] == before
+    assert site.user("adam")["roles"] == ["admin"]

@@ -202,8 +202,12 @@ def set_roles(ctx: NodeContext, who: Principal, user: str, roles: set[Role]) -> 
 
 def change_password(
     ctx: NodeContext, who: Principal, user: str, new: str, current: str | None = None
-) -> None:
+) -> list[Grant]:
     """Set a password: one's own with the current one, anyone's as an admin. Sessions end.
+
+    An administrator who sets another user's password could log in as them; so a judge
+    or admin whose password another sets loses those roles, which come back only as
+    grants a second administrator approves (returned).
 
     Raises:
         PermissionDeniedError: another user's password without being an admin, or the
@@ -230,9 +234,26 @@ def change_password(
         if not right:
             raise PermissionDeniedError("current password: wrong")
     with ctx.engine.begin() as conn:
+        roles = {Role(r) for r in user_row(conn, user)["roles"]}
+        privileged = roles & PRIVILEGED if user != who.user else set()
+        if Role.ADMIN in privileged:
+            _keep_admins(conn, user)
+        if privileged:
+            kept = sorted(r.value for r in roles - privileged)
+            conn.execute(update(U).where(U.c.id == user).values(roles=kept))
         conn.execute(update(U).where(U.c.id == user).values(password_hash=hash_password(new)))
         ended = _end_sessions(conn, user)
-        audit(conn, now, who.user, "user.password", obj=user, outcome="ok", sessions_ended=ended)
+        audit(
+            conn,
+            now,
+            who.user,
+            "user.password",
+            obj=user,
+            outcome="ok",
+            sessions_ended=ended,
+            suspended=sorted(r.value for r in privileged),
+        )
+        return [grants.request(conn, now, who, user, r) for r in sorted(privileged)]
 
 
 def revoke_tokens(ctx: NodeContext, who: Principal, user: str) -> int:

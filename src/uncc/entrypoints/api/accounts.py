@@ -119,9 +119,12 @@ def install(app: FastAPI, ctx: NodeContext) -> None:
 
     @api.post("/users/{name}/password")
     def password(name: str, body: PasswordIn, user: User) -> dict[str, Any]:
-        """Change one's password (with the current one) or, as an admin, anyone's."""
-        accounts.change_password(ctx, user, name, body.password, body.current)
-        return {"user": name, "changed": True}
+        """Change one's password (with the current one) or, as an admin, anyone's.
+
+        A judge's or admin's roles set aside by another's reset come back as pending grants.
+        """
+        grants = accounts.change_password(ctx, user, name, body.password, body.current)
+        return {"user": name, "changed": True, "grants": [_grant(g) for g in grants]}
 
     @api.post("/users/{name}/revoke-tokens")
     def revoke(name: str, user: User) -> dict[str, Any]:

@@ -163,8 +163,9 @@ def password(
     target = user or who.user
     current = read_password(password_stdin, "Current password") if target == who.user else None
     new = read_password(password_stdin, f"New password for {target}")
-    accounts.change_password(context(), who, target, new, current)
+    suspended = accounts.change_password(context(), who, target, new, current)
     _say(f"password of {target} changed; their sessions ended (log in again)")
+    _grants(suspended)
 
 
 @app.command("revoke-tokens")

@@ -128,8 +128,8 @@ def install(app: FastAPI, pages: Pages) -> None:
             grants = accounts.set_roles(ctx, who, name, _roles(data))
             done = f"roles of {name} set; their sessions ended. {_granted(grants)}".strip()
         elif command == "password":
-            accounts.change_password(ctx, who, name, str(data.get("password") or ""))
-            done = f"password of {name} set; their sessions ended"
+            grants = accounts.change_password(ctx, who, name, str(data.get("password") or ""))
+            done = f"password of {name} set; their sessions ended. {_granted(grants)}".strip()
         elif command == "revoke-tokens":
             done = f"{accounts.revoke_tokens(ctx, who, name)} session(s) of {name} ended"
         elif command == "totp-reset":
