@@ -15,6 +15,8 @@ from argon2 import PasswordHasher
 from tests.security.accounts_kit import PASSWORD
 from uncc.adapters import crypto
 from uncc.entrypoints.cli import main, session
+from uncc.errors import PermissionDeniedError
+from uncc.services import identity
 from uncc.services import login as login_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +90,8 @@ def test_the_code_is_asked_after_the_password_and_never_taken_twice(cli: Cli) ->
     assert replay.strip() == "uncc: denied: wrong user name or password"
     listed = cli("user", "list")
     assert re.search(r"admin\s*│\s*admin\s*│\s*active\s*│\s*yes", listed)
+    token = session.settings().token_path.read_text(encoding="utf-8")
+    cli("logout")
+    cli("user", "list", code=4)
+    with pytest.raises(PermissionDeniedError):  # revoked on the node, not only forgotten
+        identity.authenticate(session.context(), token)

@@ -133,8 +133,12 @@ def login(
 
 
 def logout() -> None:
-    """Forget the saved token."""
+    """End the session: the saved token is revoked on the node and forgotten."""
     path = settings().token_path
+    if path.is_file():
+        from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+        identity.revoke(context(), path.read_text(encoding="utf-8").strip())
     path.unlink(missing_ok=True)
     console.print("logged out", highlight=False, markup=False)
 
