@@ -91,8 +91,10 @@ def request(conn: Connection, now: dt.datetime, who: Principal, user: str, role:
     ).first()
     if pending is not None:
         raise ConflictError(f"{user} already awaits the {role} role ({pending.id})")
-    bootstrap = role is Role.ADMIN and _bootstrap_open(conn)
+    # the id first: its counter row serialises concurrent requests, so that two cannot
+    # both find the bootstrap window open
     grant_id = next_id(conn, "G", now)
+    bootstrap = role is Role.ADMIN and _bootstrap_open(conn)
     status = "bootstrap" if bootstrap else "pending"
     values: dict[str, Any] = {
         "id": grant_id,
