@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
 import pytest
 from sqlalchemy import update
 
@@ -123,3 +127,40 @@ def test_an_admins_password_is_not_set_by_the_only_other_admin(site: Site) -> No
         accounts.change_password(site.ctx, ADMIN, "adam", "lantern orbit velvet 42")
     assert site.user("adam")["password_hash"] == before
     assert site.user("adam")["roles"] == ["admin"]
+
+
+def test_two_admins_disabling_at_once_still_leave_two(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [grant] = accounts.add_user(site.ctx, ADMIN, "eve", {Role.ADMIN}, PASSWORD)
+    accounts.decide_grant(site.ctx, ADAM, grant.id, approve=True)
+    counted = accounts.admins
+
+    def slow(conn: Any, *, lock: bool = False) -> list[str]:
+        found = counted(conn, lock=lock)
+        time.sleep(0.3)  # widen the window between counting and writing
+        return found
+
+    monkeypatch.setattr(accounts, "admins", slow)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def disable(who: Principal, user: str) -> None:
+        start.wait()
+        try:
+            accounts.set_active(site.ctx, who, user, active=False)
+            outcomes.append("disabled")
+        except ConflictError:
+            outcomes.append("refused")
+
+    threads = [
+        threading.Thread(target=disable, args=(ADMIN, "adam")),
+        threading.Thread(target=disable, args=(ADAM, "eve")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["disabled", "refused"]
+    active = [u for u in ("admin", "adam", "eve") if site.user(u)["active"]]
+    assert len(active) == 2

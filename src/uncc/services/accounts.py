@@ -74,7 +74,7 @@ def _end_sessions(conn: Connection, user: str) -> int:
 
 def _keep_admins(conn: Connection, losing: str) -> None:
     """Refuse to take the admin role (or the account) from one of the last two admins."""
-    active = admins(conn)
+    active = admins(conn, lock=True)
     if losing not in active:
         return
     if len(active) - 1 < min(2, len(active)):

@@ -48,9 +48,14 @@ def user_row(conn: Connection, user: str) -> Any:
     return row
 
 
-def admins(conn: Connection) -> list[str]:
-    """The active administrators."""
-    rows = conn.execute(select(U.c.id, U.c.roles).where(U.c.active))
+def admins(conn: Connection, *, lock: bool = False) -> list[str]:
+    """The active administrators.
+
+    With ``lock``, the rows stay locked until the transaction ends, so that two
+    concurrent changes cannot both count the same administrators.
+    """
+    query = select(U.c.id, U.c.roles).where(U.c.active)
+    rows = conn.execute(query.with_for_update() if lock else query)
     return [r.id for r in rows if Role.ADMIN.value in r.roles]
 
 
