@@ -43,14 +43,15 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
     )
 
 
-def _roles(names: list[str]) -> frozenset[Role]:
-    """Roles from their names.
+def _roles(text: str) -> frozenset[Role]:
+    """Roles from their comma-separated names.
 
     Raises:
         UserInputError: a name is not a role (the setting and the allowed values are named).
     """
+    names = {n.strip() for n in text.split(",") if n.strip()}
     allowed = {r.value for r in Role}
-    unknown = sorted(set(names) - allowed)
+    unknown = sorted(names - allowed)
     if unknown:
         msg = f"UNCC_TOTP_ROLES: unknown role(s) {', '.join(unknown)}; use {', '.join(sorted(allowed))}"
         raise UserInputError(msg)

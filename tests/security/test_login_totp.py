@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import urllib.parse
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -11,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from tests.security.accounts_kit import ADAM, ADMIN, IVAN, JANE, PASSWORD, Site, site
 from uncc.adapters.db import schema
+from uncc.bootstrap import build
+from uncc.config import Settings
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
 from uncc.errors import (
@@ -149,3 +152,10 @@ def test_the_web_sends_a_user_who_must_enrol_to_their_account_page_only(site: Si
         page = client.get("/account")
         assert page.status_code == 200
         assert "Enrol a second factor" in page.text
+
+
+def test_the_required_roles_setting_is_read_and_checked(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, totp_roles="judge, admin")
+    assert build(settings).totp_roles == frozenset({Role.JUDGE, Role.ADMIN})
+    with pytest.raises(UserInputError, match="UNCC_TOTP_ROLES: unknown role.s. jduge"):
+        build(Settings(data_dir=tmp_path, totp_roles="jduge"))
