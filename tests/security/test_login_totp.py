@@ -157,5 +157,5 @@ def test_the_web_sends_a_user_who_must_enrol_to_their_account_page_only(site: Si
 def test_the_required_roles_setting_is_read_and_checked(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, totp_roles="judge, admin")
     assert build(settings).totp_roles == frozenset({Role.JUDGE, Role.ADMIN})
-    with pytest.raises(UserInputError, match="UNCC_TOTP_ROLES: unknown role.s. jduge"):
+    with pytest.raises(UserInputError, match=r"UNCC_TOTP_ROLES: unknown role\(s\) jduge"):
         build(Settings(data_dir=tmp_path, totp_roles="jduge"))
