@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect
 
 from tests.security.accounts_kit import ADMIN, IVAN, PASSWORD, Site, site
 from tests.service.conftest import PROFILE
@@ -60,4 +61,5 @@ def test_the_first_admin_needs_a_good_password_too(tmp_path: Path) -> None:
         identity.init_node(ctx, parse_profile(PROFILE), "unit", "admin", "password1234")
     assert not ctx.key_path.exists()
     with ctx.engine.connect() as conn:
-        assert conn.execute(schema.users.select()).first() is None
+        if inspect(conn).has_table("users"):
+            assert conn.execute(schema.users.select()).first() is None
