@@ -122,9 +122,10 @@ def failed(
             failures=failures,
             address=address,
         )
-        for row in conn.execute(
+        users = conn.execute(
             select(schema.users.c.id, schema.users.c.roles).where(schema.users.c.active)
-        ):
+        ).all()
+        for row in users:
             if Role.ADMIN.value in row.roles:
                 conn.execute(insert(schema.notices).values(user_id=row.id, at=now, text=text))
     oldest = now - max(ACCOUNT.window, ADDRESS.window)
