@@ -2,7 +2,7 @@
 
 Disabling a user, changing their roles or their password ends their sessions at once
 (their tokens are deleted). The judge and admin roles are granted under dual control
-(ADR 0009): one administrator requests the grant, another approves it; nobody approves
+(ADR 0010): one administrator requests the grant, another approves it; nobody approves
 their own request or a grant to themselves. The one exception is the bootstrap: the
 node's first administrator (created by ``uncc node init``) may make one more
 administrator alone, while they are the only one and no admin grant was ever approved.
