@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.db.engine import check_schema, make_engine
 from uncc.adapters.files import make_private
 from uncc.config import Settings
+from uncc.domain.policy import Role
+from uncc.errors import UserInputError
 from uncc.services.context import NodeContext
 
 
@@ -25,11 +28,31 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         check_schema(engine)
     blobs = overrides.pop("blobs", None) or FileBlobStore(settings.blob_dir)
     blobs.sweep()
+    accounts: dict[str, Any] = {
+        "totp_roles": _roles(settings.totp_roles),
+        "session_idle": dt.timedelta(minutes=settings.session_idle_minutes),
+        "session_length": dt.timedelta(hours=settings.session_hours),
+    }
     return NodeContext(
         engine=engine,
         blobs=blobs,
         key_path=settings.key_path,
         data_key_path=settings.data_key_path,
         passphrase=settings.passphrase,
-        **overrides,
+        **(accounts | overrides),
     )
+
+
+def _roles(text: str) -> frozenset[Role]:
+    """Roles from their comma-separated names.
+
+    Raises:
+        UserInputError: a name is not a role (the setting and the allowed values are named).
+    """
+    names = {n.strip() for n in text.split(",") if n.strip()}
+    allowed = {r.value for r in Role}
+    unknown = sorted(names - allowed)
+    if unknown:
+        msg = f"UNCC_TOTP_ROLES: unknown role(s) {', '.join(unknown)}; use {', '.join(sorted(allowed))}"
+        raise UserInputError(msg)
+    return frozenset(Role(n) for n in names)

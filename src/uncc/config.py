@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     key_passphrase: SecretStr | None = None
     """When set (``UNCC_KEY_PASSPHRASE``), the signing key and the data key are stored
     encrypted under it; every process of the node then needs it."""
+    totp_roles: str = ""
+    """Roles whose users must log in with a TOTP code as well (``UNCC_TOTP_ROLES``, comma
+    separated, e.g. ``judge,prosecutor,admin``); until they enrol they can only enrol."""
+    session_idle_minutes: int = Field(default=30, ge=1)
+    """A web session ends after this many minutes without a request."""
+    session_hours: int = Field(default=8, ge=1)
+    """A web session ends this many hours after log-in, however active."""
     host: str = "127.0.0.1"
     port: int = 8470
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

@@ -14,6 +14,8 @@ Problems that are not errors (lint findings, missing facts) are returned as data
     │   ├── ProfileError           a State Party profile has problems (all listed, with paths)
     │   └── TooLargeError          a body, upload or document over its limit (API 413)
     ├── PermissionDeniedError      the user's roles do not allow the action (API 403, CLI exit 2)
+    │   ├── ThrottledError         too many failed log-ins: wait (API 429 with Retry-After)
+    │   └── SecondFactorRequired   the account's TOTP code is needed as well (API 401)
     ├── NotFoundError              no such case, order, evidence item or user (API 404)
     ├── ConflictError              the action is not possible in the current state (API 409)
     │   └── RuleViolation          a Convention condition refuses it; names the provision
@@ -147,3 +149,21 @@ def is_disk_full(exc: BaseException) -> bool:
         return True
     text = str(cause if cause is not None else exc)
     return "database or disk is full" in text or "No space left on device" in text
+
+
+class ThrottledError(PermissionDeniedError):
+    """Too many failed log-ins: the account or address must wait (API 429 with Retry-After).
+
+    Args:
+        retry_after: whole seconds until the next attempt is considered.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"too many failed log-ins: try again in {retry_after} s (the pause grows with each failure)"
+        )
+        self.retry_after = retry_after
+
+
+class SecondFactorRequired(PermissionDeniedError):  # noqa: N818 - a request for more, not a fault
+    """The password was right and the account needs its TOTP code too (API 401)."""

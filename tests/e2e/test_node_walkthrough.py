@@ -54,13 +54,21 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         stdin=PASSWORD,
     )
     login("admin")
+    uncc("user", "add", "adam", "--role", "admin", "--password-stdin", stdin=PASSWORD)
+    added = ""
     for user, role in [
         ("ivan", "investigator"),
         ("pia", "prosecutor"),
         ("jane", "judge"),
         ("aud", "auditor"),
     ]:
-        uncc("user", "add", user, "--role", role, "--password-stdin", stdin=PASSWORD)
+        added += uncc("user", "add", user, "--role", role, "--password-stdin", stdin=PASSWORD)
+    grant = f"G-{year}-0002"
+    assert f"{grant}: judge for jane awaits a second administrator" in added
+    uncc("user", "approve", grant, code=4)  # not by the admin who asked
+    login("adam")
+    assert "approved: jane is judge" in uncc("user", "approve", grant)
+    assert "jane" in uncc("user", "list")
     login("ivan")
     assert case in uncc("case", "open", "examples/incidents/insider-company.yaml")
     draft = [

@@ -14,7 +14,7 @@ from uncc.domain.messages import Contact
 from uncc.domain.policy import Role
 from uncc.errors import PermissionDeniedError, TransportError, UserInputError
 from uncc.parties.catalogue import parse_profile
-from uncc.services import identity
+from uncc.services import accounts, identity
 from uncc.services.context import NodeContext, Principal
 from uncc.services.network import deconfliction, directory, experts, inbox, keys, witness
 from uncc.services.network.outbox import INBOX_PATH
@@ -141,8 +141,11 @@ def make_node(tmp: Path, state: str, clock: Clock, profile_text: str) -> Peer:
     ctx = build(settings, clock=clock)
     identity.init_node(ctx, parse_profile(profile_text), f"{state} node", "admin", PASSWORD)
     admin = Principal("admin", frozenset({Role.ADMIN}))
+    identity.add_user(ctx, admin, "adam", {Role.ADMIN}, PASSWORD)  # the bootstrap exception
+    adam = Principal("adam", frozenset({Role.ADMIN}))
     for user, role in ROLES.items():
-        identity.add_user(ctx, admin, user, {role}, PASSWORD)
+        for grant in identity.add_user(ctx, admin, user, {role}, PASSWORD):
+            accounts.decide_grant(ctx, adam, grant.id, approve=True)  # dual control
     people = {u: Principal(u, frozenset({r})) for u, r in ROLES.items()}
     return Peer(state, ctx, f"http://{state.lower()}.test", admin, people)
 

@@ -17,7 +17,7 @@ from uncc.config import Settings
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
 from uncc.parties.catalogue import parse_profile
-from uncc.services import cases, identity
+from uncc.services import accounts, cases, identity
 from uncc.services.context import Principal
 
 SQLITE = pytest.mark.parametrize("node", ["sqlite"], indirect=True)
@@ -45,10 +45,13 @@ def node(
     ctx = build(settings, clock=clock)
     identity.init_node(ctx, parse_profile(PROFILE), "Northland", "admin", PASSWORD)
     admin = Principal("admin", frozenset({Role.ADMIN}))
+    identity.add_user(ctx, admin, "adam", {Role.ADMIN}, PASSWORD)  # the bootstrap exception
+    adam = Principal("adam", frozenset({Role.ADMIN}))
     for user, role in PEOPLE.items():
-        identity.add_user(ctx, admin, user, {role}, PASSWORD)
+        for grant in identity.add_user(ctx, admin, user, {role}, PASSWORD):
+            accounts.decide_grant(ctx, adam, grant.id, approve=True)  # dual control
     principals = {u: Principal(u, frozenset({r})) for u, r in PEOPLE.items()}
-    yield Node(ctx, clock, admin, **principals)
+    yield Node(ctx, clock, admin, **principals, adam=adam)
     ctx.engine.dispose()
 
 

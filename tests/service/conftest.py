@@ -15,7 +15,7 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.policy import Role
 from uncc.parties.catalogue import parse_profile
-from uncc.services import identity
+from uncc.services import accounts, identity
 from uncc.services.context import NodeContext, Principal
 from uncc.yaml12 import load_yaml
 
@@ -47,6 +47,7 @@ class Node:
     jane: Principal  # judge
     aud: Principal  # auditor
     cora: Principal  # contact point
+    adam: Principal  # the second administrator (dual control)
 
 
 def _database(backend: str, tmp_path: Path) -> str:
@@ -86,10 +87,13 @@ def node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
         "aud": Role.AUDITOR,
         "cora": Role.CONTACT_POINT,
     }
+    identity.add_user(ctx, admin, "adam", {Role.ADMIN}, PASSWORD)  # the bootstrap exception
+    adam = Principal("adam", frozenset({Role.ADMIN}))
     for user, role in people.items():
-        identity.add_user(ctx, admin, user, {role}, PASSWORD)
+        for grant in identity.add_user(ctx, admin, user, {role}, PASSWORD):
+            accounts.decide_grant(ctx, adam, grant.id, approve=True)  # dual control
     principals = {u: Principal(u, frozenset({r})) for u, r in people.items()}
-    yield Node(ctx, clock, admin, **principals)
+    yield Node(ctx, clock, admin, **principals, adam=adam)
     ctx.engine.dispose()
 
 

@@ -16,20 +16,19 @@ from uncc.config import Settings
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
 from uncc.parties.catalogue import parse_profile
-from uncc.services import identity
+from uncc.services import accounts, identity
 from uncc.services.context import Principal
 
 DATA = Path(tempfile.mkdtemp(prefix="uncc-fuzz-"))
 CTX = build(Settings(data_dir=DATA, database_url=f"sqlite:///{DATA / 'node.db'}"))
 if not CTX.key_path.exists():
     identity.init_node(CTX, parse_profile(PROFILE), "fuzz", "admin", PASSWORD)
-    identity.add_user(
-        CTX,
-        Principal("admin", frozenset({Role.ADMIN})),
-        "pia",
-        {Role.PROSECUTOR, Role.INVESTIGATOR, Role.JUDGE, Role.AUDITOR},
-        PASSWORD,
-    )
+    ADMIN = Principal("admin", frozenset({Role.ADMIN}))
+    identity.add_user(CTX, ADMIN, "adam", {Role.ADMIN}, PASSWORD)  # the bootstrap exception
+    for grant in identity.add_user(
+        CTX, ADMIN, "pia", {Role.PROSECUTOR, Role.INVESTIGATOR, Role.JUDGE, Role.AUDITOR}, PASSWORD
+    ):
+        accounts.decide_grant(CTX, Principal("adam", frozenset({Role.ADMIN})), grant.id, True)
 TOKEN = identity.login(CTX, "pia", PASSWORD)
 APP = create_app(Settings(data_dir=DATA), CTX)
 SCHEMA = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)

@@ -29,6 +29,9 @@ class Principal:
 
     user: str
     roles: frozenset[Role]
+    needs_second_factor: bool = False
+    """The user's roles need a TOTP second factor they have not enrolled: until they do,
+    they act with no role (they may only enrol)."""
 
 
 SYSTEM = Principal("system", frozenset({Role.ADMIN}))
@@ -46,6 +49,12 @@ class NodeContext:
     data_key_path: Any = None
     passphrase: bytes | None = None
     """Protects the key files at rest, when the node is set up with one."""
+    totp_roles: frozenset[Role] = frozenset()
+    """Roles that must log in with a TOTP code as well."""
+    session_idle: dt.timedelta = dt.timedelta(minutes=30)
+    """A web session ends after this long without a request."""
+    session_length: dt.timedelta = dt.timedelta(hours=8)
+    """A web session ends this long after log-in."""
     _key: NodeKey | None = None
     _data_key: DataKey | None = None
 

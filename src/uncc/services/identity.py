@@ -1,25 +1,33 @@
-"""The node itself, its users, their passwords and API tokens."""
+"""The node itself, its first administrator, and who a token stands for."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
-from uncc.adapters.crypto import NodeKey, check_password, hash_password, new_token, token_digest
+from uncc.adapters.crypto import NodeKey, hash_password, token_digest
 from uncc.adapters.db import schema
 from uncc.adapters.db.engine import migrate
-from uncc.domain.policy import Action, Role, require
+from uncc.domain.policy import Role
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.parties.profile import Profile
+from uncc.services.accounts import add_user, check_user
 from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.login import login
 
-TOKEN_DAYS = 30
-_USER = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 12
+__all__ = [
+    "NodeInfo",
+    "add_user",
+    "authenticate",
+    "init_node",
+    "key_history",
+    "login",
+    "node_info",
+    "revoke",
+]
 
 
 @dataclass(frozen=True)
@@ -33,15 +41,6 @@ class NodeInfo:
     profile: Profile
 
 
-def _check_user(user: str, password: str) -> None:
-    if not _USER.match(user):
-        raise UserInputError(
-            f"user name '{user}': use 2-64 lowercase letters, digits, '.', '_' or '-', starting with a letter"
-        )
-    if len(password) < MIN_PASSWORD:
-        raise UserInputError(f"password: at least {MIN_PASSWORD} characters")
-
-
 def init_node(ctx: NodeContext, profile: Profile, name: str, admin: str, password: str) -> NodeInfo:
     """Create the node's database, signing key and first administrator.
 
@@ -51,7 +50,7 @@ def init_node(ctx: NodeContext, profile: Profile, name: str, admin: str, passwor
     """
     if profile.state is None:
         raise UserInputError("the node's profile must name its State (state: XX)")
-    _check_user(admin, password)
+    check_user(admin, password)
     migrate(ctx.engine)
     with ctx.engine.begin() as conn:
         if conn.execute(select(schema.node.c.id)).first() is not None:
@@ -122,92 +121,58 @@ _PROFILES: dict[str, Profile] = {}
 """Validated profiles by their JSON text (a node has one; tests make many)."""
 
 
-def add_user(ctx: NodeContext, who: Principal, user: str, roles: set[Role], password: str) -> None:
-    """Create a user with roles (admins only).
-
-    Raises:
-        PermissionDeniedError: the caller is not an admin.
-        ConflictError: the user exists.
-    """
-    require(who.roles, Action.USER_MANAGE)
-    _check_user(user, password)
-    if not roles:
-        raise UserInputError("a user needs at least one role")
-    with ctx.engine.begin() as conn:
-        if conn.execute(select(schema.users.c.id).where(schema.users.c.id == user)).first():
-            raise ConflictError(f"user '{user}' already exists")
-        now = ctx.clock()
-        conn.execute(
-            insert(schema.users).values(
-                id=user,
-                roles=sorted(r.value for r in roles),
-                password_hash=hash_password(password),
-                active=True,
-                created_at=now,
-            )
-        )
-        audit(
-            conn,
-            now,
-            who.user,
-            "user.add",
-            obj=user,
-            outcome="ok",
-            roles=sorted(r.value for r in roles),
-        )
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def login(ctx: NodeContext, user: str, password: str) -> str:
-    """Exchange a user's password for an API token (valid for 30 days).
-
-    Raises:
-        PermissionDeniedError: unknown user or wrong password (the same message for both).
-    """
-    token: str | None = None
-    with ctx.engine.begin() as conn:
-        row = conn.execute(select(schema.users).where(schema.users.c.id == user)).mappings().first()
-        now = ctx.clock()
-        if row is None or not row["active"] or not check_password(row["password_hash"], password):
-            audit(conn, now, user, "user.login", obj=user, outcome="denied")
-        else:
-            token, digest = new_token()
-            conn.execute(
-                insert(schema.tokens).values(
-                    hash=digest,
-                    user_id=user,
-                    created_at=now,
-                    expires_at=now + dt.timedelta(days=TOKEN_DAYS),
-                )
-            )
-            audit(conn, now, user, "user.login", obj=user, outcome="ok")
-    if token is None:  # the denial is committed to the audit trail first
-        raise PermissionDeniedError("wrong user name or password")
-    return token
+TOUCH = dt.timedelta(seconds=60)
+"""How stale a web session's last use may be before it is written again (fewer writes)."""
 
 
 def authenticate(ctx: NodeContext, token: str) -> Principal:
     """The principal a token stands for.
 
+    A web session also ends after ``ctx.session_idle`` without a request. A user whose
+    roles need a second factor they have not enrolled acts with no role until they do.
+
     Raises:
-        PermissionDeniedError: unknown or expired token.
+        PermissionDeniedError: unknown, expired or idle token, or a disabled user.
     """
+    tokens, users = schema.tokens, schema.users
+    digest = token_digest(token)
     with ctx.engine.connect() as conn:
         row = conn.execute(
             select(
-                schema.tokens.c.expires_at,
-                schema.users.c.id,
-                schema.users.c.roles,
-                schema.users.c.active,
+                tokens.c.expires_at,
+                tokens.c.kind,
+                tokens.c.created_at,
+                tokens.c.last_used_at,
+                users.c.id,
+                users.c.roles,
+                users.c.active,
+                users.c.totp_confirmed,
             )
-            .join(schema.users, schema.users.c.id == schema.tokens.c.user_id)
-            .where(schema.tokens.c.hash == token_digest(token))
+            .join(users, users.c.id == tokens.c.user_id)
+            .where(tokens.c.hash == digest)
         ).first()
     if row is None:
         raise PermissionDeniedError("unknown token: log in again")
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
-    if expires <= ctx.clock() or not row.active:
+    now = ctx.clock()
+    if _aware(row.expires_at) <= now or not row.active:
         raise PermissionDeniedError("the token has expired: log in again")
-    return Principal(row.id, frozenset(Role(r) for r in row.roles))
+    if row.kind == "web":
+        last = _aware(row.last_used_at or row.created_at)
+        if now - last > ctx.session_idle:
+            with ctx.engine.begin() as conn:
+                conn.execute(delete(tokens).where(tokens.c.hash == digest))
+            raise PermissionDeniedError("the session was idle too long: log in again")
+        if now - last > TOUCH:
+            with ctx.engine.begin() as conn:
+                conn.execute(update(tokens).where(tokens.c.hash == digest).values(last_used_at=now))
+    roles = frozenset(Role(r) for r in row.roles)
+    if roles & ctx.totp_roles and not row.totp_confirmed:
+        return Principal(row.id, frozenset(), needs_second_factor=True)
+    return Principal(row.id, roles)
 
 
 def key_history(conn: Connection) -> dict[str, str]:
@@ -217,8 +182,6 @@ def key_history(conn: Connection) -> dict[str, str]:
 
 def revoke(ctx: NodeContext, token: str) -> None:
     """End a session: the token no longer authenticates anyone."""
-    from sqlalchemy import delete  # noqa: PLC0415
-
     digest = token_digest(token)
     with ctx.engine.begin() as conn:
         row = conn.execute(

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -50,6 +51,9 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("totp_secret", LargeBinary),
+    Column("totp_confirmed", Boolean, nullable=False, server_default=false()),
+    Column("totp_step", BigInteger),
 )
 
 tokens = Table(
@@ -59,6 +63,30 @@ tokens = Table(
     Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(10), nullable=False, server_default="api"),
+    Column("last_used_at", DateTime(timezone=True)),
+)
+
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+role_grants = Table(
+    "role_grants",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime(timezone=True)),
 )
 
 cases = Table(

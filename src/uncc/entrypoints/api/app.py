@@ -19,9 +19,9 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import limits, network, problems, uploads, vault
+from uncc.entrypoints.api import accounts, limits, network, problems, uploads, vault
 from uncc.entrypoints.api.auth import User
-from uncc.entrypoints.web import network_pages, vault_pages
+from uncc.entrypoints.web import account_pages, network_pages, vault_pages
 from uncc.entrypoints.web import pages as web_pages
 from uncc.services import cases, evidence, identity, orders, proceeds
 from uncc.services.case_export import export_case
@@ -33,13 +33,6 @@ from uncc.services.proceeds import Derivation, PropertyItem
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class LoginIn(_In):
-    """Credentials."""
-
-    user: str
-    password: str
 
 
 class CaseIn(_In):
@@ -198,11 +191,9 @@ def create_app(
     pages = web_pages.install(app, ctx)
     network_pages.install(app, pages, links, app.state.network_sender.kick)
     vault_pages.install(app, pages)
+    account_pages.install(app, pages)
 
-    @app.post("/api/v1/login")
-    def login(body: LoginIn) -> dict[str, str]:
-        """Exchange a password for a bearer token."""
-        return {"token": identity.login(ctx, body.user, body.password)}
+    accounts.install(app, ctx)
 
     @app.get("/api/v1/node")
     def node(user: User) -> dict[str, Any]:

@@ -27,7 +27,9 @@ from uncc.errors import (
     NotFoundError,
     PermissionDeniedError,
     RuleViolation,
+    SecondFactorRequired,
     StorageFullError,
+    ThrottledError,
     TooLargeError,
     TransportError,
     UnccError,
@@ -78,6 +80,10 @@ def classify(exc: Exception) -> Problem:
             exc.reason,
             {"provision": exc.provision},
         )
+    if isinstance(exc, ThrottledError):
+        return Problem(429, "throttled", "Too many failed log-ins", str(exc))
+    if isinstance(exc, SecondFactorRequired):
+        return Problem(401, "second-factor-required", "Code needed", str(exc))
     if isinstance(exc, PermissionDeniedError):
         return Problem(403, "forbidden", "Not allowed", str(exc))
     if isinstance(exc, NotFoundError):
@@ -167,7 +173,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UnccError)
     async def _uncc(request: Request, exc: UnccError) -> Response:
-        return await respond(request, classify(exc))
+        response = await respond(request, classify(exc))
+        if isinstance(exc, ThrottledError):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:

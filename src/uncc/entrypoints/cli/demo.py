@@ -92,13 +92,14 @@ def setup(base: Path, examples: Path) -> dict[str, Node]:
     from uncc.domain.messages import Contact  # noqa: PLC0415
     from uncc.domain.policy import Role  # noqa: PLC0415
     from uncc.parties.catalogue import parse_profile  # noqa: PLC0415
-    from uncc.services import identity  # noqa: PLC0415
+    from uncc.services import accounts, identity  # noqa: PLC0415
     from uncc.services.context import Principal  # noqa: PLC0415
     from uncc.services.network import directory  # noqa: PLC0415
 
     nodes: dict[str, Node] = {}
     contexts = {}
     admin = Principal("admin", frozenset({Role.ADMIN}))
+    second = Principal("adam", frozenset({Role.ADMIN}))
     for state, (name, profile_file) in STATES.items():
         folder = base / state.lower()
         node = Node(state, name, folder, _free_port())
@@ -109,8 +110,10 @@ def setup(base: Path, examples: Path) -> dict[str, Node]:
             else (examples / "profiles" / profile_file).read_text(encoding="utf-8")
         )
         identity.init_node(ctx, parse_profile(text), name, "admin", PASSWORD)
+        identity.add_user(ctx, admin, "adam", {Role.ADMIN}, PASSWORD)  # the bootstrap exception
         for user, role in USERS.items():
-            identity.add_user(ctx, admin, user, {Role(role)}, PASSWORD)
+            for grant in identity.add_user(ctx, admin, user, {Role(role)}, PASSWORD):
+                accounts.decide_grant(ctx, second, grant.id, approve=True)  # dual control
         nodes[state] = node
         contexts[state] = ctx
 

@@ -27,6 +27,7 @@ from uncc.entrypoints.cli import (
     parties,
     proceeds,
     schema,
+    users,
     vault,
     work,
 )
@@ -53,7 +54,7 @@ app.command("analyze")(analysis.analyze_command)
 app.command("explain")(analysis.explain_command)
 app.command("schema")(schema.schema_command)
 app.add_typer(node.app, name="node")
-app.add_typer(node.users, name="user")
+app.add_typer(users.app, name="user")
 app.command("login")(node.login)
 app.command("logout")(node.logout)
 app.command("serve")(node.serve)

@@ -7,14 +7,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from uncc.domain.policy import Role
 from uncc.entrypoints.cli.inputs import read_profile
 from uncc.entrypoints.cli.session import context, principal, read_password, save_token, settings
 
 app = typer.Typer(
     help="The national node: initialise it, see it, let the clock run.", no_args_is_help=True
 )
-users = typer.Typer(help="Users of the node and their roles.", no_args_is_help=True)
 console = Console(soft_wrap=True)
 
 PasswordStdin = Annotated[
@@ -103,36 +101,46 @@ def tick() -> None:
 def login(
     user: Annotated[str, typer.Argument(help="Your user name.")],
     password_stdin: PasswordStdin = False,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="Your TOTP code, if you enrolled one (else asked for)."),
+    ] = None,
 ) -> None:
-    """Log in: the token is kept in the data directory (mode 0600) for later commands."""
+    """Log in: the token is kept in the data directory (mode 0600) for later commands.
+
+    With a second factor enrolled, the code is asked for (with --password-stdin, it is
+    read from the line after the password). Failed log-ins are throttled.
+    """
+    from uncc.errors import SecondFactorRequired  # noqa: PLC0415
     from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
 
-    token = identity.login(context(), user, read_password(password_stdin))
+    password = read_password(password_stdin)
+    try:
+        token = identity.login(context(), user, password, code=code)
+    except SecondFactorRequired:
+        if code is not None:
+            raise
+        code = read_password(password_stdin, "Code from your authenticator app")
+        token = identity.login(context(), user, password, code=code)
     path = save_token(token)
     console.print(f"logged in as {user} (token kept in {path})", highlight=False, markup=False)
+    if identity.authenticate(context(), token).needs_second_factor:
+        console.print(
+            "your roles need a second factor: run 'uncc user totp-enrol' (until then you can only enrol)",
+            highlight=False,
+            markup=False,
+        )
 
 
 def logout() -> None:
-    """Forget the saved token."""
+    """End the session: the saved token is revoked on the node and forgotten."""
     path = settings().token_path
+    if path.is_file():
+        from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+        identity.revoke(context(), path.read_text(encoding="utf-8").strip())
     path.unlink(missing_ok=True)
     console.print("logged out", highlight=False, markup=False)
-
-
-@users.command("add")
-def add_user(
-    user: Annotated[str, typer.Argument(help="The new user's name.")],
-    role: Annotated[list[Role], typer.Option("--role", help="A role; repeat for more.")],
-    password_stdin: PasswordStdin = False,
-) -> None:
-    """Add a user with roles (administrators only)."""
-    from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-    password = read_password(password_stdin, f"Password for {user}")
-    identity.add_user(context(), principal(), user, set(role), password)
-    console.print(
-        f"user {user} added ({', '.join(r.value for r in role)})", highlight=False, markup=False
-    )
 
 
 def serve(

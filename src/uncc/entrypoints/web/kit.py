@@ -247,6 +247,8 @@ def page(
                 wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 target = urllib.parse.quote(wanted, safe="")
                 return RedirectResponse(f"/login?next={target}", status_code=303)
+            if who.needs_second_factor and not request.url.path.startswith(("/account", "/logout")):
+                return redirect("/account", bad="your roles need a second factor: enrol first")
             try:
                 if before is not None:
                     await run_in_threadpool(before, who, **params)

@@ -27,7 +27,14 @@ from uncc.entrypoints.web.kit import (
     redirect,
     same_origin,
 )
-from uncc.errors import PermissionDeniedError, TooLargeError, UnccError, UserInputError
+from uncc.errors import (
+    PermissionDeniedError,
+    SecondFactorRequired,
+    ThrottledError,
+    TooLargeError,
+    UnccError,
+    UserInputError,
+)
 from uncc.services import cases, evidence, identity, orders, proceeds, protection, vault
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.orders import COMMAND_ACTION, DraftRequest
@@ -167,19 +174,28 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
         data = await request.form()
         user, password = _text(data, "user"), str(data.get("password") or "")
         wanted = local_path(_text(data, "next") or request.query_params.get("next"))
+        code = _text(data, "code") or None
+        address = request.client.host if request.client else None
         try:
-            token = await run_in_threadpool(identity.login, ctx, user, password)
+            token = await run_in_threadpool(
+                identity.login, ctx, user, password, code=code, address=address, web=True
+            )
         except PermissionDeniedError as exc:
-            return pages.render(
+            field = "code" if isinstance(exc, SecondFactorRequired) else "password"
+            status = 429 if isinstance(exc, ThrottledError) else 401
+            refused = pages.render(
                 request,
                 "login.html",
                 None,
-                401,
+                status,
                 title="Log in",
-                errors={"password": str(exc)},
+                errors={field: str(exc)},
                 user=user,
                 next=wanted,
             )
+            if isinstance(exc, ThrottledError):
+                refused.headers["Retry-After"] = str(exc.retry_after)
+            return refused
         response = redirect(wanted)
         session.start(response, request, token)
         return response

@@ -2,7 +2,9 @@
 
 The cookie is HttpOnly and SameSite=Strict (Secure over HTTPS); every form that changes
 anything carries ``csrf``, an HMAC of the session token that a page from another site
-cannot know. Logging out revokes the token on the server.
+cannot know. Logging out revokes the token on the server. The token is a web session
+token: it ends after ``UNCC_SESSION_IDLE_MINUTES`` without a request and at most
+``UNCC_SESSION_HOURS`` after log-in.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
 
 COOKIE = "uncc_session"
-MAX_AGE = 8 * 3600
 
 
 def token_of(request: Request) -> str | None:
@@ -53,11 +54,13 @@ def check_csrf(request: Request, sent: str | None) -> None:
 
 
 def start(response: Response, request: Request, token: str) -> None:
-    """Set the session cookie."""
+    """Set the session cookie (a browser-session cookie).
+
+    The server ends the token itself after the idle timeout or the session's maximum length.
+    """
     response.set_cookie(
         COOKIE,
         token,
-        max_age=MAX_AGE,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",

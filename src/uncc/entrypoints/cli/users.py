@@ -1,0 +1,213 @@
+"""``uncc user``: the node's users over their lifetime, their roles, passwords and second factor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from uncc.domain.policy import Role
+from uncc.entrypoints.cli.session import context, principal, read_password
+from uncc.errors import UserInputError
+
+if TYPE_CHECKING:
+    from uncc.services.accounts import Grant
+
+app = typer.Typer(
+    help="Users of the node: add, list, disable, roles, passwords, second factor.",
+    no_args_is_help=True,
+)
+console = Console(soft_wrap=True)
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password(s) from standard input.")
+]
+UserArg = Annotated[str, typer.Argument(help="The user's name.")]
+
+
+def _say(text: str) -> None:
+    console.print(text, highlight=False, markup=False)
+
+
+def _grants(grants: list[Grant]) -> None:
+    for g in grants:
+        if g.status == "bootstrap":
+            _say(f"{g.user} is {g.role} ({g.id}: the bootstrap exception, see docs/accounts.md)")
+        else:
+            _say(
+                f"{g.id}: {g.role} for {g.user} awaits a second administrator: "
+                f"uncc user approve {g.id}"
+            )
+
+
+@app.command("add")
+def add_user(
+    user: UserArg,
+    role: Annotated[list[Role], typer.Option("--role", help="A role; repeat for more.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add a user with roles (administrators); judge and admin wait for a second admin."""
+    from uncc.services import accounts  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+    password = read_password(password_stdin, f"Password for {user}")
+    grants = accounts.add_user(context(), principal(), user, set(role), password)
+    plain = sorted(r.value for r in set(role) if r.value not in {g.role for g in grants})
+    _say(f"user {user} added ({', '.join(plain) or 'no role yet'})")
+    _grants(grants)
+
+
+@app.command("list")
+def list_users() -> None:
+    """Every user: roles, active or disabled, second factor, roles awaiting approval."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    table = Table("user", "roles", "state", "TOTP", "awaiting", "since")
+    for a in accounts.list_users(context(), principal()):
+        table.add_row(
+            a.user,
+            ", ".join(a.roles) or "-",
+            "active" if a.active else "disabled",
+            "yes" if a.second_factor else "no",
+            ", ".join(a.pending) or "-",
+            f"{a.created_at:%Y-%m-%d}",
+        )
+    console.print(table)
+
+
+@app.command("disable")
+def disable(user: UserArg) -> None:
+    """Disable a user: they can no longer log in and their sessions end at once."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    accounts.set_active(context(), principal(), user, active=False)
+    _say(f"user {user} disabled; their sessions ended")
+
+
+@app.command("enable")
+def enable(user: UserArg) -> None:
+    """Enable a disabled user again."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    accounts.set_active(context(), principal(), user, active=True)
+    _say(f"user {user} enabled")
+
+
+@app.command("roles")
+def roles(
+    user: UserArg,
+    role: Annotated[list[Role], typer.Option("--role", help="A role; repeat for more.")],
+) -> None:
+    """Give a user exactly these roles (sessions end); judge and admin wait for approval."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    grants = accounts.set_roles(context(), principal(), user, set(role))
+    _say(f"roles of {user} set; their sessions ended")
+    _grants(grants)
+
+
+@app.command("grants")
+def grants(
+    every: Annotated[bool, typer.Option("--all", help="Decided grants too.")] = False,
+) -> None:
+    """Grants of the judge and admin roles (pending ones, or all)."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    table = Table("grant", "user", "role", "status", "requested by", "decided by")
+    for g in accounts.list_grants(context(), principal(), pending_only=not every):
+        table.add_row(
+            g.id,
+            g.user,
+            g.role,
+            g.status,
+            f"{g.requested_by} {g.requested_at:%Y-%m-%d %H:%M}",
+            g.decided_by or "-",
+        )
+    console.print(table)
+
+
+@app.command("approve")
+def approve(
+    grant: Annotated[str, typer.Argument(help="The grant's id, e.g. G-2026-0001.")],
+) -> None:
+    """Approve another administrator's request to give a user the judge or admin role."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    done = accounts.decide_grant(context(), principal(), grant, approve=True)
+    _say(f"{done.id} approved: {done.user} is {done.role}")
+
+
+@app.command("refuse")
+def refuse(grant: Annotated[str, typer.Argument(help="The grant's id.")]) -> None:
+    """Refuse (or, as its requester, withdraw) a pending grant."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    done = accounts.decide_grant(context(), principal(), grant, approve=False)
+    _say(f"{done.id} refused: {done.user} is not given {done.role}")
+
+
+@app.command("password")
+def password(
+    user: Annotated[str | None, typer.Argument(help="Whose (default: yours).")] = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Change your password (the current one first), or set a user's as an administrator.
+
+    With --password-stdin, your own change reads two lines: the current password, then the
+    new one. Every session of the user ends.
+    """
+    from uncc.services import accounts  # noqa: PLC0415
+
+    who = principal()
+    target = user or who.user
+    current = read_password(password_stdin, "Current password") if target == who.user else None
+    new = read_password(password_stdin, f"New password for {target}")
+    suspended = accounts.change_password(context(), who, target, new, current)
+    _say(f"password of {target} changed; their sessions ended (log in again)")
+    _grants(suspended)
+
+
+@app.command("revoke-tokens")
+def revoke_tokens(
+    user: Annotated[str | None, typer.Argument(help="Whose (default: yours).")] = None,
+) -> None:
+    """End every session (API, CLI and web tokens) of a user."""
+    from uncc.services import accounts  # noqa: PLC0415
+
+    who = principal()
+    ended = accounts.revoke_tokens(context(), who, user or who.user)
+    _say(f"{ended} session(s) of {user or who.user} ended")
+
+
+@app.command("totp-enrol")
+def totp_enrol() -> None:
+    """Start your TOTP second factor: add the printed otpauth:// URI to an authenticator app."""
+    from uncc.services import identity, second_factor  # noqa: PLC0415
+
+    ctx = context()
+    with ctx.engine.connect() as conn:
+        node = identity.node_info(conn)
+    uri = second_factor.enrol(ctx, principal(), f"uncc {node.state} {node.name}")
+    _say(uri)
+    _say("then: uncc user totp-confirm CODE (the 6 digits the app shows)")
+
+
+@app.command("totp-confirm")
+def totp_confirm(code: Annotated[str, typer.Argument(help="The app's current code.")]) -> None:
+    """Finish enrolment: from now on, log-ins ask for a code."""
+    from uncc.services import second_factor  # noqa: PLC0415
+
+    if not code.strip().isdigit():
+        raise UserInputError("code: the 6 digits the authenticator app shows")
+    second_factor.confirm(context(), principal(), code)
+    _say("second factor enrolled: log-ins now ask for a code")
+
+
+@app.command("totp-reset")
+def totp_reset(user: UserArg) -> None:
+    """Remove a user's second factor (administrators; not your own). Their sessions end."""
+    from uncc.services import second_factor  # noqa: PLC0415
+
+    second_factor.reset(context(), principal(), user)
+    _say(f"second factor of {user} removed; they enrol again at their next log-in")

@@ -1,0 +1,152 @@
+"""The account pages: one's own account, and the users of the node for administrators.
+
+One's own: password, second factor, sessions. Administrators: users, their roles and
+state, and the role grants awaiting a second admin.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from uncc.domain.policy import Role
+from uncc.entrypoints.web import session
+from uncc.entrypoints.web.kit import Pages, page, redirect
+from uncc.errors import UserInputError
+from uncc.services import accounts, second_factor
+from uncc.services.context import Principal
+
+
+def _text(data: FormData, name: str) -> str:
+    value = data.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _roles(data: FormData) -> set[Role]:
+    names = [str(v) for v in data.getlist("role")]
+    allowed = {r.value for r in Role}
+    unknown = sorted(set(names) - allowed)
+    if unknown:
+        raise UserInputError(
+            f"role: unknown {', '.join(unknown)}; use {', '.join(sorted(allowed))}"
+        )
+    if not names:
+        raise UserInputError("role: tick at least one")
+    return {Role(n) for n in names}
+
+
+def _granted(grants: list[accounts.Grant]) -> str:
+    return "; ".join(
+        f"{g.id}: {g.role} for {g.user} "
+        + ("granted (bootstrap)" if g.status == "bootstrap" else "awaits a second administrator")
+        for g in grants
+    )
+
+
+def install(app: FastAPI, pages: Pages) -> None:
+    """Add the account and user-administration pages."""
+    ctx = pages.ctx
+
+    def issuer() -> str:
+        node = pages.node()
+        return f"uncc {node.state} {node.name}"
+
+    @app.get("/account", include_in_schema=False)
+    @page(pages)
+    def account(request: Request, who: Principal) -> Response:
+        return pages.render(
+            request,
+            "account.html",
+            who,
+            title="Your account",
+            enrolled=second_factor.enrolled(ctx, who),
+            pending=second_factor.pending_uri(ctx, who, issuer()),
+        )
+
+    @app.post("/account/totp", include_in_schema=False)
+    @page(pages, form=True)
+    def totp_enrol(request: Request, who: Principal, data: FormData) -> Response:
+        second_factor.enrol(ctx, who, issuer())
+        return redirect("/account", ok="add the key to your authenticator app, then confirm")
+
+    @app.post("/account/totp/confirm", include_in_schema=False)
+    @page(pages, form=True)
+    def totp_confirm(request: Request, who: Principal, data: FormData) -> Response:
+        second_factor.confirm(ctx, who, _text(data, "code"))
+        return redirect("/account", ok="second factor enrolled: log-ins now ask for a code")
+
+    @app.post("/account/password", include_in_schema=False)
+    @page(pages, form=True)
+    def own_password(request: Request, who: Principal, data: FormData) -> Response:
+        current, new = str(data.get("current") or ""), str(data.get("password") or "")
+        accounts.change_password(ctx, who, who.user, new, current)
+        response = redirect("/login", ok="password changed: log in again")
+        session.end(response)
+        return response
+
+    @app.post("/account/sessions", include_in_schema=False)
+    @page(pages, form=True)
+    def own_sessions(request: Request, who: Principal, data: FormData) -> Response:
+        ended = accounts.revoke_tokens(ctx, who, who.user)
+        response = redirect("/login", ok=f"{ended} session(s) ended")
+        session.end(response)
+        return response
+
+    @app.get("/users", include_in_schema=False)
+    @page(pages)
+    def users(request: Request, who: Principal) -> Response:
+        return pages.render(
+            request,
+            "users.html",
+            who,
+            title="Users",
+            accounts=accounts.list_users(ctx, who),
+            grants=accounts.list_grants(ctx, who),
+            roles=[r.value for r in Role],
+        )
+
+    @app.post("/users", include_in_schema=False)
+    @page(pages, form=True)
+    def add_user(request: Request, who: Principal, data: FormData) -> Response:
+        name = _text(data, "user")
+        grants = accounts.add_user(ctx, who, name, _roles(data), str(data.get("password") or ""))
+        return redirect("/users", ok=f"user {name} added. {_granted(grants)}".strip())
+
+    @app.post("/users/{name}/{command}", include_in_schema=False)
+    @page(pages, form=True)
+    def user_command(
+        request: Request, who: Principal, data: FormData, name: str, command: str
+    ) -> Response:
+        if command == "disable":
+            accounts.set_active(ctx, who, name, active=False)
+            done = f"{name} disabled; their sessions ended"
+        elif command == "enable":
+            accounts.set_active(ctx, who, name, active=True)
+            done = f"{name} enabled"
+        elif command == "roles":
+            grants = accounts.set_roles(ctx, who, name, _roles(data))
+            done = f"roles of {name} set; their sessions ended. {_granted(grants)}".strip()
+        elif command == "password":
+            grants = accounts.change_password(ctx, who, name, str(data.get("password") or ""))
+            done = f"password of {name} set; their sessions ended. {_granted(grants)}".strip()
+        elif command == "revoke-tokens":
+            done = f"{accounts.revoke_tokens(ctx, who, name)} session(s) of {name} ended"
+        elif command == "totp-reset":
+            second_factor.reset(ctx, who, name)
+            done = f"second factor of {name} removed"
+        else:
+            raise UserInputError(
+                f"command '{command}': use disable, enable, roles, password, revoke-tokens or totp-reset"
+            )
+        return redirect("/users", ok=done)
+
+    @app.post("/grants/{grant_id}/{decision}", include_in_schema=False)
+    @page(pages, form=True)
+    def decide(
+        request: Request, who: Principal, data: FormData, grant_id: str, decision: str
+    ) -> Response:
+        if decision not in ("approve", "refuse"):
+            raise UserInputError(f"decision '{decision}': use approve or refuse")
+        grant = accounts.decide_grant(ctx, who, grant_id, approve=decision == "approve")
+        return redirect("/users", ok=f"{grant.id} ({grant.role} for {grant.user}) {grant.status}")
