@@ -13,6 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from uncc.domain.keyids import kid_of
 from uncc.errors import KeyAccessError
 
 _HASHER = PasswordHasher()
@@ -51,7 +52,8 @@ class NodeKey:
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
         self.public_hex = raw.hex()
-        self.key_id = hashlib.sha256(raw).hexdigest()[:16]
+        self.key_id = kid_of(self.public_hex)
+        """The RFC 7638 thumbprint prefix of the public key (``uncc.domain.keyids``)."""
 
     @classmethod
     def generate(cls, path: Path, passphrase: bytes | None = None) -> NodeKey:

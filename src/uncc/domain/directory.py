@@ -2,7 +2,9 @@
 
 Each member has an endpoint, one or more public keys (two during a rotation), a 24/7
 contact point and the languages it accepts. A key is found by its id; a key past its
-``not_after`` time no longer verifies anything.
+``not_after`` time no longer verifies anything. Key ids are derived from the keys
+(``uncc.domain.keyids``): an id that is not its key's, or one that two members hold,
+finds nothing, and a directory carrying either is refused.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from uncc.domain.keyids import kid_of
 from uncc.domain.messages import Contact
 
 FORMAT = "directory/1"
@@ -60,9 +63,36 @@ class Directory(_Doc):
         return next((m for m in self.members if m.state == state), None)
 
     def key(self, kid: str, now: dt.datetime) -> tuple[str, str] | None:
-        """(State, public key hex) for a key id valid at ``now``; None when unknown or retired."""
+        """(State, public key hex) for a key id valid at ``now``.
+
+        None when the id is unknown or retired, when it is not the id of the key it is
+        listed with, or when more than one member lists it: a receiver never picks one.
+        """
+        found = [
+            (member.state, key.public_key)
+            for member in self.members
+            for key in member.keys
+            if key.kid == kid and kid_of(key.public_key) == kid
+        ]
+        if len({state for state, _ in found}) != 1:
+            return None
+        state, public = found[0]
+        listed = next(k for m in self.members if m.state == state for k in m.keys if k.kid == kid)
+        return (state, public) if listed.valid_at(now) else None
+
+    def problems(self) -> list[str]:
+        """Why a member must not accept this directory; empty when it is sound.
+
+        A key id not derived from its key, or a key (or key id) listed for two members.
+        """
+        found: list[str] = []
+        holders: dict[str, str] = {}
         for member in self.members:
             for key in member.keys:
-                if key.kid == kid and key.valid_at(now):
-                    return member.state, key.public_key
-        return None
+                if key.kid != kid_of(key.public_key):
+                    found.append(f"{member.state}: key id {key.kid} is not the id of its key")
+                for name in (key.kid, key.public_key):
+                    other = holders.setdefault(name, member.state)
+                    if other != member.state:
+                        found.append(f"{member.state}: key {key.kid} is also listed for {other}")
+        return found

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 from uncc.adapters import jws
 from uncc.adapters.db import schema
 from uncc.domain.directory import Directory, Member, PublicKey
+from uncc.domain.keyids import kid_of
 from uncc.domain.messages import Contact
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
@@ -153,9 +154,11 @@ def become_hub(
 def admit(ctx: NodeContext, who: Principal, member: Member) -> str:
     """Add or update a member (hub only); publishes a new directory version."""
     require(who.roles, Action.NETWORK_ADMIN)
+    member = derive_kids(member)
     with ctx.engine.begin() as conn:
         if config(conn).role != "hub":
             raise ConflictError("only the hub admits members")
+        refuse_held_elsewhere(conn, member)
         now = ctx.clock()
         values = {"entry": member.model_dump(mode="json"), "updated_at": now}
         found = conn.execute(
@@ -193,8 +196,11 @@ def publish_in(ctx: NodeContext, conn: Connection) -> str:
         hub=row["hub_state"],
         version=row["directory_version"] + 1,
         issued=ctx.clock(),
-        members=members,
+        members=[derive_kids(m) for m in members],
     )
+    unsound = doc.problems()
+    if unsound:
+        raise ConflictError("the directory would not be sound: " + "; ".join(unsound))
     import rfc8785  # noqa: PLC0415
 
     token = jws.sign(ctx.key(), rfc8785.dumps(doc.model_dump(mode="json")))
@@ -207,12 +213,44 @@ def publish_in(ctx: NodeContext, conn: Connection) -> str:
 
 
 def published(ctx: NodeContext) -> str:
-    """The signed directory this node holds (served to members)."""
+    """The signed directory this node holds (served to members).
+
+    The hub signs a new version first when the one it holds lists a key id that is not
+    derived from its key (a directory from before key ids were derived).
+    """
     with ctx.engine.connect() as conn:
-        row = conn.execute(select(schema.network.c.directory_token)).first()
+        row = conn.execute(select(schema.network.c.directory_token, schema.network.c.role)).first()
     if row is None or not row.directory_token:
         raise NotFoundError("no directory here")
+    if row.role == "hub":
+        with ctx.engine.begin() as conn:
+            held = config(conn).directory
+            if held is not None and held.problems():
+                return publish_in(ctx, conn)
     return str(row.directory_token)
+
+
+def derive_kids(member: Member) -> Member:
+    """The member's entry with every key id computed from its key (what the hub lists)."""
+    keys = [k.model_copy(update={"kid": kid_of(k.public_key)}) for k in member.keys]
+    return member.model_copy(update={"keys": keys})
+
+
+def refuse_held_elsewhere(conn: Connection, member: Member) -> None:
+    """At the hub: refuse keys that another member already lists (directory poisoning).
+
+    Raises:
+        ConflictError: naming the key id and the member that holds it.
+    """
+    mine = {k.public_key for k in member.keys}
+    for row in conn.execute(select(schema.members).where(schema.members.c.state != member.state)):
+        other = Member.model_validate(row.entry)
+        for key in other.keys:
+            if key.public_key in mine or key.kid in {kid_of(p) for p in mine}:
+                raise ConflictError(
+                    f"key {kid_of(key.public_key)} is already listed for {other.state}: "
+                    "a key belongs to one member"
+                )
 
 
 def join(
@@ -245,36 +283,58 @@ def join(
 def install(ctx: NodeContext, token: str) -> Directory:
     """Accept a directory signed by the pinned hub key, never an older version.
 
+    A refusal is audited and changes nothing else.
+
     Raises:
-        UserInputError: the signature does not hold, or the version is older.
+        UserInputError: every reason the directory is refused (see ``refusals``).
     """
     with ctx.engine.begin() as conn:
         cfg = config(conn)
-        try:
-            doc = _decode(token, cfg.hub_key)
-        except jws.SignatureError as exc:
-            audit(
-                conn,
-                ctx.clock(),
-                "network",
-                "network.directory",
-                obj=cfg.hub_state,
-                outcome="refused",
-                reason=str(exc),
+        doc, reasons = refusals(conn, cfg, token)
+        if doc is not None and not reasons:
+            conn.execute(
+                update(schema.network).values(
+                    directory_token=token, directory_version=doc.version, updated_at=ctx.clock()
+                )
             )
-            raise UserInputError(
-                f"directory refused: not signed by the pinned hub key ({exc})"
-            ) from None
-        if cfg.directory is not None and doc.version < cfg.directory.version:
-            raise UserInputError(
-                f"directory refused: version {doc.version} is older than the one held ({cfg.directory.version})"
-            )
-        conn.execute(
-            update(schema.network).values(
-                directory_token=token, directory_version=doc.version, updated_at=ctx.clock()
-            )
+            return doc
+    with ctx.engine.begin() as conn:
+        audit(
+            conn,
+            ctx.clock(),
+            f"network:{cfg.hub_state}",
+            "network.directory",
+            obj=str(doc.version if doc else "?"),
+            outcome="refused",
+            reason="; ".join(reasons)[:500],
         )
-    return doc
+    raise UserInputError("directory refused: " + "; ".join(reasons))
+
+
+def refusals(
+    conn: Connection, cfg: NetworkConfig, token: str
+) -> tuple[Directory | None, list[str]]:
+    """The directory in ``token`` and every reason to refuse it (none: install it).
+
+    It must be signed by the pinned hub key. Its version only grows: an older one
+    (rollback), or the same version with other contents, is refused; so is a directory
+    whose key ids are not derived from their keys or whose keys are listed for two members.
+    """
+    try:
+        doc = _decode(token, cfg.hub_key)
+    except jws.SignatureError as exc:
+        return None, [f"not signed by the pinned hub key ({exc})"]
+    held = conn.execute(
+        select(schema.network.c.directory_version, schema.network.c.directory_token)
+    ).one()
+    reasons = doc.problems()
+    if doc.version < held.directory_version:
+        reasons.append(
+            f"version {doc.version} is older than the one held ({held.directory_version})"
+        )
+    elif doc.version == held.directory_version and held.directory_token not in (None, token):
+        reasons.append(f"version {doc.version} is held already, with other contents")
+    return doc, reasons
 
 
 def refresh(ctx: NodeContext, transport: Transport) -> Directory:

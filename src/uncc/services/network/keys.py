@@ -21,6 +21,7 @@ from uncc.adapters import jws
 from uncc.adapters.crypto import NodeKey
 from uncc.adapters.db import schema
 from uncc.domain.directory import Member, PublicKey
+from uncc.domain.keyids import kid_of
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, PermissionDeniedError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
@@ -138,16 +139,17 @@ def take_rotation(ctx: NodeContext, body: str) -> str:
             raise PermissionDeniedError(f"the rotation's signature does not hold: {exc}") from None
         member = held.member(state)
         assert member is not None
-        not_after = dt.datetime.fromisoformat(str(claim["not_after"]))
+        new_kid, not_after = _checked_claim(claim, member, now)
         keys = [
             k.model_copy(update={"not_after": not_after}) if k.kid == claim["retire_kid"] else k
             for k in member.keys
-            if k.valid_at(now) and k.kid != claim["new_kid"]
+            if k.valid_at(now) and k.kid != new_kid
         ]
-        keys.append(PublicKey(kid=str(claim["new_kid"]), public_key=str(claim["new_public_key"])))
-        updated = Member.model_validate(
-            {**member.model_dump(), "keys": [k.model_dump() for k in keys]}
+        keys.append(PublicKey(kid=new_kid, public_key=str(claim["new_public_key"])))
+        updated = network_directory.derive_kids(
+            Member.model_validate({**member.model_dump(), "keys": [k.model_dump() for k in keys]})
         )
+        network_directory.refuse_held_elsewhere(conn, updated)
         conn.execute(
             update(schema.members)
             .where(schema.members.c.state == state)
@@ -161,7 +163,34 @@ def take_rotation(ctx: NodeContext, body: str) -> str:
             "network.key_listed",
             obj=state,
             outcome="ok",
-            new=claim["new_kid"],
+            new=new_kid,
             retire=claim["retire_kid"],
         )
     return token
+
+
+def _checked_claim(claim: Any, member: Member, now: dt.datetime) -> tuple[str, dt.datetime]:
+    """The new key's id (computed here, from the key) and the old key's end of validity.
+
+    Raises:
+        PermissionDeniedError: the claimed new id is not the new key's, or the key to
+            retire is not a current key of the member.
+        UserInputError: a field is missing or not in its form.
+    """
+    try:
+        new_kid = kid_of(str(claim["new_public_key"]))
+        not_after = dt.datetime.fromisoformat(str(claim["not_after"]))
+    except (KeyError, ValueError):
+        raise UserInputError("the rotation needs new_public_key (64 hex) and not_after") from None
+    if not_after.tzinfo is None:
+        raise UserInputError("the rotation's not_after must carry a time zone")
+    if claim.get("new_kid") != new_kid:
+        raise PermissionDeniedError(
+            f"the new key's id is {new_kid} (its RFC 7638 thumbprint), not {claim.get('new_kid')}"
+        )
+    current = {k.kid for k in member.keys if k.valid_at(now) and k.kid == kid_of(k.public_key)}
+    if claim.get("retire_kid") not in current:
+        raise PermissionDeniedError(
+            f"{claim.get('retire_kid')} is not a current key of {member.state}"
+        )
+    return new_kid, not_after
