@@ -100,6 +100,16 @@ class Rejection(StrEnum):
     REPLAY = "replay"
     UNKNOWN_TYPE = "unknown_type"
     INVALID_BODY = "invalid_body"
+    CONVERSATION_EXISTS = "conversation_exists"
+    """A request came with a conversation id already in use."""
+    UNKNOWN_CONVERSATION = "unknown_conversation"
+    """An answer to a request the receiver never made."""
+    NOT_A_PARTY = "not_a_party"
+    """The sender is not the conversation's other party."""
+    WRONG_DIRECTION = "wrong_direction"
+    """The requesting State sent what only the requested State may send."""
+    UNFIT_ANSWER = "unfit_answer"
+    """The answer kind does not answer the request kind."""
 
 
 class EnvelopeError(Exception):

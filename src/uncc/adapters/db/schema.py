@@ -332,10 +332,27 @@ thread = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("conversation", String(36), nullable=False, index=True),
     Column("message", String(36), nullable=False),
+    Column("sender", String(2)),
     Column("direction", String(3), nullable=False),
     Column("type", String(40), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("body", JSON, nullable=False),
+)
+
+fetch_nonces = Table(
+    "fetch_nonces",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("requester", String(2), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+network_counters = Table(
+    "network_counters",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    Column("at", DateTime(timezone=True)),
 )
 
 experts = Table(

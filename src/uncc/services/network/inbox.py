@@ -21,6 +21,7 @@ from uncc.domain.messages import Receipt
 from uncc.services.context import NodeContext, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
+from uncc.services.network.binding import bind
 from uncc.services.network.envelopes import claimed, digest, open_envelope, payload_of, seal
 
 Handler = Callable[[NodeContext, Connection, Envelope], None]
@@ -38,6 +39,11 @@ STATUS = {
     Rejection.REPLAY: 409,
     Rejection.UNKNOWN_TYPE: 422,
     Rejection.INVALID_BODY: 422,
+    Rejection.CONVERSATION_EXISTS: 409,
+    Rejection.UNKNOWN_CONVERSATION: 404,
+    Rejection.NOT_A_PARTY: 403,
+    Rejection.WRONG_DIRECTION: 403,
+    Rejection.UNFIT_ANSWER: 422,
 }
 RECEIPT_TTL = dt.timedelta(days=1)
 
@@ -115,6 +121,23 @@ def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[
             return STATUS[Rejection.REPLAY], _receipt(
                 ctx, me, envelope.sender, envelope, "rejected", error=error
             )
+        try:
+            bind(conn, envelope)
+        except EnvelopeError as error:
+            audit(
+                conn,
+                now,
+                f"network:{envelope.sender}",
+                "network.receive",
+                obj=envelope.id,
+                outcome="refused",
+                reason=error.reason.value,
+                conversation=envelope.conversation,
+                detail=error.detail[:500],
+            )
+            return STATUS[error.reason], _receipt(
+                ctx, me, envelope.sender, envelope, "rejected", error=error
+            )
         conn.execute(
             insert(schema.inbox).values(
                 id=envelope.id,
@@ -166,6 +189,7 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
             insert(schema.thread).values(
                 conversation=envelope.conversation,
                 message=envelope.id,
+                sender=envelope.sender,
                 direction="in",
                 type=envelope.type,
                 at=ctx.clock(),

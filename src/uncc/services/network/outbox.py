@@ -116,6 +116,7 @@ def enqueue(
         insert(schema.thread).values(
             conversation=conversation,
             message=envelope.id,
+            sender=me,
             direction="out",
             type=kind,
             at=now,

@@ -441,6 +441,7 @@ def _conversation(conn: Connection, row: Any) -> Conversation:
     thread = [
         {
             "message": t.message,
+            "sender": t.sender,
             "direction": t.direction,
             "type": t.type,
             "at": _aware(t.at),

@@ -1,0 +1,114 @@
+"""Which message may go into which conversation, from whom: the binding rules, as data.
+
+A conversation is opened by a request and belongs to two parties: the requesting State
+and the requested State. The requested State answers; the requesting State may only
+follow up (consult). Each answer kind must fit the request kind (``ANSWERS``). A
+message that opens a conversation must come with a conversation id nobody has used.
+The receiver applies these rules before it stores anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from uncc.domain.envelope import Envelope, EnvelopeError, Rejection
+from uncc.domain.messages import REQUESTS
+
+_STATUS = frozenset({"acknowledgment", "status_update", "refusal", "consultation"})
+ANSWERS: Mapping[str, frozenset[str]] = {
+    "assistance_request": _STATUS | {"assistance_answer", "evidence_transfer"},
+    "preservation_request": _STATUS
+    | {"execution_result", "traffic_disclosure", "evidence_transfer"},
+    "subscriber_request": _STATUS | {"execution_result", "evidence_transfer"},
+    "conviction_query": _STATUS | {"conviction_answer"},
+    "deconfliction_hit": frozenset({"acknowledgment", "consultation"}),
+}
+"""Request kind → the kinds the requested State may send in its conversation."""
+FOLLOW_UPS = frozenset({"consultation"})
+"""What the requesting State may send into its own request's conversation."""
+OPENERS = REQUESTS | {"deconfliction_key"}
+"""Kinds that start a conversation: their conversation id must be new."""
+FREE = frozenset({"consultation"})
+"""Kinds that may also start an untracked thread of their own."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the receiver knows of a conversation id before taking a message into it."""
+
+    kind: str | None = None
+    """The request that opened it here (None: no request of that id is tracked)."""
+    direction: str | None = None
+    """'out' when we asked, 'in' when we were asked."""
+    peer: str | None = None
+    """The other party: the tracked peer, or the sender of the untracked thread."""
+    used: bool = False
+    """The id is in use here (tracked, sent by us, or received from someone)."""
+
+
+def allowed(kind: str, *, asked: str, direction: str) -> bool:
+    """May a party send ``kind`` into a conversation opened by ``asked``, on its side?
+
+    ``direction`` is the conversation's direction *at the sender*: 'in' for the
+    requested State (it answers), 'out' for the requesting State (it follows up).
+    """
+    if direction == "in":
+        return kind in ANSWERS.get(asked, frozenset())
+    return kind in FOLLOW_UPS
+
+
+def check_binding(envelope: Envelope, seen: Seen) -> None:
+    """Refuse a message that does not belong in its conversation, from its sender.
+
+    Raises:
+        EnvelopeError: CONVERSATION_EXISTS, UNKNOWN_CONVERSATION, NOT_A_PARTY,
+            WRONG_DIRECTION or UNFIT_ANSWER.
+    """
+    raw = envelope.as_json()
+    kind, sender = envelope.type, envelope.sender
+    if kind in OPENERS:
+        if seen.used:
+            raise EnvelopeError(
+                Rejection.CONVERSATION_EXISTS,
+                f"conversation {envelope.conversation} already exists: a {kind} needs a new one",
+                raw,
+            )
+        return
+    if seen.peer is None:
+        if kind in FREE:
+            return
+        raise EnvelopeError(
+            Rejection.UNKNOWN_CONVERSATION,
+            f"a {kind} answers a request; conversation {envelope.conversation} is not one here",
+            raw,
+        )
+    if seen.peer != sender:
+        raise EnvelopeError(
+            Rejection.NOT_A_PARTY,
+            f"{sender} is not a party to conversation {envelope.conversation}",
+            raw,
+        )
+    if seen.kind is None:
+        if kind in FREE:
+            return
+        raise EnvelopeError(
+            Rejection.UNKNOWN_CONVERSATION,
+            f"a {kind} answers a request; conversation {envelope.conversation} is not one here",
+            raw,
+        )
+    # the sender's side is the opposite of ours
+    theirs = "in" if seen.direction == "out" else "out"
+    if allowed(kind, asked=seen.kind, direction=theirs):
+        return
+    if theirs == "out":
+        raise EnvelopeError(
+            Rejection.WRONG_DIRECTION,
+            f"{sender} made this {seen.kind}; only the requested State sends a {kind}",
+            raw,
+        )
+    raise EnvelopeError(
+        Rejection.UNFIT_ANSWER,
+        f"a {kind} does not answer a {seen.kind} (fitting: {', '.join(sorted(ANSWERS[seen.kind]))})",
+        raw,
+    )
