@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
+from uncc.domain.conversations import ANSWERS as FITTING
+from uncc.domain.conversations import allowed
 from uncc.domain.envelope import Envelope, Handling
 from uncc.domain.messages import (
     REQUESTS,
@@ -203,10 +205,7 @@ def answer(
         )
     with ctx.engine.begin() as conn:
         row = conversation_row(conn, conversation_id, lock=True)
-        if row["direction"] != "in" and kind != "consultation":
-            raise ConflictError(
-                f"{conversation_id} is our own request; only the requested State answers it"
-            )
+        may_send(row, kind)
         if row["status"] in CLOSED and kind != "consultation":
             raise ConflictError(f"{conversation_id} is already {row['status']}")
         found = problems(kind, 1, body)
@@ -234,6 +233,24 @@ def answer(
             type=kind,
         )
     return get_conversation(ctx, who, conversation_id)
+
+
+def may_send(row: Any, kind: str) -> None:
+    """Refuse to send what does not fit the conversation, or is not ours to send.
+
+    Raises:
+        ConflictError: our own request (only the requested State answers it), or an
+            answer kind that does not answer the request kind.
+    """
+    if allowed(kind, asked=row["kind"], direction=row["direction"]):
+        return
+    if row["direction"] != "in":
+        raise ConflictError(f"{row['id']} is our own request; only the requested State answers it")
+    fitting = ", ".join(sorted(FITTING.get(row["kind"], ())))
+    raise ConflictError(
+        f"a {kind.replace('_', ' ')} does not answer a {row['kind'].replace('_', ' ')} "
+        f"(fitting: {fitting or 'none'})"
+    )
 
 
 def _progress(conn: Connection, conversation_id: str, envelope: Envelope) -> None:

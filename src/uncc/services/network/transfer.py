@@ -35,7 +35,12 @@ from uncc.services.network import directory as network_directory
 from uncc.services.network.envelopes import payload_of
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
-from uncc.services.network.requests import Conversation, conversation_row, get_conversation
+from uncc.services.network.requests import (
+    Conversation,
+    conversation_row,
+    get_conversation,
+    may_send,
+)
 from uncc.services.network.transport import Transport
 
 BLOBS_PATH = "/network/v1/blobs/"
@@ -51,6 +56,7 @@ def send_evidence(
         raise UserInputError("name at least one evidence item to send")
     with ctx.engine.begin() as conn:
         talk = conversation_row(conn, conversation_id)
+        may_send(talk, "evidence_transfer")
         now = ctx.clock()
         items = []
         for evidence_id in evidence_ids:
