@@ -236,13 +236,15 @@ class CustodyContinuation(_Body):
 
 
 class EvidenceTransfer(_Body):
-    """Evidence sent to the requesting State, with its custody so far."""
+    """Evidence sent to the requesting State, with its custody so far.
+
+    It names no place to fetch from: the receiver fetches each blob from the sender's
+    endpoint in the hub-signed directory, never from a URL a message names.
+    """
 
     reference: TEXT
     items: list[ManifestItem] = Field(min_length=1)
     custody: CustodyContinuation
-    fetch: TEXT
-    """Where the blobs can be fetched (signed requests only)."""
 
 
 class DeconflictionHit(_Body):

@@ -11,28 +11,39 @@ custody event names the sender's checkpoint, so the two logs link.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import rfc8785
 from sqlalchemy import Connection, select
 
 from uncc import __version__
-from uncc.adapters import jws
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle
 from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
-from uncc.domain.envelope import CLOCK_SKEW, Envelope
+from uncc.domain.envelope import Envelope
 from uncc.domain.evidence import EvidenceItem
+from uncc.domain.keyids import kid_of
 from uncc.domain.messages import EvidenceTransfer, Urgency
 from uncc.domain.policy import Action, require
-from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
+from uncc.errors import (
+    ConflictError,
+    NotFoundError,
+    TransportError,
+    UserInputError,
+)
 from uncc.services import evidence
 from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
-from uncc.services.network.envelopes import payload_of
+from uncc.services.network.fetch import (
+    BLOBS_PATH,
+    FETCH_HEADER,
+    authorise_fetch,
+    blob_url,
+    fetch_header,
+)
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
 from uncc.services.network.requests import (
@@ -43,8 +54,15 @@ from uncc.services.network.requests import (
 )
 from uncc.services.network.transport import Transport
 
-BLOBS_PATH = "/network/v1/blobs/"
-FETCH_HEADER = "X-Uncc-Fetch"
+__all__ = [
+    "BLOBS_PATH",
+    "FETCH_HEADER",
+    "accept_evidence",
+    "authorise_fetch",
+    "fetch_header",
+    "send_evidence",
+]
+log = logging.getLogger("uncc.network")
 
 
 def send_evidence(
@@ -101,7 +119,6 @@ def send_evidence(
                         "proof": [p.hex() for p in tree.inclusion_proof(index)],
                     }
                 )
-        cfg = network_directory.config(conn)
         body = {
             "reference": talk["reference"],
             "items": [
@@ -116,7 +133,6 @@ def send_evidence(
                 "checkpoint_at": _aware(last["at"]).isoformat(),
                 "leaves": leaves,
             },
-            "fetch": cfg.endpoint + BLOBS_PATH,
         }
         enqueue(
             ctx,
@@ -207,47 +223,6 @@ class _ChunkReader:
         return data
 
 
-def fetch_header(ctx: NodeContext, holder: str, sha256: str) -> dict[str, str]:
-    """A signed fetch request: who asks, from whom, for which blob, when."""
-    with ctx.engine.connect() as conn:
-        me = node_info(conn).state
-    claim = {"requester": me, "holder": holder, "sha256": sha256, "at": ctx.clock().isoformat()}
-    return {FETCH_HEADER: jws.sign(ctx.key(), rfc8785.dumps(claim))}
-
-
-def authorise_fetch(ctx: NodeContext, sha256: str, token: str | None) -> str:
-    """The requester's State when a signed fetch may have this blob; PermissionDenied otherwise.
-
-    Only a member we sent an evidence transfer naming this blob may fetch it.
-    """
-    if not token:
-        raise PermissionDeniedError(f"send a signed fetch request in the {FETCH_HEADER} header")
-    with ctx.engine.connect() as conn:
-        me = node_info(conn).state
-        held = network_directory.directory(conn)
-        requester, claim = network_directory.member_signed(held, token, ctx.clock(), "fetch")
-        try:
-            at = dt.datetime.fromisoformat(str(claim.get("at")))
-        except ValueError:
-            raise PermissionDeniedError("the fetch request has no valid time") from None
-        if (
-            claim.get("requester") != requester
-            or claim.get("holder") != me
-            or claim.get("sha256") != sha256
-            or abs(ctx.clock() - at) > CLOCK_SKEW
-        ):
-            raise PermissionDeniedError("the fetch request is not for this blob, this node or now")
-        sent = conn.execute(
-            select(schema.outbox.c.token).where(
-                schema.outbox.c.type == "evidence_transfer", schema.outbox.c.recipient == requester
-            )
-        ).scalars()
-        for message in sent:
-            if any(i["sha256"] == sha256 for i in payload_of(message)["body"]["items"]):
-                return requester
-    raise PermissionDeniedError(f"{requester} was not sent blob {sha256[:12]}")
-
-
 def accept_evidence(
     ctx: NodeContext, who: Principal, conversation_id: str, transport: Transport
 ) -> list[str]:
@@ -290,7 +265,14 @@ def accept_evidence(
         transfer = EvidenceTransfer.model_validate(offer["body"])
         member = held.member(talk["peer"])
         key = (
-            next((k for k in member.keys if k.kid == transfer.custody.key_id), None)
+            next(
+                (
+                    k
+                    for k in member.keys
+                    if k.kid == transfer.custody.key_id == kid_of(k.public_key)
+                ),
+                None,
+            )
             if member
             else None
         )
@@ -306,7 +288,7 @@ def accept_evidence(
             marker = f"{offer['message']}/{item.item}"
             if marker in taken:
                 continue
-            url = transfer.fetch + item.sha256
+            url = blob_url(held, talk["peer"], item.sha256)
             custody = transfer.custody
             try:
                 received = evidence.add_evidence(
@@ -345,6 +327,12 @@ def accept_evidence(
             except ConflictError as exc:
                 _refused(ctx, who, conversation_id, [f"{item.item}: {exc}"])
                 raise
+            except TransportError as exc:
+                log.warning("evidence fetch from %s failed: %s", talk["peer"], exc)
+                _refused(ctx, who, conversation_id, [f"{item.item}: fetch failed: {exc}"])
+                raise TransportError(
+                    f"the evidence could not be fetched from {talk['peer']}: {exc}"
+                ) from None
             accepted.append(received.id)
     return accepted
 
