@@ -33,13 +33,16 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         "session_idle": dt.timedelta(minutes=settings.session_idle_minutes),
         "session_length": dt.timedelta(hours=settings.session_hours),
     }
+    network = {
+        "directory_refresh_interval": dt.timedelta(seconds=settings.directory_refresh_seconds)
+    }
     return NodeContext(
         engine=engine,
         blobs=blobs,
         key_path=settings.key_path,
         data_key_path=settings.data_key_path,
         passphrase=settings.passphrase,
-        **(accounts | overrides),
+        **(accounts | network | overrides),
     )
 
 

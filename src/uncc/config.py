@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     """A web session ends after this many minutes without a request."""
     session_hours: int = Field(default=8, ge=1)
     """A web session ends this many hours after log-in, however active."""
+    directory_refresh_seconds: float = Field(default=60.0, ge=0)
+    """At most one directory refresh per this many seconds is caused by messages signed
+    with key ids the node does not know (``UNCC_DIRECTORY_REFRESH_SECONDS``)."""
     host: str = "127.0.0.1"
     port: int = 8470
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

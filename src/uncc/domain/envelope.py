@@ -120,6 +120,9 @@ class EnvelopeError(Exception):
         self.reason = reason
         self.detail = detail
         self.envelope = envelope
+        self.signer: str | None = None
+        """The member whose key signed the message, once the signature held (else None:
+        nothing about the sender is known)."""
 
 
 def _iso(moment: dt.datetime) -> str:

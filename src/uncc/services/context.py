@@ -55,6 +55,8 @@ class NodeContext:
     """A web session ends after this long without a request."""
     session_length: dt.timedelta = dt.timedelta(hours=8)
     """A web session ends this long after log-in."""
+    directory_refresh_interval: dt.timedelta = dt.timedelta(seconds=60)
+    """At most one directory refresh per interval is caused by unknown key ids."""
     _key: NodeKey | None = None
     _data_key: DataKey | None = None
 

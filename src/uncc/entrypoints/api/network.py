@@ -30,6 +30,7 @@ from uncc.services.network import (
     keys,
     outbox,
     requests,
+    traffic,
     transfer,
     witness_compare,
     witnessing,
@@ -332,6 +333,11 @@ def install(
         answered = requests.answer(ctx, who, conversation_id, body.kind, body.body)
         sender.kick()
         return conversation_json(answered, ctx.clock())
+
+    @users.get("/counters")
+    def traffic_counters(who: User) -> dict[str, int]:
+        """Messages refused before their sender was known (by reason); throttled refreshes."""
+        return traffic.counters(ctx, who)
 
     @users.get("/outbox")
     def list_outbox(

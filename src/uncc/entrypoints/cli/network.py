@@ -245,6 +245,19 @@ def status_command() -> None:
     console.print(table)
 
 
+@app.command("counters")
+def counters_command() -> None:
+    """Traffic refused before its sender was known, and throttled directory refreshes."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import traffic  # noqa: PLC0415
+
+    found = traffic.counters(context(), principal())
+    if not found:
+        console.print("nothing refused or throttled", markup=False)
+    for name, value in found.items():
+        console.print(f"{name}: {value}", highlight=False, markup=False)
+
+
 @app.command("deliver")
 def deliver_command() -> None:
     """Deliver due messages now (the server does this by itself with 'uncc serve')."""

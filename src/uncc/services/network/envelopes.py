@@ -50,6 +50,15 @@ def open_envelope(token: str, *, directory: Directory, me: str, now: dt.datetime
     except jws.SignatureError as exc:
         raise EnvelopeError(Rejection.BAD_SIGNATURE, str(exc)) from None
     try:
+        return _checked(payload, signer, me=me, now=now)
+    except EnvelopeError as exc:
+        exc.signer = signer
+        raise
+
+
+def _checked(payload: bytes, signer: str, *, me: str, now: dt.datetime) -> Envelope:
+    """The envelope in a verified payload, once addressing, time and body check out."""
+    try:
         data = json.loads(payload)
     except ValueError:
         raise EnvelopeError(Rejection.MALFORMED, "the payload is not JSON") from None

@@ -10,6 +10,7 @@ early is held until the gap is filled.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -18,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection, parse
 from uncc.domain.messages import Receipt
+from uncc.errors import UnccError
 from uncc.services.context import NodeContext, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
+from uncc.services.network import traffic
 from uncc.services.network.binding import bind
 from uncc.services.network.envelopes import claimed, digest, open_envelope, payload_of, seal
 
@@ -46,6 +49,7 @@ STATUS = {
     Rejection.UNFIT_ANSWER: 422,
 }
 RECEIPT_TTL = dt.timedelta(days=1)
+log = logging.getLogger("uncc.network")
 
 
 def _load_handlers() -> None:
@@ -84,7 +88,8 @@ def receive(
         except EnvelopeError as exc:
             if exc.reason is not Rejection.UNKNOWN_SENDER or refresh is None:
                 raise
-            refresh()
+            if not _refreshed(ctx, refresh):
+                raise
             with ctx.engine.connect() as conn:
                 directory = network_directory.directory(conn)
             envelope = open_envelope(token, directory=directory, me=me, now=ctx.clock())
@@ -94,6 +99,18 @@ def receive(
         return _accept(ctx, me, token, envelope)
     except IntegrityError:  # the same message arrived twice at the same moment
         return _accept(ctx, me, token, envelope)
+
+
+def _refreshed(ctx: NodeContext, refresh: Callable[[], object]) -> bool:
+    """Fetch the directory for an unknown key id, at most once per interval; True if done."""
+    if not traffic.may_refresh(ctx):
+        return False
+    try:
+        refresh()
+    except UnccError as exc:  # the hub is down or sent a directory we refuse
+        log.warning("directory refresh for an unknown key id failed: %s", exc)
+        return False
+    return True
 
 
 def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[int, str]:
@@ -208,19 +225,24 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
 
 
 def _refuse(ctx: NodeContext, me: str, token: str, exc: EnvelopeError) -> tuple[int, str]:
+    """Refuse a message: audited under its verified signer, only counted without one."""
     data = exc.envelope or claimed(token)
-    sender = str(data.get("sender") or "unknown")
-    with ctx.engine.begin() as conn:
-        audit(
-            conn,
-            ctx.clock(),
-            f"network:{sender}"[:64],
-            "network.receive",
-            obj=str(data.get("id") or "?")[:80],
-            outcome="refused",
-            reason=exc.reason.value,
-            detail=exc.detail[:500],
-        )
+    if exc.signer is None:
+        traffic.count_refused(ctx, exc.reason.value)
+        sender = str(data.get("sender") or "unknown")
+    else:
+        sender = exc.signer
+        with ctx.engine.begin() as conn:
+            audit(
+                conn,
+                ctx.clock(),
+                f"network:{exc.signer}",
+                "network.receive",
+                obj=str(data.get("id") or "?")[:80],
+                outcome="refused",
+                reason=exc.reason.value,
+                detail=exc.detail[:500],
+            )
     reply = Envelope(
         type="receipt",
         sender=me,
