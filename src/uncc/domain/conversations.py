@@ -25,6 +25,16 @@ ANSWERS: Mapping[str, frozenset[str]] = {
     "deconfliction_hit": frozenset({"acknowledgment", "consultation"}),
 }
 """Request kind → the kinds the requested State may send in its conversation."""
+MEASURES: Mapping[str, frozenset[str]] = {
+    "preservation_request": frozenset({"preservation", "traffic_preservation_disclosure"}),
+    "subscriber_request": frozenset({"production_of_subscriber_information"}),
+}
+"""Request kind → the domestic powers (Convention model ids) whose order can execute it.
+
+An execution result names one such order of the requested State, issued or executed
+under its own law; a request kind not listed here has no execution result."""
+BACKING_STATES = frozenset({"issued", "executed"})
+"""The states of an order that back an execution result."""
 FOLLOW_UPS = frozenset({"consultation"})
 """What the requesting State may send into its own request's conversation."""
 OPENERS = REQUESTS | {"deconfliction_key"}

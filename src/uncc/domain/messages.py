@@ -182,7 +182,8 @@ class ExecutionResult(_Body):
     outcome: Literal["preserved", "produced", "executed", "partially_executed", "no_data"]
     details: TEXT
     preserved_until: dt.date | None = None
-    order: str | None = None
+    order: Annotated[str, Field(min_length=1, max_length=200)]
+    """The reference of the requested State's order that executed the request."""
 
 
 class RefusalReason(StrEnum):

@@ -33,6 +33,7 @@ from uncc.errors import ConflictError, FactsError, NotFoundError, UserInputError
 from uncc.services.cases import open_case_in
 from uncc.services.context import NodeContext, Principal, audit, audit_now
 from uncc.services.identity import node_info
+from uncc.services.network.backing import check_backed
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
 from uncc.services.orders import DraftRequest, draft_in
@@ -208,11 +209,14 @@ def answer(
         may_send(row, kind)
         if row["status"] in CLOSED and kind != "consultation":
             raise ConflictError(f"{conversation_id} is already {row['status']}")
+        if kind == "execution_result" and not body.get("order") and row["order_id"]:
+            body = {**body, "order": row["order_id"]}  # the order drafted for the request
         found = problems(kind, 1, body)
         if found:
             raise UserInputError(
                 f"the {kind.replace('_', ' ')} is not complete:\n  " + "\n  ".join(found)
             )
+        check_backed(conn, row, kind, body)
         envelope = enqueue(
             ctx,
             conn,
