@@ -400,7 +400,7 @@ def show_command(request_id: Annotated[str, typer.Argument(help="The request (fu
         say(f"  here: case {c.case_id or '-'}, order {c.order_id or '-'}")
     for t in c.thread:
         say(
-            f"  {t['at']:%Y-%m-%d %H:%M:%S} {'→' if t['direction'] == 'out' else '←'} {t['type']}: {json.dumps({k: v for k, v in t['body'].items() if k != 'facts'}, ensure_ascii=False)[:300]}"
+            f"  {t['at']:%Y-%m-%d %H:%M:%S} {'→' if t['direction'] == 'out' else '←'} {t['sender'] or '?'} {t['type']}: {json.dumps({k: v for k, v in t['body'].items() if k != 'facts'}, ensure_ascii=False)[:300]}"
         )
 
 
