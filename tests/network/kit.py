@@ -16,7 +16,15 @@ from uncc.errors import PermissionDeniedError, TransportError, UserInputError
 from uncc.parties.catalogue import parse_profile
 from uncc.services import accounts, identity
 from uncc.services.context import NodeContext, Principal
-from uncc.services.network import deconfliction, directory, experts, inbox, keys, witness
+from uncc.services.network import (
+    deconfliction,
+    directory,
+    experts,
+    hub_keys,
+    inbox,
+    keys,
+    witness,
+)
 from uncc.services.network.outbox import INBOX_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +125,8 @@ class Loopback:
         if path.startswith(witness.WITNESS_PATH + "/"):
             held = witness.newest_note(peer.ctx, path.rsplit("/", 1)[1])
             return (404, b"") if held is None else (200, held.encode())
+        if path == hub_keys.HUB_KEYS_PATH:
+            return 200, hub_keys.statements(peer.ctx).encode()
         return 404, b""
 
 

@@ -223,3 +223,57 @@ def test_an_unknown_key_id_flood_costs_one_directory_fetch(
     world.clock.now += dt.timedelta(seconds=31)
     flood(5)
     assert len(fetched) == 2
+
+
+@dataclass
+class Impostor:
+    """Serves a directory and key statements of its own making, as a hub it is not."""
+
+    directory: str
+    chain: str
+
+    def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        if url.endswith(directory.DIRECTORY_PATH):
+            return 200, self.directory.encode()
+        return 200, self.chain.encode()
+
+
+def test_the_hub_key_rotates_and_members_follow_only_statements_of_the_pinned_key(
+    world: World,
+) -> None:
+    with world.c.ctx.engine.connect() as conn:
+        held = directory.directory(conn)
+        pinned = directory.config(conn).hub_key
+    before = snapshot(world.c, *HUB_STATE)
+    intruder = stranger()
+    claim = rfc8785.dumps(
+        {
+            "uncc": "hub-key-rotation/1",
+            "hub": "XH",
+            "old_kid": kid_of(pinned),
+            "new_kid": intruder.key_id,
+            "new_public_key": intruder.public_hex,
+            "at": world.clock.now.isoformat(),
+        }
+    )
+    forged = Impostor(
+        jws.sign(
+            intruder,
+            rfc8785.dumps(
+                held.model_copy(update={"version": held.version + 5}).model_dump(mode="json")
+            ),
+        ),
+        json.dumps([{"old": jws.sign(intruder, claim), "new": jws.sign(intruder, claim)}]),
+    )
+    with pytest.raises(UserInputError, match="does not lead to"):
+        directory.refresh(world.c.ctx, forged)  # type: ignore[arg-type]
+    assert snapshot(world.c, *HUB_STATE) == before
+    # the real hub rotates: members re-pin by following its statement
+    new_kid = keys.rotate(world.hub.ctx, world.hub.admin, world.net, dt.timedelta(hours=1))
+    assert new_kid != kid_of(pinned)
+    doc = directory.refresh(world.c.ctx, world.net)
+    with world.c.ctx.engine.connect() as conn:
+        assert kid_of(directory.config(conn).hub_key) == new_kid
+    hub_entry = doc.member("XH")
+    assert hub_entry is not None
+    assert {k.kid for k in hub_entry.keys} == {kid_of(pinned), new_kid}

@@ -339,6 +339,14 @@ thread = Table(
     Column("body", JSON, nullable=False),
 )
 
+hub_rotations = Table(
+    "hub_rotations",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("statement", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 fetch_nonces = Table(
     "fetch_nonces",
     metadata,

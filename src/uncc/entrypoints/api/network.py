@@ -26,6 +26,7 @@ from uncc.services.network import (
     deconfliction,
     directory,
     experts,
+    hub_keys,
     inbox,
     keys,
     outbox,
@@ -189,6 +190,11 @@ def install(
     def published() -> PlainTextResponse:
         """The network directory signed by the hub (as this node holds it)."""
         return PlainTextResponse(directory.published(ctx), media_type=JOSE)
+
+    @nodes.get("/hub-keys")
+    def hub_key_statements() -> PlainTextResponse:
+        """At the hub: every rotation of its key, each signed by the key it replaced."""
+        return PlainTextResponse(hub_keys.statements(ctx), media_type="application/json")
 
     @nodes.get("/blobs/{sha256}")
     def blob(

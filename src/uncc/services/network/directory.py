@@ -24,6 +24,8 @@ from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
+from uncc.services.network.hub_chain import HUB_KEYS_PATH, follow
+from uncc.services.network.listing import derive_kids, refuse_held_elsewhere
 from uncc.services.network.transport import Transport
 
 DIRECTORY_PATH = "/network/v1/directory"
@@ -230,29 +232,6 @@ def published(ctx: NodeContext) -> str:
     return str(row.directory_token)
 
 
-def derive_kids(member: Member) -> Member:
-    """The member's entry with every key id computed from its key (what the hub lists)."""
-    keys = [k.model_copy(update={"kid": kid_of(k.public_key)}) for k in member.keys]
-    return member.model_copy(update={"keys": keys})
-
-
-def refuse_held_elsewhere(conn: Connection, member: Member) -> None:
-    """At the hub: refuse keys that another member already lists (directory poisoning).
-
-    Raises:
-        ConflictError: naming the key id and the member that holds it.
-    """
-    mine = {k.public_key for k in member.keys}
-    for row in conn.execute(select(schema.members).where(schema.members.c.state != member.state)):
-        other = Member.model_validate(row.entry)
-        for key in other.keys:
-            if key.public_key in mine or key.kid in {kid_of(p) for p in mine}:
-                raise ConflictError(
-                    f"key {kid_of(key.public_key)} is already listed for {other.state}: "
-                    "a key belongs to one member"
-                )
-
-
 def join(
     ctx: NodeContext,
     who: Principal,
@@ -280,9 +259,11 @@ def join(
         audit(conn, now, who.user, "network.join", obj=hub_state, outcome="ok", hub=hub_endpoint)
 
 
-def install(ctx: NodeContext, token: str) -> Directory:
+def install(ctx: NodeContext, token: str, *, repin: str | None = None) -> Directory:
     """Accept a directory signed by the pinned hub key, never an older version.
 
+    With ``repin`` (a hub key reached from the pinned one by signed statements), the
+    directory must be signed by that key, and it is pinned in the same transaction.
     A refusal is audited and changes nothing else.
 
     Raises:
@@ -290,29 +271,48 @@ def install(ctx: NodeContext, token: str) -> Directory:
     """
     with ctx.engine.begin() as conn:
         cfg = config(conn)
-        doc, reasons = refusals(conn, cfg, token)
+        doc, reasons = refusals(conn, cfg, token, hub_key=repin or cfg.hub_key)
         if doc is not None and not reasons:
+            values: dict[str, Any] = {"hub_key": repin} if repin else {}
             conn.execute(
                 update(schema.network).values(
-                    directory_token=token, directory_version=doc.version, updated_at=ctx.clock()
+                    directory_token=token,
+                    directory_version=doc.version,
+                    updated_at=ctx.clock(),
+                    **values,
                 )
             )
+            if repin:
+                audit(
+                    conn,
+                    ctx.clock(),
+                    f"network:{cfg.hub_state}",
+                    "network.hub_key_pinned",
+                    obj=cfg.hub_state,
+                    outcome="ok",
+                    old=kid_of(cfg.hub_key),
+                    new=kid_of(repin),
+                )
             return doc
+    _refused(ctx, cfg.hub_state, str(doc.version if doc else "?"), reasons)
+    raise UserInputError("directory refused: " + "; ".join(reasons))
+
+
+def _refused(ctx: NodeContext, hub: str, version: str, reasons: list[str]) -> None:
     with ctx.engine.begin() as conn:
         audit(
             conn,
             ctx.clock(),
-            f"network:{cfg.hub_state}",
+            f"network:{hub}",
             "network.directory",
-            obj=str(doc.version if doc else "?"),
+            obj=version,
             outcome="refused",
             reason="; ".join(reasons)[:500],
         )
-    raise UserInputError("directory refused: " + "; ".join(reasons))
 
 
 def refusals(
-    conn: Connection, cfg: NetworkConfig, token: str
+    conn: Connection, cfg: NetworkConfig, token: str, *, hub_key: str
 ) -> tuple[Directory | None, list[str]]:
     """The directory in ``token`` and every reason to refuse it (none: install it).
 
@@ -321,7 +321,7 @@ def refusals(
     whose key ids are not derived from their keys or whose keys are listed for two members.
     """
     try:
-        doc = _decode(token, cfg.hub_key)
+        doc = _decode(token, hub_key)
     except jws.SignatureError as exc:
         return None, [f"not signed by the pinned hub key ({exc})"]
     held = conn.execute(
@@ -338,13 +338,34 @@ def refusals(
 
 
 def refresh(ctx: NodeContext, transport: Transport) -> Directory:
-    """Fetch the directory from the hub and install it."""
+    """Fetch the directory from the hub and install it.
+
+    When a key other than the pinned one signed it, the hub's key statements are
+    fetched and followed from the pinned key; the key they lead to is pinned with the
+    directory (``hub_chain.follow``), or nothing changes.
+    """
     with ctx.engine.connect() as conn:
         cfg = config(conn)
     status, body = transport.get(cfg.hub_endpoint + DIRECTORY_PATH)
     if status != 200:
         raise UserInputError(f"the hub answered {status} for the directory")
-    return install(ctx, body.decode())
+    token = body.decode()
+    try:
+        kid = str(jws.header(token)["kid"])
+    except jws.SignatureError as exc:
+        raise UserInputError(f"directory refused: {exc}") from None
+    if kid == kid_of(cfg.hub_key):
+        return install(ctx, token)
+    status, chain = transport.get(cfg.hub_endpoint + HUB_KEYS_PATH)
+    try:
+        if status != 200:
+            raise PermissionDeniedError(f"the hub answered {status} for its key statements")
+        repin = follow(json.loads(chain), cfg.hub_state, cfg.hub_key, kid)
+    except (PermissionDeniedError, ValueError, jws.SignatureError) as exc:
+        reason = f"signed by hub key {kid}, which the pinned key does not lead to: {exc}"
+        _refused(ctx, cfg.hub_state, "?", [reason])
+        raise UserInputError(f"directory refused: {reason}") from None
+    return install(ctx, token, repin=repin)
 
 
 def member_signed(held: Directory, token: str, now: Any, what: str) -> tuple[str, Any]:

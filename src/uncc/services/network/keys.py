@@ -27,6 +27,8 @@ from uncc.errors import ConflictError, PermissionDeniedError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
+from uncc.services.network.hub_keys import rotate_hub_key
+from uncc.services.network.listing import derive_kids, refuse_held_elsewhere
 from uncc.services.network.transport import Transport
 
 KEYS_PATH = "/network/v1/keys"
@@ -43,9 +45,10 @@ def rotate(
     transport: Transport,
     overlap: dt.timedelta = dt.timedelta(hours=24),
 ) -> str:
-    """Replace this member's signing key; the new key id.
+    """Replace this node's signing key; the new key id.
 
-    Safe to run again after an interruption: a pending new key is reused.
+    Safe to run again after an interruption: a pending new key is reused. At the hub,
+    the rotation is a statement signed by the old key that members follow (``hub_keys``).
     """
     require(who.roles, Action.NETWORK_ADMIN)
     if overlap <= dt.timedelta(0):
@@ -53,10 +56,8 @@ def rotate(
     with ctx.engine.connect() as conn:
         cfg = network_directory.config(conn)
         me = node_info(conn).state
-    if cfg.role == "hub":
-        raise ConflictError(
-            "the hub's key is pinned by every member; rotating it means every member pins the new key"
-        )
+    if cfg.role == "hub":  # members follow a statement signed by the old key
+        return rotate_hub_key(ctx, who, overlap)
     old = ctx.key()
     pending = _next_path(ctx)
     new = (
@@ -146,10 +147,10 @@ def take_rotation(ctx: NodeContext, body: str) -> str:
             if k.valid_at(now) and k.kid != new_kid
         ]
         keys.append(PublicKey(kid=new_kid, public_key=str(claim["new_public_key"])))
-        updated = network_directory.derive_kids(
+        updated = derive_kids(
             Member.model_validate({**member.model_dump(), "keys": [k.model_dump() for k in keys]})
         )
-        network_directory.refuse_held_elsewhere(conn, updated)
+        refuse_held_elsewhere(conn, updated)
         conn.execute(
             update(schema.members)
             .where(schema.members.c.state == state)

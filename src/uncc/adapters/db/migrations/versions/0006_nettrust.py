@@ -1,4 +1,4 @@
-"""A network States can trust: thread senders, fetch nonces, counters, derived key ids.
+"""A network States can trust: thread senders, fetch nonces, counters, hub key rotations.
 
 Revision ID: 0006
 Revises: 0005
@@ -33,6 +33,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("nonce"),
     )
     op.create_index(op.f("ix_fetch_nonces_at"), "fetch_nonces", ["at"], unique=False)
+    op.create_table(
+        "hub_rotations",
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("seq"),
+    )
     op.create_table(
         "network_counters",
         sa.Column("name", sa.String(length=40), nullable=False),
@@ -102,5 +109,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_fetch_nonces_at"), table_name="fetch_nonces")
     op.drop_table("fetch_nonces")
     op.drop_table("network_counters")
+    op.drop_table("hub_rotations")
     with op.batch_alter_table("thread") as batch:
         batch.drop_column("sender")
