@@ -222,14 +222,19 @@ def published(ctx: NodeContext) -> str:
     """
     with ctx.engine.connect() as conn:
         row = conn.execute(select(schema.network.c.directory_token, schema.network.c.role)).first()
+        stale = row is not None and row.role == "hub" and _unsound(conn)
     if row is None or not row.directory_token:
         raise NotFoundError("no directory here")
-    if row.role == "hub":
+    if stale:
         with ctx.engine.begin() as conn:
-            held = config(conn).directory
-            if held is not None and held.problems():
+            if _unsound(conn):
                 return publish_in(ctx, conn)
     return str(row.directory_token)
+
+
+def _unsound(conn: Connection) -> bool:
+    held = config(conn).directory
+    return held is not None and bool(held.problems())
 
 
 def join(
