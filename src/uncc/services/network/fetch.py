@@ -14,6 +14,7 @@ from typing import Any
 
 import rfc8785
 from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from uncc.adapters import jws
 from uncc.adapters.db import schema
@@ -66,14 +67,17 @@ def authorise_fetch(ctx: NodeContext, sha256: str, token: str | None) -> str:
     if not token:
         raise PermissionDeniedError(f"send a signed fetch request in the {FETCH_HEADER} header")
     now = ctx.clock()
-    with ctx.engine.begin() as conn:
-        me = node_info(conn).state
-        held = network_directory.directory(conn)
-        requester, claim = network_directory.member_signed(held, token, now, "fetch")
-        nonce = fresh_claim(claim, requester=requester, holder=me, sha256=sha256, now=now)
-        if not _was_sent(conn, requester, sha256):
-            raise PermissionDeniedError(f"{requester} was not sent blob {sha256[:12]}")
-        use_nonce(conn, nonce, requester, now)
+    try:
+        with ctx.engine.begin() as conn:
+            me = node_info(conn).state
+            held = network_directory.directory(conn)
+            requester, claim = network_directory.member_signed(held, token, now, "fetch")
+            nonce = fresh_claim(claim, requester=requester, holder=me, sha256=sha256, now=now)
+            if not _was_sent(conn, requester, sha256):
+                raise PermissionDeniedError(f"{requester} was not sent blob {sha256[:12]}")
+            use_nonce(conn, nonce, requester, now)
+    except IntegrityError:  # the same nonce, stored by a concurrent request
+        raise PermissionDeniedError("the fetch request was used before (replay)") from None
     return requester
 
 
