@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 import rfc8785
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from tests.network.hostile import audit_rows, forge, snapshot
 from tests.network.kit import Loopback, Peer, make_network, pump
@@ -19,7 +22,8 @@ from tests.service.conftest import Clock, facts
 from uncc.adapters import jws
 from uncc.domain.messages import Receipt
 from uncc.domain.orders import Command
-from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError
+from uncc.entrypoints.api import problems
+from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, TransportError
 from uncc.services import cases, evidence, orders
 from uncc.services.network import directory, fetch, inbox, requests, transfer
 from uncc.services.network.envelopes import open_envelope
@@ -226,6 +230,45 @@ def test_a_fetch_header_is_good_once_and_only_near_now(world: World) -> None:
         fetch.authorise_fetch(
             world.a.ctx, sha, fetch.fetch_header(world.b.ctx, "XA", sha)[fetch.FETCH_HEADER]
         )
+
+
+class Unreachable:
+    """A network on which the holder does not answer."""
+
+    urls: list[str]
+
+    def __init__(self) -> None:
+        self.urls = []
+
+    def chunks(self, url: str, headers: dict[str, str]) -> Iterator[bytes]:
+        self.urls.append(url)
+        raise TransportError(f"{url}: connection refused")
+
+
+def test_a_failed_fetch_goes_to_the_directory_endpoint_and_is_logged_and_stores_nothing(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = snapshot(world.c, "evidence", "inbox", "thread")
+    down = Unreachable()
+    with pytest.raises(TransportError, match="could not be fetched from XA"):
+        transfer.accept_evidence(world.c.ctx, world.c.ivan, world.preserve, down)  # type: ignore[arg-type]
+    assert down.urls
+    assert all(u.startswith(world.a.endpoint + "/network/v1/blobs/") for u in down.urls)
+    assert "evidence fetch from XA failed" in caplog.text
+    assert snapshot(world.c, "evidence", "inbox", "thread") == before
+
+
+def test_a_transport_failure_is_a_502_problem() -> None:
+    app = FastAPI()
+    problems.install(app)
+
+    @app.get("/fetch")
+    def fail() -> None:
+        raise TransportError("http://xa.test: connection refused")
+
+    answer = TestClient(app).get("/fetch")
+    assert answer.status_code == 502
+    assert answer.json()["type"].endswith("/node-unreachable")
 
 
 def test_an_execution_result_needs_an_issued_order_of_ours(world: World) -> None:
