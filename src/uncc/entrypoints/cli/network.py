@@ -192,7 +192,10 @@ def rotate_key_command(
         float, typer.Option("--overlap-hours", help="How long the old key stays valid.")
     ] = 24.0,
 ) -> None:
-    """Replace this node's signing key without downtime (the hub lists both during the overlap)."""
+    """Replace this node's signing key without downtime (the hub lists both during the overlap).
+
+    At the hub: a statement signed by the old hub key, which members follow to re-pin.
+    """
     import datetime as dt  # noqa: PLC0415
 
     from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
