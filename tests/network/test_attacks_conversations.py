@@ -258,7 +258,7 @@ def test_a_failed_fetch_goes_to_the_directory_endpoint_and_is_logged_and_stores_
     assert snapshot(world.c, "evidence", "inbox", "thread") == before
 
 
-def test_a_transport_failure_is_a_502_problem() -> None:
+def test_a_transport_failure_is_a_502_problem_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     app = FastAPI()
     problems.install(app)
 
@@ -269,6 +269,7 @@ def test_a_transport_failure_is_a_502_problem() -> None:
     answer = TestClient(app).get("/fetch")
     assert answer.status_code == 502
     assert answer.json()["type"].endswith("/node-unreachable")
+    assert "could not be reached: http://xa.test: connection refused" in caplog.text
 
 
 def test_an_execution_result_needs_an_issued_order_of_ours(world: World) -> None:

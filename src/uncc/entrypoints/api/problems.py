@@ -173,6 +173,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UnccError)
     async def _uncc(request: Request, exc: UnccError) -> Response:
+        if isinstance(exc, TransportError):
+            log.warning(
+                "%s %s: another node could not be reached: %s",
+                request.method,
+                request.url.path,
+                exc,
+            )
         response = await respond(request, classify(exc))
         if isinstance(exc, ThrottledError):
             response.headers["Retry-After"] = str(exc.retry_after)
