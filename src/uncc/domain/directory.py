@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from uncc.domain.keyids import kid_of
+from uncc.domain.keyids import kid_of, legacy_kid_of
 from uncc.domain.messages import Contact
 
 FORMAT = "directory/1"
@@ -65,20 +65,21 @@ class Directory(_Doc):
     def key(self, kid: str, now: dt.datetime) -> tuple[str, str] | None:
         """(State, public key hex) for a key id valid at ``now``.
 
-        None when the id is unknown or retired, when it is not the id of the key it is
-        listed with, or when more than one member lists it: a receiver never picks one.
+        Only a key listed under its own derived id is found — by that id, or by the id
+        uncc derived before (so that messages signed before the move still verify).
+        None when the id is unknown or retired, or when more than one member lists it:
+        a receiver never picks one.
         """
         found = [
-            (member.state, key.public_key)
+            (member.state, key)
             for member in self.members
             for key in member.keys
-            if key.kid == kid and kid_of(key.public_key) == kid
+            if key.kid == kid_of(key.public_key) and kid in {key.kid, legacy_kid_of(key.public_key)}
         ]
         if len({state for state, _ in found}) != 1:
             return None
-        state, public = found[0]
-        listed = next(k for m in self.members if m.state == state for k in m.keys if k.kid == kid)
-        return (state, public) if listed.valid_at(now) else None
+        state, key = found[0]
+        return (state, key.public_key) if key.valid_at(now) else None
 
     def problems(self) -> list[str]:
         """Why a member must not accept this directory; empty when it is sound.
