@@ -129,6 +129,7 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
         {"kind": "consultation", "body": {"text": "hello"}},
     ),
     ("get", "/api/v1/network/outbox", Action.NETWORK_READ, None),
+    ("get", "/api/v1/network/counters", Action.NETWORK_READ, None),
     (
         "post",
         "/api/v1/network/requests/none/evidence",
