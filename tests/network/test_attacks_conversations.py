@@ -291,6 +291,9 @@ def test_an_execution_result_needs_an_issued_order_of_ours(world: World) -> None
             "execution_result",
             {**result, "order": "o-none"},
         )
+    disclosure = {"reference": "XC-2026-1", "path": [{"provider": "Northhost Ltd"}]}
+    with pytest.raises(ConflictError, match="draft"):
+        requests.answer(world.a.ctx, world.a.cora, world.preserve, "traffic_disclosure", disclosure)
     audits = audit_rows(world.a)
     assert snapshot(world.a) == before
     # once Northland's judge authorises and its prosecutor issues, the result can go

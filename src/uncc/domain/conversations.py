@@ -31,8 +31,10 @@ MEASURES: Mapping[str, frozenset[str]] = {
 }
 """Request kind → the domestic powers (Convention model ids) whose order can execute it.
 
-An execution result names one such order of the requested State, issued or executed
-under its own law; a request kind not listed here has no execution result."""
+An execution result (or a traffic disclosure) names one such order of the requested
+State, issued or executed under its own law; a request kind not listed here has none."""
+BACKED = frozenset({"execution_result", "traffic_disclosure"})
+"""Answers that report a measure taken: each names the order that took it."""
 BACKING_STATES = frozenset({"issued", "executed"})
 """The states of an order that back an execution result."""
 FOLLOW_UPS = frozenset({"consultation"})

@@ -159,6 +159,8 @@ class TrafficDisclosure(_Body):
     path: list[TrafficHop] = Field(min_length=1)
     next_provider: TEXT | None = None
     next_state: STATE | None = None
+    order: Annotated[str, Field(min_length=1, max_length=200)]
+    """The reference of the requested State's order under which the data was disclosed."""
 
 
 class Acknowledgment(_Body):

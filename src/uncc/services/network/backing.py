@@ -1,4 +1,4 @@
-"""Answers backed by what happened: an execution result names our order that did it.
+"""Answers backed by what happened: a reported measure names our order that took it.
 
 The requesting State acts on an execution result (it stops worrying that the data will
 be lost), so the requested node sends one only when it has an order for the measure,
@@ -13,24 +13,25 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from uncc.adapters.db import schema
-from uncc.domain.conversations import BACKING_STATES, MEASURES
+from uncc.domain.conversations import BACKED, BACKING_STATES, MEASURES
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 
 
 def check_backed(conn: Connection, row: Any, kind: str, body: dict[str, Any]) -> None:
-    """Refuse an execution result that no issued or executed order of ours backs.
+    """Refuse an execution result or traffic disclosure no issued or executed order backs.
 
     Raises:
         UserInputError: the result names no order.
         NotFoundError: no such order here.
         ConflictError: the order is of another case, another measure, or not issued.
     """
-    if kind != "execution_result":
+    if kind not in BACKED:
         return
+    what = kind.replace("_", " ")
     order_id = body.get("order")
     if not isinstance(order_id, str) or not order_id:
         raise UserInputError(
-            "order: an execution result names the order that executed the request under our law"
+            f"order: a {what} names the order that executed the request under our law"
         )
     order = conn.execute(
         select(schema.orders.c.case_id, schema.orders.c.power, schema.orders.c.state).where(
@@ -52,6 +53,5 @@ def check_backed(conn: Connection, row: Any, kind: str, body: dict[str, Any]) ->
         )
     if order.state not in BACKING_STATES:
         raise ConflictError(
-            f"order {order_id} is {order.state}: only an issued or executed order backs an "
-            "execution result"
+            f"order {order_id} is {order.state}: only an issued or executed order backs a {what}"
         )

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain.conversations import ANSWERS as FITTING
-from uncc.domain.conversations import allowed
+from uncc.domain.conversations import BACKED, allowed
 from uncc.domain.envelope import Envelope, Handling
 from uncc.domain.messages import (
     REQUESTS,
@@ -209,7 +209,7 @@ def answer(
         may_send(row, kind)
         if row["status"] in CLOSED and kind != "consultation":
             raise ConflictError(f"{conversation_id} is already {row['status']}")
-        if kind == "execution_result" and not body.get("order") and row["order_id"]:
+        if kind in BACKED and not body.get("order") and row["order_id"]:
             body = {**body, "order": row["order_id"]}  # the order drafted for the request
         found = problems(kind, 1, body)
         if found:
