@@ -59,3 +59,13 @@ def test_an_id_that_is_not_its_keys_or_a_key_of_two_members_finds_nothing() -> N
     assert any("also listed" in p for p in shared.problems())
     assert shared.key(b.key_id, NOW) is None
     assert shared.key(a.key_id, NOW) == ("XA", a.public_hex)
+
+
+def test_the_measures_that_back_an_answer_are_powers_of_the_convention_model() -> None:
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415
+    from uncc.domain.conversations import ANSWERS, BACKED, MEASURES  # noqa: PLC0415
+
+    powers = {p.id for _, p in load_convention().powers()}
+    assert set().union(*MEASURES.values()) <= powers
+    # every request whose answers report a measure says which measures can back them
+    assert {kind for kind, fits in ANSWERS.items() if fits & BACKED} == set(MEASURES)
