@@ -205,7 +205,7 @@ def publish_in(ctx: NodeContext, conn: Connection) -> str:
         raise ConflictError("the directory would not be sound: " + "; ".join(unsound))
     import rfc8785  # noqa: PLC0415
 
-    token = jws.sign(ctx.key(), rfc8785.dumps(doc.model_dump(mode="json")))
+    token = jws.sign(ctx.key(conn), rfc8785.dumps(doc.model_dump(mode="json")))
     conn.execute(
         update(schema.network).values(
             directory_token=token, directory_version=doc.version, updated_at=ctx.clock()

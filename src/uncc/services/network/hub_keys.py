@@ -65,12 +65,7 @@ def rotate_hub_key(ctx: NodeContext, who: Principal, overlap: dt.timedelta) -> s
         conn.execute(insert(schema.hub_rotations).values(seq=seq, statement=statement, at=now))
         _relist(conn, cfg.hub_state, old, new, not_after=now + overlap, now=now)
         conn.execute(update(schema.network).values(hub_key=new.public_hex, updated_at=now))
-        ctx._key = new
-        try:
-            network_directory.publish_in(ctx, conn)
-        except BaseException:
-            ctx._key = None
-            raise
+        network_directory.publish_in(ctx, conn)  # signed with the new key (the row names it)
         audit(
             conn,
             now,
@@ -83,7 +78,6 @@ def rotate_hub_key(ctx: NodeContext, who: Principal, overlap: dt.timedelta) -> s
         )
     ctx.key_path.replace(ctx.key_path.with_name(f"{ctx.key_path.stem}.{old.key_id}.pem"))
     pending.replace(ctx.key_path)
-    ctx._key = None
     return new.key_id
 
 
