@@ -268,7 +268,7 @@ def test_a_transport_failure_is_a_502_problem_and_logged(caplog: pytest.LogCaptu
 
     answer = TestClient(app).get("/fetch")
     assert answer.status_code == 502
-    assert answer.json()["type"].endswith("/node-unreachable")
+    assert answer.json()["type"].endswith("/unreachable")
     assert "could not be reached: http://xa.test: connection refused" in caplog.text
 
 
