@@ -1,4 +1,4 @@
-"""Migration 0006 moves a node and a hub's members from the old key ids to derived ones."""
+"""Migration 0008 moves a node and a hub's members from the old key ids to derived ones."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_old_key_ids_stay_in_the_key_history_and_the_derived_ids_take_over(tmp_p
     )
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0005")
+        command.upgrade(config, "0007")
     key = NodeKey(Ed25519PrivateKey.generate())
     member = NodeKey(Ed25519PrivateKey.generate())
     old, now = legacy_kid_of(key.public_hex), dt.datetime(2026, 3, 1, tzinfo=dt.UTC)

@@ -79,7 +79,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-HEAD = "0007"
+HEAD = "0008"
 """The newest migration; ``migrate`` skips Alembic entirely when the database is there."""
 
 _MIGRATION_LOCK = 0x756E6363_6D696772  # "unccmigr": the advisory lock every migrator takes

@@ -1,7 +1,7 @@
 """A network States can trust: thread senders, fetch nonces, counters, hub key rotations.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from alembic import op
 
 from uncc.domain.keyids import kid_of, legacy_kid_of
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 
 
 def upgrade() -> None:
