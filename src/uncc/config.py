@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     """A web session ends after this many minutes without a request."""
     session_hours: int = Field(default=8, ge=1)
     """A web session ends this many hours after log-in, however active."""
+    blob_store: str | None = None
+    """Where evidence bytes go: unset for files under ``data_dir/blobs``, or
+    ``s3://bucket[/prefix]`` for an S3-compatible object store (``UNCC_BLOB_STORE``)."""
+    s3_endpoint: str | None = None
+    """The S3 endpoint URL for a store that is not AWS, e.g. ``http://127.0.0.1:8333``."""
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    """S3 credentials; when unset, the usual ``AWS_*`` variables and profiles apply."""
     host: str = "127.0.0.1"
     port: int = 8470
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
