@@ -51,9 +51,9 @@ typecheck: ## mypy --strict on src
 imports: ## import-linter layer contracts
 	$(UV) run --frozen lint-imports
 
-pytest: ## the test pyramid (with a throw-away PostgreSQL server and Debian's Chromium when they can be had)
+pytest: ## the test pyramid (with throw-away PostgreSQL and SeaweedFS (S3) servers and Debian's Chromium when they can be had)
 	@scripts/ensure-chromium.sh
-	scripts/with-postgres.sh $(UV) run --frozen pytest -q -n 2
+	scripts/with-postgres.sh scripts/with-seaweedfs.sh $(UV) run --frozen pytest -q -n 2
 
 fmt: ## format the code
 	$(UV) run --frozen ruff format src tests bench

@@ -118,8 +118,8 @@ class S3BlobStore:
             )
         except Exception as exc:
             self._forget(key)
-            if isinstance(exc, StorageError | NotFoundError | UserInputError):
-                raise
+            if stream.failure is not None:  # the source failed, not the store
+                raise stream.failure from None
             raise self._fail("an upload", exc) from exc
         sha = stream.sha256
         try:

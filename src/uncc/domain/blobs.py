@@ -87,9 +87,18 @@ class Hashing:
         self._progress = progress
         self._digest = hashlib.sha256()
         self.size = 0
+        self.failure: BaseException | None = None
+        """What the source raised, if it failed (a store's client may wrap it)."""
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._chunks:
+        while True:
+            try:
+                chunk = next(self._chunks)
+            except StopIteration:
+                return
+            except BaseException as exc:
+                self.failure = exc
+                raise
             self._digest.update(chunk)
             self.size += len(chunk)
             if self._progress is not None:
