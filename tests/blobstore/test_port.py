@@ -43,7 +43,8 @@ def test_put_stat_open_delete(store: BlobStore) -> None:
     assert seen[-1] == 14
     assert store.exists(sha)
     stat = store.stat(sha)
-    assert stat is not None and stat.size == 14 and stat.sha256 == sha
+    assert stat is not None
+    assert (stat.size, stat.sha256) == (14, sha)
     assert b"".join(store.open(sha)) == b"evidence bytes"
     assert store.rehash(sha) == sha
     assert [s.sha256 for s in store.names()] == [sha]
@@ -62,7 +63,8 @@ def test_a_large_stream_in_one_pass_multipart_on_s3(store: BlobStore) -> None:
     assert (sha, stored) == (expected(size), size)
     assert store.rehash(sha) == sha
     stat = store.stat(sha)
-    assert stat is not None and stat.size == size
+    assert stat is not None
+    assert stat.size == size
 
 
 def test_the_same_bytes_twice_are_stored_once(store: BlobStore) -> None:
