@@ -123,11 +123,13 @@ class S3BlobStore:
             raise self._fail("an upload", exc) from exc
         sha = stream.sha256
         try:
-            if self._pointer(sha) is not None:
-                self._obs.delete(self.store, key)  # the same bytes are there already
+            known = self._pointer(sha)
+            if known is not None:  # the same bytes are there already: drop ours, renew the name
+                self._obs.delete(self.store, key)
+                pointer = {"object": known["object"], "size": known["size"]}
             else:
                 pointer = {"object": key, "size": stream.size}
-                self._obs.put(self.store, self._name(sha), json.dumps(pointer).encode())
+            self._obs.put(self.store, self._name(sha), json.dumps(pointer).encode())
         except StorageError:
             raise
         except Exception as exc:
