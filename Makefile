@@ -30,7 +30,7 @@ analysis-demo: install ## analyse an example incident for three fictional States
 	  --profile examples/profiles/xc-eastland.yaml
 
 bench: install ## every benchmark at full size, against baselines measured in the same run; writes bench/results.md
-	scripts/with-postgres.sh $(UV) run --frozen python -m bench --size full
+	scripts/with-postgres.sh scripts/with-seaweedfs.sh $(UV) run --frozen python -m bench --size full
 
 tour: install ## a tour of the Convention as data (list, Article 43, lint of the seed)
 	@$(UV) run --frozen uncc convention list
