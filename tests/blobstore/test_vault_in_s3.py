@@ -82,6 +82,13 @@ def test_uploads_stream_into_the_bucket_and_verify_reads_each_once(
             assert upload.status_code == 201, upload.text
             assert upload.json()["sha256"] == expected(size, seed)
             assert upload.json()["size"] == size
+        again = api.post(  # the same bytes as a second item: one blob for both
+            f"/api/v1/cases/{case_id}/evidence",
+            params={"filename": "copy-of-image-2.dd"},
+            content=pattern(sizes[2], 2),
+            headers=ivan,
+        )
+        assert again.status_code == 201, again.text
         stored = {s.sha256: s.size for s in blobs.names()}
         assert stored == {expected(size, seed): size for seed, size in sizes.items()}
         assert not blobs.read  # storing read nothing back

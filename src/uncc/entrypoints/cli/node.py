@@ -79,7 +79,8 @@ def info() -> None:
         highlight=False,
     )
     console.print(
-        f"data: {settings().data_dir}; database: {settings().db_url.split('@')[-1]}",
+        f"data: {settings().data_dir}; database: {settings().db_url.split('@')[-1]}; "
+        f"blobs: {settings().blob_store or settings().blob_dir}",
         highlight=False,
     )
 
