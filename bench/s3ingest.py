@@ -23,7 +23,7 @@ import httpx
 from bench.common import Row, Stats, ratio_row
 from bench.nodes import free_port, make_node, serve
 
-SIZES = {"small": 32 << 20, "full": 512 << 20}
+SIZES = {"small": 16 << 20, "full": 512 << 20}
 BLOCK = os.urandom(1 << 20)
 
 

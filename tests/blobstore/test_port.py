@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
@@ -136,3 +137,18 @@ def test_settings_choose_the_store(tmp_path: Path) -> None:
         )
     )
     assert isinstance(chosen, S3BlobStore)
+
+
+def test_what_an_unfinished_upload_left_is_swept_and_nothing_else(store: BlobStore) -> None:
+    sha, _ = store.put(io.BytesIO(b"kept"))
+    if isinstance(store, S3BlobStore):
+        obstore.put(store.store, "objects/left-by-a-crash", b"partial")
+    else:
+        assert isinstance(store, FileBlobStore)
+        (store.root / "tmp" / "left-by-a-crash").write_bytes(b"partial")
+    now = dt.datetime.now(dt.UTC)
+    assert store.sweep_partial(now - dt.timedelta(hours=1)) == []  # too young to tell
+    gone = store.sweep_partial(now + dt.timedelta(minutes=5))
+    assert [g.rsplit("/", 1)[-1] for g in gone] == ["left-by-a-crash"]
+    assert store.rehash(sha) == sha
+    assert store.sweep_partial(now + dt.timedelta(minutes=5)) == []

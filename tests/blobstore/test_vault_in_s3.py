@@ -100,6 +100,7 @@ def test_uploads_stream_into_the_bucket_and_verify_reads_each_once(
     assert set(blobs.read) | {expected(0, 3)} == set(stored)
 
 
+@pytest.mark.parametrize("vault", ["sqlite"], indirect=True)  # the same on PostgreSQL
 def test_an_object_replaced_in_the_bucket_breaks_verify(
     vault: tuple[NodeContext, Counting],
 ) -> None:

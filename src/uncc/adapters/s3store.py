@@ -12,6 +12,7 @@ name in place and removes its own object.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
@@ -201,3 +202,28 @@ class S3BlobStore:
             raise
         except Exception as exc:
             raise self._fail("a listing", exc) from exc
+
+    def sweep_partial(self, before: dt.datetime) -> list[str]:
+        """Objects no name points to (an upload that stopped before naming), older than ``before``.
+
+        Reads every name: meant for an occasional sweep, not for each request.
+        """
+        try:
+            named = {
+                str(pointer["object"])
+                for blob in self.names()
+                if (pointer := self._pointer(blob.sha256)) is not None
+            }
+            stale = [
+                meta["path"]
+                for batch in self._obs.list(self.store, "objects/")
+                for meta in batch
+                if meta["path"] not in named and meta["last_modified"] < before
+            ]
+            if stale:
+                self._obs.delete(self.store, stale)
+        except (StorageError, NotFoundError):
+            raise
+        except Exception as exc:
+            raise self._fail("a sweep", exc) from exc
+        return stale

@@ -66,6 +66,10 @@ class BlobStore(Protocol):
         """Every stored blob (for retention sweeps)."""
         ...
 
+    def sweep_partial(self, before: dt.datetime) -> list[str]:
+        """Remove what uploads that never finished left, if older than ``before``; what went."""
+        ...
+
 
 def chunks(source: Source) -> Iterator[bytes]:
     """The chunks of a file or an iterable of bytes (empty chunks skipped)."""

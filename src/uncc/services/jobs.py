@@ -59,7 +59,8 @@ def sweep_unreferenced_blobs(
 
     Such blobs are left by uploads that were refused after their bytes were stored (a
     hash that did not match, a transaction that failed); evidence is never deleted
-    here. Each deletion is audited.
+    here. What uploads that never finished left (temporary files, unnamed objects) goes
+    too. Each deletion is audited.
     """
     require(who.roles, Action.NODE_TICK)
     now = ctx.clock()
@@ -89,4 +90,15 @@ def sweep_unreferenced_blobs(
                     size=blob.size,
                     reason="no evidence item refers to it",
                 )
+    for leftover in ctx.blobs.sweep_partial(now - grace):
+        with ctx.engine.begin() as conn:
+            audit(
+                conn,
+                now,
+                who.user,
+                "blob.retention",
+                obj=leftover,
+                outcome="deleted",
+                reason="left by an upload that did not finish",
+            )
     return deleted
