@@ -1,7 +1,8 @@
 """Scale-out on real parts: PostgreSQL, SeaweedFS (S3), two API servers and two workers.
 
-Northland (XA) runs as a deployment would: two ``uncc serve --no-jobs`` processes and two
-``uncc worker`` processes on one PostgreSQL database, its vault in an S3 bucket.
+Northland (XA) runs as a deployment would: two ``uncc serve --no-jobs`` servers (one of
+them ``--workers 2``) and two ``uncc worker`` processes on one PostgreSQL database, its
+vault in an S3 bucket.
 Southland (XB), the hub, is a plain one-process node. Eight clients open cases, upload
 evidence, draft orders and send preservation requests to Southland through both servers;
 midway one server is killed (SIGKILL) and one worker stopped (SIGTERM), and the clients
@@ -153,9 +154,10 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
     }
     for n in (1, 2):
         port = str(ports[n - 1])
+        processes = ["--workers", "2"] if n == 1 else []  # through the app factory
         procs[f"server{n}"] = Proc(
             f"server{n}",
-            ["serve", "--port", port, "--no-jobs"],
+            ["serve", "--port", port, "--no-jobs", *processes],
             {**base, **xa_env},
             xa_dir / f"server{n}.log",
         )
@@ -362,3 +364,5 @@ def test_two_servers_two_workers_every_effect_once(deployment: Deployment) -> No
         auth = {"Authorization": f"Bearer {token.json()['token']}"}
         verify = http.get("/api/v1/evidence/verify", headers=auth)
     assert verify.json() == {"ok": True, "breaks": []}, verify.text
+    log = d.procs["server1"].log.read_text(errors="replace")
+    assert log.count("Started server process") == 2  # uncc serve --workers 2
