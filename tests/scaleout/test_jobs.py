@@ -203,3 +203,34 @@ def test_claimed_messages_wait_out_their_lease(node: Node) -> None:
         conn.execute(update(schema.outbox).values(status="delivered"))
     node.clock.advance(1)
     assert outbox.claim_due(node.ctx, node.clock(), 10) == []
+
+
+def test_uncc_worker_once_runs_every_job_and_refuses_all_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from uncc.entrypoints.cli import session  # noqa: PLC0415
+    from uncc.entrypoints.cli.main import app  # noqa: PLC0415
+    from uncc.parties.catalogue import parse_profile  # noqa: PLC0415
+    from uncc.services import identity  # noqa: PLC0415
+
+    ctx = build(Settings(data_dir=tmp_path))
+    profile = (Path(__file__).parents[2] / "examples/profiles/xa-northland.yaml").read_text()
+    identity.init_node(ctx, parse_profile(profile), "Northland", "admin", "a long passphrase 1")
+    ctx.engine.dispose()
+    monkeypatch.setenv("UNCC_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("UNCC_DATABASE_URL", raising=False)
+    session.settings.cache_clear()
+    session.context.cache_clear()
+    try:
+        ran = CliRunner().invoke(app, ["worker", "--once", "--retention", "0"])
+        assert ran.exit_code == 0, ran.output
+        assert "ran deliver, escalate, expire-orders" in ran.output
+        assert "retention" not in ran.output
+        off = CliRunner().invoke(app, ["worker", "--send", "0", "--tick", "0", "--retention", "0"])
+        assert off.exit_code == 2
+        assert "every job is switched off" in off.output
+    finally:
+        session.settings.cache_clear()
+        session.context.cache_clear()
