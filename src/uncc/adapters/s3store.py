@@ -5,8 +5,8 @@ names a blob by the SHA-256 of all its bytes. So the bytes are streamed once, as
 multipart upload, to ``objects/<random id>``; the hash is known when the last part is
 sent, and a small *name* object ``sha256/ab/<hash>`` then records which object holds
 those bytes. No byte is written twice, and no server-side copy is needed (a copy of a
-terabyte disk image would be one). A second upload of the same bytes leaves the first
-name in place and removes its own object.
+terabyte disk image would be one). A second upload of the same bytes keeps the first
+object, removes its own, and renews the name (so a retention sweep sees it as new).
 """
 
 from __future__ import annotations

@@ -146,11 +146,15 @@ def claim_due(ctx: NodeContext, now: dt.datetime, limit: int) -> list[Any]:
     them. Delivery records the outcome; if this process dies first, the lease runs out
     and another sender tries again (the receiver answers a repeat as a duplicate).
     """
+    due = (schema.outbox.c.status == "pending", schema.outbox.c.next_attempt_at <= now)
+    with ctx.engine.connect() as conn:  # a read first: an idle pass takes no write lock
+        if conn.execute(select(schema.outbox.c.id).where(*due).limit(1)).first() is None:
+            return []
     with ctx.engine.begin() as conn:
         rows = (
             conn.execute(
                 select(schema.outbox)
-                .where(schema.outbox.c.status == "pending", schema.outbox.c.next_attempt_at <= now)
+                .where(*due)
                 .order_by(schema.outbox.c.created_at, schema.outbox.c.seq)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
