@@ -89,7 +89,8 @@ class S3BlobStore:
         return f"sha256/{sha256[:2]}/{sha256}"
 
     def _fail(self, what: str, exc: Exception) -> StorageError:
-        return StorageError(f"blob store {self.url}: {what} failed ({type(exc).__name__}: {exc})")
+        first = (str(exc).strip().splitlines() or [""])[0][:300]  # the client's is long
+        return StorageError(f"blob store {self.url}: {what} failed ({type(exc).__name__}: {first})")
 
     def _pointer(self, sha256: str) -> dict[str, Any] | None:
         """The name object: which object holds the bytes, their size, when it was written."""
