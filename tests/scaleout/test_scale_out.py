@@ -342,7 +342,7 @@ def test_two_servers_two_workers_every_effect_once(deployment: Deployment) -> No
         orders = set(conn.execute(select(schema.orders.c.id)).scalars())
         requests = set(conn.execute(select(schema.conversations.c.id)).scalars())
         messages = int(conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one())
-        retried = conn.execute(select(func.max(schema.outbox.c.attempts))).scalar_one()
+        attempts = conn.execute(select(func.sum(schema.outbox.c.attempts))).scalar_one()
     engine.dispose()
     assert {u["id"]: u["sha256"] for u in uploads}.items() <= items.items()
     assert set(d.acknowledged["orders"]) <= orders
@@ -350,11 +350,12 @@ def test_two_servers_two_workers_every_effect_once(deployment: Deployment) -> No
     assert set(items.values()) <= {s.sha256 for s in S3BlobStore(d.bucket).names()}
     assert not list((Path(d.procs["server1"].env["UNCC_DATA_DIR"]) / "blobs").glob("**/*"))
 
-    # Each message was posted to Southland once, by one worker, and taken in once.
+    # Each message was posted to Southland by one worker at a time (every post is an
+    # attempt its sender recorded: two senders of one message would record one attempt
+    # for two posts), and taken in once.
     assert messages == len(requests) >= CLIENTS
-    assert retried == 1
     posts = d.procs["xb"].log.read_text(errors="replace").count('"POST /network/v1/inbox')
-    assert posts == messages
+    assert posts == attempts >= messages
     assert _count(d.xb_db, select(func.count()).select_from(schema.inbox)) == messages
     incoming = select(func.count()).where(schema.conversations.c.direction == "in")
     assert _count(d.xb_db, incoming) == messages
