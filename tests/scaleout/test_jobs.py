@@ -234,3 +234,24 @@ def test_uncc_worker_once_runs_every_job_and_refuses_all_off(
     finally:
         session.settings.cache_clear()
         session.context.cache_clear()
+
+
+@pytest.mark.parametrize("node", ["postgresql"], indirect=True)  # NOTIFY is PostgreSQL's
+def test_a_queued_message_wakes_a_listening_worker(node: Node) -> None:
+    from sqlalchemy import Connection  # noqa: PLC0415
+
+    from uncc.adapters.db.notify import OUTBOX, listener, notify  # noqa: PLC0415
+
+    wake = listener(node.ctx.engine, OUTBOX)
+    assert wake is not None
+    try:
+        assert wake.wait(0.1) is False  # nothing queued
+        conn: Connection
+        with node.ctx.engine.begin() as conn:
+            notify(conn, OUTBOX)
+            assert wake.wait(0.2) is False  # not before the commit
+        assert wake.wait(30) is True
+    finally:
+        wake.close()
+    with node.ctx.engine.begin() as conn:  # a no-op elsewhere
+        notify(conn, OUTBOX)

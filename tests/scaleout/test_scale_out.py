@@ -163,7 +163,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
         )
         procs[f"worker{n}"] = Proc(
             f"worker{n}",
-            ["worker", "--send", "0.1", "--tick", "5"],
+            ["worker", "--send", "1", "--tick", "5"],
             {**base, **xa_env},
             xa_dir / f"worker{n}.log",
         )

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from uncc.adapters.db.notify import OUTBOX, listener
 from uncc.errors import NotFoundError
 from uncc.services import jobs, orders
 from uncc.services.context import NodeContext
@@ -122,8 +123,21 @@ class Worker:
         return False
 
     def run(self, stop: threading.Event) -> None:
-        """Run jobs as they fall due until ``stop`` is set (the current job finishes first)."""
-        while not stop.is_set():
-            self.run_due()
-            soonest = min(self.due.values(), default=self.clock() + 1.0)
-            stop.wait(max(0.0, soonest - self.clock()))
+        """Run jobs as they fall due until ``stop`` is set (the current job finishes first).
+
+        On PostgreSQL the worker also listens for new outbox messages and delivers them
+        at once instead of at its next pass.
+        """
+        wake = listener(self.ctx.engine, OUTBOX)
+        try:
+            while not stop.is_set():
+                self.run_due()
+                soonest = min(self.due.values(), default=self.clock() + 1.0)
+                pause = max(0.0, soonest - self.clock())
+                if wake is None:
+                    stop.wait(pause)
+                elif wake.wait(min(pause, 1.0)):
+                    self.due["deliver"] = 0.0  # a message was queued: send it now
+        finally:
+            if wake is not None:
+                wake.close()

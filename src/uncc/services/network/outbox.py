@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from uncc.adapters import jws
 from uncc.adapters.db import schema
+from uncc.adapters.db.notify import OUTBOX, notify
 from uncc.domain import messages
 from uncc.domain.envelope import Envelope, EnvelopeError, Handling
 from uncc.domain.messages import Receipt, Urgency
@@ -114,6 +115,7 @@ def enqueue(
             next_attempt_at=now,
         )
     )
+    notify(conn, OUTBOX)  # a waiting worker sends it when this transaction commits
     conn.execute(
         insert(schema.thread).values(
             conversation=conversation,
