@@ -255,3 +255,17 @@ def test_a_queued_message_wakes_a_listening_worker(node: Node) -> None:
         wake.close()
     with node.ctx.engine.begin() as conn:  # a no-op elsewhere
         notify(conn, OUTBOX)
+
+
+def test_the_worker_loop_stops_when_told(tmp_path: Path) -> None:
+    stop = threading.Event()
+    runs: list[int] = []
+
+    def job() -> bool:
+        runs.append(1)
+        if len(runs) == 3:
+            stop.set()
+        return True  # more at once: the loop does not sleep
+
+    Worker(build(Settings(data_dir=tmp_path)), [Job("job", 60, job)]).run(stop)
+    assert len(runs) == 3

@@ -7,6 +7,7 @@ PostgreSQL: the jobs claim their rows (see ``uncc.services.jobs``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -136,8 +137,15 @@ class Worker:
                 pause = max(0.0, soonest - self.clock())
                 if wake is None:
                     stop.wait(pause)
-                elif wake.wait(min(pause, 1.0)):
-                    self.due["deliver"] = 0.0  # a message was queued: send it now
+                    continue
+                try:
+                    if wake.wait(min(pause, 1.0)):
+                        self.due["deliver"] = 0.0  # a message was queued: send it now
+                except Exception:  # the database went away: poll from now on
+                    log.exception("listening for queued messages failed; polling instead")
+                    with contextlib.suppress(Exception):
+                        wake.close()
+                    wake = None
         finally:
             if wake is not None:
                 wake.close()
