@@ -12,10 +12,12 @@ from typing import Any
 import obstore
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from tests.blobstore.conftest import s3_options
 from tests.blobstore.test_port import expected, pattern
 from tests.service.conftest import PASSWORD, PROFILE, Clock, _database, facts
+from uncc.adapters.db import schema
 from uncc.adapters.s3store import S3BlobStore
 from uncc.bootstrap import build
 from uncc.config import Settings
@@ -121,3 +123,26 @@ def test_an_object_replaced_in_the_bucket_breaks_verify(
         report = api.get("/api/v1/evidence/verify", headers=jane).json()
     assert report["ok"] is False
     assert "SHA-256 is now" in report["breaks"][0]["problem"]
+
+
+@pytest.mark.parametrize("vault", ["sqlite"], indirect=True)  # the same on PostgreSQL
+def test_an_upload_over_the_limit_is_cut_off_in_the_bucket_leaving_nothing(
+    vault: tuple[NodeContext, Counting],
+) -> None:
+    ctx, blobs = vault
+    limit = 2 << 20
+    with TestClient(create_app(Settings(max_upload_bytes=limit), ctx)) as api:
+        ivan = _login(api, "ivan")
+        facts_json = json.loads(json.dumps(facts("insider-company"), default=str))
+        case_id = api.post("/api/v1/cases", json={"facts": facts_json}, headers=ivan).json()["id"]
+        cut = api.post(  # no declared length: refused while it streams into the bucket
+            f"/api/v1/cases/{case_id}/evidence",
+            params={"filename": "too-big.dd"},
+            content=iter([b"x" * 65536] * (limit // 65536 + 2)),
+            headers=ivan,
+        )
+    assert cut.status_code == 413, cut.text
+    assert list(blobs.names()) == []
+    assert [m for batch in obstore.list(blobs.store) for m in batch] == []  # no object either
+    with ctx.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.evidence)).scalar_one() == 0
