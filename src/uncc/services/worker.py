@@ -18,7 +18,7 @@ from uncc.adapters.db.notify import OUTBOX, listener
 from uncc.errors import NotFoundError
 from uncc.services import jobs, orders
 from uncc.services.context import NodeContext
-from uncc.services.network import outbox, requests
+from uncc.services.network import outbox, requests, witness_compare, witnessing
 from uncc.services.network.transport import Transport
 
 BATCH = 200
@@ -47,10 +47,11 @@ def node_jobs(
     retention_seconds: float = 3600.0,
     extra: Sequence[Job] = (),
 ) -> list[Job]:
-    """The node's jobs; an interval of 0 leaves that job out.
+    """The node's jobs; an interval of 0 leaves that job out; ``extra`` adds more.
 
-    ``extra`` is where further jobs join (witness synchronisation, issue 12, is to be
-    added here when it exists on the node).
+    The witness job (publishing custody heads to the witnesses, comparing as one) runs
+    at the sender's interval, in one worker at a time; it does its own pacing (a
+    witness is asked only when due, comparisons every ten minutes).
     """
 
     def deliver() -> bool:
@@ -76,6 +77,11 @@ def node_jobs(
             log.info("order %s expired", order.id)
         return False
 
+    def witnesses() -> bool:
+        witnessing.publish(ctx, transport, only_due=True)  # custody heads to the witnesses
+        witness_compare.tend(ctx, transport)  # as a witness: compare with the others
+        return False
+
     def retention() -> bool:
         for sha in jobs.sweep_unreferenced_blobs(ctx):
             log.info("blob %s deleted (no evidence refers to it)", sha)
@@ -85,6 +91,7 @@ def node_jobs(
         Job("deliver", send_seconds, deliver),
         Job("escalate", send_seconds, escalate),
         Job("expire-orders", tick_seconds, expire),
+        Job("witnesses", send_seconds, witnesses, exclusive=True),
         Job("retention", retention_seconds, retention, exclusive=True),
         *extra,
     ]

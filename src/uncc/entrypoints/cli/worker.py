@@ -56,7 +56,7 @@ def worker(
         bool, typer.Option("--once", help="Run every job once, then exit (e.g. from cron).")
     ] = False,
 ) -> None:
-    """Run the outbox sender, order expiry, escalation and retention until stopped.
+    """Run the outbox sender, escalation, order expiry, witnesses and retention until stopped.
 
     Pair it with servers started with 'uncc serve --no-jobs'. On PostgreSQL several
     workers share the work (each row is claimed by one); on SQLite a node has one.
