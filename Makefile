@@ -30,7 +30,7 @@ analysis-demo: install ## analyse an example incident for three fictional States
 	  --profile examples/profiles/xc-eastland.yaml
 
 bench: install ## every benchmark at full size, against baselines measured in the same run; writes bench/results.md
-	scripts/with-postgres.sh $(UV) run --frozen python -m bench --size full
+	scripts/with-postgres.sh scripts/with-seaweedfs.sh $(UV) run --frozen python -m bench --size full
 
 tour: install ## a tour of the Convention as data (list, Article 43, lint of the seed)
 	@$(UV) run --frozen uncc convention list
@@ -51,9 +51,9 @@ typecheck: ## mypy --strict on src
 imports: ## import-linter layer contracts
 	$(UV) run --frozen lint-imports
 
-pytest: ## the test pyramid (with a throw-away PostgreSQL server and Debian's Chromium when they can be had)
+pytest: ## the test pyramid (with throw-away PostgreSQL and SeaweedFS (S3) servers and Debian's Chromium when they can be had)
 	@scripts/ensure-chromium.sh
-	scripts/with-postgres.sh $(UV) run --frozen pytest -q -n 2
+	scripts/with-postgres.sh scripts/with-seaweedfs.sh $(UV) run --frozen pytest -q -n 2
 
 fmt: ## format the code
 	$(UV) run --frozen ruff format src tests bench

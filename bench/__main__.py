@@ -10,7 +10,17 @@ import time
 
 from bench.common import HERE, Row, as_json, table
 
-ORDER = ["ingest", "custody", "analysis", "api", "network", "experts", "deconfliction", "tracing"]
+ORDER = [
+    "ingest",
+    "s3ingest",
+    "custody",
+    "analysis",
+    "api",
+    "network",
+    "experts",
+    "deconfliction",
+    "tracing",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

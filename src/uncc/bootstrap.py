@@ -9,6 +9,7 @@ from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.db.engine import check_schema, make_engine
 from uncc.adapters.files import make_private
 from uncc.config import Settings
+from uncc.domain.blobs import BlobStore
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
 from uncc.services.context import NodeContext
@@ -26,8 +27,9 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
     engine = overrides.pop("engine", None) or make_engine(settings.db_url)
     if schema_check:
         check_schema(engine)
-    blobs = overrides.pop("blobs", None) or FileBlobStore(settings.blob_dir)
-    blobs.sweep()
+    blobs = overrides.pop("blobs", None) or blob_store(settings)
+    if isinstance(blobs, FileBlobStore):
+        blobs.sweep()  # temporary files of writers that died (cheap: one local directory)
     accounts: dict[str, Any] = {
         "totp_roles": _roles(settings.totp_roles),
         "session_idle": dt.timedelta(minutes=settings.session_idle_minutes),
@@ -59,3 +61,28 @@ def _roles(text: str) -> frozenset[Role]:
         msg = f"UNCC_TOTP_ROLES: unknown role(s) {', '.join(unknown)}; use {', '.join(sorted(allowed))}"
         raise UserInputError(msg)
     return frozenset(Role(n) for n in names)
+
+
+def blob_store(settings: Settings) -> BlobStore:
+    """The blob store the settings name: local files by default, or an S3 bucket.
+
+    Raises:
+        UserInputError: ``UNCC_BLOB_STORE`` is neither unset nor an ``s3://`` URL.
+    """
+    where = settings.blob_store
+    if not where:
+        return FileBlobStore(settings.blob_dir)
+    if not where.startswith("s3://"):
+        raise UserInputError(f"UNCC_BLOB_STORE: {where!r} is not s3://bucket[/prefix]")
+    from uncc.adapters.s3store import S3BlobStore, S3Options  # noqa: PLC0415
+
+    secret = settings.s3_secret_access_key
+    return S3BlobStore(
+        S3Options(
+            url=where,
+            endpoint=settings.s3_endpoint,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret else None,
+        )
+    )

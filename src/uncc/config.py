@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     directory_refresh_seconds: float = Field(default=60.0, ge=0)
     """At most one directory refresh per this many seconds is caused by messages signed
     with key ids the node does not know (``UNCC_DIRECTORY_REFRESH_SECONDS``)."""
+    blob_store: str | None = None
+    """Where evidence bytes go: unset for files under ``data_dir/blobs``, or
+    ``s3://bucket[/prefix]`` for an S3-compatible object store (``UNCC_BLOB_STORE``)."""
+    s3_endpoint: str | None = None
+    """The S3 endpoint URL for a store that is not AWS, e.g. ``http://127.0.0.1:8333``."""
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    """S3 credentials; when unset, the usual ``AWS_*`` variables and profiles apply."""
     host: str = "127.0.0.1"
     port: int = 8470
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

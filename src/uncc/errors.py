@@ -120,6 +120,10 @@ class TransportError(UnccError):
     """Another node could not be reached; the message stays in the outbox and is retried."""
 
 
+class StorageError(UnccError):
+    """The blob store could not be reached or refused an operation; nothing was recorded."""
+
+
 class KeyAccessError(UserInputError):
     """A key file cannot be opened: it needs the key passphrase, or a different one."""
 

@@ -112,7 +112,7 @@ class Loopback:
         peer, path = self._peer(url)
         sha = path.removeprefix(transfer.BLOBS_PATH)
         transfer.authorise_fetch(peer.ctx, sha, headers.get(transfer.FETCH_HEADER))
-        yield from peer.ctx.blobs.read(sha)
+        yield from peer.ctx.blobs.open(sha)
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         peer, path = self._peer(url)

@@ -1,33 +1,35 @@
-"""Content-addressed blob stores: bytes are hashed in the same pass that writes them."""
+"""Blobs on the local file system: the default store of a node (``UNCC_BLOB_STORE`` unset)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
-import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
-from uncc.errors import StorageFullError
+from uncc.domain.blobs import CHUNK, BlobStat, Hashing, Progress, Source, rehash, valid_sha256
+from uncc.errors import NotFoundError, StorageFullError
 
-CHUNK = 1 << 20
 STALE_SECONDS = 15 * 60
 """A temporary blob file untouched this long belongs to a writer that died."""
 
-Progress = Callable[[int], None]
-"""Called with the number of bytes written so far."""
-
 
 class FileBlobStore:
-    """Blobs as files named by their SHA-256 under ``root/ab/cd/``; written atomically."""
+    """Blobs as files named by their SHA-256 under ``root/ab/cd/``; written atomically.
+
+    One pass: the bytes go to a temporary file in the same directory tree while they are
+    hashed, then the file is renamed to its hash (a rename, not a copy).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
     def _path(self, sha256: str) -> Path:
+        if not valid_sha256(sha256):
+            raise NotFoundError(f"{sha256[:70]!r} is not a SHA-256")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     @property
@@ -43,49 +45,32 @@ class FileBlobStore:
         Only files untouched for ``older_than`` seconds go, so a write in progress in
         another process is left alone.
         """
-        tmp_dir = self.root / "tmp"
-        if not tmp_dir.is_dir():
-            return 0
-        removed = 0
-        limit = time.time() - older_than
-        for path in tmp_dir.iterdir():
-            try:
-                if path.is_file() and path.stat().st_mtime < limit:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                continue
-        return removed
+        before = dt.datetime.fromtimestamp(time.time() - older_than, dt.UTC)
+        return len(self.sweep_partial(before))
 
-    def put(self, source: BinaryIO, progress: Progress | None = None) -> tuple[str, int]:
+    def put(self, source: Source, progress: Progress | None = None) -> tuple[str, int]:
         """Store a stream; return its SHA-256 and size. Memory stays flat whatever the size.
 
         Raises:
             StorageFullError: the disk filled up; the partial file is removed.
         """
-        tmp_dir = self.spool_dir
-        digest = hashlib.sha256()
-        size = 0
-        fd, tmp = tempfile.mkstemp(dir=tmp_dir)
+        fd, tmp = tempfile.mkstemp(dir=self.spool_dir)
+        stream = Hashing(source, progress)
         try:
             with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(CHUNK):
-                    digest.update(chunk)
+                for chunk in stream:
                     out.write(chunk)
-                    size += len(chunk)
-                    if progress is not None:
-                        progress(size)
                 out.flush()
                 os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            final = self._path(sha)
+            final = self._path(stream.sha256)
             final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if final.exists():
                 Path(tmp).unlink()
+                os.utime(final)  # stored again now: a retention sweep leaves it alone
             else:
                 Path(tmp).replace(final)
                 final.chmod(0o400)
-            return sha, size
+            return stream.sha256, stream.size
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
             if exc.errno == errno.ENOSPC:
@@ -99,19 +84,61 @@ class FileBlobStore:
 
     def exists(self, sha256: str) -> bool:
         """True when the blob is stored."""
-        return self._path(sha256).is_file()
+        return valid_sha256(sha256) and self._path(sha256).is_file()
 
-    def read(self, sha256: str) -> Iterator[bytes]:
-        """The blob's bytes, in chunks."""
-        with self._path(sha256).open("rb") as handle:
+    def stat(self, sha256: str) -> BlobStat | None:
+        """Size and modification time of the blob's file, or ``None``."""
+        if not self.exists(sha256):
+            return None
+        info = self._path(sha256).stat()
+        return BlobStat(sha256, info.st_size, dt.datetime.fromtimestamp(info.st_mtime, dt.UTC))
+
+    def open(self, sha256: str) -> Iterator[bytes]:
+        """The blob's bytes, in chunks.
+
+        Raises:
+            NotFoundError: the blob is not stored.
+        """
+        if not self.exists(sha256):
+            raise NotFoundError(f"blob {sha256[:12]} is not in this vault")
+        return self._chunks(self._path(sha256))
+
+    @staticmethod
+    def _chunks(path: Path) -> Iterator[bytes]:
+        with path.open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 yield chunk
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the blob's file; False when there was none."""
+        if not self.exists(sha256):
+            return False
+        self._path(sha256).unlink(missing_ok=True)
+        return True
+
     def rehash(self, sha256: str) -> str | None:
         """The SHA-256 of the stored bytes now (``None`` when the blob is missing)."""
-        if not self.exists(sha256):
-            return None
-        digest = hashlib.sha256()
-        for chunk in self.read(sha256):
-            digest.update(chunk)
-        return digest.hexdigest()
+        return rehash(self.open(sha256)) if self.exists(sha256) else None
+
+    def names(self) -> Iterator[BlobStat]:
+        """Every blob file under the root (temporary files excluded)."""
+        for path in sorted(self.root.glob("??/??/*")):
+            found = self.stat(path.name) if valid_sha256(path.name) else None
+            if found is not None:
+                yield found
+
+    def sweep_partial(self, before: dt.datetime) -> list[str]:
+        """Temporary files of uploads that stopped (a crash) before ``before``."""
+        gone = []
+        tmp_dir = self.root / "tmp"
+        for path in sorted(tmp_dir.iterdir()) if tmp_dir.is_dir() else []:
+            try:
+                if (
+                    path.is_file()
+                    and dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC) < before
+                ):
+                    path.unlink()
+                    gone.append(f"tmp/{path.name}")
+            except FileNotFoundError:  # another process swept it first
+                continue
+        return gone

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
-from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
+from uncc.domain.blobs import BlobStore
 from uncc.domain.policy import Role
 from uncc.errors import KeyAccessError, NotFoundError
 
@@ -43,7 +43,7 @@ class NodeContext:
     """The parts the services use, built once by the composition root."""
 
     engine: Engine
-    blobs: FileBlobStore
+    blobs: BlobStore
     key_path: Any
     clock: Callable[[], dt.datetime] = field(default=utc_now)
     data_key_path: Any = None

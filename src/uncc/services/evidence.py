@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain import merkle
+from uncc.domain.blobs import Source
 from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind
 from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
@@ -145,7 +146,7 @@ def add_evidence(
     who: Principal,
     case_id: str,
     *,
-    source: BinaryIO,
+    source: Source,
     filename: str,
     acquisition: dict[str, str],
     order_id: str | None = None,

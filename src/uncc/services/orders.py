@@ -370,7 +370,9 @@ def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
         now = ctx.clock()
         ids = (
             conn.execute(
-                select(schema.orders.c.id).where(schema.orders.c.state == OrderState.ISSUED.value)
+                select(schema.orders.c.id)
+                .where(schema.orders.c.state == OrderState.ISSUED.value)
+                .with_for_update(skip_locked=True)  # a tick elsewhere has these: skip them
             )
             .scalars()
             .all()

@@ -89,8 +89,11 @@ def check(
     if case_id is not None:
         rows = [r for r in rows if r.case == case_id]
     breaks: list[Break] = []
+    hashed: dict[str, str | None] = {}  # items with the same bytes share one blob: read it once
     for row in rows:
-        now_hash = ctx.blobs.rehash(row.sha256)
+        if row.sha256 not in hashed:
+            hashed[row.sha256] = ctx.blobs.rehash(row.sha256)
+        now_hash = hashed[row.sha256]
         if now_hash is None:
             breaks.append(
                 Break(

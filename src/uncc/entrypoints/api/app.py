@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -146,6 +147,22 @@ async def _ticker(ctx: NodeContext, seconds: float) -> None:
             await run_in_threadpool(orders.tick, ctx)
         except Exception:  # a failed tick must not stop the server
             logging.getLogger("uncc.tick").exception("tick failed")
+
+
+FACTORY = "uncc.entrypoints.api.app:app_from_environment"
+"""The import string of the app factory, for ``uvicorn --factory`` and ``--workers``."""
+
+
+def app_from_environment() -> FastAPI:
+    """The app for a process started by an ASGI server (``uncc serve --workers N``).
+
+    Settings come from the environment (``UNCC_…``); ``UNCC_SERVE_TICK`` and
+    ``UNCC_SERVE_SEND`` give the job intervals in seconds (0: that job is left to
+    ``uncc worker``), as ``--tick`` and ``--send`` do.
+    """
+    tick = float(os.environ.get("UNCC_SERVE_TICK", "60"))
+    send = float(os.environ.get("UNCC_SERVE_SEND", "2"))
+    return create_app(Settings(), tick_seconds=tick or None, send_seconds=send or None)
 
 
 def create_app(

@@ -205,7 +205,7 @@ def install(
         transfer.authorise_fetch(ctx, sha256, fetch)
         if not ctx.blobs.exists(sha256):
             raise NotFoundError(f"blob {sha256[:12]} is not in this vault")
-        return StreamingResponse(ctx.blobs.read(sha256), media_type="application/octet-stream")
+        return StreamingResponse(ctx.blobs.open(sha256), media_type="application/octet-stream")
 
     @users.post("/requests/{conversation_id}/evidence", status_code=201)
     def send_evidence(conversation_id: str, body: EvidenceIn, who: User) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from uncc.errors import (
     PermissionDeniedError,
     RuleViolation,
     SecondFactorRequired,
+    StorageError,
     StorageFullError,
     ThrottledError,
     TooLargeError,
@@ -96,6 +97,8 @@ def classify(exc: Exception) -> Problem:
         return Problem(400, "bad-request", "Bad request", str(exc))
     if isinstance(exc, TransportError):
         return Problem(502, "unreachable", "Another node could not be reached", str(exc))
+    if isinstance(exc, StorageError):
+        return Problem(503, "storage-unavailable", "Storage unavailable", str(exc))
     if is_disk_full(exc):
         detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
         return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")

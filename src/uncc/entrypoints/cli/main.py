@@ -3,9 +3,10 @@
 Exit codes: 0 success; 1 the command ran and found problems (lint warnings, gaps, vault
 breaks); 2 bad input from the user (or no such object); 3 uncc's own data is
 inconsistent (a bug to report); 4 the user's roles do not allow it; 5 refused by a
-condition of the Convention or by the object's state; 6 another node could not be
-reached (the message stays in the outbox); 7 the disk is full (nothing was stored). A
-usage error (an unknown command or option, a missing argument) is exit 2 with one line.
+condition of the Convention or by the object's state; 6 another node (the message stays
+in the outbox) or the blob store could not be reached; 7 the disk is full (nothing was
+stored). A usage error (an unknown command or option, a missing argument) is exit 2
+with one line.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from uncc.entrypoints.cli import (
     users,
     vault,
     work,
+    worker,
 )
 from uncc.errors import (
     ConflictError,
     ConventionDataError,
     NotFoundError,
     PermissionDeniedError,
+    StorageError,
     StorageFullError,
     TransportError,
     UnccError,
@@ -58,6 +61,7 @@ app.add_typer(users.app, name="user")
 app.command("login")(node.login)
 app.command("logout")(node.logout)
 app.command("serve")(node.serve)
+app.command("worker")(worker.worker)
 app.add_typer(work.case_app, name="case")
 app.add_typer(work.order_app, name="order")
 app.add_typer(work.evidence_app, name="evidence")
@@ -118,7 +122,7 @@ def run() -> None:
             f"uncc: internal data error (please report): {exc}", highlight=False, markup=False
         )
         sys.exit(EXIT_DATA)
-    except TransportError as exc:
+    except (TransportError, StorageError) as exc:
         err.print(f"uncc: unreachable: {exc}", highlight=False, markup=False)
         sys.exit(EXIT_UNREACHABLE)
     except StorageFullError as exc:

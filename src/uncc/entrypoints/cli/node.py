@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -78,7 +79,8 @@ def info() -> None:
         highlight=False,
     )
     console.print(
-        f"data: {settings().data_dir}; database: {settings().db_url.split('@')[-1]}",
+        f"data: {settings().data_dir}; database: {settings().db_url.split('@')[-1]}; "
+        f"blobs: {settings().blob_store or settings().blob_dir}",
         highlight=False,
     )
 
@@ -157,6 +159,17 @@ def serve(
         float,
         typer.Option("--send", help="Seconds between passes of the network sender (0: none)."),
     ] = 2.0,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Run the background jobs in the server (the default); --no-jobs when "
+            "'uncc worker' processes run them.",
+        ),
+    ] = True,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes sharing the port.")
+    ] = 1,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
@@ -166,22 +179,34 @@ def serve(
 
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
-    from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
+    from uncc.adapters.blobstore import FileBlobStore  # noqa: PLC0415
+    from uncc.entrypoints.api.app import FACTORY, create_app  # noqa: PLC0415
 
     config = settings()
-    node = context()
+    if not jobs:
+        tick_every = send_every = 0.0
+    node = context()  # an old schema is refused here, once, before any process serves
     # files of web forms spool in the private data directory, not a /tmp that may be memory
-    tempfile.tempdir = str(node.blobs.spool_dir)
-    app = create_app(config, node, tick_seconds=tick_every or None, send_seconds=send_every or None)
-    uvicorn.run(
-        app,
-        host=host or config.host,
-        port=port or config.port,
-        log_level="info",
-        access_log=access_log,
-        limit_concurrency=config.max_connections,  # then 503, not an ever-growing queue
-        timeout_keep_alive=5,  # an idle kept-alive connection is closed after 5 s
-        h11_max_incomplete_event_size=64 * 1024,  # request line and headers: at most 64 KiB
-        timeout_graceful_shutdown=10,
-        server_header=False,
+    spool = (
+        node.blobs.spool_dir if isinstance(node.blobs, FileBlobStore) else config.data_dir / "spool"
     )
+    spool.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tempfile.tempdir = os.environ["TMPDIR"] = str(spool)  # TMPDIR: for --workers too
+    options: dict[str, Any] = {
+        "host": host or config.host,
+        "port": port or config.port,
+        "log_level": "info",
+        "access_log": access_log,
+        "limit_concurrency": config.max_connections,  # then 503, not an ever-growing queue
+        "timeout_keep_alive": 5,  # an idle kept-alive connection is closed after 5 s
+        "h11_max_incomplete_event_size": 64 * 1024,  # request line and headers: 64 KiB
+        "timeout_graceful_shutdown": 10,
+        "server_header": False,
+    }
+    if workers > 1:
+        os.environ["UNCC_SERVE_TICK"] = str(tick_every)
+        os.environ["UNCC_SERVE_SEND"] = str(send_every)
+        uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+        return
+    app = create_app(config, node, tick_seconds=tick_every or None, send_seconds=send_every or None)
+    uvicorn.run(app, **options)

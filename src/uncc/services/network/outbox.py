@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from uncc.adapters import jws
 from uncc.adapters.db import schema
+from uncc.adapters.db.notify import OUTBOX, notify
 from uncc.domain import messages
 from uncc.domain.envelope import Envelope, EnvelopeError, Handling
 from uncc.domain.messages import Receipt, Urgency
@@ -34,6 +35,8 @@ from uncc.services.network.transport import Transport
 INBOX_PATH = "/network/v1/inbox"
 BASE_DELAY = dt.timedelta(seconds=2)
 MAX_DELAY = dt.timedelta(minutes=10)
+CLAIM_LEASE = dt.timedelta(minutes=5)
+"""How long a claimed message is left to its sender before another may take it."""
 RETRYABLE = {"unknown_sender", "not_yet_valid"}
 """Rejections that a directory refresh or a clock catching up can cure: keep trying."""
 
@@ -112,6 +115,7 @@ def enqueue(
             next_attempt_at=now,
         )
     )
+    notify(conn, OUTBOX)  # a waiting worker sends it when this transaction commits
     conn.execute(
         insert(schema.thread).values(
             conversation=conversation,
@@ -136,6 +140,40 @@ class DeliveryReport:
     dead: list[str] = field(default_factory=list)
 
 
+def claim_due(ctx: NodeContext, now: dt.datetime, limit: int) -> list[Any]:
+    """Take up to ``limit`` due messages for this process to deliver.
+
+    The rows are read ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite's transactions take
+    the write lock) and their next attempt moved a lease ahead in the same transaction,
+    so another sender (a second server, another worker) neither waits for them nor takes
+    them. Delivery records the outcome; if this process dies first, the lease runs out
+    and another sender tries again (the receiver answers a repeat as a duplicate).
+    """
+    due = (schema.outbox.c.status == "pending", schema.outbox.c.next_attempt_at <= now)
+    with ctx.engine.connect() as conn:  # a read first: an idle pass takes no write lock
+        if conn.execute(select(schema.outbox.c.id).where(*due).limit(1)).first() is None:
+            return []
+    with ctx.engine.begin() as conn:
+        rows = (
+            conn.execute(
+                select(schema.outbox)
+                .where(*due)
+                .order_by(schema.outbox.c.created_at, schema.outbox.c.seq)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            .mappings()
+            .all()
+        )
+        if rows:
+            conn.execute(
+                update(schema.outbox)
+                .where(schema.outbox.c.id.in_([r["id"] for r in rows]))
+                .values(next_attempt_at=now + CLAIM_LEASE)
+            )
+    return list(rows)
+
+
 def deliver_due(
     ctx: NodeContext,
     transport: Transport,
@@ -146,17 +184,8 @@ def deliver_due(
     """Post every message that is due; record receipts, retries and dead letters."""
     report = DeliveryReport()
     now = ctx.clock()
+    rows = claim_due(ctx, now, limit)
     with ctx.engine.connect() as conn:
-        rows = (
-            conn.execute(
-                select(schema.outbox)
-                .where(schema.outbox.c.status == "pending", schema.outbox.c.next_attempt_at <= now)
-                .order_by(schema.outbox.c.created_at, schema.outbox.c.seq)
-                .limit(limit)
-            )
-            .mappings()
-            .all()
-        )
         directory = network_directory.directory(conn) if rows else None
         me = node_info(conn).state
     for row in rows:

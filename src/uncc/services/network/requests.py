@@ -523,7 +523,9 @@ def escalate(ctx: NodeContext) -> list[tuple[str, str]]:
     with ctx.engine.begin() as conn:
         rows = (
             conn.execute(
-                select(schema.conversations).where(schema.conversations.c.status.not_in(CLOSED))
+                select(schema.conversations)
+                .where(schema.conversations.c.status.not_in(CLOSED))
+                .with_for_update(skip_locked=True)  # another sender is escalating these
             )
             .mappings()
             .all()
