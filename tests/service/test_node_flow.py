@@ -28,6 +28,7 @@ from uncc.errors import (
 )
 from uncc.parties.catalogue import parse_profile
 from uncc.services import cases, evidence, identity, orders, proceeds, protection
+from uncc.services.admissibility import admissibility
 from uncc.services.case_export import export_case
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
@@ -260,7 +261,7 @@ def test_admissibility_report_and_audit_trail(node: Node) -> None:
         acquisition={"tool": "ftk", "tool_version": "8"},
         order_id=order.id,
     )
-    report = evidence.admissibility(node.ctx, node.jane, item.id)
+    report = admissibility(node.ctx, node.jane, item.id)
     assert report["item"]["intact"]
     assert report["checkpoint"]["signature_valid"]
     assert all(e["included"] for e in report["custody"])

@@ -238,6 +238,30 @@ class CustodyContinuation(_Body):
     """Sender's evidence id → its custody events, oldest first."""
 
 
+class SenderOrderEvent(_Body):
+    """One move of the sender's order (who authorised, issued it, and when)."""
+
+    command: TEXT
+    actor: TEXT
+    at: dt.datetime
+
+
+class SenderOrder(_Body):
+    """The order under which the sender acquired an item: its legal basis, for Art. 49.
+
+    Grounds and notes stay with the sender; a confidential order the sending user has no
+    need to know is only ``withheld``.
+    """
+
+    withheld: bool = False
+    id: TEXT | None = None
+    power: TEXT | None = None
+    offences: list[TEXT] = []
+    state: TEXT | None = None
+    authorised_by: TEXT | None = None
+    history: list[SenderOrderEvent] = []
+
+
 class EvidenceTransfer(_Body):
     """Evidence sent to the requesting State, with its custody so far.
 
@@ -248,6 +272,8 @@ class EvidenceTransfer(_Body):
     reference: TEXT
     items: list[ManifestItem] = Field(min_length=1)
     custody: CustodyContinuation
+    orders: dict[str, SenderOrder] = {}
+    """Sender's evidence id → the order it was acquired under (items without one absent)."""
 
 
 class DeconflictionHit(_Body):

@@ -16,7 +16,7 @@ from uncc.domain.custody import Break, Checkpoint, CustodyEvent, CustodyKind
 from uncc.domain.evidence import Acquisition, EvidenceItem
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
-from uncc.services import custody_log, vault
+from uncc.services import vault
 from uncc.services.context import (
     NodeContext,
     Principal,
@@ -26,8 +26,7 @@ from uncc.services.context import (
     require_case,
     serialise,
 )
-from uncc.services.custody_log import checkpoint_verifier
-from uncc.services.identity import key_history, node_info
+from uncc.services.need_to_know import Hidden, hidden_orders, may_see_order
 
 
 @dataclass(frozen=True)
@@ -134,11 +133,7 @@ def check_intake(
     with ctx.engine.connect() as conn:
         require_case(conn, case_id)
         if order_id is not None:
-            row = conn.execute(
-                select(schema.orders.c.case_id).where(schema.orders.c.id == order_id)
-            ).first()
-            if row is None or row.case_id != case_id:
-                raise NotFoundError(f"no order {order_id} in case {case_id}")
+            _require_visible_order(ctx, conn, who, case_id, order_id)
 
 
 def add_evidence(
@@ -215,6 +210,44 @@ def add_evidence(
     return item
 
 
+def _require_visible_order(
+    ctx: NodeContext, conn: Connection, who: Principal, case_id: str, order_id: str
+) -> None:
+    """Raise unless the order is in the case and the uploader may see it (need to know).
+
+    Raises:
+        NotFoundError: no such order in the case, or one the uploader has no need to know
+            (the refusal is audited, nothing is stored).
+    """
+    row = conn.execute(
+        select(
+            schema.orders.c.case_id, schema.orders.c.confidential, schema.orders.c.created_by
+        ).where(schema.orders.c.id == order_id)
+    ).first()
+    if row is not None and row.case_id == case_id:
+        if may_see_order(who, confidential=row.confidential, created_by=row.created_by):
+            return
+        with ctx.engine.begin() as log:
+            audit(
+                log,
+                ctx.clock(),
+                who.user,
+                "evidence.add",
+                obj=case_id,
+                outcome="refused",
+                order=order_id,
+                reason="confidential order: no need to know",
+            )
+    raise NotFoundError(f"no order {order_id} in case {case_id}")
+
+
+def _visible(item: EvidenceItem, hidden: Hidden) -> EvidenceItem:
+    """The item as the reader may see it: an order they may not see is not named."""
+    if item.acquisition.order_id in hidden:
+        return replace(item, acquisition=replace(item.acquisition, order_id=None))
+    return item
+
+
 def _get(conn: Connection, evidence_id: str, *, lock: bool = False) -> EvidenceItem:
     query = select(schema.evidence).where(schema.evidence.c.id == evidence_id)
     row = conn.execute(query.with_for_update() if lock else query).mappings().first()
@@ -264,7 +297,8 @@ def list_evidence(
         query = select(schema.evidence).order_by(schema.evidence.c.id)
         if case_id is not None:
             query = query.where(schema.evidence.c.case_id == case_id)
-        items = [_item(r) for r in conn.execute(query).mappings()]
+        hidden = hidden_orders(conn, who)
+        items = [_visible(_item(r), hidden) for r in conn.execute(query).mappings()]
     audit_now(ctx, who.user, "evidence.list", obj=case_id or "", outcome="ok", count=len(items))
     return items
 
@@ -287,6 +321,7 @@ def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[Custo
             .mappings()
             .first()
         )
+        hidden = hidden_orders(conn, who)
     audit_now(ctx, who.user, "custody.read", obj=evidence_id, outcome="ok")
     if last is None:
         return []
@@ -297,7 +332,7 @@ def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[Custo
     tree = merkle.Tree(hashes)
     return [
         CustodyEntry(
-            CustodyEvent.from_leaf(bytes(r["leaf"])),
+            _event_visible(CustodyEvent.from_leaf(bytes(r["leaf"])), hidden),
             hashes[i].hex(),
             [p.hex() for p in tree.inclusion_proof(i)],
             checkpoint,
@@ -307,108 +342,6 @@ def custody_of(ctx: NodeContext, who: Principal, evidence_id: str) -> list[Custo
     ]
 
 
-def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[str, Any]:
-    """What a court needs to weigh an item as forensic evidence (Art. 49), as data.
-
-    The legal basis (case, order, offences, authorisations), the hashes now and at
-    acquisition, the acquisition record and tools, the custody chain with inclusion
-    proofs against the latest signed checkpoint, and the result of verifying it all.
-    """
-    require(who.roles, Action.EVIDENCE_READ)
-    with ctx.engine.connect() as conn:
-        node = node_info(conn)
-        item = _get(conn, evidence_id)
-        case = conn.execute(
-            select(schema.cases.c.id, schema.cases.c.title).where(schema.cases.c.id == item.case_id)
-        ).first()
-        order_row = None
-        events: list[Any] = []
-        if item.acquisition.order_id:
-            order_row = (
-                conn.execute(
-                    select(schema.orders).where(schema.orders.c.id == item.acquisition.order_id)
-                )
-                .mappings()
-                .first()
-            )
-            events = list(
-                conn.execute(
-                    select(schema.order_events)
-                    .where(schema.order_events.c.order_id == item.acquisition.order_id)
-                    .order_by(schema.order_events.c.id)
-                ).mappings()
-            )
-    audit_now(ctx, who.user, "evidence.admissibility", obj=evidence_id, outcome="ok")
-    chain = custody_of(ctx, who, evidence_id)
-    with ctx.engine.connect() as conn:
-        key_check = checkpoint_verifier(key_history(conn))
-    checkpoint = chain[-1].checkpoint if chain else None
-    now_hash = ctx.blobs.rehash(item.sha256)
-    return {
-        "provision": "art_49__para_1",
-        "node": {
-            "state": node.state,
-            "name": node.name,
-            "key_id": node.key_id,
-            "public_key": node.public_key,
-        },
-        "item": {
-            "id": item.id,
-            "filename": item.filename,
-            "size": item.size,
-            "sha256": item.sha256,
-            "sha256_now": now_hash,
-            "intact": now_hash == item.sha256,
-            "sealed": item.sealed,
-        },
-        "case": {"id": case.id, "title": case.title} if case else None,
-        "acquisition": {**item.acquisition.__dict__, "at": item.acquisition.at.isoformat()},
-        "order": None
-        if order_row is None
-        else {
-            "id": order_row["id"],
-            "power": order_row["power"],
-            "offences": order_row["offences"],
-            "state": order_row["state"],
-            "authorised_by": order_row["authorised_by"],
-            "history": [
-                {
-                    "command": e["command"],
-                    "actor": e["actor"],
-                    "at": _aware(e["at"]).isoformat(),
-                    "note": e["note"],
-                }
-                for e in events
-            ],
-        },
-        "custody": [
-            {
-                "seq": e.event.seq,
-                "kind": e.event.kind.value,
-                "actor": e.event.actor,
-                "at": e.event.at.isoformat(),
-                "details": e.event.details,
-                "leaf_hash": e.leaf_hash,
-                "proof": e.proof,
-                "included": merkle.verify_inclusion(
-                    e.event.seq,
-                    e.checkpoint.size,
-                    bytes.fromhex(e.leaf_hash),
-                    [bytes.fromhex(p) for p in e.proof],
-                    bytes.fromhex(e.checkpoint.root),
-                ),
-            }
-            for e in chain
-        ],
-        "checkpoint": None
-        if checkpoint is None
-        else {
-            "size": checkpoint.size,
-            "root": checkpoint.root,
-            "at": checkpoint.at.isoformat(),
-            "key_id": checkpoint.key_id,
-            "signature": checkpoint.signature,
-            "signature_valid": key_check(checkpoint),
-        },
-        "head": custody_log.current_head(ctx),
-    }
+def _event_visible(event: CustodyEvent, hidden: Hidden) -> CustodyEvent:
+    """A custody event as the reader may see it (the leaf hash and proof still hold)."""
+    return replace(event, details=hidden.details(event.details)) if hidden else event

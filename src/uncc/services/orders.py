@@ -23,11 +23,12 @@ from uncc.domain.order_rules import (
     overdue,
 )
 from uncc.domain.orders import TRANSITIONS, Command, Event, Order, OrderState, Target, move
-from uncc.domain.policy import Action, allowed, require
+from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.services.cases import Case, get_case
 from uncc.services.context import SYSTEM, NodeContext, Principal, audit, audit_now, next_id
 from uncc.services.identity import NodeInfo, node_info
+from uncc.services.need_to_know import hidden_orders, may_see_order
 from uncc.services.proceeds import STATUS_AFTER_ISSUE, apply_issued_order, items_of
 
 COMMAND_ACTION = {
@@ -145,12 +146,7 @@ def _load(conn: Connection, order_id: str, *, lock: bool = False) -> Order:
 
 
 def _may_see(who: Principal, order: Order) -> bool:
-    if order.confidential is None:
-        return True
-    return (
-        any(allowed(r, Action.ORDER_READ_CONFIDENTIAL) for r in who.roles)
-        or order.created_by == who.user
-    )
+    return may_see_order(who, confidential=order.confidential, created_by=order.created_by)
 
 
 MAX_DURATION_DAYS = 36_500
@@ -432,11 +428,12 @@ def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
 
 
 def notices(ctx: NodeContext, who: Principal) -> list[tuple[dt.datetime, str]]:
-    """The notices addressed to the user."""
+    """The notices addressed to the user (none about an order they may not see)."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             select(schema.notices.c.at, schema.notices.c.text)
             .where(schema.notices.c.user_id == who.user)
             .order_by(schema.notices.c.id)
         ).all()
-    return [(r.at, r.text) for r in rows]
+        hidden = hidden_orders(conn, who)
+    return [(r.at, r.text) for r in rows if not hidden.mentions(r.text)]

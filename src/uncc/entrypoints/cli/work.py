@@ -20,7 +20,6 @@ from rich.table import Table
 
 from uncc.domain.orders import Command, Order, Target
 from uncc.entrypoints.cli.inputs import read_document
-from uncc.entrypoints.cli.reports import admissibility_html, admissibility_markdown
 from uncc.entrypoints.cli.session import context, principal
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
@@ -439,9 +438,10 @@ def evidence_report(
     ] = None,
 ) -> None:
     """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs."""
-    from uncc.services import evidence  # noqa: PLC0415 - SQLAlchemy loads only when needed
+    from uncc.services.admissibility import admissibility  # noqa: PLC0415
+    from uncc.services.reports import admissibility_html, admissibility_markdown  # noqa: PLC0415
 
-    data = evidence.admissibility(context(), principal(), item_id)
+    data = admissibility(context(), principal(), item_id)
     if output_format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif output_format == "html":

@@ -35,10 +35,27 @@ from uncc.errors import (
     UnccError,
     UserInputError,
 )
-from uncc.services import cases, evidence, identity, orders, proceeds, protection, vault
+from uncc.services import (
+    admissibility,
+    cases,
+    evidence,
+    identity,
+    orders,
+    proceeds,
+    protection,
+    vault,
+)
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.orders import COMMAND_ACTION, DraftRequest
 from uncc.yaml12 import MAX_BYTES, load_yaml
+
+PRINT_CSS = """
+@media print {
+  .skip, header.top, .flash, .no-print { display: none; }
+  main { max-width: none; margin: 0; padding: 0; }
+}
+"""
+"""What the site hides when a report page is printed: the site's header and buttons."""
 
 EXAMPLE_CONDUCTS = (
     "access",
@@ -481,12 +498,41 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             case_id=case_id,
         )
 
+    @app.get("/reports/admissibility.css", include_in_schema=False)
+    def report_css() -> Response:
+        from uncc.services.reports.html import REPORT_CSS  # noqa: PLC0415
+
+        return Response(REPORT_CSS + PRINT_CSS, media_type="text/css; charset=utf-8")
+
+    @app.get("/evidence/{item_id}/report", include_in_schema=False)
+    @page(pages)
+    def report_page(request: Request, who: Principal, item_id: str) -> Response:
+        from uncc.services.reports.html import admissibility_body  # noqa: PLC0415
+
+        data = admissibility.admissibility(ctx, who, item_id)
+        return pages.render(
+            request,
+            "evidence_report.html",
+            who,
+            title=f"Admissibility report {item_id}",
+            item_id=item_id,
+            report_html=admissibility_body(data),
+        )
+
     @app.get("/evidence/{item_id}/report.{fmt}", include_in_schema=False)
     @page(pages)
     def report(request: Request, who: Principal, item_id: str, fmt: str) -> Response:
-        from uncc.entrypoints.cli.reports import admissibility_html, admissibility_markdown  # noqa: PLC0415
+        from uncc.services.reports import admissibility_html, admissibility_markdown  # noqa: PLC0415
 
-        data = evidence.admissibility(ctx, who, item_id)
+        data = admissibility.admissibility(ctx, who, item_id)
+        if fmt == "json":
+            return Response(
+                json.dumps(data, ensure_ascii=False, indent=2),
+                media_type="application/json",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{item_id}-admissibility.json"'
+                },
+            )
         if fmt == "md":
             return PlainTextResponse(
                 admissibility_markdown(data),
@@ -502,7 +548,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
                     "Content-Disposition": f'attachment; filename="{item_id}-admissibility.html"'
                 },
             )
-        raise UserInputError(f"format '{fmt}': expected md or html")
+        raise UserInputError(f"format '{fmt}': expected md, html or json")
 
     @app.get("/cases/{case_id}/case-uco.jsonld", include_in_schema=False)
     @page(pages)

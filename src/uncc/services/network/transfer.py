@@ -34,8 +34,10 @@ from uncc.errors import (
     UserInputError,
 )
 from uncc.services import evidence
+from uncc.services.admissibility import order_for_transfer
 from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.identity import node_info
+from uncc.services.need_to_know import hidden_orders
 from uncc.services.network import directory as network_directory
 from uncc.services.network.fetch import (
     BLOBS_PATH,
@@ -119,6 +121,12 @@ def send_evidence(
                         "proof": [p.hex() for p in tree.inclusion_proof(index)],
                     }
                 )
+        hidden = hidden_orders(conn, who)
+        acquired_under = {
+            i.id: order_for_transfer(conn, i.acquisition.order_id, hidden)
+            for i in items
+            if i.acquisition.order_id
+        }
         body = {
             "reference": talk["reference"],
             "items": [
@@ -133,6 +141,7 @@ def send_evidence(
                 "checkpoint_at": _aware(last["at"]).isoformat(),
                 "leaves": leaves,
             },
+            "orders": {k: v for k, v in acquired_under.items() if v is not None},
         }
         enqueue(
             ctx,
@@ -307,6 +316,7 @@ def accept_evidence(
                     custody_details={
                         "received_from": talk["peer"],
                         "sender_item": item.item,
+                        "sender_message": offer["message"],
                         "sender_checkpoint": {
                             "size": custody.tree_size,
                             "root": custody.root,
