@@ -73,6 +73,10 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("get", "/api/v1/cases/{case}", Action.CASE_READ, None),
     ("post", "/api/v1/cases", Action.CASE_OPEN, {"facts": "insider"}),
     ("get", "/api/v1/cases/{case}/case-uco", Action.EVIDENCE_READ, None),
+    ("get", "/api/v1/cases/{case}/notes", Action.CASE_READ, None),
+    ("post", "/api/v1/cases/{case}/notes", Action.CASE_UPDATE, {"text": "a note"}),
+    ("get", "/api/v1/cases/{case}/protected", Action.PROTECTED_READ, None),
+    ("get", "/api/v1/evidence/{item}/admissibility", Action.EVIDENCE_READ, None),
     (
         "post",
         "/api/v1/cases/{case}/orders",

@@ -1,7 +1,8 @@
 """CASE/UCO JSON-LD export of a case.
 
-The investigation, its authorisations (orders), the acquisitions and the evidence files
-with their hashes and provenance records. Validated in the tests with ``case_validate`` (case-utils). Node IRIs are stable
+The investigation, its authorisations (orders the reader may see), the acquisitions and
+the evidence files with their hashes and provenance records, the case notes, and the
+protected persons by pseudonym with their views, claims and measures. Validated in the tests with ``case_validate`` (case-utils). Node IRIs are stable
 (``kb:`` + kind + a UUID derived from the node's own ids), so exporting twice gives the
 same graph. ``head`` (outside the graph) is the custody log's signed head the export was
 made against (a C2SP checkpoint note): the copy is itself a witness of the log.
@@ -10,15 +11,18 @@ made against (a C2SP checkpoint note): the copy is itself a witness of the log.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
 from uncc.adapters.db import schema
-from uncc.domain.policy import Action, require
+from uncc.domain.policy import Action, allowed, require
 from uncc.errors import NotFoundError
 from uncc.services import custody_log
+from uncc.services.cases import CaseNote, notes_in
 from uncc.services.context import NodeContext, Principal, audit, case_rows
+from uncc.services.need_to_know import hidden_orders
 
 CONTEXT = {
     "kb": "http://example.org/kb/",
@@ -47,7 +51,7 @@ def _time(value: Any) -> dict[str, str]:
 
 
 def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any]:
-    """The case as a CASE 1.x JSON-LD document."""
+    """The case as a CASE 1.x JSON-LD document (orders the reader may not see left out)."""
     require(who.roles, Action.EVIDENCE_READ)
     with ctx.engine.begin() as conn:
         case = (
@@ -58,7 +62,14 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
         if case is None:
             raise NotFoundError(f"no case {case_id}")
         items = case_rows(conn, schema.evidence, case_id)
-        order_rows = case_rows(conn, schema.orders, case_id)
+        hidden = hidden_orders(conn, who)
+        order_rows = [o for o in case_rows(conn, schema.orders, case_id) if o["id"] not in hidden]
+        notes = notes_in(conn, who, case_id)
+        persons = (
+            case_rows(conn, schema.protected, case_id)
+            if any(allowed(r, Action.PROTECTED_READ) for r in who.roles)
+            else []
+        )
         audit(
             conn,
             ctx.clock(),
@@ -166,6 +177,7 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
             action["action:object"] = [{"@id": authorisations[acq["order_id"]]}]
         graph.append(action)
         members += [{"@id": file_iri}, {"@id": record}, {"@id": action["@id"]}]
+    members += _annotations(graph, person, investigation, notes, persons)
     graph.insert(
         0,
         {
@@ -177,3 +189,69 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
         },
     )
     return {"@context": CONTEXT, "@graph": graph, "head": custody_log.current_head(ctx)}
+
+
+def _annotation(
+    key: str, about: str, statement: str, tag: str, *, by: str | None, at: Any
+) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": _iri("Annotation", key),
+        "@type": "core:Annotation",
+        "core:object": [{"@id": about}],
+        "core:statement": statement,
+        "core:tag": [tag],
+    }
+    if by is not None:
+        node["core:createdBy"] = {"@id": by}
+    if at is not None:
+        node["core:objectCreatedTime"] = _time(at)
+    return node
+
+
+def _annotations(
+    graph: list[dict[str, Any]],
+    person: Callable[[str], str],
+    investigation: str,
+    notes: list[CaseNote],
+    persons: list[Any],
+) -> list[dict[str, str]]:
+    """Case notes, and protected persons (by pseudonym) with their views, claims and measures.
+
+    Notes are annotations of the investigation; each protected person is an identity
+    named by its pseudonym (the identity itself stays sealed), annotated with the
+    victim's views (Art. 53), claims for compensation (Art. 54) and the protection
+    measures, mitigation or immunity decided (Arts. 52, 55).
+    """
+    members: list[dict[str, str]] = []
+    for index, note in enumerate(notes):
+        node = _annotation(
+            f"{investigation}/note/{index}",
+            investigation,
+            note.text,
+            "case note",
+            by=person(note.author),
+            at=note.at,
+        )
+        graph.append(node)
+        members.append({"@id": node["@id"]})
+    for row in persons:
+        who = _iri("ProtectedPerson", row["id"])
+        graph.append(
+            {
+                "@id": who,
+                "@type": "identity:Identity",
+                "core:name": row["pseudonym"],
+                "core:description": f"protected {row['kind'].replace('_', ' ')}; identity sealed",
+            }
+        )
+        members.append({"@id": who})
+        said = [("views", row["views"])] if row["views"] else []
+        said += [("claim", c.get("claim", "")) for c in row["claims"] if c.get("claim")]
+        said += [("measures", row["measures"])] if row["measures"] else []
+        for index, (tag, text) in enumerate(said):
+            node = _annotation(
+                f"{row['id']}/{index}", who, text, tag, by=None, at=row["created_at"]
+            )
+            graph.append(node)
+            members.append({"@id": node["@id"]})
+    return members

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from uncc.errors import NotFoundError, UserInputError
 from uncc.parties.catalogue import builtin_profile
 from uncc.services.context import NodeContext, Principal, audit, audit_now, next_id, require_case
 from uncc.services.identity import node_info
+from uncc.services.need_to_know import hidden_orders
 
 
 @dataclass(frozen=True)
@@ -174,8 +176,56 @@ def add_note(ctx: NodeContext, who: Principal, case_id: str, text: str) -> None:
         audit(conn, now, who.user, "case.note", obj=case_id, outcome="ok")
 
 
+@dataclass(frozen=True)
+class CaseNote:
+    """A note added to a case: who wrote what, when."""
+
+    author: str
+    at: dt.datetime
+    text: str
+
+
+def notes_in(conn: Connection, who: Principal, case_id: str) -> list[CaseNote]:
+    """The notes of a case, oldest first, inside the caller's transaction.
+
+    A confidential order the reader may not see is not named (services/need_to_know.py).
+    """
+    hidden = hidden_orders(conn, who)
+    rows = conn.execute(
+        select(schema.case_notes)
+        .where(schema.case_notes.c.case_id == case_id)
+        .order_by(schema.case_notes.c.id)
+    ).mappings()
+    return [
+        CaseNote(
+            r["author"],
+            r["at"] if r["at"].tzinfo else r["at"].replace(tzinfo=dt.UTC),
+            hidden.text(r["text"]),
+        )
+        for r in rows
+    ]
+
+
+def list_notes(ctx: NodeContext, who: Principal, case_id: str) -> list[CaseNote]:
+    """The notes of a case, oldest first (audited read).
+
+    Raises:
+        NotFoundError: no such case.
+    """
+    require(who.roles, Action.CASE_READ)
+    with ctx.engine.connect() as conn:
+        require_case(conn, case_id)
+        found = notes_in(conn, who, case_id)
+    audit_now(ctx, who.user, "case.notes", obj=case_id, outcome="ok", count=len(found))
+    return found
+
+
 def audit_trail(ctx: NodeContext, who: Principal, limit: int = 200) -> list[dict[str, Any]]:
-    """The latest audit entries, newest last (auditors and admins); reading it is audited."""
+    """The latest audit entries, newest last (auditors and admins); reading it is audited.
+
+    An entry about a confidential order the reader has no need to know shows only who
+    did what when: the order's id and the details are withheld.
+    """
     require(who.roles, Action.AUDIT_READ)
     with ctx.engine.connect() as conn:
         rows = (
@@ -183,5 +233,6 @@ def audit_trail(ctx: NodeContext, who: Principal, limit: int = 200) -> list[dict
             .mappings()
             .all()
         )
+        hidden = hidden_orders(conn, who)
     audit_now(ctx, who.user, "audit.read", obj="", outcome="ok", count=len(rows))
-    return [dict(r) for r in reversed(rows)]
+    return [hidden.audit_entry(dict(r)) for r in reversed(rows)]

@@ -64,8 +64,24 @@ class Hidden:
         return self._pattern.search(text) is not None
 
     def details(self, details: dict[str, Any]) -> dict[str, Any]:
-        """Details (of a custody event, an audit entry) with every hidden order withheld."""
+        """Details (of a custody event) with every value that names a hidden order withheld."""
         return {k: WITHHELD if self.mentions(v) else v for k, v in details.items()}
+
+    def text(self, text: str) -> str:
+        """A text (a notice) with every hidden order's id replaced by ``(a confidential order)``."""
+        return self._pattern.sub("(a confidential order)", text) if self._pattern else text
+
+    def redact(self, value: Any) -> Any:
+        """JSON-like data (a message body) with every hidden order's id replaced, deeply."""
+        if not self:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.redact(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.redact(v) for v in value]
+        return value
 
     def audit_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
         """An audit entry as the reader may see it: about a hidden order, only who and when."""

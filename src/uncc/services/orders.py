@@ -428,7 +428,7 @@ def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
 
 
 def notices(ctx: NodeContext, who: Principal) -> list[tuple[dt.datetime, str]]:
-    """The notices addressed to the user (none about an order they may not see)."""
+    """The notices addressed to the user (an order they may not see is not named)."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             select(schema.notices.c.at, schema.notices.c.text)
@@ -436,4 +436,4 @@ def notices(ctx: NodeContext, who: Principal) -> list[tuple[dt.datetime, str]]:
             .order_by(schema.notices.c.id)
         ).all()
         hidden = hidden_orders(conn, who)
-    return [(r.at, r.text) for r in rows if not hidden.mentions(r.text)]
+    return [(r.at, hidden.text(r.text)) for r in rows]

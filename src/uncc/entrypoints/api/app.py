@@ -20,7 +20,7 @@ from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import accounts, limits, network, problems, uploads, vault
+from uncc.entrypoints.api import accounts, casework, limits, network, problems, uploads, vault
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.web import account_pages, network_pages, vault_pages
 from uncc.entrypoints.web import pages as web_pages
@@ -205,6 +205,7 @@ def create_app(
     links = transport or HttpTransport()
     network_lifespan = network.install(app, ctx, links, send_seconds=send_seconds)
     vault.install(app, ctx, links)
+    casework.install(app, ctx)
     pages = web_pages.install(app, ctx)
     network_pages.install(app, pages, links, app.state.network_sender.kick)
     vault_pages.install(app, pages)

@@ -27,6 +27,7 @@ from uncc.entrypoints.cli import (
     node,
     parties,
     proceeds,
+    protection,
     schema,
     users,
     vault,
@@ -69,7 +70,7 @@ app.add_typer(vault.witness_app, name="witness")
 app.command("notices")(work.notices_command)
 app.command("audit")(work.audit_command)
 app.add_typer(proceeds.app, name="proceeds")
-app.add_typer(work.protect_app, name="protect")
+app.add_typer(protection.app, name="protect")
 app.command("demo")(demo.demo_command)
 app.add_typer(network.app, name="network")
 app.add_typer(network.request_app, name="request")

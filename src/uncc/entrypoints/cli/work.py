@@ -89,6 +89,10 @@ def case_show(
                     "status": case.status,
                     "facts": case.facts,
                     "analysis": case.analysis,
+                    "notes": [
+                        {"author": n.author, "at": n.at.isoformat(), "text": n.text}
+                        for n in cases.list_notes(context(), who, case_id)
+                    ],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -107,11 +111,18 @@ def case_show(
             markup=False,
         )
     _case_contents(who, case_id)
+    for note in cases.list_notes(context(), who, case_id):
+        console.print(
+            f"  note {note.at:%Y-%m-%d %H:%M} {note.author}: {note.text}",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _case_contents(who: Principal, case_id: str) -> None:
     """Evidence, protected persons (by pseudonym) and property items, where the role may see them."""
     from uncc.domain.policy import Action, allowed  # noqa: PLC0415
+    from uncc.entrypoints.cli.protection import said  # noqa: PLC0415
     from uncc.services import evidence, proceeds, protection  # noqa: PLC0415
 
     def may(action: Action) -> bool:
@@ -128,10 +139,11 @@ def _case_contents(who: Principal, case_id: str) -> None:
     if may(Action.PROTECTED_READ):
         for person in protection.list_protected(context(), who, case_id):
             console.print(
-                f"  protected {person.id}: {person.pseudonym} ({person.kind.value})",
+                f"  protected {person.id}: {person.pseudonym} ({person.kind.value}, {person.provision})",
                 highlight=False,
                 markup=False,
             )
+            said(person, "    ")
     for held in proceeds.list_property(context(), who, case_id):
         console.print(
             f"  property {held.id}: {held.account} ({held.location or '?'}) {held.assessed} — {held.status}",
@@ -455,90 +467,6 @@ def evidence_report(
     else:
         write_text_atomically(output, text)
         console.print(f"wrote {output}", highlight=False, markup=False)
-
-
-protect_app = typer.Typer(
-    help="Protected witnesses, victims and cooperating offenders (Arts. 52-55).",
-    no_args_is_help=True,
-)
-
-
-@protect_app.command("add")
-def protect_add(
-    case_id: Annotated[str, typer.Argument(help="The case.")],
-    kind: Annotated[str, typer.Option("--kind", help="witness, victim or cooperating_offender.")],
-    name: Annotated[str, typer.Option("--name", help="The person's name (encrypted at rest).")],
-    whereabouts: Annotated[
-        str, typer.Option("--whereabouts", help="Address or location (encrypted).")
-    ] = "",
-    views: Annotated[
-        str, typer.Option("--views", help="The victim's views and concerns (Art. 53).")
-    ] = "",
-    claim: Annotated[
-        list[str] | None,
-        typer.Option("--claim", help="A claim for compensation, e.g. '18400 EUR loss' (Art. 54)."),
-    ] = None,
-    measures: Annotated[
-        str,
-        typer.Option(
-            "--measures",
-            help="Protection measures, or the mitigation or immunity decided (Art. 55).",
-        ),
-    ] = "",
-) -> None:
-    """Record a protected person; others will see only a pseudonym."""
-    from uncc.services import protection  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-    try:
-        chosen = protection.ProtectedKind(kind)
-    except ValueError:
-        raise UserInputError(
-            f"--kind: '{kind}' is not witness, victim or cooperating_offender"
-        ) from None
-    person = protection.add_protected(
-        context(),
-        principal(),
-        case_id,
-        kind=chosen,
-        identity={"name": name, "whereabouts": whereabouts},
-        views=views,
-        claims=[{"claim": c} for c in claim or []],
-        measures=measures,
-    )
-    console.print(
-        f"{person.id}: {person.pseudonym} ({person.kind.value}, {person.provision})",
-        highlight=False,
-        markup=False,
-    )
-
-
-@protect_app.command("list")
-def protect_list(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
-    """The protected persons of a case, by pseudonym."""
-    from uncc.services import protection  # noqa: PLC0415
-
-    for person in protection.list_protected(context(), principal(), case_id):
-        claims = "; ".join(c.get("claim", "") for c in person.claims)
-        console.print(
-            f"{person.id}  {person.pseudonym}  {person.kind.value}  views: {person.views or '-'}  claims: {claims or '-'}",
-            highlight=False,
-            markup=False,
-        )
-
-
-@protect_app.command("disclose")
-def protect_disclose(
-    person_id: Annotated[str, typer.Argument(help="The protected person's id.")],
-    reason: Annotated[
-        str, typer.Option("--reason", help="Why the identity is needed (audited).")
-    ] = "",
-) -> None:
-    """Disclose a protected identity (prosecutors and judges; audited with the reason)."""
-    from uncc.services import protection  # noqa: PLC0415
-
-    identity = protection.disclose(context(), principal(), person_id, reason)
-    for key, value in identity.items():
-        console.print(f"{key}: {value}", highlight=False, markup=False)
 
 
 @case_app.command("export")

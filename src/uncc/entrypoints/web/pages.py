@@ -367,6 +367,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             if _may(who, Action.PROTECTED_READ)
             else [],
             property=proceeds.list_property(ctx, who, case_id),
+            notes=cases.list_notes(ctx, who, case_id),
             powers=sorted(TRANSITIONS),
             errors={},
         )

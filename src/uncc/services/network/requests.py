@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -33,6 +33,7 @@ from uncc.errors import ConflictError, FactsError, NotFoundError, UserInputError
 from uncc.services.cases import open_case_in
 from uncc.services.context import NodeContext, Principal, audit, audit_now
 from uncc.services.identity import node_info
+from uncc.services.need_to_know import Hidden, hidden_orders
 from uncc.services.network.backing import check_backed
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
@@ -495,11 +496,24 @@ def _conversation(conn: Connection, row: Any) -> Conversation:
     )
 
 
+def _visible(found: Conversation, hidden: Hidden) -> Conversation:
+    """A request as the reader may see it: a confidential order they may not see is not named."""
+    if not hidden:
+        return found
+    return replace(
+        found,
+        order_id=None if found.order_id in hidden else found.order_id,
+        thread=hidden.redact(found.thread),
+    )
+
+
 def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> Conversation:
     """One request with its thread (audited read)."""
     require(who.roles, Action.NETWORK_READ)
     with ctx.engine.connect() as conn:
-        found = _conversation(conn, conversation_row(conn, conversation_id))
+        found = _visible(
+            _conversation(conn, conversation_row(conn, conversation_id)), hidden_orders(conn, who)
+        )
     audit_now(ctx, who.user, "network.read", obj=conversation_id, outcome="ok")
     return found
 
@@ -513,7 +527,8 @@ def list_conversations(
     if direction:
         query = query.where(schema.conversations.c.direction == direction)
     with ctx.engine.connect() as conn:
-        return [_conversation(conn, r) for r in conn.execute(query).mappings().all()]
+        hidden = hidden_orders(conn, who)
+        return [_visible(_conversation(conn, r), hidden) for r in conn.execute(query).mappings()]
 
 
 def escalate(ctx: NodeContext) -> list[tuple[str, str]]:

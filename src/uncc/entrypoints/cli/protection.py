@@ -1,0 +1,108 @@
+"""``uncc protect``: protected witnesses, victims and cooperating offenders (Arts. 52-55)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from uncc.entrypoints.cli.session import context, principal
+from uncc.errors import UserInputError
+
+if TYPE_CHECKING:
+    from uncc.services.protection import ProtectedPerson
+
+console = Console(soft_wrap=True)
+
+app = typer.Typer(
+    help="Protected witnesses, victims and cooperating offenders (Arts. 52-55).",
+    no_args_is_help=True,
+)
+
+
+@app.command("add")
+def protect_add(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    kind: Annotated[str, typer.Option("--kind", help="witness, victim or cooperating_offender.")],
+    name: Annotated[str, typer.Option("--name", help="The person's name (encrypted at rest).")],
+    whereabouts: Annotated[
+        str, typer.Option("--whereabouts", help="Address or location (encrypted).")
+    ] = "",
+    views: Annotated[
+        str, typer.Option("--views", help="The victim's views and concerns (Art. 53).")
+    ] = "",
+    claim: Annotated[
+        list[str] | None,
+        typer.Option("--claim", help="A claim for compensation, e.g. '18400 EUR loss' (Art. 54)."),
+    ] = None,
+    measures: Annotated[
+        str,
+        typer.Option(
+            "--measures",
+            help="Protection measures, or the mitigation or immunity decided (Art. 55).",
+        ),
+    ] = "",
+) -> None:
+    """Record a protected person; others will see only a pseudonym."""
+    from uncc.services import protection  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+    try:
+        chosen = protection.ProtectedKind(kind)
+    except ValueError:
+        raise UserInputError(
+            f"--kind: '{kind}' is not witness, victim or cooperating_offender"
+        ) from None
+    person = protection.add_protected(
+        context(),
+        principal(),
+        case_id,
+        kind=chosen,
+        identity={"name": name, "whereabouts": whereabouts},
+        views=views,
+        claims=[{"claim": c} for c in claim or []],
+        measures=measures,
+    )
+    console.print(
+        f"{person.id}: {person.pseudonym} ({person.kind.value}, {person.provision})",
+        highlight=False,
+        markup=False,
+    )
+
+
+def said(person: ProtectedPerson, indent: str) -> None:
+    """The views (Art. 53), claims (Art. 54) and measures (Arts. 52, 55) recorded with a person."""
+    lines = [f"views: {person.views}"] if person.views else []
+    lines += [f"claim: {c.get('claim', '')}" for c in person.claims]
+    lines += [f"measures: {person.measures}"] if person.measures else []
+    for line in lines:
+        console.print(indent + line, highlight=False, markup=False)
+
+
+@app.command("list")
+def protect_list(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
+    """The protected persons of a case, by pseudonym, with their views, claims and measures."""
+    from uncc.services import protection  # noqa: PLC0415
+
+    for person in protection.list_protected(context(), principal(), case_id):
+        console.print(
+            f"{person.id}  {person.pseudonym}  {person.kind.value} ({person.provision})",
+            highlight=False,
+            markup=False,
+        )
+        said(person, "  ")
+
+
+@app.command("disclose")
+def protect_disclose(
+    person_id: Annotated[str, typer.Argument(help="The protected person's id.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the identity is needed (audited).")
+    ] = "",
+) -> None:
+    """Disclose a protected identity (prosecutors and judges; audited with the reason)."""
+    from uncc.services import protection  # noqa: PLC0415
+
+    identity = protection.disclose(context(), principal(), person_id, reason)
+    for key, value in identity.items():
+        console.print(f"{key}: {value}", highlight=False, markup=False)
