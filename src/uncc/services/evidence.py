@@ -127,13 +127,24 @@ def check_intake(
 
     Raises:
         PermissionDeniedError: the role may not add evidence.
-        NotFoundError: no such case, or no such order in it.
+        NotFoundError: no such case, no such order in it, or a confidential order the
+            uploader has no need to know (the same words; the refusal is audited).
     """
     require(who.roles, Action.EVIDENCE_ADD)
     with ctx.engine.connect() as conn:
         require_case(conn, case_id)
-        if order_id is not None:
-            _require_visible_order(ctx, conn, who, case_id, order_id)
+        refusal = None if order_id is None else _order_refusal(conn, who, case_id, order_id)
+    if refusal is not None:
+        audit_now(
+            ctx,
+            who.user,
+            "evidence.add",
+            obj=case_id,
+            outcome="refused",
+            order=order_id,
+            reason=refusal,
+        )
+        raise NotFoundError(f"no order {order_id} in case {case_id}")
 
 
 def add_evidence(
@@ -158,6 +169,8 @@ def add_evidence(
     that records the item (a marker written with it, or an exception that undoes it).
 
     Raises:
+        NotFoundError: no such order in the case, or a confidential one the uploader has
+            no need to know (the same words; the refusal is audited, nothing is stored).
         ConflictError: the bytes do not match ``expected_sha256``.
     """
     check_intake(ctx, who, case_id, order_id)
@@ -210,35 +223,21 @@ def add_evidence(
     return item
 
 
-def _require_visible_order(
-    ctx: NodeContext, conn: Connection, who: Principal, case_id: str, order_id: str
-) -> None:
-    """Raise unless the order is in the case and the uploader may see it (need to know).
+def _order_refusal(conn: Connection, who: Principal, case_id: str, order_id: str) -> str | None:
+    """Why evidence may not be attached to the order (None when it may).
 
-    Raises:
-        NotFoundError: no such order in the case, or one the uploader has no need to know
-            (the refusal is audited, nothing is stored).
+    The order must be in the case, and the uploader must have need to know of it.
     """
     row = conn.execute(
         select(
             schema.orders.c.case_id, schema.orders.c.confidential, schema.orders.c.created_by
         ).where(schema.orders.c.id == order_id)
     ).first()
-    if row is not None and row.case_id == case_id:
-        if may_see_order(who, confidential=row.confidential, created_by=row.created_by):
-            return
-        with ctx.engine.begin() as log:
-            audit(
-                log,
-                ctx.clock(),
-                who.user,
-                "evidence.add",
-                obj=case_id,
-                outcome="refused",
-                order=order_id,
-                reason="confidential order: no need to know",
-            )
-    raise NotFoundError(f"no order {order_id} in case {case_id}")
+    if row is None or row.case_id != case_id:
+        return "no such order in the case"
+    if not may_see_order(who, confidential=row.confidential, created_by=row.created_by):
+        return "confidential order: no need to know"
+    return None
 
 
 def _visible(item: EvidenceItem, hidden: Hidden) -> EvidenceItem:
