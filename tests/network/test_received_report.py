@@ -1,0 +1,120 @@
+"""Received evidence keeps its history: the admissibility report of an item taken in
+from another State shows the sender's order, authorisation and custody chain, each link
+checked again, and shows it when an insider edits the stored transfer."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from tests.network.kit import make_network, pump
+from tests.network.test_preservation_flow import preservation
+from tests.service.conftest import Clock, facts
+from uncc.adapters.db import schema
+from uncc.domain.orders import Command, Target
+from uncc.services import cases, evidence, orders
+from uncc.services.admissibility import admissibility
+from uncc.services.network import requests, transfer
+from uncc.services.orders import DraftRequest
+from uncc.services.reports import admissibility_html, admissibility_markdown
+
+ISSUE_NOTE = "issued-after-review-5KQ"
+GROUNDS = "grounds-stay-home-8TV"
+
+
+def test_a_received_item_reports_the_senders_order_and_custody(tmp_path: Path) -> None:
+    clock = Clock()
+    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
+    a, b = m["XA"], m["XB"]
+    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
+    sent = requests.send_request(
+        a.ctx,
+        a.cora,
+        kind="preservation_request",
+        recipient="XB",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
+    assert received.case_id is not None
+    # XB produces the data under its own order, issued by its prosecutor
+    order = orders.draft_order(
+        b.ctx,
+        b.ivan,
+        received.case_id,
+        DraftRequest(
+            "production_of_data",
+            ("illegal_access",),
+            (Target("vpn-logs", "data", "XB"),),
+            GROUNDS,
+            "VPN logs",
+            "n",
+            "p",
+        ),
+    )
+    orders.order_command(b.ctx, b.ivan, order.id, Command.SUBMIT)
+    orders.order_command(b.ctx, b.jane, order.id, Command.AUTHORISE, "authorised")
+    orders.order_command(b.ctx, b.pia, order.id, Command.ISSUE, ISSUE_NOTE)
+    item = evidence.add_evidence(
+        b.ctx,
+        b.ivan,
+        received.case_id,
+        source=io.BytesIO(b"vpn log\n" * 100),
+        filename="vpn.log",
+        acquisition={"tool": "export"},
+        order_id=order.id,
+    )
+    transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id])
+    pump(net)
+    (taken,) = transfer.accept_evidence(a.ctx, a.ivan, sent.id, net)
+
+    report = admissibility(a.ctx, a.jane, taken)
+    got = report["received"]
+    assert (got["from"], got["sender_item"]) == ("XB", item.id)
+    assert got["checkpoint"]["signature_valid"] is True
+    assert got["complete"] is True
+    assert [(e["kind"], e["actor"], e["recorded"], e["included"]) for e in got["custody"]] == [
+        ("acquired", "ivan", True, True),
+        ("transferred", "ivan", True, True),
+    ]
+    assert got["order"]["id"] == order.id
+    assert got["order"]["power"] == "production_of_data"
+    assert got["order"]["authorised_by"] == "jane"
+    assert [(e["command"], e["actor"]) for e in got["order"]["history"]] == [
+        ("submit", "ivan"),
+        ("authorise", "jane"),
+        ("issue", "pia"),
+    ]
+    text = admissibility_markdown(report)
+    assert "no order recorded" not in text
+    assert f"acquired there under order {order.id} (production_of_data)" in text
+    assert "## Custody at XB before the transfer" in text
+    assert "each event recorded in our log and proven included in their checkpoint" in text
+    page = admissibility_html(report)
+    assert "Custody at XB before the transfer" in page
+    assert order.id in page
+    # the sender's grounds and notes stay with the sender
+    for shown in (text, page, str(report)):
+        assert ISSUE_NOTE not in shown
+        assert GROUNDS not in shown
+
+    # an insider at XA rewrites the stored transfer: the report says the chain no longer holds
+    with a.ctx.engine.begin() as conn:
+        row = conn.execute(
+            select(schema.thread.c.id, schema.thread.c.body).where(
+                schema.thread.c.type == "evidence_transfer"
+            )
+        ).one()
+        body = row.body
+        first = body["custody"]["leaves"][item.id][0]
+        first["entry"] = first["entry"].replace('"ivan"', '"someone-else"')
+        conn.execute(update(schema.thread).where(schema.thread.c.id == row.id).values(body=body))
+    forged = admissibility(a.ctx, a.jane, taken)["received"]
+    assert [(e["actor"], e["recorded"], e["included"]) for e in forged["custody"]] == [
+        ("someone-else", False, False),
+        ("ivan", True, True),
+    ]
+    assert "NOT fully proven" in admissibility_markdown(admissibility(a.ctx, a.jane, taken))
