@@ -329,8 +329,32 @@ def test_case_export_is_valid_case_uco(node: Node, tmp_path: Path) -> None:
         acquisition={"tool": "dd", "tool_version": "9.1"},
         order_id=order.id,
     )
+    cases.add_note(node.ctx, node.ivan, case_id, "the engineer's laptop was imaged on site")
+    protection.add_protected(
+        node.ctx,
+        node.pia,
+        case_id,
+        kind=protection.ProtectedKind.VICTIM,
+        identity={"name": "Ingrid Holm"},
+        views="fears retaliation at work",
+        claims=[{"claim": "18400 EUR lost designs"}],
+        measures="identity withheld from the defence until trial",
+    )
     document = export_case(node.ctx, node.jane, case_id)
     assert export_case(node.ctx, node.jane, case_id) == document  # stable IRIs
+    said = {
+        (n["core:tag"][0], n["core:statement"])
+        for n in document["@graph"]
+        if n["@type"] == "core:Annotation"
+    }
+    assert said == {
+        ("case note", "the engineer's laptop was imaged on site"),
+        ("views", "fears retaliation at work"),
+        ("claim", "18400 EUR lost designs"),
+        ("measures", "identity withheld from the defence until trial"),
+    }
+    assert "Victim A" in json.dumps(document)
+    assert "Ingrid Holm" not in json.dumps(document)
     path = tmp_path / "case.jsonld"
     path.write_text(json.dumps(document), encoding="utf-8")
     validate = shutil.which("case_validate", path=str(Path(sys.executable).parent))
