@@ -54,9 +54,12 @@ def test_a_preservation_request_becomes_a_draft_order_at_the_requested_state(
     assert sent.status == "sent"
     assert sent.request["facts"]["id"] == "ransomware-hospital"
     pump(net)
-    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
-    assert received.id == sent.id
-    assert received.case_id is not None
+    (desk,) = requests.list_conversations(b.ctx, b.cora, "in")
+    assert desk.id == sent.id
+    assert desk.case_id is not None
+    # a preservation order is confidential (Art. 43(3)): the desk is not told its id
+    assert desk.order_id is None
+    (received,) = requests.list_conversations(b.ctx, b.pia, "in")
     assert received.order_id is not None
     order = orders.get_order(b.ctx, b.pia, received.order_id)
     assert order.power == "preservation"

@@ -425,8 +425,10 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
     )
 
     def received() -> Any:
+        # the prosecutor looks: a preservation order is confidential (Art. 43(3)), the desk
+        # is not told its id
         found = api.call(
-            "XA", "cora", "GET", "/api/v1/network/requests", params={"direction": "in"}
+            "XA", "pia", "GET", "/api/v1/network/requests", params={"direction": "in"}
         )
         return found[0] if found and found[0]["order"] else None
 
@@ -478,7 +480,7 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
 
     api.call(
         "XA",
-        "cora",
+        "pia",
         "POST",
         f"/api/v1/network/requests/{theirs['id']}/answers",
         {
@@ -507,7 +509,7 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
 
 def _evidence(api: Api, t: Timeline, story: Story) -> None:
     """Northland sends the preserved logs with their custody; Eastland verifies and takes them."""
-    sent, theirs, xa_order = story.sent, story.theirs, story.theirs["order"]
+    sent, theirs = story.sent, story.theirs
     logs = b"".join(
         f"2026-03-0{1 + n % 5}T{n % 24:02d}:{n % 60:02d}:00Z GET /leak/st-anne/part-{n % 97}.7z 200 203.0.113.{n % 250}\n".encode()
         for n in range(120_000)
@@ -520,7 +522,6 @@ def _evidence(api: Api, t: Timeline, story: Story) -> None:
         content=logs,
         params={
             "filename": "northhost-leak-access.log",
-            "order": xa_order,
             "tool": "Northhost export",
             "tool_version": "2.4",
             "source": "leak-site server",
