@@ -145,7 +145,8 @@ def _load(conn: Connection, order_id: str, *, lock: bool = False) -> Order:
     return _row_to_order(row, list(events))
 
 
-def _may_see(who: Principal, order: Order) -> bool:
+def may_see(who: Principal, order: Order) -> bool:
+    """True when the user may see the order (need to know, services/need_to_know.py)."""
     return may_see_order(who, confidential=order.confidential, created_by=order.created_by)
 
 
@@ -279,7 +280,7 @@ def order_command(
     with ctx.engine.begin() as conn:
         now = ctx.clock()
         order = _load(conn, order_id, lock=True)
-        if not _may_see(who, order):
+        if not may_see(who, order):
             raise NotFoundError(f"no order {order_id}")
         try:
             require(who.roles, action)
@@ -409,7 +410,7 @@ def list_orders(ctx: NodeContext, who: Principal, case_id: str | None = None) ->
         if case_id is not None:
             query = query.where(schema.orders.c.case_id == case_id)
         found = [
-            o for o in (_load(conn, i) for i in conn.execute(query).scalars()) if _may_see(who, o)
+            o for o in (_load(conn, i) for i in conn.execute(query).scalars()) if may_see(who, o)
         ]
     audit_now(ctx, who.user, "order.list", obj=case_id or "", outcome="ok", count=len(found))
     return found
@@ -420,7 +421,7 @@ def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
     require(who.roles, Action.ORDER_READ)
     with ctx.engine.connect() as conn:
         order = _load(conn, order_id)
-    visible = _may_see(who, order)
+    visible = may_see(who, order)
     audit_now(ctx, who.user, "order.read", obj=order_id, outcome="ok" if visible else "denied")
     if not visible:
         raise NotFoundError(f"no order {order_id}")

@@ -369,8 +369,12 @@ def create_app(
 
     @app.post("/api/v1/tick")
     def tick(user: User) -> dict[str, Any]:
-        """Expire overdue orders (admins)."""
-        return {"expired": [o.id for o in orders.tick(ctx, user)]}
+        """Expire overdue orders (admins); confidential ones are counted, not named."""
+        expired = orders.tick(ctx, user)
+        return {
+            "expired": [o.id for o in expired if orders.may_see(user, o)],
+            "count": len(expired),
+        }
 
     bounds = limits.Limits(
         settings.max_body_bytes, settings.max_upload_bytes, settings.read_timeout

@@ -427,9 +427,7 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
     def received() -> Any:
         # the prosecutor looks: a preservation order is confidential (Art. 43(3)), the desk
         # is not told its id
-        found = api.call(
-            "XA", "pia", "GET", "/api/v1/network/requests", params={"direction": "in"}
-        )
+        found = api.call("XA", "pia", "GET", "/api/v1/network/requests", params={"direction": "in"})
         return found[0] if found and found[0]["order"] else None
 
     theirs = api.until("Northland to receive the request", received)

@@ -90,8 +90,9 @@ def tick() -> None:
     """Expire orders whose period has ended and tell the people concerned (admins)."""
     from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
 
-    expired = orders.tick(context(), principal())
-    for order in expired:
+    who = principal()
+    expired = orders.tick(context(), who)
+    for order in (o for o in expired if orders.may_see(who, o)):
         console.print(
             f"expired {order.id} ({order.power}, case {order.case_id})",
             highlight=False,
