@@ -10,14 +10,14 @@ from typing import Any
 import yaml
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import FormData, UploadFile
 
 from uncc.domain.orders import TRANSITIONS, Command, OrderState, Target
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.api.problems import classify
-from uncc.entrypoints.web import session
+from uncc.entrypoints.web import report_pages, session
 from uncc.entrypoints.web.kit import (
     STATIC,
     Pages,
@@ -35,27 +35,10 @@ from uncc.errors import (
     UnccError,
     UserInputError,
 )
-from uncc.services import (
-    admissibility,
-    cases,
-    evidence,
-    identity,
-    orders,
-    proceeds,
-    protection,
-    vault,
-)
+from uncc.services import cases, evidence, identity, orders, proceeds, protection, vault
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.orders import COMMAND_ACTION, DraftRequest
 from uncc.yaml12 import MAX_BYTES, load_yaml
-
-PRINT_CSS = """
-@media print {
-  .skip, header.top, .flash, .no-print { display: none; }
-  main { max-width: none; margin: 0; padding: 0; }
-}
-"""
-"""What the site hides when a report page is printed: the site's header and buttons."""
 
 EXAMPLE_CONDUCTS = (
     "access",
@@ -499,58 +482,6 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             case_id=case_id,
         )
 
-    @app.get("/reports/admissibility.css", include_in_schema=False)
-    def report_css() -> Response:
-        from uncc.services.reports.html import REPORT_CSS  # noqa: PLC0415
-
-        return Response(REPORT_CSS + PRINT_CSS, media_type="text/css; charset=utf-8")
-
-    @app.get("/evidence/{item_id}/report", include_in_schema=False)
-    @page(pages)
-    def report_page(request: Request, who: Principal, item_id: str) -> Response:
-        from uncc.services.reports.html import admissibility_body  # noqa: PLC0415
-
-        data = admissibility.admissibility(ctx, who, item_id)
-        return pages.render(
-            request,
-            "evidence_report.html",
-            who,
-            title=f"Admissibility report {item_id}",
-            item_id=item_id,
-            report_html=admissibility_body(data),
-        )
-
-    @app.get("/evidence/{item_id}/report.{fmt}", include_in_schema=False)
-    @page(pages)
-    def report(request: Request, who: Principal, item_id: str, fmt: str) -> Response:
-        from uncc.services.reports import admissibility_html, admissibility_markdown  # noqa: PLC0415
-
-        data = admissibility.admissibility(ctx, who, item_id)
-        if fmt == "json":
-            return Response(
-                json.dumps(data, ensure_ascii=False, indent=2),
-                media_type="application/json",
-                headers={
-                    "Content-Disposition": f'attachment; filename="{item_id}-admissibility.json"'
-                },
-            )
-        if fmt == "md":
-            return PlainTextResponse(
-                admissibility_markdown(data),
-                media_type="text/markdown; charset=utf-8",
-                headers={
-                    "Content-Disposition": f'attachment; filename="{item_id}-admissibility.md"'
-                },
-            )
-        if fmt == "html":
-            return HTMLResponse(
-                admissibility_html(data),
-                headers={
-                    "Content-Disposition": f'attachment; filename="{item_id}-admissibility.html"'
-                },
-            )
-        raise UserInputError(f"format '{fmt}': expected md, html or json")
-
     @app.get("/cases/{case_id}/case-uco.jsonld", include_in_schema=False)
     @page(pages)
     def case_uco(request: Request, who: Principal, case_id: str) -> Response:
@@ -646,6 +577,8 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             person_id=person_id,
             shown=shown,
         )
+
+    report_pages.install(app, pages)
 
     @app.get("/audit", include_in_schema=False)
     @page(pages)
