@@ -78,6 +78,13 @@ def test_a_preservation_request_becomes_a_draft_order_at_the_requested_state(
         {"outcome": "preserved", "details": "logs and account data preserved", "order": order.id},
     )
     pump(net)
+    # the desk at XB sees the thread, but not the confidential order the result names
+    desk_view = requests.get_conversation(b.ctx, b.cora, received.id)
+    assert desk_view.thread[-1]["body"]["order"] == "(a confidential order)"
+    assert order.id not in str(desk_view)
+    assert (
+        requests.get_conversation(b.ctx, b.pia, received.id).thread[-1]["body"]["order"] == order.id
+    )
     mine = requests.get_conversation(a.ctx, a.cora, sent.id)
     assert mine.status == "answered"
     assert [t["type"] for t in mine.thread] == [
