@@ -152,10 +152,23 @@ def test_analyse_open_a_case_order_and_evidence(
     ivan.wait_for_url("**/evidence/**")
     assert "SHA-256" in ivan.content()
     shot(ivan, "08-evidence")
+    evidence_url = ivan.url.split("?")[0]
     ivan.get_by_role("button", name="Verify the vault for this case").click()
     assert ivan.get_by_text("Every blob re-hashed to its recorded SHA-256").is_visible()
     shot(ivan, "09-verified")
     assert case_id.startswith("C-")
+
+    # the Art. 49 report, from the evidence page, and printed: the site's header is left out
+    jane.goto(evidence_url)
+    jane.get_by_role("link", name="Admissibility report (Art. 49)").click()
+    assert jane.get_by_role("heading", name="Chain of custody").is_visible()
+    assert jane.locator("header.top").is_visible()
+    shot(jane, "10-admissibility-report")
+    jane.emulate_media(media="print")
+    assert not jane.locator("header.top").is_visible()
+    assert jane.get_by_role("heading", name="Chain of custody").is_visible()
+    printed = jane.pdf(format="A4")
+    assert printed.startswith(b"%PDF")
 
 
 def test_a_preservation_request_is_sent_and_answered_in_the_browser(
