@@ -503,6 +503,7 @@ def _visible(found: Conversation, hidden: Hidden) -> Conversation:
     return replace(
         found,
         order_id=None if found.order_id in hidden else found.order_id,
+        request=hidden.redact(found.request),
         thread=hidden.redact(found.thread),
     )
 
