@@ -7,15 +7,19 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from tests.network.kit import make_network, pump
 from tests.network.test_preservation_flow import preservation
-from tests.service.conftest import Clock, facts
+from tests.service.conftest import PASSWORD, Clock, facts
 from uncc.adapters.db import schema
 from uncc.domain.orders import Command, Target
-from uncc.services import cases, evidence, orders
+from uncc.domain.policy import Role
+from uncc.errors import ConflictError
+from uncc.services import cases, evidence, identity, orders
 from uncc.services.admissibility import admissibility
+from uncc.services.context import Principal, count
 from uncc.services.network import requests, transfer
 from uncc.services.orders import DraftRequest
 from uncc.services.reports import admissibility_html, admissibility_markdown
@@ -118,3 +122,64 @@ def test_a_received_item_reports_the_senders_order_and_custody(tmp_path: Path) -
         ("ivan", True, True),
     ]
     assert "NOT fully proven" in admissibility_markdown(admissibility(a.ctx, a.jane, taken))
+
+
+def test_evidence_under_a_confidential_order_is_sent_only_with_need_to_know(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
+    a, b = m["XA"], m["XB"]
+    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
+    requests.send_request(
+        a.ctx,
+        a.cora,
+        kind="preservation_request",
+        recipient="XB",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    (received,) = requests.list_conversations(b.ctx, b.pia, "in")
+    assert received.case_id is not None
+    identity.add_user(b.ctx, b.admin, "ines", {Role.INVESTIGATOR}, PASSWORD)
+    ines = Principal("ines", frozenset({Role.INVESTIGATOR}))
+    secret = orders.draft_order(
+        b.ctx,
+        ines,
+        received.case_id,
+        DraftRequest(
+            "preservation",
+            ("illegal_access",),
+            (Target("vpn-logs", "data", "XB"),),
+            "g",
+            "s",
+            "n",
+            "p",
+            30,
+        ),
+    )
+    assert secret.confidential is not None
+    item = evidence.add_evidence(
+        b.ctx,
+        ines,
+        received.case_id,
+        source=io.BytesIO(b"preserved"),
+        filename="p.log",
+        acquisition={},
+        order_id=secret.id,
+    )
+
+    def stored() -> tuple[int, int]:
+        with b.ctx.engine.connect() as conn:
+            return count(conn, schema.custody), count(conn, schema.outbox)
+
+    before = stored()
+    with pytest.raises(ConflictError, match="confidential order you have no need to know"):
+        transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id])
+    assert stored() == before
+    # a prosecutor may: the order travels with the item
+    transfer.send_evidence(b.ctx, b.pia, received.id, [item.id])
+    assert stored() == (before[0] + 1, before[1] + 1)
+    offer = requests.get_conversation(b.ctx, b.pia, received.id).thread[-1]["body"]
+    assert offer["orders"][item.id]["id"] == secret.id

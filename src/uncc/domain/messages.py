@@ -249,15 +249,13 @@ class SenderOrderEvent(_Body):
 class SenderOrder(_Body):
     """The order under which the sender acquired an item: its legal basis, for Art. 49.
 
-    Grounds and notes stay with the sender; a confidential order the sending user has no
-    need to know is only ``withheld``.
+    Grounds and notes stay with the sender.
     """
 
-    withheld: bool = False
-    id: TEXT | None = None
-    power: TEXT | None = None
-    offences: list[TEXT] = []
-    state: TEXT | None = None
+    id: TEXT
+    power: TEXT
+    offences: list[TEXT]
+    state: TEXT
     authorised_by: TEXT | None = None
     history: list[SenderOrderEvent] = []
 

@@ -62,14 +62,14 @@ def order_summary(conn: Connection, order_id: str, hidden: Hidden) -> dict[str, 
     }
 
 
-def order_for_transfer(conn: Connection, order_id: str, hidden: Hidden) -> dict[str, Any] | None:
+def order_for_transfer(conn: Connection, order_id: str) -> dict[str, Any] | None:
     """The order as sent with evidence to another State: the legal basis, not the grounds.
 
-    Notes and grounds stay here; an order the sending user may not see is only withheld.
+    Notes and grounds stay here (the caller has checked the sender's need to know).
     """
-    summary = order_summary(conn, order_id, hidden)
-    if summary is None or "withheld" in summary:
-        return None if summary is None else {"withheld": True}
+    summary = order_summary(conn, order_id, Hidden(()))
+    if summary is None:
+        return None
     return {
         "id": summary["id"],
         "power": summary["power"],

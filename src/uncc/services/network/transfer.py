@@ -70,7 +70,16 @@ log = logging.getLogger("uncc.network")
 def send_evidence(
     ctx: NodeContext, who: Principal, conversation_id: str, evidence_ids: list[str]
 ) -> Conversation:
-    """Send evidence items of the request's case to the other State, custody and all."""
+    """Send evidence items of the request's case to the other State, custody and all.
+
+    With each item goes the order it was acquired under (its legal basis, not its grounds
+    or notes). An item acquired under a confidential order the sender may not see is
+    refused: its custody names the order (need to know).
+
+    Raises:
+        ConflictError: an item is of another case, sealed, or under such an order; nothing
+            is sent or recorded.
+    """
     require(who.roles, Action.EVIDENCE_SEND)
     if not evidence_ids:
         raise UserInputError("name at least one evidence item to send")
@@ -78,9 +87,15 @@ def send_evidence(
         talk = conversation_row(conn, conversation_id)
         may_send(talk, "evidence_transfer")
         now = ctx.clock()
+        hidden = hidden_orders(conn, who)
         items = []
         for evidence_id in evidence_ids:
             item = evidence._get(conn, evidence_id)
+            if item.acquisition.order_id in hidden:
+                raise ConflictError(
+                    f"{evidence_id} was acquired under a confidential order you have no need to"
+                    " know, which its custody names: its author or a prosecutor may send it"
+                )
             if talk["case_id"] is not None and item.case_id != talk["case_id"]:
                 raise ConflictError(
                     f"{evidence_id} belongs to case {item.case_id}, not to this request's case {talk['case_id']}"
@@ -121,9 +136,8 @@ def send_evidence(
                         "proof": [p.hex() for p in tree.inclusion_proof(index)],
                     }
                 )
-        hidden = hidden_orders(conn, who)
         acquired_under = {
-            i.id: order_for_transfer(conn, i.acquisition.order_id, hidden)
+            i.id: order_for_transfer(conn, i.acquisition.order_id)
             for i in items
             if i.acquisition.order_id
         }
