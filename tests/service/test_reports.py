@@ -87,7 +87,7 @@ def _item_under_an_authorised_order(node: Node) -> tuple[str, str, str]:
     return case, order.id, item.id
 
 
-def test_the_html_report_is_a_document_with_headings_tables_hashes_proofs_and_print_styles(
+def test_the_html_report_is_a_printable_document_viewable_from_the_evidence_page(
     node: Node,
 ) -> None:
     _, order_id, item_id = _item_under_an_authorised_order(node)
@@ -123,9 +123,7 @@ def test_the_html_report_is_a_document_with_headings_tables_hashes_proofs_and_pr
     assert "```\n" + HEAD.rstrip("\n") + "\n```" in admissibility_markdown(with_head)
     assert "q1w2e3r4t5y6u7i8o9p0" not in admissibility_markdown(report)
 
-
-def test_the_report_is_viewable_from_the_evidence_page_and_printable(node: Node) -> None:
-    _, _, item_id = _item_under_an_authorised_order(node)
+    # viewable from the evidence page, printable, and downloadable
     with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
         assert client.post("/login", data={"user": "jane", "password": PASSWORD}).status_code == 303
         assert f'href="/evidence/{item_id}/report"' in client.get(f"/evidence/{item_id}").text
@@ -163,7 +161,9 @@ def recorded(node: Node) -> str:
 SAID = ("fears retaliation", "18400 EUR loss", "testimony by video link")
 
 
-def test_notes_and_protected_persons_in_the_api_and_the_web(node: Node, recorded: str) -> None:
+def test_notes_and_protected_persons_in_the_api_the_web_and_the_cli(
+    node: Node, recorded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
         token = client.post("/api/v1/login", json={"user": "jane", "password": PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['token']}"}
@@ -189,10 +189,7 @@ def test_notes_and_protected_persons_in_the_api_and_the_web(node: Node, recorded
         assert refused.status_code == 403
         assert len(cases.list_notes(node.ctx, node.jane, recorded)) == 1
 
-
-def test_notes_and_protected_persons_in_the_cli(
-    node: Node, recorded: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    # and in the CLI
     for module in (cli_work, cli_protection):
         monkeypatch.setattr(module, "context", lambda: node.ctx)
         monkeypatch.setattr(module, "principal", lambda: node.pia)
