@@ -236,6 +236,21 @@ def test_evidence_cannot_be_attached_to_an_order_the_uploader_may_not_see(world:
         if e["action"] == "evidence.add" and e["outcome"] == "refused"
     ]
     assert len(refusals) == 1
+    # through the API too, refused before the body is read
+    with TestClient(create_app(Settings(), node.ctx)) as client:
+        token = client.post("/api/v1/login", json={"user": "ivan", "password": PASSWORD}).json()
+        response = client.post(
+            f"/api/v1/cases/{world.case}/evidence",
+            params={"filename": "x.bin", "order": world.order},
+            headers={"Authorization": f"Bearer {token['token']}"},
+            content=b"smuggled under a secret order",
+        )
+    assert response.status_code == 404
+    assert response.json()["detail"] == f"no order {world.order} in case {world.case}"
+    assert (
+        evidence.list_evidence(node.ctx, node.pia),
+        sorted(p.name for p in node.ctx.blobs.root.rglob("*") if p.is_file()),
+    ) == before
     # the same refusal, by the same words, for an order that does not exist at all
     with pytest.raises(NotFoundError, match="no order O-2026-9999 in case"):
         evidence.add_evidence(
