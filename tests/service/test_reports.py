@@ -102,6 +102,7 @@ def test_the_html_report_is_a_printable_document_viewable_from_the_evidence_page
         ("h2", "Acquisition"),
         ("h2", "Legal basis and authorisations"),
         ("h2", "Chain of custody"),
+        ("h2", "Signed tree head this report was made against"),
     ]
     assert outline.tables >= 7
     assert "@media print" in outline.style
@@ -115,8 +116,10 @@ def test_the_html_report_is_a_printable_document_viewable_from_the_evidence_page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.zip" in page
     assert "<script>" not in page
     assert "lawful &amp; &lt;needed&gt;" in page
-    assert "Signed tree head" not in page
-    # the head the report was made against, when the vault gives one
+    # the head the report was made against (the vault's signed note), whole
+    assert report["head"]["note"] in page
+    assert report["head"]["note"].rstrip("\n") in admissibility_markdown(report)
+    # a head given as the note alone
     with_head: dict[str, Any] = {**report, "head": HEAD}
     assert "Signed tree head this report was made against" in admissibility_html(with_head)
     assert "q1w2e3r4t5y6u7i8o9p0" in admissibility_html(with_head)

@@ -22,7 +22,8 @@ from uncc.adapters.db import schema
 from uncc.config import Settings
 from uncc.domain import note
 from uncc.entrypoints.api.app import create_app
-from uncc.services import evidence, vault
+from uncc.services import vault
+from uncc.services.admissibility import admissibility
 from uncc.services.case_export import export_case
 
 
@@ -55,7 +56,7 @@ def test_heads_over_the_api_catch_a_rollback_and_reports_embed_them(node: Node) 
             "ok"
         ]
         # the copies given to a court and to another State carry the head too
-        assert evidence.admissibility(node.ctx, node.jane, v.sealed)["head"] == head
+        assert admissibility(node.ctx, node.jane, v.sealed)["head"] == head
         assert export_case(node.ctx, node.jane, v.cases[0])["head"] == head
         kit.undo_seal(v)
         assert api.get("/api/v1/evidence/verify", headers=aud).json()["ok"]

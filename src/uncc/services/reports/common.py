@@ -48,7 +48,7 @@ def signature_words(valid: bool | None) -> str:
 
 
 def head_rows(head: Any) -> list[tuple[str, str]]:
-    """The signed tree head the report was made against, as (field, value) rows."""
+    """The signed tree head's fields as (field, value) rows (its signed note is shown whole)."""
     if isinstance(head, dict):
-        return [(str(k), str(v)) for k, v in head.items()]
-    return [("checkpoint", str(head))]
+        return [(str(k), str(v)) for k, v in head.items() if k != "note"]
+    return []

@@ -133,8 +133,9 @@ def admissibility_markdown(report: dict[str, Any]) -> str:
     head = report.get("head")
     if head is not None:
         out += ["", "## Signed tree head this report was made against", ""]
-        if isinstance(head, str):
-            out += ["```", head.rstrip("\n"), "```"]
-        else:
+        text = head if isinstance(head, str) else head.get("note")
+        if isinstance(head, dict):
             out += [f"- {name}: `{_cell(value)}`" for name, value in head_rows(head)]
+        if text:
+            out += ["", "```", str(text).rstrip("\n"), "```"]
     return "\n".join(out) + "\n"
