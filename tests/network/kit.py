@@ -19,10 +19,12 @@ from uncc.services.context import NodeContext, Principal
 from uncc.services.network import (
     deconfliction,
     directory,
+    encryption_keys,
     experts,
     hub_keys,
     inbox,
     keys,
+    sealing,
     witness,
 )
 from uncc.services.network.outbox import INBOX_PATH
@@ -93,6 +95,8 @@ class Loopback:
             return 200, keys.take_rotation(peer.ctx, token)
         if path in {witness.WITNESS_PATH, witness.ALERT_PATH}:
             return witness_post(peer, path, token, self)
+        if path == encryption_keys.ENCRYPTION_KEYS_PATH:
+            return 200, encryption_keys.take_encryption_key(peer.ctx, token)
         assert path == INBOX_PATH
         self.posts += 1
         if self.rng.random() < self.drop_rate:
@@ -111,8 +115,8 @@ class Loopback:
 
         peer, path = self._peer(url)
         sha = path.removeprefix(transfer.BLOBS_PATH)
-        transfer.authorise_fetch(peer.ctx, sha, headers.get(transfer.FETCH_HEADER))
-        yield from peer.ctx.blobs.open(sha)
+        requester = transfer.authorise_fetch(peer.ctx, sha, headers.get(transfer.FETCH_HEADER))
+        yield from sealing.sealed_blob(peer.ctx, requester, sha)
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         peer, path = self._peer(url)

@@ -14,7 +14,7 @@ from tests.network.kit import Peer, make_network
 from tests.service.conftest import Clock
 from uncc.adapters import jws
 from uncc.adapters.crypto import NodeKey
-from uncc.domain.envelope import Envelope
+from uncc.domain.envelope import Envelope, Handling
 from uncc.domain.messages import Receipt
 from uncc.services.network import directory, inbox
 from uncc.services.network.envelopes import open_envelope, seal
@@ -40,6 +40,7 @@ def envelope(
         "created": clock.now,
         "expires": clock.now + dt.timedelta(hours=1),
         "conversation": str(uuid.uuid4()),
+        "handling": Handling(confidential=False),  # signed only: sealing has its own tests
     }
     values.update(changes)
     return Envelope(**values)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import pytest
 
 from tests.network.kit import make_network, pump
 from tests.service.conftest import Clock
-from uncc.domain.envelope import Envelope
+from uncc.domain.envelope import Envelope, Handling
 from uncc.errors import PermissionDeniedError
 from uncc.services import evidence
 from uncc.services.network import directory, inbox, keys, outbox
@@ -26,6 +26,7 @@ def consult(clock: Clock, to: str) -> Envelope:
         created=clock.now,
         expires=clock.now + dt.timedelta(days=3),
         conversation=str(uuid.uuid4()),
+        handling=Handling(confidential=False),  # signed only: these tests are about the keys
     )
 
 

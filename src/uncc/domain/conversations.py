@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection
 from uncc.domain.messages import REQUESTS
 
-_STATUS = frozenset({"acknowledgment", "status_update", "refusal", "consultation"})
+_CONSENT = frozenset({"consent_request", "consent_answer"})
+"""Either party may ask the other for consent to pass its data on, and answer (handling codes)."""
+_STATUS = frozenset({"acknowledgment", "status_update", "refusal", "consultation"}) | _CONSENT
 ANSWERS: Mapping[str, frozenset[str]] = {
     "assistance_request": _STATUS | {"assistance_answer", "evidence_transfer"},
     "preservation_request": _STATUS
@@ -37,7 +39,7 @@ BACKED = frozenset({"execution_result", "traffic_disclosure"})
 """Answers that report a measure taken: each names the order that took it."""
 BACKING_STATES = frozenset({"issued", "executed"})
 """The states of an order that back an execution result."""
-FOLLOW_UPS = frozenset({"consultation"})
+FOLLOW_UPS = frozenset({"consultation"}) | _CONSENT
 """What the requesting State may send into its own request's conversation."""
 OPENERS = REQUESTS | {"deconfliction_key"}
 """Kinds that start a conversation: their conversation id must be new."""

@@ -9,10 +9,12 @@ finds nothing, and a directory carrying either is refused.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from uncc.domain.keyids import kid_of, legacy_kid_of
 from uncc.domain.messages import Contact
@@ -37,6 +39,35 @@ class PublicKey(_Doc):
         return self.not_after is None or now < self.not_after
 
 
+def thumbprint(x25519_hex: str) -> str:
+    """The RFC 7638 JWK thumbprint (SHA-256, base64url) of an X25519 public key."""
+    x = base64.urlsafe_b64encode(bytes.fromhex(x25519_hex)).rstrip(b"=").decode()
+    canonical = '{"crv":"X25519","kty":"OKP","x":"' + x + '"}'
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+    )
+
+
+class EncryptionPublicKey(_Doc):
+    """A member's X25519 key for the bodies and blobs sent to it (JWE, ECDH-ES)."""
+
+    kid: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{43}$")]
+    """The RFC 7638 thumbprint of the key: checked wherever an entry is read."""
+    public_key: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    not_after: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _kid_is_the_thumbprint(self) -> EncryptionPublicKey:
+        if self.kid != thumbprint(self.public_key):
+            msg = f"encryption key id {self.kid} is not the RFC 7638 thumbprint of its key"
+            raise ValueError(msg)
+        return self
+
+    def valid_at(self, now: dt.datetime) -> bool:
+        """True while messages may be encrypted for the key."""
+        return self.not_after is None or now < self.not_after
+
+
 class Member(_Doc):
     """A participant of the network."""
 
@@ -47,6 +78,15 @@ class Member(_Doc):
     keys: list[PublicKey] = Field(min_length=1)
     contact_point: Contact
     languages: list[str] = ["en"]
+    encryption_keys: list[EncryptionPublicKey] = []
+    """Where confidential bodies and blobs for this member are encrypted to (empty before upgrade)."""
+    tls_spki: Annotated[str | None, Field(pattern=r"^[0-9a-f]{64}$")] = None
+    """SHA-256 of the SubjectPublicKeyInfo of the member's TLS certificate (its pin)."""
+
+    def encryption_key(self, now: dt.datetime) -> EncryptionPublicKey | None:
+        """The newest key to encrypt for, None when the member has published none."""
+        valid = [k for k in self.encryption_keys if k.valid_at(now)]
+        return valid[-1] if valid else None
 
 
 class Directory(_Doc):

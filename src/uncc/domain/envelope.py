@@ -110,6 +110,12 @@ class Rejection(StrEnum):
     """The requesting State sent what only the requested State may send."""
     UNFIT_ANSWER = "unfit_answer"
     """The answer kind does not answer the request kind."""
+    NOT_ENCRYPTED = "not_encrypted"
+    """A confidential message that came unencrypted (no downgrade)."""
+    CANNOT_DECRYPT = "cannot_decrypt"
+    """Not encrypted for this node's current key, or changed on the way."""
+    ROUTING_MISMATCH = "routing_mismatch"
+    """The signed routing header is not the signed message's (a re-wrapped body)."""
 
 
 class EnvelopeError(Exception):

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
+from uncc.adapters.jwe import EncryptionKey
 from uncc.domain.blobs import BlobStore
 from uncc.domain.policy import Role
 from uncc.errors import KeyAccessError, NotFoundError
@@ -59,6 +60,7 @@ class NodeContext:
     """At most one directory refresh per interval is caused by unknown key ids."""
     _key: NodeKey | None = None
     _data_key: DataKey | None = None
+    _encryption_key: EncryptionKey | None = None
 
     def data_key(self) -> DataKey:
         """The key that encrypts protected identities (created on first use)."""
@@ -66,6 +68,16 @@ class NodeContext:
             path = self.data_key_path or self.key_path.with_name("data-key")
             self._data_key = DataKey.load_or_create(path, self.passphrase)
         return self._data_key
+
+    def encryption_key(self) -> EncryptionKey:
+        """The node's X25519 key for what other nodes encrypt to it (created on first use).
+
+        Kept next to the signing key, encrypted under the key passphrase when one is set.
+        """
+        if self._encryption_key is None:
+            path = Path(self.key_path).with_name("node-encryption-key.pem")
+            self._encryption_key = EncryptionKey.load_or_create(path, self.passphrase)
+        return self._encryption_key
 
     def key(self, conn: Connection | None = None) -> NodeKey:
         """The node's current signing key, as the database names it.

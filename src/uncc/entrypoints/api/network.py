@@ -20,17 +20,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.limits import Document
-from uncc.errors import NotFoundError
+from uncc.errors import NotFoundError, UnccError
 from uncc.services.context import NodeContext
 from uncc.services.network import (
     deconfliction,
     directory,
+    encryption_keys,
     experts,
     hub_keys,
     inbox,
     keys,
     outbox,
     requests,
+    sealing,
     traffic,
     transfer,
     witness_compare,
@@ -130,6 +132,8 @@ class Sender:
         self.seconds = seconds
         self.wake = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.key_listed = False
+        """Whether the directory lists this node's encryption key (checked once per start)."""
 
     def kick(self) -> None:
         """Deliver now rather than at the next interval (safe from any thread)."""
@@ -138,6 +142,7 @@ class Sender:
 
     def once(self) -> bool:
         """One pass: deliver, then escalate; True when a full batch went (more may be due)."""
+        self._list_encryption_key()
         try:
             report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
             requests.escalate(self.ctx)
@@ -149,6 +154,19 @@ class Sender:
             len(report.delivered) + len(report.retrying) + len(report.rejected) + len(report.dead)
         )
         return done >= BATCH
+
+    def _list_encryption_key(self) -> None:
+        """On upgrade: make the node's encryption key and have the hub list it (until done)."""
+        if self.key_listed:
+            return
+        try:
+            if encryption_keys.ensure_published(self.ctx, self.transport):
+                log.info("the directory now lists this node's encryption key")
+            self.key_listed = True
+        except NotFoundError:
+            return  # not in a network (yet)
+        except UnccError as exc:  # the hub refused or is out of reach: next pass
+            log.warning("the encryption key is not listed yet: %s", exc)
 
     async def run(self) -> None:
         """Loop until cancelled; a failed pass is logged and the loop goes on."""
@@ -202,10 +220,11 @@ def install(
         fetch: Annotated[str | None, Header(alias=transfer.FETCH_HEADER)] = None,
     ) -> StreamingResponse:
         """A blob we sent in an evidence transfer, to the member it was sent to (signed fetch)."""
-        transfer.authorise_fetch(ctx, sha256, fetch)
+        requester = transfer.authorise_fetch(ctx, sha256, fetch)
         if not ctx.blobs.exists(sha256):
             raise NotFoundError(f"blob {sha256[:12]} is not in this vault")
-        return StreamingResponse(ctx.blobs.open(sha256), media_type="application/octet-stream")
+        lines = sealing.sealed_blob(ctx, requester, sha256)  # encrypted for the requester
+        return StreamingResponse(lines, media_type=sealing.BLOB_MEDIA_TYPE)
 
     @users.post("/requests/{conversation_id}/evidence", status_code=201)
     def send_evidence(conversation_id: str, body: EvidenceIn, who: User) -> dict[str, Any]:
@@ -236,6 +255,13 @@ def install(
         """At the hub: list a member's new key (signed with its old and new keys); the directory."""
         body = (await request.body()).decode("utf-8", errors="replace")
         token = await run_in_threadpool(keys.take_rotation, ctx, body)
+        return PlainTextResponse(token, media_type=JOSE)
+
+    @nodes.post("/encryption-keys", response_class=PlainTextResponse)
+    async def take_encryption_key(request: Request) -> PlainTextResponse:
+        """At the hub: list a member's X25519 encryption key (a claim it signed); the directory."""
+        body = (await request.body()).decode("ascii", errors="replace")
+        token = await run_in_threadpool(encryption_keys.take_encryption_key, ctx, body)
         return PlainTextResponse(token, media_type=JOSE)
 
     @nodes.get("/filter", response_class=PlainTextResponse)

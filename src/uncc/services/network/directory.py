@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters import jws
 from uncc.adapters.db import schema
-from uncc.domain.directory import Directory, Member, PublicKey
+from uncc.domain.directory import Directory, EncryptionPublicKey, Member, PublicKey
 from uncc.domain.keyids import kid_of
 from uncc.domain.messages import Contact
 from uncc.domain.policy import Action, require
@@ -104,10 +104,11 @@ def _verify(token: str, hub_key: str) -> Directory:
 def own_entry(
     ctx: NodeContext, endpoint: str, contact: Contact, languages: list[str], *, hub: bool = False
 ) -> Member:
-    """This node's directory entry: State, name, endpoint, key, contact point, languages."""
+    """This node's directory entry: State, name, endpoint, keys, contact point, languages."""
     with ctx.engine.connect() as conn:
         node = node_info(conn)
     key = ctx.key()
+    sealing = ctx.encryption_key()
     return Member(
         state=node.state,
         name=node.name,
@@ -116,6 +117,7 @@ def own_entry(
         keys=[PublicKey(kid=key.key_id, public_key=key.public_hex)],
         contact_point=contact,
         languages=languages,
+        encryption_keys=[EncryptionPublicKey(kid=sealing.key_id, public_key=sealing.public_hex)],
     )
 
 

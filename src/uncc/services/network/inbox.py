@@ -25,7 +25,8 @@ from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network import traffic
 from uncc.services.network.binding import bind
-from uncc.services.network.envelopes import claimed, digest, open_envelope, payload_of, seal
+from uncc.services.network.envelopes import claimed, digest, payload_of, seal
+from uncc.services.network.sealing import open_message
 
 Handler = Callable[[NodeContext, Connection, Envelope], None]
 HANDLERS: dict[str, Handler] = {}
@@ -47,6 +48,9 @@ STATUS = {
     Rejection.NOT_A_PARTY: 403,
     Rejection.WRONG_DIRECTION: 403,
     Rejection.UNFIT_ANSWER: 422,
+    Rejection.NOT_ENCRYPTED: 422,
+    Rejection.CANNOT_DECRYPT: 422,
+    Rejection.ROUTING_MISMATCH: 401,
 }
 RECEIPT_TTL = dt.timedelta(days=1)
 log = logging.getLogger("uncc.network")
@@ -84,7 +88,7 @@ def receive(
         directory = network_directory.directory(conn)
     try:
         try:
-            envelope = open_envelope(token, directory=directory, me=me, now=ctx.clock())
+            signed, envelope = open_message(ctx, token, directory=directory, me=me, now=ctx.clock())
         except EnvelopeError as exc:
             if exc.reason is not Rejection.UNKNOWN_SENDER or refresh is None:
                 raise
@@ -92,13 +96,13 @@ def receive(
                 raise
             with ctx.engine.connect() as conn:
                 directory = network_directory.directory(conn)
-            envelope = open_envelope(token, directory=directory, me=me, now=ctx.clock())
+            signed, envelope = open_message(ctx, token, directory=directory, me=me, now=ctx.clock())
     except EnvelopeError as exc:
         return _refuse(ctx, me, token, exc)
-    try:
-        return _accept(ctx, me, token, envelope)
+    try:  # the inner signed message is kept: the sender's word, in the clear, for the record
+        return _accept(ctx, me, signed, envelope)
     except IntegrityError:  # the same message arrived twice at the same moment
-        return _accept(ctx, me, token, envelope)
+        return _accept(ctx, me, signed, envelope)
 
 
 def _refreshed(ctx: NodeContext, refresh: Callable[[], object]) -> bool:

@@ -29,6 +29,7 @@ from uncc.errors import NotFoundError, TransportError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
+from uncc.services.network import sealing
 from uncc.services.network.envelopes import open_envelope, seal
 from uncc.services.network.transport import Transport
 
@@ -200,7 +201,13 @@ def deliver_due(
             report.retrying.append(row["id"])
             continue
         try:
-            status, text = transport.post(member.endpoint + INBOX_PATH, row["token"])
+            wire = sealing.wire(ctx, row["token"], directory, now)
+        except sealing.NoEncryptionKeyError as exc:
+            _retry(ctx, row, str(exc), rng)
+            report.retrying.append(row["id"])
+            continue
+        try:
+            status, text = transport.post(member.endpoint + INBOX_PATH, wire)
         except TransportError as exc:
             _retry(ctx, row, str(exc), rng)
             report.retrying.append(row["id"])

@@ -39,6 +39,7 @@ from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.need_to_know import hidden_orders
 from uncc.services.network import directory as network_directory
+from uncc.services.network import sealing
 from uncc.services.network.fetch import (
     BLOBS_PATH,
     FETCH_HEADER,
@@ -319,7 +320,11 @@ def accept_evidence(
                     who,
                     talk["case_id"],
                     source=_ChunkReader(
-                        transport.chunks(url, fetch_header(ctx, talk["peer"], item.sha256))
+                        sealing.open_blob(
+                            ctx,
+                            transport.chunks(url, fetch_header(ctx, talk["peer"], item.sha256)),
+                            item.sha256,
+                        )
                     ),  # type: ignore[arg-type]
                     filename=item.filename,
                     acquisition={
