@@ -8,11 +8,14 @@ from typing import Any
 from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.db.engine import check_schema, make_engine
 from uncc.adapters.files import make_private
+from uncc.adapters.http_transport import HttpTransport
+from uncc.adapters.tls import NodeTls
 from uncc.config import Settings
 from uncc.domain.blobs import BlobStore
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
 from uncc.services.context import NodeContext
+from uncc.services.network.tls_pins import pin_for
 
 
 def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) -> NodeContext:
@@ -44,6 +47,7 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         key_path=settings.key_path,
         data_key_path=settings.data_key_path,
         passphrase=settings.passphrase,
+        tls_cert=overrides.pop("tls_cert", None) or NodeTls(settings.tls_folder).cert,
         **(accounts | network | overrides),
     )
 
@@ -86,3 +90,9 @@ def blob_store(settings: Settings) -> BlobStore:
             secret_access_key=secret.get_secret_value() if secret else None,
         )
     )
+
+
+def network_transport(settings: Settings, ctx: NodeContext) -> HttpTransport:
+    """HTTPS to other nodes: the node's trusted CA (else the system's), TLS keys pinned by the directory."""
+    ca = NodeTls(settings.tls_folder).ca
+    return HttpTransport(ca=ca if ca.is_file() else None, pin=pin_for(ctx))

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     longest a non-upload body may take to arrive in full; then 408."""
     max_connections: int = Field(default=200, ge=1)
     """Concurrent connections the server accepts before answering 503."""
+    tls_dir: Path | None = None
+    """Where the node's TLS certificate, key and trusted CA are (default ``data_dir/tls``)."""
 
     @property
     def db_url(self) -> str:
@@ -76,6 +78,11 @@ class Settings(BaseSettings):
     def data_key_path(self) -> Path:
         """The AES-256 key that encrypts protected identities (mode 0600)."""
         return self.data_dir / "data-key"
+
+    @property
+    def tls_folder(self) -> Path:
+        """The TLS folder in effect: ``cert.pem``, ``key.pem`` (served) and ``ca.pem`` (trusted)."""
+        return self.tls_dir or self.data_dir / "tls"
 
     @property
     def token_path(self) -> Path:

@@ -46,7 +46,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, demo.Node]]:
     base = tmp_path_factory.mktemp("web")
-    with demo.network(base, demo._examples()) as running:
+    # the web pages, not the network, are under test: plain HTTP spares the browser a CA
+    with demo.network(base, demo._examples(), plain_http=True) as running:
         yield running
 
 

@@ -1,4 +1,8 @@
-"""1,000 messages to a real receiver process with drops, duplicates, lost receipts and restarts."""
+"""1,000 messages to a real receiver process with drops, duplicates, lost receipts and restarts.
+
+Over HTTPS (the demo's local CA, the receiver's TLS key pinned by the directory), each
+message encrypted for the receiver (the default: confidential).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from uncc.adapters.db import schema
 from uncc.adapters.http_transport import HttpTransport
-from uncc.bootstrap import build
+from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
 from uncc.entrypoints.cli import demo
 from uncc.errors import TransportError
@@ -28,8 +32,8 @@ CONVERSATIONS = 25
 class Chaos:
     """HTTP with faults: drop before sending, send twice, lose the receipt."""
 
-    def __init__(self, rng: random.Random) -> None:
-        self.http = HttpTransport()
+    def __init__(self, rng: random.Random, http: HttpTransport) -> None:
+        self.http = http
         self.rng = rng
         self.faults = {"dropped": 0, "duplicated": 0, "receipt lost": 0}
 
@@ -61,7 +65,8 @@ def test_every_message_takes_effect_exactly_once_in_order(
     demo.start(receiver)
     try:
         demo.wait_ready({"XB": receiver})
-        sender = build(Settings(data_dir=nodes["XA"].folder))
+        sender_settings = Settings(data_dir=nodes["XA"].folder)
+        sender = build(sender_settings)
         conversations = [str(uuid.uuid4()) for _ in range(CONVERSATIONS)]
         with sender.engine.begin() as conn:
             for n in range(MESSAGES):
@@ -73,7 +78,7 @@ def test_every_message_takes_effect_exactly_once_in_order(
                     body={"text": f"message {n}"},
                     conversation=conversations[n % CONVERSATIONS],
                 )
-        chaos = Chaos(random.Random(2026))
+        chaos = Chaos(random.Random(2026), network_transport(sender_settings, sender))
         restarts: list[float] = []
         stop = threading.Event()
 

@@ -58,6 +58,8 @@ class NodeContext:
     """A web session ends this long after log-in."""
     directory_refresh_interval: dt.timedelta = dt.timedelta(seconds=60)
     """At most one directory refresh per interval is caused by unknown key ids."""
+    tls_cert: Any = None
+    """The certificate the node serves with, when it has one (its key is pinned in the directory)."""
     _key: NodeKey | None = None
     _data_key: DataKey | None = None
     _encryption_key: EncryptionKey | None = None

@@ -15,8 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc import __version__
-from uncc.adapters.http_transport import HttpTransport
-from uncc.bootstrap import build
+from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
@@ -202,7 +201,7 @@ def create_app(
     )
     app.state.ctx = ctx
     problems.install(app)
-    links = transport or HttpTransport()
+    links = transport or network_transport(settings, ctx)
     network_lifespan = network.install(app, ctx, links, send_seconds=send_seconds)
     vault.install(app, ctx, links)
     casework.install(app, ctx)

@@ -78,15 +78,35 @@ class Node:
     port: int
     process: subprocess.Popen[bytes] | None = None
     tokens: dict[str, str] = field(default_factory=dict)
+    tls: bool = True
+    """HTTPS with a certificate from the demo's local CA (``--plain-http``: no)."""
 
     @property
     def url(self) -> str:
         """Where it serves."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def ca(self) -> Path | None:
+        """The demo CA's certificate, which clients of this node trust (None over plain HTTP)."""
+        return self.folder / "tls" / "ca.pem" if self.tls else None
+
+    def client(self, **options: Any) -> Any:
+        """An httpx client that trusts the demo's CA."""
+        import httpx  # noqa: PLC0415
+
+        from uncc.adapters.tls import client_context  # noqa: PLC0415
+
+        return httpx.Client(verify=client_context(self.ca) if self.tls else True, **options)
 
 
-def setup(base: Path, examples: Path) -> dict[str, Node]:
-    """Create the four nodes, their users and keys, and join them in one network."""
+def setup(base: Path, examples: Path, *, plain_http: bool = False) -> dict[str, Node]:
+    """Create the four nodes, their users and keys, and join them in one network.
+
+    Unless ``plain_http``, a local CA is made first and each node gets a certificate for
+    127.0.0.1 from it; its directory entry pins the certificate's key.
+    """
+    from uncc.adapters.tls import LocalCa, NodeTls  # noqa: PLC0415
     from uncc.bootstrap import build  # noqa: PLC0415
     from uncc.config import Settings  # noqa: PLC0415
     from uncc.domain.messages import Contact  # noqa: PLC0415
@@ -100,9 +120,12 @@ def setup(base: Path, examples: Path) -> dict[str, Node]:
     contexts = {}
     admin = Principal("admin", frozenset({Role.ADMIN}))
     second = Principal("adam", frozenset({Role.ADMIN}))
+    authority = None if plain_http else LocalCa()
     for state, (name, profile_file) in STATES.items():
         folder = base / state.lower()
-        node = Node(state, name, folder, _free_port())
+        node = Node(state, name, folder, _free_port(), tls=authority is not None)
+        if authority is not None:
+            authority.issue(NodeTls(folder / "tls"), "127.0.0.1", "localhost")
         ctx = build(Settings(data_dir=folder, database_url=None))
         text = (
             HUB_PROFILE
@@ -163,6 +186,7 @@ def start(node: Node) -> None:
             "0.5",
             "--tick",
             "30",
+            *([] if node.tls else ["--plain-http"]),
         ],
         env=env,
         stdout=log,
@@ -178,8 +202,8 @@ def wait_ready(nodes: dict[str, Node], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     for node in nodes.values():
         while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(node.url + "/network/v1/directory", timeout=1).status_code == 200:
+            with contextlib.suppress(httpx.HTTPError), node.client(timeout=1) as client:
+                if client.get(node.url + "/network/v1/directory").status_code == 200:
                     break
             if node.process is not None and node.process.poll() is not None:
                 raise DemoError(
@@ -209,10 +233,8 @@ class Api:
     """The users of the demo, calling the nodes' HTTP APIs."""
 
     def __init__(self, nodes: dict[str, Node]) -> None:
-        import httpx  # noqa: PLC0415
-
         self.nodes = nodes
-        self.http = httpx.Client(timeout=30)
+        self.http = next(iter(nodes.values())).client(timeout=30)  # one CA for all
 
     def _token(self, state: str, user: str) -> str:
         node = self.nodes[state]
@@ -701,9 +723,8 @@ def _experts(api: Api, t: Timeline, _story: Story) -> None:
 
 def _has_key(api: Api, state: str) -> bool:
     """True once the member's deconfliction filter can be built (the key arrived)."""
-    import httpx  # noqa: PLC0415
-
-    return httpx.get(api.nodes[state].url + "/network/v1/filter", timeout=5).status_code == 200
+    answer = api.http.get(api.nodes[state].url + "/network/v1/filter", timeout=5)
+    return bool(answer.status_code == 200)
 
 
 def print_access(nodes: dict[str, Node]) -> None:
@@ -721,13 +742,18 @@ def print_access(nodes: dict[str, Node]) -> None:
         "Walk through it: as cora at XC (Network) see the request and its answer; as jane at XA see the order "
         "she authorised; as ivan at XC open the evidence received and its custody."
     )
-    console.print(f"Data, keys and server logs: {next(iter(nodes.values())).folder.parent}")
+    first = next(iter(nodes.values()))
+    if first.ca is not None:
+        console.print(
+            f"HTTPS from a CA made for this demo: trust {first.ca} in the browser (or accept its warning)."
+        )
+    console.print(f"Data, keys and server logs: {first.folder.parent}")
 
 
 @contextlib.contextmanager
-def network(base: Path, examples: Path) -> Iterator[dict[str, Node]]:
-    """Set up and start the four nodes; stop them on exit."""
-    nodes = setup(base, examples)
+def network(base: Path, examples: Path, *, plain_http: bool = False) -> Iterator[dict[str, Node]]:
+    """Set up and start the four nodes (HTTPS unless ``plain_http``); stop them on exit."""
+    nodes = setup(base, examples, plain_http=plain_http)
     try:
         for node in nodes.values():
             start(node)
@@ -747,6 +773,12 @@ def demo_command(
             "--dir", help="Where the nodes keep their data (default: a new temporary folder)."
         ),
     ] = None,
+    plain_http: Annotated[
+        bool,
+        typer.Option(
+            "--plain-http", help="Serve plain HTTP instead of HTTPS from a local CA made at start."
+        ),
+    ] = False,
 ) -> None:
     """Run a hub and three national nodes and a cross-border ransomware case between them."""
     examples = _examples()
@@ -761,7 +793,7 @@ def demo_command(
         "C = Southland (XB), where the operator lives. XH is the I-24/7 coordination hub."
     )
     began = time.monotonic()
-    with network(base, examples) as nodes:
+    with network(base, examples, plain_http=plain_http) as nodes:
         console.print(f"4 nodes up in {time.monotonic() - began:.1f} s\n")
         api = Api(nodes)
         timeline = scenario(api, examples)

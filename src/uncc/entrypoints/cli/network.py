@@ -36,6 +36,14 @@ Languages = Annotated[
 ]
 
 
+def _transport() -> Any:
+    """HTTPS to the other nodes, with the node's CA and the directory's TLS pins."""
+    from uncc.bootstrap import network_transport  # noqa: PLC0415
+    from uncc.entrypoints.cli.session import context, settings  # noqa: PLC0415
+
+    return network_transport(settings(), context())
+
+
 def _contact(name: str, phone: str | None, email: str | None, hours: str, zone: str) -> Any:
     from pydantic import ValidationError  # noqa: PLC0415
 
@@ -140,7 +148,6 @@ def join_command(
     ] = "XH",
 ) -> None:
     """Take part as a member: pin the hub's key, then fetch and verify the directory."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.errors import TransportError  # noqa: PLC0415
     from uncc.services.network import directory  # noqa: PLC0415
@@ -156,7 +163,7 @@ def join_command(
     )
     console.print(f"joined; the hub's key {hub_key[:16]}… is pinned", highlight=False, markup=False)
     try:
-        doc = directory.refresh(ctx, HttpTransport())
+        doc = directory.refresh(ctx, _transport())
     except TransportError as exc:
         console.print(
             f"the directory could not be fetched yet ({exc}); run 'uncc network refresh'",
@@ -173,12 +180,17 @@ def join_command(
 
 @app.command("refresh")
 def refresh_command() -> None:
-    """Fetch the directory from the hub; accept it only when the pinned key signed it."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
-    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
-    from uncc.services.network import directory  # noqa: PLC0415
+    """Fetch the directory from the hub; accept it only when the pinned key signed it.
 
-    doc = directory.refresh(context(), HttpTransport())
+    A node upgraded from before encryption also makes its X25519 key and has the hub list it.
+    """
+    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
+    from uncc.services.network import directory, encryption_keys  # noqa: PLC0415
+
+    doc = directory.refresh(context(), _transport())
+    if encryption_keys.ensure_published(context(), _transport()):
+        console.print("the directory now lists this node's encryption key")
+        doc = directory.refresh(context(), _transport())
     console.print(
         f"directory version {doc.version}: {', '.join(m.state for m in doc.members)}",
         highlight=False,
@@ -198,11 +210,10 @@ def rotate_key_command(
     """
     import datetime as dt  # noqa: PLC0415
 
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import keys  # noqa: PLC0415
 
-    kid = keys.rotate(context(), principal(), HttpTransport(), dt.timedelta(hours=overlap_hours))
+    kid = keys.rotate(context(), principal(), _transport(), dt.timedelta(hours=overlap_hours))
     console.print(
         f"now signing with key {kid}; the old key stays valid for {overlap_hours:g} h",
         highlight=False,
@@ -264,11 +275,10 @@ def counters_command() -> None:
 @app.command("deliver")
 def deliver_command() -> None:
     """Deliver due messages now (the server does this by itself with 'uncc serve')."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.entrypoints.cli.session import context  # noqa: PLC0415
     from uncc.services.network import outbox, requests  # noqa: PLC0415
 
-    report = outbox.deliver_due(context(), HttpTransport())
+    report = outbox.deliver_due(context(), _transport())
     late = requests.escalate(context())
     console.print(
         f"delivered {len(report.delivered)}, retrying {len(report.retrying)}, rejected {len(report.rejected)}, dead {len(report.dead)}; newly late {len(late)}",
@@ -455,11 +465,10 @@ def accept_evidence_command(
     request_id: Annotated[str, typer.Argument(help="The request (full id).")],
 ) -> None:
     """Verify the other State's custody continuation, fetch the blobs, take them into the vault."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import transfer  # noqa: PLC0415
 
-    taken = transfer.accept_evidence(context(), principal(), request_id, HttpTransport())
+    taken = transfer.accept_evidence(context(), principal(), request_id, _transport())
     console.print(f"accepted: {', '.join(taken) or 'nothing new'}", highlight=False, markup=False)
 
 
@@ -522,11 +531,10 @@ def experts_add_command(
 @experts_app.command("sync")
 def experts_sync_command() -> None:
     """Publish our experts to the hub (signed) and take the network's (signed by the hub)."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import experts  # noqa: PLC0415
 
-    count = experts.sync(context(), principal(), HttpTransport())
+    count = experts.sync(context(), principal(), _transport())
     console.print(f"{count} experts in the network directory", highlight=False, markup=False)
 
 
@@ -590,11 +598,10 @@ def deconflict_add_command(
 @deconflict_app.command("check")
 def deconflict_check_command() -> None:
     """Test our selectors against every member's filter; notify each new hit (Art. 40(5))."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import deconfliction  # noqa: PLC0415
 
-    hits, notes = deconfliction.check(context(), principal(), HttpTransport())
+    hits, notes = deconfliction.check(context(), principal(), _transport())
     for hit in hits:
         console.print(
             f"hit: a {hit.kind} of {hit.case_id} is in an open case of {hit.state}; consultation {hit.conversation}",

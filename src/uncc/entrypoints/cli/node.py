@@ -10,6 +10,7 @@ from rich.console import Console
 
 from uncc.entrypoints.cli.inputs import read_profile
 from uncc.entrypoints.cli.session import context, principal, read_password, save_token, settings
+from uncc.errors import UserInputError
 
 app = typer.Typer(
     help="The national node: initialise it, see it, let the clock run.", no_args_is_help=True
@@ -174,16 +175,35 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
+    plain_http: Annotated[
+        bool,
+        typer.Option(
+            "--plain-http",
+            help="Serve plain HTTP although the node is in a network (e.g. behind a TLS proxy).",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the node's API (docs at /api/v1/docs) and its network inbox."""
+    """Serve the node's API (docs at /api/v1/docs) and its network inbox.
+
+    HTTPS when the TLS folder (``UNCC_TLS_DIR``, default ``<data>/tls``) has ``cert.pem``
+    and ``key.pem``; a node in a network refuses to serve plain HTTP unless ``--plain-http``.
+    """
     import tempfile  # noqa: PLC0415
 
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from uncc.adapters.blobstore import FileBlobStore  # noqa: PLC0415
+    from uncc.adapters.tls import NodeTls  # noqa: PLC0415
     from uncc.entrypoints.api.app import FACTORY, create_app  # noqa: PLC0415
 
     config = settings()
+    tls = NodeTls(config.tls_folder)
+    secure = tls.cert.is_file() and tls.key.is_file()
+    if not secure and not plain_http and _in_network():
+        raise UserInputError(
+            f"this node is in a network: put its TLS certificate and key in {tls.folder} "
+            "(cert.pem, key.pem) or pass --plain-http"
+        )
     if not jobs:
         tick_every = send_every = 0.0
     node = context()  # an old schema is refused here, once, before any process serves
@@ -204,6 +224,8 @@ def serve(
         "timeout_graceful_shutdown": 10,
         "server_header": False,
     }
+    if secure:
+        options |= {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)}
     if workers > 1:
         os.environ["UNCC_SERVE_TICK"] = str(tick_every)
         os.environ["UNCC_SERVE_SEND"] = str(send_every)
@@ -211,3 +233,16 @@ def serve(
         return
     app = create_app(config, node, tick_seconds=tick_every or None, send_seconds=send_every or None)
     uvicorn.run(app, **options)
+
+
+def _in_network() -> bool:
+    """True when the node has joined a network (or is its hub)."""
+    from uncc.errors import NotFoundError  # noqa: PLC0415 - kept with its use
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    try:
+        with context().engine.connect() as conn:
+            directory.config(conn)
+    except NotFoundError:
+        return False
+    return True

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters import jws
 from uncc.adapters.db import schema
+from uncc.adapters.tls import spki_sha256
 from uncc.domain.directory import Directory, EncryptionPublicKey, Member, PublicKey
 from uncc.domain.keyids import kid_of
 from uncc.domain.messages import Contact
@@ -104,11 +105,15 @@ def _verify(token: str, hub_key: str) -> Directory:
 def own_entry(
     ctx: NodeContext, endpoint: str, contact: Contact, languages: list[str], *, hub: bool = False
 ) -> Member:
-    """This node's directory entry: State, name, endpoint, keys, contact point, languages."""
+    """This node's directory entry: State, name, endpoint, keys, contact point, languages.
+
+    With a TLS certificate, the entry pins its key (SHA-256 of the SPKI).
+    """
     with ctx.engine.connect() as conn:
         node = node_info(conn)
     key = ctx.key()
     sealing = ctx.encryption_key()
+    cert = ctx.tls_cert
     return Member(
         state=node.state,
         name=node.name,
@@ -118,6 +123,7 @@ def own_entry(
         contact_point=contact,
         languages=languages,
         encryption_keys=[EncryptionPublicKey(kid=sealing.key_id, public_key=sealing.public_hex)],
+        tls_spki=spki_sha256(cert.read_bytes()) if cert and cert.is_file() else None,
     )
 
 
