@@ -17,17 +17,24 @@ from typing import Any
 import rfc8785
 
 FORMAT = "envelope/1"
+RETENTION_DAYS = 365
+"""How long a receiver may keep what it received when the sender says nothing else."""
+MAX_RETENTION_DAYS = 3650
 CLOCK_SKEW = dt.timedelta(minutes=5)
 """How far in the future a ``created`` time may be before the message is refused."""
 
 
 class Onward(StrEnum):
-    """Whether the receiver may pass what it received on to others."""
+    """Whether the receiver may pass what it received on to others (SIENA-style handling).
+
+    In every case another State gets it only with the sender's consent; ``none`` means
+    not even then.
+    """
 
     NONE = "none"
-    """Only the receiving authority may use it."""
+    """Only the receiving authority may use it; never passed on."""
     WITH_CONSENT = "with_consent"
-    """Others only with the sender's prior consent."""
+    """Others only with the sender's prior consent (a ``consent_answer`` granting it)."""
     LAW_ENFORCEMENT = "law_enforcement"
     """Other law-enforcement authorities of the receiving State may use it for the same purpose."""
 
@@ -39,11 +46,18 @@ class Handling:
     use: str = "the investigation and prosecution of the offences named"
     onward: Onward = Onward.WITH_CONSENT
     confidential: bool = True
-    """No notice to the data subject (Arts. 43(3), 47(3), 48(3))."""
+    """No notice to the data subject (Arts. 43(3), 47(3), 48(3)); the body travels encrypted."""
+    retention_days: int = RETENTION_DAYS
+    """How long after ``created`` the receiver may keep it; then it is flagged for deletion."""
 
     def as_json(self) -> dict[str, Any]:
         """The handling block as JSON."""
-        return {"use": self.use, "onward": self.onward.value, "confidential": self.confidential}
+        return {
+            "use": self.use,
+            "onward": self.onward.value,
+            "confidential": self.confidential,
+            "retention_days": self.retention_days,
+        }
 
 
 @dataclass(frozen=True)
@@ -171,6 +185,17 @@ def parse(data: Any) -> Envelope:
             f"'handling.onward' must be one of {', '.join(o.value for o in Onward)}",
             data,
         ) from None
+    retention = handling.get("retention_days", RETENTION_DAYS)
+    if (
+        not isinstance(retention, int)
+        or isinstance(retention, bool)
+        or not 1 <= retention <= MAX_RETENTION_DAYS
+    ):
+        raise EnvelopeError(
+            Rejection.MALFORMED,
+            f"'handling.retention_days' must be a whole number of days from 1 to {MAX_RETENTION_DAYS}",
+            data,
+        )
     reply = data.get("in_reply_to")
     if reply is not None and not isinstance(reply, str):
         raise EnvelopeError(Rejection.MALFORMED, "'in_reply_to' must be a string or null", data)
@@ -187,7 +212,10 @@ def parse(data: Any) -> Envelope:
         version=data["version"],
         in_reply_to=reply,
         handling=Handling(
-            str(handling.get("use", "")), onward, bool(handling.get("confidential", True))
+            str(handling.get("use", "")),
+            onward,
+            bool(handling.get("confidential", True)),
+            retention,
         ),
     )
 

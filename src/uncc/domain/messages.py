@@ -314,6 +314,24 @@ class ConvictionAnswer(_Body):
     convictions: list[TEXT] = []
 
 
+class ConsentRequest(_Body):
+    """May what the other State sent in this conversation go to a third State (handling codes)?"""
+
+    to_state: STATE
+    purpose: TEXT
+    what: TEXT
+    """What would go: the facts of the request, evidence items, answers."""
+
+
+class ConsentAnswer(_Body):
+    """The sender's answer to a consent request: granted (with conditions) or refused."""
+
+    granted: bool
+    to_state: STATE
+    purpose: TEXT
+    conditions: str = ""
+
+
 class Receipt(_Body):
     """The signed answer to every delivery: accepted, already had, or rejected."""
 
@@ -339,6 +357,8 @@ REGISTRY: dict[tuple[str, int], type[_Body]] = {
     ("consultation", 1): Consultation,
     ("conviction_query", 1): ConvictionQuery,
     ("conviction_answer", 1): ConvictionAnswer,
+    ("consent_request", 1): ConsentRequest,
+    ("consent_answer", 1): ConsentAnswer,
     ("receipt", 1): Receipt,
 }
 

@@ -23,6 +23,7 @@ from uncc.entrypoints.cli import (
     analysis,
     convention,
     demo,
+    handling,
     network,
     node,
     parties,
@@ -76,6 +77,7 @@ app.add_typer(network.app, name="network")
 app.add_typer(network.request_app, name="request")
 app.add_typer(network.experts_app, name="experts")
 app.add_typer(network.deconflict_app, name="deconflict")
+app.add_typer(handling.app, name="handling")
 
 EXIT_FINDINGS = 1
 EXIT_USER_INPUT = 2

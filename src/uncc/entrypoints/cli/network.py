@@ -348,13 +348,31 @@ def send_command(
         str | None,
         typer.Option("--case", help="Our case (its facts go with a preservation request)."),
     ] = None,
+    use: Annotated[
+        str | None,
+        typer.Option("--use", help="Handling: the purposes the receiver may use it for."),
+    ] = None,
+    onward: Annotated[
+        str,
+        typer.Option("--onward", help="Handling: none, with_consent or law_enforcement."),
+    ] = "with_consent",
+    retention_days: Annotated[
+        int, typer.Option("--retention-days", help="Handling: how long the receiver may keep it.")
+    ] = 365,
 ) -> None:
-    """Check a request for completeness and queue it for delivery."""
+    """Check a request for completeness and queue it for delivery (with its handling codes)."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import onward as onward_codes  # noqa: PLC0415
     from uncc.services.network import requests  # noqa: PLC0415
 
     sent = requests.send_request(
-        context(), principal(), kind=kind, recipient=to, body=_body(body, field), case_id=case
+        context(),
+        principal(),
+        kind=kind,
+        recipient=to,
+        body=_body(body, field),
+        case_id=case,
+        handling=onward_codes.handling_of(use=use, onward=onward, retention_days=retention_days),
     )
     console.print(
         f"{sent.id}: {kind} to {to} queued; acknowledge by {sent.acknowledge_by:%Y-%m-%d %H:%M} UTC, answer by {sent.answer_by:%Y-%m-%d %H:%M} UTC",

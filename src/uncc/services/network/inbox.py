@@ -58,6 +58,7 @@ log = logging.getLogger("uncc.network")
 
 def _load_handlers() -> None:
     """Import the modules that register effects (they import this one, so not at the top)."""
+    import uncc.services.network.consent  # noqa: PLC0415
     import uncc.services.network.deconfliction  # noqa: PLC0415
     import uncc.services.network.requests  # noqa: PLC0415
     import uncc.services.network.transfer  # noqa: F401, PLC0415

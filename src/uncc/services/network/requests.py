@@ -36,6 +36,7 @@ from uncc.services.identity import node_info
 from uncc.services.need_to_know import Hidden, hidden_orders
 from uncc.services.network.backing import check_backed
 from uncc.services.network.inbox import handles
+from uncc.services.network.onward import check_onward
 from uncc.services.network.outbox import alert, enqueue
 from uncc.services.orders import DraftRequest, draft_in
 
@@ -130,6 +131,7 @@ def send_request(
             if row is None:
                 raise NotFoundError(f"no case {case_id}")
             if kind in ("preservation_request", "subscriber_request") and "facts" not in body:
+                check_onward(conn, to_state=recipient, case_id=case_id, evidence_ids=[])
                 body = {**body, "facts": row.facts}
         found = problems(kind, 1, body)
         if found:

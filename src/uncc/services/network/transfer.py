@@ -48,6 +48,7 @@ from uncc.services.network.fetch import (
     fetch_header,
 )
 from uncc.services.network.inbox import handles
+from uncc.services.network.onward import check_onward
 from uncc.services.network.outbox import alert, enqueue
 from uncc.services.network.requests import (
     Conversation,
@@ -87,6 +88,7 @@ def send_evidence(
     with ctx.engine.begin() as conn:
         talk = conversation_row(conn, conversation_id)
         may_send(talk, "evidence_transfer")
+        check_onward(conn, to_state=talk["peer"], case_id=None, evidence_ids=evidence_ids)
         now = ctx.clock()
         hidden = hidden_orders(conn, who)
         items = []
