@@ -166,6 +166,25 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("post", "/api/v1/network/deconfliction/check", Action.NETWORK_SEND, None),
     ("get", "/api/v1/network/deconfliction/hits", Action.NETWORK_READ, None),
     ("post", "/api/v1/network/deconfliction/key", Action.NETWORK_ADMIN, None),
+    (
+        "post",
+        "/api/v1/network/requests/none/consent",
+        Action.NETWORK_SEND,
+        {"to": "XC", "purpose": "p", "what": "w"},
+    ),
+    (
+        "post",
+        "/api/v1/network/requests/none/consent/none",
+        Action.NETWORK_ANSWER,
+        {"granted": True},
+    ),
+    ("get", "/api/v1/network/retention", Action.NETWORK_READ, None),
+    (
+        "post",
+        "/api/v1/network/retention/none",
+        Action.NETWORK_ADMIN,
+        {"reason": "r", "delete": True},
+    ),
     ("get", "/api/v1/audit", Action.AUDIT_READ, None),
     ("post", "/api/v1/tick", Action.NODE_TICK, None),
     ("get", "/api/v1/users", Action.USER_MANAGE, None),
@@ -265,9 +284,9 @@ def test_the_table_above_covers_every_endpoint(world: tuple[TestClient, dict[str
     generic = {
         (
             m,
-            p.replace("/property/{item}/derived", "/property/PR-0000/derived").replace(
-                "{conversation_id}", "none"
-            ),
+            p.replace("/property/{item}/derived", "/property/PR-0000/derived")
+            .replace("{conversation_id}", "none")
+            .replace("{message_id}", "none"),
         )
         for m, p in generic
     }

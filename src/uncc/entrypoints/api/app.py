@@ -19,7 +19,16 @@ from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
 from uncc.domain.orders import Command, Order, Target
 from uncc.domain.tracing import Model, Transfer
-from uncc.entrypoints.api import accounts, casework, limits, network, problems, uploads, vault
+from uncc.entrypoints.api import (
+    accounts,
+    casework,
+    handling,
+    limits,
+    network,
+    problems,
+    uploads,
+    vault,
+)
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.web import account_pages, network_pages, vault_pages
 from uncc.entrypoints.web import pages as web_pages
@@ -209,6 +218,7 @@ def create_app(
     network_pages.install(app, pages, links, app.state.network_sender.kick)
     vault_pages.install(app, pages)
     account_pages.install(app, pages)
+    handling.install(app, ctx, app.state.network_sender.kick)
 
     accounts.install(app, ctx)
 

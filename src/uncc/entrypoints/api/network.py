@@ -30,6 +30,7 @@ from uncc.services.network import (
     hub_keys,
     inbox,
     keys,
+    onward,
     outbox,
     requests,
     sealing,
@@ -47,6 +48,16 @@ BATCH = 200
 log = logging.getLogger("uncc.network")
 
 
+class HandlingIn(BaseModel):
+    """Handling codes the receiver must respect (SIENA-style)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    use: str | None = None
+    onward: str = "with_consent"
+    retention_days: int = 365
+
+
 class RequestIn(BaseModel):
     """A request to another State."""
 
@@ -56,6 +67,7 @@ class RequestIn(BaseModel):
     recipient: str = Field(pattern=r"^[A-Z]{2}$")
     body: Document
     case: str | None = None
+    handling: HandlingIn | None = None
 
 
 class EvidenceIn(BaseModel):
@@ -348,8 +360,15 @@ def install(
     @users.post("/requests", status_code=201)
     def send(body: RequestIn, who: User) -> dict[str, Any]:
         """Send a request (checked for completeness first; every problem named)."""
+        codes = body.handling
         sent = requests.send_request(
-            ctx, who, kind=body.kind, recipient=body.recipient, body=body.body, case_id=body.case
+            ctx,
+            who,
+            kind=body.kind,
+            recipient=body.recipient,
+            body=body.body,
+            case_id=body.case,
+            handling=onward.handling_of(**codes.model_dump()) if codes else None,
         )
         sender.kick()
         return conversation_json(sent, ctx.clock())
