@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.network.kit import Peer, make_network, pump
+from tests.network.kit import Loopback, Peer, make_network, pump
 from tests.network.test_preservation_flow import preservation
 from tests.service.conftest import Clock, facts
 from uncc.adapters.db import schema
@@ -40,11 +39,17 @@ def consent_request_id(peer: Peer, conversation: str) -> str:
         )
 
 
-def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_consent(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture(scope="module")
+def trio(tmp_path_factory: pytest.TempPathFactory) -> tuple[Clock, Loopback, dict[str, Peer]]:
     clock = Clock()
-    net, _, m = make_network(tmp_path, clock)
+    net, _, members = make_network(tmp_path_factory.mktemp("handling"), clock)
+    return clock, net, members
+
+
+def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_consent(
+    trio: tuple[Clock, Loopback, dict[str, Peer]],
+) -> None:
+    _, net, m = trio
     a, b, c = m["XA"], m["XB"], m["XC"]
     case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
     sent = requests.send_request(
@@ -56,7 +61,7 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
         case_id=case.id,
     )
     pump(net)
-    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
+    received = requests.get_conversation(b.ctx, b.cora, sent.id)
     assert received.case_id is not None
 
     def forward() -> requests.Conversation:
@@ -121,12 +126,13 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
     assert counts(a) == before  # no custody event, no message
 
 
-def test_onward_none_is_refused_even_with_consent(tmp_path: Path) -> None:
-    clock = Clock()
-    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
+def test_onward_none_is_refused_even_with_consent(
+    trio: tuple[Clock, Loopback, dict[str, Peer]],
+) -> None:
+    clock, net, m = trio  # last: it moves the clock 42 days
     a, b = m["XA"], m["XB"]
     case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
-    requests.send_request(
+    sent = requests.send_request(
         a.ctx,
         a.cora,
         kind="preservation_request",
@@ -136,7 +142,7 @@ def test_onward_none_is_refused_even_with_consent(tmp_path: Path) -> None:
         handling=onward.handling_of(use="this case only", onward="none", retention_days=30),
     )
     pump(net)
-    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
+    received = requests.get_conversation(b.ctx, b.cora, sent.id)
     with b.ctx.engine.connect() as conn:
         (origin,) = onward.origins(conn, case_id=received.case_id, evidence_ids=[])
         assert (origin.state, origin.onward, origin.use) == ("XA", Onward.NONE, "this case only")

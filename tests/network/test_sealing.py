@@ -76,10 +76,19 @@ def files_of(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def test_the_hub_and_the_wire_see_the_routing_header_only(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def trio(tmp_path_factory: pytest.TempPathFactory) -> tuple[Clock, Loopback, dict[str, Peer]]:
+    """One network for the attacks below: each is refused, so none changes it."""
     clock = Clock()
-    net, hub, m = make_network(tmp_path, clock, ("XA", "XB"))
-    a, b = m["XA"], m["XB"]
+    net, _, members = make_network(tmp_path_factory.mktemp("trio"), clock)
+    return clock, net, members
+
+
+def test_the_hub_and_the_wire_see_the_routing_header_only(
+    trio: tuple[Clock, Loopback, dict[str, Peer]],
+) -> None:
+    _, net, m = trio
+    a, b, hub = m["XA"], m["XB"], net.peers["XH"]
     tap = Wiretap(net)
     case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
     from uncc.services.network import requests  # noqa: PLC0415
@@ -116,15 +125,8 @@ def test_the_hub_and_the_wire_see_the_routing_header_only(tmp_path: Path) -> Non
     assert all(set(r) == {"uncc", "sealed", *sealing.ROUTING} for r in sealed)
     assert tap.seen
     assert all(SECRET.encode() not in readable(t) for t in tap.seen)
-    assert SECRET.encode() not in files_of(tmp_path / hub.state)
-    assert SECRET.encode() in files_of(tmp_path / b.state)  # the test can see it where it is
-
-
-@pytest.fixture
-def trio(tmp_path: Path) -> tuple[Clock, Loopback, dict[str, Peer]]:
-    clock = Clock()
-    net, _, members = make_network(tmp_path, clock)
-    return clock, net, members
+    assert SECRET.encode() not in files_of(hub.ctx.key_path.parent)
+    assert SECRET.encode() in files_of(b.ctx.key_path.parent)  # the test can see it where it is
 
 
 def queued(a: Peer, to: str, text: str = f"about {SECRET}") -> str:
@@ -149,11 +151,13 @@ def held(peer: Peer) -> object:
         return directory.directory(conn)
 
 
-def nothing_received(peer: Peer) -> bool:
+def received(peer: Peer) -> tuple[object, ...]:
+    """What a refused message must not change: the inbox and the threads."""
     with peer.ctx.engine.connect() as conn:
-        inbox_rows = conn.execute(select(func.count()).select_from(schema.inbox)).scalar()
-        thread_rows = conn.execute(select(func.count()).select_from(schema.thread)).scalar()
-    return inbox_rows == 0 and thread_rows == 0
+        return tuple(
+            conn.execute(select(func.count()).select_from(table)).scalar()
+            for table in (schema.inbox, schema.thread, schema.conversations)
+        )
 
 
 def reason(peer: Peer, token: str) -> str:
@@ -167,9 +171,10 @@ def test_a_confidential_message_sent_unencrypted_is_refused(
     trio: tuple[Clock, Loopback, dict[str, Peer]],
 ) -> None:
     _, _, m = trio
+    before = received(m["XB"])
     token = queued(m["XA"], "XB")  # the signed message, as stored, without the sealed layer
     assert reason(m["XB"], token) == "not_encrypted"
-    assert nothing_received(m["XB"])
+    assert received(m["XB"]) == before
 
 
 def test_a_member_cannot_rewrap_anothers_encrypted_body_as_its_own(
@@ -177,6 +182,7 @@ def test_a_member_cannot_rewrap_anothers_encrypted_body_as_its_own(
 ) -> None:
     clock, _, m = trio
     a, b, c = m["XA"], m["XB"], m["XC"]
+    before = received(b)
     captured = sealing.wire(a.ctx, queued(a, "XB"), held(a), clock.now)  # type: ignore[arg-type]
     outer = payload_of(captured)
     stolen = {**outer, "sender": "XC"}
@@ -185,7 +191,7 @@ def test_a_member_cannot_rewrap_anothers_encrypted_body_as_its_own(
     # nor can XA itself say one thing in the routing header and another in the message
     lying = jws.sign(a.ctx.key(), rfc8785.dumps({**outer, "seq": 9}))
     assert reason(b, lying) == "routing_mismatch"
-    assert nothing_received(b)
+    assert received(b) == before
 
 
 def test_a_body_encrypted_for_another_key_or_changed_is_refused(
@@ -193,6 +199,7 @@ def test_a_body_encrypted_for_another_key_or_changed_is_refused(
 ) -> None:
     clock, _, m = trio
     a, b, c = m["XA"], m["XB"], m["XC"]
+    before = received(b)
     outer = payload_of(sealing.wire(a.ctx, queued(a, "XB"), held(a), clock.now))  # type: ignore[arg-type]
     for_c = jwe.encrypt(b"anything", c.ctx.encryption_key().public_hex, typ=sealing.JWE_TYP)
     parts = outer["sealed"].split(".")
@@ -201,7 +208,7 @@ def test_a_body_encrypted_for_another_key_or_changed_is_refused(
     for sealed in (for_c, ".".join(parts)):
         token = jws.sign(a.ctx.key(), rfc8785.dumps({**outer, "sealed": sealed}))
         assert reason(b, token) == "cannot_decrypt"
-    assert nothing_received(b)
+    assert received(b) == before
 
 
 def test_blob_chunks_out_of_place_are_refused(
@@ -223,7 +230,7 @@ def test_blob_chunks_out_of_place_are_refused(
 def test_an_upgraded_member_publishes_its_key_and_waiting_messages_then_go(
     trio: tuple[Clock, Loopback, dict[str, Peer]],
 ) -> None:
-    clock, net, m = trio
+    clock, net, m = trio  # last: it changes the directory (and puts it back)
     a, b = m["XA"], m["XB"]
     hub = net.peers["XH"]
     with hub.ctx.engine.begin() as conn:  # XB as it was before encryption existed
