@@ -4,7 +4,9 @@ Two national nodes (and the hub's directory) as separate server processes, as in
 ``uncc demo``. Round trip: a preservation request A → B (signed, delivered, verified,
 stored, taken up) and B's automatic acknowledgment B → A, timed from the request's
 creation to the acknowledgment's arrival at A. Sustained: messages queued at A and
-delivered to B. Baseline: two plain HTTP POSTs of a JSON body to a bare FastAPI
+delivered to B, over HTTPS (the demo's local CA, pinned TLS keys), confidential ones
+(signed, encrypted for B, routing header signed; ADR 0008) against the same messages
+signed only, two rounds of each interleaved. Baseline: two plain HTTP POSTs of a JSON body to a bare FastAPI
 endpoint (the transport floor of a round trip), measured in the same run.
 """
 

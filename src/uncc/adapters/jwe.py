@@ -8,6 +8,7 @@ is published in the hub-signed directory with its RFC 7638 thumbprint as the key
 from __future__ import annotations
 
 import base64
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,13 @@ class DecryptionError(Exception):
     """The token is not a JWE for this key, or it was changed."""
 
 
+@functools.lru_cache(maxsize=256)
 def _public_okp(public_hex: str) -> OKPKey:
     x = base64.urlsafe_b64encode(bytes.fromhex(public_hex)).rstrip(b"=").decode()
     return OKPKey.import_key({"kty": "OKP", "crv": "X25519", "x": x})
 
 
+@functools.lru_cache(maxsize=256)
 def key_id(public_hex: str) -> str:
     """The RFC 7638 JWK thumbprint (SHA-256, base64url) of an X25519 public key."""
     return str(_public_okp(public_hex).thumbprint())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from typing import Any
 
@@ -20,10 +21,12 @@ class SignatureError(Exception):
     """The token is not a JWS, or its signature does not hold."""
 
 
+@functools.lru_cache(maxsize=8)
 def _okp_private(key: NodeKey) -> OKPKey:
     return OKPKey.import_key(key.private_pem())
 
 
+@functools.lru_cache(maxsize=256)
 def _okp_public(public_hex: str) -> OKPKey:
     raw = bytes.fromhex(public_hex)
     x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

@@ -172,8 +172,11 @@ def sealed_blob(ctx: NodeContext, requester: str, sha256: str) -> Iterator[bytes
 
     def lines() -> Iterator[bytes]:
         for index, chunk in enumerate(ctx.blobs.open(sha256)):
-            header: dict[str, str | int] = {"typ": BLOB_TYP, "uncc-blob": sha256}
-            header["uncc-chunk"] = index
+            header: dict[str, str | int] = {
+                "typ": BLOB_TYP,
+                "uncc-blob": sha256,
+                "uncc-chunk": index,
+            }
             yield jwe.encrypt(chunk, public, **header).encode() + b"\n"
 
     return lines()
@@ -200,6 +203,8 @@ def open_blob(ctx: NodeContext, stream: Iterator[bytes], sha256: str) -> Iterato
 
     for piece in stream:
         buffer += piece
+        if b"\n" not in buffer and len(buffer) > jwe.MAX_CIPHERTEXT * 2:
+            raise ConflictError(f"blob {sha256[:12]}: chunk {index} is larger than any sent")
         while b"\n" in buffer:
             line, buffer = buffer.split(b"\n", 1)
             yield opened(line)
