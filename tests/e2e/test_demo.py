@@ -33,6 +33,7 @@ def test_the_demo_runs_the_cross_border_case_across_four_processes(tmp_path: Pat
         "execution result received: preserved",
         "custody continuation verified",
         "vault verifies clean",
+        "passing Eastland's facts on to Southland is refused",
         "1 hit (email with XB)",
         "hit confirmed against Southland's case",
         "consultation message from Southland received",

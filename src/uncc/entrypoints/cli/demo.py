@@ -347,7 +347,7 @@ def scenario(api: Api, examples: Path) -> Timeline:
     text = (examples / "network" / "ransomware-cross-border.yaml").read_text(encoding="utf-8")
     facts = json.loads(json.dumps(load_yaml(text), default=lambda o: o.isoformat()))
     story = Story(facts)
-    for act in (_at_home, _preservation, _evidence, _deconfliction, _experts):
+    for act in (_at_home, _preservation, _evidence, _onward, _deconfliction, _experts):
         act(api, t, story)
     return t
 
@@ -443,7 +443,8 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
     )
     t.say(
         "XC",
-        f"urgent preservation request {sent['reference']} signed and queued for Northland (acknowledge by {sent['acknowledge_by'][11:16]} UTC)",
+        f"urgent preservation request {sent['reference']} signed and queued for Northland (acknowledge by {sent['acknowledge_by'][11:16]} UTC); "
+        f"it travels encrypted for Northland's key, over {'HTTPS' if api.nodes['XA'].tls else 'plain HTTP'}",
     )
 
     def received() -> Any:
@@ -579,6 +580,26 @@ def _evidence(api: Api, t: Timeline, story: Story) -> None:
     t.say(
         "XC",
         f"custody continuation verified, blob fetched by signed request and re-hashed into {accepted[0]}; its first custody event names Northland's signed checkpoint; Eastland's vault verifies {'clean' if verify['ok'] else 'WITH BREAKS'} (its log: {origin['size']} entries)",
+    )
+
+
+def _onward(api: Api, t: Timeline, story: Story) -> None:
+    """Northland may not pass Eastland's facts on to Southland without Eastland's consent."""
+    answer = api.http.post(
+        api.nodes["XA"].url + "/api/v1/network/requests",
+        json={
+            "kind": "preservation_request",
+            "recipient": "XB",
+            "case": story.theirs["case"],
+            "body": preservation_body(),
+        },
+        headers={"Authorization": f"Bearer {api._token('XA', 'cora')}"},
+    )
+    if answer.status_code != 403:
+        raise DemoError(f"forwarding without consent was not refused: HTTP {answer.status_code}")
+    t.say(
+        "XA",
+        "passing Eastland's facts on to Southland is refused: Eastland's handling code asks for its consent first",
     )
 
 
