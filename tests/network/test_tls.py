@@ -15,7 +15,7 @@ from uncc.adapters.http_transport import HttpTransport
 from uncc.adapters.tls import LocalCa, NodeTls, spki_sha256
 from uncc.bootstrap import build
 from uncc.config import Settings
-from uncc.errors import TransportError
+from uncc.errors import TransportError, UserInputError
 
 
 class Hello(http.server.BaseHTTPRequestHandler):
@@ -98,3 +98,36 @@ def test_a_nodes_entry_pins_its_certificates_key(
     entry = directory.own_entry(ctx, "https://127.0.0.1:1", contact("desk"), ["en"])
     assert entry.tls_spki == pin
     assert directory.own_entry(peer.ctx, "http://a", contact("desk"), ["en"]).tls_spki is None
+
+
+def test_a_node_in_a_network_will_not_serve_plain_http_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from tests.network.kit import make_node  # noqa: PLC0415
+    from tests.service.conftest import Clock  # noqa: PLC0415
+    from uncc.entrypoints.cli import session  # noqa: PLC0415
+    from uncc.entrypoints.cli.main import app  # noqa: PLC0415
+    from uncc.services.network import directory  # noqa: PLC0415
+
+    profile = "uncc: profile/1\nname: A\nstate: XA\nfictional: true\n"
+    peer = make_node(tmp_path, "XA", Clock(), profile)
+    directory.join(
+        peer.ctx,
+        peer.admin,
+        endpoint="https://127.0.0.1:1",
+        hub_state="XH",
+        hub_endpoint="https://127.0.0.1:2",
+        hub_key="0" * 64,
+    )
+    monkeypatch.setenv("UNCC_DATA_DIR", str(tmp_path / "XA"))
+    monkeypatch.delenv("UNCC_DATABASE_URL", raising=False)
+    session.context.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    finally:
+        session.context.cache_clear()
+    assert isinstance(result.exception, UserInputError)  # uncc exits 2 with this line
+    assert "--plain-http" in str(result.exception)
+    assert str(tmp_path / "XA" / "tls") in str(result.exception)
