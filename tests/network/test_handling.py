@@ -157,6 +157,11 @@ def test_onward_none_is_refused_even_with_consent(
     assert retention.flagged(b.ctx, b.cora) == []
     clock.advance(31)
     (flag,) = retention.flagged(b.ctx, b.cora)
+    assert retention.notify(b.ctx) == 1  # the desk is told once
+    assert retention.notify(b.ctx) == 0
+    with b.ctx.engine.connect() as conn:
+        told = conn.execute(select(schema.notices.c.text)).scalars().all()
+    assert any(flag.message in text and "past its retention" in text for text in told)
     assert (flag.sender, flag.type, flag.conversation) == (
         "XA",
         "preservation_request",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ from uncc.services.network import (
     onward,
     outbox,
     requests,
+    retention,
     sealing,
     traffic,
     transfer,
@@ -45,6 +47,8 @@ from uncc.services.network.transport import Transport
 JOSE = "application/jose"
 BATCH = 200
 """Messages per pass of the sender."""
+RETENTION_CHECK = 3600.0
+"""Seconds between checks of received messages against their retention."""
 log = logging.getLogger("uncc.network")
 
 
@@ -146,6 +150,8 @@ class Sender:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.key_listed = False
         """Whether the directory lists this node's encryption key (checked once per start)."""
+        self.retention_checked = 0.0
+        """When received messages were last checked against their retention (monotonic)."""
 
     def kick(self) -> None:
         """Deliver now rather than at the next interval (safe from any thread)."""
@@ -160,6 +166,9 @@ class Sender:
             requests.escalate(self.ctx)
             witnessing.publish(self.ctx, self.transport, only_due=True)  # custody heads
             witness_compare.tend(self.ctx, self.transport)
+            if time.monotonic() - self.retention_checked > RETENTION_CHECK:
+                self.retention_checked = time.monotonic()
+                retention.notify(self.ctx)
         except NotFoundError:
             return False
         done = (

@@ -22,8 +22,10 @@ from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.network.envelopes import payload_of
 from uncc.services.network.onward import ERASED
+from uncc.services.network.outbox import alert
 
 DECISION = "network.retention"
+FLAGGED = "network.retention_flagged"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,38 @@ def flagged(ctx: NodeContext, who: Principal) -> list[Flag]:
     require(who.roles, Action.NETWORK_READ)
     with ctx.engine.connect() as conn:
         return _flags(conn, ctx.clock())
+
+
+def notify(ctx: NodeContext) -> int:
+    """Tell the desk once about each message newly past its retention; how many were new."""
+    now = ctx.clock()
+    with ctx.engine.begin() as conn:
+        told = {
+            (row.object, (row.details or {}).get("until"))
+            for row in conn.execute(
+                select(schema.audit.c.object, schema.audit.c.details).where(
+                    schema.audit.c.action == FLAGGED
+                )
+            )
+        }
+        new = [f for f in _flags(conn, now) if (f.message, f.retain_until.isoformat()) not in told]
+        for flag in new:
+            alert(
+                conn,
+                now,
+                f"{flag.type} {flag.message} from {flag.sender} is past its retention ({flag.retain_until.date()}): "
+                f"decide with 'uncc handling decide {flag.message} --delete|--keep-days N --reason …'",
+            )
+            audit(
+                conn,
+                now,
+                "network",
+                FLAGGED,
+                obj=flag.message,
+                outcome="flagged",
+                until=flag.retain_until.isoformat(),
+            )
+    return len(new)
 
 
 def decide(
