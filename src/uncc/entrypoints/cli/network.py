@@ -243,6 +243,8 @@ def status_command() -> None:
         "Name",
         "Endpoint",
         "Keys",
+        "Encryption",
+        "TLS pin",
         "24/7 contact",
         "Languages",
         title=f"Directory v{cfg.directory.version}",
@@ -253,6 +255,8 @@ def status_command() -> None:
             m.name,
             m.endpoint,
             ", ".join(k.kid for k in m.keys),
+            ", ".join(k.kid[:16] for k in m.encryption_keys) or "none: nothing confidential goes",
+            (m.tls_spki or "none")[:16],
             f"{m.contact_point.name} ({m.contact_point.office_hours}, {m.contact_point.time_zone})",
             ", ".join(m.languages),
         )
