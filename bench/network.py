@@ -25,7 +25,8 @@ from bench.common import Row, Stats, percentile
 from bench.nodes import bare_server, free_port
 from uncc.entrypoints.cli import demo
 
-SIZES = {"small": (10, 200), "full": (50, 1_000)}
+SIZES = {"small": (10, 100), "full": (50, 1_000)}
+"""Round trips, and messages per sustained round (two rounds each, encrypted and signed only)."""
 BODY = {
     "requesting_authority": "Eastland National Cyber Unit",
     "offences": ["illegal_access"],
