@@ -100,7 +100,7 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
         consent.answer_consent(a.ctx, a.cora, sent.id, asked, granted=False)
     pump(net)
     assert forward().peer == "XC"
-    # evidence XB sends to XA may not go on from XA to XC without XB's consent either
+    # evidence XB sends to XA for this case only may not go on from XA to XC at all
     item = evidence.add_evidence(
         b.ctx,
         b.ivan,
@@ -109,7 +109,8 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
         filename="log",
         acquisition={"tool": "dd"},
     )
-    transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id])
+    only_here = onward.handling_of(use="the hospital case", onward="none", retention_days=365)
+    transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id], handling=only_here)
     pump(net)
     (taken,) = transfer.accept_evidence(a.ctx, a.ivan, sent.id, net)
     to_c = requests.send_request(
@@ -121,7 +122,7 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
         case_id=case.id,
     )
     before = counts(a)
-    with pytest.raises(PermissionDeniedError, match=f"evidence {taken} .*XB's consent"):
+    with pytest.raises(PermissionDeniedError, match=f"evidence {taken} .*not even with consent"):
         transfer.send_evidence(a.ctx, a.ivan, to_c.id, [taken])
     assert counts(a) == before  # no custody event, no message
 

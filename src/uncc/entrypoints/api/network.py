@@ -80,6 +80,7 @@ class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[str] = Field(min_length=1)
+    handling: HandlingIn | None = None
 
 
 class ExpertIn(BaseModel):
@@ -250,7 +251,8 @@ def install(
     @users.post("/requests/{conversation_id}/evidence", status_code=201)
     def send_evidence(conversation_id: str, body: EvidenceIn, who: User) -> dict[str, Any]:
         """Send evidence of the request's case with its custody continuation."""
-        sent = transfer.send_evidence(ctx, who, conversation_id, body.items)
+        codes = onward.handling_of(**body.handling.model_dump()) if body.handling else None
+        sent = transfer.send_evidence(ctx, who, conversation_id, body.items, handling=codes)
         sender.kick()
         return conversation_json(sent, ctx.clock())
 

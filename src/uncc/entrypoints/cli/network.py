@@ -469,12 +469,24 @@ def answer_command(
 def send_evidence_command(
     request_id: Annotated[str, typer.Argument(help="The request (full id).")],
     items: Annotated[list[str], typer.Argument(help="Evidence items of the request's case.")],
+    use: Annotated[
+        str | None,
+        typer.Option("--use", help="Handling: the purposes the receiver may use it for."),
+    ] = None,
+    onward: Annotated[
+        str, typer.Option("--onward", help="Handling: none, with_consent or law_enforcement.")
+    ] = "with_consent",
+    retention_days: Annotated[
+        int, typer.Option("--retention-days", help="Handling: how long the receiver may keep it.")
+    ] = 365,
 ) -> None:
     """Send evidence to the other State with its custody continuation (signed checkpoint, proofs)."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import onward as onward_codes  # noqa: PLC0415
     from uncc.services.network import transfer  # noqa: PLC0415
 
-    c = transfer.send_evidence(context(), principal(), request_id, items)
+    codes = onward_codes.handling_of(use=use, onward=onward, retention_days=retention_days)
+    c = transfer.send_evidence(context(), principal(), request_id, items, handling=codes)
     console.print(
         f"{len(items)} item(s) offered to {c.peer}; custody records the transfer",
         highlight=False,

@@ -22,7 +22,7 @@ from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle
 from uncc.domain.custody import Checkpoint, CustodyEvent, CustodyKind
-from uncc.domain.envelope import Envelope
+from uncc.domain.envelope import Envelope, Handling
 from uncc.domain.evidence import EvidenceItem
 from uncc.domain.keyids import kid_of
 from uncc.domain.messages import EvidenceTransfer, Urgency
@@ -70,13 +70,20 @@ log = logging.getLogger("uncc.network")
 
 
 def send_evidence(
-    ctx: NodeContext, who: Principal, conversation_id: str, evidence_ids: list[str]
+    ctx: NodeContext,
+    who: Principal,
+    conversation_id: str,
+    evidence_ids: list[str],
+    *,
+    handling: Handling | None = None,
 ) -> Conversation:
     """Send evidence items of the request's case to the other State, custody and all.
 
     With each item goes the order it was acquired under (its legal basis, not its grounds
     or notes). An item acquired under a confidential order the sender may not see is
     refused: its custody names the order (need to know).
+
+    ``handling``: how the receiver may use, pass on and keep it (default: with consent).
 
     Raises:
         ConflictError: an item is of another case, sealed, or under such an order; nothing
@@ -168,6 +175,7 @@ def send_evidence(
             body=body,
             conversation=conversation_id,
             urgency=Urgency(talk["urgency"]),
+            handling=handling,
         )
         audit(
             conn,
