@@ -19,7 +19,10 @@ from uncc.errors import TransportError, UserInputError
 
 
 class Hello(http.server.BaseHTTPRequestHandler):
+    heard: list[str] = []  # noqa: RUF012 - the requests that reached a server, across servers
+
     def do_GET(self) -> None:
+        Hello.heard.append(self.path)
         self.send_response(200)
         self.end_headers()
         self.wfile.write(b"hello")
@@ -66,8 +69,10 @@ def test_a_server_with_another_key_is_refused_even_with_a_valid_certificate(
         answer = HttpTransport(ca=genuine.ca, pin=lambda _: pin).get(url + "/x")
         assert answer == (200, b"hello")
     for url in serve(impostor):  # the CA vouches for it, the directory does not
+        Hello.heard.clear()
         with pytest.raises(TransportError, match="not the one its directory entry names"):
-            HttpTransport(ca=genuine.ca, pin=lambda _: pin).get(url + "/x")
+            HttpTransport(ca=genuine.ca, pin=lambda _: pin).get(url + "/secret")
+        assert Hello.heard == []  # refused in the handshake: the request never went
         with pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
             HttpTransport(pin=lambda _: pin).get(url + "/x")  # the system CAs do not know it
 
@@ -77,8 +82,10 @@ def test_a_pinned_member_reached_over_plain_http_is_refused(
 ) -> None:
     genuine, pin, _, _ = certificates
     for url in serve(None):
+        Hello.heard.clear()
         with pytest.raises(TransportError, match="not TLS"):
-            HttpTransport(ca=genuine.ca, pin=lambda _: pin).get(url + "/x")
+            HttpTransport(ca=genuine.ca, pin=lambda _: pin).post(url + "/x", "token")
+        assert Hello.heard == []
         assert HttpTransport(ca=genuine.ca, pin=lambda _: None).get(url + "/x")[0] == 200
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from uncc.adapters.tls import client_context, spki_sha256
+from uncc.adapters.tls import client_context
 from uncc.errors import TransportError
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -18,9 +17,9 @@ class HttpTransport:
     """Posts envelopes to, and fetches documents from, other nodes.
 
     ``ca``: the CA bundle trusted for other nodes (default: the system's). ``pin``: URL →
-    the SHA-256 of the SPKI the server must present (from the directory), or None; every
-    answer from a pinned endpoint is checked, and refused unless it came over TLS from
-    that key.
+    the SHA-256 of the SPKI the server must present (from the directory), or None; it is
+    checked in the TLS handshake, before the request is sent, and a pinned endpoint is
+    never reached over plain HTTP.
     """
 
     def __init__(
@@ -31,51 +30,40 @@ class HttpTransport:
         pin: Callable[[str], str | None] | None = None,
     ) -> None:
         self._client = httpx.Client(
-            timeout=timeout, follow_redirects=False, verify=client_context(ca)
+            timeout=timeout, follow_redirects=False, verify=client_context(ca, pin)
         )
         self._pin = pin
 
-    def _check_pin(self, url: str, response: httpx.Response) -> None:
-        expected = self._pin(url) if self._pin else None
-        if expected is None:
-            return
-        stream: Any = response.extensions.get("network_stream")
-        tls = stream.get_extra_info("ssl_object") if stream is not None else None
-        der = tls.getpeercert(True) if tls is not None else None
-        if not der:
+    def _refuse_plain(self, url: str) -> None:
+        """A pinned member is reached over TLS only (the pin itself is checked in the handshake)."""
+        if self._pin is not None and not url.startswith("https://") and self._pin(url):
             raise TransportError(f"{url}: the directory pins a TLS key, but this is not TLS")
-        if spki_sha256(der) != expected:
-            raise TransportError(
-                f"{url}: the server's TLS key is not the one its directory entry names"
-            )
 
     def post(self, url: str, token: str) -> tuple[int, str]:
         """POST a compact JWS (``application/jose``)."""
+        self._refuse_plain(url)
         try:
-            with self._client.stream(
-                "POST", url, content=token, headers={"content-type": "application/jose"}
-            ) as response:
-                self._check_pin(url, response)  # while the connection is open
-                response.read()
+            response = self._client.post(
+                url, content=token, headers={"content-type": "application/jose"}
+            )
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from None
         return response.status_code, response.text
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         """GET a document or a blob."""
+        self._refuse_plain(url)
         try:
-            with self._client.stream("GET", url, headers=headers or {}) as response:
-                self._check_pin(url, response)
-                response.read()
+            response = self._client.get(url, headers=headers or {})
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from None
         return response.status_code, response.content
 
     def chunks(self, url: str, headers: dict[str, str]) -> Iterator[bytes]:
         """Stream a blob in 1 MiB chunks."""
+        self._refuse_plain(url)
         try:
             with self._client.stream("GET", url, headers=headers) as response:
-                self._check_pin(url, response)
                 if response.status_code != 200:
                     response.read()
                     raise TransportError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +35,40 @@ def spki_sha256(certificate: bytes) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
-def client_context(ca: Path | None) -> ssl.SSLContext:
-    """What a client trusts: the given CA bundle, else the system's."""
-    return ssl.create_default_context(cafile=str(ca) if ca else None)
+def client_context(
+    ca: Path | None, pin: Callable[[str], str | None] | None = None
+) -> ssl.SSLContext:
+    """What a client trusts: the given CA bundle, else the system's; and the pinned keys.
+
+    ``pin`` maps an origin (``https://host:port``) to the SHA-256 of the SPKI its server
+    must present, or None. It is checked in the TLS handshake, after the CA's chain and
+    before a byte of the request is sent: a server with another key is never written to.
+    """
+    context = ssl.create_default_context(cafile=str(ca) if ca else None)
+    if pin is not None:
+        context.sslsocket_class = _pinned_socket(pin)
+    return context
+
+
+def _pinned_socket(pin: Callable[[str], str | None]) -> type[ssl.SSLSocket]:
+    class PinnedSocket(ssl.SSLSocket):
+        """A TLS socket that refuses a server whose key is not the pinned one."""
+
+        def do_handshake(self, block: bool = False) -> None:
+            super().do_handshake(block)
+            port = self.getpeername()[1]
+            expected = pin(f"https://{self.server_hostname}:{port}")
+            if expected is None and port == 443:
+                expected = pin(f"https://{self.server_hostname}")
+            if expected is None:
+                return
+            der = self.getpeercert(True)
+            if not der or spki_sha256(der) != expected:
+                self.close()
+                msg = "the server's TLS key is not the one its directory entry names"
+                raise ssl.SSLError(msg)
+
+    return PinnedSocket
 
 
 def _private(path: Path, data: bytes) -> None:
