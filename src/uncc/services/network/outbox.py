@@ -38,7 +38,7 @@ BASE_DELAY = dt.timedelta(seconds=2)
 MAX_DELAY = dt.timedelta(minutes=10)
 CLAIM_LEASE = dt.timedelta(minutes=5)
 """How long a claimed message is left to its sender before another may take it."""
-RETRYABLE = {"unknown_sender", "not_yet_valid"}
+RETRYABLE = {"unknown_sender", "not_yet_valid", "cannot_decrypt"}
 """Rejections that a directory refresh or a clock catching up can cure: keep trying."""
 
 
@@ -189,6 +189,7 @@ def deliver_due(
     with ctx.engine.connect() as conn:
         directory = network_directory.directory(conn) if rows else None
         me = node_info(conn).state
+    stale = False  # a recipient's encryption key is missing or changed: refresh after the pass
     for row in rows:
         if _aware(row["expires_at"]) <= now:
             _dead(ctx, row, "expired before delivery")
@@ -205,6 +206,7 @@ def deliver_due(
         except sealing.NoEncryptionKeyError as exc:
             _retry(ctx, row, str(exc), rng)
             report.retrying.append(row["id"])
+            stale = True
             continue
         try:
             status, text = transport.post(member.endpoint + INBOX_PATH, wire)
@@ -225,9 +227,12 @@ def deliver_due(
         elif outcome.reason in RETRYABLE:
             _retry(ctx, row, f"rejected ({outcome.reason}): {outcome.detail}", rng)
             report.retrying.append(row["id"])
+            stale = stale or outcome.reason == "cannot_decrypt"
         else:
             _rejected(ctx, row, text, outcome)
             report.rejected.append(row["id"])
+    if stale:
+        _refreshed(ctx, transport)
     return report
 
 
