@@ -16,7 +16,7 @@ from uncc.domain.envelope import Envelope
 from uncc.domain.messages import ConsentAnswer, ConsentRequest, Urgency
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.network.envelopes import payload_of
 from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
@@ -90,6 +90,7 @@ def answer_consent(
     """Grant or refuse a consent request the other State sent on this conversation."""
     require(who.roles, Action.NETWORK_ANSWER)
     with ctx.engine.begin() as conn:
+        serialise(conn, f"consent:{message_id}")  # one answer per request, even when two race
         talk = conversation_row(conn, conversation_id)
         asked = _asked(conn, conversation_id, message_id, talk["peer"])
         answered = conn.execute(

@@ -19,7 +19,7 @@ from uncc.adapters.db import schema
 from uncc.domain.envelope import MAX_RETENTION_DAYS, RETENTION_DAYS
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.network.envelopes import payload_of
 from uncc.services.network.onward import ERASED
 from uncc.services.network.outbox import alert
@@ -158,6 +158,7 @@ def decide(
         raise UserInputError(f"--keep-days: a whole number of days from 1 to {MAX_RETENTION_DAYS}")
     now = ctx.clock()
     with ctx.engine.begin() as conn:
+        serialise(conn, f"retention:{message}")  # two decisions on one message: one after the other
         if (
             conn.execute(select(schema.inbox.c.id).where(schema.inbox.c.id == message)).first()
             is None
