@@ -100,7 +100,8 @@ def take_encryption_key(ctx: NodeContext, token: str) -> str:
         if any(k.kid == kid for m in held.members if m.state != state for k in m.encryption_keys):
             raise PermissionDeniedError("another member holds that encryption key")
         member = held.member(state)
-        assert member is not None  # member_signed found its key
+        if member is None:  # member_signed found its key, so this cannot be; but never assume
+            raise PermissionDeniedError(f"{state} is not a member")
         try:
             new_key = EncryptionPublicKey(kid=kid, public_key=public)
         except ValueError as exc:

@@ -171,8 +171,7 @@ def decide(
             _erase(conn, flag, f"erased at the end of its retention ({now.date()}): {reason}")
             outcome, details = "deleted", {"evidence_in_vault": ", ".join(flag.evidence)}
         else:
-            assert keep_days is not None
-            until = now + dt.timedelta(days=keep_days)
+            until = now + dt.timedelta(days=keep_days or 0)  # checked above: 1 to 3650
             outcome, details = "kept", {"until": until.isoformat()}
         audit(
             conn,
