@@ -12,6 +12,7 @@ from tests.network.kit import Peer
 from tests.service.conftest import Clock
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope
+from uncc.services.network import directory, sealing
 from uncc.services.network.envelopes import seal
 
 STATE = (
@@ -73,4 +74,10 @@ def forge(
         "seq": 1,
     }
     values.update(changes)
-    return seal(sender.ctx, Envelope(**values))
+    token = seal(sender.ctx, Envelope(**values))
+    with sender.ctx.engine.connect() as conn:
+        held = directory.directory(conn)
+    try:  # as a member sends it: encrypted for the recipient (ADR 0012)
+        return sealing.wire(sender.ctx, token, held, clock.now)
+    except sealing.NoEncryptionKeyError:  # not a member: only the signed message
+        return token

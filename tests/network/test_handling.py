@@ -113,17 +113,13 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
     transfer.send_evidence(b.ctx, b.ivan, received.id, [item.id], handling=only_here)
     pump(net)
     (taken,) = transfer.accept_evidence(a.ctx, a.ivan, sent.id, net)
-    to_c = requests.send_request(
-        a.ctx,
-        a.cora,
-        kind="preservation_request",
-        recipient="XC",
-        body=preservation(),
-        case_id=case.id,
+    from_c = requests.send_request(  # XC asks XA: XA may answer, but not with XB's evidence
+        c.ctx, c.cora, kind="preservation_request", recipient="XA", body=preservation()
     )
+    pump(net)
     before = counts(a)
     with pytest.raises(PermissionDeniedError, match=f"evidence {taken} .*not even with consent"):
-        transfer.send_evidence(a.ctx, a.ivan, to_c.id, [taken])
+        transfer.send_evidence(a.ctx, a.ivan, from_c.id, [taken])
     assert counts(a) == before  # no custody event, no message
 
 

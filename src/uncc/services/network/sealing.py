@@ -104,7 +104,18 @@ def open_message(
                 envelope.as_json(),
             )
         return token, envelope
-    outer = _outer(token, directory, me, now)
+    outer, signer = _outer(token, directory, me, now)
+    try:
+        return _inner(ctx, outer, directory, me, now)
+    except EnvelopeError as exc:  # refused after a member's signature held: audited as its
+        exc.signer = exc.signer or signer
+        raise
+
+
+def _inner(
+    ctx: NodeContext, outer: dict[str, object], directory: Directory, me: str, now: dt.datetime
+) -> tuple[str, Envelope]:
+    """Decrypt the sealed message, open it fully, and bind it to its routing header."""
     try:
         _, plaintext = ctx.encryption_key().decrypt(str(outer.get("sealed")))
         inner = plaintext.decode("ascii")
@@ -122,8 +133,10 @@ def open_message(
     return inner, envelope
 
 
-def _outer(token: str, directory: Directory, me: str, now: dt.datetime) -> dict[str, object]:
-    """The verified routing header: signed by a listed key of its sender, addressed to us."""
+def _outer(
+    token: str, directory: Directory, me: str, now: dt.datetime
+) -> tuple[dict[str, object], str]:
+    """The verified routing header and its signer: a listed key of its sender, addressed to us."""
     try:
         kid = str(jws.header(token)["kid"])
     except jws.SignatureError as exc:
@@ -140,21 +153,25 @@ def _outer(token: str, directory: Directory, me: str, now: dt.datetime) -> dict[
         raise EnvelopeError(Rejection.BAD_SIGNATURE, str(exc)) from None
     except ValueError:
         raise EnvelopeError(Rejection.MALFORMED, "the payload is not JSON") from None
+    problem = None
     if not isinstance(outer, dict) or not isinstance(outer.get("sealed"), str):
-        raise EnvelopeError(Rejection.MALFORMED, f"a '{SEALED}' object needs 'sealed'")
-    if outer.get("sender") != signer:
-        raise EnvelopeError(
+        problem = EnvelopeError(Rejection.MALFORMED, f"a '{SEALED}' object needs 'sealed'")
+    elif outer.get("sender") != signer:
+        problem = EnvelopeError(
             Rejection.SENDER_MISMATCH,
             f"signed with a key of {signer} but claims to come from {outer.get('sender')}",
             outer,
         )
-    if outer.get("recipient") != me:
-        raise EnvelopeError(
+    elif outer.get("recipient") != me:
+        problem = EnvelopeError(
             Rejection.MISADDRESSED,
             f"addressed to {outer.get('recipient')}, this node is {me}",
             outer,
         )
-    return outer
+    if problem is not None:
+        problem.signer = signer
+        raise problem
+    return outer, signer
 
 
 def sealed_blob(ctx: NodeContext, requester: str, sha256: str) -> Iterator[bytes]:
