@@ -5,7 +5,7 @@ Two national nodes (and the hub's directory) as separate server processes, as in
 stored, taken up) and B's automatic acknowledgment B → A, timed from the request's
 creation to the acknowledgment's arrival at A. Sustained: messages queued at A and
 delivered to B, over HTTPS (the demo's local CA, pinned TLS keys), confidential ones
-(signed, encrypted for B, routing header signed; ADR 0012) against the same messages
+(signed, encrypted for B, routing header signed; ADR 0015) against the same messages
 signed only, two rounds of each interleaved. Baseline: two plain HTTP POSTs of a JSON body to a bare FastAPI
 endpoint (the transport floor of a round trip), measured in the same run.
 """
@@ -175,6 +175,6 @@ def run(size: str) -> list[Row]:
             rate / plain,
             goal="encryption loses at most 20 %",
             met=rate >= 0.8 * plain,
-            note="Encrypted: the message is signed, encrypted for B's X25519 key (JWE ECDH-ES, A256GCM) and its routing header signed; B verifies the header, decrypts, verifies the message (ADR 0012). Signed only: handling.confidential false. Same run, same nodes, two rounds of each interleaved, the better round of each.",
+            note="Encrypted: the message is signed, encrypted for B's X25519 key (JWE ECDH-ES, A256GCM) and its routing header signed; B verifies the header, decrypts, verifies the message (ADR 0015). Signed only: handling.confidential false. Same run, same nodes, two rounds of each interleaved, the better round of each.",
         ),
     ]

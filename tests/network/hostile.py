@@ -77,7 +77,7 @@ def forge(
     token = seal(sender.ctx, Envelope(**values))
     with sender.ctx.engine.connect() as conn:
         held = directory.directory(conn)
-    try:  # as a member sends it: encrypted for the recipient (ADR 0012)
+    try:  # as a member sends it: encrypted for the recipient (ADR 0015)
         return sealing.wire(sender.ctx, token, held, clock.now)
     except sealing.NoEncryptionKeyError:  # not a member: only the signed message
         return token

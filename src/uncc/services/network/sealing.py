@@ -1,4 +1,4 @@
-"""Confidential bodies and evidence blobs encrypted end to end for the recipient (ADR 0012).
+"""Confidential bodies and evidence blobs encrypted end to end for the recipient (ADR 0015).
 
 A confidential message is signed, then encrypted, then its routing header is signed:
 
