@@ -275,32 +275,34 @@ def test_a_transport_failure_is_a_502_problem_and_logged(caplog: pytest.LogCaptu
 def test_an_execution_result_needs_an_issued_order_of_ours(world: World) -> None:
     (mine,) = [
         c
-        for c in requests.list_conversations(world.a.ctx, world.a.cora, "in")
+        for c in requests.list_conversations(world.a.ctx, world.a.pia, "in")
         if c.id == world.preserve
     ]
+    # the order drafted from the request is confidential: Northland's prosecutor, not its
+    # desk, has need to know of it and answers with it
     assert mine.order_id is not None  # a draft: Northland's judges authorise preservation
     before = snapshot(world.a)
     result = {"outcome": "preserved", "details": "preserved by Northhost"}
     with pytest.raises(ConflictError, match="draft"):
-        requests.answer(world.a.ctx, world.a.cora, world.preserve, "execution_result", result)
+        requests.answer(world.a.ctx, world.a.pia, world.preserve, "execution_result", result)
     with pytest.raises(NotFoundError, match="order"):
         requests.answer(
             world.a.ctx,
-            world.a.cora,
+            world.a.pia,
             world.preserve,
             "execution_result",
             {**result, "order": "o-none"},
         )
     disclosure = {"reference": "XC-2026-1", "path": [{"provider": "Northhost Ltd"}]}
     with pytest.raises(ConflictError, match="draft"):
-        requests.answer(world.a.ctx, world.a.cora, world.preserve, "traffic_disclosure", disclosure)
+        requests.answer(world.a.ctx, world.a.pia, world.preserve, "traffic_disclosure", disclosure)
     audits = audit_rows(world.a)
     assert snapshot(world.a) == before
     # once Northland's judge authorises and its prosecutor issues, the result can go
     orders.order_command(world.a.ctx, world.a.pia, mine.order_id, Command.SUBMIT)
     orders.order_command(world.a.ctx, world.a.jane, mine.order_id, Command.AUTHORISE)
     orders.order_command(world.a.ctx, world.a.pia, mine.order_id, Command.ISSUE)
-    done = requests.answer(world.a.ctx, world.a.cora, world.preserve, "execution_result", result)
+    done = requests.answer(world.a.ctx, world.a.pia, world.preserve, "execution_result", result)
     assert done.thread[-1]["body"]["order"] == mine.order_id
     assert audit_rows(world.a) > audits
     pump(world.net)

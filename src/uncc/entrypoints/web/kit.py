@@ -194,7 +194,7 @@ def redirect(path: str, **flash: str) -> RedirectResponse:
 
 
 def local_path(target: str | None) -> str:
-    """``target`` when it is a path on this site, else the dashboard (no open redirects).
+    r"""``target`` when it is a path on this site, else the dashboard (no open redirects).
 
     >>> local_path("/cases/C-1?tab=orders")
     '/cases/C-1?tab=orders'
