@@ -101,6 +101,7 @@ def uncc_server(
         "--send",
         send,
         "--no-access-log",
+        "--plain-http",  # loopback benchmarks measure the node, not TLS
     ]
     return serve(args, env, port, "/login")
 

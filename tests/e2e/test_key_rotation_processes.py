@@ -55,7 +55,7 @@ def test_a_running_server_signs_with_the_key_a_cli_process_rotated_in(
 ) -> None:
     # cheap password hashes for the set-up (argon2 keeps its parameters in each hash)
     monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
-    nodes = demo.setup(tmp_path, demo._examples())
+    nodes = demo.setup(tmp_path, demo._examples(), plain_http=True)  # the keys, not TLS, are tested
     hub, xa = nodes["XH"], nodes["XA"]
     running = {"XH": hub, "XA": xa}
     try:

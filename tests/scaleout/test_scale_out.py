@@ -149,7 +149,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
     procs = {
         "xb": Proc(
             "xb",
-            ["serve", "--port", str(ports[2]), "--send", "0.3"],
+            ["serve", "--port", str(ports[2]), "--send", "0.3", "--plain-http"],
             {**base, **xb_env},
             xb_dir / "xb.log",
         ),
@@ -159,7 +159,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
         processes = ["--workers", "2"] if n == 1 else []  # through the app factory
         procs[f"server{n}"] = Proc(
             f"server{n}",
-            ["serve", "--port", port, "--no-jobs", *processes],
+            ["serve", "--port", port, "--no-jobs", "--plain-http", *processes],
             {**base, **xa_env},
             xa_dir / f"server{n}.log",
         )
