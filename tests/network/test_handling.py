@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.network.kit import Loopback, Peer, make_network, pump
-from tests.network.test_preservation_flow import preservation
+from tests.network.test_preservation_flow import ask_to_preserve, preservation
 from tests.service.conftest import Clock, facts
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Handling, Onward
@@ -51,18 +51,7 @@ def test_received_facts_and_evidence_go_to_a_third_state_only_with_the_senders_c
 ) -> None:
     _, net, m = trio
     a, b, c = m["XA"], m["XB"], m["XC"]
-    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
-    sent = requests.send_request(
-        a.ctx,
-        a.cora,
-        kind="preservation_request",
-        recipient="XB",
-        body=preservation(),
-        case_id=case.id,
-    )
-    pump(net)
-    received = requests.get_conversation(b.ctx, b.cora, sent.id)
-    assert received.case_id is not None
+    _, sent, received = ask_to_preserve(net, a, b)
 
     def forward() -> requests.Conversation:
         return requests.send_request(

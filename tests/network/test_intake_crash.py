@@ -20,12 +20,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.network.kit import make_network, pump
-from tests.network.test_preservation_flow import preservation
-from tests.service.conftest import Clock, facts
+from tests.network.test_preservation_flow import ask_to_preserve
+from tests.service.conftest import Clock
 from uncc.adapters import crypto
 from uncc.adapters.db import schema
 from uncc.domain.custody import CustodyEvent, CustodyKind
-from uncc.services import cases, evidence
+from uncc.services import evidence
 from uncc.services.context import NodeContext
 from uncc.services.network import requests, transfer
 
@@ -68,18 +68,8 @@ def test_sigkill_at_random_points_of_the_intake_never_duplicates_or_halves_an_it
     clock = Clock()
     net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
     a, b = m["XA"], m["XB"]
-    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
-    sent = requests.send_request(
-        a.ctx,
-        a.cora,
-        kind="preservation_request",
-        recipient="XB",
-        body=preservation(),
-        case_id=case.id,
-    )
-    pump(net)
-    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
-    assert received.case_id is not None
+    case, sent, received = ask_to_preserve(net, a, b)
+    assert [c.id for c in requests.list_conversations(b.ctx, b.cora, "in")] == [sent.id]
     items = [
         evidence.add_evidence(
             b.ctx,

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.network.kit import make_network, pump
+from tests.network.kit import Loopback, Peer, make_network, pump
 from tests.service.conftest import Clock, facts
 from uncc.domain.orders import Command
 from uncc.errors import UserInputError
 from uncc.services import cases, orders
+from uncc.services.cases import Case
 from uncc.services.network import requests
+from uncc.services.network.requests import Conversation
 
 
 def preservation(**changes: Any) -> dict[str, Any]:
@@ -34,6 +36,26 @@ def preservation(**changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
+
+
+def ask_to_preserve(net: Loopback, a: Peer, b: Peer) -> tuple[Case, Conversation, Conversation]:
+    """A opens the hospital case and asks B to preserve; B takes the request in.
+
+    Returns A's case, A's sent request and B's received conversation (with its case).
+    """
+    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
+    sent = requests.send_request(
+        a.ctx,
+        a.cora,
+        kind="preservation_request",
+        recipient=b.state,
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    received = requests.get_conversation(b.ctx, b.cora, sent.id)
+    assert received.case_id is not None
+    return case, sent, received
 
 
 def test_a_preservation_request_becomes_a_draft_order_at_the_requested_state(
@@ -122,18 +144,8 @@ def test_evidence_crosses_with_custody_that_links_to_the_senders_signed_checkpoi
     clock = Clock()
     net, _, m = make_network(tmp_path, clock)
     a, b, c = m["XA"], m["XB"], m["XC"]
-    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
-    sent = requests.send_request(
-        a.ctx,
-        a.cora,
-        kind="preservation_request",
-        recipient="XB",
-        body=preservation(),
-        case_id=case.id,
-    )
-    pump(net)
-    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
-    assert received.case_id is not None
+    case, sent, received = ask_to_preserve(net, a, b)
+    assert [c.id for c in requests.list_conversations(b.ctx, b.cora, "in")] == [sent.id]
     data = b"leak-site access log\n" * 50_000
     item = evidence.add_evidence(
         b.ctx,

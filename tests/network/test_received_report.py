@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.network.kit import make_network, pump
-from tests.network.test_preservation_flow import preservation
-from tests.service.conftest import PASSWORD, Clock, facts
+from tests.network.test_preservation_flow import ask_to_preserve
+from tests.service.conftest import PASSWORD, Clock
 from uncc.adapters.db import schema
 from uncc.domain.orders import Command, Target
 from uncc.domain.policy import Role
 from uncc.errors import ConflictError
-from uncc.services import cases, evidence, identity, orders
+from uncc.services import evidence, identity, orders
 from uncc.services.admissibility import admissibility
 from uncc.services.context import Principal, count
 from uncc.services.network import requests, transfer
@@ -33,18 +33,8 @@ def test_a_received_item_reports_the_senders_order_and_custody(tmp_path: Path) -
     clock = Clock()
     net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
     a, b = m["XA"], m["XB"]
-    case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
-    sent = requests.send_request(
-        a.ctx,
-        a.cora,
-        kind="preservation_request",
-        recipient="XB",
-        body=preservation(),
-        case_id=case.id,
-    )
-    pump(net)
-    (received,) = requests.list_conversations(b.ctx, b.cora, "in")
-    assert received.case_id is not None
+    _, sent, received = ask_to_preserve(net, a, b)
+    assert [c.id for c in requests.list_conversations(b.ctx, b.cora, "in")] == [sent.id]
     # XB produces the data under its own order, issued by its prosecutor
     order = orders.draft_order(
         b.ctx,
