@@ -58,6 +58,21 @@ class Problem:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_PLAIN: tuple[tuple[type[Exception], int, str, str], ...] = (
+    # (error, HTTP status, problem type, title), subclasses before their bases
+    (ThrottledError, 429, "throttled", "Too many failed log-ins"),
+    (SecondFactorRequired, 401, "second-factor-required", "Code needed"),
+    (PermissionDeniedError, 403, "forbidden", "Not allowed"),
+    (NotFoundError, 404, "not-found", "Not found"),
+    (ConflictError, 409, "conflict", "Not possible now"),
+    (TooLargeError, 413, "too-large", "Too large"),
+    (UserInputError, 400, "bad-request", "Bad request"),
+    (TransportError, 502, "unreachable", "Another node could not be reached"),
+    (StorageError, 503, "storage-unavailable", "Storage unavailable"),
+)
+"""Errors answered with their own message under a fixed status and problem type."""
+
+
 def is_api(path: str) -> bool:
     """True for the API's and the network's paths (problem JSON), False for pages."""
     return path.startswith(API_PREFIXES)
@@ -81,24 +96,9 @@ def classify(exc: Exception) -> Problem:
             exc.reason,
             {"provision": exc.provision},
         )
-    if isinstance(exc, ThrottledError):
-        return Problem(429, "throttled", "Too many failed log-ins", str(exc))
-    if isinstance(exc, SecondFactorRequired):
-        return Problem(401, "second-factor-required", "Code needed", str(exc))
-    if isinstance(exc, PermissionDeniedError):
-        return Problem(403, "forbidden", "Not allowed", str(exc))
-    if isinstance(exc, NotFoundError):
-        return Problem(404, "not-found", "Not found", str(exc))
-    if isinstance(exc, ConflictError):
-        return Problem(409, "conflict", "Not possible now", str(exc))
-    if isinstance(exc, TooLargeError):
-        return Problem(413, "too-large", "Too large", str(exc))
-    if isinstance(exc, UserInputError):
-        return Problem(400, "bad-request", "Bad request", str(exc))
-    if isinstance(exc, TransportError):
-        return Problem(502, "unreachable", "Another node could not be reached", str(exc))
-    if isinstance(exc, StorageError):
-        return Problem(503, "storage-unavailable", "Storage unavailable", str(exc))
+    for kind, status, slug, title in _PLAIN:
+        if isinstance(exc, kind):
+            return Problem(status, slug, title, str(exc))
     if is_disk_full(exc):
         detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
         return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
