@@ -41,6 +41,7 @@ if CHROMIUM is None:
     )
 
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,15 @@ def login(browser: Any, node: demo.Node, user: str) -> Any:
     return page
 
 
+def shows(page: Any, text: str) -> None:
+    """Wait (Playwright's default 5 s) until the page, once loaded, contains ``text``.
+
+    A click that submits a form returns before the next page has loaded; reading
+    ``page.content()`` at once can see an empty document mid-navigation.
+    """
+    expect(page.locator("body")).to_contain_text(text)
+
+
 def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -83,7 +93,7 @@ def test_login_is_required_and_wrong_passwords_are_refused(
     page.get_by_label("User name").fill("ivan")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("wrong user name or password").is_visible()
+    expect(page.get_by_text("wrong user name or password")).to_be_visible()
     shot(page, "01-login")
     response = httpx.get(nodes["XC"].url + "/login")
     assert "default-src 'self'" in response.headers["content-security-policy"]
@@ -100,12 +110,12 @@ def test_analyse_open_a_case_order_and_evidence(
         str(ROOT / "examples/network/ransomware-cross-border.yaml")
     )
     ivan.get_by_role("button", name="Analyse").first.click()
-    assert ivan.get_by_role(
-        "heading", name="Analysis: Ransomware against St. Anne Regional Hospital"
-    ).is_visible()
+    expect(
+        ivan.get_by_role("heading", name="Analysis: Ransomware against St. Anne Regional Hospital")
+    ).to_be_visible()
     shot(ivan, "03-analysis")
     ivan.get_by_role("button", name="Open the case").click()
-    assert "opened; the analysis is kept with it" in ivan.content()
+    shows(ivan, "opened; the analysis is kept with it")
     case_url = ivan.url.split("?")[0]
     case_id = case_url.rsplit("/", 1)[1]
     shot(ivan, "04-case")
@@ -121,10 +131,10 @@ def test_analyse_open_a_case_order_and_evidence(
     pia.get_by_label("Proportionality").fill("three days of one gateway's logs")
     pia.get_by_label("Duration in days").fill("90")
     pia.get_by_role("button", name="Draft").click()
-    assert "drafted" in pia.content()
+    shows(pia, "drafted")
     order_url = pia.url.split("?")[0]
     pia.get_by_role("button", name="Submit").click()
-    assert "the order is now submitted" in pia.content()
+    shows(pia, "the order is now submitted")
     assert pia.get_by_role("button", name="Issue").count() == 0  # not before a judge authorises
     assert pia.get_by_role("button", name="Authorise").count() == 0  # and a prosecutor cannot
     shot(pia, "05-submitted")
@@ -135,11 +145,11 @@ def test_analyse_open_a_case_order_and_evidence(
     assert jane.get_by_role("button", name="Issue").count() == 0  # a judge does not issue
     jane.get_by_label("Reasons or remarks").fill("necessary and proportionate")
     jane.get_by_role("button", name="Authorise").click()
-    assert "the order is now authorised" in jane.content()
+    shows(jane, "the order is now authorised")
 
     pia.goto(order_url)
     pia.get_by_role("button", name="Issue").click()
-    assert "the order is now issued" in pia.content()
+    shows(pia, "the order is now issued")
     shot(pia, "07-order-issued")
 
     sample = tmp_path / "vpn.log"
@@ -151,23 +161,23 @@ def test_analyse_open_a_case_order_and_evidence(
     ivan.get_by_label("Source device or system").fill("hospital VPN gateway")
     ivan.get_by_role("button", name="Upload and hash").click()
     ivan.wait_for_url("**/evidence/**")
-    assert "SHA-256" in ivan.content()
+    shows(ivan, "SHA-256")
     shot(ivan, "08-evidence")
     evidence_url = ivan.url.split("?")[0]
     ivan.get_by_role("button", name="Verify the vault for this case").click()
-    assert ivan.get_by_text("Every blob re-hashed to its recorded SHA-256").is_visible()
+    expect(ivan.get_by_text("Every blob re-hashed to its recorded SHA-256")).to_be_visible()
     shot(ivan, "09-verified")
     assert case_id.startswith("C-")
 
     # the Art. 49 report, from the evidence page, and printed: the site's header is left out
     jane.goto(evidence_url)
     jane.get_by_role("link", name="Admissibility report (Art. 49)").click()
-    assert jane.get_by_role("heading", name="Chain of custody").is_visible()
-    assert jane.locator("header.top").is_visible()
+    expect(jane.get_by_role("heading", name="Chain of custody")).to_be_visible()
+    expect(jane.locator("header.top")).to_be_visible()
     shot(jane, "10-admissibility-report")
     jane.emulate_media(media="print")
-    assert not jane.locator("header.top").is_visible()
-    assert jane.get_by_role("heading", name="Chain of custody").is_visible()
+    expect(jane.locator("header.top")).to_be_hidden()
+    expect(jane.get_by_role("heading", name="Chain of custody")).to_be_visible()
     printed = jane.pdf(format="A4")
     assert printed.startswith(b"%PDF")
 
@@ -182,8 +192,8 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     cora.get_by_label("Requested State").select_option("XA")
     cora.get_by_role("button", name="Check and send").click()
     # the completeness check names each missing field next to it
-    assert cora.locator("#e-summary_of_facts").is_visible()
-    assert cora.locator("#e-custodian").is_visible()
+    expect(cora.locator("#e-summary_of_facts")).to_be_visible()
+    expect(cora.locator("#e-custodian")).to_be_visible()
     shot(cora, "10-compose-errors")
     cora.get_by_label("Our reference").fill("NCU-2026-0311/P9")
     cora.get_by_label("Offences").fill("illegal_access")
@@ -199,7 +209,7 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     cora.get_by_label("Name").fill("Insp. M. Ortega")
     cora.get_by_label("Phone").fill("+00 555 0103")
     cora.get_by_role("button", name="Check and send").click()
-    assert "signed and queued for XA" in cora.content()
+    shows(cora, "signed and queued for XA")
     request_url = cora.url.split("?")[0]
 
     desk = login(browser, xa, "cora")
@@ -214,7 +224,7 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     desk.get_by_label("Status").select_option("under_review")
     desk.get_by_label("Details or message").fill("Our judge will decide today.")
     desk.get_by_role("button", name="Send").first.click()
-    assert "status update queued for delivery" in desk.content()
+    shows(desk, "status update queued for delivery")
     shot(desk, "12-answer")
 
     deadline = time.monotonic() + 30
@@ -222,7 +232,7 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     while "Our judge will decide today." not in cora.content() and time.monotonic() < deadline:
         time.sleep(0.3)
         cora.goto(request_url)
-    assert "under_review" in cora.content()
+    shows(cora, "under_review")
     shot(cora, "13-answered")
 
 
@@ -251,7 +261,7 @@ def test_find_an_expert(nodes: dict[str, demo.Node], browser: Any) -> None:
     page.get_by_label("Language").fill("fr")
     page.get_by_label("only those on call now").check()
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("cell", name="Marie Dubois").is_visible()
+    expect(page.get_by_role("cell", name="Marie Dubois")).to_be_visible()
     shot(page, "14-experts")
 
 
@@ -260,9 +270,9 @@ def test_auditors_see_the_trail_and_others_do_not(
 ) -> None:
     aud = login(browser, nodes["XC"], "aud")
     aud.get_by_role("link", name="Audit").click()
-    assert aud.get_by_role("cell", name="user.login").first.is_visible()
+    expect(aud.get_by_role("cell", name="user.login").first).to_be_visible()
     shot(aud, "15-audit")
     ivan = login(browser, nodes["XC"], "ivan")
     assert ivan.get_by_role("link", name="Audit").count() == 0
     ivan.goto(nodes["XC"].url + "/audit")
-    assert "may not audit.read" in ivan.content()
+    shows(ivan, "may not audit.read")
