@@ -14,7 +14,9 @@ from uncc.config import Settings
 from uncc.domain.blobs import BlobStore
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
-from uncc.services.context import NodeContext
+from uncc.services.context import MessageHandler, NodeContext
+from uncc.services.network import consent, deconfliction, requested, transfer_in
+from uncc.services.network.conversations import ANSWERS
 from uncc.services.network.tls_pins import pin_for
 
 
@@ -48,8 +50,30 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         data_key_path=settings.data_key_path,
         passphrase=settings.passphrase,
         tls_cert=overrides.pop("tls_cert", None) or NodeTls(settings.tls_folder).cert,
+        handlers=overrides.pop("handlers", None) or message_handlers(),
         **(accounts | network | overrides),
     )
+
+
+def message_handlers() -> dict[str, MessageHandler]:
+    """Message type → the effect of receiving it: the inbox's table, built here once.
+
+    The modules that own the effects import nothing of the inbox, and the inbox
+    nothing of them: no import cycle between the network services.
+    """
+    table: dict[str, MessageHandler] = dict.fromkeys(ANSWERS, requested.answered)
+    table |= {
+        "assistance_request": requested.received,
+        "conviction_query": requested.received,
+        "preservation_request": requested.preservation_received,
+        "subscriber_request": requested.subscriber_received,
+        "deconfliction_key": deconfliction.key_received,
+        "deconfliction_hit": deconfliction.hit_received,
+        "consent_request": consent.consent_asked,
+        "consent_answer": consent.consent_answered,
+        "evidence_transfer": transfer_in.offered,
+    }
+    return table
 
 
 def _roles(text: str) -> frozenset[Role]:

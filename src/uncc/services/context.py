@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
 from uncc.adapters.jwe import EncryptionKey
 from uncc.domain.blobs import BlobStore
+from uncc.domain.envelope import Envelope
 from uncc.domain.policy import Role
 from uncc.errors import KeyAccessError, NotFoundError
 
@@ -39,6 +40,10 @@ SYSTEM = Principal("system", frozenset({Role.ADMIN}))
 """The node itself (the clock that expires orders)."""
 
 
+MessageHandler = Callable[["NodeContext", Connection, Envelope], None]
+"""The effect of receiving one message, applied in the inbox's transaction."""
+
+
 @dataclass
 class NodeContext:
     """The parts the services use, built once by the composition root."""
@@ -60,6 +65,8 @@ class NodeContext:
     """At most one directory refresh per interval is caused by unknown key ids."""
     tls_cert: Any = None
     """The certificate the node serves with, when it has one (its key is pinned in the directory)."""
+    handlers: Mapping[str, MessageHandler] = field(default_factory=dict)
+    """Message type → the effect of receiving it; built by the composition root."""
     _key: NodeKey | None = None
     _data_key: DataKey | None = None
     _encryption_key: EncryptionKey | None = None

@@ -17,10 +17,13 @@ from uncc.domain.messages import ConsentAnswer, ConsentRequest, Urgency
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit, serialise
+from uncc.services.network.conversations import (
+    Conversation,
+    conversation_row,
+    get_conversation,
+)
 from uncc.services.network.envelopes import payload_of
-from uncc.services.network.inbox import handles
 from uncc.services.network.outbox import alert, enqueue
-from uncc.services.network.requests import Conversation, conversation_row, get_conversation
 
 
 def ask_consent(
@@ -128,8 +131,7 @@ def answer_consent(
     return get_conversation(ctx, who, conversation_id)
 
 
-@handles("consent_request")
-def _consent_asked(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+def consent_asked(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """The other State asks to pass our data on: tell the desk, who decides."""
     asked = ConsentRequest.model_validate(envelope.body)
     alert(
@@ -140,8 +142,7 @@ def _consent_asked(ctx: NodeContext, conn: Connection, envelope: Envelope) -> No
     )
 
 
-@handles("consent_answer")
-def _consent_answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+def consent_answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """Our consent request is answered: tell the desk (the grant itself is read from the inbox)."""
     answer = ConsentAnswer.model_validate(envelope.body)
     verdict = "granted" if answer.granted else "refused"

@@ -29,9 +29,9 @@ from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit, require_case
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
-from uncc.services.network.inbox import handles
+from uncc.services.network.conversations import open_conversation
 from uncc.services.network.outbox import alert, enqueue
-from uncc.services.network.requests import _open, _received
+from uncc.services.network.requested import received
 from uncc.services.network.transport import Transport
 
 FILTER_PATH = "/network/v1/filter"
@@ -99,8 +99,7 @@ def current_key(ctx: NodeContext, conn: Connection) -> tuple[int, bytes]:
     )
 
 
-@handles("deconfliction_key")
-def _key_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+def key_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """Keep a key the hub sent (and nobody else's)."""
     cfg = network_directory.config(conn)
     if envelope.sender != cfg.hub_state:
@@ -289,7 +288,7 @@ def _notify(
         conversation=conversation,
         urgency=Urgency.URGENT,
     )
-    _open(conn, envelope, "out", state, case_id=case_id, order_id=None, status="sent")
+    open_conversation(conn, envelope, "out", state, case_id=case_id, order_id=None, status="sent")
     conn.execute(
         insert(schema.hits).values(
             case_id=case_id,
@@ -318,10 +317,9 @@ def _notify(
     return Hit(case_id, state, kind.value, conversation)
 
 
-@handles("deconfliction_hit")
-def _hit_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+def hit_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """Confirm a hit against our own selectors; on a match, both sides consult."""
-    _received(ctx, conn, envelope)
+    received(ctx, conn, envelope)
     hit = DeconflictionHit.model_validate(envelope.body)
     try:
         epoch, key = current_key(ctx, conn)

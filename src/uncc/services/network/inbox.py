@@ -4,7 +4,8 @@ A message is stored in the inbox and its effect applied in one transaction, keye
 message id: however often it arrives, the effect happens once, and every arrival gets a
 signed receipt (``accepted``, ``duplicate`` or ``rejected`` with a reason code). Within a
 conversation, messages from one sender take effect in ``seq`` order; one that arrives
-early is held until the gap is filled.
+early is held until the gap is filled. The effect of each message type is looked up in
+``ctx.handlers``, the table the composition root builds (``uncc.bootstrap``).
 """
 
 from __future__ import annotations
@@ -27,10 +28,6 @@ from uncc.services.network import traffic
 from uncc.services.network.binding import bind
 from uncc.services.network.envelopes import claimed, digest, payload_of, seal
 from uncc.services.network.sealing import open_message
-
-Handler = Callable[[NodeContext, Connection, Envelope], None]
-HANDLERS: dict[str, Handler] = {}
-"""Message type → the effect of receiving it (registered by the modules that own them)."""
 
 STATUS = {
     Rejection.MALFORMED: 400,
@@ -56,24 +53,6 @@ RECEIPT_TTL = dt.timedelta(days=1)
 log = logging.getLogger("uncc.network")
 
 
-def _load_handlers() -> None:
-    """Import the modules that register effects (they import this one, so not at the top)."""
-    import uncc.services.network.consent  # noqa: PLC0415
-    import uncc.services.network.deconfliction  # noqa: PLC0415
-    import uncc.services.network.requests  # noqa: PLC0415
-    import uncc.services.network.transfer  # noqa: F401, PLC0415
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the effect of receiving messages of ``kind``."""
-
-    def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
-        return function
-
-    return register
-
-
 def receive(
     ctx: NodeContext, token: str, *, refresh: Callable[[], object] | None = None
 ) -> tuple[int, str]:
@@ -82,7 +61,6 @@ def receive(
     ``refresh`` fetches a newer directory; it is called once when the signing key is
     unknown (a new member, or a key just rotated), before the message is refused.
     """
-    _load_handlers()
     token = token.strip()
     with ctx.engine.connect() as conn:
         me = node_info(conn).state
@@ -218,7 +196,7 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
                 body=envelope.body,
             )
         )
-        handler = HANDLERS.get(envelope.type)
+        handler = ctx.handlers.get(envelope.type)
         if handler is not None:
             handler(ctx, conn, envelope)
         conn.execute(

@@ -1,0 +1,210 @@
+"""``uncc request``: cross-border requests and their answers, evidence sent and taken in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from uncc.entrypoints.cli.inputs import read_document
+from uncc.entrypoints.cli.network_common import console
+from uncc.entrypoints.cli.network_common import transport as _transport
+from uncc.errors import UserInputError
+
+request_app = typer.Typer(
+    help="Cross-border requests: send, list, show, answer (service levels on both sides).",
+    no_args_is_help=True,
+)
+
+
+def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if path is not None:
+        if not path.is_file():
+            raise UserInputError(f"{path}: no such file")
+        data = read_document(path, "request body")
+        if not isinstance(data, dict):
+            raise UserInputError(f"{path}: expected a mapping of fields")
+        body.update(data)
+    for spec in fields or []:
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise UserInputError(f"--field '{spec}': expected NAME=VALUE")
+        body[key] = value
+    return body
+
+
+@request_app.command("send")
+def send_command(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="preservation_request, assistance_request, subscriber_request, conviction_query."
+        ),
+    ],
+    to: Annotated[str, typer.Option("--to", help="The requested State.")],
+    body: Annotated[
+        Path | None, typer.Option("--body", help="The request's fields (YAML or JSON).")
+    ] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="NAME=VALUE (repeatable).")
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="Our case (its facts go with a preservation request)."),
+    ] = None,
+    use: Annotated[
+        str | None,
+        typer.Option("--use", help="Handling: the purposes the receiver may use it for."),
+    ] = None,
+    onward: Annotated[
+        str,
+        typer.Option("--onward", help="Handling: none, with_consent or law_enforcement."),
+    ] = "with_consent",
+    retention_days: Annotated[
+        int, typer.Option("--retention-days", help="Handling: how long the receiver may keep it.")
+    ] = 365,
+) -> None:
+    """Check a request for completeness and queue it for delivery (with its handling codes)."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import onward as onward_codes  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    sent = requests.send_request(
+        context(),
+        principal(),
+        kind=kind,
+        recipient=to,
+        body=_body(body, field),
+        case_id=case,
+        handling=onward_codes.handling_of(use=use, onward=onward, retention_days=retention_days),
+    )
+    console.print(
+        f"{sent.id}: {kind} to {to} queued; acknowledge by {sent.acknowledge_by:%Y-%m-%d %H:%M} UTC, answer by {sent.answer_by:%Y-%m-%d %H:%M} UTC",
+        highlight=False,
+        markup=False,
+    )
+
+
+@request_app.command("list")
+def list_command(
+    direction: Annotated[
+        str | None, typer.Option("--direction", help="in (received) or out (sent).")
+    ] = None,
+) -> None:
+    """Requests with their status and timers."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    ctx = context()
+    now = ctx.clock()
+    table = Table(
+        "Request", "Dir", "Peer", "Kind", "Urgency", "Reference", "Status", "Case/order", "Late"
+    )
+    for c in requests.list_conversations(ctx, principal(), direction):
+        table.add_row(
+            c.id[:8],
+            c.direction,
+            c.peer,
+            c.kind,
+            c.urgency,
+            c.reference,
+            c.status,
+            " ".join(x for x in (c.case_id, c.order_id) if x),
+            ", ".join(c.late(now)),
+        )
+    console.print(table)
+
+
+@request_app.command("show")
+def show_command(request_id: Annotated[str, typer.Argument(help="The request (full id).")]) -> None:
+    """One request: its fields, timers and thread."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    ctx = context()
+    c = requests.get_conversation(ctx, principal(), request_id)
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
+
+    say(f"{c.kind} {'from' if c.direction == 'in' else 'to'} {c.peer} — {c.reference} — {c.status}")
+    say(
+        f"  acknowledge by {c.acknowledge_by:%Y-%m-%d %H:%M} (done {c.acknowledged_at or 'no'}); answer by {c.answer_by:%Y-%m-%d %H:%M} (done {c.answered_at or 'no'})"
+    )
+    if c.case_id or c.order_id:
+        say(f"  here: case {c.case_id or '-'}, order {c.order_id or '-'}")
+    for t in c.thread:
+        say(
+            f"  {t['at']:%Y-%m-%d %H:%M:%S} {'→' if t['direction'] == 'out' else '←'} {t['sender'] or '?'} {t['type']}: {json.dumps({k: v for k, v in t['body'].items() if k != 'facts'}, ensure_ascii=False)[:300]}"
+        )
+
+
+@request_app.command("answer")
+def answer_command(
+    request_id: Annotated[str, typer.Argument(help="The received request (full id).")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="acknowledgment, status_update, execution_result, refusal, assistance_answer, traffic_disclosure, conviction_answer, consultation."
+        ),
+    ],
+    body: Annotated[
+        Path | None, typer.Option("--body", help="The answer's fields (YAML or JSON).")
+    ] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="NAME=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Answer a received request through the outbox."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    c = requests.answer(context(), principal(), request_id, kind, _body(body, field))
+    console.print(
+        f"{kind} queued for {c.peer}; request now {c.status}", highlight=False, markup=False
+    )
+
+
+@request_app.command("send-evidence")
+def send_evidence_command(
+    request_id: Annotated[str, typer.Argument(help="The request (full id).")],
+    items: Annotated[list[str], typer.Argument(help="Evidence items of the request's case.")],
+    use: Annotated[
+        str | None,
+        typer.Option("--use", help="Handling: the purposes the receiver may use it for."),
+    ] = None,
+    onward: Annotated[
+        str, typer.Option("--onward", help="Handling: none, with_consent or law_enforcement.")
+    ] = "with_consent",
+    retention_days: Annotated[
+        int, typer.Option("--retention-days", help="Handling: how long the receiver may keep it.")
+    ] = 365,
+) -> None:
+    """Send evidence to the other State with its custody continuation (signed checkpoint, proofs)."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import onward as onward_codes  # noqa: PLC0415
+    from uncc.services.network import transfer  # noqa: PLC0415
+
+    codes = onward_codes.handling_of(use=use, onward=onward, retention_days=retention_days)
+    c = transfer.send_evidence(context(), principal(), request_id, items, handling=codes)
+    console.print(
+        f"{len(items)} item(s) offered to {c.peer}; custody records the transfer",
+        highlight=False,
+        markup=False,
+    )
+
+
+@request_app.command("accept-evidence")
+def accept_evidence_command(
+    request_id: Annotated[str, typer.Argument(help="The request (full id).")],
+) -> None:
+    """Verify the other State's custody continuation, fetch the blobs, take them into the vault."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import transfer  # noqa: PLC0415
+
+    taken = transfer.accept_evidence(context(), principal(), request_id, _transport())
+    console.print(f"accepted: {', '.join(taken) or 'nothing new'}", highlight=False, markup=False)
