@@ -1,0 +1,163 @@
+"""The named circumstances of the offences, each read from the fact registered for its key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from uncc.analysis.facts import Act, Datum, Property, System
+from uncc.analysis.logic import Truth, any_
+from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.laundering import predicate_of
+from uncc.analysis.rules.objects import person_is
+from uncc.analysis.rules.reading import element_node as _node
+from uncc.analysis.trace import Trace, combine, leaf
+from uncc.analysis.world import Read, shown
+from uncc.convention.model import Element
+
+Reader = Callable[[Element, Act, Context], Trace]
+
+
+def _circumstance(attribute: str, question: str) -> Reader:
+    def read(element: Element, act: Act, ctx: Context) -> Trace:
+        value = getattr(act.circumstances, attribute) if act.circumstances else None
+        return _node(element, ctx.world.flag(act, f"circumstances.{attribute}", value, question))
+
+    return read
+
+
+def _without_right(element: Element, act: Act, ctx: Context) -> Trace:
+    return _node(
+        element,
+        ctx.world.flag(
+            act, "without_right", act.without_right, "whether the act was without right"
+        ),
+    )
+
+
+def _connected(element: Element, act: Act, ctx: Context) -> Trace:
+    """Arts. 6 and 7 option: the system concerned is connected to another system.
+
+    The system concerned is the object if it is a system, the system holding the object
+    if it is data, and otherwise the system the actor used.
+    """
+    world = ctx.world
+    target = world.get(act.object)
+    if isinstance(target, System):
+        system: System | None = target
+        where = world.path(act, "object")
+    elif isinstance(target, Datum):
+        system, where = world.system(target.system), world.path(target, "system")
+    elif target is None:
+        system, where = None, world.path(act, "object")
+    else:
+        system, where = world.system(act.using), world.path(act, "using")
+    if system is None:
+        read = Read(Truth.UNKNOWN, where, "unknown", "which computer system the act concerned")
+        return _node(element, read)
+    path = world.path(system, "connected")
+    read = Read(
+        Truth.of(system.connected),
+        path,
+        shown(system.connected),
+        "whether the system is connected to another system",
+    )
+    return _node(element, read)
+
+
+def _by_computer(element: Element, act: Act, ctx: Context) -> Trace:
+    """The act was done by means of a computer or ICT system: stated, or shown by ``using``."""
+    value = act.circumstances.by_computer_system if act.circumstances else None
+    if value is None and act.using is not None:
+        read = Read(Truth.TRUE, ctx.world.path(act, "using"), act.using, "")
+        return _node(element, read)
+    read = ctx.world.flag(
+        act, "circumstances.by_computer_system", value, "whether a computer or ICT system was used"
+    )
+    return _node(element, read)
+
+
+def _no_consent(element: Element, act: Act, ctx: Context) -> Trace:
+    world = ctx.world
+    value = act.circumstances.consent if act.circumstances else None
+    consent = world.flag(
+        act, "circumstances.consent", value, "whether the person concerned consented"
+    )
+    parts = [
+        leaf(
+            "fact",
+            "the person concerned did not consent",
+            element.at,
+            ~consent.truth,
+            inputs=[(consent.path, consent.shown)],
+            missing=consent.missing,
+            inferred=consent.inferred,
+        )
+    ]
+    if element.at.startswith("art_25"):
+        datum = world.get(act.object)
+        depicted = world.person(datum.depicts) if isinstance(datum, Datum) else None
+        if depicted is not None:
+            child = person_is("child", depicted, ctx, believed_counts=False)
+            parts.append(
+                leaf(
+                    "fact",
+                    "a child cannot consent (Art. 25(4))",
+                    "art_25__para_4",
+                    child.truth,
+                    inputs=[(child.path, child.shown)],
+                    missing=child.missing,
+                )
+            )
+    return combine("element", element.gist, element.at, any_, parts, key=element.id)
+
+
+def _number_of_items(element: Element, act: Act, ctx: Context) -> Trace:
+    count = act.circumstances.items_count if act.circumstances else None
+    threshold = ctx.profile.items_threshold
+    truth = Truth.UNKNOWN if count is None else Truth.of(count >= threshold)
+    read = Read(
+        truth,
+        ctx.world.path(act, "circumstances.items_count"),
+        shown(count),
+        f"how many items were possessed (threshold {threshold})",
+    )
+    return _node(element, read, f"{element.gist} (at least {threshold})")
+
+
+def _predicate(element: Element, act: Act, ctx: Context) -> Trace:
+    world = ctx.world
+    target = world.get(act.object)
+    if not isinstance(target, Property):
+        read = Read(
+            Truth.UNKNOWN,
+            world.path(act, "object"),
+            shown(act.object),
+            "which property was laundered",
+        )
+        return _node(element, read)
+    return predicate_of(target, element, ctx, act)
+
+
+CIRCUMSTANCES: dict[str, Reader] = {
+    "without_right": _without_right,
+    "unauthorised": _without_right,
+    "security_infringed": _circumstance(
+        "security_measures_infringed", "whether security measures were infringed"
+    ),
+    "connected_system": _connected,
+    "commercial_scale": _circumstance(
+        "commercial_scale", "whether the infringement was on a commercial scale"
+    ),
+    "by_computer": _by_computer,
+    "by_ict": _by_computer,
+    "no_consent": _no_consent,
+    "endangering": _circumstance(
+        "endangers_life_or_health", "whether the acts endangered the minor's life or health"
+    ),
+    "number_of_items": _number_of_items,
+    "predicate": _predicate,
+    "knew_origin": _circumstance(
+        "knew_illicit_origin", "whether the actor knew the property was proceeds of crime"
+    ),
+}
+"""The reading of each named circumstance (and named mental element), by key."""
