@@ -24,7 +24,15 @@ from uncc.analysis.render.html import render_html
 from uncc.analysis.render.markdown import render_markdown
 from uncc.analysis.render.text import render_text
 from uncc.analysis.report import to_dict
-from uncc.analysis.vocabulary import Conduct, DataKind, ItemKind, MentalState, Purpose, ResultKind
+from uncc.analysis.vocabulary import (
+    Conduct,
+    DataKind,
+    ItemKind,
+    MentalState,
+    Purpose,
+    ResultKind,
+    Tribunal,
+)
 from uncc.convention.catalogue import load_convention
 from uncc.parties.catalogue import builtin_profile
 
@@ -53,6 +61,12 @@ def full_incidents(draw: st.DrawFn) -> dict[str, Any]:
             "present_in": draw(STATE),
             "extradited": draw(BOOL),
         }
+
+    def mental() -> dict[str, Any]:
+        states = st.sampled_from([m.value for m in MentalState])
+        if draw(BOOL):
+            return {"mental_state": draw(states)}
+        return {"mental_states": {"conduct": draw(states), "consent": draw(states)}}
 
     public = draw(BOOL)
     company = {
@@ -101,9 +115,14 @@ def full_incidents(draw: st.DrawFn) -> dict[str, Any]:
                 "stored_in": place,
                 "subjects": ["p2"],
                 "depicts": "p2",
-                "depiction": draw(
-                    st.sampled_from(["real_minor", "appears_minor", "realistic_image"])
-                ),
+                "depicts_real_person": True,
+                "depicted_age": draw(st.integers(0, 90)),
+                "apparent_age": draw(st.integers(0, 90)),
+                "realistic": True,
+                "privacy_expected_when_recorded": draw(BOOL),
+                "privacy_expected_now": draw(BOOL),
+                "denied_crimes_established_by": draw(st.sampled_from([t.value for t in Tribunal])),
+                "controller": "co",
                 "volatile": draw(BOOL),
             }
         )
@@ -140,7 +159,8 @@ def full_incidents(draw: st.DrawFn) -> dict[str, Any]:
                 "acted_in": draw(STATE),
                 "effects_in": draw(st.lists(STATE, min_size=0, max_size=2, unique=True)),
                 "without_right": draw(BOOL),
-                "mental_state": draw(st.sampled_from([m.value for m in MentalState])),
+                **mental(),
+                "target_state": draw(STATE),
                 "purposes": draw(
                     st.lists(st.sampled_from([p.value for p in Purpose]), max_size=3, unique=True)
                 ),
@@ -158,6 +178,7 @@ def full_incidents(draw: st.DrawFn) -> dict[str, Any]:
                     "endangers_life_or_health": draw(BOOL),
                     "knew_illicit_origin": draw(BOOL),
                     "items_count": draw(st.integers(0, 5)),
+                    "terrorist_link": draw(BOOL),
                 },
             }
         )
@@ -183,6 +204,8 @@ def full_incidents(draw: st.DrawFn) -> dict[str, Any]:
         for kind in ResultKind
     ]
     persons = [person("p1"), person("p2"), company]
+    for datum in data:  # made before, or when, the person reached today's age
+        datum["depicted_age"] = min(datum["depicted_age"], persons[1]["age"])
     for entry in (*persons, *data):
         for key in [k for k, v in entry.items() if v is None]:
             del entry[key]

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from uncc.analysis.rules.elements import CIRCUMSTANCES, PERSON_KINDS
+from uncc.analysis.rules.objects import DERIVED_KINDS
 from uncc.analysis.vocabulary import Conduct, DataKind, ItemKind, MentalState, Purpose, ResultKind
 from uncc.convention.catalogue import load_convention
 from uncc.convention.model import Element, ElementRole
 
 CONVENTION = load_convention()
-OTHER_OBJECTS = {"computer_system", "computer_data", "data_in_system", "proceeds", *PERSON_KINDS}
+OTHER_OBJECTS = {
+    "computer_system",
+    "computer_data",
+    "data_in_system",
+    "proceeds",
+    *PERSON_KINDS,
+    *DERIVED_KINDS,
+}
 
 
 def _elements() -> list[Element]:
@@ -44,10 +52,11 @@ def test_every_named_circumstance_and_result_has_a_reading() -> None:
         key = element.id.rsplit(".", 1)[-1]
         if element.role is ElementRole.RESULT:
             assert key in results, element.id
-        elif element.role is ElementRole.CIRCUMSTANCE or (
-            element.role is ElementRole.MENTAL and key != "mental"
-        ):
+        elif element.role is ElementRole.CIRCUMSTANCE:
             assert key in CIRCUMSTANCES, element.id
+        elif element.role is ElementRole.MENTAL and key != "mental":
+            # read from a registered fact, or from the act's mental_states under its key
+            assert key in CIRCUMSTANCES or element.any_of, element.id
 
 
 def test_every_purpose_and_object_element_says_what_it_reads() -> None:

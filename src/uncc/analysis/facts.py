@@ -18,7 +18,6 @@ from uncc.analysis.vocabulary import (
     Conduct,
     Craft,
     DataKind,
-    Depiction,
     ItemKind,
     LeadingBasis,
     MentalState,
@@ -27,6 +26,7 @@ from uncc.analysis.vocabulary import (
     ResultKind,
     Role,
     Stage,
+    Tribunal,
 )
 
 FORMAT = "incident/1"
@@ -36,6 +36,12 @@ StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=64)]
 """An id for an entity of the incident: a letter, then letters, digits, ``_ . -``."""
+
+ElementKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+"""The key of an offence element: the last part of its id, e.g. ``no_consent``."""
+
+Proceeding = Literal["investigation", "prosecution", "judicial_proceeding"]
+"""What a State conducts in respect of the conduct (Art. 40(5))."""
 
 T = TypeVar("T")
 
@@ -68,6 +74,13 @@ class Aboard(_Facts):
 
 Place = StateCode | Aboard
 """A State's territory, or a vessel or aircraft."""
+
+
+class Period(_Facts):
+    """A span of days; an open end (``until`` absent) runs to this day."""
+
+    since: dt.date
+    until: dt.date | None = None
 
 
 class LeadingPosition(_Facts):
@@ -109,6 +122,8 @@ class Person(_Facts):
     """A leading person's lack of supervision or control made the offence possible."""
     service_provider: bool | None = None
     offers_services_in: list[StateCode] | None = None
+    evaded_justice: list[Period] | None = None
+    """Periods in which the person evaded justice (Art. 38); ``[]`` for none."""
 
 
 class System(_Facts):
@@ -140,9 +155,27 @@ class Datum(_Facts):
     subjects: list[EntityId] | None = None
     """The persons the data is about (whose data it is)."""
     depicts: EntityId | None = None
-    """For an image: the person it shows."""
-    depiction: Depiction | None = None
-    """For child sexual abuse material: what it shows (Art. 18(2))."""
+    """For an image: the person it shows (a declared person is a real person)."""
+    depicts_real_person: bool | None = None
+    """For an image: whether the person shown is real, not drawn or generated (Art. 18(2))."""
+    depicted_age: Annotated[int, Field(ge=0, le=130)] | None = None
+    """For an image of a real person: their age when it was made (Art. 18(2)(a), 18(3))."""
+    apparent_age: Annotated[int, Field(ge=0, le=130)] | None = None
+    """For an image: the age the person shown appears to be (Art. 18(2)(b)-(c))."""
+    realistic: bool | None = None
+    """For an image of no real person: whether it looks like a real person (Art. 18(2)(c))."""
+    privacy_expected_when_recorded: Flag | None = None
+    """For an intimate image: the circumstances of the recording gave a reasonable
+    expectation of privacy (Arts. 24(2)(b), 25(2)(b))."""
+    privacy_expected_now: Flag | None = None
+    """For an intimate image: the person still reasonably expected privacy when the
+    offence was committed (Arts. 24(2)(c), 25(2)(c))."""
+    denied_crimes_established_by: Tribunal | None = None
+    """For material denying or justifying crimes: the tribunal whose judgment established
+    the crimes it is about (Art. 28)."""
+    controller: EntityId | None = None
+    """The person who has the data in their possession or control (Art. 45(1)(a)), when
+    not the operator of the system holding it."""
     volatile: bool | None = None
     """At risk of loss or modification, e.g. a short retention period (Art. 43(1))."""
 
@@ -189,6 +222,10 @@ class Property(_Facts):
     held_by: EntityId | None = None
     origin: Origin | None = None
     """Where it came from; ``None`` when not known to be proceeds."""
+    used_in: list[EntityId] | None = None
+    """Acts it was used in as an instrumentality (Art. 50(1)(b))."""
+    destined_for: list[EntityId] | None = None
+    """Acts it was destined for use in (Art. 50(1)(b))."""
 
 
 class Circumstances(_Facts):
@@ -210,6 +247,8 @@ class Circumstances(_Facts):
     """The actor knew the property was proceeds of crime (Art. 33)."""
     items_count: Annotated[int, Field(ge=0)] | None = None
     """How many items were possessed (Art. 10(1)(b))."""
+    terrorist_link: Flag | None = None
+    """The act served terrorism: a terrorist act, purpose, organisation or activity (Art. 29)."""
 
 
 class Act(_Facts):
@@ -234,12 +273,19 @@ class Act(_Facts):
     """Where the effects occurred or were meant to occur."""
     without_right: Flag | None = None
     mental_state: MentalState | Inferred[MentalState] | None = None
+    """The actor's state of mind as to the conduct, and as to every element not named in
+    ``mental_states``."""
+    mental_states: dict[ElementKey, MentalState | Inferred[MentalState]] | None = None
+    """The actor's state of mind as to one element, by the element's key: e.g.
+    ``{no_consent: recklessness}`` for Art. 25; it overrides ``mental_state`` there."""
     purposes: list[Purpose] | dict[Purpose, Flag] | None = None
     """A list states every purpose the act had (any other is absent); a mapping states
     some purposes as true or false, leaving the others unknown."""
     for_benefit_of: EntityId | None = None
     """A legal person the act was committed for (Art. 35)."""
     victims: list[EntityId] | None = None
+    target_state: StateCode | None = None
+    """The State whose government or regime the act is aimed at (Art. 26)."""
     circumstances: Circumstances | None = None
     description: str | None = None
 
@@ -258,9 +304,15 @@ class Result(_Facts):
 
 
 class Investigation(_Facts):
-    """An investigation already open in a State (Art. 40(5))."""
+    """What a State does about the incident (Art. 40(5)): investigates, prosecutes, tries."""
 
     state: StateCode
+    proceeding: Proceeding = "investigation"
+    """An investigation, a prosecution or a judicial proceeding."""
+    ongoing: bool = True
+    """``false`` records that the State is known not to be (or no longer) investigating."""
+    source: Literal["notified", "deconfliction", "other"] | None = None
+    """How it became known: notified by that State, a deconfliction hit, or otherwise."""
     authority: str | None = None
     reference: str | None = None
     acts: list[EntityId] | None = None

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from uncc.analysis.facts import FORMAT, Incident
+from uncc.analysis.facts import FORMAT, Incident, Property
 from uncc.errors import FactsError
 from uncc.yaml12 import load_yaml
 
@@ -198,6 +198,7 @@ def _is_state_field(loc: Sequence[int | str]) -> bool:
             "state",
             "flag",
             "within",
+            "target_state",
         }
     )
 
@@ -257,10 +258,13 @@ def reference_problems(incident: Incident) -> Iterator[str]:
     for i, d in enumerate(incident.data):
         yield from check(f"data[{i}].system", d.system, "systems")
         yield from check(f"data[{i}].depicts", d.depicts, "persons")
+        yield from check(f"data[{i}].controller", d.controller, "persons")
         for j, subject in enumerate(d.subjects or []):
             yield from check(f"data[{i}].subjects[{j}]", subject, "persons")
     for i, pr in enumerate(incident.property):
         yield from check(f"property[{i}].held_by", pr.held_by, "persons")
+        for where, act_id in _instrument_refs(i, pr):
+            yield from check(where, act_id, "acts")
         if pr.origin is not None:
             origin = pr.origin
             given = [k for k in ("act", "property", "offence") if getattr(origin, k) is not None]
@@ -302,6 +306,13 @@ def reference_problems(incident: Incident) -> Iterator[str]:
     yield from consistency_problems(incident)
 
 
+def _instrument_refs(index: int, prop: Property) -> Iterator[tuple[str, str]]:
+    """The acts property was used in or destined for (Art. 50(1)(b)), with their paths."""
+    for field in ("used_in", "destined_for"):
+        for j, act_id in enumerate(getattr(prop, field) or []):
+            yield f"property[{index}].{field}[{j}]", act_id
+
+
 def consistency_problems(incident: Incident) -> Iterator[str]:
     """Facts that contradict each other, e.g. a natural person incorporated somewhere."""
     legal_only = (
@@ -324,12 +335,17 @@ def consistency_problems(incident: Incident) -> Iterator[str]:
             for name in natural_only:
                 if getattr(p, name) is not None:
                     yield f"persons[{i}].{name}: only a natural person has this (the person is legal)"
+        for j, span in enumerate(p.evaded_justice or []):
+            if span.until is not None and span.until < span.since:
+                yield f"persons[{i}].evaded_justice[{j}].until: before 'since'"
         if p.stateless and p.nationalities:
             yield f"persons[{i}].stateless: a stateless person has no nationalities"
         if p.public_body is False and p.public_body_of is not None:
             yield f"persons[{i}].public_body_of: the person is said not to be a public body"
     systems = {s.id: s for s in incident.systems}
     for i, d in enumerate(incident.data):
+        if d.depicts is not None and d.depicts_real_person is False:
+            yield f"data[{i}].depicts_real_person: false, but the image names a person in 'depicts'"
         system = systems.get(d.system) if d.system else None
         located = system.location if system is not None else None
         if isinstance(located, str) and d.stored_in is not None and located != d.stored_in:
@@ -337,7 +353,17 @@ def consistency_problems(incident: Incident) -> Iterator[str]:
                 f"data[{i}].stored_in: {d.stored_in} differs from the location of "
                 f"system {d.system} ({located})"
             )
+    ages = {p.id: p.age for p in incident.persons}
+    for i, d in enumerate(incident.data):
+        now = ages.get(d.depicts or "")
+        if d.depicted_age is not None and now is not None and d.depicted_age > now:
+            yield f"data[{i}].depicted_age: {d.depicted_age} is above the person's age ({now})"
     for i, a in enumerate(incident.acts):
+        if a.mental_states and a.mental_state is not None:
+            yield (
+                f"acts[{i}].mental_states: give mental_state (for every element) or "
+                "mental_states (element by element), not both"
+            )
         means = a.circumstances.by_computer_system if a.circumstances else None
         said_no = means is False or (
             hasattr(means, "value") and getattr(means, "value", None) is False

@@ -102,7 +102,8 @@ class DataKind(StrEnum):
     ELECTRONIC_SIGNATURE = "electronic_signature"
     IDENTIFIER = "identifier"
     INTIMATE_IMAGE = "intimate_image"
-    CSAM = "csam"
+    SEXUALLY_EXPLICIT = "sexually_explicit"
+    """Material that visually shows sexually explicit conduct (Art. 18(2))."""
     CHILD_IDENTIFYING_INFORMATION = "child_identifying_information"
     COPYRIGHTED_WORK = "copyrighted_work"
     CONFIDENTIAL_GOVERNMENT_INFORMATION = "confidential_government_information"
@@ -218,12 +219,17 @@ class Craft(StrEnum):
     AIRCRAFT = "aircraft"
 
 
-class Depiction(StrEnum):
-    """What child sexual abuse material shows (Art. 18(2)(a)–(c))."""
+class Tribunal(StrEnum):
+    """A court whose judgment established international crimes (Art. 28)."""
 
-    REAL_MINOR = "real_minor"
-    APPEARS_MINOR = "appears_minor"
-    REALISTIC_IMAGE = "realistic_image"
+    IMT_NUREMBERG = "imt_nuremberg"
+    """The International Military Tribunal under the London Agreement of 8 August 1945."""
+    IMT_FAR_EAST = "imt_far_east"
+    ICTY = "icty"
+    ICTR = "ictr"
+    ICC = "icc"
+    NATIONAL_COURT = "national_court"
+    OTHER = "other"
 
 
 PRINCIPAL_ROLES = frozenset({Role.PERPETRATOR, Role.CO_PERPETRATOR})

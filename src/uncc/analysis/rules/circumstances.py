@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uncc.analysis.facts import Act, Datum, Property, System
-from uncc.analysis.logic import Truth, any_
+from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.laundering import predicate_of
 from uncc.analysis.rules.objects import person_is
@@ -138,6 +138,90 @@ def _predicate(element: Element, act: Act, ctx: Context) -> Trace:
     return predicate_of(target, element, ctx, act)
 
 
+def _of_another(element: Element, act: Act, ctx: Context) -> Trace:
+    """Art. 16(b): the identification feature is that of a person other than the actor."""
+    world = ctx.world
+    datum = world.get(act.object)
+    if not isinstance(datum, Datum):
+        question = "what the act was directed at"
+        read = Read(Truth.UNKNOWN, world.path(act, "object"), shown(act.object), question)
+        return _node(element, read)
+    path = world.path(datum, "subjects")
+    if datum.subjects is None:
+        return _node(element, Read(Truth.UNKNOWN, path, "unknown", "whose identifier it is"))
+    if act.by is None:
+        question = "who did it"
+        read = Read(Truth.UNKNOWN, world.path(act, "by"), "unknown", question)
+        return _node(element, read)
+    others = [s for s in datum.subjects if s != act.by]
+    return _node(element, Read(Truth.of(bool(others)), path, shown(datum.subjects), ""))
+
+
+def _privacy_expected(element: Element, act: Act, ctx: Context) -> Trace:
+    """Arts. 24(2)(b)-(c), 25(2)(b)-(c): privacy expected at recording and still at the act."""
+    world = ctx.world
+    datum = world.get(act.object)
+    if not isinstance(datum, Datum):
+        question = "which image the act concerned"
+        read = Read(Truth.UNKNOWN, world.path(act, "object"), shown(act.object), question)
+        return _node(element, read)
+    then = world.flag(
+        datum,
+        "privacy_expected_when_recorded",
+        datum.privacy_expected_when_recorded,
+        "whether the circumstances of the recording gave a reasonable expectation of privacy",
+    )
+    now = world.flag(
+        datum,
+        "privacy_expected_now",
+        datum.privacy_expected_now,
+        "whether the person still reasonably expected privacy when the act was done",
+    )
+    at = element.at
+    parts = [
+        then.node(
+            "fact", "privacy could reasonably be expected when it was recorded", f"{at}__point_b"
+        ),
+        now.node(
+            "fact", "privacy was still reasonably expected at the time of the act", f"{at}__point_c"
+        ),
+    ]
+    return combine("element", element.gist, at, all_, parts, key=element.id)
+
+
+def _another_state(element: Element, act: Act, ctx: Context) -> Trace:
+    """Art. 26: the regime aimed at is that of a State other than the one applying it.
+
+    Under a profile with no State (the baseline), some State Party is always "another"
+    than the one aimed at, so a known target is enough.
+    """
+    path = ctx.world.path(act, "target_state")
+    target = act.target_state
+    applying = ctx.profile.state
+    if target is None:
+        question = "which State's government the call is aimed at"
+        return _node(element, Read(Truth.UNKNOWN, path, "unknown", question))
+    truth = Truth.TRUE if applying is None else Truth.of(target != applying)
+    where = "" if applying is None else f" (applying State: {applying})"
+    return _node(element, Read(truth, path, f"{target}{where}", ""))
+
+
+def _tribunal(element: Element, act: Act, ctx: Context) -> Trace:
+    """Art. 28: the crimes are those established by the judgment of the tribunal named."""
+    world = ctx.world
+    datum = world.get(act.object)
+    if not isinstance(datum, Datum):
+        question = "what material the act concerned"
+        read = Read(Truth.UNKNOWN, world.path(act, "object"), shown(act.object), question)
+        return _node(element, read)
+    path = world.path(datum, "denied_crimes_established_by")
+    court = datum.denied_crimes_established_by
+    if court is None:
+        question = "which tribunal's judgment established the crimes the material is about"
+        return _node(element, Read(Truth.UNKNOWN, path, "unknown", question))
+    return _node(element, Read(Truth.of(court.value in element.any_of), path, court.value, ""))
+
+
 CIRCUMSTANCES: dict[str, Reader] = {
     "without_right": _without_right,
     "unauthorised": _without_right,
@@ -156,6 +240,13 @@ CIRCUMSTANCES: dict[str, Reader] = {
     ),
     "number_of_items": _number_of_items,
     "predicate": _predicate,
+    "of_another": _of_another,
+    "privacy_expected": _privacy_expected,
+    "another_state": _another_state,
+    "tribunal": _tribunal,
+    "terrorist_link": _circumstance(
+        "terrorist_link", "whether the act served a terrorist act, organisation or activity"
+    ),
     "knew_origin": _circumstance(
         "knew_illicit_origin", "whether the actor knew the property was proceeds of crime"
     ),

@@ -14,7 +14,7 @@ from uncc.analysis.rules.circumstances import CIRCUMSTANCES
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.objects import PERSON_KINDS, evaluate_object
 from uncc.analysis.rules.reading import element_node as _node
-from uncc.analysis.trace import Trace, leaf
+from uncc.analysis.trace import Missing, Trace, leaf
 from uncc.analysis.vocabulary import PURPOSE_TEXT, MentalState, Purpose, ResultKind
 from uncc.analysis.world import Read, shown
 from uncc.convention.model import Element, ElementRole
@@ -32,8 +32,8 @@ def evaluate_element(element: Element, act: Act, ctx: Context) -> Trace:
         return evaluate_object(element, act, ctx)
     if role is ElementRole.PURPOSE:
         return _purpose(element, act, ctx)
-    if role is ElementRole.MENTAL and key == "mental":
-        return _mental(element, act, ctx)
+    if role is ElementRole.MENTAL and key not in CIRCUMSTANCES:
+        return _mental(element, key, act, ctx)
     if role is ElementRole.RESULT:
         return _result(element, act, ctx, ResultKind(key))
     reader = CIRCUMSTANCES.get(key)
@@ -69,8 +69,23 @@ def _purpose(element: Element, act: Act, ctx: Context) -> Trace:
     )
 
 
-def _mental(element: Element, act: Act, ctx: Context) -> Trace:
-    value = act.mental_state
+def _mental(element: Element, key: str, act: Act, ctx: Context) -> Trace:
+    """The actor's state of mind as to one element, or as to the whole act.
+
+    ``mental_states`` gives it per element (the default element, key ``mental``, is the
+    one as to the conduct); otherwise ``mental_state`` covers every element. The intake
+    refuses facts that give both.
+    """
+    named = "conduct" if key == "mental" else key
+    world = ctx.world
+    if act.mental_states:
+        value = act.mental_states.get(named)
+        paths = [world.path(act, f"mental_states.{named}")]
+    else:
+        value = act.mental_state
+        paths = [world.path(act, "mental_state")]
+        if key != "mental":
+            paths.append(world.path(act, f"mental_states.{named}"))
     inferred: tuple[str, ...] = ()
     state: MentalState | None = None
     if isinstance(value, MentalState):
@@ -78,9 +93,18 @@ def _mental(element: Element, act: Act, ctx: Context) -> Trace:
     elif value is not None:
         state, inferred = value.value, tuple(value.inferred_from)
     truth = Truth.UNKNOWN if state is None else Truth.of(state.value in element.any_of)
-    path = ctx.world.path(act, "mental_state")
-    read = Read(truth, path, shown(state), "the actor's state of mind", inferred)
-    return _node(element, read, f"{element.gist} (requires: {', '.join(element.any_of)})")
+    about = "" if key == "mental" else f" as to {named.replace('_', ' ')}"
+    question = f"the actor's state of mind{about}"
+    return leaf(
+        "element",
+        f"{element.gist} (requires: {', '.join(element.any_of)})",
+        element.at,
+        truth,
+        inputs=[(paths[0], shown(state))],
+        missing=[Missing(p, question) for p in paths],
+        inferred=inferred,
+        key=element.id,
+    )
 
 
 def _result(element: Element, act: Act, ctx: Context, kind: ResultKind) -> Trace:

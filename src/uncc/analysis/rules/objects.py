@@ -10,11 +10,14 @@ from __future__ import annotations
 from uncc.analysis.facts import Act, Datum, Item, Person, Property, System
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.material import MATERIAL, material
 from uncc.analysis.trace import Missing, Trace, leaf
 from uncc.analysis.world import Read, shown
 from uncc.convention.model import Element
 
 PERSON_KINDS = frozenset({"person", "child", "minor"})
+DERIVED_KINDS = frozenset({MATERIAL})
+"""Object kinds judged from several facts rather than read as a data kind."""
 
 
 def object_reads(kinds: tuple[str, ...], act: Act, ctx: Context, at: str) -> list[Read]:
@@ -51,8 +54,6 @@ def _is_kind(kind: str, target: object, ctx: Context, at: str) -> Read:
         if target.kinds is None:
             return Read(Truth.UNKNOWN, path, "unknown", "what kind of data it is")
         has = kind in {k.value for k in target.kinds}
-        if has and kind == "csam" and ctx.profile.takes("art_18.reserve_virtual_material"):
-            return _real_minor(target, ctx)
         return Read(Truth.of(has), path, shown(target.kinds), "")
     if isinstance(target, Item):
         path = world.path(target, "kind")
@@ -69,18 +70,6 @@ def _is_kind(kind: str, target: object, ctx: Context, at: str) -> Read:
             return Read(Truth.UNKNOWN, path, "unknown", "whether the property is proceeds of crime")
         return Read(Truth.TRUE, path, "proceeds", "")
     return Read(Truth.FALSE, "", "not declared", "")
-
-
-def _real_minor(datum: Datum, ctx: Context) -> Read:
-    path = ctx.world.path(datum, "depiction")
-    if datum.depiction is None:
-        return Read(
-            Truth.UNKNOWN,
-            path,
-            "unknown",
-            "whether the material shows a real minor (virtual material is reserved, Art. 18(4))",
-        )
-    return Read(Truth.of(datum.depiction.value == "real_minor"), path, datum.depiction.value, "")
 
 
 def person_is(kind: str, person: Person, ctx: Context, *, believed_counts: bool = True) -> Read:
@@ -118,6 +107,9 @@ def person_is(kind: str, person: Person, ctx: Context, *, believed_counts: bool 
 
 def evaluate_object(element: Element, act: Act, ctx: Context) -> Trace:
     """The object element: the act was directed at one of the kinds it names."""
+    datum = ctx.world.get(act.object)
+    if MATERIAL in element.any_of and isinstance(datum, Datum):
+        return material(element, datum, ctx)
     reads = object_reads(element.any_of, act, ctx, element.at)
     truth = any_(r.truth for r in reads)
     missing: list[Missing] = [m for r in reads for m in r.missing]
