@@ -230,6 +230,13 @@ def _check_jurisdiction(analysis: Analysis, item: dict[str, Any]) -> list[str]:
         problems.append(
             f"{item['state']} consult: expected {sorted(item['consult'])}, got {list(result.jurisdiction.consult)}"
         )
+    if "consult_if_investigating" in item:
+        want = sorted(item["consult_if_investigating"])
+        have = list(result.jurisdiction.consult_if_investigating)
+        if have != want:
+            problems.append(
+                f"{item['state']} consult if investigating: expected {want}, got {have}"
+            )
     return problems
 
 

@@ -18,7 +18,7 @@ from uncc.analysis.facts import Act, Incident, Person
 from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Truth, any_
 from uncc.analysis.rules.context import Context
-from uncc.analysis.rules.jurisdiction import jurisdiction
+from uncc.analysis.rules.jurisdiction import consultation, jurisdiction
 from uncc.analysis.rules.liability import aggravations, legal_person, participation
 from uncc.analysis.rules.measures import limitation, measures
 from uncc.analysis.rules.offences import conduct_matches, evaluate_offence
@@ -194,21 +194,12 @@ def analyze(
             jurisdiction(state, found, grounds, evaluator.ctx),
             evaluator,
         )
-    investigating = {inv.state for inv in incident.investigations}
+    competent = {s: juris for s, (_, _, juris, _) in evaluated.items()}
     results: list[StateResult] = []
     for state in chosen:
         profile, found, juris, evaluator = evaluated[state]
-        others = {
-            s
-            for s, (_, _, j, _) in evaluated.items()
-            if s != state and j.trace.outcome is not Truth.FALSE
-        }
-        consult = (
-            tuple(sorted((others | investigating) - {state}))
-            if juris.trace.outcome is not Truth.FALSE
-            else ()
-        )
-        juris = Jurisdiction(juris.state, juris.trace, juris.grounds, consult)
+        others = {s: j for s, j in competent.items() if s != state}
+        juris = consultation(juris, others, incident.investigations)
         state_measures: list[Measure] = []
         for power in convention.powers():
             state_measures.extend(measures(state, power, found, evaluator.ctx, juris.trace))

@@ -141,6 +141,8 @@ class System(_Facts):
     critical_infrastructure: bool | None = None
     closed_group: bool | None = None
     """Operated for a closed group of users, with no public network (Art. 41(3)(b))."""
+    holds_data_of_nationals_of: list[StateCode] | None = None
+    """Every State whose nationals' data the system holds (Art. 40(2)(e)); ``[]`` for none."""
 
 
 class Datum(_Facts):

@@ -81,6 +81,9 @@ class Jurisdiction:
     trace: Trace
     grounds: tuple[GroundFinding, ...]
     consult: tuple[str, ...] = ()
+    """Other States known to investigate, prosecute or try the same conduct (Art. 40(5))."""
+    consult_if_investigating: tuple[str, ...] = ()
+    """Other States with jurisdiction not known to investigate: consult if they do."""
 
     @property
     def status(self) -> Status:

@@ -199,6 +199,7 @@ def _is_state_field(loc: Sequence[int | str]) -> bool:
             "flag",
             "within",
             "target_state",
+            "holds_data_of_nationals_of",
         }
     )
 

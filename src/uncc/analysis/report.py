@@ -227,6 +227,7 @@ def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
                     if g.status is not Status.NOT_ESTABLISHED
                 ],
                 "consult": list(s.jurisdiction.consult),
+                "consult_if_investigating": list(s.jurisdiction.consult_if_investigating),
                 "consult_provision": "art_40__para_5",
             }
             for s in analysis.states

@@ -47,6 +47,8 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
         consult = (
             f"; must consult {', '.join(j['consult'])} (`art_40__para_5`)" if j["consult"] else ""
         )
+        if j.get("consult_if_investigating"):
+            consult += f"; consult {', '.join(j['consult_if_investigating'])} if they investigate"
         out.append(
             f"- **Jurisdiction {j['state']}**: {WORD[j['status']]}"
             + (f" on {', '.join(grounds)}" if grounds else "")

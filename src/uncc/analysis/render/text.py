@@ -40,6 +40,8 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
             g["ground"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = f"; consult {', '.join(j['consult'])} (art_40__para_5)" if j["consult"] else ""
+        if j.get("consult_if_investigating"):
+            consult += f"; consult {', '.join(j['consult_if_investigating'])} if they investigate"
         lines.append(
             f"  Jurisdiction {j['state']}: {WORD[j['status']]}"
             + (f" ({', '.join(grounds)})" if grounds else "")
@@ -115,6 +117,11 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
         if j["consult"]:
             lines.append(
                 f"      consult {', '.join(j['consult'])} on the same conduct  [art_40__para_5]"
+            )
+        if j.get("consult_if_investigating"):
+            lines.append(
+                f"      consult {', '.join(j['consult_if_investigating'])} if they investigate"
+                "  [art_40__para_5]"
             )
     return lines
 

@@ -213,31 +213,60 @@ def against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Trac
 
 
 def data_of_nationals(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
-    """Art. 40(2)(e): involves computer data of the State's nationals."""
+    """Art. 40(2)(e): involves computer data of the State's nationals.
+
+    The data counts when it is the act's object, or when the act accesses or interferes
+    with the system that holds it (docs/choices.md).
+    """
     world = ctx.world
+    label = f"involves data of nationals of {state}, wherever stored"
+    at = "art_40__para_2__point_e"
     target = world.get(act.object)
-    if not isinstance(target, Datum):
+    if isinstance(target, Datum):
+        return combine("ground", label, at, any_, [_subjects(state, target, world)])
+    if not isinstance(target, System):
         truth = Truth.UNKNOWN if act.object is None else Truth.FALSE
         return leaf(
             "ground",
-            f"involves data of nationals of {state}",
-            "art_40__para_2__point_e",
+            label,
+            at,
             truth,
             inputs=[(world.path(act, "object"), shown(act.object))],
             missing=[Missing(world.path(act, "object"), "what the act was directed at")],
         )
-    if target.subjects is None:
-        path = world.path(target, "subjects")
+    held = [d for d in world.incident.data if d.system == target.id]
+    parts = [_subjects(state, d, world) for d in held]
+    listed = target.holds_data_of_nationals_of
+    path = world.path(target, "holds_data_of_nationals_of")
+    parts.append(
+        leaf(
+            "fact",
+            f"{target.id} holds data of nationals of {state}",
+            at,
+            Truth.UNKNOWN if listed is None else Truth.of(state in listed),
+            inputs=[(path, shown(listed))],
+            missing=[Missing(path, "whose nationals' data the system holds")],
+        )
+    )
+    return combine("ground", label, at, any_, parts)
+
+
+def _subjects(state: str, datum: Datum, world: World) -> Trace:
+    """Whether any person the datum is about is a national of the State."""
+    at = "art_40__para_2__point_e"
+    label = f"{datum.id} is data of nationals of {state}"
+    if datum.subjects is None:
+        path = world.path(datum, "subjects")
         return leaf(
-            "ground",
-            f"involves data of nationals of {state}",
-            "art_40__para_2__point_e",
+            "fact",
+            label,
+            at,
             Truth.UNKNOWN,
             inputs=[(path, "unknown")],
             missing=[Missing(path, "whose data it is")],
         )
     parts = []
-    for subject in target.subjects:
+    for subject in datum.subjects:
         person = world.person(subject)
         if person is not None:
             truth, inputs, missing = _belongs(person, state, world)
@@ -245,19 +274,13 @@ def data_of_nationals(state: str, act: Act, actor: str | None, ctx: Context) -> 
                 leaf(
                     "fact",
                     f"{person.id} is a national of {state}",
-                    "art_40__para_2__point_e",
+                    at,
                     truth,
                     inputs=inputs,
                     missing=missing,
                 )
             )
-    return combine(
-        "ground",
-        f"involves data of nationals of {state}, wherever stored",
-        "art_40__para_2__point_e",
-        any_,
-        parts,
-    )
+    return combine("fact", label, at, any_, parts)
 
 
 def _present(state: str, person: Person | None, act: Act, world: World, provision: str) -> Trace:

@@ -6,9 +6,10 @@ The grounds are read in :mod:`.grounds_place` (territory, flag, effects) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 
-from uncc.analysis.facts import Act
+from uncc.analysis.facts import Act, Investigation
 from uncc.analysis.findings import GroundFinding, Jurisdiction, OffenceFinding
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules import grounds_persons as persons
@@ -73,3 +74,34 @@ def jurisdiction(
         "jurisdiction", f"{state} has jurisdiction", "art_40", any_, counted, key=state
     )
     return Jurisdiction(state, overall, tuple(results))
+
+
+def consultation(
+    juris: Jurisdiction, others: Mapping[str, Jurisdiction], investigations: Iterable[Investigation]
+) -> Jurisdiction:
+    """Whom the State consults under Art. 40(5), and whom it would consult if they investigate.
+
+    The duty binds a State exercising jurisdiction under Art. 40(1) or (2) that knows
+    (notified, a deconfliction hit, or otherwise) of another State's investigation,
+    prosecution or judicial proceeding on the same conduct. Another State with
+    jurisdiction that is not known to investigate is listed apart; one known to have
+    stopped is not listed.
+    """
+    exercising = [
+        g
+        for g in juris.grounds
+        if g.adopted
+        and g.trace.outcome is not Truth.FALSE
+        and g.provision.startswith(("art_40__para_1", "art_40__para_2"))
+    ]
+    if not exercising:
+        return replace(juris, consult=(), consult_if_investigating=())
+    ongoing: set[str] = set()
+    stopped: set[str] = set()
+    for inv in investigations:
+        (ongoing if inv.ongoing else stopped).add(inv.state)
+    stopped -= ongoing
+    competent = {s for s, j in others.items() if j.trace.outcome is not Truth.FALSE}
+    consult = sorted(ongoing - {juris.state})
+    maybe = sorted(competent - ongoing - stopped - {juris.state})
+    return replace(juris, consult=tuple(consult), consult_if_investigating=tuple(maybe))
