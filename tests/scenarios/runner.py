@@ -247,6 +247,10 @@ def _check_measure(analysis: Analysis, item: dict[str, Any]) -> list[str]:
     found = [m for m in result.measures if m.power == item["power"]]
     if "route" in item:
         found = [m for m in found if m.route == item["route"]]
+    if "targets" in item:
+        found = [
+            m for m in found if sorted(t.id for t in m.targets) == sorted(item["targets"])
+        ] or found
     label = f"{item['state']} {item['power']}" + (f" ({item['route']})" if "route" in item else "")
     if not found:
         routes = [m.route for m in result.measures if m.power == item["power"]]

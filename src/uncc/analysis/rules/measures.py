@@ -12,29 +12,15 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from uncc.analysis.facts import Act, Datum, System
 from uncc.analysis.findings import Limitation, Measure, OffenceFinding, Target
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
-from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
-from uncc.analysis.world import territory_of
+from uncc.analysis.rules.targets import nothing_named, targets
+from uncc.analysis.trace import Missing, Trace, combine, leaf
 from uncc.convention.model import Article, Power
 
-DATA_POWERS = frozenset(
-    {"preservation", "traffic_preservation_disclosure", "production_of_data", "seizure"}
-)
-SYSTEM_POWERS = frozenset(
-    {
-        "search",
-        "search_extension",
-        "seizure",
-        "assistance_order",
-        "realtime_traffic_collection",
-        "interception",
-    }
-)
-PROCEEDS_POWERS = frozenset({"freezing", "confiscation"})
-PROVIDER_POWERS = frozenset({"production_of_subscriber_information"})
+CLOSED_GROUP_POWERS = frozenset({"realtime_traffic_collection", "interception"})
+"""The measures a closed-group reservation (Art. 41(3)(b)) may limit."""
 
 SAFEGUARD_TEXT = {
     "supervision": "judicial or other independent supervision",
@@ -73,146 +59,66 @@ def _listed(findings: list[OffenceFinding], listed: Iterable[str], label: str, a
     )
 
 
-def targets(
-    power: Power, findings: list[OffenceFinding], ctx: Context
-) -> list[tuple[Target, list[Missing]]]:
-    """What the power would be used on, with where each target is (or what is missing)."""
-    world = ctx.world
-    acts = [a for f in findings if (a := world.act(f.act)) is not None]
-    out: list[tuple[Target, list[Missing]]] = []
-    seen: set[str] = set()
+def _belief(findings: list[OffenceFinding], power: Power) -> Trace:
+    """Arts. 45-47: a reasonable belief that an offence was or is being committed.
 
-    def add(target: Target, missing: list[Missing]) -> None:
-        if target.id not in seen:
-            seen.add(target.id)
-            out.append((target, missing))
-
-    if power.id in DATA_POWERS:
-        for datum in _data(acts, ctx):
-            system = world.system(datum.system)
-            place = datum.stored_in or (territory_of(system.location) if system else None)
-            path = world.path(datum, "stored_in")
-            add(
-                Target(datum.id, "data", place),
-                [] if place else [Missing(path, "where the data is stored")],
-            )
-    if power.id in SYSTEM_POWERS:
-        for system in _systems(acts, ctx):
-            place = territory_of(system.location)
-            add(
-                Target(system.id, "system", place),
-                [] if place else [Missing(world.path(system, "location"), "where the system is")],
-            )
-    if power.id in PROCEEDS_POWERS:
-        act_ids = {a.id for a in acts}
-        actors = {a.by for a in acts}
-        for prop in ctx.world.incident.property:
-            origin = prop.origin
-            if origin is None:
-                continue
-            linked = (
-                origin.act in act_ids
-                or prop.held_by in actors
-                or origin.property is not None
-                or origin.offence is not None
-            )
-            if linked:
-                add(
-                    Target(prop.id, "property", prop.located_in),
-                    []
-                    if prop.located_in
-                    else [Missing(world.path(prop, "located_in"), "where the property is")],
-                )
-    if power.id in PROVIDER_POWERS:
-        for person in ctx.world.incident.persons:
-            if person.service_provider:
-                offers = person.offers_services_in
-                if offers is None:
-                    add(
-                        Target(person.id, "provider", None),
-                        [
-                            Missing(
-                                world.path(person, "offers_services_in"),
-                                "where the provider offers its services",
-                            )
-                        ],
-                    )
-                else:
-                    state = ctx.profile.state
-                    place = (
-                        state
-                        if state in offers
-                        else (person.incorporated_in or (offers[0] if offers else None))
-                    )
-                    add(
-                        Target(person.id, "provider", place),
-                        []
-                        if place
-                        else [
-                            Missing(
-                                world.path(person, "incorporated_in"),
-                                "where the provider is established",
-                            )
-                        ],
-                    )
-    return out
-
-
-def _data(acts: list[Act], ctx: Context) -> Iterator[Datum]:
-    world = ctx.world
-    systems = {s.id for s in _systems(acts, ctx)}
-    for act in acts:
-        target = world.get(act.object)
-        if isinstance(target, Datum):
-            yield target
-    for datum in world.incident.data:
-        if datum.system in systems:
-            yield datum
-
-
-def _systems(acts: list[Act], ctx: Context) -> Iterator[System]:
-    world = ctx.world
-    for act in acts:
-        for ref in (act.object, act.using):
-            target = world.get(ref)
-            if isinstance(target, System):
-                yield target
-            elif isinstance(target, Datum) and (system := world.system(target.system)):
-                yield system
-
-
-def measures(
-    state: str,
-    entry: tuple[Article, Power],
-    findings: Iterable[OffenceFinding],
-    ctx: Context,
-    jurisdiction: Trace,
-) -> list[Measure]:
-    """The power for this State: one measure per place its targets are in.
-
-    The State must have jurisdiction: the powers serve its own specific criminal
-    investigations or proceedings (Art. 41(1)).
+    It rests on the facts known: an offence the facts establish, or one they describe
+    without ruling it out (docs/choices.md). No particular State's jurisdiction is asked:
+    where the power is used follows its targets.
     """
-    article, power = entry
-    relevant = [f for f in findings if f.truth is not Truth.FALSE]
-    profile = ctx.profile
-    proceedings = combine(
-        "scope",
-        f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
-        "art_41__para_1",
-        all_,
-        [jurisdiction],
+    names = ", ".join(sorted({f"{f.offence} ({f.act})" for f in findings})) or "none"
+    return leaf(
+        "condition",
+        "reasonable belief that an offence was or is being committed",
+        power.at,
+        Truth.of(bool(findings)),
+        inputs=[("offences established or not ruled out", names)],
     )
-    conditions: list[Trace] = [proceedings, _basis(relevant)]
-    if power.serious_offences_only:
-        conditions.append(
-            _listed(
-                relevant,
-                profile.serious_offences,
-                "the offence is in the State's list of serious offences (Art. 48(1))",
-                "art_48__para_1",
+
+
+def _serious(findings: list[OffenceFinding], state: str, ctx: Context) -> Trace:
+    """Art. 48(1): the offence is in the State's list; with no list, it depends on it."""
+    listed = ctx.profile.serious_offences
+    label = "the offence is in the State's list of serious offences (Art. 48(1))"
+    if listed or not findings:
+        return _listed(findings, listed, label, "art_48__para_1")
+    return leaf(
+        "condition",
+        "depends on the State's list of serious offences (Art. 48(1)), which the profile does not give",
+        "art_48__para_1",
+        Truth.UNKNOWN,
+        missing=[
+            Missing(
+                f"profile[{state}].serious_offences", f"the list of serious offences in {state}"
             )
+        ],
+    )
+
+
+def _conditions(
+    state: str, power: Power, relevant: list[OffenceFinding], ctx: Context, jurisdiction: Trace
+) -> list[Trace]:
+    profile = ctx.profile
+    if power.parameters.get("threshold") == "reasonable_belief":
+        investigation = leaf(
+            "scope",
+            f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
+            "art_41__para_1",
+            Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
+            inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
         )
+        conditions = [_belief(relevant, power), investigation]
+    else:
+        proceedings = combine(
+            "scope",
+            f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
+            "art_41__para_1",
+            all_,
+            [jurisdiction],
+        )
+        conditions = [proceedings, _basis(relevant)]
+    if power.serious_offences_only:
+        conditions.append(_serious(relevant, state, ctx))
     if power.id == "realtime_traffic_collection" and profile.takes("art_41.realtime_offence_list"):
         listed = (
             profile.realtime_offences
@@ -227,143 +133,107 @@ def measures(
                 "art_41__para_3__point_a",
             )
         )
+    return conditions
+
+
+def measures(
+    state: str,
+    entry: tuple[Article, Power],
+    findings: Iterable[OffenceFinding],
+    ctx: Context,
+    jurisdiction: Trace,
+) -> list[Measure]:
+    """The power for this State: one measure per place its targets are in.
+
+    Powers that need a reasonable belief (Arts. 45-47) are judged on it; the others
+    serve the State's own specific investigations, so it must have jurisdiction
+    (Art. 41(1)). A closed-group reservation (41(3)(b)) takes out the measure for the
+    closed-group systems only.
+    """
+    article, power = entry
+    relevant = [f for f in findings if f.truth is not Truth.FALSE]
+    profile = ctx.profile
+    conditions = _conditions(state, power, relevant, ctx, jurisdiction)
     found = targets(power, relevant, ctx)
-    if power.id in ("realtime_traffic_collection", "interception") and profile.takes(
-        "art_41.closed_group_systems"
-    ):
-        conditions.append(_no_closed_group(relevant, ctx))
-    trace = combine(
-        "power", f"{power.name} is available to {state}", power.at, all_, conditions, key=power.id
-    )
+    closed = power.id in CLOSED_GROUP_POWERS and profile.takes("art_41.closed_group_systems")
+    label = f"{power.name} is available to {state}"
     judicial = power.id in profile.judicial_authorisation
-    safeguards = tuple(_safeguards(power, judicial, ctx))
     template = Measure(
         state=state,
         article=article.number,
         power=power.id,
         name=power.name,
         provision=power.at,
-        trace=trace,
+        trace=combine("power", label, power.at, all_, conditions, key=power.id),
         route=None,
-        safeguards=safeguards,
+        safeguards=tuple(_safeguards(power, judicial, ctx)),
         judicial_authorisation=judicial,
         confidentiality=power.confidentiality,
         parameters=dict(power.parameters),
     )
     if not found:
-        return [replace(template, route_missing=(_nothing_named(power.id),))]
-    by_place: dict[str | None, list[tuple[Target, list[Missing]]]] = {}
+        return [replace(template, route_missing=(nothing_named(power.id),))]
+    groups: dict[tuple[str | None, Truth], list[tuple[Target, list[Missing], Trace | None]]] = {}
     for target, missing in found:
-        by_place.setdefault(target.location, []).append((target, missing))
+        left_out = closed_group_left_out(target, ctx) if closed else None
+        key = (target.location, Truth.TRUE if left_out is None else left_out.outcome)
+        groups.setdefault(key, []).append((target, missing, left_out))
     out = []
-    for place, group in by_place.items():
+    for (place, _), group in groups.items():
         route = None if place is None else ("domestic" if place == state else f"request:{place}")
+        extra = [node for _, _, node in group if node is not None]
+        trace = template.trace
+        if extra:
+            reservation = combine(
+                "reservation",
+                "not a closed-group system the State leaves out (Art. 41(3)(b))",
+                "art_41__para_3__point_b",
+                all_,
+                extra,
+            )
+            trace = combine(
+                "power", label, power.at, all_, [*conditions, reservation], key=power.id
+            )
         out.append(
             replace(
                 template,
+                trace=trace,
                 route=route,
-                targets=tuple(t for t, _ in group),
-                route_missing=tuple(m for _, ms in group for m in ms),
+                targets=tuple(t for t, _, _ in group),
+                route_missing=tuple(m for _, ms, _ in group for m in ms),
             )
         )
     return out
 
 
-def _no_closed_group(findings: list[OffenceFinding], ctx: Context) -> Trace:
-    """Art. 41(3)(b): no system an offence concerns serves a closed group only.
+def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
+    """Art. 41(3)(b): a leaf that holds unless the target is a system the reservation covers.
 
-    For each offence and each system it concerns: the offence does not hold, or the
-    system is not closed-group. A system whose identity is unknown leaves it open.
+    The reservation covers a system for a closed group of users that uses no public
+    network and is connected to no other system; ``None`` for a target not a system.
     """
     world = ctx.world
-    parts: list[Trace] = []
-    for finding in findings:
-        act = world.act(finding.act)
-        if act is None:
-            continue
-        for ref, system in _act_systems(act, ctx):
-            if system is None:
-                closed = leaf(
-                    "fact",
-                    "the system concerned is not known",
-                    "art_41__para_3__point_b",
-                    Truth.UNKNOWN,
-                    missing=[ref],
-                )
-            else:
-                read = world.flag(
-                    system,
-                    "closed_group",
-                    system.closed_group,
-                    "whether the system serves a closed group only",
-                )
-                closed = leaf(
-                    "fact",
-                    f"{system.id} is not a closed-group system",
-                    "art_41__para_3__point_b",
-                    ~read.truth,
-                    inputs=[(read.path, read.shown)],
-                    missing=read.missing,
-                )
-            parts.append(
-                combine(
-                    "condition",
-                    f"{finding.name} ({finding.act})",
-                    "art_41__para_3__point_b",
-                    any_,
-                    [
-                        negate(
-                            finding.trace,
-                            "condition",
-                            "the offence does not hold",
-                            finding.provision,
-                        ),
-                        closed,
-                    ],
-                )
-            )
-    return combine(
-        "reservation",
-        "no system concerned is a closed-group system, which the State leaves out (Art. 41(3)(b))",
+    system = world.system(target.id)
+    if system is None:
+        return None
+    closed = world.flag(
+        system, "closed_group", system.closed_group, "whether the system serves a closed group only"
+    )
+    linked = world.flag(
+        system, "connected", system.connected, "whether the system is connected to another system"
+    )
+    covered = all_([closed.truth, ~linked.truth])
+    missing = [*closed.missing] if closed.truth is not Truth.FALSE else []
+    if closed.truth is not Truth.FALSE:
+        missing += linked.missing
+    return leaf(
+        "fact",
+        f"{system.id} is not a closed-group system the State leaves out",
         "art_41__para_3__point_b",
-        all_,
-        parts,
+        ~covered,
+        inputs=[(closed.path, closed.shown), (linked.path, linked.shown)],
+        missing=missing,
     )
-
-
-def _act_systems(act: Act, ctx: Context) -> list[tuple[Missing, System | None]]:
-    """The systems an act concerns (its object, the system holding it, the one used)."""
-    world = ctx.world
-    out: list[tuple[Missing, System | None]] = []
-    target = world.get(act.object)
-    if act.object is None:
-        out.append((Missing(world.path(act, "object"), "what the act was directed at"), None))
-    elif isinstance(target, System):
-        out.append((Missing(world.path(act, "object"), ""), target))
-    elif isinstance(target, Datum):
-        out.append(
-            (
-                Missing(world.path(target, "system"), "which system holds the data"),
-                world.system(target.system),
-            )
-        )
-    out.append(
-        (Missing(world.path(act, "using"), "which system the actor used"), world.system(act.using))
-    )
-    return out
-
-
-def _nothing_named(power_id: str) -> Missing:
-    """What to supply when the facts name nothing the power could be used on."""
-    if power_id in PROCEEDS_POWERS:
-        return Missing("property", "the proceeds or instrumentalities, and where they are")
-    if power_id in PROVIDER_POWERS:
-        return Missing(
-            "persons[service_provider]", "the service provider, and where it offers its services"
-        )
-    if power_id in DATA_POWERS:
-        return Missing("data", "the stored data the investigation needs, and where it is stored")
-    return Missing("systems", "the computer systems involved, and where they are")
 
 
 def _safeguards(power: Power, judicial: bool, ctx: Context) -> Iterator[tuple[str, str, str]]:
