@@ -60,7 +60,10 @@ def _person_place(person: Person, state: str | None) -> str | None:
 
 
 def _controller(datum: Datum, ctx: Context) -> Person | None:
-    """Who has the data in possession or control: named on it, or the system's operator."""
+    """Who has the data in possession or control: named on it, or the system's operator.
+
+    Without either, the data is taken to be where it is stored (docs/choices.md).
+    """
     world = ctx.world
     named = world.person(datum.controller)
     if named is not None:
