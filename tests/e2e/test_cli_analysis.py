@@ -56,7 +56,8 @@ def test_analyze_json_has_the_documented_shape() -> None:
         for k, v in next(g for g in xc["grounds"] if g["ground"] == "territory").items()
         if k in ("id", "mandatory")
     } == {"id": "art_40__para_1__point_a", "mandatory": True}
-    assert xc["consult"] == ["XA", "XB"]
+    assert xc["consult"] == ["XA"]  # investigating (facts); XB only has jurisdiction
+    assert xc["consult_if_investigating"] == ["XB"]
     preservation = [m for m in report["measures"] if m["state"] == "XA" and m["article"] == 43]
     assert preservation[0]["route"] == "request:XC"
     assert preservation[0]["available"] is True
