@@ -108,3 +108,52 @@ def test_a_valid_incident_reads() -> None:
         + "persons: [{id: p1, kind: natural, nationalities: [DE]}]\nacts: [{id: a1, by: p1, conduct: access}]"
     )
     assert incident.acts[0].conduct == "access"
+
+
+def test_the_old_csam_kind_is_refused_naming_the_field() -> None:
+    found = problems("data: [{id: d1, kinds: [csam], depiction: real_minor}]")
+    assert found[0].startswith("data[0].kinds[0]: 'csam' is not a known")
+    assert found[1] == "data[0].depiction: unknown field; did you mean 'depicts'?"
+
+
+def test_one_mental_state_for_the_act_and_per_element_is_refused() -> None:
+    found = problems("acts: [{id: a1, mental_state: intent, mental_states: {consent: negligence}}]")
+    assert found == [
+        "acts[0].mental_states: give mental_state (for every element) or mental_states "
+        "(element by element), not both"
+    ]
+
+
+def test_a_depicted_age_above_the_persons_age_is_refused() -> None:
+    found = problems(
+        "persons: [{id: p1, kind: natural, age: 15}]\n"
+        "data: [{id: d1, depicts: p1, depicted_age: 17}]"
+    )
+    assert found == ["data[0].depicted_age: 17 is above the person's age (15)"]
+
+
+def test_a_named_person_cannot_be_said_to_be_unreal() -> None:
+    found = problems(
+        "persons: [{id: p1}]\ndata: [{id: d1, depicts: p1, depicts_real_person: false}]"
+    )
+    assert found == [
+        "data[0].depicts_real_person: false, but the image names a person in 'depicts'"
+    ]
+
+
+def test_references_of_the_new_facts_are_checked() -> None:
+    found = problems(
+        "acts: [{id: a1}]\n"
+        "data: [{id: d1, controller: nobody}]\n"
+        "property: [{id: pr1, used_in: [a2], destined_for: [a1]}]\n"
+        "persons: [{id: p1, evaded_justice: [{since: 2025-05-01, until: 2025-01-01}]}]"
+    )
+    assert found[0].startswith("data[0].controller: 'nobody' is not a declared person")
+    assert found[1].startswith("property[0].used_in[0]: 'a2' is not a declared act")
+    assert found[2] == "persons[0].evaded_justice[0].until: before 'since'"
+
+
+def test_an_unknown_tribunal_is_refused_with_the_known_ones() -> None:
+    found = problems("data: [{id: d1, denied_crimes_established_by: nuremberg}]")
+    assert "imt_nuremberg" in found[0]
+    assert found[0].startswith("data[0].denied_crimes_established_by: 'nuremberg'")
