@@ -159,6 +159,7 @@ class World:
                 place(value)
         for s in self.incident.systems:
             place(s.location)
+            found.update(s.holds_data_of_nationals_of or [])
         for d in self.incident.data:
             place(d.stored_in)
         for i in self.incident.items:
@@ -169,6 +170,7 @@ class World:
                 place(pr.origin.committed_in)
         for a in self.incident.acts:
             place(a.acted_in)
+            place(a.target_state)
             found.update(a.effects_in or [])
         found.update(inv.state for inv in self.incident.investigations)
         return sorted(found)
