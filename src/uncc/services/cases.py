@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -142,12 +143,39 @@ def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:
             .mappings()
             .first()
         )
+        hits = conn.execute(
+            select(schema.hits.c.state).where(schema.hits.c.case_id == case_id)
+        ).scalars()
+        investigating = set(hits)
     if row is None:
         raise NotFoundError(f"no case {case_id}")
     audit_now(ctx, who.user, "case.read", obj=case_id, outcome="ok")
-    return Case(
-        row["id"], row["title"], row["status"], row["facts"], row["analysis"], row["created_by"]
-    )
+    analysis = known_investigations(row["analysis"], investigating)
+    return Case(row["id"], row["title"], row["status"], row["facts"], analysis, row["created_by"])
+
+
+def known_investigations(analysis: dict[str, Any], states: set[str]) -> dict[str, Any]:
+    """The stored analysis with what deconfliction has learned since (Art. 40(5)).
+
+    A deconfliction hit shows that another State investigates the same conduct: a State
+    exercising jurisdiction under Art. 40(1) or (2) consults it, no longer only "if it
+    investigates". The stored analysis itself is not changed.
+    """
+    if not states:
+        return analysis
+    out = copy.deepcopy(analysis)
+    for entry in out.get("jurisdiction", []):
+        exercising = any(
+            g["adopted"] and str(g["id"]).startswith(("art_40__para_1", "art_40__para_2"))
+            for g in entry.get("grounds", [])
+        )
+        learned = states - {entry["state"]}
+        if not exercising or not learned:
+            continue
+        entry["consult"] = sorted({*entry.get("consult", []), *learned})
+        maybe = entry.get("consult_if_investigating", [])
+        entry["consult_if_investigating"] = [s for s in maybe if s not in learned]
+    return out
 
 
 def list_cases(ctx: NodeContext, who: Principal) -> list[tuple[str, str, str]]:
