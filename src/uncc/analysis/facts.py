@@ -275,11 +275,11 @@ class Act(_Facts):
     """Where the effects occurred or were meant to occur."""
     without_right: Flag | None = None
     mental_state: MentalState | Inferred[MentalState] | None = None
-    """The actor's state of mind as to the conduct, and as to every element not named in
-    ``mental_states``."""
+    """The actor's state of mind as to every element of the act (or give ``mental_states``)."""
     mental_states: dict[ElementKey, MentalState | Inferred[MentalState]] | None = None
-    """The actor's state of mind as to one element, by the element's key: e.g.
-    ``{no_consent: recklessness}`` for Art. 25; it overrides ``mental_state`` there."""
+    """The actor's state of mind element by element, by the element's key (``conduct`` for
+    the conduct): e.g. ``{conduct: intent, consent: recklessness}`` for Art. 25. Not
+    together with ``mental_state``; an element not named is unknown."""
     purposes: list[Purpose] | dict[Purpose, Flag] | None = None
     """A list states every purpose the act had (any other is absent); a mapping states
     some purposes as true or false, leaving the others unknown."""
