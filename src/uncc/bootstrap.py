@@ -12,10 +12,11 @@ from uncc.adapters.http_transport import HttpTransport
 from uncc.adapters.tls import NodeTls
 from uncc.config import Settings
 from uncc.domain.blobs import BlobStore
+from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
 from uncc.services.context import MessageHandler, NodeContext
-from uncc.services.network import consent, deconfliction, requested, transfer_in
+from uncc.services.network import consent, deconfliction, measures, requested, transfer_in
 from uncc.services.network.conversations import ANSWERS
 from uncc.services.network.tls_pins import pin_for
 
@@ -62,6 +63,7 @@ def message_handlers() -> dict[str, MessageHandler]:
     nothing of them: no import cycle between the network services.
     """
     table: dict[str, MessageHandler] = dict.fromkeys(ANSWERS, requested.answered)
+    table |= dict.fromkeys(MEASURE_REQUESTS, measures.measure_received)
     table |= {
         "assistance_request": requested.received,
         "conviction_query": requested.received,

@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from uncc.domain import cooperation
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection
+from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.messages import REQUESTS
 
 _CONSENT = frozenset({"consent_request", "consent_answer"})
 """Either party may ask the other for consent to pass its data on, and answer (handling codes)."""
 _STATUS = frozenset({"acknowledgment", "status_update", "refusal", "consultation"}) | _CONSENT
+_MEASURE = _STATUS | {"execution_result", "evidence_transfer"}
 ANSWERS: Mapping[str, frozenset[str]] = {
+    **dict.fromkeys(MEASURE_REQUESTS, _MEASURE),
+    "video_hearing_request": _STATUS | {"hearing_record"},
     "assistance_request": _STATUS | {"assistance_answer", "evidence_transfer"},
     "preservation_request": _STATUS
     | {"execution_result", "traffic_disclosure", "evidence_transfer"},
@@ -28,8 +33,7 @@ ANSWERS: Mapping[str, frozenset[str]] = {
 }
 """Request kind → the kinds the requested State may send in its conversation."""
 MEASURES: Mapping[str, frozenset[str]] = {
-    "preservation_request": frozenset({"preservation", "traffic_preservation_disclosure"}),
-    "subscriber_request": frozenset({"production_of_subscriber_information"}),
+    name: kind.powers for name, kind in cooperation.kinds().items() if kind.powers
 }
 """Request kind → the domestic powers (Convention model ids) whose order can execute it.
 

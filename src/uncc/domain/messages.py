@@ -12,63 +12,27 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-STATE = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-TEXT = Annotated[str, Field(min_length=1, max_length=4000)]
-SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+from uncc.domain.cooperation import refusal_grounds
+from uncc.domain.measure_requests import MEASURE_REQUESTS, HearingRecord
+from uncc.domain.message_parts import SHA256, STATE, TEXT, Body, Contact, StoredData, Urgency
 
-
-class Urgency(StrEnum):
-    """How fast the other side must act (service levels in ``uncc.domain.service_levels``)."""
-
-    EMERGENCY = "emergency"
-    """A risk to life or of imminent loss: acknowledge within 1 hour, answer within 8."""
-    URGENT = "urgent"
-    PRESERVATION = "preservation"
-    ROUTINE = "routine"
+__all__ = ["SHA256", "STATE", "TEXT", "Body", "Contact", "StoredData", "Urgency"]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Contact(_Body):
-    """Who to call about a request, and when they can be reached."""
-
-    name: TEXT
-    phone: str | None = None
-    email: str | None = None
-    office_hours: TEXT = "24/7"
-    time_zone: TEXT = "UTC"
-
-    @model_validator(mode="after")
-    def _reachable(self) -> Contact:
-        if not (self.phone or self.email):
-            msg = "give a phone number or an e-mail address"
-            raise ValueError(msg)
-        return self
-
-
-class StoredData(_Body):
-    """Stored computer data to preserve, and why it matters to the offence."""
-
-    description: TEXT
-    link_to_offence: TEXT
-
-
-class AssistanceRequest(_Body):
+class AssistanceRequest(Body):
     """A request for help from the other State's experts (Art. 56(2)–(3))."""
 
     needed: TEXT
     expertise: list[TEXT] = Field(min_length=1)
     urgency: Urgency = Urgency.URGENT
-    languages: list[str] = ["en"]
+    languages: list[str] = Field(default_factory=lambda: ["en"])
     contact: Contact
     reference: TEXT
 
 
-class AssistanceAnswer(_Body):
+class AssistanceAnswer(Body):
     """Help given: who will assist and how to reach them."""
 
     answer: TEXT
@@ -83,7 +47,7 @@ class PreservationStatus(StrEnum):
     EXTENSION = "extension"
 
 
-class PreservationRequest(_Body):
+class PreservationRequest(Body):
     """Expedited preservation of stored data in the other State (Arts. 43, 4(3), 56)."""
 
     requesting_authority: TEXT
@@ -130,7 +94,7 @@ class SubscriberField(StrEnum):
     INSTALLATION_SITE = "installation_site"
 
 
-class SubscriberRequest(_Body):
+class SubscriberRequest(Body):
     """Subscriber information held by a provider in the other State (Art. 45(1)(b), 45(3))."""
 
     reference: TEXT
@@ -145,14 +109,14 @@ class SubscriberRequest(_Body):
     """The incident facts, so the requested State can analyse them under its own law."""
 
 
-class TrafficHop(_Body):
+class TrafficHop(Body):
     """One provider on a communication's path."""
 
     provider: TEXT
     state: STATE | None = None
 
 
-class TrafficDisclosure(_Body):
+class TrafficDisclosure(Body):
     """Enough traffic data to identify the next provider and the path (Art. 44)."""
 
     reference: TEXT
@@ -163,7 +127,7 @@ class TrafficDisclosure(_Body):
     """The reference of the requested State's order under which the data was disclosed."""
 
 
-class Acknowledgment(_Body):
+class Acknowledgment(Body):
     """The request was received and is being handled under the receiver's law."""
 
     reference: TEXT
@@ -171,14 +135,14 @@ class Acknowledgment(_Body):
     note: str = ""
 
 
-class StatusUpdate(_Body):
+class StatusUpdate(Body):
     """Where the request stands at the receiver."""
 
     status: Literal["under_review", "awaiting_authorisation", "authorised", "in_execution"]
     note: str = ""
 
 
-class ExecutionResult(_Body):
+class ExecutionResult(Body):
     """What the receiver did."""
 
     outcome: Literal["preserved", "produced", "executed", "partially_executed", "no_data"]
@@ -189,8 +153,14 @@ class ExecutionResult(_Body):
 
 
 class RefusalReason(StrEnum):
-    """Why the requested State will not act."""
+    """Why the requested State will not act (each code's provision: ``cooperation.yaml``)."""
 
+    HUMAN_RIGHTS = "human_rights"
+    POLITICAL_OFFENCE = "political_offence"
+    NE_BIS_IN_IDEM = "ne_bis_in_idem"
+    ESSENTIAL_INTERESTS = "essential_interests"
+    NO_DUAL_CRIMINALITY = "no_dual_criminality"
+    MEASURE_NOT_AVAILABLE = "measure_not_available"
     NOT_AN_OFFENCE = "not_an_offence"
     RESERVATION = "reservation"
     INSUFFICIENT_INFORMATION = "insufficient_information"
@@ -199,15 +169,49 @@ class RefusalReason(StrEnum):
     OTHER = "other"
 
 
-class Refusal(_Body):
-    """The request is refused, with a reason code and the provision relied on."""
+class Refusal(Body):
+    """The request is refused, in whole, in part or unless conditions are met.
+
+    Each ground is a reason code with the provision relied on (the code's own provision
+    when none is given). A partial refusal lists what is refused (the rest is executed);
+    a conditional one lists the conditions under which the request would be executed.
+    """
 
     reason: RefusalReason
+    grounds: list[RefusalReason] = Field(default_factory=list)
+    """Further grounds relied on, besides ``reason``."""
     detail: TEXT
     provision: str | None = None
+    scope: Literal["whole", "partial", "conditional"] = "whole"
+    refused: list[TEXT] = Field(default_factory=list)
+    """For a partial refusal: the parts of the request refused."""
+    conditions: list[TEXT] = Field(default_factory=list)
+    """For a conditional refusal: what would make the request executable."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provision(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("provision"):
+            ground = refusal_grounds().get(str(data.get("reason")))
+            if ground is not None and ground.provision:
+                return {**data, "provision": ground.provision}
+        return data
+
+    @model_validator(mode="after")
+    def _scope(self) -> Refusal:
+        if self.reason is RefusalReason.OTHER and not self.provision:
+            msg = "provision: a refusal on another ground names the provision relied on"
+            raise ValueError(msg)
+        if self.scope == "partial" and not self.refused:
+            msg = "refused: a partial refusal lists the parts refused"
+            raise ValueError(msg)
+        if self.scope == "conditional" and not self.conditions:
+            msg = "conditions: a conditional refusal lists its conditions"
+            raise ValueError(msg)
+        return self
 
 
-class ManifestItem(_Body):
+class ManifestItem(Body):
     """One file of an evidence transfer."""
 
     sha256: SHA256
@@ -217,7 +221,7 @@ class ManifestItem(_Body):
     """The sender's evidence id."""
 
 
-class CustodyLeaf(_Body):
+class CustodyLeaf(Body):
     """One custody event of the sender's log, with its RFC 9162 inclusion proof."""
 
     index: int = Field(ge=0)
@@ -226,7 +230,7 @@ class CustodyLeaf(_Body):
     proof: list[SHA256]
 
 
-class CustodyContinuation(_Body):
+class CustodyContinuation(Body):
     """The sender's signed checkpoint and, per item sent, its custody leaves with proofs."""
 
     tree_size: int = Field(ge=1)
@@ -238,7 +242,7 @@ class CustodyContinuation(_Body):
     """Sender's evidence id → its custody events, oldest first."""
 
 
-class SenderOrderEvent(_Body):
+class SenderOrderEvent(Body):
     """One move of the sender's order (who authorised, issued it, and when)."""
 
     command: TEXT
@@ -246,7 +250,7 @@ class SenderOrderEvent(_Body):
     at: dt.datetime
 
 
-class SenderOrder(_Body):
+class SenderOrder(Body):
     """The order under which the sender acquired an item: its legal basis, for Art. 49.
 
     Grounds and notes stay with the sender.
@@ -257,10 +261,10 @@ class SenderOrder(_Body):
     offences: list[TEXT]
     state: TEXT
     authorised_by: TEXT | None = None
-    history: list[SenderOrderEvent] = []
+    history: list[SenderOrderEvent] = Field(default_factory=list)
 
 
-class EvidenceTransfer(_Body):
+class EvidenceTransfer(Body):
     """Evidence sent to the requesting State, with its custody so far.
 
     It names no place to fetch from: the receiver fetches each blob from the sender's
@@ -270,11 +274,11 @@ class EvidenceTransfer(_Body):
     reference: TEXT
     items: list[ManifestItem] = Field(min_length=1)
     custody: CustodyContinuation
-    orders: dict[str, SenderOrder] = {}
+    orders: dict[str, SenderOrder] = Field(default_factory=dict)
     """Sender's evidence id → the order it was acquired under (items without one absent)."""
 
 
-class DeconflictionHit(_Body):
+class DeconflictionHit(Body):
     """A selector of ours matched your filter: let us consult (Art. 40(5))."""
 
     tag: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -285,7 +289,7 @@ class DeconflictionHit(_Body):
     contact: Contact
 
 
-class DeconflictionKey(_Body):
+class DeconflictionKey(Body):
     """The network's deconfliction key for an epoch, sent by the hub to each member."""
 
     epoch: int = Field(ge=1)
@@ -293,13 +297,13 @@ class DeconflictionKey(_Body):
     """32 random bytes, base64url."""
 
 
-class Consultation(_Body):
+class Consultation(Body):
     """A message in a consultation thread between States with jurisdiction (Art. 40(5))."""
 
     text: TEXT
 
 
-class ConvictionQuery(_Body):
+class ConvictionQuery(Body):
     """Does the other State hold a conviction of this person (Art. 51)?"""
 
     reference: TEXT
@@ -307,14 +311,14 @@ class ConvictionQuery(_Body):
     purpose: TEXT
 
 
-class ConvictionAnswer(_Body):
+class ConvictionAnswer(Body):
     """Convictions held, if any."""
 
     found: bool
-    convictions: list[TEXT] = []
+    convictions: list[TEXT] = Field(default_factory=list)
 
 
-class ConsentRequest(_Body):
+class ConsentRequest(Body):
     """May what the other State sent in this conversation go to a third State (handling codes)?"""
 
     to_state: STATE
@@ -323,7 +327,7 @@ class ConsentRequest(_Body):
     """What would go: the facts of the request, evidence items, answers."""
 
 
-class ConsentAnswer(_Body):
+class ConsentAnswer(Body):
     """The sender's answer to a consent request: granted (with conditions) or refused."""
 
     granted: bool
@@ -332,7 +336,7 @@ class ConsentAnswer(_Body):
     conditions: str = ""
 
 
-class Receipt(_Body):
+class Receipt(Body):
     """The signed answer to every delivery: accepted, already had, or rejected."""
 
     message: TEXT
@@ -341,7 +345,7 @@ class Receipt(_Body):
     detail: str = ""
 
 
-REGISTRY: dict[tuple[str, int], type[_Body]] = {
+REGISTRY: dict[tuple[str, int], type[Body]] = {
     ("assistance_request", 1): AssistanceRequest,
     ("assistance_answer", 1): AssistanceAnswer,
     ("preservation_request", 1): PreservationRequest,
@@ -360,6 +364,8 @@ REGISTRY: dict[tuple[str, int], type[_Body]] = {
     ("consent_request", 1): ConsentRequest,
     ("consent_answer", 1): ConsentAnswer,
     ("receipt", 1): Receipt,
+    ("hearing_record", 1): HearingRecord,
+    **{(kind, 1): model for kind, model in MEASURE_REQUESTS.items()},
 }
 
 REQUESTS = frozenset(
@@ -369,6 +375,7 @@ REQUESTS = frozenset(
         "subscriber_request",
         "conviction_query",
         "deconfliction_hit",
+        *MEASURE_REQUESTS,
     }
 )
 """Types that open a conversation tracked with service levels."""
@@ -390,7 +397,7 @@ def problems(kind: str, version: int, body: Any) -> list[str]:
     return []
 
 
-def validate(kind: str, version: int, body: Any) -> _Body:
+def validate(kind: str, version: int, body: Any) -> Body:
     """The typed body; ValueError with every problem when it does not validate."""
     found = problems(kind, version, body)
     if found:

@@ -1,10 +1,10 @@
 """Service levels of the 24/7 network: how fast a request must be acknowledged and answered.
 
-uncc's defaults, chosen from practice in 24/7 networks (docs/network.md): an emergency is
-acknowledged within 1 hour and answered within 8; a preservation request is confirmed
-within 24 hours and the data kept at least 60 days while the formal request is prepared.
-Both sides compute the same deadlines from the request's ``created`` time, so both see
-the same timers.
+The levels are data (``uncc/domain/data/cooperation.yaml``, read by ``cooperation``):
+defaults per urgency, chosen from practice in 24/7 networks (an emergency acknowledged
+within 1 hour and answered within 8; a preservation request confirmed within 24 hours),
+and a kind's own levels where they differ. Both sides compute the same deadlines from
+the request's kind and ``created`` time, so both see the same timers.
 """
 
 from __future__ import annotations
@@ -12,26 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from uncc.domain.messages import Urgency
+from uncc.domain import cooperation
+from uncc.domain.message_parts import Urgency
 
 H = dt.timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class ServiceLevel:
-    """The deadlines for one urgency."""
-
-    acknowledge: dt.timedelta
-    answer: dt.timedelta
-    preserve_at_least_days: int | None = None
-
-
-LEVELS: dict[Urgency, ServiceLevel] = {
-    Urgency.EMERGENCY: ServiceLevel(1 * H, 8 * H),
-    Urgency.URGENT: ServiceLevel(4 * H, 72 * H),
-    Urgency.PRESERVATION: ServiceLevel(24 * H, 24 * H, preserve_at_least_days=60),
-    Urgency.ROUTINE: ServiceLevel(72 * H, 30 * 24 * H),
-}
 
 MESSAGE_TTL: dict[Urgency, dt.timedelta] = {
     Urgency.EMERGENCY: 8 * H,
@@ -50,9 +34,10 @@ class Deadlines:
     answer_by: dt.datetime
 
 
-def deadlines(urgency: Urgency, created: dt.datetime) -> Deadlines:
-    """The deadlines of a request created at ``created``."""
-    level = LEVELS[urgency]
+def deadlines(urgency: Urgency, created: dt.datetime, kind: str | None = None) -> Deadlines:
+    """The deadlines of a request of ``kind`` created at ``created`` (levels from data)."""
+    known = cooperation.kind(kind) if kind else None
+    level = known.level(urgency) if known else cooperation.default_level(urgency)
     return Deadlines(created + level.acknowledge, created + level.answer)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
+from uncc.domain import cooperation
 from uncc.domain.envelope import Envelope
 from uncc.domain.messages import Urgency
 from uncc.domain.policy import Action, require
@@ -31,10 +32,13 @@ ANSWERS = {
     "refusal": "refused",
     "traffic_disclosure": "answered",
     "conviction_answer": "answered",
+    "hearing_record": "answered",
     "consultation": None,
 }
 """Answer type → the status it gives the conversation (None: the update's own status)."""
 CLOSED = {"answered", "refused"}
+OPEN_REFUSALS = {"partial": "partly_refused", "conditional": "refused_unless"}
+"""A refusal in part, or unless conditions are met: the request stays open for the rest."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,10 @@ def open_conversation(
     status: str,
 ) -> None:
     """Track a request sent ('out') or received ('in'), with its deadlines."""
-    urgency = Urgency(envelope.body.get("urgency", Urgency.URGENT))
-    due = deadlines(urgency, envelope.created)
+    known = cooperation.kind(envelope.type)
+    fallback = known.default_urgency if known else Urgency.URGENT
+    urgency = Urgency(envelope.body.get("urgency", fallback))
+    due = deadlines(urgency, envelope.created, envelope.type)
     conn.execute(
         insert(schema.conversations).values(
             id=envelope.conversation,
@@ -121,6 +127,8 @@ def progress(conn: Connection, conversation_id: str, envelope: Envelope) -> None
     status = ANSWERS.get(envelope.type)
     if envelope.type == "status_update":
         status = str(envelope.body["status"])
+    if envelope.type == "refusal" and envelope.body.get("scope") in OPEN_REFUSALS:
+        status = OPEN_REFUSALS[str(envelope.body["scope"])]
     values: dict[str, Any] = {}
     if status is not None and row["status"] not in CLOSED:
         values["status"] = status

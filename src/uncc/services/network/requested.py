@@ -9,6 +9,7 @@ effects of messages: the composition root puts them in the inbox's table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -24,6 +25,9 @@ from uncc.services.identity import node_info
 from uncc.services.network.conversations import open_conversation, progress
 from uncc.services.network.outbox import alert, enqueue
 from uncc.services.orders import DraftRequest, draft_in
+
+Prepare = Callable[[Connection, str], DraftRequest | None]
+"""Given the new case's id: the draft order for the request (None: it needs no order)."""
 
 
 def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
@@ -49,13 +53,14 @@ def take_up(
     conn: Connection,
     envelope: Envelope,
     facts: dict[str, Any] | None,
-    draft: DraftRequest,
+    draft: DraftRequest | Prepare,
 ) -> None:
     """A case under our own law and a draft domestic order for the request; acknowledge.
 
     The order is only a draft: our own judges and prosecutors decide on it, under our
     profile (Art. 4). Without usable facts, or without a basis in our law, no order is
-    drafted and the desk is told why.
+    drafted and the desk is told why. ``draft`` may be prepared once the case exists
+    (property registered on it, a hearing noted); it may then need no order at all.
     """
     received(ctx, conn, envelope)
     me = node_info(conn).state
@@ -70,12 +75,16 @@ def take_up(
             note = f"the facts that came with the request are not valid: {exc}"
         else:
             case_id = case.id
-            order, refusal = draft_in(conn, ctx, system, case, draft)
-            if refusal is None:
-                order_id = order.id
-                note = f"case {case.id}, draft {draft.power.replace('_', ' ')} order {order.id} (for our judges and prosecutors)"
+            wanted = draft if isinstance(draft, DraftRequest) else draft(conn, case.id)
+            if wanted is None:
+                note = f"case {case.id} (no order: for our authorities to arrange)"
             else:
-                note = f"case {case.id}; no order drafted under our law: {refusal.reason} [{refusal.provision}]"
+                order, refusal = draft_in(conn, ctx, system, case, wanted)
+                if refusal is None:
+                    order_id = order.id
+                    note = f"case {case.id}, draft {wanted.power.replace('_', ' ')} order {order.id} (for our judges and prosecutors)"
+                else:
+                    note = f"case {case.id}; no order drafted under our law: {refusal.reason} [{refusal.provision}]"
     conn.execute(
         update(schema.conversations)
         .where(schema.conversations.c.id == envelope.conversation)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 
 from uncc.adapters.db import schema
+from uncc.domain import cooperation
 from uncc.domain.conversations import ANSWERS as FITTING
 from uncc.domain.conversations import BACKED, allowed
 from uncc.domain.envelope import Handling
-from uncc.domain.messages import REQUESTS, Urgency, problems
+from uncc.domain.measure_requests import MEASURE_REQUESTS, VideoHearingRequest
+from uncc.domain.messages import REQUESTS, Urgency, problems, validate
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
@@ -32,8 +34,12 @@ from uncc.services.network.conversations import (
     open_conversation,
     progress,
 )
+from uncc.services.network.measures import hearing_note
 from uncc.services.network.onward import check_onward
 from uncc.services.network.outbox import enqueue
+
+WITH_FACTS = frozenset({"preservation_request", "subscriber_request", *MEASURE_REQUESTS})
+"""Requests that carry the case's facts, for the requested State's own analysis."""
 
 __all__ = [
     "Conversation",
@@ -59,8 +65,9 @@ def send_request(
 ) -> Conversation:
     """Check a request for completeness and put it in the outbox, opening a conversation.
 
-    With a case, a preservation request carries the case's facts, so that the requested
-    State can analyse them under its own law.
+    With a case, a request for a measure carries the case's facts, so that the
+    requested State can analyse them under its own law; a video hearing is recorded on
+    the case (and, when received, on the requested State's case).
 
     Raises:
         UserInputError: the request is incomplete (every missing or wrong field listed).
@@ -77,7 +84,7 @@ def send_request(
             ).first()
             if row is None:
                 raise NotFoundError(f"no case {case_id}")
-            if kind in ("preservation_request", "subscriber_request") and "facts" not in body:
+            if kind in WITH_FACTS and "facts" not in body:
                 check_onward(conn, to_state=recipient, case_id=case_id, evidence_ids=[])
                 body = {**body, "facts": row.facts}
         found = problems(kind, 1, body)
@@ -85,7 +92,11 @@ def send_request(
             raise UserInputError(
                 f"the {kind.replace('_', ' ')} is not complete:\n  " + "\n  ".join(found)
             )
-        urgency = Urgency(body.get("urgency", Urgency.URGENT))
+        typed = validate(kind, 1, body)
+        if isinstance(typed, VideoHearingRequest):
+            _check_hearing(ctx, conn, typed, recipient, case_id)
+        known = cooperation.kind(kind)
+        urgency = Urgency(body.get("urgency", known.default_urgency if known else Urgency.URGENT))
         conversation = str(uuid.uuid4())
         envelope = enqueue(
             ctx,
@@ -112,6 +123,31 @@ def send_request(
             case=case_id,
         )
     return get_conversation(ctx, who, conversation)
+
+
+def _check_hearing(
+    ctx: NodeContext,
+    conn: Connection,
+    request: VideoHearingRequest,
+    recipient: str,
+    case_id: str | None,
+) -> None:
+    """A hearing is scheduled ahead; it is recorded on our case when there is one.
+
+    Raises:
+        UserInputError: the hearing's time has passed.
+    """
+    now = ctx.clock()
+    if request.scheduled_at <= now:
+        raise UserInputError(
+            f"scheduled_at: {request.scheduled_at.isoformat()} has passed; schedule the hearing ahead"
+        )
+    if case_id is not None:
+        conn.execute(
+            insert(schema.case_notes).values(
+                case_id=case_id, author="network", at=now, text=hearing_note(request, recipient)
+            )
+        )
 
 
 def answer(

@@ -1,0 +1,113 @@
+"""The network's request kinds, their service levels and the refusal grounds, as data.
+
+Read from ``uncc/domain/data/cooperation.yaml`` (not restated in code): for each request
+kind, what it asks for, the provisions it rests on, the domestic powers (Convention
+model ids) whose order can execute it at the requested State, its default urgency and
+its service levels; for each refusal ground, the provision relied on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from uncc.domain.message_parts import Urgency
+from uncc.yaml12 import load_yaml
+
+H = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    """The deadlines for one urgency of one kind."""
+
+    acknowledge: dt.timedelta
+    answer: dt.timedelta
+    preserve_at_least_days: int | None = None
+
+
+@dataclass(frozen=True)
+class RequestKind:
+    """One kind of request: what it asks for, on what basis, executed by which orders."""
+
+    name: str
+    label: str
+    provisions: tuple[str, ...]
+    powers: frozenset[str]
+    """The requested State's powers whose issued order executes it (none: no order)."""
+    default_urgency: Urgency
+    levels: dict[Urgency, ServiceLevel]
+
+    def level(self, urgency: Urgency) -> ServiceLevel:
+        """The service level for ``urgency`` (the kind's own, else the network default)."""
+        return self.levels.get(urgency) or _data().defaults[urgency]
+
+
+@dataclass(frozen=True)
+class RefusalGround:
+    """A reason code for refusing a request, with the provision relied on."""
+
+    code: str
+    provision: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Cooperation:
+    """The whole file, parsed."""
+
+    defaults: dict[Urgency, ServiceLevel]
+    kinds: dict[str, RequestKind]
+    grounds: dict[str, RefusalGround]
+
+
+def _level(raw: dict[str, Any]) -> ServiceLevel:
+    return ServiceLevel(
+        raw["acknowledge"] * H, raw["answer"] * H, raw.get("preserve_at_least_days")
+    )
+
+
+@cache
+def _data() -> Cooperation:
+    text = resources.files("uncc.domain.data").joinpath("cooperation.yaml").read_text("utf-8")
+    raw = load_yaml(text)
+    defaults = {Urgency(u): _level(v) for u, v in raw["urgencies"].items()}
+    kinds = {
+        name: RequestKind(
+            name,
+            k["label"],
+            tuple(k["provisions"]),
+            frozenset(k["powers"]),
+            Urgency(k["default_urgency"]),
+            {Urgency(u): _level(v) for u, v in (k.get("levels") or {}).items()},
+        )
+        for name, k in raw["kinds"].items()
+    }
+    grounds = {
+        code: RefusalGround(code, g["provision"], g["label"])
+        for code, g in raw["refusal_grounds"].items()
+    }
+    return Cooperation(defaults, kinds, grounds)
+
+
+def kinds() -> dict[str, RequestKind]:
+    """Every request kind, by its message type."""
+    return _data().kinds
+
+
+def kind(name: str) -> RequestKind | None:
+    """One request kind, or None for a message type that opens no request."""
+    return _data().kinds.get(name)
+
+
+def default_level(urgency: Urgency) -> ServiceLevel:
+    """The network's default service level for ``urgency``."""
+    return _data().defaults[urgency]
+
+
+def refusal_grounds() -> dict[str, RefusalGround]:
+    """Every refusal reason code with its provision."""
+    return _data().grounds
