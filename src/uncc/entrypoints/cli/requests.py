@@ -42,7 +42,7 @@ def send_command(
     kind: Annotated[
         str,
         typer.Argument(
-            help="preservation_request, assistance_request, subscriber_request, conviction_query."
+            help="The request kind ('uncc request kinds' lists them with their fields)."
         ),
     ],
     to: Annotated[str, typer.Option("--to", help="The requested State.")],
@@ -141,6 +141,54 @@ def show_command(request_id: Annotated[str, typer.Argument(help="The request (fu
         say(
             f"  {t['at']:%Y-%m-%d %H:%M:%S} {'→' if t['direction'] == 'out' else '←'} {t['sender'] or '?'} {t['type']}: {json.dumps({k: v for k, v in t['body'].items() if k != 'facts'}, ensure_ascii=False)[:300]}"
         )
+        if t["type"] == "refusal":
+            say(f"    {refusal_line(t['body'])}")
+
+
+def refusal_line(body: dict[str, Any]) -> str:
+    """A refusal in words: its scope, every ground with its provision, what is refused, the conditions."""
+    from uncc.domain.cooperation import refusal_grounds  # noqa: PLC0415
+
+    known = refusal_grounds()
+    codes = [body.get("reason"), *body.get("grounds", [])]
+    grounds = "; ".join(
+        f"{code} [{(known[code].provision if code in known else None) or body.get('provision') or '?'}]"
+        for code in codes
+        if code
+    )
+    line = f"refused ({body.get('scope', 'whole')}): {grounds}"
+    if body.get("refused"):
+        line += f"; refused: {', '.join(body['refused'])}"
+    if body.get("conditions"):
+        line += f"; would be executed if: {', '.join(body['conditions'])}"
+    return line
+
+
+@request_app.command("kinds")
+def kinds_command() -> None:
+    """Every request kind: what it asks for, its provisions, its fields and service levels."""
+    from uncc.domain import cooperation  # noqa: PLC0415
+    from uncc.domain.message_parts import Urgency  # noqa: PLC0415
+    from uncc.domain.messages import REGISTRY  # noqa: PLC0415
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, markup=False)
+
+    for name, kind in cooperation.kinds().items():
+        model = REGISTRY[(name, 1)]
+        say(f"{name} — {kind.label} ({', '.join(kind.provisions)})")
+        fields = [
+            f"{field}{'' if info.is_required() else '?'}"
+            for field, info in model.model_fields.items()
+        ]
+        say(f"  fields: {', '.join(fields)}  (? optional)")
+        levels = ", ".join(
+            f"{u.value} {kind.level(u).acknowledge.total_seconds() / 3600:g}h/{kind.level(u).answer.total_seconds() / 3600:g}h"
+            for u in Urgency
+        )
+        say(f"  acknowledge/answer: {levels}; default urgency {kind.default_urgency.value}")
+        if kind.powers:
+            say(f"  executed by an issued order of: {', '.join(sorted(kind.powers))}")
 
 
 @request_app.command("answer")
@@ -149,7 +197,7 @@ def answer_command(
     kind: Annotated[
         str,
         typer.Argument(
-            help="acknowledgment, status_update, execution_result, refusal, assistance_answer, traffic_disclosure, conviction_answer, consultation."
+            help="acknowledgment, status_update, execution_result, refusal, assistance_answer, traffic_disclosure, conviction_answer, hearing_record, consultation."
         ),
     ],
     body: Annotated[
