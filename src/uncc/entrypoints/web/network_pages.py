@@ -10,8 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from uncc.domain import cooperation
+from uncc.domain.conversations import ANSWERS as FITTING
 from uncc.domain.messages import problems
 from uncc.domain.policy import Action, allowed
+from uncc.entrypoints.web.compose_forms import COMMON, FORMS, measure_body
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import evidence
@@ -26,11 +29,13 @@ ANSWER_KINDS = (
     "execution_result",
     "refusal",
     "assistance_answer",
+    "hearing_record",
     "consultation",
 )
 COMPOSE = {
     "preservation_request": "Expedited preservation of stored data (Arts. 43, 56)",
     "assistance_request": "Assistance from the other State's experts (Art. 56(3))",
+    **{kind: cooperation.kinds()[kind].label for kind in FORMS},
 }
 
 
@@ -52,6 +57,8 @@ def _body(kind: str, data: FormData) -> dict[str, Any]:
         "office_hours": _text(data, "office_hours") or "24/7",
         "time_zone": _text(data, "time_zone") or "UTC",
     }
+    if kind in FORMS:
+        return measure_body(kind, data, contact)
     if kind == "assistance_request":
         return {
             "needed": _text(data, "needed"),
@@ -128,6 +135,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             queue=outbox.list_outbox(ctx, who)[:50],
             hits=deconfliction.hits_of(ctx, who),
             now=ctx.clock(),
+            compose=COMPOSE,
         )
 
     @app.get("/network/requests/{conversation_id}", include_in_schema=False)
@@ -149,7 +157,8 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             title=f"Request {c.reference}",
             c=c,
             now=ctx.clock(),
-            answer_kinds=ANSWER_KINDS,
+            answer_kinds=[k for k in ANSWER_KINDS if k in FITTING.get(c.kind, ())],
+            refusal_grounds=cooperation.refusal_grounds(),
             items=items,
             offered=offered,
         )
@@ -171,7 +180,21 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             if _text(data, "order"):
                 body["order"] = _text(data, "order")
         elif kind == "refusal":
-            body = {"reason": _text(data, "reason"), "detail": _text(data, "text")}
+            body = {
+                "reason": _text(data, "reason"),
+                "detail": _text(data, "text"),
+                "scope": _text(data, "scope") or "whole",
+                "refused": _lines(_text(data, "refused")),
+                "conditions": _lines(_text(data, "conditions")),
+            }
+        elif kind == "hearing_record":
+            body = {
+                "outcome": _text(data, "hearing_outcome"),
+                "presided_by": _text(data, "presided_by"),
+                "notes": _text(data, "text"),
+            }
+            if _text(data, "held_at"):
+                body["held_at"] = _text(data, "held_at")
         elif kind == "assistance_answer":
             body = {"answer": _text(data, "text")}
         else:
@@ -239,6 +262,13 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             errors=errors,
             members=members,
             me=pages.node().state,
+            fields=(*COMMON, *FORMS[kind]) if kind in FORMS else (),
+            kinds=COMPOSE,
+            default_urgency=(
+                cooperation.kinds()[kind].default_urgency.value
+                if kind in cooperation.kinds()
+                else "urgent"
+            ),
         )
 
     @app.post("/network/compose", include_in_schema=False)
