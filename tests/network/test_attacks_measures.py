@@ -90,6 +90,22 @@ def test_a_member_cannot_answer_a_request_with_another_kinds_answer(
     assert snapshot(world.b, "outbox", "thread", "conversations") == mine
 
 
+def test_an_execution_result_must_report_an_outcome_the_measure_can_have(world: World) -> None:
+    before = snapshot(world.a)
+    result = {"outcome": "preserved", "details": "kept", "order": world.production_order}
+    token = forge(
+        world.b, world.clock, "execution_result", "XA", result, conversation=world.intercept, seq=9
+    )
+    status, receipt = deliver(world, world.a, world.b, token)  # type: ignore[arg-type]
+    assert (status, receipt.reason) == (422, "unfit_answer")
+    assert "outcome" in receipt.detail
+    assert snapshot(world.a) == before
+    mine = snapshot(world.b, "outbox", "thread", "conversations")
+    with pytest.raises(ConflictError, match="outcome"):
+        requests.answer(world.b.ctx, world.b.pia, world.intercept, "execution_result", result)
+    assert snapshot(world.b, "outbox", "thread", "conversations") == mine
+
+
 def test_an_execution_result_must_name_an_issued_order_for_this_measure(world: World) -> None:
     drafted = requests.get_conversation(world.b.ctx, world.b.pia, world.intercept).order_id
     assert drafted is not None

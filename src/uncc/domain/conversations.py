@@ -76,6 +76,20 @@ def allowed(kind: str, *, asked: str, direction: str) -> bool:
     return kind in FOLLOW_UPS
 
 
+def unfit_outcome(kind: str, asked: str, body: Mapping[str, object]) -> str | None:
+    """Why an execution result's outcome does not fit the request (None: it fits)."""
+    known = cooperation.kind(asked)
+    if kind != "execution_result" or known is None or not known.outcomes:
+        return None
+    outcome = body.get("outcome")
+    if outcome in known.outcomes:
+        return None
+    return (
+        f"outcome: a {asked.replace('_', ' ')} is not {outcome}; "
+        f"expected one of {', '.join(sorted(known.outcomes))}"
+    )
+
+
 def check_binding(envelope: Envelope, seen: Seen) -> None:
     """Refuse a message that does not belong in its conversation, from its sender.
 
@@ -118,6 +132,9 @@ def check_binding(envelope: Envelope, seen: Seen) -> None:
     # the sender's side is the opposite of ours
     theirs = "in" if seen.direction == "out" else "out"
     if allowed(kind, asked=seen.kind, direction=theirs):
+        unfit = unfit_outcome(kind, seen.kind, envelope.body)
+        if unfit:
+            raise EnvelopeError(Rejection.UNFIT_ANSWER, unfit, raw)
         return
     if theirs == "out":
         raise EnvelopeError(

@@ -40,6 +40,8 @@ class RequestKind:
     """The requested State's powers whose issued order executes it (none: no order)."""
     default_urgency: Urgency
     levels: dict[Urgency, ServiceLevel]
+    outcomes: frozenset[str] = frozenset()
+    """What an execution result of this kind may report."""
 
     def level(self, urgency: Urgency) -> ServiceLevel:
         """The service level for ``urgency`` (the kind's own, else the network default)."""
@@ -83,6 +85,7 @@ def _data() -> Cooperation:
             frozenset(k["powers"]),
             Urgency(k["default_urgency"]),
             {Urgency(u): _level(v) for u, v in (k.get("levels") or {}).items()},
+            frozenset(k.get("outcomes") or ()),
         )
         for name, k in raw["kinds"].items()
     }

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, insert, select
 from uncc.adapters.db import schema
 from uncc.domain import cooperation
 from uncc.domain.conversations import ANSWERS as FITTING
-from uncc.domain.conversations import BACKED, allowed
+from uncc.domain.conversations import BACKED, allowed, unfit_outcome
 from uncc.domain.envelope import Handling
 from uncc.domain.measure_requests import MEASURE_REQUESTS, VideoHearingRequest
 from uncc.domain.messages import REQUESTS, Urgency, problems, validate
@@ -171,6 +171,9 @@ def answer(
             raise UserInputError(
                 f"the {kind.replace('_', ' ')} is not complete:\n  " + "\n  ".join(found)
             )
+        unfit = unfit_outcome(kind, row["kind"], body)
+        if unfit:
+            raise ConflictError(unfit)
         check_backed(conn, row, kind, body)
         envelope = enqueue(
             ctx,
