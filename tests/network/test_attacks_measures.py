@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.network.conftest import TwoStates
 from tests.network.hostile import forge, snapshot
-from tests.network.kit import Loopback, Peer, make_network, pump
+from tests.network.kit import Loopback, Peer, pump
 from tests.network.test_attacks_conversations import refusal as deliver
 from tests.network.test_measure_requests import body
 from tests.service.conftest import Clock, facts
@@ -37,10 +38,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    clock = Clock()
-    net, _, m = make_network(tmp_path_factory.mktemp("measure-attacks"), clock, ("XA", "XB"))
-    a, b = m["XA"], m["XB"]
+def world(northland_southland: TwoStates) -> World:
+    net, a, b, clock = northland_southland
     sent = {}
     for kind in ("interception_request", "production_request"):
         case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))

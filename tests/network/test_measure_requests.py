@@ -1,7 +1,7 @@
 """A request for every measure routed abroad, from XA's draft to XB's execution result.
 
-One network for the module (building one costs seconds); each test sends its own
-request in its own conversation. At XB each request becomes a case and a draft order
+One network for the session (``northland_southland``; building one costs seconds);
+each test sends its own request in its own conversation. At XB each request becomes a case and a draft order
 under Southland's own profile (Art. 4); XB issues it (a judge first where Southland's
 law says so), answers with the issued order's reference, and XA sees the result.
 """
@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.network.kit import Loopback, Peer, make_network, pump
-from tests.service.conftest import Clock, facts
+from tests.network.conftest import TwoStates
+from tests.network.kit import pump
+from tests.service.conftest import facts
 from uncc.domain.orders import Command, OrderState
 from uncc.services import cases, orders
 from uncc.services.network import requests
@@ -106,14 +107,12 @@ POWERS = {
 OUTCOMES = {"production_request": "produced", "emergency_request": "produced"}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Loopback, Peer, Peer, Clock]:
-    clock = Clock()
-    net, _, members = make_network(tmp_path_factory.mktemp("measures"), clock, ("XA", "XB"))
-    return net, members["XA"], members["XB"], clock
+@pytest.fixture
+def world(northland_southland: TwoStates) -> TwoStates:
+    return northland_southland
 
 
-def send(world: tuple[Loopback, Peer, Peer, Clock], kind: str, **changes: Any) -> tuple[str, str]:
+def send(world: TwoStates, kind: str, **changes: Any) -> tuple[str, str]:
     """XA opens the hospital case and sends the request; the ids of A's case and the request."""
     net, a, _, _ = world
     case = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital"))
@@ -126,7 +125,7 @@ def send(world: tuple[Loopback, Peer, Peer, Clock], kind: str, **changes: Any) -
 
 @pytest.mark.parametrize("kind", sorted(POWERS))
 def test_a_measure_request_is_drafted_issued_and_answered_under_the_requested_states_law(
-    world: tuple[Loopback, Peer, Peer, Clock], kind: str
+    world: TwoStates, kind: str
 ) -> None:
     net, a, b, _ = world
     _, request_id = send(world, kind)
@@ -158,7 +157,7 @@ def test_a_measure_request_is_drafted_issued_and_answered_under_the_requested_st
 
 
 def test_each_kind_has_its_own_service_levels_from_data(
-    world: tuple[Loopback, Peer, Peer, Clock],
+    world: TwoStates,
 ) -> None:
     _, request_id = send(world, "emergency_request")
     _, a, b, _ = world
@@ -174,7 +173,7 @@ def test_each_kind_has_its_own_service_levels_from_data(
 
 
 def test_a_video_hearing_is_recorded_on_both_cases_and_answered_with_its_record(
-    world: tuple[Loopback, Peer, Peer, Clock],
+    world: TwoStates,
 ) -> None:
     net, a, b, _ = world
     case_id, request_id = send(world, "video_hearing_request")
@@ -211,7 +210,7 @@ def test_a_video_hearing_is_recorded_on_both_cases_and_answered_with_its_record(
     ],
 )
 def test_an_incomplete_measure_request_is_refused_naming_the_field_and_nothing_is_sent(
-    world: tuple[Loopback, Peer, Peer, Clock], kind: str, changes: dict[str, Any], field: str
+    world: TwoStates, kind: str, changes: dict[str, Any], field: str
 ) -> None:
     from uncc.errors import UserInputError  # noqa: PLC0415
 

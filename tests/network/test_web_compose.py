@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.network.kit import Peer, make_network
-from tests.service.conftest import Clock, facts
+from tests.network.conftest import TwoStates
+from tests.network.kit import Peer
+from tests.service.conftest import facts
 from tests.service.test_web import Labels, login
 from uncc.adapters.db import schema
 from uncc.config import Settings
@@ -23,9 +23,8 @@ from uncc.services import cases
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[tuple[TestClient, str, str, Peer]]:
-    net, _, members = make_network(tmp_path, Clock(), ("XA", "XB"))
-    xa = members["XA"]
+def desk(northland_southland: TwoStates) -> Iterator[tuple[TestClient, str, str, Peer]]:
+    net, xa, _, _ = northland_southland
     case = cases.open_case(xa.ctx, xa.ivan, facts("ransomware-hospital"))
     with TestClient(
         create_app(Settings(), xa.ctx, transport=net), follow_redirects=False
@@ -57,6 +56,7 @@ def test_every_measure_has_its_compose_form_and_an_incomplete_one_queues_nothing
     desk: tuple[TestClient, str, str, Peer],
 ) -> None:
     client, csrf, case_id, xa = desk
+    before = count(xa, "outbox"), count(xa, "conversations")
     for kind in FORMS:
         page = client.get("/network/compose", params={"kind": kind, "case": case_id})
         assert page.status_code == 200, (kind, re.sub(r"\s+", " ", page.text)[-800:])
@@ -69,7 +69,7 @@ def test_every_measure_has_its_compose_form_and_an_incomplete_one_queues_nothing
         assert f'id="e-{missing}"' in answer.text, missing
     assert "choose the requested State" in answer.text
     assert 'value="30"' in answer.text  # what was typed is kept
-    assert count(xa, "outbox") == count(xa, "conversations") == 0
+    assert (count(xa, "outbox"), count(xa, "conversations")) == before
     complete = {
         **FORM,
         "csrf": csrf,
@@ -82,4 +82,4 @@ def test_every_measure_has_its_compose_form_and_an_incomplete_one_queues_nothing
     }
     sent = client.post("/network/compose", data=complete)
     assert sent.status_code == 303, re.findall(r"field-error[^<]*<", sent.text)
-    assert count(xa, "conversations") == 1
+    assert count(xa, "conversations") == before[1] + 1
