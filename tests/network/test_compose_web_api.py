@@ -1,4 +1,4 @@
-"""The compose form of every request kind: rendered with every control labelled; an
+"""Requests for measures from the web and the API. The compose form of every kind: rendered with every control labelled; an
 incomplete request comes back with the missing fields named and nothing is queued; a
 complete one is signed and queued."""
 
@@ -83,3 +83,64 @@ def test_every_measure_has_its_compose_form_and_an_incomplete_one_queues_nothing
     sent = client.post("/network/compose", data=complete)
     assert sent.status_code == 303, re.findall(r"field-error[^<]*<", sent.text)
     assert count(xa, "conversations") == before[1] + 1
+
+
+def test_the_api_sends_every_measure_and_names_what_is_missing(
+    northland_southland: TwoStates,
+) -> None:
+    from tests.network.kit import pump  # noqa: PLC0415
+    from tests.network.test_measure_requests import body  # noqa: PLC0415
+    from tests.service.conftest import PASSWORD  # noqa: PLC0415
+
+    net, xa, xb, _ = northland_southland
+
+    def client_for(peer: Peer) -> tuple[TestClient, dict[str, str]]:
+        client = TestClient(create_app(Settings(), peer.ctx, transport=net))
+        token = client.post("/api/v1/login", json={"user": "cora", "password": PASSWORD})
+        return client, {"Authorization": f"Bearer {token.json()['token']}"}
+
+    a, a_auth = client_for(xa)
+    b, b_auth = client_for(xb)
+    before = count(xa, "outbox"), count(xa, "conversations")
+    bad = {
+        "kind": "emergency_request",
+        "recipient": "XB",
+        "body": body("emergency_request", justification=""),
+    }
+    refused = a.post("/api/v1/network/requests", json=bad, headers=a_auth)
+    assert refused.status_code in {400, 422}  # a bad body: a client error naming the field
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "justification" in refused.text
+    assert (count(xa, "outbox"), count(xa, "conversations")) == before
+    hearing = {
+        "kind": "video_hearing_request",
+        "recipient": "XB",
+        "body": body("video_hearing_request"),
+    }
+    sent = a.post("/api/v1/network/requests", json=hearing, headers=a_auth)
+    assert sent.status_code == 201, sent.text
+    request_id = sent.json()["id"]
+    pump(net)
+    no_code = b.post(
+        f"/api/v1/network/requests/{request_id}/answers",
+        json={"kind": "refusal", "body": {"detail": "no"}},
+        headers=b_auth,
+    )
+    assert no_code.status_code in {400, 422}
+    assert "reason" in no_code.text
+    refusal = {
+        "reason": "human_rights",
+        "detail": "the witness would be at risk",
+        "scope": "conditional",
+        "conditions": ["the witness's voice is distorted"],
+    }
+    answered = b.post(
+        f"/api/v1/network/requests/{request_id}/answers",
+        json={"kind": "refusal", "body": refusal},
+        headers=b_auth,
+    )
+    assert answered.status_code == 201, answered.text
+    pump(net)
+    seen = a.get(f"/api/v1/network/requests/{request_id}", headers=a_auth).json()
+    assert seen["status"] == "refused_unless"
+    assert seen["thread"][-1]["body"]["provision"] == "art_5__para_1"
