@@ -1,11 +1,15 @@
-"""Requests for measures from the web and the API. The compose form of every kind: rendered with every control labelled; an
-incomplete request comes back with the missing fields named and nothing is queued; a
-complete one is signed and queued."""
+"""Requests for measures from the web and the API.
+
+The compose form of every kind is rendered with every control labelled; an incomplete
+request comes back with the missing fields named and nothing is queued; a complete one
+is signed and queued. The API sends any kind and names what is missing.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -144,3 +148,47 @@ def test_the_api_sends_every_measure_and_names_what_is_missing(
     seen = a.get(f"/api/v1/network/requests/{request_id}", headers=a_auth).json()
     assert seen["status"] == "refused_unless"
     assert seen["thread"][-1]["body"]["provision"] == "art_5__para_1"
+
+
+def test_the_cli_sends_a_measure_request_from_a_body_file(
+    northland_southland: TwoStates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json  # noqa: PLC0415
+
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from tests.network.test_measure_requests import body  # noqa: PLC0415
+    from uncc.entrypoints.cli import session  # noqa: PLC0415
+    from uncc.entrypoints.cli.main import app  # noqa: PLC0415
+
+    _, xa, _, _ = northland_southland
+    monkeypatch.setattr(session, "context", lambda: xa.ctx)
+    monkeypatch.setattr(session, "principal", lambda: xa.cora)
+    case = cases.open_case(xa.ctx, xa.ivan, facts("ransomware-hospital"))
+    good = tmp_path / "seize.json"
+    good.write_text(json.dumps(body("search_seizure_request")), encoding="utf-8")
+    sent = CliRunner().invoke(
+        app,
+        [
+            "request",
+            "send",
+            "search_seizure_request",
+            "--to",
+            "XB",
+            "--body",
+            str(good),
+            "--case",
+            case.id,
+        ],
+    )
+    assert sent.exit_code == 0, sent.output
+    assert "search_seizure_request to XB queued" in sent.output
+    before = count(xa, "outbox")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(body("search_seizure_request", systems=[])), encoding="utf-8")
+    refused = CliRunner().invoke(
+        app, ["request", "send", "search_seizure_request", "--to", "XB", "--body", str(bad)]
+    )
+    assert refused.exit_code != 0
+    assert "systems" in str(refused.exception or refused.output)
+    assert count(xa, "outbox") == before
