@@ -219,3 +219,17 @@ def test_an_incomplete_measure_request_is_refused_naming_the_field_and_nothing_i
     with pytest.raises(UserInputError, match=field):
         requests.send_request(a.ctx, a.cora, kind=kind, recipient="XB", body=body(kind, **changes))
     assert len(requests.list_conversations(a.ctx, a.cora, "out")) == before
+
+
+def test_without_a_basis_in_the_requested_states_law_no_order_is_drafted_and_the_desk_is_told(
+    world: TwoStates,
+) -> None:
+    """Art. 4: Southland analyses the facts under its own law; an offence its analysis does
+    not find gives no order, and its desk sees why, with the provision."""
+    _, _, b, _ = world
+    _, request_id = send(world, "interception_request", offences=["grooming"])
+    received = requests.get_conversation(b.ctx, b.pia, request_id)
+    assert received.case_id is not None
+    assert received.order_id is None
+    told = [text for _, text in orders.notices(b.ctx, b.cora) if "XA-interception_request" in text]
+    assert any("no order drafted under our law" in t and "art_41__para_2" in t for t in told), told
