@@ -195,6 +195,9 @@ def test_a_video_hearing_is_recorded_on_both_cases_and_answered_with_its_record(
     requests.answer(b.ctx, b.cora, request_id, "hearing_record", record)
     pump(net)
     assert requests.get_conversation(a.ctx, a.cora, request_id).status == "answered"
+    for peer, case in ((a, case_id), (b, received.case_id)):  # the record, on both cases
+        texts = [n.text for n in cases.list_notes(peer.ctx, peer.ivan, case)]
+        assert any("held at 2026-03-20T09:05:00" in t and "Judge Sud" in t for t in texts), texts
 
 
 @pytest.mark.parametrize(

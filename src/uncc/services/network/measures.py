@@ -32,7 +32,7 @@ from uncc.domain.measure_requests import (
 from uncc.domain.orders import Target
 from uncc.services.context import NodeContext, next_id
 from uncc.services.identity import node_info
-from uncc.services.network.requested import Prepare, take_up
+from uncc.services.network.requested import Prepare, note_on_case, take_up
 from uncc.services.orders import DraftRequest
 
 
@@ -183,14 +183,7 @@ def _property_return(
 
 def _hearing(ctx: NodeContext, request: VideoHearingRequest, sender: str) -> Prepare:
     def prepare(conn: Connection, case_id: str) -> None:
-        conn.execute(
-            insert(schema.case_notes).values(
-                case_id=case_id,
-                author=f"network:{sender}",
-                at=ctx.clock(),
-                text=hearing_note(request, sender),
-            )
-        )
+        note_on_case(conn, ctx.clock(), case_id, f"network:{sender}", hearing_note(request, sender))
 
     return prepare
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope
@@ -171,6 +171,14 @@ def answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     if row is None:
         return
     progress(conn, envelope.conversation, envelope)
+    if envelope.type == "hearing_record" and row["case_id"]:
+        note_on_case(
+            conn,
+            ctx.clock(),
+            row["case_id"],
+            f"network:{envelope.sender}",
+            hearing_record_note(envelope.body, envelope.sender),
+        )
     summary = (
         envelope.body.get("outcome")
         or envelope.body.get("status")
@@ -183,4 +191,20 @@ def answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         f"{envelope.type.replace('_', ' ')} from {envelope.sender} on {row['reference']}: {summary}".rstrip(
             ": "
         ),
+    )
+
+
+def note_on_case(conn: Connection, now: Any, case_id: str, author: str, text: str) -> None:
+    """A note on one of our cases, inside the caller's transaction (a hearing, its record)."""
+    conn.execute(
+        insert(schema.case_notes).values(case_id=case_id, author=author, at=now, text=text)
+    )
+
+
+def hearing_record_note(body: dict[str, Any], other: str) -> str:
+    """The line a hearing's record leaves on the case, at both ends (CETS 224 Art. 11)."""
+    when = f" at {body['held_at']}" if body.get("held_at") else ""
+    return (
+        f"Video hearing with {other}: {str(body.get('outcome', '')).replace('_', ' ')}{when}, "
+        f"presided by {body.get('presided_by', '?')}; {body.get('notes', '')}"
     )

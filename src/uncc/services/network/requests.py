@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from uncc.adapters.db import schema
 from uncc.domain import cooperation
@@ -37,6 +37,7 @@ from uncc.services.network.conversations import (
 from uncc.services.network.measures import hearing_note
 from uncc.services.network.onward import check_onward
 from uncc.services.network.outbox import enqueue
+from uncc.services.network.requested import hearing_record_note, note_on_case
 
 WITH_FACTS = frozenset({"preservation_request", "subscriber_request", *MEASURE_REQUESTS})
 """Requests that carry the case's facts, for the requested State's own analysis."""
@@ -143,11 +144,7 @@ def _check_hearing(
             f"scheduled_at: {request.scheduled_at.isoformat()} has passed; schedule the hearing ahead"
         )
     if case_id is not None:
-        conn.execute(
-            insert(schema.case_notes).values(
-                case_id=case_id, author="network", at=now, text=hearing_note(request, recipient)
-            )
-        )
+        note_on_case(conn, now, case_id, "network", hearing_note(request, recipient))
 
 
 def answer(
@@ -185,6 +182,14 @@ def answer(
             urgency=Urgency(row["urgency"]),
         )
         progress(conn, conversation_id, envelope)
+        if kind == "hearing_record" and row["case_id"]:
+            note_on_case(
+                conn,
+                envelope.created,
+                row["case_id"],
+                who.user,
+                hearing_record_note(envelope.body, row["peer"]),
+            )
         audit(
             conn,
             envelope.created,
