@@ -162,6 +162,8 @@ def test_the_cli_sends_a_measure_request_from_a_body_file(
     from uncc.entrypoints.cli.main import app  # noqa: PLC0415
 
     _, xa, _, _ = northland_southland
+    from uncc.services.network import requests  # noqa: PLC0415
+
     monkeypatch.setattr(session, "context", lambda: xa.ctx)
     monkeypatch.setattr(session, "principal", lambda: xa.cora)
     case = cases.open_case(xa.ctx, xa.ivan, facts("ransomware-hospital"))
@@ -192,3 +194,32 @@ def test_the_cli_sends_a_measure_request_from_a_body_file(
     assert refused.exit_code != 0
     assert "systems" in str(refused.exception or refused.output)
     assert count(xa, "outbox") == before
+    # XB refuses part of it from its command line; both ends show the code and its provision
+    from tests.network.kit import pump  # noqa: PLC0415
+
+    net, _, xb, _ = northland_southland
+    pump(net)
+    request_id = sent.output.split(":", 1)[0].strip()
+    assert requests.get_conversation(xa.ctx, xa.cora, request_id).kind == "search_seizure_request"
+    monkeypatch.setattr(session, "context", lambda: xb.ctx)
+    monkeypatch.setattr(session, "principal", lambda: xb.cora)
+    fields = [
+        "reason=essential_interests",
+        "detail=the second server is a ministry's",
+        "scope=partial",
+        "refused[]=the second server",
+    ]
+    answered = CliRunner().invoke(
+        app,
+        ["request", "answer", request_id, "refusal", *[x for f in fields for x in ("--field", f)]],
+    )
+    assert answered.exit_code == 0, answered.output
+    pump(net)
+    for peer in (xa, xb):
+        monkeypatch.setattr(session, "context", lambda peer=peer: peer.ctx)
+        monkeypatch.setattr(session, "principal", lambda peer=peer: peer.cora)
+        shown = CliRunner().invoke(app, ["request", "show", request_id])
+        assert (
+            "refused (partial): essential_interests [art_4__para_1]; refused: the second server"
+            in shown.output
+        )

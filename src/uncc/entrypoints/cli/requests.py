@@ -21,6 +21,7 @@ request_app = typer.Typer(
 
 
 def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
+    """The fields of a body file, then each ``--field NAME=VALUE`` (``NAME[]=VALUE``: a list item)."""
     body: dict[str, Any] = {}
     if path is not None:
         if not path.is_file():
@@ -33,7 +34,13 @@ def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
         key, sep, value = spec.partition("=")
         if not sep or not key:
             raise UserInputError(f"--field '{spec}': expected NAME=VALUE")
-        body[key] = value
+        if key.endswith("[]"):
+            items = body.setdefault(key[:-2], [])
+            if not isinstance(items, list):
+                raise UserInputError(f"--field '{spec}': {key[:-2]} is not a list")
+            items.append(value)
+        else:
+            body[key] = value
     return body
 
 
@@ -50,7 +57,8 @@ def send_command(
         Path | None, typer.Option("--body", help="The request's fields (YAML or JSON).")
     ] = None,
     field: Annotated[
-        list[str] | None, typer.Option("--field", help="NAME=VALUE (repeatable).")
+        list[str] | None,
+        typer.Option("--field", help="NAME=VALUE, or NAME[]=VALUE for a list item (repeatable)."),
     ] = None,
     case: Annotated[
         str | None,
@@ -204,10 +212,15 @@ def answer_command(
         Path | None, typer.Option("--body", help="The answer's fields (YAML or JSON).")
     ] = None,
     field: Annotated[
-        list[str] | None, typer.Option("--field", help="NAME=VALUE (repeatable).")
+        list[str] | None,
+        typer.Option("--field", help="NAME=VALUE, or NAME[]=VALUE for a list item (repeatable)."),
     ] = None,
 ) -> None:
-    """Answer a received request through the outbox."""
+    """Answer a received request through the outbox.
+
+    A refusal: ``--field reason=human_rights --field detail=… --field scope=conditional
+    --field conditions[]=…`` (codes and provisions: docs/network.md).
+    """
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import requests  # noqa: PLC0415
 
