@@ -164,3 +164,23 @@ def test_a_refusal_carries_its_code_and_provision_and_may_be_partial(world: Worl
         "art_41__para_1",
         ["data before March 2025"],
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes"),
+    [
+        ("emergency_request", {"justification": ""}),
+        ("emergency_request", {"risk_to_life": False}),
+        ("video_hearing_request", {"link": "http://plain.example/x"}),
+        ("proceeds_request", {"action": "confiscate"}),
+        ("interception_request", {"offences": ["illegal access"]}),
+    ],
+)
+def test_an_incomplete_measure_request_from_a_member_is_refused_and_nothing_is_stored(
+    world: World, kind: str, changes: dict[str, object]
+) -> None:
+    before = snapshot(world.a)
+    token = forge(world.b, world.clock, kind, "XA", body(kind, **changes))
+    status, receipt = deliver(world, world.a, world.b, token)  # type: ignore[arg-type]
+    assert (status, receipt.reason) == (422, "invalid_body")
+    assert snapshot(world.a) == before  # no case opened, no order drafted, nothing queued
