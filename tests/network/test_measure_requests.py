@@ -236,3 +236,4 @@ def test_without_a_basis_in_the_requested_states_law_no_order_is_drafted_and_the
     assert received.order_id is None
     told = [text for _, text in orders.notices(b.ctx, b.cora) if "XA-interception_request" in text]
     assert any("no order drafted under our law" in t and "art_41__para_2" in t for t in told), told
+    assert any("to refuse: no_dual_criminality [art_4__para_1]" in t for t in told), told

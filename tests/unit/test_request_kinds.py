@@ -40,6 +40,9 @@ def test_every_refusal_code_has_its_provision_in_the_data() -> None:
     for code, ground in grounds.items():
         if ground.provision and ground.provision.startswith("art_"):
             assert ground.provision in ids, code
+    for provision in cooperation._data().suggestions:
+        assert provision in ids, provision
+        assert cooperation.suggested_refusal(provision) is not None, provision
     refusal = Refusal.model_validate({"reason": "human_rights", "detail": "risk of torture"})
     assert refusal.provision == "art_5__para_1"
 

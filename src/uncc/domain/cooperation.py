@@ -64,6 +64,8 @@ class Cooperation:
     defaults: dict[Urgency, ServiceLevel]
     kinds: dict[str, RequestKind]
     grounds: dict[str, RefusalGround]
+    suggestions: dict[str, str]
+    """Provision that kept an order from being drafted → the refusal code it suggests."""
 
 
 def _level(raw: dict[str, Any]) -> ServiceLevel:
@@ -93,7 +95,8 @@ def _data() -> Cooperation:
         code: RefusalGround(code, g["provision"], g["label"])
         for code, g in raw["refusal_grounds"].items()
     }
-    return Cooperation(defaults, kinds, grounds)
+    suggestions = {str(k): str(v) for k, v in (raw.get("refusal_suggestions") or {}).items()}
+    return Cooperation(defaults, kinds, grounds, suggestions)
 
 
 def kinds() -> dict[str, RequestKind]:
@@ -114,3 +117,9 @@ def default_level(urgency: Urgency) -> ServiceLevel:
 def refusal_grounds() -> dict[str, RefusalGround]:
     """Every refusal reason code with its provision."""
     return _data().grounds
+
+
+def suggested_refusal(provision: str) -> RefusalGround | None:
+    """The refusal ground an order refused under ``provision`` suggests, if any."""
+    code = _data().suggestions.get(provision)
+    return None if code is None else _data().grounds.get(code)

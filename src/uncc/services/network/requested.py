@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
+from uncc.domain import cooperation
 from uncc.domain.envelope import Envelope
 from uncc.domain.messages import PreservationRequest, SubscriberRequest, Urgency
 from uncc.domain.orders import Target
@@ -85,6 +86,9 @@ def take_up(
                     note = f"case {case.id}, draft {wanted.power.replace('_', ' ')} order {order.id} (for our judges and prosecutors)"
                 else:
                     note = f"case {case.id}; no order drafted under our law: {refusal.reason} [{refusal.provision}]"
+                    ground = cooperation.suggested_refusal(refusal.provision)
+                    if ground is not None:
+                        note += f"; to refuse: {ground.code} [{ground.provision}]"
     conn.execute(
         update(schema.conversations)
         .where(schema.conversations.c.id == envelope.conversation)
