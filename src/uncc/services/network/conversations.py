@@ -97,8 +97,9 @@ def open_conversation(
 ) -> None:
     """Track a request sent ('out') or received ('in'), with its deadlines."""
     known = cooperation.kind(envelope.type)
-    fallback = known.default_urgency if known else Urgency.URGENT
-    urgency = Urgency(envelope.body.get("urgency", fallback))
+    urgency = Urgency(
+        envelope.body.get("urgency", known.default_urgency if known else Urgency.URGENT)
+    )
     due = deadlines(urgency, envelope.created, envelope.type)
     conn.execute(
         insert(schema.conversations).values(

@@ -31,6 +31,12 @@ Prepare = Callable[[Connection, str], DraftRequest | None]
 """Given the new case's id: the draft order for the request (None: it needs no order)."""
 
 
+def urgency_of(envelope: Envelope) -> Urgency:
+    """A request's urgency: its own, else its kind's default (cooperation.yaml)."""
+    known = cooperation.kind(envelope.type)
+    return Urgency(envelope.body.get("urgency", known.default_urgency if known else Urgency.URGENT))
+
+
 def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """Any request: open the conversation on our side and alert the contact points."""
     exists = conn.execute(
@@ -45,7 +51,7 @@ def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         conn,
         ctx.clock(),
         f"{envelope.type.replace('_', ' ')} from {envelope.sender} ({envelope.body.get('reference', '')}), "
-        f"{envelope.body.get('urgency', 'urgent')}: request {envelope.conversation}",
+        f"{urgency_of(envelope).value}: request {envelope.conversation}",
     )
 
 
@@ -109,7 +115,7 @@ def take_up(
             "note": f"Received by {me}; under review under {me} law.",
         },
         conversation=envelope.conversation,
-        urgency=Urgency(envelope.body.get("urgency", Urgency.URGENT)),
+        urgency=urgency_of(envelope),
         in_reply_to=envelope.id,
     )
     progress(conn, envelope.conversation, ack)
