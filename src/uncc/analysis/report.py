@@ -196,6 +196,7 @@ def all_missing(analysis: Analysis) -> list[Missing]:
 def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
     """The JSON-ready report."""
     index = element_index(convention)
+    labels: dict[str, str] = {g.id: g.label for g in convention.article(40).grounds}
     incident = analysis.incident
     return {
         "uncc": FORMAT,
@@ -217,6 +218,7 @@ def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
                     {
                         "id": g.provision,
                         "ground": g.ground,
+                        "label": labels.get(g.ground) or g.ground.replace("_", " "),
                         "mandatory": g.mandatory,
                         "adopted": g.adopted,
                         "status": g.status.value,

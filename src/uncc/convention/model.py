@@ -197,6 +197,8 @@ class Ground:
     at: ProvisionId
     mandatory: bool
     gist: str
+    label: str = ""
+    """A short name for reports (the id in words when empty)."""
 
 
 @dataclass(frozen=True)

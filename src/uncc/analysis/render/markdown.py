@@ -40,9 +40,7 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
     )
     for j in report["jurisdiction"]:
         grounds = [
-            g["ground"].replace("_", " ")
-            for g in j["grounds"]
-            if g["status"] == "established" and g["adopted"]
+            g["label"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = (
             f"; must consult {', '.join(j['consult'])} (`art_40__para_5`)" if j["consult"] else ""
@@ -120,7 +118,7 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
                 else ("optional, established" if g["adopted"] else "optional, not established")
             )
             out.append(
-                f"| {j['state']} | {g['ground'].replace('_', ' ')} | `{g['id']}` | {kind} | {WORD[g['status']]} | {', '.join(g['acts'])} |"
+                f"| {j['state']} | {g['label']} | `{g['id']}` | {kind} | {WORD[g['status']]} | {', '.join(g['acts'])} |"
             )
     return out
 

@@ -37,7 +37,7 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
     )
     for j in report["jurisdiction"]:
         grounds = [
-            g["ground"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
+            g["label"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = f"; consult {', '.join(j['consult'])} (art_40__para_5)" if j["consult"] else ""
         if j.get("consult_if_investigating"):
@@ -111,9 +111,7 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
                 )
             )
             acts = f" — acts {', '.join(g['acts'])}" if g["acts"] else ""
-            lines.append(
-                f"      {MARK[g['status']]} {g['ground'].replace('_', ' ')} ({kind})  [{g['id']}]{acts}"
-            )
+            lines.append(f"      {MARK[g['status']]} {g['label']} ({kind})  [{g['id']}]{acts}")
         if j["consult"]:
             lines.append(
                 f"      consult {', '.join(j['consult'])} on the same conduct  [art_40__para_5]"
