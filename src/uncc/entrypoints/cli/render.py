@@ -28,7 +28,7 @@ def articles_table(convention: Convention, articles: list[Article]) -> Table:
         table.add_column(column, overflow="fold")
     for article in articles:
         budapest = ", ".join(
-            f"Art. {c.counterpart}" for c in convention.counterparts(article.number)
+            f"Art. {c.counterpart}" for c in convention.counterparts(article.number, "ETS 185")
         )
         table.add_row(
             str(article.number),
