@@ -15,6 +15,7 @@ from uncc.analysis.render.common import (
     route_words,
     who,
 )
+from uncc.analysis.render.limits import PROVISION, limitation_entries, summary_line
 
 _ENV = Environment(
     loader=PackageLoader("uncc.analysis.render", "templates"),
@@ -28,7 +29,11 @@ def render_html(report: dict[str, Any], *, show_all: bool = False) -> str:
     """The report as a standalone HTML page."""
     template = _ENV.get_template("report.html.j2")
     offences = [o for o in report["offences"] if show_all or o["status"] != "not_established"]
+    limits = limitation_entries(report, show_all=show_all)
     return template.render(
+        limits=limits,
+        limits_summary=summary_line(limits) if limits else "",
+        limitation_provision=PROVISION,
         report=report,
         offences=offences,
         counts=counts(report),

@@ -14,6 +14,7 @@ from uncc.analysis.render.common import (
     state_line,
     who,
 )
+from uncc.analysis.render.limits import PROVISION, limitation_entries, summary_line
 
 
 def _cell(text: Any) -> str:
@@ -54,9 +55,13 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
             + "."
         )
     out.append(f"- **Missing facts**: {len(report['missing'])}.")
+    limits = limitation_entries(report, show_all=show_all)
+    if limits:
+        out.append(f"- **Limitation** (Art. 38): {summary_line(limits)}.")
     out += _offences_section(report, show_all)
     out += _jurisdiction_section(report, show_all)
     out += _measures_section(report, show_all)
+    out += _limitation_section(limits, report.get("at"))
     out += _missing_section(report, show_all)
     return "\n".join(out) + "\n"
 
@@ -141,6 +146,21 @@ def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
         )
     else:
         out.append("No State has jurisdiction on these facts, so no measure is listed.")
+    return out
+
+
+def _limitation_section(entries: list[dict[str, Any]], at: str | None) -> list[str]:
+    if not entries:
+        return []
+    checked = f" Checked at {at}." if at else ""
+    out = ["", "## Limitation (Art. 38)", "", f"Provision `{PROVISION}`.{checked}", ""]
+    out.append("| State | Offence | Act | Deadline |")
+    out.append("|---|---|---|---|")
+    for e in entries:
+        words = e["words"].replace("TIME-BARRED", "**time-barred**")
+        out.append(
+            f"| {e['state']} | Art. {e['article']} {_cell(e['name'])} | {e['act']} | {_cell(words)} |"
+        )
     return out
 
 

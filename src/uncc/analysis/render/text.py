@@ -15,6 +15,7 @@ from uncc.analysis.render.common import (
     who,
     without_jurisdiction,
 )
+from uncc.analysis.render.limits import PROVISION, limitation_entries, summary_line
 from uncc.analysis.trace import Trace
 
 
@@ -48,9 +49,13 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
             + consult
         )
     lines.append(f"  Missing facts: {len(report['missing'])}")
+    limits = limitation_entries(report, show_all=show_all)
+    if limits:
+        lines.append(f"  Limitation (Art. 38): {summary_line(limits)}")
     lines += _offences_section(report, show_all)
     lines += _jurisdiction_section(report, show_all)
     lines += _measures_section(report, show_all)
+    lines += _limitation_section(limits, report.get("at"))
     lines += _missing_section(report, show_all)
     return "\n".join(lines) + "\n"
 
@@ -139,6 +144,19 @@ def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     if without_jurisdiction(report):
         states = ", ".join(without_jurisdiction(report))
         lines.append(f"  {states}: no jurisdiction, so no power (art_41__para_1)")
+    return lines
+
+
+def _limitation_section(entries: list[dict[str, Any]], at: str | None) -> list[str]:
+    if not entries:
+        return []
+    checked = f", checked at {at}" if at else ""
+    lines = ["", f"LIMITATION (Art. 38{checked})"]
+    for e in entries:
+        lines.append(
+            f"  {e['state']} Art. {e['article']} {e['name']} — act {e['act']}: {e['words']}"
+            f"  [{PROVISION}]"
+        )
     return lines
 
 
