@@ -62,6 +62,18 @@ def show(
         f"Extradites its nationals: {ext}; limitation: {loaded.limitation.default or 'not stated'} years by default",
         highlight=False,
     )
+    evasion = loaded.limitation.evasion
+    console.print(
+        "Evasion of justice (Art. 38): "
+        + (
+            "not stated"
+            if evasion is None
+            else "suspends the period"
+            if evasion.value == "suspends"
+            else f"extends the period to {loaded.limitation.evasion_years} years"
+        ),
+        highlight=False,
+    )
 
 
 @app.command("gaps")
