@@ -14,6 +14,7 @@ from typing import Any
 from uncc.analysis.engine import Analysis, StateResult
 from uncc.analysis.findings import Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Status
+from uncc.analysis.questions import questions
 from uncc.analysis.trace import Missing, Trace, unique
 from uncc.convention.catalogue import Convention
 from uncc.convention.model import Element
@@ -193,6 +194,21 @@ def all_missing(analysis: Analysis) -> list[Missing]:
     return list(unique(found))
 
 
+def _questions(analysis: Analysis) -> dict[str, Any]:
+    """``missing`` (the questions to answer) and ``set_aside`` (those that change nothing)."""
+    asked = questions(analysis)
+    return {
+        "missing": [
+            {"path": q.path, "question": q.text, "act": q.act} for q in asked if not q.set_aside
+        ],
+        "set_aside": [
+            {"path": q.path, "question": q.text, "act": q.act, "reason": q.set_aside}
+            for q in asked
+            if q.set_aside
+        ],
+    }
+
+
 def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
     """The JSON-ready report."""
     index = element_index(convention)
@@ -235,5 +251,5 @@ def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
             for s in analysis.states
         ],
         "measures": [_measure(m) for s in analysis.states for m in s.measures],
-        "missing": [{"path": m.path, "question": m.question} for m in all_missing(analysis)],
+        **_questions(analysis),
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
@@ -31,6 +32,8 @@ def render_html(report: dict[str, Any], *, show_all: bool = False) -> str:
     offences = [o for o in report["offences"] if show_all or o["status"] != "not_established"]
     limits = limitation_entries(report, show_all=show_all)
     return template.render(
+        questions=grouped(report["missing"]),
+        set_aside=report.get("set_aside", []),
         limits=limits,
         limits_summary=summary_line(limits) if limits else "",
         limitation_provision=PROVISION,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
@@ -167,7 +168,15 @@ def _limitation_section(entries: list[dict[str, Any]], at: str | None) -> list[s
 def _missing_section(report: dict[str, Any], show_all: bool) -> list[str]:
     out: list[str] = []
     if report["missing"]:
-        out += ["", "## Missing facts", ""]
-        for m in report["missing"]:
-            out.append(f"- `{m['path']}`: {m['question']}")
+        out += ["", "## Questions", "", "Answer them to settle the undetermined results."]
+        for act, items in grouped(report["missing"]):
+            out += ["", f"**About act `{act}`**" if act else "**About the case as a whole**", ""]
+            out += [f"- {_cell(m['question'])} (`{m['path']}`)" for m in items]
+    aside = report.get("set_aside", [])
+    if aside:
+        out += [
+            "",
+            f"{len(aside)} question{'s' if len(aside) != 1 else ''} set aside: the answer could "
+            "not change any result (`set_aside` in the JSON report).",
+        ]
     return out

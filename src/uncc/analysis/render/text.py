@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
@@ -163,9 +164,16 @@ def _limitation_section(entries: list[dict[str, Any]], at: str | None) -> list[s
 def _missing_section(report: dict[str, Any], show_all: bool) -> list[str]:
     lines: list[str] = []
     if report["missing"]:
-        lines += ["", "MISSING FACTS (supply them to settle the undetermined results)"]
-        for m in report["missing"]:
-            lines.append(f"  - {m['path']}: {m['question']}")
+        lines += ["", "QUESTIONS (answer them to settle the undetermined results)"]
+        for act, items in grouped(report["missing"]):
+            lines.append(f"  About act {act}:" if act else "  About the case as a whole:")
+            lines += [f"    - {m['question']}  [{m['path']}]" for m in items]
+    aside = report.get("set_aside", [])
+    if aside:
+        lines.append(
+            f"  ({len(aside)} question{'s' if len(aside) != 1 else ''} set aside: "
+            "the answer could not change any result; see set_aside in the JSON report)"
+        )
     return lines
 
 
