@@ -137,7 +137,7 @@ def show(
 def export(
     fmt: Annotated[str, typer.Option("--format", help="json (the only format for now).")] = "json",
 ) -> None:
-    """Export the whole model (articles, terms, correspondence) as JSON."""
+    """Export the whole model (articles, terms, treaties and correspondence) as JSON."""
     if fmt != "json":
         raise UnknownProvisionError(f"unknown format '{fmt}': use json")
     convention = load_convention()
@@ -146,6 +146,9 @@ def export(
             "articles": [_plain(a) for a in convention.articles],
             "terms": [_plain(t) for t in convention.terms],
             "correspondence": [_plain(c) for c in convention.correspondence],
+            "treaties": [
+                {**_plain(t), "adopted": t.adopted.isoformat()} for t in convention.treaties
+            ],
         }
     )
 
