@@ -65,6 +65,11 @@ def test_unknown_evasion_leaves_a_passed_deadline_undetermined() -> None:
     assert (early.expired, early.needs_evasion) == (False, False)
 
 
+def test_a_state_whose_law_gives_evasion_no_effect_needs_no_evasion_fact() -> None:
+    found = reckon(ACT, 5, D("2026-01-01"), effect=EvasionEffect.NONE, evasion=None)
+    assert (found.deadline, found.expired, found.needs_evasion) == (D("2025-03-01"), True, False)
+
+
 def test_evasion_without_the_states_rule_leaves_a_passed_deadline_undetermined() -> None:
     spans = [Evasion(D("2021-01-01"), D("2021-02-01"))]
     found = reckon(ACT, 5, D("2026-01-01"), effect=None, evasion=spans)

@@ -2,7 +2,7 @@
 
 Art. 38 lets each State set a long period and, where the alleged offender has evaded
 justice, either a longer period or a suspension. The State's choice is in its profile
-(``limitation.evasion``: ``suspends`` or ``extends`` with ``evasion_years``); the facts
+(``limitation.evasion``: ``suspends``, ``extends`` with ``evasion_years``, or ``none``); the facts
 say when the offender evaded justice. An unknown fact is never taken as "no evasion": a
 deadline already passed stays undetermined while evasion (or the State's rule) is unknown.
 """
@@ -83,7 +83,7 @@ def reckon(
     ``evasion`` is ``None`` when unknown, ``[]`` when the offender never evaded justice.
     """
     base = add_years(start, years)
-    if evasion is not None and not evasion:
+    if effect is EvasionEffect.NONE or (evasion is not None and not evasion):
         return Reckoning(base, _passed(base, at))
     if evasion is None:
         if at is None or at <= base:  # evasion only ever lengthens the period

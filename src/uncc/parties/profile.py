@@ -40,6 +40,8 @@ class EvasionEffect(StrEnum):
     """The period stops running while the offender evades justice."""
     EXTENDS = "extends"
     """A longer period (``evasion_years``) applies when the offender has evaded justice."""
+    NONE = "none"
+    """The State's law gives evasion no effect on the period."""
 
 
 class Limitation(_Profile):
