@@ -63,17 +63,13 @@ def show(
         highlight=False,
     )
     evasion = loaded.limitation.evasion
-    console.print(
-        "Evasion of justice (Art. 38): "
-        + (
-            "not stated"
-            if evasion is None
-            else "suspends the period"
-            if evasion.value == "suspends"
-            else f"extends the period to {loaded.limitation.evasion_years} years"
-        ),
-        highlight=False,
-    )
+    effect = {
+        None: "not stated",
+        "suspends": "suspends the period",
+        "extends": f"extends the period to {loaded.limitation.evasion_years} years",
+        "none": "no effect on the period",
+    }[evasion.value if evasion else None]
+    console.print(f"Evasion of justice (Art. 38): {effect}", highlight=False)
 
 
 @app.command("gaps")
