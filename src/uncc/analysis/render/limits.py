@@ -39,6 +39,8 @@ def limitation_words(limit: dict[str, Any]) -> str:
     """'proceedings must begin by 2031-03-02 (5 years)', 'TIME-BARRED …' or what is missing."""
     years, deadline, expired = limit["years"], limit["deadline"], limit["expired"]
     if deadline is None:
+        if limit.get("note"):
+            return f"not time-barred, no deadline while it lasts: {limit['note']}"
         if years is None:
             return "deadline unknown: the State's profile sets no limitation period"
         return (
