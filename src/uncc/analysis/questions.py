@@ -10,7 +10,9 @@ cannot change any result the report shows:
 - a jurisdiction question for a State that already has jurisdiction over the same act on
   another ground it applies, whose facts already hold (the act was committed in its
   territory, say): that State has jurisdiction exactly when the offence is established,
-  so nationality, presence or extradition cannot change it.
+  so nationality, presence or extradition cannot change it;
+- a question about a fact the facts already state (a rule that needs more about what it
+  refers to asks that separately, e.g. the kind of the data an act was aimed at).
 
 Set-aside questions stay in the JSON report with the reason, never silently dropped.
 """
@@ -37,6 +39,7 @@ _CAPTURE = r"[^\[\],=]+"
 _SLOT = re.compile(r"\{(\w+)\}")
 _FIELD = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
 _ACT_IN_PATH = re.compile(r"^acts\[([^\]]+)\]|caused_by=([^,\]]+)")
+_FIELD_PATH = re.compile(r"^\w+\[([^\]=,]+)\]\.([\w.]+)$")
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,21 @@ CONDITIONS: dict[str, tuple[Callable[[World, str | None], bool], str]] = {
 and the reason given when it does not hold."""
 
 
+def stated(path: str, world: World) -> str | None:
+    """The value the facts already give at a field path (``acts[a1].object``), or ``None``."""
+    found = _FIELD_PATH.match(path)
+    if found is None:
+        return None
+    value: Any = world.get(found.group(1))
+    for name in found.group(2).split("."):
+        if value is None or isinstance(value, list | str):
+            return None
+        value = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+    if value is None or value == []:
+        return None
+    return str(getattr(value, "value", value))
+
+
 def _act_of(path: str, context: str | None) -> str | None:
     found = _ACT_IN_PATH.search(path)
     if found:
@@ -240,6 +258,9 @@ def questions(analysis: Analysis) -> list[Question]:
         act = _act_of(missing.path, context)
         text, condition = phrase(missing, world)
         reason = moot
+        given = stated(missing.path, world)
+        if not reason and given is not None:
+            reason = f"already stated in the facts ({missing.path} = {given})"
         if not reason and condition:
             relevant, why = CONDITIONS[condition]
             reason = "" if relevant(world, act) else why
