@@ -16,7 +16,12 @@ from uncc.analysis.render.common import (
     route_words,
     who,
 )
-from uncc.analysis.render.limits import PROVISION, limitation_entries, summary_line
+from uncc.analysis.render.limits import (
+    PROVISION,
+    limitation_entries,
+    states_without_period,
+    summary_line,
+)
 
 _ENV = Environment(
     loader=PackageLoader("uncc.analysis.render", "templates"),
@@ -35,6 +40,7 @@ def render_html(report: dict[str, Any], *, show_all: bool = False) -> str:
         questions=grouped(report["missing"]),
         set_aside=report.get("set_aside", []),
         limits=limits,
+        limits_silent=states_without_period(report),
         limits_summary=summary_line(limits) if limits else "",
         limitation_provision=PROVISION,
         report=report,

@@ -22,6 +22,8 @@ def limitation_entries(report: dict[str, Any], *, show_all: bool = False) -> lis
             limit = state.get("limitation")
             if limit is None or state["status"] == "not_established" or state["state"] in without:
                 continue
+            if limit["years"] is None:
+                continue  # the State's profile sets no period: one line per State instead
             entries.append(
                 {
                     "state": state["state"],
@@ -33,6 +35,18 @@ def limitation_entries(report: dict[str, Any], *, show_all: bool = False) -> lis
                 }
             )
     return sorted(entries, key=lambda e: e["state"])
+
+
+def states_without_period(report: dict[str, Any]) -> list[str]:
+    """The States (with jurisdiction) whose profile sets no period for an offence shown."""
+    without = {j["state"] for j in report["jurisdiction"] if j["status"] == "not_established"}
+    found = {
+        s["state"]
+        for o in report["offences"]
+        for s in o["states"]
+        if s.get("limitation") and s["limitation"]["years"] is None and s["state"] not in without
+    }
+    return sorted(found)
 
 
 def limitation_words(limit: dict[str, Any]) -> str:

@@ -15,7 +15,12 @@ from uncc.analysis.render.common import (
     state_line,
     who,
 )
-from uncc.analysis.render.limits import PROVISION, limitation_entries, summary_line
+from uncc.analysis.render.limits import (
+    PROVISION,
+    limitation_entries,
+    states_without_period,
+    summary_line,
+)
 
 
 def _cell(text: Any) -> str:
@@ -62,7 +67,7 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
     out += _offences_section(report, show_all)
     out += _jurisdiction_section(report, show_all)
     out += _measures_section(report, show_all)
-    out += _limitation_section(limits, report.get("at"))
+    out += _limitation_section(limits, report.get("at"), states_without_period(report))
     out += _missing_section(report, show_all)
     return "\n".join(out) + "\n"
 
@@ -150,11 +155,21 @@ def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     return out
 
 
-def _limitation_section(entries: list[dict[str, Any]], at: str | None) -> list[str]:
-    if not entries:
+def _limitation_section(
+    entries: list[dict[str, Any]], at: str | None, silent: list[str]
+) -> list[str]:
+    if not entries and not silent:
         return []
     checked = f" Checked at {at}." if at else ""
     out = ["", "## Limitation (Art. 38)", "", f"Provision `{PROVISION}`.{checked}", ""]
+    if silent:
+        out += [
+            f"{', '.join(silent)}: the State's profile sets no limitation period, "
+            "so no deadline is known.",
+            "",
+        ]
+    if not entries:
+        return out
     out.append("| State | Offence | Act | Deadline |")
     out.append("|---|---|---|---|")
     for e in entries:

@@ -16,7 +16,12 @@ from uncc.analysis.render.common import (
     who,
     without_jurisdiction,
 )
-from uncc.analysis.render.limits import PROVISION, limitation_entries, summary_line
+from uncc.analysis.render.limits import (
+    PROVISION,
+    limitation_entries,
+    states_without_period,
+    summary_line,
+)
 from uncc.analysis.trace import Trace
 
 
@@ -56,7 +61,7 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
     lines += _offences_section(report, show_all)
     lines += _jurisdiction_section(report, show_all)
     lines += _measures_section(report, show_all)
-    lines += _limitation_section(limits, report.get("at"))
+    lines += _limitation_section(limits, report.get("at"), states_without_period(report))
     lines += _missing_section(report, show_all)
     return "\n".join(lines) + "\n"
 
@@ -148,11 +153,18 @@ def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     return lines
 
 
-def _limitation_section(entries: list[dict[str, Any]], at: str | None) -> list[str]:
-    if not entries:
+def _limitation_section(
+    entries: list[dict[str, Any]], at: str | None, silent: list[str]
+) -> list[str]:
+    if not entries and not silent:
         return []
     checked = f", checked at {at}" if at else ""
     lines = ["", f"LIMITATION (Art. 38{checked})"]
+    if silent:
+        lines.append(
+            f"  {', '.join(silent)}: the State's profile sets no limitation period, "
+            f"so no deadline is known  [{PROVISION}]"
+        )
     for e in entries:
         lines.append(
             f"  {e['state']} Art. {e['article']} {e['name']} — act {e['act']}: {e['words']}"
