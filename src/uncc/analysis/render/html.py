@@ -10,6 +10,7 @@ from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
+    aside_words,
     availability,
     counts,
     measures_shown,
@@ -40,6 +41,7 @@ def render_html(report: dict[str, Any], *, show_all: bool = False) -> str:
         questions=grouped(report["missing"]),
         set_aside=report.get("set_aside", []),
         limits=limits,
+        aside_words=aside_words(report),
         limits_silent=states_without_period(report),
         limits_summary=summary_line(limits) if limits else "",
         limitation_provision=PROVISION,

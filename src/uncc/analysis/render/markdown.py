@@ -8,6 +8,7 @@ from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
+    aside_words,
     availability,
     counts,
     measures_shown,
@@ -60,7 +61,7 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
             + consult
             + "."
         )
-    out.append(f"- **Missing facts**: {len(report['missing'])}.")
+    out.append(f"- **Questions to answer**: {len(report['missing'])}{aside_words(report)}.")
     limits = limitation_entries(report, show_all=show_all)
     if limits:
         out.append(f"- **Limitation** (Art. 38): {summary_line(limits)}.")

@@ -8,6 +8,7 @@ from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
+    aside_words,
     availability,
     counts,
     measures_shown,
@@ -54,7 +55,7 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
             + (f" ({', '.join(grounds)})" if grounds else "")
             + consult
         )
-    lines.append(f"  Missing facts: {len(report['missing'])}")
+    lines.append(f"  Questions to answer: {len(report['missing'])}{aside_words(report)}")
     limits = limitation_entries(report, show_all=show_all)
     if limits:
         lines.append(f"  Limitation (Art. 38): {summary_line(limits)}")
