@@ -245,6 +245,16 @@ def _collected(analysis: Analysis) -> Iterator[tuple[Missing, str | None, str]]:
                 for m in (*measure.trace.missing, *measure.route_missing)
                 if m.path not in jurisdiction
             )
+        if result.jurisdiction.status is not Status.NOT_ESTABLISHED:
+            # When the act happened and whether the offender evaded justice decide a time
+            # bar; a profile with no period at all is reported once in the limitation
+            # section, not asked offence by offence.
+            for limit in result.limitations:
+                yield from (
+                    (m, limit.act, "")
+                    for m in limit.missing
+                    if not m.path.startswith("profile[") or m.path.endswith(".evasion")
+                )
 
 
 def questions(analysis: Analysis) -> list[Question]:

@@ -87,6 +87,7 @@ def _limitation(limit: Limitation | None) -> dict[str, Any] | None:
         "deadline": limit.deadline,
         "expired": limit.expired,
         "missing": [m.path for m in limit.missing],
+        "note": limit.note,
     }
 
 
