@@ -283,9 +283,15 @@ def limitation(state: str, finding: OffenceFinding, ctx: Context, at: dt.date | 
         evasion_years=rule.evasion_years,
         evasion=None if spans is None else [Evasion(s.since, s.until) for s in spans],
     )
-    if found.needs_evasion:
-        path = ctx.world.path(offender, "evaded_justice") if offender else "acts.by"
-        missing.append(Missing(path, "whether the offender evaded justice, and when"))
+    if found.needs_evasion and offender is not None:
+        missing.append(
+            Missing(
+                ctx.world.path(offender, "evaded_justice"),
+                "whether the offender evaded justice, and when",
+            )
+        )
+    elif found.needs_evasion and act is not None:
+        missing.append(Missing(ctx.world.path(act, "by"), "who did it"))
     if found.needs_rule:
         missing.append(
             Missing(
