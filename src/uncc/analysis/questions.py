@@ -250,11 +250,9 @@ def _collected(analysis: Analysis) -> Iterator[tuple[Missing, str | None, str]]:
             # bar; a profile with no period at all is reported once in the limitation
             # section, not asked offence by offence.
             for limit in result.limitations:
-                yield from (
-                    (m, limit.act, "")
-                    for m in limit.missing
-                    if not m.path.startswith("profile[") or m.path.endswith(".evasion")
-                )
+                if limit.years is None:
+                    continue  # without a period, neither the date nor evasion gives a deadline
+                yield from ((m, limit.act, "") for m in limit.missing)
 
 
 def questions(analysis: Analysis) -> list[Question]:
