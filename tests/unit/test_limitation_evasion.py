@@ -8,6 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from uncc.analysis.limitation import Evasion, add_years, reckon
+from uncc.errors import ProfileError
+from uncc.parties.catalogue import parse_profile
 from uncc.parties.profile import EvasionEffect, Limitation
 
 ACT = dt.date(2020, 3, 1)
@@ -82,3 +84,19 @@ def test_the_profile_states_the_rule_consistently() -> None:
         Limitation(default=5, evasion=EvasionEffect.EXTENDS)
     with pytest.raises(ValidationError, match="only used with evasion: extends"):
         Limitation(default=5, evasion=EvasionEffect.SUSPENDS, evasion_years=20)
+
+
+@pytest.mark.parametrize(
+    ("limitation", "message"),
+    [
+        ("{default: 10, evasion: extends}", "limitation: Value error, evasion: extends needs"),
+        ("{default: 10, evasion: sometimes}", "limitation.evasion: Input should be"),
+    ],
+)
+def test_a_profile_with_a_bad_evasion_rule_is_refused_naming_the_field(
+    limitation: str, message: str
+) -> None:
+    text = f"uncc: profile/1\nname: Test\nstate: XA\nlimitation: {limitation}\n"
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(text, "test.yaml")
+    assert any(p.startswith(message) for p in caught.value.problems)
