@@ -18,6 +18,7 @@ from typing import Any
 from uncc.analysis.engine import Analysis, analyze
 from uncc.analysis.findings import OffenceFinding
 from uncc.analysis.intake import validate_incident
+from uncc.analysis.questions import questions
 from uncc.convention.catalogue import load_convention
 from uncc.parties.catalogue import BUILTIN, builtin_profile, parse_profile
 from uncc.parties.profile import Profile
@@ -161,6 +162,8 @@ def check(case: Case, analysis: Analysis) -> list[str]:
         problems.extend(_check_measure(analysis, item))
     for item in expect.get("limitation", []):
         problems.extend(_check_limitation(analysis, item))
+    if "questions" in expect:
+        problems.extend(_check_questions(analysis, expect["questions"]))
     return problems
 
 
@@ -291,4 +294,24 @@ def _check_limitation(analysis: Analysis, item: dict[str, Any]) -> list[str]:
                 problems.append(
                     f"{item['state']} limitation {key}: expected {want}, got {getattr(limit, key)}"
                 )
+    return problems
+
+
+def _check_questions(analysis: Analysis, expect: dict[str, Any]) -> list[str]:
+    """``asked``: paths asked; ``set_aside``: paths set aside; ``not_asked``: neither asked
+    nor set aside (``set_aside`` paths are also not asked)."""
+    found = questions(analysis)
+    asked = {q.path for q in found if not q.set_aside}
+    aside = {q.path for q in found if q.set_aside}
+    problems = [
+        f"expected question {p} to be asked; asked: {sorted(asked)}"
+        for p in expect.get("asked", [])
+        if p not in asked
+    ]
+    problems += [
+        f"expected question {p} to be set aside; set aside: {sorted(aside)}"
+        for p in expect.get("set_aside", [])
+        if p not in aside
+    ]
+    problems += [f"expected no question {p}" for p in expect.get("not_asked", []) if p in asked]
     return problems

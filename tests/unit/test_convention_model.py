@@ -86,9 +86,9 @@ def test_interpol_paragraphs_are_addressed_to_interpol() -> None:
 
 def test_budapest_correspondence_and_new_articles() -> None:
     convention = load_convention()
-    assert [c.counterpart for c in convention.counterparts(43)] == ["16"]
-    assert [c.counterpart for c in convention.counterparts(6)] == ["2"]
-    assert convention.is_new(56)
+    assert [c.counterpart for c in convention.counterparts(43, "ETS 185")] == ["16"]
+    assert [c.counterpart for c in convention.counterparts(6, "ETS 185")] == ["2"]
+    assert convention.is_new(21)
     assert convention.is_new(24)
     assert not convention.is_new(18)
 

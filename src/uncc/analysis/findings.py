@@ -136,3 +136,5 @@ class Limitation:
     deadline: str | None
     expired: bool | None
     missing: tuple[Missing, ...] = ()
+    note: str = ""
+    """How the offender's evasion of justice changed the period, if it did."""

@@ -14,6 +14,7 @@ from typing import Any
 from uncc.analysis.engine import Analysis, StateResult
 from uncc.analysis.findings import Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Status
+from uncc.analysis.questions import questions
 from uncc.analysis.trace import Missing, Trace, unique
 from uncc.convention.catalogue import Convention
 from uncc.convention.model import Element
@@ -86,6 +87,7 @@ def _limitation(limit: Limitation | None) -> dict[str, Any] | None:
         "deadline": limit.deadline,
         "expired": limit.expired,
         "missing": [m.path for m in limit.missing],
+        "note": limit.note,
     }
 
 
@@ -193,9 +195,25 @@ def all_missing(analysis: Analysis) -> list[Missing]:
     return list(unique(found))
 
 
+def _questions(analysis: Analysis) -> dict[str, Any]:
+    """``missing`` (the questions to answer) and ``set_aside`` (those that change nothing)."""
+    asked = questions(analysis)
+    return {
+        "missing": [
+            {"path": q.path, "question": q.text, "act": q.act} for q in asked if not q.set_aside
+        ],
+        "set_aside": [
+            {"path": q.path, "question": q.text, "act": q.act, "reason": q.set_aside}
+            for q in asked
+            if q.set_aside
+        ],
+    }
+
+
 def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
     """The JSON-ready report."""
     index = element_index(convention)
+    labels: dict[str, str] = {g.id: g.label for g in convention.article(40).grounds}
     incident = analysis.incident
     return {
         "uncc": FORMAT,
@@ -217,6 +235,7 @@ def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
                     {
                         "id": g.provision,
                         "ground": g.ground,
+                        "label": labels.get(g.ground) or g.ground.replace("_", " "),
                         "mandatory": g.mandatory,
                         "adopted": g.adopted,
                         "status": g.status.value,
@@ -233,5 +252,5 @@ def to_dict(analysis: Analysis, convention: Convention) -> dict[str, Any]:
             for s in analysis.states
         ],
         "measures": [_measure(m) for s in analysis.states for m in s.measures],
-        "missing": [{"path": m.path, "question": m.question} for m in all_missing(analysis)],
+        **_questions(analysis),
     }

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from uncc.convention.loader import load_articles, load_correspondence, load_terms
+from uncc.convention.loader import load_articles, load_terms
 from uncc.convention.model import (
     Article,
     ArticleKind,
@@ -19,6 +19,7 @@ from uncc.convention.model import (
     Power,
     Term,
 )
+from uncc.convention.treaties import Treaty, load_treaties, treaty_problems
 from uncc.errors import ConventionDataError, UnknownProvisionError
 from uncc.types import ProvisionId
 
@@ -27,15 +28,18 @@ ARTICLE_COUNT = 56
 
 @dataclass(frozen=True)
 class Convention:
-    """The whole Convention: articles, terms and correspondence, with lookups."""
+    """The whole Convention: articles, terms and the treaties it builds on, with lookups."""
 
     articles: tuple[Article, ...]
     terms: tuple[Term, ...]
-    correspondence: tuple[Correspondence, ...]
+    treaties: tuple[Treaty, ...] = ()
+    correspondence: tuple[Correspondence, ...] = field(init=False, compare=False)
     _by_number: dict[int, Article] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_number", {a.number: a for a in self.articles})
+        pairs = tuple(c for t in self.treaties for c in t.correspondence())
+        object.__setattr__(self, "correspondence", pairs)
 
     def article(self, number: int) -> Article:
         """The article with this number.
@@ -86,13 +90,29 @@ class Convention:
         """A term by id, or ``None``."""
         return next((t for t in self.terms if t.id == term_id), None)
 
-    def counterparts(self, number: int) -> list[Correspondence]:
-        """The counterparts of an article in other instruments (empty when it is new)."""
-        return [c for c in self.correspondence if c.article == number]
+    def counterparts(self, number: int, instrument: str | None = None) -> list[Correspondence]:
+        """The counterparts of an article in other instruments, or in one (``ETS 185``)."""
+        return [
+            c
+            for c in self.correspondence
+            if c.article == number and (instrument is None or c.instrument == instrument)
+        ]
+
+    def treaty(self, treaty_id: str) -> Treaty:
+        """A treaty the proposal builds on, by id (``ets185``, ``cets224``, ``un2024``).
+
+        Raises:
+            UnknownProvisionError: no such treaty; the message lists the known ones.
+        """
+        found = next((t for t in self.treaties if t.id == treaty_id.strip().lower()), None)
+        if found is None:
+            known = ", ".join(t.id for t in self.treaties)
+            raise UnknownProvisionError(f"unknown treaty '{treaty_id}': use one of {known}")
+        return found
 
     def is_new(self, number: int) -> bool:
         """True when the article has no counterpart in the Budapest Convention."""
-        return not any(c.instrument == "ETS 185" for c in self.counterparts(number))
+        return not self.counterparts(number, "ETS 185")
 
     def cited_by(self, number: int) -> list[ProvisionId]:
         """Ids in other articles whose references point into this article."""
@@ -155,11 +175,8 @@ def integrity_problems(convention: Convention) -> list[str]:
         )
         if option.kind is OptionKind.MAY_REQUIRE and option.adds_element is None:
             problems.append(f"{option.id}: 'may require' option without the element it adds")
-    problems.extend(
-        f"correspondence: unknown article {c.article}"
-        for c in convention.correspondence
-        if c.article not in convention._by_number
-    )
+    for treaty in convention.treaties:
+        problems.extend(treaty_problems(treaty, numbers))
     seen: set[str] = set()
     for _, offence in convention.offences():
         if offence.id in seen:
@@ -189,9 +206,7 @@ def load_convention() -> Convention:
     >>> load_convention().article(43).heading
     'Expedited preservation of stored computer data'
     """
-    convention = Convention(
-        tuple(load_articles()), tuple(load_terms()), tuple(load_correspondence())
-    )
+    convention = Convention(tuple(load_articles()), tuple(load_terms()), load_treaties())
     problems = integrity_problems(convention)
     if problems:
         raise ConventionDataError("; ".join(problems[:5]))

@@ -15,12 +15,11 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from uncc.convention.model import Article, Correspondence, Term
+from uncc.convention.model import Article, Term
 from uncc.errors import ConventionDataError
 
 _ARTICLES = TypeAdapter(Article)
 _TERMS = TypeAdapter(list[Term])
-_CORRESPONDENCE = TypeAdapter(list[Correspondence])
 
 DATA_PACKAGE = "uncc.convention.data"
 ARTICLE_FILES = ("general.yaml", "offences.yaml", "liability.yaml", "procedure.yaml")
@@ -154,11 +153,3 @@ def load_terms() -> list[Term]:
         return _TERMS.validate_python(_read_yaml("terms.yaml"))
     except ValidationError as exc:
         raise ConventionDataError(f"terms.yaml: {_where(exc)}") from None
-
-
-def load_correspondence() -> list[Correspondence]:
-    """The correspondence of the proposal's articles with other instruments."""
-    try:
-        return _CORRESPONDENCE.validate_python(_read_yaml("correspondence.yaml"))
-    except ValidationError as exc:
-        raise ConventionDataError(f"correspondence.yaml: {_where(exc)}") from None

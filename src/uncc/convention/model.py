@@ -197,6 +197,8 @@ class Ground:
     at: ProvisionId
     mandatory: bool
     gist: str
+    label: str = ""
+    """A short name for reports (the id in words when empty)."""
 
 
 @dataclass(frozen=True)
@@ -299,16 +301,24 @@ class Article:
 
 
 class Relation(StrEnum):
-    """How an article of the proposal relates to an article of another instrument."""
+    """Where an article of the proposal stands against its counterpart in another treaty."""
 
     SAME = "same"
-    ADAPTED = "adapted"
-    PARTIAL = "partial"
+    NARROWER = "narrower"
+    """The proposal covers less (fewer acts, an added condition, a missing element)."""
+    WIDER = "wider"
+    """The proposal covers more."""
+    MIXED = "mixed"
+    """Wider in some respects and narrower in others."""
+    NEW = "new"
+    """The other treaty works in this field but has no such rule: the proposal adds it."""
+    NO_COUNTERPART = "no_counterpart"
+    """The subject lies outside the other treaty's field."""
 
 
 @dataclass(frozen=True)
 class Correspondence:
-    """An article of the proposal and its counterpart in another instrument."""
+    """An article of the proposal and one counterpart in another instrument."""
 
     __pydantic_config__ = _STRICT
 

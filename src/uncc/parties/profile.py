@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 FORMAT = "profile/1"
 
@@ -33,12 +33,35 @@ class Implementation(_Profile):
     note: str | None = None
 
 
+class EvasionEffect(StrEnum):
+    """What the offender's evasion of justice does to the limitation period (Art. 38)."""
+
+    SUSPENDS = "suspends"
+    """The period stops running while the offender evades justice."""
+    EXTENDS = "extends"
+    """A longer period (``evasion_years``) applies when the offender has evaded justice."""
+    NONE = "none"
+    """The State's law gives evasion no effect on the period."""
+
+
 class Limitation(_Profile):
     """Limitation periods for starting proceedings, in years (Art. 38)."""
 
     default: Annotated[int, Field(ge=1, le=100)] | None = None
     offences: dict[str, Annotated[int, Field(ge=1, le=100)]] = {}
     """Periods for particular offences (offence ids), overriding the default."""
+    evasion: EvasionEffect | None = None
+    """Whether evasion of justice suspends the period or extends it; ``None``: not stated."""
+    evasion_years: Annotated[int, Field(ge=1, le=100)] | None = None
+    """With ``evasion: extends``: the longer period, in years from the act."""
+
+    @model_validator(mode="after")
+    def _evasion_years_with_extends(self) -> Limitation:
+        if self.evasion is EvasionEffect.EXTENDS and self.evasion_years is None:
+            raise ValueError("evasion: extends needs evasion_years (the longer period)")
+        if self.evasion is not EvasionEffect.EXTENDS and self.evasion_years is not None:
+            raise ValueError("evasion_years is only used with evasion: extends")
+        return self
 
 
 class Profile(_Profile):

@@ -64,3 +64,9 @@ def state_line(offence: dict[str, Any]) -> str:
         if s["status"] != offence["status"] or s["notes"]
     ]
     return "; ".join(parts)
+
+
+def aside_words(report: dict[str, Any]) -> str:
+    """' (2 set aside)' when questions were set aside, else ''."""
+    aside = len(report.get("set_aside", []))
+    return f" ({aside} set aside)" if aside else ""

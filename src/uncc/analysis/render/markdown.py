@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
+    aside_words,
     availability,
     counts,
     measures_shown,
     route_words,
     state_line,
     who,
+)
+from uncc.analysis.render.limits import (
+    PROVISION,
+    limitation_entries,
+    states_without_period,
+    summary_line,
 )
 
 
@@ -40,9 +48,7 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
     )
     for j in report["jurisdiction"]:
         grounds = [
-            g["ground"].replace("_", " ")
-            for g in j["grounds"]
-            if g["status"] == "established" and g["adopted"]
+            g["label"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = (
             f"; must consult {', '.join(j['consult'])} (`art_40__para_5`)" if j["consult"] else ""
@@ -55,10 +61,14 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
             + consult
             + "."
         )
-    out.append(f"- **Missing facts**: {len(report['missing'])}.")
+    out.append(f"- **Questions to answer**: {len(report['missing'])}{aside_words(report)}.")
+    limits = limitation_entries(report, show_all=show_all)
+    if limits:
+        out.append(f"- **Limitation** (Art. 38): {summary_line(limits)}.")
     out += _offences_section(report, show_all)
     out += _jurisdiction_section(report, show_all)
     out += _measures_section(report, show_all)
+    out += _limitation_section(limits, report.get("at"), states_without_period(report))
     out += _missing_section(report, show_all)
     return "\n".join(out) + "\n"
 
@@ -120,7 +130,7 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
                 else ("optional, established" if g["adopted"] else "optional, not established")
             )
             out.append(
-                f"| {j['state']} | {g['ground'].replace('_', ' ')} | `{g['id']}` | {kind} | {WORD[g['status']]} | {', '.join(g['acts'])} |"
+                f"| {j['state']} | {g['label']} | `{g['id']}` | {kind} | {WORD[g['status']]} | {', '.join(g['acts'])} |"
             )
     return out
 
@@ -146,10 +156,43 @@ def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     return out
 
 
+def _limitation_section(
+    entries: list[dict[str, Any]], at: str | None, silent: list[str]
+) -> list[str]:
+    if not entries and not silent:
+        return []
+    checked = f" Checked at {at}." if at else ""
+    out = ["", "## Limitation (Art. 38)", "", f"Provision `{PROVISION}`.{checked}", ""]
+    if silent:
+        out += [
+            f"{', '.join(silent)}: the State's profile sets no limitation period, "
+            "so no deadline is known.",
+            "",
+        ]
+    if not entries:
+        return out
+    out.append("| State | Offence | Act | Deadline |")
+    out.append("|---|---|---|---|")
+    for e in entries:
+        words = e["words"].replace("TIME-BARRED", "**time-barred**")
+        out.append(
+            f"| {e['state']} | Art. {e['article']} {_cell(e['name'])} | {e['act']} | {_cell(words)} |"
+        )
+    return out
+
+
 def _missing_section(report: dict[str, Any], show_all: bool) -> list[str]:
     out: list[str] = []
     if report["missing"]:
-        out += ["", "## Missing facts", ""]
-        for m in report["missing"]:
-            out.append(f"- `{m['path']}`: {m['question']}")
+        out += ["", "## Questions", "", "Answer them to settle the undetermined results."]
+        for act, items in grouped(report["missing"]):
+            out += ["", f"**About act `{act}`**" if act else "**About the case as a whole**", ""]
+            out += [f"- {_cell(m['question'])} (`{m['path']}`)" for m in items]
+    aside = report.get("set_aside", [])
+    if aside:
+        out += [
+            "",
+            f"{len(aside)} question{'s' if len(aside) != 1 else ''} set aside: the answer could "
+            "not change any result (`set_aside` in the JSON report).",
+        ]
     return out

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from uncc.analysis.questions import grouped
 from uncc.analysis.render.common import (
     MARK,
     WORD,
+    aside_words,
     availability,
     counts,
     measures_shown,
@@ -14,6 +16,12 @@ from uncc.analysis.render.common import (
     state_line,
     who,
     without_jurisdiction,
+)
+from uncc.analysis.render.limits import (
+    PROVISION,
+    limitation_entries,
+    states_without_period,
+    summary_line,
 )
 from uncc.analysis.trace import Trace
 
@@ -37,7 +45,7 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
     )
     for j in report["jurisdiction"]:
         grounds = [
-            g["ground"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
+            g["label"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = f"; consult {', '.join(j['consult'])} (art_40__para_5)" if j["consult"] else ""
         if j.get("consult_if_investigating"):
@@ -47,10 +55,14 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
             + (f" ({', '.join(grounds)})" if grounds else "")
             + consult
         )
-    lines.append(f"  Missing facts: {len(report['missing'])}")
+    lines.append(f"  Questions to answer: {len(report['missing'])}{aside_words(report)}")
+    limits = limitation_entries(report, show_all=show_all)
+    if limits:
+        lines.append(f"  Limitation (Art. 38): {summary_line(limits)}")
     lines += _offences_section(report, show_all)
     lines += _jurisdiction_section(report, show_all)
     lines += _measures_section(report, show_all)
+    lines += _limitation_section(limits, report.get("at"), states_without_period(report))
     lines += _missing_section(report, show_all)
     return "\n".join(lines) + "\n"
 
@@ -111,9 +123,7 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
                 )
             )
             acts = f" — acts {', '.join(g['acts'])}" if g["acts"] else ""
-            lines.append(
-                f"      {MARK[g['status']]} {g['ground'].replace('_', ' ')} ({kind})  [{g['id']}]{acts}"
-            )
+            lines.append(f"      {MARK[g['status']]} {g['label']} ({kind})  [{g['id']}]{acts}")
         if j["consult"]:
             lines.append(
                 f"      consult {', '.join(j['consult'])} on the same conduct  [art_40__para_5]"
@@ -144,12 +154,39 @@ def _measures_section(report: dict[str, Any], show_all: bool) -> list[str]:
     return lines
 
 
+def _limitation_section(
+    entries: list[dict[str, Any]], at: str | None, silent: list[str]
+) -> list[str]:
+    if not entries and not silent:
+        return []
+    checked = f", checked at {at}" if at else ""
+    lines = ["", f"LIMITATION (Art. 38{checked})"]
+    if silent:
+        lines.append(
+            f"  {', '.join(silent)}: the State's profile sets no limitation period, "
+            f"so no deadline is known  [{PROVISION}]"
+        )
+    for e in entries:
+        lines.append(
+            f"  {e['state']} Art. {e['article']} {e['name']} — act {e['act']}: {e['words']}"
+            f"  [{PROVISION}]"
+        )
+    return lines
+
+
 def _missing_section(report: dict[str, Any], show_all: bool) -> list[str]:
     lines: list[str] = []
     if report["missing"]:
-        lines += ["", "MISSING FACTS (supply them to settle the undetermined results)"]
-        for m in report["missing"]:
-            lines.append(f"  - {m['path']}: {m['question']}")
+        lines += ["", "QUESTIONS (answer them to settle the undetermined results)"]
+        for act, items in grouped(report["missing"]):
+            lines.append(f"  About act {act}:" if act else "  About the case as a whole:")
+            lines += [f"    - {m['question']}  [{m['path']}]" for m in items]
+    aside = report.get("set_aside", [])
+    if aside:
+        lines.append(
+            f"  ({len(aside)} question{'s' if len(aside) != 1 else ''} set aside: "
+            "the answer could not change any result; see set_aside in the JSON report)"
+        )
     return lines
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from uncc.analysis.facts import Aboard, Act, Datum, System
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
-from uncc.analysis.trace import Missing, Trace, combine, leaf
+from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
 from uncc.analysis.world import World, shown, territory_of
 
 
@@ -110,35 +110,35 @@ def flag(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
 
 
 def effects(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
-    """Art. 40(2)(c): committed outside the State with a view to an offence inside it."""
+    """Art. 40(2)(c): committed outside the State with a view to an offence inside it.
+
+    "Outside" is the negation of the territory ground (40(1)(a)): an act whose actor,
+    system or data is in the State is committed inside it, and this ground is not met.
+    """
     world = ctx.world
-    acted = territory_of(act.acted_in)
-    abroad = Truth.UNKNOWN if act.acted_in is None else Truth.of(acted != state)
     aimed = Truth.UNKNOWN if act.effects_in is None else Truth.of(state in act.effects_in)
-    return leaf(
+    outside = negate(
+        territory(state, act, actor, ctx),
+        "fact",
+        f"committed outside {state} (neither the actor nor the target was in {state})",
+        "art_40__para_2__point_c",
+    )
+    meant = leaf(
+        "fact",
+        f"with a view to an offence in {state}",
+        "art_40__para_2__point_c",
+        aimed,
+        inputs=[(world.path(act, "effects_in"), shown(act.effects_in))],
+        missing=[
+            Missing(
+                world.path(act, "effects_in"), "where the effects occurred or were meant to occur"
+            )
+        ],
+    )
+    return combine(
         "ground",
         f"committed outside {state} with a view to an offence in {state}",
         "art_40__para_2__point_c",
-        all_([abroad, aimed]),
-        inputs=[
-            (world.path(act, "acted_in"), shown(act.acted_in)),
-            (world.path(act, "effects_in"), shown(act.effects_in)),
-        ],
-        missing=[
-            *(
-                [Missing(world.path(act, "acted_in"), "where the actor was when acting")]
-                if abroad is Truth.UNKNOWN
-                else []
-            ),
-            *(
-                [
-                    Missing(
-                        world.path(act, "effects_in"),
-                        "where the effects occurred or were meant to occur",
-                    )
-                ]
-                if aimed is Truth.UNKNOWN
-                else []
-            ),
-        ],
+        all_,
+        [outside, meant],
     )

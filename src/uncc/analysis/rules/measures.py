@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from uncc.analysis.findings import Limitation, Measure, OffenceFinding, Target
+from uncc.analysis.limitation import Evasion, reckon
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.targets import nothing_named, targets
@@ -254,7 +255,12 @@ def _safeguards(power: Power, judicial: bool, ctx: Context) -> Iterator[tuple[st
 
 
 def limitation(state: str, finding: OffenceFinding, ctx: Context, at: dt.date | None) -> Limitation:
-    """When proceedings for the offence must begin in ``state`` (Art. 38)."""
+    """When proceedings for the offence must begin in ``state`` (Art. 38).
+
+    The offender's evasion of justice (``persons[].evaded_justice``) suspends or extends
+    the period as the State's profile says (``limitation.evasion``); see
+    :func:`uncc.analysis.limitation.reckon`.
+    """
     years = ctx.profile.limitation_years(finding.offence)
     act = ctx.world.act(finding.act)
     when = act.when if act else None
@@ -266,9 +272,41 @@ def limitation(state: str, finding: OffenceFinding, ctx: Context, at: dt.date | 
     if when is None or years is None:
         return Limitation(state, finding.offence, finding.act, years, None, None, tuple(missing))
     start = when.date() if isinstance(when, dt.datetime) else when
-    try:
-        deadline = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        deadline = start.replace(year=start.year + years, day=28)
-    expired = None if at is None else at > deadline
-    return Limitation(state, finding.offence, finding.act, years, deadline.isoformat(), expired)
+    offender = ctx.world.person(finding.actor)
+    spans = None if offender is None else offender.evaded_justice
+    rule = ctx.profile.limitation
+    found = reckon(
+        start,
+        years,
+        at,
+        effect=rule.evasion,
+        evasion_years=rule.evasion_years,
+        evasion=None if spans is None else [Evasion(s.since, s.until) for s in spans],
+    )
+    if found.needs_evasion and offender is not None:
+        missing.append(
+            Missing(
+                ctx.world.path(offender, "evaded_justice"),
+                "whether the offender evaded justice, and when",
+            )
+        )
+    elif found.needs_evasion and act is not None:
+        missing.append(Missing(ctx.world.path(act, "by"), "who did it"))
+    if found.needs_rule:
+        missing.append(
+            Missing(
+                f"profile[{state}].limitation.evasion",
+                f"whether evasion of justice suspends or extends the period in {state}",
+            )
+        )
+    deadline = None if found.deadline is None else found.deadline.isoformat()
+    return Limitation(
+        state,
+        finding.offence,
+        finding.act,
+        years,
+        deadline,
+        found.expired,
+        tuple(missing),
+        found.note,
+    )

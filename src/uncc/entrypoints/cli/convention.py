@@ -16,7 +16,9 @@ from uncc.convention.text.lint import lint_treaty, worst
 from uncc.convention.text.parser import parse_treaty
 from uncc.convention.text.source import decode_treaty_bytes
 from uncc.convention.text.tree import ParsedTreaty
+from uncc.convention.treaties import TREATY_IDS, comparison
 from uncc.entrypoints.cli import render, store
+from uncc.entrypoints.cli.compare import comparison_markdown, comparison_text
 from uncc.errors import TreatyTextError, UnknownProvisionError
 
 app = typer.Typer(
@@ -119,7 +121,8 @@ def show(
     imported = store.read_imported_text()
     if fmt is TextOrJson.JSON:
         document = _plain(found)
-        document["budapest"] = [_plain(c) for c in convention.counterparts(found.number)]
+        document["budapest"] = [_plain(c) for c in convention.counterparts(found.number, "ETS 185")]
+        document["treaties"] = {t.id: _plain(t.mapping(found.number)) for t in convention.treaties}
         document["new"] = convention.is_new(found.number)
         document["cited_by"] = convention.cited_by(found.number)
         verbatim = render.verbatim_units(imported, found.number)
@@ -134,7 +137,7 @@ def show(
 def export(
     fmt: Annotated[str, typer.Option("--format", help="json (the only format for now).")] = "json",
 ) -> None:
-    """Export the whole model (articles, terms, correspondence) as JSON."""
+    """Export the whole model (articles, terms, treaties and correspondence) as JSON."""
     if fmt != "json":
         raise UnknownProvisionError(f"unknown format '{fmt}': use json")
     convention = load_convention()
@@ -143,8 +146,43 @@ def export(
             "articles": [_plain(a) for a in convention.articles],
             "terms": [_plain(t) for t in convention.terms],
             "correspondence": [_plain(c) for c in convention.correspondence],
+            "treaties": [
+                {**_plain(t), "adopted": t.adopted.isoformat()} for t in convention.treaties
+            ],
         }
     )
+
+
+class CompareFormat(StrEnum):
+    """Output formats of ``compare``."""
+
+    TEXT = "text"
+    JSON = "json"
+    MD = "md"
+
+
+@app.command()
+def compare(
+    treaty: Annotated[str, typer.Argument(help=f"The treaty: {', '.join(TREATY_IDS)}.")],
+    fmt: Annotated[CompareFormat, typer.Option("--format", help="text, json or md.")] = (
+        CompareFormat.TEXT
+    ),
+    article: Annotated[
+        str | None, typer.Option(help="Only this article of the proposal (43 or art_43).")
+    ] = None,
+) -> None:
+    """Compare the proposal with a treaty, article by article: same, narrower, wider or new."""
+    convention = load_convention()
+    found = convention.treaty(treaty)
+    number = None if article is None else convention.resolve(article).number
+    headings = {a.number: a.heading for a in convention.articles}
+    document = comparison(found, headings, number)
+    if fmt is CompareFormat.JSON:
+        _emit_json(document)
+    elif fmt is CompareFormat.MD:
+        typer.echo(comparison_markdown(document), nl=False)
+    else:
+        typer.echo(comparison_text(document), nl=False)
 
 
 @app.command()

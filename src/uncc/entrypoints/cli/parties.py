@@ -62,6 +62,14 @@ def show(
         f"Extradites its nationals: {ext}; limitation: {loaded.limitation.default or 'not stated'} years by default",
         highlight=False,
     )
+    evasion = loaded.limitation.evasion
+    effect = {
+        None: "not stated",
+        "suspends": "suspends the period",
+        "extends": f"extends the period to {loaded.limitation.evasion_years} years",
+        "none": "no effect on the period",
+    }[evasion.value if evasion else None]
+    console.print(f"Evasion of justice (Art. 38): {effect}", highlight=False)
 
 
 @app.command("gaps")

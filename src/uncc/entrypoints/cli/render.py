@@ -10,6 +10,7 @@ from rich.table import Table
 from uncc.convention.catalogue import Convention
 from uncc.convention.model import Article, Modality
 from uncc.convention.text.findings import Finding
+from uncc.convention.treaties import RELATION_WORDS
 
 _MODALITY = {
     Modality.SHALL: "shall",
@@ -28,7 +29,7 @@ def articles_table(convention: Convention, articles: list[Article]) -> Table:
         table.add_column(column, overflow="fold")
     for article in articles:
         budapest = ", ".join(
-            f"Art. {c.counterpart}" for c in convention.counterparts(article.number)
+            f"Art. {c.counterpart}" for c in convention.counterparts(article.number, "ETS 185")
         )
         table.add_row(
             str(article.number),
@@ -68,11 +69,15 @@ def print_article(
 ) -> None:
     """The article as a reader wants it: summary, paragraphs, semantics, references."""
     console.print(f"[bold]Article {article.number}. {article.heading}[/bold]  ({article.id})")
-    counterparts = convention.counterparts(article.number)
-    origin = (
-        "; ".join(f"{c.instrument} Art. {c.counterpart} ({c.relation.value})" for c in counterparts)
-        or "new in the proposal"
-    )
+    parts = []
+    for treaty in convention.treaties:
+        mapping = treaty.mapping(article.number)
+        if mapping is None:
+            continue
+        where = ", ".join(f"Art. {n}" for n in mapping.at)
+        words = RELATION_WORDS[mapping.relation]
+        parts.append(f"{treaty.short}: {where} ({words})" if where else f"{treaty.short}: {words}")
+    origin = "; ".join(parts) or "new in the proposal"
     console.print(f"Chapter {article.chapter} · {article.kind.value.replace('_', ' ')} · {origin}")
     console.print(f"\n{article.summary}\n")
     verbatim = verbatim_units(imported, article.number)
