@@ -70,3 +70,8 @@ def aside_words(report: dict[str, Any]) -> str:
     """' (2 set aside)' when questions were set aside, else ''."""
     aside = len(report.get("set_aside", []))
     return f" ({aside} set aside)" if aside else ""
+
+
+def ground_label(ground: dict[str, Any]) -> str:
+    """A ground's label (reports stored before labels existed show the id in words)."""
+    return str(ground.get("label") or ground["ground"].replace("_", " "))

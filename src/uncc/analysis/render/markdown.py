@@ -11,6 +11,7 @@ from uncc.analysis.render.common import (
     aside_words,
     availability,
     counts,
+    ground_label,
     measures_shown,
     route_words,
     state_line,
@@ -48,7 +49,7 @@ def render_markdown(report: dict[str, Any], *, show_all: bool = False) -> str:
     )
     for j in report["jurisdiction"]:
         grounds = [
-            g["label"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
+            ground_label(g) for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = (
             f"; must consult {', '.join(j['consult'])} (`art_40__para_5`)" if j["consult"] else ""
@@ -130,7 +131,7 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
                 else ("optional, established" if g["adopted"] else "optional, not established")
             )
             out.append(
-                f"| {j['state']} | {g['label']} | `{g['id']}` | {kind} | {WORD[g['status']]} | {', '.join(g['acts'])} |"
+                f"| {j['state']} | {ground_label(g)} | `{g['id']}` | {kind} | {WORD[g['status']]} | {', '.join(g['acts'])} |"
             )
     return out
 

@@ -11,6 +11,7 @@ from uncc.analysis.render.common import (
     aside_words,
     availability,
     counts,
+    ground_label,
     measures_shown,
     route_words,
     state_line,
@@ -45,7 +46,7 @@ def render_text(report: dict[str, Any], *, show_all: bool = False) -> str:
     )
     for j in report["jurisdiction"]:
         grounds = [
-            g["label"] for g in j["grounds"] if g["status"] == "established" and g["adopted"]
+            ground_label(g) for g in j["grounds"] if g["status"] == "established" and g["adopted"]
         ]
         consult = f"; consult {', '.join(j['consult'])} (art_40__para_5)" if j["consult"] else ""
         if j.get("consult_if_investigating"):
@@ -123,7 +124,7 @@ def _jurisdiction_section(report: dict[str, Any], show_all: bool) -> list[str]:
                 )
             )
             acts = f" — acts {', '.join(g['acts'])}" if g["acts"] else ""
-            lines.append(f"      {MARK[g['status']]} {g['label']} ({kind})  [{g['id']}]{acts}")
+            lines.append(f"      {MARK[g['status']]} {ground_label(g)} ({kind})  [{g['id']}]{acts}")
         if j["consult"]:
             lines.append(
                 f"      consult {', '.join(j['consult'])} on the same conduct  [art_40__para_5]"
