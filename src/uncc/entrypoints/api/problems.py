@@ -22,23 +22,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from uncc.errors import (
-    ConflictError,
     FactsError,
-    NotFoundError,
-    PermissionDeniedError,
     RuleViolation,
-    SecondFactorRequired,
-    StorageError,
     StorageFullError,
     ThrottledError,
-    TooLargeError,
     TransportError,
     UnccError,
     UserInputError,
     is_disk_full,
 )
 
-BASE = "https://uncc.example.org/problems/"
+BASE = "/problems/"
+"""Where the problem types live: ``type`` is ``/problems/<slug>``, served by every node."""
 MEDIA = "application/problem+json"
 API_PREFIXES = ("/api/", "/network/v1/")
 log = logging.getLogger("uncc.api")
@@ -58,19 +53,14 @@ class Problem:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_PLAIN: tuple[tuple[type[Exception], int, str, str], ...] = (
-    # (error, HTTP status, problem type, title), subclasses before their bases
-    (ThrottledError, 429, "throttled", "Too many failed log-ins"),
-    (SecondFactorRequired, 401, "second-factor-required", "Code needed"),
-    (PermissionDeniedError, 403, "forbidden", "Not allowed"),
-    (NotFoundError, 404, "not-found", "Not found"),
-    (ConflictError, 409, "conflict", "Not possible now"),
-    (TooLargeError, 413, "too-large", "Too large"),
-    (UserInputError, 400, "bad-request", "Bad request"),
-    (TransportError, 502, "unreachable", "Another node could not be reached"),
-    (StorageError, 503, "storage-unavailable", "Storage unavailable"),
-)
-"""Errors answered with their own message under a fixed status and problem type."""
+_HTTP: dict[int, tuple[str, str]] = {
+    400: ("bad-request", UserInputError.title),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    408: ("timeout", "Request timeout"),
+    413: ("too-large", "Too large"),
+}
+"""Problems the HTTP layer raises itself (before or instead of a route)."""
 
 
 def is_api(path: str) -> bool:
@@ -78,51 +68,46 @@ def is_api(path: str) -> bool:
     return path.startswith(API_PREFIXES)
 
 
+def _of_error(exc: UnccError) -> Problem:
+    """The problem an error of uncc stands for: what its class says (uncc.errors)."""
+    extra: dict[str, Any] = {}
+    detail = str(exc)
+    if isinstance(exc, FactsError):
+        extra = {"errors": exc.problems}
+    elif isinstance(exc, RuleViolation):
+        detail, extra = exc.reason, {"provision": exc.provision}
+    elif isinstance(exc, StorageFullError):
+        detail += "; nothing was stored"
+    elif exc.http_status == 500:  # an unforeseen failure: no internals shown
+        detail = "an internal error occurred"
+    return Problem(exc.http_status, exc.problem_type, exc.title, detail, extra)
+
+
 def classify(exc: Exception) -> Problem:
     """The problem an exception stands for."""
-    if isinstance(exc, FactsError):
-        return Problem(
-            422,
-            "invalid-facts",
-            "The incident facts are not valid",
-            str(exc),
-            {"errors": exc.problems},
-        )
-    if isinstance(exc, RuleViolation):
-        return Problem(
-            409,
-            "refused-by-convention",
-            "Refused by a condition of the Convention",
-            exc.reason,
-            {"provision": exc.provision},
-        )
-    for kind, status, slug, title in _PLAIN:
-        if isinstance(exc, kind):
-            return Problem(status, slug, title, str(exc))
+    if isinstance(exc, UnccError):
+        return _of_error(exc)
     if is_disk_full(exc):
-        detail = str(exc) if isinstance(exc, StorageFullError) else "the node's disk is full"
-        return Problem(507, "storage-full", "Insufficient storage", detail + "; nothing was stored")
+        full = StorageFullError("the node's disk is full")
+        return _of_error(full)
     if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL will not store
         return Problem(
             400,
-            "bad-request",
-            "Bad request",
+            UserInputError.problem_type,
+            UserInputError.title,
             "a value cannot be stored (a NUL character, or a number out of range); nothing was stored",
         )
     if isinstance(exc, ClientDisconnect):  # nobody reads the answer; not a server fault
-        return Problem(400, "bad-request", "Bad request", "the client went away mid-request")
+        return Problem(
+            400,
+            UserInputError.problem_type,
+            UserInputError.title,
+            "the client went away mid-request",
+        )
     if isinstance(exc, HTTPException):
-        titles = {
-            400: "Bad request",
-            404: "Not found",
-            405: "Method not allowed",
-            408: "Request timeout",
-        }
-        title = titles.get(exc.status_code, "Too large" if exc.status_code == 413 else "Refused")
-        slugs = {400: "bad-request", 404: "not-found", 413: "too-large", 408: "timeout"}
-        slug = slugs.get(exc.status_code, "http")
+        slug, title = _HTTP.get(exc.status_code, ("http", "Refused"))
         return Problem(exc.status_code, slug, title, str(exc.detail))
-    return Problem(500, "internal", "Internal error", "an internal error occurred")
+    return Problem(500, UnccError.problem_type, UnccError.title, "an internal error occurred")
 
 
 def problem(

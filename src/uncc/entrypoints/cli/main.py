@@ -36,15 +36,9 @@ from uncc.entrypoints.cli import (
     worker,
 )
 from uncc.errors import (
-    ConflictError,
-    ConventionDataError,
-    NotFoundError,
-    PermissionDeniedError,
-    StorageError,
-    StorageFullError,
-    TransportError,
+    EXIT_DISK_FULL,
+    EXIT_USER_INPUT,
     UnccError,
-    UserInputError,
     is_disk_full,
 )
 
@@ -80,12 +74,6 @@ app.add_typer(network.deconflict_app, name="deconflict")
 app.add_typer(handling.app, name="handling")
 
 EXIT_FINDINGS = 1
-EXIT_USER_INPUT = 2
-EXIT_DATA = 3
-EXIT_DENIED = 4
-EXIT_REFUSED = 5
-EXIT_UNREACHABLE = 6
-EXIT_DISK_FULL = 7
 
 
 def _version(value: bool) -> None:
@@ -111,29 +99,9 @@ def run() -> None:
         outcome = app(standalone_mode=False)
         if isinstance(outcome, int) and outcome:
             sys.exit(outcome)
-    except (UserInputError, NotFoundError) as exc:
-        err.print(f"uncc: error: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_USER_INPUT)
-    except PermissionDeniedError as exc:
-        err.print(f"uncc: denied: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_DENIED)
-    except ConflictError as exc:
-        err.print(f"uncc: refused: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_REFUSED)
-    except ConventionDataError as exc:
-        err.print(
-            f"uncc: internal data error (please report): {exc}", highlight=False, markup=False
-        )
-        sys.exit(EXIT_DATA)
-    except (TransportError, StorageError) as exc:
-        err.print(f"uncc: unreachable: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_UNREACHABLE)
-    except StorageFullError as exc:
-        err.print(f"uncc: disk full: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_DISK_FULL)
-    except UnccError as exc:
-        err.print(f"uncc: error: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_USER_INPUT)
+    except UnccError as exc:  # the label and exit code are the error class's (uncc.errors)
+        err.print(f"uncc: {exc.label}: {exc}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
