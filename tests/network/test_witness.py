@@ -25,7 +25,7 @@ from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import note
 from uncc.domain.custody import BreakKind
-from uncc.entrypoints.api.network import Sender
+from uncc.entrypoints.api.sender import Sender
 from uncc.services import cases, custody_log, evidence, vault
 from uncc.services.network import witness, witness_compare, witnessing
 

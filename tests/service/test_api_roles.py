@@ -101,6 +101,7 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("post", "/api/v1/network/witness/publish", Action.NETWORK_ADMIN, None),
     ("post", "/api/v1/network/witness/compare", Action.NETWORK_ADMIN, None),
     ("get", "/api/v1/evidence/{item}/custody", Action.CUSTODY_READ, None),
+    ("get", "/api/v1/cases/{case}/evidence", Action.EVIDENCE_READ, None),
     ("get", "/api/v1/cases/{case}/property", Action.CASE_READ, None),
     (
         "post",

@@ -108,7 +108,7 @@ def _api(client: TestClient, world: World, user: str) -> dict[str, str]:
         f"/api/v1/evidence/{world.item}/admissibility?format=md",
         f"/api/v1/evidence/{world.item}/admissibility?format=html",
         f"/api/v1/evidence/{world.item}/custody",
-        "/api/v1/audit?limit=10000",
+        "/api/v1/audit?limit=1000",
         "/api/v1/network/requests",
     ]
     found = {}

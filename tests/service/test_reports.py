@@ -170,9 +170,11 @@ def test_notes_and_protected_persons_in_the_api_the_web_and_the_cli(
     with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
         token = client.post("/api/v1/login", json={"user": "jane", "password": PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['token']}"}
-        notes = client.get(f"/api/v1/cases/{recorded}/notes", headers=headers).json()
+        notes = client.get(f"/api/v1/cases/{recorded}/notes", headers=headers).json()["items"]
         assert [(n["author"], n["text"]) for n in notes] == [("ivan", "laptop imaged on site <b>")]
-        (person,) = client.get(f"/api/v1/cases/{recorded}/protected", headers=headers).json()
+        (person,) = client.get(f"/api/v1/cases/{recorded}/protected", headers=headers).json()[
+            "items"
+        ]
         assert (person["pseudonym"], person["views"], person["measures"]) == (
             "Victim A",
             "fears retaliation",

@@ -190,6 +190,62 @@ def list_cases(ctx: NodeContext, who: Principal) -> list[tuple[str, str, str]]:
     return [(r.id, r.title, r.status) for r in rows]
 
 
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case as a list shows it."""
+
+    id: str
+    title: str
+    status: str
+    created_by: str
+    created_at: dt.datetime
+
+
+def search_cases(
+    ctx: NodeContext,
+    who: Principal,
+    *,
+    status: str | None = None,
+    offence: str | None = None,
+    opened_from: dt.datetime | None = None,
+    opened_to: dt.datetime | None = None,
+) -> list[CaseSummary]:
+    """The cases matching every criterion given, by id.
+
+    ``offence`` finds the cases whose analysis establishes the offence for the node's
+    State, or may (undetermined): an unknown fact is not taken as false.
+    """
+    require(who.roles, Action.CASE_READ)
+    column = schema.cases.c
+    query = select(column.id, column.title, column.status, column.created_by, column.created_at)
+    if offence is not None:
+        query = query.add_columns(column.analysis)
+    if status is not None:
+        query = query.where(column.status == status)
+    if opened_from is not None:
+        query = query.where(column.created_at >= opened_from)
+    if opened_to is not None:
+        query = query.where(column.created_at <= opened_to)
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(query.order_by(column.id)).all()
+        state = node_info(conn).state if offence is not None else ""
+    found = [
+        r
+        for r in rows
+        if offence is None
+        or dict(Case(r.id, r.title, r.status, {}, r.analysis, r.created_by).findings(state)).get(
+            offence, "not_established"
+        )
+        != "not_established"
+    ]
+    return [CaseSummary(r.id, r.title, r.status, r.created_by, _aware(r.created_at)) for r in found]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A time read back from SQLite (naive) as the UTC time it was stored as."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def add_note(ctx: NodeContext, who: Principal, case_id: str, text: str) -> None:
     """Add a note to a case."""
     require(who.roles, Action.CASE_UPDATE)

@@ -450,7 +450,9 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
     def received() -> Any:
         # the prosecutor looks: a preservation order is confidential (Art. 43(3)), the desk
         # is not told its id
-        found = api.call("XA", "pia", "GET", "/api/v1/network/requests", params={"direction": "in"})
+        found = api.call(
+            "XA", "pia", "GET", "/api/v1/network/requests", params={"direction": "in"}
+        )["items"]
         return found[0] if found and found[0]["order"] else None
 
     theirs = api.until("Northland to receive the request", received)
@@ -662,7 +664,7 @@ def _deconfliction(api: Api, t: Timeline, story: Story) -> None:
             c
             for c in api.call(
                 "XB", "cora", "GET", "/api/v1/network/requests", params={"direction": "in"}
-            )
+            )["items"]
             if c["kind"] == "deconfliction_hit"
         ]
         return found[0] if found and found[0]["status"] == "confirmed" else None
@@ -735,7 +737,7 @@ def _experts(api: Api, t: Timeline, _story: Story) -> None:
         "GET",
         "/api/v1/network/experts",
         params={"expertise": "ransomware", "language": "fr", "now": "true"},
-    )
+    )["items"]
     t.say(
         "XC",
         f"experts in ransomware who speak French, on call now: {', '.join(e['name'] + ' (' + e['state'] + ')' for e in found) or 'nobody'}",

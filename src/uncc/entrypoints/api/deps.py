@@ -1,0 +1,38 @@
+"""What a route may ask for (FastAPI dependencies): the node, its network links, the sender.
+
+The composition root (:mod:`uncc.entrypoints.asgi`) puts them on ``app.state``; a route
+names what it needs as a parameter, and the caller as :data:`~.auth.User`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+
+from uncc.services.context import NodeContext
+from uncc.services.network.transport import Transport
+
+
+def node_context(request: Request) -> NodeContext:
+    """The node's services context."""
+    return cast("NodeContext", request.app.state.ctx)
+
+
+def links(request: Request) -> Transport:
+    """How the node reaches other nodes."""
+    return cast("Transport", request.app.state.transport)
+
+
+def kick(request: Request) -> Callable[[], None]:
+    """Wakes the network sender (something was queued for delivery)."""
+    return cast("Callable[[], None]", request.app.state.network_sender.kick)
+
+
+Ctx = Annotated[NodeContext, Depends(node_context)]
+"""The node's services context."""
+Links = Annotated[Transport, Depends(links)]
+"""The node's transport to other nodes."""
+Kick = Annotated[Callable[[], None], Depends(kick)]
+"""Wakes the network sender."""

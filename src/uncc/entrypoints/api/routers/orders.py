@@ -1,0 +1,174 @@
+"""``/api/v1/orders``: orders drafted on a case, moved through their states, expired by the clock."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from uncc.domain.orders import Command, Order, OrderState, Target
+from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.deps import Ctx
+from uncc.entrypoints.api.models import In, Out, Stamp, stamp
+from uncc.entrypoints.api.paging import Page, Paging, page
+from uncc.entrypoints.api.problem_types import problems
+from uncc.services import orders
+from uncc.services.orders import DraftRequest
+
+router = APIRouter(prefix="/api/v1", tags=["orders"], responses=problems())
+REFUSALS = problems("not-found", "conflict", "refused-by-convention", "bad-request")
+"""What moving or drafting an order may answer besides the common problems."""
+
+
+class TargetIn(In):
+    """What an order is directed at."""
+
+    id: str
+    kind: str
+    location: str | None = None
+
+
+class OrderIn(In):
+    """A draft order (Art. 42 fields required)."""
+
+    power: str
+    offences: list[str] = Field(min_length=1)
+    targets: list[TargetIn] = Field(min_length=1)
+    grounds: str = Field(min_length=1)
+    scope: str = Field(min_length=1)
+    necessity: str = Field(min_length=1)
+    proportionality: str = Field(min_length=1)
+    duration_days: int | None = Field(default=None, ge=1, le=orders.MAX_DURATION_DAYS)
+
+
+class NoteIn(In):
+    """Reasons or remarks for a move."""
+
+    note: str = ""
+
+
+class TargetOut(Out):
+    """What an order is directed at."""
+
+    id: str
+    kind: str
+    location: str | None
+    description: str
+
+
+class MoveOut(Out):
+    """One move in an order's history."""
+
+    command: Command
+    to: OrderState
+    actor: str
+    at: Stamp
+    note: str
+
+
+class OrderOut(Out):
+    """An order with its history."""
+
+    id: str
+    case: str
+    power: str
+    state: OrderState
+    offences: list[str]
+    targets: list[TargetOut]
+    requires_authorisation: bool
+    confidential: str | None
+    issued_at: Stamp | None
+    expires_at: Stamp | None
+    renewals: int
+    history: list[MoveOut]
+
+    @classmethod
+    def of(cls, order: Order) -> OrderOut:
+        """An order as the API shows it."""
+        return cls(
+            id=order.id,
+            case=order.case_id,
+            power=order.power,
+            state=order.state,
+            offences=list(order.offences),
+            targets=[TargetOut(**t.__dict__) for t in order.targets],
+            requires_authorisation=order.requires_authorisation,
+            confidential=order.confidential,
+            issued_at=stamp(order.issued_at),
+            expires_at=stamp(order.expires_at),
+            renewals=order.renewals,
+            history=[
+                MoveOut(
+                    command=e.command,
+                    to=e.to_state,
+                    actor=e.actor,
+                    at=e.at.isoformat(),
+                    note=e.note,
+                )
+                for e in order.history
+            ],
+        )
+
+
+class TickOut(Out):
+    """Orders expired by a tick: those the caller may see by id, all counted."""
+
+    expired: list[str]
+    count: int
+
+
+@router.post("/cases/{case_id}/orders", status_code=201, responses=REFUSALS)
+def draft(ctx: Ctx, case_id: str, body: OrderIn, user: User) -> OrderOut:
+    """Draft an order; refusals are 409 problems naming the provision."""
+    request = DraftRequest(
+        body.power,
+        tuple(body.offences),
+        tuple(Target(t.id, t.kind, t.location) for t in body.targets),
+        body.grounds,
+        body.scope,
+        body.necessity,
+        body.proportionality,
+        body.duration_days,
+    )
+    return OrderOut.of(orders.draft_order(ctx, user, case_id, request))
+
+
+@router.get("/orders", response_model=Page[OrderOut])
+def list_orders(
+    ctx: Ctx,
+    user: User,
+    at: Paging,
+    case: Annotated[str | None, Query(max_length=32)] = None,
+    state: Annotated[OrderState | None, Query()] = None,
+    power: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[OrderOut]:
+    """The orders the user may see, by id; filtered by case, state and power."""
+    found = [
+        OrderOut.of(o)
+        for o in orders.list_orders(ctx, user, case)
+        if (state is None or o.state == state) and (power is None or o.power == power)
+    ]
+    return page(found, at)
+
+
+@router.get("/orders/{order_id}", responses=problems("not-found"))
+def get_order(ctx: Ctx, order_id: str, user: User) -> OrderOut:
+    """One order with its history."""
+    return OrderOut.of(orders.get_order(ctx, user, order_id))
+
+
+@router.post("/orders/{order_id}/{command}", responses=REFUSALS)
+def command(
+    ctx: Ctx, order_id: str, command: Command, user: User, body: NoteIn | None = None
+) -> OrderOut:
+    """Move an order: submit, authorise, refuse, issue, renew, execute, revoke."""
+    moved = orders.order_command(ctx, user, order_id, command, body.note if body else "")
+    return OrderOut.of(moved)
+
+
+@router.post("/tick")
+def tick(ctx: Ctx, user: User) -> TickOut:
+    """Expire overdue orders (admins); confidential ones are counted, not named."""
+    expired = orders.tick(ctx, user)
+    return TickOut(expired=[o.id for o in expired if orders.may_see(user, o)], count=len(expired))

@@ -1,0 +1,104 @@
+"""The background sender: delivers the outbox, escalates late requests, tends the witnesses."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from fastapi.concurrency import run_in_threadpool
+
+from uncc.errors import NotFoundError, UnccError
+from uncc.services.context import NodeContext
+from uncc.services.network import (
+    encryption_keys,
+    outbox,
+    requests,
+    retention,
+    witness_compare,
+    witnessing,
+)
+from uncc.services.network.transport import Transport
+
+BATCH = 200
+"""Messages per pass of the sender."""
+RETENTION_CHECK = 3600.0
+"""Seconds between checks of received messages against their retention."""
+log = logging.getLogger("uncc.network")
+
+
+class Sender:
+    """The background sender: delivers due messages and escalates late requests."""
+
+    def __init__(self, ctx: NodeContext, transport: Transport, seconds: float) -> None:
+        self.ctx = ctx
+        self.transport = transport
+        self.seconds = seconds
+        self.wake = asyncio.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.key_listed = False
+        """Whether the directory lists this node's encryption key (checked once per start)."""
+        self.retention_checked = 0.0
+        """When received messages were last checked against their retention (monotonic)."""
+
+    def kick(self) -> None:
+        """Deliver now rather than at the next interval (safe from any thread)."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.wake.set)
+
+    def once(self) -> bool:
+        """One pass: deliver, then escalate; True when a full batch went (more may be due)."""
+        self._list_encryption_key()
+        try:
+            report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
+            requests.escalate(self.ctx)
+            witnessing.publish(self.ctx, self.transport, only_due=True)  # custody heads
+            witness_compare.tend(self.ctx, self.transport)
+            if time.monotonic() - self.retention_checked > RETENTION_CHECK:
+                self.retention_checked = time.monotonic()
+                retention.notify(self.ctx)
+        except NotFoundError:
+            return False
+        done = (
+            len(report.delivered) + len(report.retrying) + len(report.rejected) + len(report.dead)
+        )
+        return done >= BATCH
+
+    def _list_encryption_key(self) -> None:
+        """On upgrade: make the node's encryption key and have the hub list it (until done)."""
+        if self.key_listed:
+            return
+        try:
+            if encryption_keys.ensure_published(self.ctx, self.transport):
+                log.info("the directory now lists this node's encryption key")
+            self.key_listed = True
+        except NotFoundError:
+            return  # not in a network (yet)
+        except UnccError as exc:  # the hub refused or is out of reach: next pass
+            log.warning("the encryption key is not listed yet: %s", exc)
+
+    async def run(self) -> None:
+        """Loop until cancelled; a failed pass is logged and the loop goes on."""
+        self.loop = asyncio.get_running_loop()
+        while True:
+            try:
+                if await run_in_threadpool(self.once):
+                    continue  # a full batch: go on at once
+            except Exception:  # one bad pass must not stop delivery
+                log.exception("network sender pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.seconds)
+            self.wake.clear()
+
+
+@contextlib.asynccontextmanager
+async def running(sender: Sender, *, enabled: bool) -> AsyncIterator[None]:
+    """Run the sender for as long as the server runs (when ``enabled``)."""
+    task = asyncio.create_task(sender.run()) if enabled else None
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
