@@ -14,9 +14,18 @@ Json = dict[str, Any]
 """A JSON object whose shape is documented elsewhere (facts, analysis, message bodies)."""
 
 
+def iso(value: dt.datetime) -> str:
+    """A time as the API writes it: ISO 8601 with its offset (a naive time read back is UTC).
+
+    >>> iso(dt.datetime(2026, 3, 10, 9, 0))
+    '2026-03-10T09:00:00+00:00'
+    """
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+
+
 def stamp(value: dt.datetime | None) -> str | None:
     """A time as the API writes it, or None."""
-    return value.isoformat() if value is not None else None
+    return iso(value) if value is not None else None
 
 
 class In(BaseModel):

@@ -114,17 +114,37 @@ def problems(*slugs: str, common: bool = True) -> dict[int | str, dict[str, Any]
 
 
 def as_problem_json(schema: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI document with every problem response under ``application/problem+json``."""
+    """The OpenAPI document with every problem response under ``application/problem+json``.
+
+    FastAPI files a response model under the route's own media type; a problem is
+    answered as ``application/problem+json`` whatever the route's media type.
+    """
     ref = {"$ref": "#/components/schemas/ProblemOut"}
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
-                if status.startswith(("4", "5")) and content.get("application/json") == {
-                    "schema": ref
-                }:
-                    response["content"] = {MEDIA: {"schema": ref}}
+                if not status.startswith(("4", "5")):
+                    continue
+                for media in [m for m, body in content.items() if body == {"schema": ref}]:
+                    content[MEDIA] = content.pop(media)
     return schema
+
+
+def merged(*responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` put together: a status answered two ways lists both media types."""
+    found: dict[int | str, dict[str, Any]] = {}
+    for response in responses:
+        for status, entry in response.items():
+            held = found.setdefault(status, {})
+            description = "; ".join(e["description"] for e in (held, entry) if "description" in e)
+            content = {**held.get("content", {}), **entry.get("content", {})}
+            held.update(entry)
+            if content:
+                held["content"] = content
+            if description:
+                held["description"] = description
+    return found
 
 
 router = APIRouter(prefix="/problems", include_in_schema=False)

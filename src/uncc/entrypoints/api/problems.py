@@ -144,48 +144,52 @@ def _field(loc: Any) -> list[Any]:
     return parts[1:] if parts[:1] == ["body"] else parts
 
 
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """A request FastAPI could not validate: every field at fault, named (422)."""
+    found = exc.errors() if isinstance(exc, RequestValidationError) else []
+    errors = [
+        {"field": ".".join(str(p) for p in _field(e["loc"])), "reason": e["msg"]} for e in found
+    ]
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+    problem = Problem(
+        422, "invalid-request", "The request is not valid", detail, {"errors": errors}
+    )
+    return await respond(request, problem)
+
+
+async def _uncc(request: Request, exc: Exception) -> Response:
+    """An error of uncc: what its class says (a transport error is logged too)."""
+    if isinstance(exc, TransportError):
+        log.warning(
+            "%s %s: another node could not be reached: %s", request.method, request.url.path, exc
+        )
+    response = await respond(request, classify(exc))
+    if isinstance(exc, ThrottledError):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    """A refusal of the HTTP layer, with its headers (``Allow``, …)."""
+    response = await respond(request, classify(exc))
+    if isinstance(exc, HTTPException) and exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Anything else: a full disk, a client gone, or a fault (logged, no internals shown)."""
+    found = classify(exc)
+    if found.status == 500:
+        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+    return await respond(request, found)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers."""
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"field": ".".join(str(p) for p in _field(e["loc"])), "reason": e["msg"]}
-            for e in exc.errors()
-        ]
-        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        found = Problem(
-            422, "invalid-request", "The request is not valid", detail, {"errors": errors}
-        )
-        return await respond(request, found)
-
-    @app.exception_handler(UnccError)
-    async def _uncc(request: Request, exc: UnccError) -> Response:
-        if isinstance(exc, TransportError):
-            log.warning(
-                "%s %s: another node could not be reached: %s",
-                request.method,
-                request.url.path,
-                exc,
-            )
-        response = await respond(request, classify(exc))
-        if isinstance(exc, ThrottledError):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        response = await respond(request, classify(exc))
-        if exc.headers:
-            response.headers.update(exc.headers)
-        return response
-
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        found = classify(exc)
-        if found.status == 500:
-            log.error("unexpected error on %s", request.url.path, exc_info=exc)
-        return await respond(request, found)
-
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(UnccError, _uncc)
+    app.add_exception_handler(HTTPException, _http)
     # answered where they happen (a full disk, a client gone), then anything else
     for kind in (OSError, ClientDisconnect, DataError, Exception):
         app.add_exception_handler(kind, _unexpected)

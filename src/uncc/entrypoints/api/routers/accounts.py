@@ -10,7 +10,7 @@ from pydantic import Field
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
-from uncc.entrypoints.api.models import In, Out, Stamp, stamp
+from uncc.entrypoints.api.models import In, Out, Stamp, iso, stamp
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services import accounts, identity, second_factor
@@ -80,7 +80,7 @@ class AccountOut(Out):
             roles=list(a.roles),
             active=a.active,
             second_factor=a.second_factor,
-            created_at=a.created_at.isoformat(),
+            created_at=iso(a.created_at),
             awaiting=list(a.pending),
         )
 
@@ -106,7 +106,7 @@ class GrantOut(Out):
             role=g.role,
             status=g.status,
             requested_by=g.requested_by,
-            requested_at=g.requested_at.isoformat(),
+            requested_at=iso(g.requested_at),
             decided_by=g.decided_by,
             decided_at=stamp(g.decided_at),
         )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from uncc.entrypoints.api import when
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
-from uncc.entrypoints.api.models import Out, Stamp
+from uncc.entrypoints.api.models import Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, encode
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services.audit_search import AuditQuery, search_audit
@@ -32,6 +32,7 @@ class AuditEntryOut(Out):
 
 @router.get("/audit", response_model=Page[AuditEntryOut])
 def audit_trail(
+    *,
     ctx: Ctx,
     user: User,
     at: Paging,
@@ -45,7 +46,7 @@ def audit_trail(
     query = AuditQuery(actor, action, obj, when.start(since), when.end(until))
     found = search_audit(ctx, user, query, limit=at.limit, before=at.at)
     return Page[AuditEntryOut](
-        items=[AuditEntryOut(**{**e, "at": e["at"].isoformat()}) for e in found.entries],
+        items=[AuditEntryOut(**{**e, "at": iso(e["at"])}) for e in found.entries],
         total=found.total,
         next=None if found.before is None else encode(found.before),
     )

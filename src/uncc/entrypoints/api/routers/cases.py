@@ -12,7 +12,7 @@ from uncc.entrypoints.api import when
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
 from uncc.entrypoints.api.limits import Document
-from uncc.entrypoints.api.models import In, Json, Out, Stamp
+from uncc.entrypoints.api.models import In, Json, Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services import cases, protection
@@ -90,6 +90,7 @@ class ProtectedOut(Out):
 
 @router.get("", response_model=Page[CaseSummaryOut])
 def list_cases(
+    *,
     ctx: Ctx,
     user: User,
     at: Paging,
@@ -115,7 +116,7 @@ def list_cases(
             title=c.title,
             status=c.status,
             created_by=c.created_by,
-            created_at=c.created_at.isoformat(),
+            created_at=iso(c.created_at),
         )
         for c in found
     ]
@@ -148,7 +149,7 @@ def case_uco(ctx: Ctx, case_id: str, user: User) -> Json:
 def case_notes(ctx: Ctx, case_id: str, user: User, at: Paging) -> Page[CaseNoteOut]:
     """The notes of a case, oldest first."""
     notes = [
-        CaseNoteOut(author=n.author, at=n.at.isoformat(), text=n.text)
+        CaseNoteOut(author=n.author, at=iso(n.at), text=n.text)
         for n in cases.list_notes(ctx, user, case_id)
     ]
     return page(notes, at)

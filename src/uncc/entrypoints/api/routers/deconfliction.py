@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,7 +10,7 @@ from pydantic import Field
 
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx, Kick, Links
-from uncc.entrypoints.api.models import In, Out, Stamp
+from uncc.entrypoints.api.models import In, Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services.network import deconfliction
@@ -88,7 +89,9 @@ def hits(
 ) -> Page[HitOut]:
     """Hits recorded here (of one case with ``case``)."""
     found = [
-        HitOut(**{**h, "at": h["at"].isoformat()})  # type: ignore[attr-defined]
+        HitOut.model_validate(
+            {**h, "at": iso(h["at"]) if isinstance(h["at"], dt.datetime) else h["at"]}
+        )
         for h in deconfliction.hits_of(ctx, who, case)
     ]
     return page(found, at)

@@ -11,7 +11,7 @@ from uncc.domain.evidence import EvidenceItem
 from uncc.entrypoints.api import uploads
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
-from uncc.entrypoints.api.models import Json, Out, Stamp
+from uncc.entrypoints.api.models import Json, Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services import evidence
@@ -73,7 +73,7 @@ class ItemOut(Out):
             sealed=item.sealed,
             acquisition=AcquisitionOut(
                 by=got.by,
-                at=got.at.isoformat(),
+                at=iso(got.at),
                 place=got.place,
                 order=got.order_id,
                 tool=got.tool,
@@ -113,6 +113,7 @@ class CustodyOut(Out):
     responses=problems("not-found", "conflict", "refused-by-convention", "bad-request"),
 )
 async def upload(
+    *,
     ctx: Ctx,
     case_id: str,
     request: Request,
@@ -161,10 +162,10 @@ def custody(ctx: Ctx, item_id: str, user: User) -> list[CustodyOut]:
             kind=e.event.kind.value,
             sha256=e.event.sha256,
             actor=e.event.actor,
-            at=e.event.at.isoformat(),
+            at=iso(e.event.at),
             leaf_hash=e.leaf_hash,
             proof=e.proof,
-            checkpoint=CheckpointOut(**e.checkpoint.__dict__ | {"at": e.checkpoint.at.isoformat()}),
+            checkpoint=CheckpointOut(**e.checkpoint.__dict__ | {"at": iso(e.checkpoint.at)}),
         )
         for e in evidence.custody_of(ctx, user, item_id)
     ]

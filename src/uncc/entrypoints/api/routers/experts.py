@@ -82,6 +82,7 @@ class SyncedOut(Out):
 
 @router.get("/experts", response_model=Page[ExpertOut])
 def find_experts(
+    *,
     ctx: Ctx,
     who: User,
     at: Paging,

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx, Kick
-from uncc.entrypoints.api.models import In, Out, Stamp
+from uncc.entrypoints.api.models import In, Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services.network import consent, retention
@@ -85,7 +85,7 @@ def ask(ctx: Ctx, conversation_id: str, body: ConsentIn, who: User, kick: Kick) 
 
 @router.post("/requests/{conversation_id}/consent/{message_id}", status_code=201, responses=CHANGES)
 def answer(
-    ctx: Ctx, conversation_id: str, message_id: str, body: ConsentAnswerIn, who: User, kick: Kick
+    *, ctx: Ctx, conversation_id: str, message_id: str, body: ConsentAnswerIn, who: User, kick: Kick
 ) -> ConsentAnsweredOut:
     """Grant or refuse a consent request received on this conversation."""
     consent.answer_consent(
@@ -99,10 +99,7 @@ def answer(
 def flagged(ctx: Ctx, who: User, at: Paging) -> Page[FlaggedOut]:
     """Received messages past their retention, waiting for a decision."""
     found = [
-        FlaggedOut(
-            **f.__dict__
-            | {"created": f.created.isoformat(), "retain_until": f.retain_until.isoformat()}
-        )
+        FlaggedOut(**f.__dict__ | {"created": iso(f.created), "retain_until": iso(f.retain_until)})
         for f in retention.flagged(ctx, who)
     ]
     return page(found, at)

@@ -10,7 +10,7 @@ from pydantic import Field
 from uncc.domain.orders import Command, Order, OrderState, Target
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
-from uncc.entrypoints.api.models import In, Out, Stamp, stamp
+from uncc.entrypoints.api.models import In, Out, Stamp, iso, stamp
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services import orders
@@ -103,7 +103,7 @@ class OrderOut(Out):
                     command=e.command,
                     to=e.to_state,
                     actor=e.actor,
-                    at=e.at.isoformat(),
+                    at=iso(e.at),
                     note=e.note,
                 )
                 for e in order.history
@@ -136,6 +136,7 @@ def draft(ctx: Ctx, case_id: str, body: OrderIn, user: User) -> OrderOut:
 
 @router.get("/orders", response_model=Page[OrderOut])
 def list_orders(
+    *,
     ctx: Ctx,
     user: User,
     at: Paging,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
-from uncc.entrypoints.api.models import Out, Stamp
+from uncc.entrypoints.api.models import Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services.network import outbox, traffic
@@ -49,8 +49,8 @@ def list_outbox(
         OutboxOut(
             **e.__dict__
             | {
-                "created_at": e.created_at.isoformat(),
-                "next_attempt_at": e.next_attempt_at.isoformat(),
+                "created_at": iso(e.created_at),
+                "next_attempt_at": iso(e.next_attempt_at),
             }
         )
         for e in outbox.list_outbox(ctx, who, status)

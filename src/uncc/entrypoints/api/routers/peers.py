@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from uncc.entrypoints.api.deps import Ctx, Kick, Links
-from uncc.entrypoints.api.problem_types import problems
+from uncc.entrypoints.api.problem_types import merged, problems
 from uncc.errors import NotFoundError
 from uncc.services.network import (
     deconfliction,
@@ -40,23 +40,35 @@ router = APIRouter(
 )
 
 
-def _text(media: str, *statuses: int, what: str = "A signed document (compact JWS).") -> Any:
+def _text(
+    media: str,
+    *statuses: int,
+    what: str = "A signed document (compact JWS).",
+    schema: dict[str, Any] | None = None,
+) -> Any:
     """The ``responses=`` of a route answering text of ``media`` under ``statuses``."""
+    body = schema or {"type": "string"}
     return {
-        status: {"description": what, "content": {media: {"schema": {"type": "string"}}}}
-        for status in statuses
+        status: {"description": what, "content": {media: {"schema": body}}} for status in statuses
     }
 
 
 def _taken(what: str) -> Any:
-    return _text(JOSE, 200, what=what) | problems(*SIGNED, common=False)
+    return merged(_text(JOSE, 200, what=what), problems(*SIGNED, common=False))
 
 
 RECEIPTS = sorted({*inbox.STATUS.values(), 200})
 """Every status the inbox answers with a signed receipt."""
 
 
-@router.post("/inbox", response_class=PlainTextResponse, responses=_text(JOSE, *RECEIPTS))
+@router.post(
+    "/inbox",
+    response_class=PlainTextResponse,
+    responses=merged(
+        _text(JOSE, *RECEIPTS, what="A signed receipt."),
+        problems("not-found", "conflict", "unreachable", common=False),
+    ),
+)
 async def receive(ctx: Ctx, request: Request, links: Links, kick: Kick) -> PlainTextResponse:
     """Take a signed envelope (compact JWS); answer with a signed receipt."""
     token = (await request.body()).decode("ascii", errors="replace")
@@ -80,7 +92,12 @@ def published(ctx: Ctx) -> PlainTextResponse:
 @router.get(
     "/hub-keys",
     response_class=PlainTextResponse,
-    responses=_text("application/json", 200, what="The hub's key statements.")
+    responses=_text(
+        "application/json",
+        200,
+        what="The hub's key statements, oldest first, each signed by the key it replaced.",
+        schema={"type": "array", "items": {"type": "object"}},
+    )
     | problems("not-found", common=False),
 )
 def hub_key_statements(ctx: Ctx) -> PlainTextResponse:
@@ -164,7 +181,10 @@ WITNESS = witness.WITNESS_PATH.removeprefix("/network/v1")
 @router.post(
     WITNESS,
     response_class=PlainTextResponse,
-    responses=_text(NOTE, 200, 409, 422, what="The cosigned head, our size, or the refusal."),
+    responses=merged(
+        _text(NOTE, 200, 409, 422, what="The cosigned head, our size, or the refusal."),
+        problems("not-found", "unreachable", common=False),
+    ),
 )
 async def take_head(ctx: Ctx, request: Request, links: Links) -> PlainTextResponse:
     """Cosign a member's custody head (200), ask for a proof from our size (409), or refuse (422)."""

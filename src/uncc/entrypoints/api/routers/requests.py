@@ -14,7 +14,7 @@ from pydantic import Field
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx, Kick, Links
 from uncc.entrypoints.api.limits import Document
-from uncc.entrypoints.api.models import In, Json, Out, Stamp, stamp
+from uncc.entrypoints.api.models import In, Json, Out, Stamp, iso, stamp
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services.network import onward, requests, transfer
@@ -93,9 +93,9 @@ class ConversationOut(Out):
             status=c.status,
             case=c.case_id,
             order=c.order_id,
-            created_at=c.created_at.isoformat(),
-            acknowledge_by=c.acknowledge_by.isoformat(),
-            answer_by=c.answer_by.isoformat(),
+            created_at=iso(c.created_at),
+            acknowledge_by=iso(c.acknowledge_by),
+            answer_by=iso(c.answer_by),
             acknowledged_at=stamp(c.acknowledged_at),
             answered_at=stamp(c.answered_at),
             late=c.late(now),
