@@ -47,7 +47,8 @@ def encode(position: int) -> str:
 def decode(cursor: str) -> int:
     """The position a cursor stands for; a 422 problem for one the node did not give out."""
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.b64decode(padded, altchars=b"-_", validate=True).decode("ascii")
         if not text.startswith("p") or not text[1:].isdigit():
             raise ValueError(cursor)
         return int(text[1:])
@@ -78,7 +79,7 @@ def window(
     ] = None,
 ) -> Window:
     """The page asked for."""
-    return Window(limit, None if cursor is None else decode(cursor))
+    return Window(limit, decode(cursor) if cursor else None)  # empty: the first page
 
 
 Paging = Annotated[Window, Depends(window)]
