@@ -118,3 +118,8 @@ def test_every_problem_type_is_documented_at_its_uri(client: TestClient) -> None
         assert page.status_code == 200, slug
         assert kind.title in page.text.replace("&#x27;", "'")
     assert client.get("/problems/no-such-type").status_code == 404
+
+
+def test_docs_list_every_problem_type() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs/api.md").read_text(encoding="utf-8")
+    assert [slug for slug in TYPES if f"`/problems/{slug}`" not in text] == []
