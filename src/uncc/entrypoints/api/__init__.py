@@ -1,1 +1,1 @@
-"""The node's HTTP API (FastAPI): ``create_app(settings)``; errors as RFC 9457 problem JSON."""
+"""The node's HTTP API: one router per resource (``routers``), composed by ``uncc.entrypoints.asgi``."""

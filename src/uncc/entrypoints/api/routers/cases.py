@@ -52,6 +52,7 @@ class CaseOut(Out):
     id: str
     title: str
     status: str
+    created_by: str
     facts: Json
     analysis: Json
 
@@ -135,7 +136,12 @@ def get_case(ctx: Ctx, case_id: str, user: User) -> CaseOut:
     """A case with its facts and analysis."""
     case = cases.get_case(ctx, user, case_id)
     return CaseOut(
-        id=case.id, title=case.title, status=case.status, facts=case.facts, analysis=case.analysis
+        id=case.id,
+        title=case.title,
+        status=case.status,
+        created_by=case.created_by,
+        facts=case.facts,
+        analysis=case.analysis,
     )
 
 

@@ -101,6 +101,7 @@ class CustodyOut(Out):
     sha256: str
     actor: str
     at: Stamp
+    details: Json
     leaf_hash: str
     proof: list[str]
     checkpoint: CheckpointOut
@@ -163,6 +164,7 @@ def custody(ctx: Ctx, item_id: str, user: User) -> list[CustodyOut]:
             sha256=e.event.sha256,
             actor=e.event.actor,
             at=iso(e.event.at),
+            details=e.event.details,
             leaf_hash=e.leaf_hash,
             proof=e.proof,
             checkpoint=CheckpointOut(**e.checkpoint.__dict__ | {"at": iso(e.checkpoint.at)}),
