@@ -75,14 +75,14 @@ class ConversationOut(Out):
     answer_by: Stamp
     acknowledged_at: Stamp | None
     answered_at: Stamp | None
-    late: bool
+    late: list[str]
     escalated: list[str]
     request: Json
     thread: list[dict[str, Any]]
 
     @classmethod
     def of(cls, c: Conversation, now: Any) -> ConversationOut:
-        """A request as the API shows it, late or not at ``now``."""
+        """A request as the API shows it, with what is overdue at ``now``."""
         return cls(
             id=c.id,
             peer=c.peer,
