@@ -155,7 +155,8 @@ def test_an_auditor_cannot_find_a_hidden_order_by_searching_the_trail(
     world: World,  # noqa: F811 - the fixture imported above
 ) -> None:
     """Attack: the auditor has no need to know the confidential order; searching by its id
-    (or paging through everything) neither finds its entries nor counts them."""
+    (or paging through everything) neither finds its entries nor counts them. Filtering
+    the orders finds it for its author only."""
     with TestClient(create_app(Settings(), world.node.ctx)) as api:
         aud = token(api, "aud")
         hidden = api.get("/api/v1/audit", params={"object": world.order}, headers=aud).json()
@@ -167,4 +168,7 @@ def test_an_auditor_cannot_find_a_hidden_order_by_searching_the_trail(
             api.get("/api/v1/audit", params={"object": world.order}, headers=ines).status_code
             == 403
         )
-        assert walk(api, "/api/v1/orders", ines, state="expired") == []
+        mine = walk(api, "/api/v1/orders", ines, state="issued", power="preservation")
+        assert [o["id"] for o in mine] == [world.order]
+        ivan = token(api, "ivan")  # another investigator: no need to know
+        assert walk(api, "/api/v1/orders", ivan, state="issued", power="preservation") == []
