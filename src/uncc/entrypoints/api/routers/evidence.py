@@ -173,6 +173,64 @@ def custody(ctx: Ctx, item_id: str, user: User) -> list[CustodyOut]:
     ]
 
 
+class NodeRefOut(Out):
+    """The node that keeps the item, and the key its log is signed with."""
+
+    state: str
+    name: str
+    key_id: str
+    public_key: str
+
+
+class ItemCheckedOut(Out):
+    """The item as stored, and whether its bytes still hash to what was recorded."""
+
+    id: str
+    filename: str
+    size: int
+    sha256: str
+    sha256_now: str | None
+    intact: bool
+    sealed: bool
+
+
+class CaseRefOut(Out):
+    """The item's case."""
+
+    id: str
+    title: str
+
+
+class CheckpointCheckedOut(CheckpointOut):
+    """The signed checkpoint the chain leads to, with its signature checked."""
+
+    signature_valid: bool
+
+
+class HeadRefOut(Out):
+    """The custody log's signed tree head now."""
+
+    note: str
+    origin: str
+    size: int
+    root: str
+
+
+class AdmissibilityOut(Out):
+    """The admissibility report of an item (Art. 49): what a court needs to rely on it."""
+
+    provision: str
+    node: NodeRefOut
+    item: ItemCheckedOut
+    case: CaseRefOut | None
+    acquisition: Json
+    order: Json | None
+    received: Json | None
+    custody: list[Json]
+    checkpoint: CheckpointCheckedOut | None
+    head: HeadRefOut
+
+
 REPORT_FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The report: JSON (default), Markdown or HTML (?format=).",
@@ -186,7 +244,7 @@ REPORT_FORMATS: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/evidence/{item_id}/admissibility",
-    response_model=Json,
+    response_model=AdmissibilityOut,
     responses=REPORT_FORMATS | problems("not-found"),
 )
 def admissibility_report(
@@ -194,11 +252,11 @@ def admissibility_report(
     item_id: str,
     user: User,
     output_format: Annotated[Literal["json", "md", "html"], Query(alias="format")] = "json",
-) -> Json | Response:
+) -> AdmissibilityOut | Response:
     """The admissibility report of an item (Art. 49): as data, Markdown or HTML."""
     report = admissibility(ctx, user, item_id)
     if output_format == "md":
         return Response(admissibility_markdown(report), media_type="text/markdown; charset=utf-8")
     if output_format == "html":
         return Response(admissibility_html(report), media_type="text/html; charset=utf-8")
-    return report
+    return AdmissibilityOut.model_validate(report)
