@@ -23,6 +23,7 @@ from uncc.entrypoints.api import (
     accounts,
     casework,
     handling,
+    health,
     limits,
     network,
     problems,
@@ -210,6 +211,7 @@ def create_app(
     )
     app.state.ctx = ctx
     problems.install(app)
+    health.install(app, ctx)
     links = transport or network_transport(settings, ctx)
     network_lifespan = network.install(app, ctx, links, send_seconds=send_seconds)
     vault.install(app, ctx, links)
