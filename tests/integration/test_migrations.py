@@ -50,7 +50,7 @@ def _old_schema(engine: Engine) -> None:
 def test_an_old_schema_is_refused_and_four_migrators_at_once_migrate_it_once(
     backend: str, tmp_path: Path
 ) -> None:
-    url = _database(backend, tmp_path)
+    url = _database(backend, tmp_path, empty=True)
     engine = make_engine(url)
     _old_schema(engine)
     with pytest.raises(SchemaError, match="run 'uncc node migrate'"):
