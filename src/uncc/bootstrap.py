@@ -44,7 +44,8 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         "session_length": dt.timedelta(hours=settings.session_hours),
     }
     network = {
-        "directory_refresh_interval": dt.timedelta(seconds=settings.directory_refresh_seconds)
+        "directory_refresh_interval": dt.timedelta(seconds=settings.directory_refresh_seconds),
+        "outbox_lease": dt.timedelta(seconds=settings.outbox_lease_seconds),
     }
     return NodeContext(
         engine=engine,

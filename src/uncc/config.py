@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     directory_refresh_seconds: float = Field(default=60.0, ge=0)
     """At most one directory refresh per this many seconds is caused by messages signed
     with key ids the node does not know (``UNCC_DIRECTORY_REFRESH_SECONDS``)."""
+    outbox_lease_seconds: float = Field(default=300.0, ge=1)
+    """Seconds a worker's claim on an outbox message lasts (``UNCC_OUTBOX_LEASE_SECONDS``):
+    when the worker dies mid-delivery, another sends the message after this long. Keep it
+    longer than the slowest delivery, or a message may be posted twice (the receiver
+    takes it in once)."""
     blob_store: str | None = None
     """Where evidence bytes go: unset for files under ``data_dir/blobs``, or
     ``s3://bucket[/prefix]`` for an S3-compatible object store (``UNCC_BLOB_STORE``)."""
