@@ -148,3 +148,20 @@ def test_a_form_whose_file_is_not_the_evidence_field_is_refused(
     assert response.status_code == 400
     assert "other: only the field file is a file" in response.text
     assert stored(node) == before
+
+
+def test_a_form_cut_off_inside_the_file_stores_nothing(
+    client: TestClient, node: Node, case_id: str
+) -> None:
+    csrf = web_login(client, "ivan")
+    before = stored(node)
+
+    def cut_off() -> Iterator[bytes]:
+        yield _field("csrf", csrf)
+        yield _file_head()
+        yield b"x" * 30_000  # and no closing boundary
+
+    response = _post(client, case_id, cut_off())
+    assert response.status_code == 400
+    assert "file: the form ended before the file did" in response.text
+    assert stored(node) == before

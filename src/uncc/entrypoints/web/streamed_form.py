@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
@@ -23,6 +24,11 @@ MAX_FIELD = 64 * 1024
 """Bytes a text field of the form may have."""
 MAX_FIELDS = 50
 """Text fields a form may have before its file."""
+
+
+def _bounded(header: bytes) -> None:
+    if len(header) > MAX_FIELD:
+        raise TooLargeError(f"form: a part header longer than {MAX_FIELD} bytes")
 
 
 @dataclass
@@ -49,9 +55,11 @@ class StreamedForm:
 
         def on_header_field(data: bytes, start: int, end: int) -> None:
             header[0] += data[start:end]
+            _bounded(header[0])
 
         def on_header_value(data: bytes, start: int, end: int) -> None:
             header[1] += data[start:end]
+            _bounded(header[1])
 
         def on_header_end() -> None:
             event("header", (header[0].decode("latin-1").lower(), header[1].decode("latin-1")))
@@ -76,7 +84,10 @@ class StreamedForm:
     async def _next(self) -> AsyncIterator[tuple[str, Any]]:
         """The parser's events, feeding it the body chunk by chunk as they are needed."""
         async for chunk in self._stream:
-            self._parser.write(chunk)
+            try:
+                self._parser.write(chunk)
+            except MultipartParseError as exc:
+                raise UserInputError(f"form: not a well-formed multipart body ({exc})") from None
             events, self._events = self._events, []
             for item in events:
                 yield item
@@ -138,3 +149,5 @@ class StreamedForm:
                     f"{self._file.name}: the file must be the last field of the form; "
                     "give the other fields before it"
                 )
+        if not ended:  # the body stopped inside the file: never store a cut-off file
+            raise UserInputError(f"{self._file.name}: the form ended before the file did")
