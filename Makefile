@@ -18,7 +18,7 @@ install: ## install uv if missing, then the locked environment (.venv)
 	  $(PYTHON) -m pip install --quiet uv 2>/dev/null || \
 	  $(PYTHON) -m pip install --quiet --user uv 2>/dev/null || \
 	  $(PYTHON) -m pip install --quiet --user --break-system-packages uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --all-extras --quiet
 
 demo: install ## a hub and three national nodes, and a cross-border ransomware case between them (Ctrl-C stops)
 	@$(UV) run --frozen uncc demo

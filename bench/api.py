@@ -9,6 +9,11 @@ Write: drafting an order (checked against the Convention, stored, audited). Base
 Reads during writes: the same two reads while 2 other clients draft orders without
 pause, against the read alone (ratio). Plain reads take no write lock (a snapshot, on
 SQLite too); an audited read waits only to append its audit entry.
+
+Two servers (PostgreSQL): ``GET /api/v1/node`` from 8 clients against two ``uncc serve``
+processes of one node (4 clients each) and against one of them alone (all 8). Goal
+(issue 15): ≥ 1.4 × with two. Both servers share the machine with the clients, so the
+ratio is bounded by the cores left to the servers.
 """
 
 from __future__ import annotations
@@ -80,6 +85,35 @@ def _while_writing(
         stop.set()
         for thread in writers:
             thread.join()
+
+
+def _two_servers(work: Path, url: str, headers: dict[str, str], count: int) -> Row:
+    """Reads from 8 clients: one ``uncc serve`` of the node against two of them."""
+    call: Call = lambda c: c.get("/api/v1/node")  # noqa: E731 - the same call for both
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    with (
+        uncc_server(work, free_port(), url) as first,
+        uncc_server(work, free_port(), url) as second,
+    ):
+        for _ in range(3):  # alternated, so that a slow moment of the machine hits both
+            rates[1].append(drive(first, call, threads=8, requests=count, headers=headers)[0])
+            rates[2].append(
+                drive([first, second], call, threads=8, requests=count, headers=headers)[0]
+            )
+    one, two = Stats.of(rates[1]), Stats.of(rates[2])
+    ratio = two.median / one.median
+    return Row(
+        "api",
+        "PostgreSQL: GET /api/v1/node through two uncc serve processes, 8 clients",
+        "req/s",
+        two,
+        "one uncc serve process",
+        one,
+        ratio,
+        "≥ 1.4 × one server",
+        ratio >= 1.4,
+        f"both servers and the 8 clients share the machine's {os.cpu_count()} cores",
+    )
 
 
 def run(size: str) -> list[Row]:
@@ -169,6 +203,8 @@ def run(size: str) -> list[Row]:
                             rate / alone[label].median,
                         )
                     )
+            if url:
+                rows.append(_two_servers(work, url, headers, count))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if not pg:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 
@@ -14,21 +14,26 @@ Call = Callable[[httpx.Client], httpx.Response]
 
 
 def drive(
-    base: str,
+    base: str | Sequence[str],
     call: Call,
     *,
     threads: int = 4,
     requests: int = 300,
     headers: dict[str, str] | None = None,
 ) -> tuple[float, float, float]:
-    """(requests per second, p50, p99) of ``call`` from ``threads`` clients."""
+    """(requests per second, p50, p99) of ``call`` from ``threads`` clients.
+
+    With several base URLs (servers of one node), the clients are spread over them in turn.
+    """
+    bases = [base] if isinstance(base, str) else list(base)
     latencies: list[float] = []
     lock = threading.Lock()
     errors: list[str] = []
 
-    def worker() -> None:
+    def worker(n: int) -> None:
         mine: list[float] = []
-        with httpx.Client(base_url=base, headers=headers or {}, timeout=30) as client:
+        url = bases[n % len(bases)]
+        with httpx.Client(base_url=url, headers=headers or {}, timeout=30) as client:
             call(client)  # warm the connection
             for _ in range(requests // threads):
                 start = time.perf_counter()
@@ -39,7 +44,7 @@ def drive(
         with lock:
             latencies.extend(mine)
 
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
     start = time.perf_counter()
     for w in workers:
         w.start()

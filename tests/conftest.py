@@ -1,10 +1,22 @@
-"""Shared fixtures: the seed text (skipped with a reason when ../shared is absent)."""
+"""Shared fixtures: the seed text (skipped with a reason when ../shared is absent).
+
+Every test run hashes passwords at argon2's cheapest cost (``UNCC_PASSWORD_HASHING``), in
+this process and in the ``uncc`` processes the tests start: the tests count and compare
+hashes, they never depend on their cost. The production default is asserted, and used
+once, in ``tests/unit/test_password_hashing.py``.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+from uncc.adapters.crypto import use_password_hashing
+
+os.environ.setdefault("UNCC_PASSWORD_HASHING", "cheapest")
+use_password_hashing(os.environ["UNCC_PASSWORD_HASHING"])
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_ad47bffe988def09.txt"
 

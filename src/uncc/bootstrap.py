@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from uncc.adapters.blobstore import FileBlobStore
+from uncc.adapters.crypto import use_password_hashing
 from uncc.adapters.db.engine import check_schema, make_engine
 from uncc.adapters.files import make_private
 from uncc.adapters.http_transport import HttpTransport
@@ -30,6 +31,7 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
     left by a crashed upload are removed.
     """
     make_private(settings.data_dir)
+    use_password_hashing(settings.password_hashing)
     engine = overrides.pop("engine", None) or make_engine(settings.db_url)
     if schema_check:
         check_schema(engine)
@@ -42,7 +44,8 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         "session_length": dt.timedelta(hours=settings.session_hours),
     }
     network = {
-        "directory_refresh_interval": dt.timedelta(seconds=settings.directory_refresh_seconds)
+        "directory_refresh_interval": dt.timedelta(seconds=settings.directory_refresh_seconds),
+        "outbox_lease": dt.timedelta(seconds=settings.outbox_lease_seconds),
     }
     return NodeContext(
         engine=engine,

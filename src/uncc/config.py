@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
@@ -25,6 +26,12 @@ class Settings(BaseSettings):
     key_passphrase: SecretStr | None = None
     """When set (``UNCC_KEY_PASSPHRASE``), the signing key and the data key are stored
     encrypted under it; every process of the node then needs it."""
+    password_hashing: Literal["rfc9106-low-memory", "rfc9106-high-memory", "cheapest"] = (
+        "rfc9106-low-memory"  # noqa: S105 - a cost profile's name, not a password
+    )
+    """The argon2id cost of new password hashes (``UNCC_PASSWORD_HASHING``): RFC 9106's
+    ``rfc9106-low-memory`` (64 MiB, the default) or ``rfc9106-high-memory`` (2 GiB);
+    ``cheapest`` protects nothing and is for test runs only."""
     totp_roles: str = ""
     """Roles whose users must log in with a TOTP code as well (``UNCC_TOTP_ROLES``, comma
     separated, e.g. ``judge,prosecutor,admin``); until they enrol they can only enrol."""
@@ -35,6 +42,11 @@ class Settings(BaseSettings):
     directory_refresh_seconds: float = Field(default=60.0, ge=0)
     """At most one directory refresh per this many seconds is caused by messages signed
     with key ids the node does not know (``UNCC_DIRECTORY_REFRESH_SECONDS``)."""
+    outbox_lease_seconds: float = Field(default=300.0, ge=1)
+    """Seconds a worker's claim on an outbox message lasts (``UNCC_OUTBOX_LEASE_SECONDS``):
+    when the worker dies mid-delivery, another sends the message after this long. Keep it
+    longer than the slowest delivery, or a message may be posted twice (the receiver
+    takes it in once)."""
     blob_store: str | None = None
     """Where evidence bytes go: unset for files under ``data_dir/blobs``, or
     ``s3://bucket[/prefix]`` for an S3-compatible object store (``UNCC_BLOB_STORE``)."""

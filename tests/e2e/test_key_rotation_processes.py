@@ -15,10 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from uncc.adapters import crypto
 from uncc.adapters.db import schema
 from uncc.adapters.db.engine import make_engine
 from uncc.entrypoints.cli import demo
@@ -53,8 +51,6 @@ def _last_checkpoint_key(node: demo.Node) -> str:
 def test_a_running_server_signs_with_the_key_a_cli_process_rotated_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # cheap password hashes for the set-up (argon2 keeps its parameters in each hash)
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
     nodes = demo.setup(tmp_path, demo._examples(), plain_http=True)  # the keys, not TLS, are tested
     hub, xa = nodes["XH"], nodes["XA"]
     running = {"XH": hub, "XA": xa}

@@ -26,13 +26,15 @@ from uncc.errors import SchemaError
 OLD = "0004"
 
 
-def test_migrations_match_the_schema(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'n.db'}")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migrations_match_the_schema(backend: str, tmp_path: Path) -> None:
+    engine = make_engine(_database(backend, tmp_path, empty=True))
     assert migrate(engine) is None
     assert current_revision(engine) == HEAD
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     assert migrate(engine) == HEAD  # a second run is a no-op
+    engine.dispose()
 
 
 def _old_schema(engine: Engine) -> None:
@@ -50,7 +52,7 @@ def _old_schema(engine: Engine) -> None:
 def test_an_old_schema_is_refused_and_four_migrators_at_once_migrate_it_once(
     backend: str, tmp_path: Path
 ) -> None:
-    url = _database(backend, tmp_path)
+    url = _database(backend, tmp_path, empty=True)
     engine = make_engine(url)
     _old_schema(engine)
     with pytest.raises(SchemaError, match="run 'uncc node migrate'"):

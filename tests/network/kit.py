@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.service.conftest import PASSWORD, Clock
+from tests.service.conftest import PASSWORD, Clock, _database
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.messages import Contact
@@ -151,7 +151,7 @@ def contact(name: str) -> Contact:
 
 
 def make_node(tmp: Path, state: str, clock: Clock, profile_text: str) -> Peer:
-    settings = Settings(data_dir=tmp / state, database_url=f"sqlite:///{tmp / state / 'node.db'}")
+    settings = Settings(data_dir=tmp / state, database_url=_database("sqlite", tmp / state))
     ctx = build(settings, clock=clock)
     identity.init_node(ctx, parse_profile(profile_text), f"{state} node", "admin", PASSWORD)
     admin = Principal("admin", frozenset({Role.ADMIN}))

@@ -16,13 +16,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.network.kit import make_network, pump
 from tests.network.test_preservation_flow import ask_to_preserve
 from tests.service.conftest import Clock
-from uncc.adapters import crypto
 from uncc.adapters.db import schema
 from uncc.domain.custody import CustodyEvent, CustodyKind
 from uncc.services import evidence
@@ -63,8 +61,6 @@ def _whole(ctx: NodeContext, case_id: str) -> dict[str, str]:
 def test_sigkill_at_random_points_of_the_intake_never_duplicates_or_halves_an_item(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # cheap password hashes for the set-up (argon2 keeps its parameters in each hash)
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
     clock = Clock()
     net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
     a, b = m["XA"], m["XB"]

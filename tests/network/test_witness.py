@@ -15,12 +15,11 @@ import io
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Table, delete, func, select, update
 
 from tests.network.kit import Loopback, Peer, make_network
 from tests.service.conftest import Clock, facts
-from uncc.adapters import crypto, jws
+from uncc.adapters import jws
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import note
@@ -28,12 +27,6 @@ from uncc.domain.custody import BreakKind
 from uncc.entrypoints.api.sender import Sender
 from uncc.services import cases, custody_log, evidence, vault
 from uncc.services.network import witness, witness_compare, witnessing
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Passwords are not what these tests are about: argon2 at its cheapest."""
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 def _count(peer: Peer, table: Table) -> int:

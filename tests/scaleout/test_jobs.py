@@ -269,3 +269,20 @@ def test_the_worker_loop_stops_when_told(tmp_path: Path) -> None:
 
     Worker(build(Settings(data_dir=tmp_path)), [Job("job", 60, job)]).run(stop)
     assert len(runs) == 3
+
+
+@pytest.mark.parametrize("node", ["sqlite"], indirect=True)
+def test_the_lease_is_a_setting_five_minutes_by_default(node: Node, tmp_path: Path) -> None:
+    assert Settings.model_fields["outbox_lease_seconds"].default == 300
+    assert outbox.CLAIM_LEASE.total_seconds() == 300
+    settings = Settings(data_dir=tmp_path / "d", database_url=str(node.ctx.engine.url))
+    assert build(settings).outbox_lease == dt.timedelta(minutes=5)
+    short = build(settings.model_copy(update={"outbox_lease_seconds": 30}), clock=node.clock)
+    (message,) = _queue(node, 1)
+    assert [r["id"] for r in outbox.claim_due(short, node.clock(), 10)] == [message]
+    node.clock.advance(29 / 86400)
+    assert outbox.claim_due(short, node.clock(), 10) == []  # still held
+    node.clock.advance(1.01 / 86400)
+    assert [r["id"] for r in outbox.claim_due(short, node.clock(), 10)] == [message]
+    with pytest.raises(ValueError, match="outbox_lease_seconds"):
+        Settings(outbox_lease_seconds=0)

@@ -5,9 +5,10 @@ them ``--workers 2``) and two ``uncc worker`` processes on one PostgreSQL databa
 vault in an S3 bucket.
 Southland (XB), the hub, is a plain one-process node. Eight clients open cases, upload
 evidence, draft orders and send preservation requests to Southland through both servers;
-midway one server is killed (SIGKILL) and one worker stopped (SIGTERM), and the clients
-go on through what is left. Nothing acknowledged is lost, every blob is in the bucket,
-verify is clean, and each message is posted to Southland once and taken in once.
+midway one server and one worker are killed (SIGKILL), and the clients go on through
+what is left. Nothing acknowledged is lost, every blob is in the bucket, verify is
+clean, and each message is taken in by Southland once: a message the killed worker had
+claimed is sent by the other when the claim's lease (30 s here) runs out.
 """
 
 from __future__ import annotations
@@ -121,7 +122,12 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
     ports = [_free_port() for _ in range(3)]
     xa_urls = [f"http://127.0.0.1:{p}" for p in ports[:2]]
     xb_url = f"http://127.0.0.1:{ports[2]}"
-    xa_env = {"UNCC_DATA_DIR": str(xa_dir), "UNCC_DATABASE_URL": xa_db, **_s3_env(bucket)}
+    xa_env = {
+        "UNCC_DATA_DIR": str(xa_dir),
+        "UNCC_DATABASE_URL": xa_db,
+        "UNCC_OUTBOX_LEASE_SECONDS": "30",  # a killed worker's claims are taken over soon
+        **_s3_env(bucket),
+    }
     xb_db = f"sqlite:///{xb_dir / 'node.db'}"
     xb_env = {"UNCC_DATA_DIR": str(xb_dir), "UNCC_DATABASE_URL": xb_db}
 
@@ -274,7 +280,7 @@ def _client(d: Deployment, n: int, facts: dict[str, Any]) -> None:
 
 
 def _run_clients(d: Deployment, facts: dict[str, Any]) -> None:
-    """The clients, all at once; one server killed and one worker stopped midway."""
+    """The clients, all at once; one server and one worker killed midway."""
     failures: list[BaseException] = []
 
     def run(n: int) -> None:
@@ -289,7 +295,7 @@ def _run_clients(d: Deployment, facts: dict[str, Any]) -> None:
         d.procs["server2"].signal(signal.SIGKILL)
         while len(d.acknowledged["requests"]) < CLIENTS * 3 // 4 and not failures:
             time.sleep(0.05)
-        d.procs["worker2"].signal(signal.SIGTERM)  # it finishes its pass, then stops
+        d.procs["worker2"].signal(signal.SIGKILL)  # whatever it was sending, mid-way
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(CLIENTS)]
     killer = threading.Thread(target=chaos)
@@ -300,6 +306,8 @@ def _run_clients(d: Deployment, facts: dict[str, Any]) -> None:
     assert not failures, failures
     assert d.procs["server2"].process is not None
     assert d.procs["server2"].process.returncode == -signal.SIGKILL
+    assert d.procs["worker2"].process is not None
+    assert d.procs["worker2"].process.returncode == -signal.SIGKILL
     assert d.switched  # it was killed while some of its clients still had work to do
 
 
@@ -331,7 +339,7 @@ def test_two_servers_two_workers_every_effect_once(deployment: Deployment) -> No
     text = (ROOT / "examples/network/ransomware-cross-border.yaml").read_text(encoding="utf-8")
     facts = json.loads(json.dumps(load_yaml(text), default=lambda o: o.isoformat()))
     _run_clients(d, facts)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 150  # a lease of the killed worker may have to run out
     while not _settled(d) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert _settled(d), "the requests were not all delivered and acknowledged"
@@ -353,12 +361,12 @@ def test_two_servers_two_workers_every_effect_once(deployment: Deployment) -> No
     assert set(items.values()) <= {s.sha256 for s in S3BlobStore(d.bucket).names()}
     assert not list((Path(d.procs["server1"].env["UNCC_DATA_DIR"]) / "blobs").glob("**/*"))
 
-    # Each message was posted to Southland by one worker at a time (every post is an
-    # attempt its sender recorded: two senders of one message would record one attempt
-    # for two posts), and taken in once.
+    # Each message was taken in by Southland once. Every post is an attempt its sender
+    # recorded, except one the killed worker made and could not record: that message is
+    # posted again after the lease and Southland answers the repeat as a duplicate.
     assert messages == len(requests) >= CLIENTS
     posts = d.procs["xb"].log.read_text(errors="replace").count('"POST /network/v1/inbox')
-    assert posts == attempts >= messages
+    assert posts >= attempts >= messages
     assert _count(d.xb_db, select(func.count()).select_from(schema.inbox)) == messages
     incoming = select(func.count()).where(schema.conversations.c.direction == "in")
     assert _count(d.xb_db, incoming) == messages

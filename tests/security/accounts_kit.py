@@ -1,7 +1,8 @@
 """A small node for the login and account attack tests, on SQLite and PostgreSQL.
 
-argon2 runs with cheap parameters here (the tests count verifications, they never time
-them); the dummy hash for unknown users is made with the same parameters as real ones.
+argon2 runs with cheap parameters (``UNCC_PASSWORD_HASHING=cheapest``, tests/conftest.py):
+the tests count verifications, they never time them; the dummy hash for unknown users is
+made with the same parameters as real ones.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from tests.service.conftest import PROFILE, Clock, _database
-from uncc.adapters import crypto
 from uncc.adapters.db import schema
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.policy import Role
 from uncc.parties.catalogue import parse_profile
-from uncc.services import accounts, identity, login
+from uncc.services import accounts, identity
 from uncc.services.context import NodeContext, Principal
 
 PASSWORD = "correct horse battery"
@@ -90,12 +90,8 @@ class Counter:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def site(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     """A fresh node for one test."""
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
-    login._dummy_hash.cache_clear()
     clock = Clock()
     settings = Settings(data_dir=tmp_path / "data", database_url=_database(request.param, tmp_path))
     ctx = build(settings, clock=clock)
@@ -106,4 +102,3 @@ def site(
         accounts.decide_grant(ctx, ADAM, grant.id, approve=True)
     yield Site(ctx, clock, settings)
     ctx.engine.dispose()
-    login._dummy_hash.cache_clear()

@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 
 from tests.security.accounts_kit import PASSWORD
-from uncc.adapters import crypto
 from uncc.entrypoints.cli import main, session
 from uncc.errors import PermissionDeniedError
 from uncc.services import identity
-from uncc.services import login as login_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,8 +43,6 @@ class Cli:
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
-    login_service._dummy_hash.cache_clear()
     monkeypatch.setenv("UNCC_DATA_DIR", str(tmp_path / "node"))
     monkeypatch.delenv("UNCC_DATABASE_URL", raising=False)
     monkeypatch.delenv("UNCC_TOKEN", raising=False)

@@ -1,16 +1,25 @@
-"""A fresh node per test: SQLite (or PostgreSQL with UNCC_TEST_DATABASE_URL) in a temp dir."""
+"""A fresh node per test: SQLite (or PostgreSQL with UNCC_TEST_DATABASE_URL) in a temp dir.
+
+Each node's database is a copy of a template migrated once per session (``_database``).
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
 import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
+from uncc.adapters.db.engine import make_engine, migrate
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.policy import Role
@@ -50,9 +59,7 @@ class Node:
     adam: Principal  # the second administrator (dual control)
 
 
-def _database(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'node.db'}"
+def _pg_base() -> str:
     base = os.environ.get("UNCC_TEST_DATABASE_URL")
     if not base:
         if os.environ.get("UNCC_REQUIRE_POSTGRES") == "1":
@@ -60,14 +67,78 @@ def _database(backend: str, tmp_path: Path) -> str:
         pytest.skip(
             "no PostgreSQL server: run through scripts/with-postgres.sh (make test does) to include it"
         )
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
-    name = f"t_{worker}_" + tmp_path.name.replace("-", "_").lower()[-40:]
-    admin = create_engine(
+    return base
+
+
+def _pg_admin(base: str) -> Engine:
+    return create_engine(
         base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
     )
+
+
+_TEMPLATES: dict[str, str] = {}
+"""The migrated template database of each backend, made once per test process."""
+
+
+def _template(backend: str) -> str:
+    """A database at the newest schema, migrated once per session (and xdist worker).
+
+    Each node's database is a copy of it (a file copy on SQLite, ``CREATE DATABASE …
+    TEMPLATE`` on PostgreSQL): migrating takes far longer than copying.
+    """
+    if backend in _TEMPLATES:
+        return _TEMPLATES[backend]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+    if backend == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix=f"uncc-template-{worker}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = str(folder / "template.db")
+        url = f"sqlite:///{template}"
+    else:
+        base = _pg_base()
+        template = f"t_template_{worker}_{os.getpid()}"
+        admin = _pg_admin(base)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
+            conn.execute(text(f'CREATE DATABASE "{template}"'))
+        admin.dispose()
+        url = base.rsplit("/", 1)[0] + "/" + template
+        atexit.register(_drop, base, template)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()  # CREATE DATABASE … TEMPLATE needs it unused; SQLite's WAL is merged
+    _TEMPLATES[backend] = template
+    return template
+
+
+def _drop(base: str, name: str) -> None:
+    admin = _pg_admin(base)
+    with contextlib.suppress(Exception), admin.connect() as conn:  # the server may be gone
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _database(backend: str, tmp_path: Path, *, empty: bool = False) -> str:
+    """A database of its own for a node in ``tmp_path``: migrated (a copy of the
+    template), or ``empty`` for the tests of migrations themselves."""
+    if backend == "sqlite":
+        path = tmp_path / "node.db"
+        if not empty:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with (
+                contextlib.closing(sqlite3.connect(_template("sqlite"))) as source,
+                contextlib.closing(sqlite3.connect(path)) as target,
+            ):
+                source.backup(target)
+        return f"sqlite:///{path}"
+    base = _pg_base()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+    name = f"t_{worker}_" + tmp_path.name.replace("-", "_").lower()[-40:]
+    copy = "" if empty else f' TEMPLATE "{_template("postgresql")}"'
+    admin = _pg_admin(base)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     return base.rsplit("/", 1)[0] + "/" + name
 

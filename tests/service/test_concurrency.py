@@ -14,12 +14,10 @@ from functools import partial
 from typing import TypeVar
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from tests.service.conftest import PASSWORD, Node, facts
 from tests.service.test_node_flow import PRESERVE
-from uncc.adapters import crypto
 from uncc.adapters.db import schema
 from uncc.domain.custody import CustodyEvent, CustodyKind
 from uncc.domain.orders import Command, OrderState
@@ -29,12 +27,6 @@ from uncc.services.context import audit
 from uncc.services.orders import DraftRequest
 
 T = TypeVar("T")
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The users of these tests log in at most once: argon2 at its cheapest."""
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 def at_once(calls: list[Callable[[], T]]) -> list[T | Exception]:

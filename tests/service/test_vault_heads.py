@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.service import vault_kit as kit
 from tests.service.conftest import PASSWORD, Node
 from tests.service.test_vault_tamper import PRESERVE
-from uncc.adapters import crypto
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.config import Settings
@@ -30,12 +28,6 @@ from uncc.services.case_export import export_case
 def _login(api: TestClient, user: str) -> dict[str, str]:
     token = api.post("/api/v1/login", json={"user": user, "password": PASSWORD}).json()["token"]
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Passwords are not what these tests are about: argon2 at its cheapest."""
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 SQLITE = pytest.mark.parametrize("node", ["sqlite"], indirect=True)

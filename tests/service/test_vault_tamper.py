@@ -13,24 +13,14 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-from argon2 import PasswordHasher
-
 from tests.service import vault_kit as kit
 from tests.service.conftest import Node
 from tests.service.test_node_flow import PRESERVE as BASE
-from uncc.adapters import crypto
 from uncc.domain.custody import BreakKind as K
 from uncc.services import evidence, vault
 from uncc.services.orders import DraftRequest
 
 PRESERVE = DraftRequest(**{**BASE.__dict__, "offences": ("ict_theft",)})
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Passwords are not what these tests are about: argon2 at its cheapest."""
-    monkeypatch.setattr(crypto, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 Expected = set[tuple[str, str]]

@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -16,7 +16,33 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from uncc.domain.keyids import kid_of
 from uncc.errors import KeyAccessError
 
-_HASHER = PasswordHasher()
+PASSWORD_HASHING = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "rfc9106-high-memory": profiles.RFC_9106_HIGH_MEMORY,
+    "cheapest": profiles.CHEAPEST,
+}
+"""argon2id cost profiles by name (``UNCC_PASSWORD_HASHING``), from argon2-cffi: RFC 9106's
+second recommendation (64 MiB, 3 passes; the default), its first (2 GiB, 1 pass), and the
+cheapest the library has, for test runs only (it protects nothing)."""
+
+_HASHER = PasswordHasher.from_parameters(PASSWORD_HASHING["rfc9106-low-memory"])
+
+
+def use_password_hashing(profile: str) -> None:
+    """Hash new passwords with the named cost profile (a stored hash keeps its own).
+
+    Raises:
+        KeyError: no such profile (the settings allow only the names above).
+    """
+    global _HASHER  # noqa: PLW0603 - the process's hasher, chosen once at start by bootstrap
+    parameters = PASSWORD_HASHING[profile]
+    if _HASHER.time_cost != parameters.time_cost or _HASHER.memory_cost != parameters.memory_cost:
+        _HASHER = PasswordHasher.from_parameters(parameters)
+
+
+def password_hashing_cost() -> tuple[int, int, int]:
+    """The cost of new hashes: (time cost, memory in KiB, parallelism)."""
+    return _HASHER.time_cost, _HASHER.memory_cost, _HASHER.parallelism
 
 
 def hash_password(password: str) -> str:

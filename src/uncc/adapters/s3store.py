@@ -43,13 +43,25 @@ class S3Options:
     secret_access_key: str | None = None
 
 
-def _store(options: S3Options) -> S3Store:
+def _obstore() -> Any:
+    """The ``obstore`` module, or a clear error naming the extra that brings it.
+
+    Raises:
+        UserInputError: ``obstore`` is not installed.
+    """
     try:
-        from obstore.store import S3Store  # noqa: PLC0415 - only S3 nodes need obstore
-    except ImportError as exc:  # pragma: no cover - depends on the installation
+        import obstore  # noqa: PLC0415 - only S3 nodes need obstore (the s3 extra)
+    except ImportError as exc:
         raise UserInputError(
             "UNCC_BLOB_STORE: an s3:// store needs the s3 extra (pip install 'uncc[s3]')"
         ) from exc
+    return obstore
+
+
+def _store(options: S3Options) -> S3Store:
+    _obstore()
+    from obstore.store import S3Store  # noqa: PLC0415 - only S3 nodes need obstore
+
     rest = options.url.removeprefix("s3://")
     bucket, _, prefix = rest.partition("/")
     if not options.url.startswith("s3://") or not bucket:
@@ -76,9 +88,7 @@ class S3BlobStore:
     """Content-addressed blobs in an S3-compatible bucket."""
 
     def __init__(self, options: S3Options) -> None:
-        import obstore  # noqa: PLC0415
-
-        self._obs = obstore
+        self._obs = _obstore()
         self.store = _store(options)
         self.url = options.url
 

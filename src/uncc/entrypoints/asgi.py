@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from uncc import __version__
 from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
-from uncc.entrypoints.api import limits, problem_types, problems
+from uncc.entrypoints.api import health, limits, problem_types, problems
 from uncc.entrypoints.api.routers import (
     accounts,
     audit,
@@ -130,6 +130,7 @@ def create_app(
     app.state.transport = links
     app.state.network_sender = sender
     problems.install(app)
+    health.install(app, ctx)
     for resource in API:
         app.include_router(resource.router)
     app.include_router(peers.router)

@@ -63,6 +63,9 @@ class NodeContext:
     """A web session ends this long after log-in."""
     directory_refresh_interval: dt.timedelta = dt.timedelta(seconds=60)
     """At most one directory refresh per interval is caused by unknown key ids."""
+    outbox_lease: dt.timedelta = dt.timedelta(minutes=5)
+    """How long a claimed outbox message is left to its sender before another may take it
+    (longer than any delivery takes: a message is posted again only when its sender died)."""
     tls_cert: Any = None
     """The certificate the node serves with, when it has one (its key is pinned in the directory)."""
     handlers: Mapping[str, MessageHandler] = field(default_factory=dict)

@@ -15,7 +15,7 @@ import secrets
 
 from sqlalchemy import Connection, insert, select, update
 
-from uncc.adapters.crypto import check_password, hash_password, new_token
+from uncc.adapters.crypto import check_password, hash_password, new_token, password_hashing_cost
 from uncc.adapters.db import schema
 from uncc.errors import PermissionDeniedError, SecondFactorRequired
 from uncc.services import second_factor, throttle
@@ -27,9 +27,14 @@ TOKEN_DAYS = 30
 WRONG = "wrong user name or password"
 
 
-@functools.cache
 def _dummy_hash() -> str:
     """A hash no password matches: verified for unknown users, to cost the same work."""
+    return _dummy_for(password_hashing_cost())
+
+
+@functools.cache
+def _dummy_for(_cost: tuple[int, int, int]) -> str:
+    """The dummy hash made at the cost new hashes have now (one per cost, made once)."""
     return hash_password(secrets.token_urlsafe(32))
 
 

@@ -9,7 +9,7 @@ from importlib import resources
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import StaticPool
 
-from uncc.errors import SchemaError
+from uncc.errors import SchemaError, UserInputError
 
 WRITE = "uncc_write"
 """Execution option marking a connection whose transaction writes (SQLite: BEGIN IMMEDIATE)."""
@@ -76,10 +76,16 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:  # the driver is an extra: uncc[postgresql]
+        extra = " (pip install 'uncc[postgresql]')" if url.startswith("postgresql") else ""
+        raise UserInputError(
+            f"UNCC_DATABASE_URL: the database driver is not installed: {exc.name or exc}{extra}"
+        ) from exc
 
 
-HEAD = "0008"
+HEAD = "0009_deploy"
 """The newest migration; ``migrate`` skips Alembic entirely when the database is there."""
 
 _MIGRATION_LOCK = 0x756E6363_6D696772  # "unccmigr": the advisory lock every migrator takes

@@ -17,12 +17,14 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import FormData, MutableHeaders, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.api.problems import Problem, classify, is_api
+from uncc.entrypoints.api.uploads import body_file
 from uncc.entrypoints.web import session
+from uncc.entrypoints.web.streamed_form import StreamedForm
 from uncc.errors import PermissionDeniedError, UnccError
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
@@ -227,14 +229,16 @@ Handler = Callable[..., Any]
 
 
 def page(
-    pages: Pages, *, form: bool = False, before: Handler | None = None
+    pages: Pages, *, form: bool = False, before: Handler | None = None, upload: str | None = None
 ) -> Callable[[Handler], Callable[..., Awaitable[Response]]]:
     """Wrap a page: require a session, check CSRF on forms, show errors as pages.
 
     The wrapped function is synchronous (it calls the services); it runs in a worker
     thread and gets ``who`` and, for forms, the parsed ``data``. ``before(who, **params)``
     runs before the form is read (an upload's role and case are checked before its
-    first byte is stored).
+    first byte is stored). With ``upload`` (the file field's name), the form's fields
+    are read up to that file, and the file in ``data`` reads the rest of the body as it
+    arrives (``streamed_form``): the service stores it in one pass, never spooled.
     """
 
     def decorate(function: Handler) -> Callable[..., Awaitable[Response]]:
@@ -252,7 +256,9 @@ def page(
             try:
                 if before is not None:
                     await run_in_threadpool(before, who, **params)
-                if form:
+                if upload is not None:
+                    params["data"] = await _streamed(request, upload)
+                elif form:
                     data = await request.form()
                     session.check_csrf(request, str(data.get("csrf") or ""))
                     params["data"] = data
@@ -266,6 +272,17 @@ def page(
         return wrapper
 
     return decorate
+
+
+async def _streamed(request: Request, file_field: str) -> FormData:
+    """The form's fields (CSRF checked) and its file as a stream over the rest of the body."""
+    form = StreamedForm(request)
+    fields, filename = await form.fields(file_field)
+    session.check_csrf(request, fields.get("csrf", ""))
+    items: list[tuple[str, str | UploadFile]] = list(fields.items())
+    if filename:
+        items.append((file_field, UploadFile(body_file(form.file()), filename=filename)))
+    return FormData(items)
 
 
 def _public_signature(function: Handler) -> Any:

@@ -418,7 +418,9 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
         )
 
     @app.post("/cases/{case_id}/evidence", include_in_schema=False)
-    @page(pages, form=True, before=lambda who, case_id: evidence.check_intake(ctx, who, case_id))
+    @page(
+        pages, upload="file", before=lambda who, case_id: evidence.check_intake(ctx, who, case_id)
+    )
     def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:

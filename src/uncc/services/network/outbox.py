@@ -36,8 +36,9 @@ from uncc.services.network.transport import Transport
 INBOX_PATH = "/network/v1/inbox"
 BASE_DELAY = dt.timedelta(seconds=2)
 MAX_DELAY = dt.timedelta(minutes=10)
-CLAIM_LEASE = dt.timedelta(minutes=5)
-"""How long a claimed message is left to its sender before another may take it."""
+CLAIM_LEASE = NodeContext.outbox_lease
+"""How long a claimed message is left to its sender before another may take it, unless
+the node's settings say otherwise (``UNCC_OUTBOX_LEASE_SECONDS``, ``ctx.outbox_lease``)."""
 RETRYABLE = {"unknown_sender", "not_yet_valid", "cannot_decrypt"}
 """Rejections that a directory refresh or a clock catching up can cure: keep trying."""
 
@@ -170,7 +171,7 @@ def claim_due(ctx: NodeContext, now: dt.datetime, limit: int) -> list[Any]:
             conn.execute(
                 update(schema.outbox)
                 .where(schema.outbox.c.id.in_([r["id"] for r in rows]))
-                .values(next_attempt_at=now + CLAIM_LEASE)
+                .values(next_attempt_at=now + ctx.outbox_lease)
             )
     return list(rows)
 
