@@ -18,7 +18,13 @@ import re
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    MappingStartEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 _BOOL = "tag:yaml.org,2002:bool"
 
@@ -76,6 +82,57 @@ _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
+_CSafeLoader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+if _CSafeLoader is not None:
+
+    class _CLoader(_CSafeLoader):  # type: ignore[misc,valid-type]
+        """libyaml's safe loader with the YAML 1.2 booleans of :class:`_Loader`."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _check_events(loader: Any, max_depth: int) -> None:
+    """Walk the parser's event stream, refusing aliases and nesting beyond ``max_depth``."""
+    depth = 0
+    while True:
+        try:
+            event = loader.get_event()
+        except yaml.MarkedYAMLError as exc:  # libyaml's own limit (1000) may come first
+            if "maximum nesting depth" not in str(exc.problem):
+                raise
+            raise UnsafeDocumentError(
+                f"nested deeper than {max_depth} levels", exc.problem_mark
+            ) from None
+        if isinstance(event, StreamEndEvent) or event is None:
+            return
+        if isinstance(event, AliasEvent):
+            raise UnsafeDocumentError(
+                f"aliases (*{event.anchor}) are not accepted; write the value out",
+                event.start_mark,
+            )
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            depth += 1
+            if depth > max_depth:
+                raise UnsafeDocumentError(
+                    f"nested deeper than {max_depth} levels", event.start_mark
+                )
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _load_with_libyaml(text: str) -> Any:
+    """Check the events with libyaml's parser, then build the document with its composer."""
+    checker = _CLoader(text)
+    try:
+        _check_events(checker, MAX_DEPTH)
+    finally:
+        checker.dispose()
+    loader = _CLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
 
 def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
     r"""Parse YAML (or JSON) text, refusing aliases, deep nesting and oversized text.
@@ -94,6 +151,8 @@ def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
     """
     if len(text) > max_bytes or len(text.encode("utf-8", errors="replace")) > max_bytes:
         raise UnsafeDocumentError(f"longer than the limit of {max_bytes} bytes")
+    if _CSafeLoader is not None:
+        return _load_with_libyaml(text)
     loader = _Loader(text)
     try:
         return loader.get_single_data()

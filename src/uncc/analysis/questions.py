@@ -34,6 +34,7 @@ from uncc.analysis.logic import Status, Truth
 from uncc.analysis.trace import Missing, Trace
 from uncc.analysis.world import World
 from uncc.errors import ConventionDataError
+from uncc.yaml12 import load_yaml
 
 _CAPTURE = r"[^\[\],=]+"
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -81,7 +82,7 @@ def templates() -> tuple[Template, ...]:
     """
     name = "questions.yaml"
     try:
-        raw = yaml.safe_load(
+        raw = load_yaml(
             resources.files("uncc.analysis.data").joinpath(name).read_text(encoding="utf-8")
         )
         found = tuple(Template(**entry) for entry in raw["questions"])

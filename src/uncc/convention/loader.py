@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from uncc.convention.model import Article, Term
 from uncc.errors import ConventionDataError
+from uncc.yaml12 import load_yaml
 
 _ARTICLES = TypeAdapter(Article)
 _TERMS = TypeAdapter(list[Term])
@@ -28,7 +29,7 @@ ARTICLE_FILES = ("general.yaml", "offences.yaml", "liability.yaml", "procedure.y
 def _read_yaml(name: str) -> Any:
     text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConventionDataError(f"{name}: not valid YAML: {exc}") from None
 

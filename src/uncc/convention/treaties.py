@@ -19,6 +19,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from uncc.convention.model import Correspondence, Relation
 from uncc.errors import ConventionDataError
+from uncc.yaml12 import load_yaml
 
 _STRICT = ConfigDict(extra="forbid")
 DATA_PACKAGE = "uncc.convention.data"
@@ -104,7 +105,7 @@ def load_treaty(treaty_id: str) -> Treaty:
     name = f"treaty-{treaty_id}.yaml"
     try:
         text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except (OSError, yaml.YAMLError) as exc:
         raise ConventionDataError(f"{name}: cannot be read ({exc})") from None
     try:
