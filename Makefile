@@ -6,6 +6,9 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
+# Installed modules are compiled to bytecode once, at install: otherwise every `uncc`
+# start recompiles ~160 modules (and more when PYTHONDONTWRITEBYTECODE is set).
+export UV_COMPILE_BYTECODE := 1
 SEED ?= ../shared/seeds/000_ad47bffe988def09.txt
 
 .PHONY: help install demo analysis-demo bench tour test lint typecheck imports pytest fmt clean
@@ -18,7 +21,7 @@ install: ## install uv if missing, then the locked environment (.venv)
 	  $(PYTHON) -m pip install --quiet uv 2>/dev/null || \
 	  $(PYTHON) -m pip install --quiet --user uv 2>/dev/null || \
 	  $(PYTHON) -m pip install --quiet --user --break-system-packages uv
-	@$(UV) sync --frozen --all-extras --quiet
+	@$(UV) sync --frozen --all-extras --quiet --compile-bytecode
 
 demo: install ## a hub and three national nodes, and a cross-border ransomware case between them (Ctrl-C stops)
 	@$(UV) run --frozen uncc demo
