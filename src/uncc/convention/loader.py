@@ -9,6 +9,7 @@ result strictly (unknown keys are errors), naming the file and field of any mist
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,8 +20,18 @@ from uncc.convention.model import Article, Term
 from uncc.errors import ConventionDataError
 from uncc.yaml12 import load_yaml
 
-_ARTICLES = TypeAdapter(Article)
-_TERMS = TypeAdapter(list[Term])
+
+@cache
+def _articles() -> TypeAdapter[Article]:
+    """The validator of one article, built on first use (not at import: ``uncc --help``)."""
+    return TypeAdapter(Article)
+
+
+@cache
+def _terms() -> TypeAdapter[list[Term]]:
+    """The validator of the terms, built on first use."""
+    return TypeAdapter(list[Term])
+
 
 DATA_PACKAGE = "uncc.convention.data"
 ARTICLE_FILES = ("general.yaml", "offences.yaml", "liability.yaml", "procedure.yaml")
@@ -138,7 +149,7 @@ def load_articles() -> list[Article]:
         for raw in entries:
             number = raw.get("number", "?") if isinstance(raw, dict) else "?"
             try:
-                articles.append(_ARTICLES.validate_python(_expand_article(raw)))
+                articles.append(_articles().validate_python(_expand_article(raw)))
             except ValidationError as exc:
                 raise ConventionDataError(f"{name}: article {number}: {_where(exc)}") from None
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -151,6 +162,6 @@ def load_articles() -> list[Article]:
 def load_terms() -> list[Term]:
     """The terms the Convention defines or uses."""
     try:
-        return _TERMS.validate_python(_read_yaml("terms.yaml"))
+        return _terms().validate_python(_read_yaml("terms.yaml"))
     except ValidationError as exc:
         raise ConventionDataError(f"terms.yaml: {_where(exc)}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -83,7 +84,10 @@ class Treaty:
                 yield Correspondence(m.article, self.short, str(number), m.relation, m.note)
 
 
-_TREATY = TypeAdapter(Treaty)
+@cache
+def _treaty() -> TypeAdapter[Treaty]:
+    """The validator of a treaty file, built on first use (not at import)."""
+    return TypeAdapter(Treaty)
 
 
 def _expand(raw: Any) -> Any:
@@ -109,7 +113,7 @@ def load_treaty(treaty_id: str) -> Treaty:
     except (OSError, yaml.YAMLError) as exc:
         raise ConventionDataError(f"{name}: cannot be read ({exc})") from None
     try:
-        treaty = _TREATY.validate_python(_expand(raw))
+        treaty = _treaty().validate_python(_expand(raw))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -6,12 +6,11 @@ import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from uncc.convention.catalogue import load_convention
 from uncc.convention.text.lint import lint_treaty, worst
 from uncc.convention.text.parser import parse_treaty
 from uncc.convention.text.source import decode_treaty_bytes
@@ -20,6 +19,9 @@ from uncc.convention.treaties import TREATY_IDS, comparison
 from uncc.entrypoints.cli import render, store
 from uncc.entrypoints.cli.compare import comparison_markdown, comparison_text
 from uncc.errors import TreatyTextError, UnknownProvisionError
+
+if TYPE_CHECKING:
+    from uncc.convention.catalogue import Convention
 
 app = typer.Typer(
     help="The Convention as data: list, show, export; parse, lint and import treaty texts.",
@@ -40,6 +42,13 @@ class TextOrJson(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+
+
+def load_convention() -> Convention:
+    """The Convention, its catalogue imported on first use (so ``--help`` stays quick)."""
+    from uncc.convention.catalogue import load_convention as load  # noqa: PLC0415
+
+    return load()
 
 
 def _emit_json(document: Any) -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from uncc.convention.catalogue import load_convention
-from uncc.convention.model import Article, Option
 from uncc.entrypoints.cli.inputs import read_profile
-from uncc.parties.gaps import gaps
+
+if TYPE_CHECKING:
+    from uncc.convention.model import Article, Option
 
 app = typer.Typer(
     help="State Party profiles: show one, and list its implementation gaps.", no_args_is_help=True
@@ -32,6 +32,8 @@ def show(
     if as_json:
         typer.echo(json.dumps(loaded.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415 (not for --help)
+
     convention = load_convention()
     options: dict[str, tuple[Article, Option]] = {o.id: (a, o) for a, o in convention.options()}
     console.print(
@@ -81,6 +83,9 @@ def gaps_command(
 
     Exit code 1 when there are gaps, 0 when there are none.
     """
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415 (not for --help)
+    from uncc.parties.gaps import gaps  # noqa: PLC0415
+
     loaded = read_profile(profile)
     found = gaps(loaded, load_convention())
     if as_json:

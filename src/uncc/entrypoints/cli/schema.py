@@ -8,9 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from uncc.analysis.facts import Incident
-from uncc.parties.profile import Profile
-
 SCHEMA_BASE = "https://uncc.example.org/schema"
 
 
@@ -36,6 +33,9 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
                 for (kind, version), model in REGISTRY.items()
             },
         }
+    from uncc.analysis.facts import Incident  # noqa: PLC0415 (heavy; not for --help)
+    from uncc.parties.profile import Profile  # noqa: PLC0415
+
     model = Incident if name is SchemaName.INCIDENT else Profile
     schema = model.model_json_schema()
     version = "incident/1" if name is SchemaName.INCIDENT else "profile/1"
