@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from uncc.convention.catalogue import ARTICLE_COUNT, load_convention
 from uncc.convention.model import Relation
-from uncc.convention.treaties import TREATY_IDS, Mapping, comparison, treaty_problems
+from uncc.convention.treaties import Mapping, comparison, treaty_problems
+from uncc.convention.treaty_ids import TREATY_IDS
 from uncc.entrypoints.cli.main import app
 
 CONVENTION = load_convention()

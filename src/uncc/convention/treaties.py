@@ -19,13 +19,12 @@ import yaml
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from uncc.convention.model import Correspondence, Relation
+from uncc.convention.treaty_ids import TREATY_IDS
 from uncc.errors import ConventionDataError
 from uncc.yaml12 import load_yaml
 
 _STRICT = ConfigDict(extra="forbid")
 DATA_PACKAGE = "uncc.convention.data"
-TREATY_IDS = ("ets185", "cets224", "un2024")
-"""The treaties bundled, in the order they were adopted."""
 
 
 @dataclass(frozen=True)

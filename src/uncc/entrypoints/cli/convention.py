@@ -15,9 +15,8 @@ from uncc.convention.text.lint import lint_treaty, worst
 from uncc.convention.text.parser import parse_treaty
 from uncc.convention.text.source import decode_treaty_bytes
 from uncc.convention.text.tree import ParsedTreaty
-from uncc.convention.treaties import TREATY_IDS, comparison
-from uncc.entrypoints.cli import render, store
-from uncc.entrypoints.cli.compare import comparison_markdown, comparison_text
+from uncc.convention.treaty_ids import TREATY_IDS
+from uncc.entrypoints.cli import store
 from uncc.errors import TreatyTextError, UnknownProvisionError
 
 if TYPE_CHECKING:
@@ -90,6 +89,8 @@ def list_articles(
     ),
 ) -> None:
     """List the articles with their headings and chapters."""
+    from uncc.entrypoints.cli import render  # noqa: PLC0415 (not for --help)
+
     convention = load_convention()
     articles = list(convention.articles)
     if chapter is not None:
@@ -125,6 +126,8 @@ def show(
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
 ) -> None:
     """Show an article: summary, paragraphs, semantics, options, references."""
+    from uncc.entrypoints.cli import render  # noqa: PLC0415 (not for --help)
+
     convention = load_convention()
     found = convention.resolve(article)
     imported = store.read_imported_text()
@@ -185,6 +188,12 @@ def compare(
     found = convention.treaty(treaty)
     number = None if article is None else convention.resolve(article).number
     headings = {a.number: a.heading for a in convention.articles}
+    from uncc.convention.treaties import comparison  # noqa: PLC0415 (not for --help)
+    from uncc.entrypoints.cli.compare import (  # noqa: PLC0415
+        comparison_markdown,
+        comparison_text,
+    )
+
     document = comparison(found, headings, number)
     if fmt is CompareFormat.JSON:
         _emit_json(document)
@@ -217,6 +226,8 @@ def lint(
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
 ) -> None:
     """Report the defects of a treaty text; exit 1 if any is a warning or an error."""
+    from uncc.entrypoints.cli import render  # noqa: PLC0415 (not for --help)
+
     findings = lint_treaty(_read_treaty(file))
     if fmt is TextOrJson.JSON:
         _emit_json([f.to_json() for f in findings])

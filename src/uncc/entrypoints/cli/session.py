@@ -10,16 +10,18 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from uncc.config import Settings
 from uncc.errors import PermissionDeniedError, UserInputError
 
 if TYPE_CHECKING:
+    from uncc.config import Settings
     from uncc.services.context import NodeContext, Principal
 
 
 @cache
 def settings() -> Settings:
     """Settings from the environment (``UNCC_DATA_DIR``, ``UNCC_DATABASE_URL`` …)."""
+    from uncc.config import Settings  # noqa: PLC0415 - pydantic-settings only when needed
+
     return Settings()
 
 
