@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from uncc.convention.text.lint import lint_treaty, worst
-from uncc.convention.text.parser import parse_treaty
-from uncc.convention.text.source import decode_treaty_bytes
-from uncc.convention.text.tree import ParsedTreaty
 from uncc.convention.treaty_ids import TREATY_IDS
 from uncc.entrypoints.cli import store
 from uncc.errors import TreatyTextError, UnknownProvisionError
 
 if TYPE_CHECKING:
     from uncc.convention.catalogue import Convention
+    from uncc.convention.text.tree import ParsedTreaty
 
 app = typer.Typer(
     help="The Convention as data: list, show, export; parse, lint and import treaty texts.",
@@ -76,6 +73,9 @@ def _read_treaty(path: Path) -> ParsedTreaty:
         data = path.read_bytes()
     except OSError as exc:
         raise TreatyTextError(name, f"cannot be read ({exc.strerror})") from None
+    from uncc.convention.text.parser import parse_treaty  # noqa: PLC0415 (not for --help)
+    from uncc.convention.text.source import decode_treaty_bytes  # noqa: PLC0415
+
     return parse_treaty(decode_treaty_bytes(data, name), name)
 
 
@@ -226,6 +226,7 @@ def lint(
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
 ) -> None:
     """Report the defects of a treaty text; exit 1 if any is a warning or an error."""
+    from uncc.convention.text.lint import lint_treaty, worst  # noqa: PLC0415
     from uncc.entrypoints.cli import render  # noqa: PLC0415 (not for --help)
 
     findings = lint_treaty(_read_treaty(file))
