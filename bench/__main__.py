@@ -20,6 +20,7 @@ ORDER = [
     "experts",
     "deconfliction",
     "tracing",
+    "cli",
 ]
 
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
         "experts",
         "deconfliction",
         "tracing",
+        "cli",
     ],
 )
 def test_the_benchmark_runs_at_the_small_size(name: str, tmp_path: Path) -> None:
