@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from uncc.analysis.engine import Analysis, analyze, offences
 from uncc.analysis.findings import OffenceFinding
 from uncc.analysis.intake import validate_incident
+from uncc.analysis.logic import Truth, all_
 from uncc.analysis.render.html import render_html
 from uncc.analysis.render.markdown import render_markdown
 from uncc.analysis.render.text import render_text
@@ -294,12 +295,21 @@ def _settled(analysis: Analysis) -> dict[tuple[Any, ...], str]:
                 # power is used: a later fact that rules the offence out does not make
                 # the earlier belief unreasonable, so it is not a settled legal result.
                 continue
-            out[(state.state, "power", m.power)] = {
-                True: "established",
-                False: "not_established",
-                None: "undetermined",
-            }[m.available]
+            # A power may come as several measures (one per place, and a closed-group
+            # reservation, Art. 41(3)(b), splits out the systems it covers): the power's
+            # own conditions are one result, and each target's availability another.
+            key = (state.state, "power", m.power)
+            out[key] = _WORD[all_(c.outcome for c in m.trace.children if c.rule != "reservation")]
+            for target in m.targets:
+                out[(*key, target.id)] = _WORD[m.trace.outcome]
     return {k: v for k, v in out.items() if v != "undetermined"}
+
+
+_WORD = {
+    Truth.TRUE: "established",
+    Truth.FALSE: "not_established",
+    Truth.UNKNOWN: "undetermined",
+}
 
 
 FAST = settings(
@@ -339,6 +349,10 @@ def test_adding_facts_never_flips_a_settled_result(
             assert after[key] == status, f"{key}: {status} became {after[key]}"
         elif key[0] == "baseline" and key in full_all:
             assert full_all[key] == status, f"{key}: {status} became {full_all[key]}"
+        elif len(key) == 4 and key[1] == "power":
+            # A target drops out once the act it serves is known to be no offence; the
+            # power's own conditions are still compared under the shorter key.
+            continue
         else:
             # A finding dropped once the conduct is known was not established anyway.
             assert status == "not_established", f"{key} ({status}) vanished"

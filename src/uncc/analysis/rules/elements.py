@@ -83,9 +83,8 @@ def _mental(element: Element, key: str, act: Act, ctx: Context) -> Trace:
         paths = [world.path(act, f"mental_states.{named}")]
     else:
         value = act.mental_state
-        paths = [world.path(act, "mental_state")]
-        if key != "mental":
-            paths.append(world.path(act, f"mental_states.{named}"))
+        # Either form answers it: the one state of mind, or the one as to this element.
+        paths = [world.path(act, "mental_state"), world.path(act, f"mental_states.{named}")]
     inferred: tuple[str, ...] = ()
     state: MentalState | None = None
     if isinstance(value, MentalState):
