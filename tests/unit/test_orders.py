@@ -8,14 +8,33 @@ from dataclasses import replace
 import pytest
 
 from uncc.convention.catalogue import load_convention
-from uncc.domain.order_rules import Basis, Settings, check_draft, check_move, overdue
+from uncc.domain.order_rules import Basis, Law, check_draft, check_move, law_of, overdue
 from uncc.domain.orders import TRANSITIONS, Command, Order, OrderState, Target, move
 from uncc.errors import ConflictError, RuleViolation
+from uncc.parties.catalogue import builtin_profile
+from uncc.parties.profile import Profile
 
 NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
-SETTINGS = Settings(
-    "XA", frozenset({"computer_fraud"}), frozenset({"preservation"}), renewal_allowed=True
-)
+
+
+def law(**profile: object) -> Law:
+    """The law of XA under a profile with these fields (over a bare profile)."""
+    base: dict[str, object] = {
+        "uncc": "profile/1",
+        "name": "test",
+        "state": "XA",
+        "serious_offences": ["computer_fraud"],
+        "judicial_authorisation": ["preservation"],
+        "options": ["art_43.renewal"],
+    }
+    return law_of(
+        load_convention(),
+        Profile.model_validate({**base, **profile}),
+        builtin_profile("baseline"),
+    )
+
+
+SETTINGS = law()
 FINDINGS = [
     Basis("computer_fraud", "established"),
     Basis("illegal_access", "undetermined"),
@@ -132,6 +151,6 @@ def test_issue_needs_the_judge_where_the_state_requires_it() -> None:
 def test_renewal_rules() -> None:
     issued = move(order(state=OrderState.AUTHORISED), Command.ISSUE, "pia", NOW)
     with pytest.raises(RuleViolation, match="does not allow renewal"):
-        check_move(issued, Command.RENEW, replace(SETTINGS, renewal_allowed=False), NOW)
+        check_move(issued, Command.RENEW, law(options=[]), NOW)
     with pytest.raises(RuleViolation, match="already run out"):
         check_move(issued, Command.RENEW, SETTINGS, NOW + dt.timedelta(days=91))

@@ -12,11 +12,13 @@ from uncc.convention.model import (
     Article,
     ArticleKind,
     Correspondence,
+    DurationSource,
     Modality,
     Offence,
     Option,
     OptionKind,
     Power,
+    RenewalSource,
     Term,
 )
 from uncc.convention.treaties import Treaty, load_treaties, treaty_problems
@@ -177,12 +179,35 @@ def integrity_problems(convention: Convention) -> list[str]:
             problems.append(f"{option.id}: 'may require' option without the element it adds")
     for treaty in convention.treaties:
         problems.extend(treaty_problems(treaty, numbers))
+    problems.extend(_order_terms_problems(convention))
     seen: set[str] = set()
     for _, offence in convention.offences():
         if offence.id in seen:
             problems.append(f"offence id {offence.id} is used twice")
         seen.add(offence.id)
     return problems
+
+
+def _order_terms_problems(convention: Convention) -> Iterator[str]:
+    """Order terms that the node could not apply.
+
+    A ceiling without a number, a renewal by an option that does not exist, a period
+    without its provision.
+    """
+    options = {o.id for _, o in convention.options()}
+    for _, power in convention.powers():
+        terms = power.order
+        convention_sets = terms.duration is DurationSource.CONVENTION
+        if convention_sets != (terms.max_days is not None):
+            yield f"{power.id}: max_days is given exactly when the Convention sets the period"
+        if terms.duration is not DurationSource.NONE and terms.duration_at is None:
+            yield f"{power.id}: a period without the provision that limits it (duration_at)"
+        if (terms.renewal is RenewalSource.OPTION) != (terms.renewal_option is not None):
+            yield f"{power.id}: renewal_option is given exactly when renewal is by option"
+        if terms.renewal_option is not None and terms.renewal_option not in options:
+            yield f"{power.id}: unknown renewal option {terms.renewal_option}"
+        if terms.renewal is not RenewalSource.NEVER and terms.renewal_at is None:
+            yield f"{power.id}: a renewal without the provision that allows it (renewal_at)"
 
 
 def _target_ids(convention: Convention) -> set[str]:

@@ -124,6 +124,15 @@ def _expand_article(raw: Mapping[str, Any]) -> dict[str, Any]:
         item["subject_to"] = [_absolute(article_id, s) for s in item.get("subject_to", [])]
         if item.get("confidentiality"):
             item["confidentiality"] = _absolute(article_id, item["confidentiality"])
+        if item.get("order"):
+            terms = dict(item["order"])
+            for key in ("duration_at", "renewal_at"):
+                if terms.get(key):
+                    terms[key] = _absolute(article_id, terms[key])
+            option = terms.get("renewal_option")
+            if option and not option.startswith("art_"):
+                terms["renewal_option"] = f"{article_id}.{option}"
+            item["order"] = terms
         powers.append(item)
     raw["powers"] = powers
     return raw

@@ -212,6 +212,48 @@ class Safeguard:
     gist: str
 
 
+class DurationSource(StrEnum):
+    """Who sets how long an order under a power binds."""
+
+    NONE = "none"
+    """The order is used once (executed); it has no period."""
+    CONVENTION = "convention"
+    """The Convention sets a ceiling (``max_days``); a State may set a lower one."""
+    STATE_LAW = "state_law"
+    """The Convention asks for a limit (Art. 42(2)) and leaves it to the State's law."""
+
+
+class RenewalSource(StrEnum):
+    """Whether an order under a power may be renewed, and who decides."""
+
+    NEVER = "never"
+    OPTION = "option"
+    """Only where the State takes the option named in ``renewal_option``."""
+    STATE_LAW = "state_law"
+    """As the State's law says (how many times, in its profile)."""
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """How long an order under a power binds and whether it is renewed, as the text says."""
+
+    __pydantic_config__ = _STRICT
+
+    addressee_in_territory: bool = False
+    """The order binds a person in the territory (or a provider offering services there)
+    to act on data it holds or controls wherever stored: the node does not refuse it for
+    the data's location (the analysis still routes by it)."""
+    duration: DurationSource = DurationSource.NONE
+    duration_required: bool = False
+    """Every order must state its period, so that it gets an expiry."""
+    max_days: int | None = None
+    """The Convention's ceiling (with ``duration: convention``)."""
+    duration_at: ProvisionId | None = None
+    renewal: RenewalSource = RenewalSource.NEVER
+    renewal_option: OptionId | None = None
+    renewal_at: ProvisionId | None = None
+
+
 @dataclass(frozen=True)
 class Power:
     """A procedural power with its conditions, targets, actions and parameters."""
@@ -230,6 +272,8 @@ class Power:
     confidentiality: ProvisionId | None = None
     serious_offences_only: bool = False
     parameters: dict[str, int | str | bool] = field(default_factory=dict)
+    order: OrderTerms = OrderTerms()
+    """The period and renewal of an order under the power (the node enforces them)."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +342,9 @@ class Article:
                 yield power.id, target
             if power.confidentiality is not None:
                 yield power.id, power.confidentiality
+            for cited_at in (power.order.duration_at, power.order.renewal_at):
+                if cited_at is not None:
+                    yield power.id, cited_at
 
 
 class Relation(StrEnum):

@@ -1,46 +1,27 @@
 """The Convention's conditions on orders; each refusal cites its provision.
 
-Pure functions of the order, the case's legal findings and the State's profile. The
-service calls them before it applies a move.
+Nothing here restates the law: :func:`law_of` reads, for each power, the period,
+renewals, territorial limit, offence lists and judge from the Convention model
+(``procedure.yaml``: each power's ``order`` terms, ``territorial``,
+``serious_offences_only``, the reservations of Art. 41(3) that name an offence list)
+and from the State's profile (``orders``, ``serious_offences``, ``realtime_offences``,
+``judicial_authorisation``, the options it takes), falling back to the baseline profile
+where the Convention leaves a limit to the State's law and the State's profile is
+silent. The checks are pure functions of the order, the case's legal findings and that
+:class:`Law`; the service calls them before it applies a move.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
+from uncc.convention.catalogue import Convention
+from uncc.convention.model import DurationSource, Power, RenewalSource
 from uncc.domain.orders import Command, Order
 from uncc.errors import RuleViolation
-
-MAX_PRESERVATION_DAYS = 90
-"""Art. 43(2): a preservation order binds for at most 90 days at a time."""
-
-TERRITORIAL = frozenset(
-    {
-        "search",
-        "search_extension",
-        "seizure",
-        "assistance_order",
-        "realtime_traffic_collection",
-        "interception",
-        "freezing",
-        "confiscation",
-    }
-)
-"""Powers used only on targets in the State's own territory (Arts. 46–48, and Art. 50 on
-property); anything elsewhere is a matter for a request to that State (Art. 4(3))."""
-
-DURATION_LIMITS = {
-    "preservation": MAX_PRESERVATION_DAYS,
-    "traffic_preservation_disclosure": MAX_PRESERVATION_DAYS,
-}
-
-CONFIDENTIALITY = {
-    "preservation": "art_43__para_3",
-    "realtime_traffic_collection": "art_47__para_3",
-    "interception": "art_48__para_3",
-}
+from uncc.parties.profile import OrderLimits, Profile
 
 
 @dataclass(frozen=True)
@@ -53,21 +34,184 @@ class Basis:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The State's choices the rules need (from its profile)."""
+class OffenceList:
+    """Offences an order under a power must rely on (one of them at least)."""
+
+    offences: frozenset[str]
+    at: str
+    what: str
+    """In plain words: whose list, and why (for the refusal)."""
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """The rules an order under one power follows in one State, each with its provision."""
+
+    power: str
+    territorial: bool
+    territory_at: str
+    duration_required: bool
+    max_days: int | None
+    duration_at: str | None
+    renewable: bool
+    max_renewals: int | None
+    renewal_at: str | None
+    offence_lists: tuple[OffenceList, ...]
+    judge: bool
+    judge_at: str
+    confidential_at: str | None
+    limits_from: str
+    """Whose law sets the period and renewals: the Convention, the State, or the baseline."""
+
+
+@dataclass(frozen=True)
+class Law:
+    """The rules of every power in one State."""
 
     state: str
-    serious_offences: frozenset[str]
-    judicial_authorisation: frozenset[str]
-    renewal_allowed: bool
+    powers: Mapping[str, PowerLaw]
+
+    def of(self, power: str) -> PowerLaw:
+        """The rules of one power.
+
+        Raises:
+            KeyError: the Convention has no such power.
+        """
+        return self.powers[power]
 
 
-def check_draft(order: Order, findings: Iterable[Basis], settings: Settings) -> None:
-    """The conditions of drafting: legal basis, Art. 42 fields, duration, territory, Art. 48.
+def law_of(convention: Convention, profile: Profile, baseline: Profile) -> Law:
+    """The rules of every power for the profile's State, read from the model and profiles."""
+    state = profile.state or "the State"
+    territory_at = _rule_at(convention, 4, "art_4.no_action_abroad")
+    judge_at = next(s.at for s in convention.article(42).safeguards if s.id == "supervision")
+    reservations = [
+        o
+        for _, o in convention.options()
+        if profile.takes(o.id) and isinstance(o.parameters.get("offence_list"), str)
+    ]
+    powers: dict[str, PowerLaw] = {}
+    for _, power in convention.powers():
+        lists = []
+        if power.serious_offences_only:
+            lists.append(
+                OffenceList(
+                    profile.offence_list("serious_offences"),
+                    power.at,
+                    f"the serious offences {state} lists for this power",
+                )
+            )
+        for option in reservations:
+            if power.id in option.targets:
+                lists.append(
+                    OffenceList(
+                        profile.offence_list(str(option.parameters["offence_list"])),
+                        option.at,
+                        f"the offences to which {state} reserved this power",
+                    )
+                )
+        powers[power.id] = replace(
+            _power_law(power, profile, baseline, state),
+            offence_lists=tuple(lists),
+            territory_at=territory_at,
+            judge_at=judge_at,
+        )
+    return Law(state, powers)
+
+
+def _rule_at(convention: Convention, article: int, rule_id: str) -> str:
+    return next(r.at for r in convention.article(article).rules if r.id == rule_id)
+
+
+def _power_law(power: Power, profile: Profile, baseline: Profile, state: str) -> PowerLaw:
+    """A power's period, renewals, territory and judge.
+
+    The offence lists and the provisions of general rules are added by :func:`law_of`.
+    """
+    terms = power.order
+    own = profile.orders.get(power.id, OrderLimits())
+    fallback = baseline.orders.get(power.id, OrderLimits())
+    by_state = (
+        terms.duration is DurationSource.STATE_LAW or terms.renewal is RenewalSource.STATE_LAW
+    )
+    limits = own if power.id in profile.orders or not by_state else fallback
+    if terms.duration is DurationSource.CONVENTION:
+        ceilings = [d for d in (terms.max_days, own.max_days) if d is not None]
+        max_days = min(ceilings) if ceilings else None
+    elif terms.duration is DurationSource.STATE_LAW:
+        max_days = limits.max_days
+    else:
+        max_days = None
+    if terms.renewal is RenewalSource.OPTION:
+        renewable = terms.renewal_option is not None and profile.takes(terms.renewal_option)
+        max_renewals = own.max_renewals
+    elif terms.renewal is RenewalSource.STATE_LAW:
+        max_renewals = limits.max_renewals
+        renewable = max_renewals != 0
+    else:
+        renewable, max_renewals = False, None
+    if power.id in profile.orders:
+        source = f"{state}'s law"
+    elif by_state:
+        source = f"the baseline ({state}'s profile is silent)"
+    else:
+        source = "the Convention"
+    return PowerLaw(
+        power=power.id,
+        territorial=power.territorial and not terms.addressee_in_territory,
+        territory_at="",
+        duration_required=terms.duration_required,
+        max_days=max_days,
+        duration_at=terms.duration_at,
+        renewable=renewable,
+        max_renewals=max_renewals,
+        renewal_at=terms.renewal_at,
+        offence_lists=(),
+        judge=power.id in profile.judicial_authorisation,
+        judge_at="",
+        confidential_at=power.confidentiality,
+        limits_from=source,
+    )
+
+
+def check_draft(order: Order, findings: Iterable[Basis], law: Law) -> None:
+    """The conditions of drafting: legal basis, Art. 42 fields, period, offence lists, territory.
 
     Raises:
         RuleViolation: the first condition that fails, with its provision.
     """
+    rules = law.of(order.power)
+    _check_basis(order, findings)
+    for name in ("grounds", "scope", "necessity", "proportionality"):
+        if not getattr(order, name).strip():
+            raise RuleViolation(
+                "art_42__para_2" if name in ("grounds", "scope") else "art_42__para_1",
+                f"the order must state its {name}",
+            )
+    check_period(order, rules)
+    for listed in rules.offence_lists:
+        if not any(o in listed.offences for o in order.offences):
+            names = ", ".join(sorted(listed.offences)) or "none listed"
+            raise RuleViolation(
+                listed.at,
+                f"a {order.power} order is only for {listed.what} ({names}); "
+                f"this one relies on {', '.join(order.offences)}",
+            )
+    if rules.territorial:
+        for target in order.targets:
+            if target.location != law.state:
+                where = target.location or "an unknown place"
+                raise RuleViolation(
+                    rules.territory_at,
+                    f"{target.id} is in {where}, not in {law.state}'s territory: request {where} to act instead",
+                )
+    if not order.targets:
+        raise RuleViolation(
+            "art_42__para_2", "the order must name what it is directed at (its scope)"
+        )
+
+
+def _check_basis(order: Order, findings: Iterable[Basis]) -> None:
     by_offence = {b.offence: b for b in findings}
     if not order.offences:
         raise RuleViolation(
@@ -83,66 +227,69 @@ def check_draft(order: Order, findings: Iterable[Basis], settings: Settings) -> 
             raise RuleViolation(
                 "art_41__para_2", f"offence '{offence}' is not established in the case's analysis"
             )
-    for name in ("grounds", "scope", "necessity", "proportionality"):
-        if not getattr(order, name).strip():
+
+
+def check_period(order: Order, rules: PowerLaw) -> None:
+    """The order states a period where the law asks for one, within the maximum.
+
+    Raises:
+        RuleViolation: no period where one is required, or a period past the maximum,
+            citing the provision that limits it.
+    """
+    at = rules.duration_at or "art_42__para_2"
+    limit = f"at most {rules.max_days} days under {rules.limits_from}" if rules.max_days else ""
+    if order.duration_days is None:
+        if rules.duration_required:
             raise RuleViolation(
-                "art_42__para_2" if name in ("grounds", "scope") else "art_42__para_1",
-                f"the order must state its {name}",
+                at, f"a {order.power} order must state its duration{f' ({limit})' if limit else ''}"
             )
-    limit = DURATION_LIMITS.get(order.power)
-    if limit is not None:
-        if order.duration_days is None:
-            raise RuleViolation(
-                "art_43__para_2",
-                f"a {order.power} order must state its duration (at most {limit} days)",
-            )
-        if not 0 < order.duration_days <= limit:
-            raise RuleViolation(
-                "art_43__para_2",
-                f"a {order.power} order lasts at most {limit} days, not {order.duration_days}",
-            )
-    if order.power == "interception":
-        serious = [o for o in order.offences if o in settings.serious_offences]
-        if not serious:
-            raise RuleViolation(
-                "art_48__para_1",
-                f"interception is only for the serious offences {settings.state} lists ({', '.join(sorted(settings.serious_offences)) or 'none listed'})",
-            )
-    if order.power in TERRITORIAL:
-        for target in order.targets:
-            if target.location != settings.state:
-                where = target.location or "an unknown place"
-                raise RuleViolation(
-                    "art_4__para_3",
-                    f"{target.id} is in {where}, not in {settings.state}'s territory: request {where} to act instead",
-                )
-    if not order.targets:
+        return
+    if rules.max_days is not None and not 0 < order.duration_days <= rules.max_days:
         raise RuleViolation(
-            "art_42__para_2", "the order must name what it is directed at (its scope)"
+            at, f"a {order.power} order lasts {limit}, not {order.duration_days} days"
         )
 
 
-def check_move(order: Order, command: Command, settings: Settings, at: dt.datetime) -> None:
-    """The conditions of a move: authorisation before issue, renewals allowed, overdue.
+def check_move(order: Order, command: Command, law: Law, at: dt.datetime) -> None:
+    """The conditions of a move: authorisation and period before issue; renewals allowed.
+
+    The period is checked again when an order is issued or renewed: the State's law may
+    have changed since it was drafted.
 
     Raises:
         RuleViolation: the condition that fails, with its provision.
     """
-    if command is Command.ISSUE and order.requires_authorisation and order.authorised_by is None:
-        raise RuleViolation(
-            "art_42__para_2",
-            f"{settings.state} requires a judge to authorise a {order.power} order before it is issued",
-        )
+    rules = law.of(order.power)
+    if command is Command.ISSUE:
+        if order.requires_authorisation and order.authorised_by is None:
+            raise RuleViolation(
+                rules.judge_at,
+                f"{law.state} requires a judge to authorise a {order.power} order before it is issued",
+            )
+        check_period(order, rules)
     if command is Command.RENEW:
-        if order.power in DURATION_LIMITS and not settings.renewal_allowed:
-            raise RuleViolation(
-                "art_43__para_2", f"{settings.state} does not allow renewal of preservation orders"
-            )
-        if order.expires_at is not None and order.expires_at <= at:
-            raise RuleViolation(
-                "art_43__para_2",
-                "the order has already run out; it cannot be renewed, only a new one issued",
-            )
+        _check_renewal(order, law, rules, at)
+
+
+def _check_renewal(order: Order, law: Law, rules: PowerLaw, at: dt.datetime) -> None:
+    where = rules.renewal_at or "art_42__para_2"
+    if not rules.renewable:
+        raise RuleViolation(where, f"{law.state} does not allow renewal of {order.power} orders")
+    if order.expires_at is None:
+        raise RuleViolation(
+            where, f"order {order.id} has no period: it runs until revoked, nothing to renew"
+        )
+    if order.expires_at <= at:
+        raise RuleViolation(
+            where, "the order has already run out; it cannot be renewed, only a new one issued"
+        )
+    if rules.max_renewals is not None and order.renewals >= rules.max_renewals:
+        raise RuleViolation(
+            where,
+            f"a {order.power} order may be renewed at most {rules.max_renewals} times "
+            f"under {rules.limits_from}; order {order.id} has been renewed {order.renewals}",
+        )
+    check_period(order, rules)
 
 
 def overdue(order: Order, at: dt.datetime) -> bool:

@@ -1,8 +1,8 @@
 """Orders: one state machine per procedural power, each with a single transition table.
 
 States and commands are the same words for every power; what differs is which moves a
-power allows (only preservation, real-time collection and interception are renewed;
-only a seizure-type power is executed on property). The conditions of the Convention
+power allows: a renewal only where the Convention model's order terms for the power
+allow one (``procedure.yaml``). The conditions of the Convention
 (legal basis, Art. 42 fields, authorisation, duration, territory, serious offences) are
 checked by :mod:`uncc.domain.order_rules` before a move is applied.
 """
@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from uncc.convention.catalogue import Convention, load_convention
+from uncc.convention.model import RenewalSource
 from uncc.errors import ConflictError
 
 
@@ -60,33 +62,23 @@ _COMMON: dict[tuple[OrderState, Command], OrderState] = {
 }
 _RENEWABLE = {(S.ISSUED, C.RENEW): S.ISSUED}
 
-POWERS_WITH_RENEWAL = frozenset(
-    {
-        "preservation",
-        "traffic_preservation_disclosure",
-        "realtime_traffic_collection",
-        "interception",
-        "freezing",
-    }
-)
 
-TRANSITIONS: dict[str, dict[tuple[OrderState, Command], OrderState]] = {
-    power: {**_COMMON, **(_RENEWABLE if power in POWERS_WITH_RENEWAL else {})}
-    for power in (
-        "preservation",
-        "traffic_preservation_disclosure",
-        "production_of_data",
-        "production_of_subscriber_information",
-        "search",
-        "search_extension",
-        "seizure",
-        "assistance_order",
-        "realtime_traffic_collection",
-        "interception",
-        "freezing",
-        "confiscation",
-    )
-}
+def transitions(convention: Convention) -> dict[str, dict[tuple[OrderState, Command], OrderState]]:
+    """The transition table of every power of the Convention model.
+
+    The common moves, and a renewal where the power's order terms allow one at all
+    (whether a State allows it, and how often, :mod:`uncc.domain.order_rules` checks).
+    """
+    return {
+        power.id: {
+            **_COMMON,
+            **(_RENEWABLE if power.order.renewal is not RenewalSource.NEVER else {}),
+        }
+        for _, power in convention.powers()
+    }
+
+
+TRANSITIONS = transitions(load_convention())
 """The transition table of each power: (state, command) → next state."""
 
 FINAL = frozenset({S.REFUSED, S.EXECUTED, S.EXPIRED, S.REVOKED})

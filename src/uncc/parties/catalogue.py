@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from uncc.convention.catalogue import Convention, load_convention
+from uncc.convention.model import DurationSource, Power, RenewalSource
 from uncc.errors import ProfileError
 from uncc.parties.profile import FORMAT, Profile
 from uncc.yaml12 import load_yaml
@@ -76,9 +77,33 @@ def profile_problems(profile: Profile, convention: Convention) -> Iterator[str]:
     yield from unknown(
         "limitation.offences", list(profile.limitation.offences), offences, "an offence id"
     )
+    yield from _order_limit_problems(profile, convention)
     for number in profile.implementation:
         if not 1 <= number <= len(convention.articles):
             yield f"implementation.{number}: there is no Article {number}"
+
+
+def _order_limit_problems(profile: Profile, convention: Convention) -> Iterator[str]:
+    """Order limits for unknown powers, or beyond what the Convention allows."""
+    powers: dict[str, Power] = {p.id: p for _, p in convention.powers()}
+    for power_id, limits in profile.orders.items():
+        power = powers.get(power_id)
+        if power is None:
+            close = difflib.get_close_matches(power_id, sorted(powers), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            yield f"orders.{power_id}: not a power id{hint}"
+            continue
+        terms = power.order
+        if limits.max_days is not None:
+            if terms.duration is DurationSource.NONE:
+                yield f"orders.{power_id}.max_days: a {power_id} order has no period"
+            elif terms.max_days is not None and limits.max_days > terms.max_days:
+                yield (
+                    f"orders.{power_id}.max_days: {limits.max_days} is more than the "
+                    f"{terms.max_days} days of {terms.duration_at}"
+                )
+        if limits.max_renewals and terms.renewal is RenewalSource.NEVER:
+            yield f"orders.{power_id}.max_renewals: a {power_id} order is never renewed"
 
 
 @cache

@@ -64,6 +64,15 @@ class Limitation(_Profile):
         return self
 
 
+class OrderLimits(_Profile):
+    """The State's limits on orders under one power (within the Convention's, if any)."""
+
+    max_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    """The longest period one order (or one renewal) may run, in days."""
+    max_renewals: Annotated[int, Field(ge=0, le=100)] | None = None
+    """How many times an order may be renewed (0: never); ``None``: no number is set."""
+
+
 class Profile(_Profile):
     """A State Party's choices under the Convention."""
 
@@ -88,6 +97,9 @@ class Profile(_Profile):
     """With ``art_41.realtime_offence_list``: offences for real-time traffic collection."""
     judicial_authorisation: list[str] = []
     """Powers (power ids) that need a judge's authorisation before use."""
+    orders: dict[str, OrderLimits] = {}
+    """For each power id: the State's period and renewals of its orders (Art. 42(2));
+    where the profile is silent, the baseline's apply."""
     extradites_nationals: bool | None = None
     limitation: Limitation = Limitation()
     implementation: dict[int, Implementation] = {}
@@ -100,6 +112,23 @@ class Profile(_Profile):
     def establishes(self, ground_id: str) -> bool:
         """True when the State establishes this optional ground of jurisdiction."""
         return ground_id in self.grounds
+
+    def offence_list(self, name: str) -> frozenset[str]:
+        """A list of offences the profile names (``serious_offences``, ``realtime_offences``).
+
+        ``realtime_offences`` falls back to ``serious_offences`` when not stated (the
+        range for real-time collection may be no narrower than for interception,
+        Art. 41(3)(a)).
+
+        Raises:
+            KeyError: the profile has no list of that name.
+        """
+        if name == "serious_offences":
+            return frozenset(self.serious_offences)
+        if name == "realtime_offences":
+            chosen = self.realtime_offences
+            return frozenset(self.serious_offences if chosen is None else chosen)
+        raise KeyError(name)
 
     def limitation_years(self, offence_id: str) -> int | None:
         """The limitation period for an offence, or ``None`` when the profile is silent."""

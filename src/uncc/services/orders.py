@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from uncc.adapters.db import schema
-from uncc.domain.order_rules import (
-    CONFIDENTIALITY,
-    Basis,
-    Settings,
-    check_draft,
-    check_move,
-    overdue,
-)
-from uncc.domain.orders import TRANSITIONS, Command, Event, Order, OrderState, Target, move
+from uncc.convention.catalogue import load_convention
+from uncc.domain.order_rules import Basis, Law, check_draft, check_move, law_of, overdue
+from uncc.domain.orders import TRANSITIONS, Command, Order, OrderState, Target, move
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
+from uncc.parties.catalogue import builtin_profile
 from uncc.services.cases import Case, get_case
 from uncc.services.context import SYSTEM, NodeContext, Principal, audit, audit_now, next_id
 from uncc.services.identity import NodeInfo, node_info
 from uncc.services.need_to_know import hidden_orders, may_see_order
+from uncc.services.order_store import load_order, order_values, save_move
 from uncc.services.proceeds import STATUS_AFTER_ISSUE, apply_issued_order, items_of
 
 COMMAND_ACTION = {
@@ -57,92 +52,15 @@ class DraftRequest:
     duration_days: int | None = None
 
 
-def _settings(node: NodeInfo) -> Settings:
-    profile = node.profile
-    return Settings(
-        state=node.state,
-        serious_offences=frozenset(profile.serious_offences),
-        judicial_authorisation=frozenset(profile.judicial_authorisation),
-        renewal_allowed=profile.takes("art_43.renewal"),
+def node_law(node: NodeInfo) -> Law:
+    """The rules of every power at this node.
+
+    From the Convention model and the node's profile (the baseline's limits where the
+    Convention leaves them to the State and the profile is silent).
+    """
+    return law_of(
+        load_convention(), node.profile.for_state(node.state), builtin_profile("baseline")
     )
-
-
-def _row_to_order(row: Any, events: list[Any]) -> Order:
-    def aware(value: dt.datetime | None) -> dt.datetime | None:
-        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-    return Order(
-        id=row["id"],
-        case_id=row["case_id"],
-        power=row["power"],
-        state=OrderState(row["state"]),
-        offences=tuple(row["offences"]),
-        targets=tuple(Target(**t) for t in row["targets"]),
-        grounds=row["grounds"],
-        scope=row["scope"],
-        necessity=row["necessity"],
-        proportionality=row["proportionality"],
-        duration_days=row["duration_days"],
-        created_by=row["created_by"],
-        created_at=aware(row["created_at"]) or dt.datetime.now(dt.UTC),
-        confidential=row["confidential"],
-        requires_authorisation=row["requires_authorisation"],
-        issued_at=aware(row["issued_at"]),
-        expires_at=aware(row["expires_at"]),
-        renewals=row["renewals"],
-        authorised_by=row["authorised_by"],
-        history=tuple(
-            Event(
-                Command(e["command"]),
-                OrderState(e["from_state"]),
-                OrderState(e["to_state"]),
-                e["actor"],
-                aware(e["at"]) or dt.datetime.now(dt.UTC),
-                e["note"],
-            )
-            for e in events
-        ),
-    )
-
-
-def _order_values(order: Order) -> dict[str, Any]:
-    """The row of a newly drafted order."""
-    return {
-        "id": order.id,
-        "case_id": order.case_id,
-        "power": order.power,
-        "state": order.state.value,
-        "offences": list(order.offences),
-        "targets": [t.__dict__ for t in order.targets],
-        "grounds": order.grounds,
-        "scope": order.scope,
-        "necessity": order.necessity,
-        "proportionality": order.proportionality,
-        "duration_days": order.duration_days,
-        "confidential": order.confidential,
-        "requires_authorisation": order.requires_authorisation,
-        "created_by": order.created_by,
-        "created_at": order.created_at,
-        "renewals": order.renewals,
-    }
-
-
-def _load(conn: Connection, order_id: str, *, lock: bool = False) -> Order:
-    """An order with its history; with ``lock``, its row stays locked until the commit."""
-    query = select(schema.orders).where(schema.orders.c.id == order_id)
-    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
-    if row is None:
-        raise NotFoundError(f"no order {order_id}")
-    events = (
-        conn.execute(
-            select(schema.order_events)
-            .where(schema.order_events.c.order_id == order_id)
-            .order_by(schema.order_events.c.id)
-        )
-        .mappings()
-        .all()
-    )
-    return _row_to_order(row, list(events))
 
 
 def may_see(who: Principal, order: Order) -> bool:
@@ -197,7 +115,8 @@ def draft_in(
     """``draft_order`` inside the caller's transaction: the order, or the refusal (audited)."""
     check_request(request)
     node = node_info(conn)
-    settings = _settings(node)
+    law = node_law(node)
+    rules = law.of(request.power)
     now = ctx.clock()
     order = Order(
         id="(draft)",
@@ -213,13 +132,13 @@ def draft_in(
         duration_days=request.duration_days,
         created_by=who.user,
         created_at=now,
-        confidential=CONFIDENTIALITY.get(request.power),
-        requires_authorisation=request.power in settings.judicial_authorisation,
+        confidential=rules.confidential_at,
+        requires_authorisation=rules.judge,
     )
     try:
         if request.power in STATUS_AFTER_ISSUE:
             order = _property_targets(conn, order)
-        check_draft(order, [Basis(o, s) for o, s in case.findings(node.state)], settings)
+        check_draft(order, [Basis(o, s) for o, s in case.findings(node.state)], law)
     except RuleViolation as exc:
         audit(
             conn,
@@ -234,7 +153,7 @@ def draft_in(
         )
         return order, exc
     order = replace(order, id=next_id(conn, "O", now))
-    conn.execute(insert(schema.orders).values(**_order_values(order)))
+    conn.execute(insert(schema.orders).values(**order_values(order)))
     audit(
         conn,
         now,
@@ -279,14 +198,14 @@ def order_command(
     failure: UnccError | None = None
     with ctx.engine.begin() as conn:
         now = ctx.clock()
-        order = _load(conn, order_id, lock=True)
+        order = load_order(conn, order_id, lock=True)
         if not may_see(who, order):
             raise NotFoundError(f"no order {order_id}")
         try:
             require(who.roles, action)
             if command is Command.REFUSE and not note.strip():
                 raise UserInputError("a refusal must state its reasons (--note)")
-            check_move(order, command, _settings(node_info(conn)), now)
+            check_move(order, command, node_law(node_info(conn)), now)
             after = move(order, command, who.user, now, note)
         except (RuleViolation, ConflictError, UnccError) as exc:
             failure = exc
@@ -302,7 +221,7 @@ def order_command(
                 provision=provision,
             )
         else:
-            _save_move(conn, order, after)
+            save_move(conn, order, after)
             acted_on: list[str] = []
             if command is Command.ISSUE:
                 property_ids = [t.id for t in after.targets if t.kind == "property"]
@@ -322,43 +241,6 @@ def order_command(
     return after
 
 
-def _save_move(conn: Connection, before: Order, after: Order) -> None:
-    """Store a move, compare-and-set: only onto the row the move was decided on.
-
-    Raises:
-        ConflictError: the order left that state meanwhile (nothing is stored).
-    """
-    event = after.history[-1]
-    changed = conn.execute(
-        update(schema.orders)
-        .where(
-            schema.orders.c.id == after.id,
-            schema.orders.c.state == before.state.value,
-            schema.orders.c.renewals == before.renewals,
-        )
-        .values(
-            state=after.state.value,
-            issued_at=after.issued_at,
-            expires_at=after.expires_at,
-            renewals=after.renewals,
-            authorised_by=after.authorised_by,
-        )
-    ).rowcount
-    if changed != 1:
-        raise ConflictError(f"order {after.id} changed meanwhile ({before.state.value}): try again")
-    conn.execute(
-        insert(schema.order_events).values(
-            order_id=after.id,
-            command=event.command.value,
-            from_state=event.from_state.value,
-            to_state=event.to_state.value,
-            actor=event.actor,
-            at=event.at,
-            note=event.note,
-        )
-    )
-
-
 def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
     """Expire every issued order whose period has ended, and tell the people concerned."""
     require(who.roles, Action.NODE_TICK)
@@ -375,11 +257,11 @@ def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
             .all()
         )
         for order_id in ids:
-            order = _load(conn, order_id, lock=True)
+            order = load_order(conn, order_id, lock=True)
             if order.state is not OrderState.ISSUED or not overdue(order, now):
                 continue
             after = move(order, Command.EXPIRE, who.user, now, "the period ended")
-            _save_move(conn, order, after)
+            save_move(conn, order, after)
             concerned = {order.created_by, *(e.actor for e in order.history)}
             for user in sorted(concerned):
                 conn.execute(
@@ -410,7 +292,9 @@ def list_orders(ctx: NodeContext, who: Principal, case_id: str | None = None) ->
         if case_id is not None:
             query = query.where(schema.orders.c.case_id == case_id)
         found = [
-            o for o in (_load(conn, i) for i in conn.execute(query).scalars()) if may_see(who, o)
+            o
+            for o in (load_order(conn, i) for i in conn.execute(query).scalars())
+            if may_see(who, o)
         ]
     audit_now(ctx, who.user, "order.list", obj=case_id or "", outcome="ok", count=len(found))
     return found
@@ -420,7 +304,7 @@ def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
     """One order (audited); a confidential one only for those who may see it."""
     require(who.roles, Action.ORDER_READ)
     with ctx.engine.connect() as conn:
-        order = _load(conn, order_id)
+        order = load_order(conn, order_id)
     visible = may_see(who, order)
     audit_now(ctx, who.user, "order.read", obj=order_id, outcome="ok" if visible else "denied")
     if not visible:
