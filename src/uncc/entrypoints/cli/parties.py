@@ -13,6 +13,7 @@ from uncc.entrypoints.cli.inputs import read_profile
 
 if TYPE_CHECKING:
     from uncc.convention.model import Article, Option
+    from uncc.parties.profile import Profile
 
 app = typer.Typer(
     help="State Party profiles: show one, and list its implementation gaps.", no_args_is_help=True
@@ -59,6 +60,7 @@ def show(
         f"Judicial authorisation for: {', '.join(loaded.judicial_authorisation) or 'none stated'}",
         highlight=False,
     )
+    console.print(_orders_table(loaded))
     ext = {None: "not stated", True: "yes", False: "no"}[loaded.extradites_nationals]
     console.print(
         f"Extradites its nationals: {ext}; limitation: {loaded.limitation.default or 'not stated'} years by default",
@@ -72,6 +74,47 @@ def show(
         "none": "no effect on the period",
     }[evasion.value if evasion else None]
     console.print(f"Evasion of justice (Art. 38): {effect}", highlight=False)
+
+
+def _orders_table(profile: Profile) -> Table:
+    """What the node enforces on each power's orders under this profile.
+
+    The provisions each limit comes from are in the table's caption.
+    """
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415
+    from uncc.domain.order_rules import law_of  # noqa: PLC0415
+    from uncc.parties.catalogue import builtin_profile  # noqa: PLC0415
+
+    law = law_of(load_convention(), profile, builtin_profile("baseline"))
+    table = Table("Power", "Days", "Renewals", "Only for", "Own territory", "Judge", title="Orders")
+    cited: dict[str, set[str]] = {}
+    for power, rules in law.powers.items():
+        days = "-" if rules.max_days is None else f"≤ {rules.max_days}"
+        if rules.duration_required:
+            days += " (required)"
+        if not rules.renewable:
+            renewals = "none"
+        else:
+            renewals = "any" if rules.max_renewals is None else f"≤ {rules.max_renewals}"
+        for kind, at in (
+            ("period", rules.duration_at),
+            ("renewal", rules.renewal_at if rules.renewable else None),
+            *(("offence list", x.at) for x in rules.offence_lists),
+            ("territory", rules.territory_at if rules.territorial else None),
+            ("judge", rules.judge_at if rules.judge else None),
+        ):
+            if at:
+                cited.setdefault(kind, set()).add(at)
+        table.add_row(
+            power,
+            days,
+            renewals,
+            ", ".join(f"{len(x.offences)} offences" for x in rules.offence_lists) or "-",
+            "yes" if rules.territorial else "-",
+            "yes" if rules.judge else "-",
+        )
+    table.caption = "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in cited.items())
+    return table
 
 
 @app.command("gaps")
