@@ -16,6 +16,7 @@ from uncc.domain.blobs import BlobStore
 from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
+from uncc.services import jit_inbound
 from uncc.services.context import MessageHandler, NodeContext
 from uncc.services.network import consent, deconfliction, measures, requested, transfer_in
 from uncc.services.network.conversations import ANSWERS
@@ -77,6 +78,9 @@ def message_handlers() -> dict[str, MessageHandler]:
         "consent_request": consent.consent_asked,
         "consent_answer": consent.consent_answered,
         "evidence_transfer": transfer_in.offered,
+        "jit_proposal": jit_inbound.proposal_received,  # joint investigation teams
+        "jit_acceptance": jit_inbound.acceptance_received,
+        "jit_entry": jit_inbound.entry_received,
     }
     return table
 

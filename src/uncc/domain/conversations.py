@@ -49,6 +49,10 @@ OPENERS = REQUESTS | {"deconfliction_key"}
 """Kinds that start a conversation: their conversation id must be new."""
 FREE = frozenset({"consultation"})
 """Kinds that may also start an untracked thread of their own."""
+TEAM = frozenset({"jit_proposal", "jit_acceptance", "jit_entry"})
+"""Joint investigation team messages: many parties in one conversation (the team id),
+bound by the team's signed agreement, which ``services/jit.py`` checks (membership,
+signatures, the log's chain), not by the two-party rules here."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ def check_binding(envelope: Envelope, seen: Seen) -> None:
     """
     raw = envelope.as_json()
     kind, sender = envelope.type, envelope.sender
+    if kind in TEAM:
+        return
     if kind in OPENERS:
         if seen.used:
             raise EnvelopeError(

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from uncc.domain.cooperation import refusal_grounds
 from uncc.domain.evidence_messages import EvidenceTransfer
+from uncc.domain.jit import JitAcceptance, JitEntry, JitProposal
 from uncc.domain.measure_requests import MEASURE_REQUESTS, HearingRecord
 from uncc.domain.message_parts import SHA256, STATE, TEXT, Body, Contact, StoredData, Urgency
 
@@ -309,6 +310,9 @@ REGISTRY: dict[tuple[str, int], type[Body]] = {
     ("receipt", 1): Receipt,
     ("hearing_record", 1): HearingRecord,
     **{(kind, 1): model for kind, model in MEASURE_REQUESTS.items()},
+    ("jit_proposal", 1): JitProposal,  # joint investigation teams: domain/jit.py
+    ("jit_acceptance", 1): JitAcceptance,
+    ("jit_entry", 1): JitEntry,
 }
 
 REQUESTS = frozenset(

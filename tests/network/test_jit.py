@@ -1,0 +1,275 @@
+"""Joint investigation teams across three nodes (CETS 224 Art. 12): an agreement signed by
+each State, a shared team log of signed entries that every member can verify, and the
+attacks of a hostile network member: a non-member writing to the log, a member forging
+another's entry or altering its own, and uses beyond the agreed limits — each refused,
+with nothing kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.network.hostile import forge, snapshot
+from tests.network.kit import Loopback, Peer, make_network, pump
+from tests.service.conftest import Clock, facts
+from uncc.adapters.db import schema
+from uncc.domain.jit import JitEntry, LogEntry, SharedItem, digest
+from uncc.errors import NotFoundError, PermissionDeniedError, UserInputError
+from uncc.services import cases, jit
+from uncc.services.jit_inbound import verify
+
+TABLES = ("jit_teams", "jit_signatures", "jit_entries")
+
+
+@dataclass
+class World:
+    clock: Clock
+    net: Loopback
+    hub: Peer
+    a: Peer
+    b: Peer
+    c: Peer
+    team: str
+    item: str
+    """The digest of Eastland's item entry (given for investigation and prosecution)."""
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    clock = Clock()
+    net, hub, m = make_network(tmp_path_factory.mktemp("jit"), clock)
+    a, b, c = m["XA"], m["XB"], m["XC"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    team = jit.propose(
+        c.ctx,
+        c.cora,
+        name="Hospital ransomware",
+        purpose="identify and prosecute the operators of the ransomware used against Eastland's hospital",
+        members=["XA", "XB"],
+        uses=["investigation", "prosecution"],
+        ends=dt.date(2026, 12, 31),
+        case_id=case.id,
+    )
+    assert team.status == "proposed"
+    assert team.agreement.members == ["XC", "XA", "XB"]
+    pump(net)
+    assert [t.id for t in jit.list_teams(a.ctx, a.cora)] == [team.id]
+    jit.accept(a.ctx, a.cora, team.id)
+    pump(net)
+    jit.accept(b.ctx, b.pia, team.id)
+    pump(net)
+    given = jit.add_entry(
+        c.ctx,
+        c.ivan,
+        team.id,
+        kind="item",
+        text="the ransom note and the leak site's onion address",
+        item=SharedItem(reference="E-2026-0001", uses=["investigation", "prosecution"]),
+    )
+    jit.add_entry(a.ctx, a.ivan, team.id, kind="decision", text="XA preserves the leak site's logs")
+    pump(net)
+    return World(clock, net, hub, a, b, c, team.id, given.digest)
+
+
+def test_each_state_signs_the_agreement_and_keeps_its_own_case(world: World) -> None:
+    for peer in (world.a, world.b, world.c):
+        team = jit.get_team(peer.ctx, peer.cora, world.team)
+        assert team.status == "agreed"
+        assert set(team.signed_by) == {"XA", "XB", "XC"}
+    assert jit.get_team(world.c.ctx, world.c.cora, world.team).case_id == "C-2026-0001"
+    assert jit.get_team(world.a.ctx, world.a.cora, world.team).case_id is None  # XC's stays home
+
+
+def test_every_member_holds_the_same_log_and_can_verify_it(world: World) -> None:
+    logs = {}
+    for peer in (world.a, world.b, world.c):
+        _, log = jit.team_log(peer.ctx, peer.cora, world.team)
+        logs[peer.state] = sorted(e.digest for e in log)
+        checked = verify(peer.ctx, peer.cora, world.team)
+        assert checked.ok, checked.problems
+        assert (checked.signatures, checked.entries) == (3, 2)
+    assert logs["XA"] == logs["XB"] == logs["XC"]
+
+
+def test_a_use_within_the_limits_is_logged_one_beyond_is_refused(world: World) -> None:
+    b = world.b
+    before = snapshot(b, *TABLES)
+    with pytest.raises(
+        UserInputError, match="use: 'intelligence_sharing' is beyond the uses XC allowed"
+    ):
+        jit.add_entry(
+            b.ctx,
+            b.ivan,
+            world.team,
+            kind="use",
+            text="to our intelligence service",
+            refers_to=world.item,
+            use="intelligence_sharing",
+        )
+    with pytest.raises(
+        UserInputError, match=r"item\.uses: asset_recovery beyond the uses the team agreed"
+    ):
+        jit.add_entry(
+            b.ctx,
+            b.ivan,
+            world.team,
+            kind="item",
+            text="bank records",
+            item=SharedItem(reference="B-7", uses=["asset_recovery"]),
+        )
+    assert snapshot(b, *TABLES) == before
+    used = jit.add_entry(
+        b.ctx,
+        b.ivan,
+        world.team,
+        kind="use",
+        text="compared with our own seizure",
+        refers_to=world.item,
+        use="investigation",
+    )
+    pump(world.net)
+    _, log = jit.team_log(world.c.ctx, world.c.cora, world.team)
+    assert used.digest in {e.digest for e in log}
+
+
+def refusals(peer: Peer) -> list[str]:
+    with peer.ctx.engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(schema.audit.c.details["reason"].as_string()).where(
+                    schema.audit.c.action.like("jit.%"), schema.audit.c.outcome == "refused"
+                )
+            ).scalars()
+        )
+
+
+def next_seq(sender: Peer, to: Peer, team: str) -> int:
+    """The seq the hostile sender's next message in the team's conversation must carry."""
+    with to.ctx.engine.connect() as conn:
+        held = conn.execute(
+            select(func.max(schema.inbox.c.seq)).where(
+                schema.inbox.c.sender == sender.state, schema.inbox.c.conversation == team
+            )
+        ).scalar()
+    return (held or 0) + 1
+
+
+def send(world: World, sender: Peer, to: Peer, entry: LogEntry, signer_state: str) -> None:
+    signature = jit.sign(sender.ctx, signer_state, entry)
+    body = JitEntry(entry=entry, signature=signature).model_dump(mode="json")
+    token = forge(
+        sender,
+        world.clock,
+        "jit_entry",
+        to.state,
+        body,
+        conversation=world.team,
+        seq=next_seq(sender, to, world.team),
+    )
+    status, _ = world.net.post(f"{to.endpoint}/network/v1/inbox", token)
+    assert status == 200  # delivered; what the team log keeps is decided by its rules
+
+
+def own_next(peer: Peer, team: str, author: str) -> tuple[int, str | None]:
+    with peer.ctx.engine.connect() as conn:
+        last = jit.last_entry(conn, team, author)
+    return (1, None) if last is None else (last.entry.seq + 1, last.digest)
+
+
+def test_a_non_member_cannot_write_to_the_log(world: World) -> None:
+    hub, a = world.hub, world.a
+    with pytest.raises(NotFoundError):
+        jit.add_entry(hub.ctx, hub.ivan, world.team, kind="decision", text="hub decides")
+    entry = LogEntry(
+        team=world.team,
+        author="XH",
+        seq=1,
+        at=world.clock.now,
+        kind="decision",
+        text="close the case",
+    )
+    before = snapshot(a, *TABLES)
+    send(world, hub, a, entry, "XH")
+    assert snapshot(a, *TABLES) == before
+    assert any("XH is not a member of team" in r for r in refusals(a))
+
+
+def test_a_member_cannot_forge_another_members_entry_nor_alter_its_own(world: World) -> None:
+    a, b = world.a, world.b
+    seq, prev = own_next(b, world.team, "XC")
+    forged = LogEntry(
+        team=world.team,
+        author="XC",
+        seq=seq,
+        prev=prev,
+        at=world.clock.now,
+        kind="decision",
+        text="XC withdraws the item",
+    )
+    before = snapshot(b, *TABLES)
+    send(world, a, b, forged, "XC")  # XA writes as XC, signs with its own key
+    assert snapshot(b, *TABLES) == before
+    assert any("XA sent an entry written as XC" in r for r in refusals(b))
+    seq, prev = own_next(b, world.team, "XA")
+    honest = LogEntry(
+        team=world.team,
+        author="XA",
+        seq=seq,
+        prev=prev,
+        at=world.clock.now,
+        kind="decision",
+        text="XA shares the logs",
+    )
+    signature = jit.sign(a.ctx, "XA", honest)
+    altered = honest.model_copy(update={"text": "XA keeps the logs"})  # changed after signing
+    body = JitEntry(entry=altered, signature=signature).model_dump(mode="json")
+    token = forge(
+        a,
+        world.clock,
+        "jit_entry",
+        "XB",
+        body,
+        conversation=world.team,
+        seq=next_seq(a, b, world.team),
+    )
+    world.net.post(f"{b.endpoint}/network/v1/inbox", token)
+    assert snapshot(b, *TABLES) == before
+    assert any("does not hold" in r for r in refusals(b))
+    assert verify(b.ctx, b.cora, world.team).ok
+
+
+def test_a_member_cannot_log_uses_beyond_the_agreement_by_hand(world: World) -> None:
+    """XA signs an item entry allowing a use the team never agreed: XB refuses it."""
+    a, b = world.a, world.b
+    seq, prev = own_next(b, world.team, "XA")
+    beyond = LogEntry(
+        team=world.team,
+        author="XA",
+        seq=seq,
+        prev=prev,
+        at=world.clock.now,
+        kind="item",
+        text="intercepts",
+        item=SharedItem(reference="A-1", uses=["intelligence_sharing"]),
+    )
+    before = snapshot(b, *TABLES)
+    send(world, a, b, beyond, "XA")
+    assert snapshot(b, *TABLES) == before
+    assert any("beyond the uses the team agreed" in r for r in refusals(b))
+    assert digest(beyond) not in {e.digest for e in jit.team_log(b.ctx, b.cora, world.team)[1]}
+
+
+def test_only_a_contact_point_or_prosecutor_commits_the_state(world: World) -> None:
+    with pytest.raises(PermissionDeniedError):
+        jit.propose(
+            world.a.ctx,
+            world.a.ivan,
+            name="x",
+            purpose="y",
+            members=["XB"],
+            uses=["investigation"],
+            ends=dt.date(2026, 12, 31),
+        )
