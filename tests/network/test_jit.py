@@ -273,3 +273,102 @@ def test_only_a_contact_point_or_prosecutor_commits_the_state(world: World) -> N
             uses=["investigation"],
             ends=dt.date(2026, 12, 31),
         )
+
+
+def cli(monkeypatch: pytest.MonkeyPatch, peer: Peer, who: object, *args: str) -> tuple[int, str]:
+    """Run ``uncc ARGS`` as the CLI does (errors → exit codes), as ``who`` at ``peer``."""
+    import io  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from contextlib import redirect_stderr, redirect_stdout  # noqa: PLC0415
+
+    from uncc.entrypoints.cli import main, session  # noqa: PLC0415
+
+    monkeypatch.setattr(session, "context", lambda: peer.ctx)
+    monkeypatch.setattr(session, "principal", lambda: who)
+    monkeypatch.setattr(sys, "argv", ["uncc", *args])
+    out = io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(out):
+        try:
+            main.run()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue()
+
+
+def test_the_cli_lists_shows_verifies_and_refuses_in_one_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = world.b
+    code, out = cli(monkeypatch, b, b.cora, "jit", "list")
+    assert code == 0
+    assert world.team in out
+    code, out = cli(monkeypatch, b, b.cora, "jit", "log", world.team)
+    assert code == 0
+    assert "XC #1 item: the ransom note" in out
+    code, out = cli(monkeypatch, b, b.cora, "jit", "verify", world.team)
+    assert code == 0
+    assert "every signature and every author's chain hold" in out
+    code, out = cli(
+        monkeypatch,
+        b,
+        b.ivan,
+        "jit",
+        "add",
+        world.team,
+        "--kind",
+        "use",
+        "--text",
+        "t",
+        "--refers-to",
+        world.item,
+        "--use",
+        "intelligence_sharing",
+    )
+    assert code == 2
+    assert out.strip().splitlines() == [
+        "uncc: error: use: 'intelligence_sharing' is beyond the uses XC allowed for E-2026-0001 (investigation, prosecution)"
+    ]
+    code, out = cli(
+        monkeypatch,
+        b,
+        b.cora,
+        "jit",
+        "propose",
+        "--name",
+        "n",
+        "--purpose",
+        "p",
+        "--member",
+        "XA",
+        "--use",
+        "investigation",
+        "--until",
+        "soon",
+    )
+    assert (code, out.strip()) == (2, "uncc: error: --until: 'soon' is not a date (YYYY-MM-DD)")
+
+
+def test_an_insider_who_edits_the_log_in_the_database_is_found_by_verify(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = world.a
+    table = schema.jit_entries
+    with a.ctx.engine.begin() as conn:
+        row = conn.execute(select(table).where(table.c.author == "XC", table.c.seq == 1)).one()
+        edited = {**row.entry, "text": "nothing was given"}
+        conn.execute(
+            table.update().where(table.c.author == "XC", table.c.seq == 1).values(entry=edited)
+        )
+    try:
+        code, out = cli(monkeypatch, a, a.cora, "jit", "verify", world.team)
+        assert code == 1
+        assert "✗ XC's entry 1: changed since it was signed" in out
+    finally:
+        with a.ctx.engine.begin() as conn:
+            conn.execute(
+                table.update()
+                .where(table.c.author == "XC", table.c.seq == 1)
+                .values(entry=row.entry)
+            )
+    assert verify(a.ctx, a.cora, world.team).ok

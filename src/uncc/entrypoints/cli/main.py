@@ -24,6 +24,7 @@ from uncc.entrypoints.cli import (
     convention,
     demo,
     handling,
+    jit,
     network,
     node,
     parties,
@@ -72,6 +73,7 @@ app.add_typer(network.request_app, name="request")
 app.add_typer(network.experts_app, name="experts")
 app.add_typer(network.deconflict_app, name="deconflict")
 app.add_typer(handling.app, name="handling")
+app.add_typer(jit.app, name="jit")
 
 EXIT_FINDINGS = 1
 
