@@ -372,3 +372,61 @@ def test_an_insider_who_edits_the_log_in_the_database_is_found_by_verify(
                 .values(entry=row.entry)
             )
     assert verify(a.ctx, a.cora, world.team).ok
+
+
+def test_the_api_and_the_web_pages(world: World) -> None:
+    import re  # noqa: PLC0415
+
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    from tests.service.conftest import PASSWORD  # noqa: PLC0415
+    from uncc.config import Settings  # noqa: PLC0415
+    from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
+
+    b = world.b
+    with TestClient(create_app(Settings(), b.ctx, transport=world.net)) as client:
+        login = client.post("/api/v1/login", json={"user": "ivan", "password": PASSWORD})
+        ivan = {"Authorization": f"Bearer {login.json()['token']}"}
+        listed = client.get("/api/v1/jit", headers=ivan).json()
+        assert [t["id"] for t in listed["items"]] == [world.team]
+        log = client.get(f"/api/v1/jit/{world.team}/log", headers=ivan).json()
+        assert world.item in [e["digest"] for e in log["entries"]]
+        assert client.get(f"/api/v1/jit/{world.team}/verify", headers=ivan).json()["ok"]
+        before = snapshot(b, *TABLES)
+        beyond = client.post(
+            f"/api/v1/jit/{world.team}/log",
+            json={"kind": "use", "text": "t", "refers_to": world.item, "use": "intelligence"},
+            headers=ivan,
+        )
+        assert beyond.status_code == 400
+        assert beyond.headers["content-type"] == "application/problem+json"
+        assert "use: 'intelligence' is beyond the uses XC allowed" in beyond.json()["detail"]
+        bad = client.post(
+            "/api/v1/jit",
+            json={
+                "name": "n",
+                "purpose": "p",
+                "members": ["xa"],
+                "uses": ["x"],
+                "ends": "2026-12-31",
+            },
+            headers=ivan,
+        )
+        assert bad.status_code == 422
+        assert any("members" in str(e) for e in bad.json()["errors"])
+        assert snapshot(b, *TABLES) == before
+        client.post("/login", data={"user": "ivan", "password": PASSWORD})
+        teams = client.get("/jit")
+        assert f'href="/jit/{world.team}"' in teams.text
+        page = client.get(f"/jit/{world.team}")
+        assert "the ransom note and the leak site" in page.text
+        assert "every signature and every author's chain hold" in page.text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+        assert csrf
+        added = client.post(
+            f"/jit/{world.team}/log",
+            data={"csrf": csrf.group(1), "kind": "decision", "text": "XB joins the search"},
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+        assert "XB joins the search" in client.get(f"/jit/{world.team}").text

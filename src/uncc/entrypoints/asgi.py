@@ -32,6 +32,7 @@ from uncc.entrypoints.api.routers import (
     evidence,
     experts,
     handling,
+    jit,
     node,
     orders,
     outbox,
@@ -41,7 +42,7 @@ from uncc.entrypoints.api.routers import (
     vault,
 )
 from uncc.entrypoints.api.sender import Sender, running
-from uncc.entrypoints.web import account_pages, network_pages, vault_pages
+from uncc.entrypoints.web import account_pages, jit_pages, network_pages, vault_pages
 from uncc.entrypoints.web import pages as web_pages
 from uncc.services import orders as order_service
 from uncc.services.context import NodeContext
@@ -64,6 +65,7 @@ API = (
     deconfliction,
     outbox,
     vault,
+    jit,
 )
 """The routers of ``/api/v1``, one per resource."""
 
@@ -139,6 +141,7 @@ def create_app(
     network_pages.install(app, pages, links, sender.kick)
     vault_pages.install(app, pages)
     account_pages.install(app, pages)
+    jit_pages.install(app, pages, sender.kick)
     _document(app)
     bounds = limits.Limits(
         settings.max_body_bytes, settings.max_upload_bytes, settings.read_timeout
