@@ -352,6 +352,11 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             property=proceeds.list_property(ctx, who, case_id),
             notes=cases.list_notes(ctx, who, case_id),
             powers=sorted(TRANSITIONS),
+            periods=[
+                (p.replace("_", " "), r.max_days, r.duration_at)
+                for p, r in orders.node_law(node).powers.items()
+                if r.max_days is not None
+            ],
             errors={},
         )
 
