@@ -78,9 +78,9 @@ def message_handlers() -> dict[str, MessageHandler]:
         "consent_request": consent.consent_asked,
         "consent_answer": consent.consent_answered,
         "evidence_transfer": transfer_in.offered,
-        "jit_proposal": jit_inbound.proposal_received,  # joint investigation teams
-        "jit_acceptance": jit_inbound.acceptance_received,
-        "jit_entry": jit_inbound.entry_received,
+        "jit_proposal": jit_inbound.received,  # joint investigation teams
+        "jit_acceptance": jit_inbound.received,
+        "jit_entry": jit_inbound.received,
     }
     return table
 

@@ -19,7 +19,7 @@ from uncc.adapters.db import schema
 from uncc.domain.jit import JitEntry, LogEntry, SharedItem, digest
 from uncc.errors import NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services import cases, jit
-from uncc.services.jit_inbound import verify
+from uncc.services.jit_verify import verify
 
 TABLES = ("jit_teams", "jit_signatures", "jit_entries")
 
@@ -430,3 +430,46 @@ def test_the_api_and_the_web_pages(world: World) -> None:
         )
         assert added.status_code == 303
         assert "XB joins the search" in client.get(f"/jit/{world.team}").text
+
+
+def test_a_use_that_overtakes_its_item_waits_for_it(world: World) -> None:
+    """XA is unreachable while XC gives an item and XB uses it; when XA is back, XB's use
+    arrives first: it waits (not refused, not lost) and is kept once the item arrives."""
+    a, b, c = world.a, world.b, world.c
+    world.net.down.add("XA")
+    item = jit.add_entry(
+        c.ctx,
+        c.ivan,
+        world.team,
+        kind="item",
+        text="wallet addresses",
+        item=SharedItem(reference="E-2026-0009", uses=["investigation"]),
+    )
+    pump(world.net)
+    use = jit.add_entry(
+        b.ctx,
+        b.ivan,
+        world.team,
+        kind="use",
+        text="traced the wallets",
+        refers_to=item.digest,
+        use="investigation",
+    )
+    world.net.down.discard("XA")
+    pump(world.net, clock=world.clock)
+    with a.ctx.engine.connect() as conn:
+        waited = (
+            conn.execute(
+                select(schema.audit.c.details["reason"].as_string()).where(
+                    schema.audit.c.outcome == "waiting"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        pending = conn.execute(select(func.count()).select_from(schema.jit_pending)).scalar()
+    assert any(f"the item entry {item.digest[:12]}… has not arrived" in w for w in waited)
+    assert pending == 0
+    held = {e.digest for e in jit.team_log(a.ctx, a.cora, world.team)[1]}
+    assert {item.digest, use.digest} <= held
+    assert verify(a.ctx, a.cora, world.team).ok

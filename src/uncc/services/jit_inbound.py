@@ -5,15 +5,15 @@ is the State that signed it (nobody relays or writes for another member), that S
 a member, its signature holds under its key in the hub-signed directory, the entry
 follows its author's previous one, and every item and use stays within the agreed
 limits. A message that fails is not kept (the refusal is audited and the contact points
-told); :func:`verify` re-checks a whole team log as held.
+told); one that arrives before what it needs waits; ``jit_verify.verify`` re-checks a
+whole team log as held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, insert, select
 
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
@@ -31,13 +31,12 @@ from uncc.domain.jit import (
     signed_bytes,
 )
 from uncc.domain.keyids import kid_of
-from uncc.domain.policy import Action, require
-from uncc.errors import UnccError
-from uncc.services.context import NodeContext, Principal, audit, audit_now, serialise
+from uncc.errors import NotFoundError, UnccError
+from uncc.services.context import NodeContext, audit, serialise
 from uncc.services.identity import key_history, node_info
 from uncc.services.jit_store import (
     Entry,
-    entries,
+    Team,
     item_entries,
     last_entry,
     load_team,
@@ -76,19 +75,101 @@ def holds(conn: Connection, body: TeamAgreement | LogEntry, signature: TeamSigna
         return False
 
 
-def proposal_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
-    """Keep a team proposed to this State, once its proposer's signature holds."""
-    proposal = JitProposal.model_validate(envelope.body)
+class WaitingError(Exception):
+    """A team message that needs another one first (its team, a signature, an item)."""
+
+
+def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+    """The effect of a ``jit_*`` message: kept, parked until what it needs arrives, or refused.
+
+    Messages of different senders may arrive in any order (an acceptance before the
+    proposal reached us, a use before the item it uses): those wait in ``jit_pending``
+    and are taken up as soon as what they need is kept.
+    """
+    team = _team_of(envelope.type, envelope.body)
+    serialise(conn, f"jit:{team}")
+    outcome, reason = _attempt(ctx, conn, envelope.sender, envelope.type, envelope.body, team=team)
+    if outcome == "kept":
+        _retry(ctx, conn, team)
+    elif outcome == "waiting":
+        conn.execute(
+            insert(schema.jit_pending).values(
+                team=team,
+                sender=envelope.sender,
+                type=envelope.type,
+                body=envelope.body,
+                reason=reason[:500],
+                at=ctx.clock(),
+            )
+        )
+
+
+def _team_of(kind: str, body: dict[str, Any]) -> str:
+    if kind == "jit_proposal":
+        return JitProposal.model_validate(body).agreement.team
+    if kind == "jit_acceptance":
+        return JitAcceptance.model_validate(body).team
+    return JitEntry.model_validate(body).entry.team
+
+
+def _attempt(
+    ctx: NodeContext, conn: Connection, sender: str, kind: str, body: dict[str, Any], *, team: str
+) -> tuple[str, str]:
+    """Take one message: ``kept``, ``waiting`` (with what for) or ``refused`` (audited)."""
+    now = ctx.clock()
+    action = kind.replace("_", ".")
+    try:
+        if kind == "jit_proposal":
+            _proposal(ctx, conn, sender, JitProposal.model_validate(body))
+        elif kind == "jit_acceptance":
+            _acceptance(ctx, conn, sender, JitAcceptance.model_validate(body))
+        else:
+            _entry(ctx, conn, sender, JitEntry.model_validate(body))
+    except WaitingError as exc:
+        reason = str(exc)[:500]
+        audit(conn, now, f"network:{sender}", action, obj=team, outcome="waiting", reason=reason)
+        return "waiting", reason
+    except (RefusedError, UnccError) as exc:
+        reason = str(exc)[:500]
+        audit(conn, now, f"network:{sender}", action, obj=team, outcome="refused", reason=reason)
+        alert(conn, now, f"team {team[:40]}: refused a {kind} from {sender}: {reason}")
+        return "refused", reason
+    audit(conn, now, f"network:{sender}", action, obj=team, outcome="ok")
+    return "kept", ""
+
+
+def _retry(ctx: NodeContext, conn: Connection, team: str) -> None:
+    """Take up the team's parked messages that what was just kept lets through."""
+    pending = schema.jit_pending
+    progress = True
+    while progress:
+        progress = False
+        rows = conn.execute(
+            select(pending).where(pending.c.team == team).order_by(pending.c.id)
+        ).all()
+        for row in rows:
+            outcome, _ = _attempt(ctx, conn, row.sender, row.type, row.body, team=team)
+            if outcome != "waiting":
+                conn.execute(delete(pending).where(pending.c.id == row.id))
+            if outcome == "kept":
+                progress = True
+                break
+
+
+def _proposal(ctx: NodeContext, conn: Connection, sender: str, proposal: JitProposal) -> None:
     agreement = proposal.agreement
-
-    def check() -> None:
-        if not envelope.sender == agreement.proposer == proposal.signature.state:
-            raise RefusedError(f"{envelope.sender} sent a proposal signed for {agreement.proposer}")
-        check_member(agreement, node_info(conn).state)
-        if not holds(conn, agreement, proposal.signature):
-            raise RefusedError(f"the proposer's signature of {agreement.team} does not hold")
-
-    if _refused(ctx, conn, envelope, agreement.team, check):
+    if not sender == agreement.proposer == proposal.signature.state:
+        raise RefusedError(f"{sender} sent a proposal signed for {agreement.proposer}")
+    check_member(agreement, node_info(conn).state)
+    if not holds(conn, agreement, proposal.signature):
+        raise RefusedError(f"the proposer's signature of {agreement.team} does not hold")
+    try:
+        held = load_team(conn, agreement.team)
+    except NotFoundError:
+        held = None
+    if held is not None:
+        if held.digest != digest(agreement):
+            raise RefusedError(f"{sender} proposed another agreement under the id {agreement.team}")
         return
     store_team(conn, agreement, ctx.clock())
     store_signature(conn, agreement.team, proposal.signature, ctx.clock())
@@ -97,172 +178,44 @@ def proposal_received(ctx: NodeContext, conn: Connection, envelope: Envelope) ->
         ctx.clock(),
         f"{agreement.proposer} proposes joint investigation team {agreement.team}: {agreement.name}",
     )
-    audit(
-        conn,
-        ctx.clock(),
-        f"network:{envelope.sender}",
-        "jit.proposed",
-        obj=agreement.team,
-        outcome="ok",
-    )
 
 
-def acceptance_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
-    """Keep a member's signature of a team's agreement, once it holds."""
-    acceptance = JitAcceptance.model_validate(envelope.body)
-
-    def check() -> None:
-        team = load_team(conn, acceptance.team)
-        if envelope.sender != acceptance.signature.state:
-            raise RefusedError(f"{envelope.sender} sent {acceptance.signature.state}'s acceptance")
-        check_member(team.agreement, envelope.sender)
-        if acceptance.agreement_digest != team.digest or envelope.sender in team.signed_by:
-            raise RefusedError(f"not an acceptance of the agreement of {acceptance.team} held here")
-        if not holds(conn, team.agreement, acceptance.signature):
-            raise RefusedError(f"{envelope.sender}'s signature of {acceptance.team} does not hold")
-
-    if _refused(ctx, conn, envelope, acceptance.team, check):
-        return
+def _acceptance(ctx: NodeContext, conn: Connection, sender: str, acceptance: JitAcceptance) -> None:
+    if sender != acceptance.signature.state:
+        raise RefusedError(f"{sender} sent {acceptance.signature.state}'s acceptance")
+    team = _held(conn, acceptance.team)
+    check_member(team.agreement, sender)
+    if acceptance.agreement_digest != team.digest or sender in team.signed_by:
+        raise RefusedError(f"not an acceptance of the agreement of {acceptance.team} held here")
+    if not holds(conn, team.agreement, acceptance.signature):
+        raise RefusedError(f"{sender}'s signature of {acceptance.team} does not hold")
     store_signature(conn, acceptance.team, acceptance.signature, ctx.clock())
-    audit(
-        conn,
-        ctx.clock(),
-        f"network:{envelope.sender}",
-        "jit.accepted",
-        obj=acceptance.team,
-        outcome="ok",
-    )
 
 
-def entry_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
-    """Keep an entry of the team log written and signed by the member that sent it."""
-    sent = JitEntry.model_validate(envelope.body)
+def _entry(ctx: NodeContext, conn: Connection, sender: str, sent: JitEntry) -> None:
     entry = sent.entry
-
-    def check() -> None:
-        serialise(conn, f"jit:{entry.team}")
-        team = load_team(conn, entry.team)
-        if not envelope.sender == entry.author == sent.signature.state:
-            raise RefusedError(f"{envelope.sender} sent an entry written as {entry.author}")
-        check_member(team.agreement, entry.author)
-        if entry.author not in team.signed_by:
-            raise RefusedError(f"{entry.author} has not signed the agreement of {entry.team}")
-        previous = last_entry(conn, entry.team, entry.author)
-        check_entry(
-            team.agreement,
-            entry,
-            previous=None if previous is None else previous.entry,
-            items=item_entries(conn, entry.team),
-        )
-        if not holds(conn, entry, sent.signature):
-            raise RefusedError(f"the signature of {entry.author}'s entry {entry.seq} does not hold")
-
-    if _refused(ctx, conn, envelope, entry.team, check):
-        return
+    if not sender == entry.author == sent.signature.state:
+        raise RefusedError(f"{sender} sent an entry written as {entry.author}")
+    team = _held(conn, entry.team)
+    check_member(team.agreement, entry.author)
+    if entry.author not in team.signed_by:
+        raise WaitingError(f"{entry.author}'s signature of the agreement has not arrived")
+    previous = last_entry(conn, entry.team, entry.author)
+    if entry.seq > (1 if previous is None else previous.entry.seq + 1):
+        raise WaitingError(f"{entry.author}'s entries before {entry.seq} have not arrived")
+    items = item_entries(conn, entry.team)
+    if entry.refers_to is not None and entry.refers_to not in items:
+        raise WaitingError(f"the item entry {entry.refers_to[:12]}… has not arrived")
+    check_entry(
+        team.agreement, entry, previous=None if previous is None else previous.entry, items=items
+    )
+    if not holds(conn, entry, sent.signature):
+        raise RefusedError(f"the signature of {entry.author}'s entry {entry.seq} does not hold")
     store_entry(conn, Entry(entry, sent.signature, digest(entry)), ctx.clock())
-    audit(
-        conn,
-        ctx.clock(),
-        f"network:{envelope.sender}",
-        "jit.entry",
-        obj=entry.team,
-        outcome="ok",
-        seq=entry.seq,
-    )
 
 
-def _refused(
-    ctx: NodeContext, conn: Connection, envelope: Envelope, team: str, check: Callable[[], None]
-) -> bool:
-    """Run the checks; on a refusal audit it, tell the contact points, and say so."""
+def _held(conn: Connection, team_id: str) -> Team:
     try:
-        check()
-    except (RefusedError, UnccError) as exc:
-        reason = str(exc)[:500]
-        audit(
-            conn,
-            ctx.clock(),
-            f"network:{envelope.sender}",
-            f"jit.{envelope.type.removeprefix('jit_')}",
-            obj=team,
-            outcome="refused",
-            reason=reason,
-        )
-        alert(
-            conn,
-            ctx.clock(),
-            f"team {team[:40]}: refused a {envelope.type} from {envelope.sender}: {reason}",
-        )
-        return True
-    return False
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What re-checking a team log found."""
-
-    team: str
-    agreed: bool
-    signatures: int
-    entries: int
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when the agreement and every entry hold."""
-        return self.agreed and not self.problems
-
-
-def verify(ctx: NodeContext, who: Principal, team_id: str) -> Verification:
-    """Re-check a team as held.
-
-    Every signature of the agreement and of every entry, each author's chain, and every
-    item and use within the agreed limits.
-    """
-    require(who.roles, Action.NETWORK_READ)
-    problems: list[str] = []
-    with ctx.engine.connect() as conn:
-        team = load_team(conn, team_id)
-        rows = conn.execute(
-            select(schema.jit_signatures).where(schema.jit_signatures.c.team == team_id)
-        ).all()
-        for row in rows:
-            signature = TeamSignature(state=row.state, key_id=row.key_id, signature=row.signature)
-            if row.state not in team.agreement.members or not holds(
-                conn, team.agreement, signature
-            ):
-                problems.append(f"the agreement's signature by {row.state} does not hold")
-        if digest(team.agreement) != team.digest:
-            problems.append("the agreement held is not the one whose digest was signed")
-        log = entries(conn, team_id)
-        problems.extend(_log_problems(conn, team.agreement, log))
-    agreed = set(team.signed_by) == set(team.agreement.members)
-    result = Verification(team_id, agreed, len(rows), len(log), tuple(problems))
-    audit_now(
-        ctx,
-        who.user,
-        "jit.verify",
-        obj=team_id,
-        outcome="ok" if result.ok else "failed",
-        problems=len(problems),
-    )
-    return result
-
-
-def _log_problems(conn: Connection, agreement: TeamAgreement, log: list[Entry]) -> list[str]:
-    problems: list[str] = []
-    previous: dict[str, LogEntry] = {}
-    items = {digest(e.entry): e.entry for e in log if e.entry.item is not None}
-    for held in sorted(log, key=lambda e: (e.entry.author, e.entry.seq)):
-        entry = held.entry
-        where = f"{entry.author}'s entry {entry.seq}"
-        if digest(entry) != held.digest:
-            problems.append(f"{where}: changed since it was signed")
-        if not holds(conn, entry, held.signature):
-            problems.append(f"{where}: the signature does not hold")
-        try:
-            check_entry(agreement, entry, previous=previous.get(entry.author), items=items)
-        except UnccError as exc:
-            problems.append(f"{where}: {exc}")
-        previous[entry.author] = entry
-    return problems
+        return load_team(conn, team_id)
+    except NotFoundError:
+        raise WaitingError(f"the proposal of team {team_id} has not arrived") from None

@@ -499,3 +499,17 @@ jit_entries = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 """The shared team log: each entry as its author signed it, chained per author."""
+
+jit_pending = Table(
+    "jit_pending",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team", String(40), nullable=False, index=True),
+    Column("sender", String(2), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+"""Team messages that arrived before what they need (their team, a signature, an item);
+taken up when it is kept, never part of the team log until then."""

@@ -211,7 +211,7 @@ def verify_command(team_id: TeamArg) -> None:
     Exit code 1 when something does not hold.
     """
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services.jit_inbound import verify  # noqa: PLC0415
+    from uncc.services.jit_verify import verify  # noqa: PLC0415
 
     result = verify(context(), principal(), team_id)
     say(

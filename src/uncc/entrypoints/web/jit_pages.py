@@ -13,7 +13,7 @@ from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import jit
 from uncc.services.context import Principal
-from uncc.services.jit_inbound import verify
+from uncc.services.jit_verify import verify
 
 
 def _text(data: FormData, name: str) -> str:

@@ -14,7 +14,7 @@ down_revision = "0009_deploy"
 
 
 def upgrade() -> None:
-    """Add the three tables of joint investigation teams."""
+    """Add the tables of joint investigation teams."""
     op.create_table(
         "jit_teams",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -50,10 +50,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("team", "author", "seq"),
         sa.UniqueConstraint("digest"),
     )
+    op.create_table(
+        "jit_pending",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("team", sa.String(length=40), nullable=False),
+        sa.Column("sender", sa.String(length=2), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_jit_pending_team"), "jit_pending", ["team"], unique=False)
 
 
 def downgrade() -> None:
     """Drop them."""
+    op.drop_index(op.f("ix_jit_pending_team"), table_name="jit_pending")
+    op.drop_table("jit_pending")
     op.drop_table("jit_entries")
     op.drop_table("jit_signatures")
     op.drop_table("jit_teams")
