@@ -60,8 +60,10 @@ class PowerLaw:
     judge: bool
     judge_at: str
     confidential_at: str | None
-    limits_from: str
-    """Whose law sets the period and renewals: the Convention, the State, or the baseline."""
+    days_from: str
+    """Whose law sets the longest period: the Convention, the State's, or the baseline."""
+    renewals_from: str
+    """Whose law sets the number of renewals."""
 
 
 @dataclass(frozen=True)
@@ -131,31 +133,25 @@ def _power_law(power: Power, profile: Profile, baseline: Profile, state: str) ->
     terms = power.order
     own = profile.orders.get(power.id, OrderLimits())
     fallback = baseline.orders.get(power.id, OrderLimits())
-    by_state = (
-        terms.duration is DurationSource.STATE_LAW or terms.renewal is RenewalSource.STATE_LAW
-    )
-    limits = own if power.id in profile.orders or not by_state else fallback
+    mine, silent = f"{state}'s law", f"the baseline ({state}'s profile is silent)"
+    max_days: int | None = None
+    days_from = "the Convention"
     if terms.duration is DurationSource.CONVENTION:
-        ceilings = [d for d in (terms.max_days, own.max_days) if d is not None]
-        max_days = min(ceilings) if ceilings else None
+        max_days = terms.max_days
+        if own.max_days is not None and (max_days is None or own.max_days < max_days):
+            max_days, days_from = own.max_days, mine
     elif terms.duration is DurationSource.STATE_LAW:
-        max_days = limits.max_days
-    else:
-        max_days = None
+        max_days, days_from = _chosen(own.max_days, fallback.max_days, mine, silent)
+    max_renewals: int | None = None
+    renewals_from = mine
     if terms.renewal is RenewalSource.OPTION:
         renewable = terms.renewal_option is not None and profile.takes(terms.renewal_option)
         max_renewals = own.max_renewals
     elif terms.renewal is RenewalSource.STATE_LAW:
-        max_renewals = limits.max_renewals
+        max_renewals, renewals_from = _chosen(own.max_renewals, fallback.max_renewals, mine, silent)
         renewable = max_renewals != 0
     else:
-        renewable, max_renewals = False, None
-    if power.id in profile.orders:
-        source = f"{state}'s law"
-    elif by_state:
-        source = f"the baseline ({state}'s profile is silent)"
-    else:
-        source = "the Convention"
+        renewable, renewals_from = False, "the Convention"
     return PowerLaw(
         power=power.id,
         territorial=power.territorial and not terms.addressee_in_territory,
@@ -170,8 +166,16 @@ def _power_law(power: Power, profile: Profile, baseline: Profile, state: str) ->
         judge=power.id in profile.judicial_authorisation,
         judge_at="",
         confidential_at=power.confidentiality,
-        limits_from=source,
+        days_from=days_from,
+        renewals_from=renewals_from,
     )
+
+
+def _chosen(
+    own: int | None, baseline: int | None, mine: str, silent: str
+) -> tuple[int | None, str]:
+    """The State's own value where its profile gives one, else the baseline's, and whose."""
+    return (own, mine) if own is not None else (baseline, silent)
 
 
 def check_draft(order: Order, findings: Iterable[Basis], law: Law) -> None:
@@ -194,7 +198,7 @@ def check_draft(order: Order, findings: Iterable[Basis], law: Law) -> None:
             names = ", ".join(sorted(listed.offences)) or "none listed"
             raise RuleViolation(
                 listed.at,
-                f"a {order.power} order is only for {listed.what} ({names}); "
+                f"{_a(order.power)} order is only for {listed.what} ({names}); "
                 f"this one relies on {', '.join(order.offences)}",
             )
     if rules.territorial:
@@ -237,16 +241,17 @@ def check_period(order: Order, rules: PowerLaw) -> None:
             citing the provision that limits it.
     """
     at = rules.duration_at or "art_42__para_2"
-    limit = f"at most {rules.max_days} days under {rules.limits_from}" if rules.max_days else ""
+    limit = f"at most {rules.max_days} days under {rules.days_from}" if rules.max_days else ""
     if order.duration_days is None:
         if rules.duration_required:
             raise RuleViolation(
-                at, f"a {order.power} order must state its duration{f' ({limit})' if limit else ''}"
+                at,
+                f"{_a(order.power)} order must state its duration{f' ({limit})' if limit else ''}",
             )
         return
     if rules.max_days is not None and not 0 < order.duration_days <= rules.max_days:
         raise RuleViolation(
-            at, f"a {order.power} order lasts {limit}, not {order.duration_days} days"
+            at, f"{_a(order.power)} order lasts {limit}, not {order.duration_days} days"
         )
 
 
@@ -286,10 +291,15 @@ def _check_renewal(order: Order, law: Law, rules: PowerLaw, at: dt.datetime) -> 
     if rules.max_renewals is not None and order.renewals >= rules.max_renewals:
         raise RuleViolation(
             where,
-            f"a {order.power} order may be renewed at most {rules.max_renewals} times "
-            f"under {rules.limits_from}; order {order.id} has been renewed {order.renewals}",
+            f"{_a(order.power)} order may be renewed at most {rules.max_renewals} times "
+            f"under {rules.renewals_from}; order {order.id} has been renewed {order.renewals}",
         )
     check_period(order, rules)
+
+
+def _a(power: str) -> str:
+    """The power's id with its article: 'an interception', 'a preservation'."""
+    return ("an " if power[:1] in "aeiou" else "a ") + power
 
 
 def overdue(order: Order, at: dt.datetime) -> bool:
