@@ -115,6 +115,8 @@ class LogEntry(Body):
     """For ``use``: the digest of the ``item`` entry whose item is used."""
     use: USE | None = None
     """For ``use``: what the item is used for."""
+    to_state: STATE | None = None
+    """For ``use``: the State the item is passed to, when the use is passing it on."""
 
     @model_validator(mode="after")
     def _shape(self) -> LogEntry:
@@ -123,6 +125,9 @@ class LogEntry(Body):
             raise ValueError(msg)
         if (self.kind == "use") != (self.refers_to is not None and self.use is not None):
             msg = "use: a use entry names the item entry (refers_to) and the use, and only it does"
+            raise ValueError(msg)
+        if self.to_state is not None and self.kind != "use":
+            msg = "to_state: only a use entry passes an item on"
             raise ValueError(msg)
         if (self.seq == 1) != (self.prev is None):
             msg = "prev: the first entry has no previous one; every later entry names it"
@@ -211,4 +216,10 @@ def check_entry(
             raise UserInputError(
                 f"use: '{entry.use}' is beyond the uses {given.author} allowed for "
                 f"{given.item.reference} ({', '.join(given.item.uses)})"
+            )
+        outside = entry.to_state is not None and entry.to_state not in agreement.members
+        if outside and not agreement.onward_transfer:
+            raise UserInputError(
+                f"to_state: {entry.to_state} is not a member of team {agreement.team}, "
+                "and the agreement allows no onward transfer"
             )

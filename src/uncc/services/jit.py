@@ -187,6 +187,7 @@ def add_entry(
     item: SharedItem | None = None,
     refers_to: str | None = None,
     use: str | None = None,
+    to_state: str | None = None,
 ) -> Entry:
     """Write a signed entry to the team log and send it to every other member.
 
@@ -221,6 +222,7 @@ def add_entry(
                     "item": item,
                     "refers_to": refers_to,
                     "use": use,
+                    "to_state": to_state,
                 }
             )
             check_entry(

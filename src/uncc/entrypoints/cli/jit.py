@@ -149,7 +149,8 @@ def log_command(
         if x.item is not None:
             extra = f" [item {x.item.reference}, for {', '.join(x.item.uses)}]"
         if x.refers_to is not None:
-            extra = f" [use of {x.refers_to[:12]} for {x.use}]"
+            to = f", passed to {x.to_state}" if x.to_state else ""
+            extra = f" [use of {x.refers_to[:12]} for {x.use}{to}]"
         say(
             f"  {x.at:%Y-%m-%d %H:%M} {x.author} #{x.seq} {x.kind}: {x.text}{extra}  ({e.digest[:12]})"
         )

@@ -82,6 +82,7 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
             item=_item(data) if kind == "item" else None,
             refers_to=(_text(data, "refers_to") or None) if kind == "use" else None,
             use=(_text(data, "use") or None) if kind == "use" else None,
+            to_state=(_text(data, "to_state") or None) if kind == "use" else None,
         )
         kick()
         return redirect(f"/jit/{team_id}", ok=f"entry {entry.entry.seq} logged and sent")

@@ -54,6 +54,8 @@ class EntryIn(In):
     item: SharedItem | None = None
     refers_to: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     use: USE | None = None
+    to_state: STATE | None = None
+    """For a use that passes the item on: to which State (outside the team only if agreed)."""
 
 
 class TeamOut(Out):
