@@ -473,3 +473,38 @@ def test_a_use_that_overtakes_its_item_waits_for_it(world: World) -> None:
     held = {e.digest for e in jit.team_log(a.ctx, a.cora, world.team)[1]}
     assert {item.digest, use.digest} <= held
     assert verify(a.ctx, a.cora, world.team).ok
+
+
+def test_a_hostile_member_cannot_fill_the_waiting_room(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries for a team nobody proposed wait (the proposal may be late), but only so many."""
+    from uncc.services import jit_inbound  # noqa: PLC0415
+
+    monkeypatch.setattr(jit_inbound, "MAX_WAITING", 2)
+    a, c = world.a, world.c
+    ghost = "XA-JIT-2026-9999"
+    prev = None
+    for seq in (1, 2, 3):
+        entry = LogEntry(
+            team=ghost,
+            author="XA",
+            seq=seq,
+            prev=prev,
+            at=world.clock.now,
+            kind="decision",
+            text=f"ghost {seq}",
+        )
+        prev = digest(entry)
+        body = JitEntry(entry=entry, signature=jit.sign(a.ctx, "XA", entry)).model_dump(mode="json")
+        token = forge(a, world.clock, "jit_entry", "XC", body, conversation=ghost, seq=seq)
+        assert world.net.post(f"{c.endpoint}/network/v1/inbox", token)[0] == 200
+    with c.ctx.engine.connect() as conn:
+        parked = conn.execute(
+            select(func.count())
+            .select_from(schema.jit_pending)
+            .where(schema.jit_pending.c.team == ghost)
+        ).scalar()
+    assert parked == 2
+    assert any("XA already has 2 messages waiting" in r for r in refusals(c))
+    assert verify(c.ctx, c.cora, world.team).waiting == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
@@ -46,6 +46,10 @@ from uncc.services.jit_store import (
 )
 from uncc.services.network import directory as network_directory
 from uncc.services.network.outbox import alert
+
+MAX_WAITING = 200
+"""How many messages of one sender may wait in one team (a hostile member cannot fill the
+database with messages that never become valid)."""
 
 
 class RefusedError(Exception):
@@ -92,6 +96,24 @@ def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     if outcome == "kept":
         _retry(ctx, conn, team)
     elif outcome == "waiting":
+        parked = conn.execute(
+            select(func.count())
+            .select_from(schema.jit_pending)
+            .where(
+                schema.jit_pending.c.team == team, schema.jit_pending.c.sender == envelope.sender
+            )
+        ).scalar_one()
+        if parked >= MAX_WAITING:
+            audit(
+                conn,
+                ctx.clock(),
+                f"network:{envelope.sender}",
+                envelope.type.replace("_", "."),
+                obj=team,
+                outcome="refused",
+                reason=f"{envelope.sender} already has {parked} messages waiting in this team",
+            )
+            return
         conn.execute(
             insert(schema.jit_pending).values(
                 team=team,

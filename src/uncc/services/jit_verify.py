@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from uncc.adapters.db import schema
 from uncc.domain.jit import LogEntry, TeamAgreement, TeamSignature, check_entry, digest
@@ -28,6 +28,8 @@ class Verification:
     signatures: int
     entries: int
     problems: tuple[str, ...]
+    waiting: int = 0
+    """Messages of members that arrived before what they need (not in the log yet)."""
 
     @property
     def ok(self) -> bool:
@@ -57,9 +59,14 @@ def verify(ctx: NodeContext, who: Principal, team_id: str) -> Verification:
         if digest(team.agreement) != team.digest:
             problems.append("the agreement held is not the one whose digest was signed")
         log = entries(conn, team_id)
+        waiting = conn.execute(
+            select(func.count())
+            .select_from(schema.jit_pending)
+            .where(schema.jit_pending.c.team == team_id)
+        ).scalar_one()
         problems.extend(_log_problems(conn, team.agreement, log))
     agreed = set(team.signed_by) == set(team.agreement.members)
-    result = Verification(team_id, agreed, len(rows), len(log), tuple(problems))
+    result = Verification(team_id, agreed, len(rows), len(log), tuple(problems), waiting)
     audit_now(
         ctx,
         who.user,

@@ -218,6 +218,7 @@ def verify_command(team_id: TeamArg) -> None:
     say(
         f"{team_id}: {'agreed' if result.agreed else 'NOT agreed by every member'}; "
         f"{result.signatures} signatures, {result.entries} entries"
+        + (f"; {result.waiting} messages waiting for what they need" if result.waiting else "")
     )
     for problem in result.problems:
         say(f"  ✗ {problem}")

@@ -92,6 +92,7 @@ class VerificationOut(Out):
     signatures: int
     entries: int
     problems: list[str]
+    waiting: int
 
 
 def _team(team: Team) -> TeamOut:
