@@ -127,3 +127,19 @@ def test_same_order_two_profiles_two_outcomes(node: Node) -> None:
         orders.draft_order(node.ctx, node.ivan, case_id, long)
     set_profile(node, orders={"realtime_traffic_collection": {"max_days": 90, "max_renewals": 0}})
     assert orders.draft_order(node.ctx, node.ivan, case_id, long).duration_days == 90
+
+
+def test_the_order_page_says_what_the_law_allows(node: Node) -> None:
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    from tests.service.conftest import PASSWORD  # noqa: PLC0415
+    from uncc.config import Settings  # noqa: PLC0415
+    from uncc.entrypoints.api.app import create_app  # noqa: PLC0415
+
+    case_id = cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
+    order = orders.draft_order(node.ctx, node.ivan, case_id, REALTIME)
+    with TestClient(create_app(Settings(), node.ctx)) as client:
+        client.post("/login", data={"user": "ivan", "password": PASSWORD})
+        page = client.get(f"/orders/{order.id}").text
+    assert "at most 60 days under the baseline" in page
+    assert "renewed at most 2 times" in page

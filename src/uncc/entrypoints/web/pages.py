@@ -406,6 +406,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             title=f"Order {order.id}",
             order=order,
             commands=_commands(order, who),
+            rules=orders.node_law(pages.node()).of(order.power),
         )
 
     @app.post("/orders/{order_id}/{command}", include_in_schema=False)
