@@ -140,8 +140,20 @@ def entries(conn: Connection, team_id: str) -> list[Entry]:
 
 def last_entry(conn: Connection, team_id: str, author: str) -> Entry | None:
     """An author's newest entry in the team log held here."""
-    mine = [e for e in entries(conn, team_id) if e.entry.author == author]
-    return max(mine, key=lambda e: e.entry.seq) if mine else None
+    table = schema.jit_entries
+    row = conn.execute(
+        select(table)
+        .where(table.c.team == team_id, table.c.author == author)
+        .order_by(table.c.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return Entry(
+        LogEntry.model_validate(row.entry),
+        TeamSignature(state=row.author, key_id=row.key_id, signature=row.signature),
+        row.digest,
+    )
 
 
 def item_entries(conn: Connection, team_id: str) -> dict[str, LogEntry]:
