@@ -19,6 +19,7 @@ from uncc.domain.orders import TRANSITIONS, Command, Order, OrderState, Target, 
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.parties.catalogue import builtin_profile
+from uncc.parties.profile import Profile
 from uncc.services.cases import Case, get_case
 from uncc.services.context import SYSTEM, NodeContext, Principal, audit, audit_now, next_id
 from uncc.services.identity import NodeInfo, node_info
@@ -56,11 +57,19 @@ def node_law(node: NodeInfo) -> Law:
     """The rules of every power at this node.
 
     From the Convention model and the node's profile (the baseline's limits where the
-    Convention leaves them to the State and the profile is silent).
+    Convention leaves them to the State and the profile is silent). Computed once per
+    profile object (``node_info`` keeps one per profile text).
     """
-    return law_of(
-        load_convention(), node.profile.for_state(node.state), builtin_profile("baseline")
-    )
+    held = _LAWS.get(id(node.profile))
+    if held is not None and held[0] is node.profile and held[1].state == node.state:
+        return held[1]
+    law = law_of(load_convention(), node.profile.for_state(node.state), builtin_profile("baseline"))
+    _LAWS[id(node.profile)] = (node.profile, law)
+    return law
+
+
+_LAWS: dict[int, tuple[Profile, Law]] = {}
+"""The law of each profile object seen (the profile is kept, so its id is not reused)."""
 
 
 def may_see(who: Principal, order: Order) -> bool:
