@@ -209,6 +209,18 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("get", "/api/v1/grants", Action.USER_MANAGE, None),
     ("post", "/api/v1/grants/G-none/approve", Action.USER_MANAGE, None),
     ("post", "/api/v1/grants/G-none/refuse", Action.USER_MANAGE, None),
+    ("get", "/api/v1/jit", Action.NETWORK_READ, None),
+    (
+        "post",
+        "/api/v1/jit",
+        Action.NETWORK_ANSWER,
+        {"name": "n", "purpose": "p", "members": ["XB"], "uses": ["x"], "ends": "2026-12-31"},
+    ),
+    ("get", "/api/v1/jit/none", Action.NETWORK_READ, None),
+    ("post", "/api/v1/jit/none/accept", Action.NETWORK_ANSWER, {}),
+    ("get", "/api/v1/jit/none/log", Action.NETWORK_READ, None),
+    ("post", "/api/v1/jit/none/log", Action.NETWORK_SEND, {"kind": "decision", "text": "t"}),
+    ("get", "/api/v1/jit/none/verify", Action.NETWORK_READ, None),
 ]
 
 
@@ -288,7 +300,8 @@ def test_the_table_above_covers_every_endpoint(world: tuple[TestClient, dict[str
             m,
             p.replace("/property/{item}/derived", "/property/PR-0000/derived")
             .replace("{conversation_id}", "none")
-            .replace("{message_id}", "none"),
+            .replace("{message_id}", "none")
+            .replace("{team_id}", "none"),
         )
         for m, p in generic
     }
