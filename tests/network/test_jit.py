@@ -508,3 +508,43 @@ def test_a_hostile_member_cannot_fill_the_waiting_room(
     assert parked == 2
     assert any("XA already has 2 messages waiting" in r for r in refusals(c))
     assert verify(c.ctx, c.cora, world.team).waiting == 0
+
+
+def test_a_proposer_who_equivocates_gets_no_team(world: World) -> None:
+    """XA sends XB and XC two different agreements under one team id: XB's acceptance names
+    the digest it signed, XC refuses it, and the team is never agreed at XC."""
+    from uncc.domain.jit import JitProposal, TeamAgreement  # noqa: PLC0415
+
+    a, b, c = world.a, world.b, world.c
+    team = "XA-JIT-2026-0777"
+    versions = {}
+    for to, purpose in (("XB", "the botnet"), ("XC", "the botnet and its customers")):
+        agreement = TeamAgreement(
+            team=team,
+            name="Botnet",
+            purpose=purpose,
+            members=["XA", "XB", "XC"],
+            uses=["investigation"],
+            starts=world.clock.now.date(),
+            ends=dt.date(2026, 12, 31),
+            proposer="XA",
+        )
+        versions[to] = agreement
+        body = JitProposal(agreement=agreement, signature=jit.sign(a.ctx, "XA", agreement))
+        token = forge(
+            a,
+            world.clock,
+            "jit_proposal",
+            to,
+            body.model_dump(mode="json"),
+            conversation=team,
+            seq=1,
+        )
+        assert world.net.post(f"{world.net.peers[to].endpoint}/network/v1/inbox", token)[0] == 200
+    assert digest(versions["XB"]) != digest(versions["XC"])
+    jit.accept(b.ctx, b.cora, team)
+    pump(world.net, clock=world.clock)
+    at_c = jit.get_team(c.ctx, c.cora, team)
+    assert at_c.status == "proposed"
+    assert at_c.signed_by == ("XA",)
+    assert any(f"not an acceptance of the agreement of {team}" in r for r in refusals(c))
