@@ -38,7 +38,7 @@ def with_terms(power_id: str, terms: OrderTerms) -> Convention:
         )
         for a in CONVENTION.articles
     )
-    return Convention(articles, CONVENTION.terms, CONVENTION.correspondence)
+    return Convention(articles, CONVENTION.terms, CONVENTION.treaties)
 
 
 def order(power: str, days: int | None, **changes: object) -> Order:
