@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING
 
-from uncc.convention.catalogue import Convention, load_convention
-from uncc.convention.model import RenewalSource
 from uncc.errors import ConflictError
+
+if TYPE_CHECKING:
+    from uncc.convention.catalogue import Convention
 
 
 class OrderState(StrEnum):
@@ -63,12 +66,17 @@ _COMMON: dict[tuple[OrderState, Command], OrderState] = {
 _RENEWABLE = {(S.ISSUED, C.RENEW): S.ISSUED}
 
 
-def transitions(convention: Convention) -> dict[str, dict[tuple[OrderState, Command], OrderState]]:
+Table = dict[str, dict[tuple["OrderState", "Command"], "OrderState"]]
+
+
+def transitions(convention: Convention) -> Table:
     """The transition table of every power of the Convention model.
 
     The common moves, and a renewal where the power's order terms allow one at all
     (whether a State allows it, and how often, :mod:`uncc.domain.order_rules` checks).
     """
+    from uncc.convention.model import RenewalSource  # noqa: PLC0415 - not at import
+
     return {
         power.id: {
             **_COMMON,
@@ -78,8 +86,24 @@ def transitions(convention: Convention) -> dict[str, dict[tuple[OrderState, Comm
     }
 
 
-TRANSITIONS = transitions(load_convention())
-"""The transition table of each power: (state, command) → next state."""
+@cache
+def _table() -> Table:
+    """The transition tables of the bundled Convention model, built on first use."""
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415 - not at import
+
+    return transitions(load_convention())
+
+
+def __getattr__(name: str) -> Table:
+    """``TRANSITIONS``: the transition table of each power, (state, command) → next state.
+
+    Built from the Convention model on first access, so that importing this module
+    (``uncc --help``) does not load the model.
+    """
+    if name == "TRANSITIONS":
+        return _table()
+    raise AttributeError(name)
+
 
 FINAL = frozenset({S.REFUSED, S.EXECUTED, S.EXPIRED, S.REVOKED})
 
@@ -145,7 +169,7 @@ def move(order: Order, command: Command, actor: str, at: dt.datetime, note: str 
     Raises:
         ConflictError: the power's table has no such move from the current state.
     """
-    table = TRANSITIONS[order.power]
+    table = _table()[order.power]
     target = table.get((order.state, command))
     if target is None:
         possible = sorted(c.value for (s, c) in table if s is order.state)
