@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Connection
+
 from uncc.adapters.blobstore import FileBlobStore
 from uncc.adapters.crypto import use_password_hashing
 from uncc.adapters.db.engine import check_schema, make_engine
@@ -14,6 +16,7 @@ from uncc.adapters.tls import NodeTls
 from uncc.config import Settings
 from uncc.domain.blobs import BlobStore
 from uncc.domain.measure_requests import MEASURE_REQUESTS
+from uncc.domain.envelope import Envelope
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
 from uncc.services import jit_inbound
@@ -21,6 +24,7 @@ from uncc.services.context import MessageHandler, NodeContext
 from uncc.services.network import consent, deconfliction, measures, requested, transfer_in
 from uncc.services.network.conversations import ANSWERS
 from uncc.services.network.tls_pins import pin_for
+from uncc.services.notify_events import after_message
 
 
 def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) -> NodeContext:
@@ -82,7 +86,17 @@ def message_handlers() -> dict[str, MessageHandler]:
         "jit_acceptance": jit_inbound.received,
         "jit_entry": jit_inbound.received,
     }
-    return table
+    return {kind: _notifying(handler, answer=kind in ANSWERS) for kind, handler in table.items()}
+
+
+def _notifying(handler: MessageHandler, *, answer: bool) -> MessageHandler:
+    """The handler, then the notifications its message calls for (same transaction)."""
+
+    def apply(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
+        handler(ctx, conn, envelope)
+        after_message(conn, ctx.clock(), envelope, answer=answer)
+
+    return apply
 
 
 def _roles(text: str) -> frozenset[Role]:

@@ -18,6 +18,7 @@ from uncc.domain.blobs import BlobStore
 from uncc.domain.envelope import Envelope
 from uncc.domain.policy import Role
 from uncc.errors import KeyAccessError, NotFoundError
+from uncc.services.notify_events import after_audit
 
 
 def utc_now() -> dt.datetime:
@@ -155,12 +156,13 @@ def audit(
     outcome: str,
     **details: Any,
 ) -> None:
-    """Append one entry to the audit trail."""
+    """Append one entry to the audit trail (and notify those the event concerns)."""
     conn.execute(
         insert(schema.audit).values(
             at=at, actor=actor, action=action, object=obj, outcome=outcome, details=details
         )
     )
+    after_audit(conn, at, action, obj, outcome)
 
 
 def audit_now(

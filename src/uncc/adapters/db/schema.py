@@ -54,6 +54,8 @@ users = Table(
     Column("totp_secret", LargeBinary),
     Column("totp_confirmed", Boolean, nullable=False, server_default=false()),
     Column("totp_step", BigInteger),
+    Column("time_zone", String(64)),
+    Column("email", String(254)),
 )
 
 tokens = Table(
@@ -188,6 +190,29 @@ notices = Table(
     Column("user_id", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("text", Text, nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_id", String(64), index=True),
+    Column("role", String(20), index=True),
+    Column("kind", String(40), nullable=False),
+    Column("object", String(80), nullable=False),
+    Column("order_id", String(32)),
+    Column("text", Text, nullable=False),
+    Column("link", String(200), nullable=False),
+    Column("mailed_at", DateTime(timezone=True)),
+)
+
+notification_reads = Table(
+    "notification_reads",
+    metadata,
+    Column("notification_id", Integer, ForeignKey("notifications.id"), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("read_at", DateTime(timezone=True), nullable=False),
 )
 
 audit = Table(

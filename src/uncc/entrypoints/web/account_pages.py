@@ -14,7 +14,7 @@ from uncc.domain.policy import Role
 from uncc.entrypoints.web import session
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
-from uncc.services import accounts, second_factor
+from uncc.services import accounts, preferences, second_factor
 from uncc.services.context import Principal
 
 
@@ -62,7 +62,17 @@ def install(app: FastAPI, pages: Pages) -> None:
             title="Your account",
             enrolled=second_factor.enrolled(ctx, who),
             pending=second_factor.pending_uri(ctx, who, issuer()),
+            mine=preferences.of(ctx, who.user),
         )
+
+    @app.post("/account/preferences", include_in_schema=False)
+    @page(pages, form=True)
+    def change_preferences(request: Request, who: Principal, data: FormData) -> Response:
+        mine = preferences.change(
+            ctx, who, time_zone=_text(data, "time_zone"), email=_text(data, "email")
+        )
+        mail = f", notifications mailed to {mine.email}" if mine.email else ", no e-mail"
+        return redirect("/account", ok=f"times are shown in {mine.time_zone}{mail}")
 
     @app.post("/account/totp", include_in_schema=False)
     @page(pages, form=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
 import functools
 import hashlib
 import html
@@ -9,6 +11,7 @@ import secrets
 import threading
 import time
 import urllib.parse
+import zoneinfo
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from uncc.entrypoints.api.uploads import body_file
 from uncc.entrypoints.web import session
 from uncc.entrypoints.web.streamed_form import StreamedForm
 from uncc.errors import PermissionDeniedError, UnccError
+from uncc.services import notifications, preferences
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
 
@@ -40,6 +44,19 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+ZONE: contextvars.ContextVar[zoneinfo.ZoneInfo | None] = contextvars.ContextVar(
+    "zone", default=None
+)
+"""The time zone of the user the page being rendered is for."""
+
+
+def local_time(moment: dt.datetime) -> str:
+    """A time in the reader's zone, with its date and the zone's name (naive = UTC)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZONE.get() or dt.UTC).strftime("%Y-%m-%d %H:%M %Z")
+
+
+ENV.globals["local_time"] = local_time
 
 
 class SecurityHeaders:
@@ -136,17 +153,23 @@ class Pages:
         flashes = [
             (k, request.query_params[k]) for k in ("ok", "bad") if request.query_params.get(k)
         ]
-        html = ENV.get_template(name).render(
-            node=self.node(),
-            who=who,
-            csrf=session.csrf_token(request),
-            can=lambda action: (
-                who is not None and any(allowed(r, Action(action)) for r in who.roles)
-            ),
-            flashes=flashes,
-            title=values.pop("title", ""),
-            **values,
-        )
+        mine = preferences.of(self.ctx, who.user) if who is not None else None
+        token = ZONE.set(mine.zone() if mine else None)
+        try:
+            html = ENV.get_template(name).render(
+                node=self.node(),
+                who=who,
+                csrf=session.csrf_token(request),
+                can=lambda action: (
+                    who is not None and any(allowed(r, Action(action)) for r in who.roles)
+                ),
+                flashes=flashes,
+                title=values.pop("title", ""),
+                unread=notifications.unread_count(self.ctx, who) if who is not None else 0,
+                **values,
+            )
+        finally:
+            ZONE.reset(token)
         return HTMLResponse(html, status_code=status)
 
     def error(self, request: Request, who: Principal | None, exc: UnccError) -> HTMLResponse:

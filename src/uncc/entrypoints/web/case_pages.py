@@ -1,0 +1,209 @@
+"""The case pages: the list (searched and filtered) and each case.
+
+One case: its notes, orders drafted from it, protected persons, traced property, and
+its CASE/UCO export.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from uncc.domain.orders import TRANSITIONS, Target
+from uncc.domain.policy import Action
+from uncc.entrypoints.web import session
+from uncc.entrypoints.web.forms import facts_from as _facts_from
+from uncc.entrypoints.web.forms import may as _may
+from uncc.entrypoints.web.forms import text_of as _text
+from uncc.entrypoints.web.kit import Pages, page, redirect
+from uncc.errors import UserInputError
+from uncc.services import cases, evidence, orders, proceeds, protection
+from uncc.services.context import Principal
+from uncc.services.orders import DraftRequest
+
+
+def install(app: FastAPI, pages: Pages) -> None:
+    """Add the case pages."""
+    ctx = pages.ctx
+
+    @app.get("/cases", include_in_schema=False)
+    @page(pages)
+    def case_list(request: Request, who: Principal) -> Response:
+        return pages.render(
+            request, "cases.html", who, title="Cases", cases=cases.list_cases(ctx, who)
+        )
+
+    @app.post("/cases", include_in_schema=False)
+    @page(pages, form=True)
+    def open_case(request: Request, who: Principal, data: FormData) -> Response:
+        facts = _facts_from(_text(data, "facts"))
+        case = cases.open_case(ctx, who, facts, _text(data, "title") or None)
+        return redirect(
+            f"/cases/{case.id}", ok=f"case {case.id} opened; the analysis is kept with it"
+        )
+
+    @app.get("/cases/{case_id}", include_in_schema=False)
+    @page(pages)
+    def case_page(request: Request, who: Principal, case_id: str) -> Response:
+        case = cases.get_case(ctx, who, case_id)
+        node = pages.node()
+        findings = [(o, s) for o, s in case.findings(node.state) if s != "not_established"]
+        return pages.render(
+            request,
+            "case.html",
+            who,
+            title=f"Case {case.id}",
+            case=case,
+            findings=findings,
+            orders=orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else [],
+            items=evidence.list_evidence(ctx, who, case_id)
+            if _may(who, Action.EVIDENCE_READ)
+            else [],
+            persons=protection.list_protected(ctx, who, case_id)
+            if _may(who, Action.PROTECTED_READ)
+            else [],
+            property=proceeds.list_property(ctx, who, case_id),
+            notes=cases.list_notes(ctx, who, case_id),
+            powers=sorted(TRANSITIONS),
+            periods=[
+                (p.replace("_", " "), r.max_days, r.duration_at)
+                for p, r in orders.node_law(node).powers.items()
+                if r.max_days is not None
+            ],
+            errors={},
+        )
+
+    @app.post("/cases/{case_id}/notes", include_in_schema=False)
+    @page(pages, form=True)
+    def add_note(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        cases.add_note(ctx, who, case_id, _text(data, "note"))
+        return redirect(f"/cases/{case_id}", ok="note added")
+
+    @app.post("/cases/{case_id}/orders", include_in_schema=False)
+    @page(pages, form=True)
+    def draft(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        targets = []
+        for line in _text(data, "targets").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(":")]
+            if len(parts) < 2:
+                raise UserInputError(
+                    f"targets: '{line}': expected ID:KIND[:STATE], e.g. vpn-logs:data:XA"
+                )
+            targets.append(
+                Target(parts[0], parts[1], (parts[2] or None) if len(parts) > 2 else None)
+            )
+        duration = _text(data, "duration_days")
+        request_ = DraftRequest(
+            _text(data, "power"),
+            tuple(str(o) for o in data.getlist("offences")),
+            tuple(targets),
+            _text(data, "grounds"),
+            _text(data, "scope"),
+            _text(data, "necessity"),
+            _text(data, "proportionality"),
+            int(duration) if duration.isdigit() else None,
+        )
+        order = orders.draft_order(ctx, who, case_id, request_)
+        return redirect(f"/orders/{order.id}", ok=f"order {order.id} drafted")
+
+    @app.get("/cases/{case_id}/case-uco.jsonld", include_in_schema=False)
+    @page(pages)
+    def case_uco(request: Request, who: Principal, case_id: str) -> Response:
+        from uncc.services.case_export import export_case  # noqa: PLC0415
+
+        text = json.dumps(export_case(ctx, who, case_id), indent=2, ensure_ascii=False)
+        return Response(
+            text,
+            media_type="application/ld+json",
+            headers={"Content-Disposition": f'attachment; filename="{case_id}.jsonld"'},
+        )
+
+    @app.post("/cases/{case_id}/protected", include_in_schema=False)
+    @page(pages, form=True)
+    def add_protected(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        try:
+            kind = protection.ProtectedKind(_text(data, "kind"))
+        except ValueError:
+            raise UserInputError("kind: expected witness, victim or cooperating_offender") from None
+        if not _text(data, "name"):
+            raise UserInputError("name: the person's name is required (it is encrypted at rest)")
+        person = protection.add_protected(
+            ctx,
+            who,
+            case_id,
+            kind=kind,
+            identity={"name": _text(data, "name"), "whereabouts": _text(data, "whereabouts")},
+            views=_text(data, "views"),
+            claims=[{"claim": c} for c in _text(data, "claims").splitlines() if c.strip()],
+            measures=_text(data, "measures"),
+        )
+        return redirect(
+            f"/cases/{case_id}", ok=f"recorded as {person.pseudonym}; the identity is sealed"
+        )
+
+    @app.post("/cases/{case_id}/property", include_in_schema=False)
+    @page(pages, form=True)
+    def register_property(
+        request: Request, who: Principal, data: FormData, case_id: str
+    ) -> Response:
+        from uncc.domain.tracing import Model  # noqa: PLC0415
+        from uncc.entrypoints.cli.proceeds import read_lines  # noqa: PLC0415
+
+        upload = data.get("ledger")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise UserInputError(
+                "ledger: choose a CSV (id,source,target,amount,tainted) or JSON-lines file"
+            )
+        try:
+            model = Model(_text(data, "model") or "fifo")
+        except ValueError:
+            raise UserInputError("model: expected fifo, lifo, haircut or tiho") from None
+        places: dict[str, str] = {}
+        for line in _text(data, "locations").splitlines():
+            account, _, state = line.strip().partition("=")
+            if not line.strip():
+                continue
+            if not account or len(state) != 2 or not state.isupper():
+                raise UserInputError(f"locations: '{line}': expected ACCOUNT=XX, e.g. wallet-1=XB")
+            places[account] = state
+        lines = io.TextIOWrapper(upload.file, encoding="utf-8", errors="replace", newline="")
+        items, notes = proceeds.register_traced(
+            ctx,
+            who,
+            case_id,
+            transfers=read_lines(upload.filename, lines),
+            model=model,
+            basis=_text(data, "basis"),
+            locations=places,
+        )
+        summary = f"{len(items)} property item(s) registered" + (
+            f"; {'; '.join(notes)}" if notes else ""
+        )
+        return redirect(f"/cases/{case_id}", ok=summary)
+
+    @app.post("/protected/{person_id}/disclose", include_in_schema=False)
+    @page(pages, form=True)
+    def disclose(request: Request, who: Principal, data: FormData, person_id: str) -> Response:
+        shown = protection.disclose(ctx, who, person_id, _text(data, "reason"))
+        view = pages.views.keep(session.token_of(request) or "", person_id, shown)
+        return redirect(f"/protected/{person_id}/disclosed?view={view}")
+
+    @app.get("/protected/{person_id}/disclosed", include_in_schema=False)
+    @page(pages)
+    def disclosed(request: Request, who: Principal, person_id: str, view: str = "") -> Response:
+        """The result of a disclosure, shown once: a refresh does not disclose again."""
+        shown = pages.views.take(session.token_of(request) or "", person_id, view)
+        return pages.render(
+            request,
+            "disclosed.html",
+            who,
+            title="Disclosed identity",
+            person_id=person_id,
+            shown=shown,
+        )
