@@ -19,7 +19,7 @@ from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.envelope import Envelope
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
-from uncc.services import jit_inbound
+from uncc.services import jit_inbound, notifications
 from uncc.services.context import MessageHandler, NodeContext
 from uncc.services.network import consent, deconfliction, measures, requested, transfer_in
 from uncc.services.network.conversations import ANSWERS
@@ -143,3 +143,19 @@ def network_transport(settings: Settings, ctx: NodeContext) -> HttpTransport:
     """HTTPS to other nodes: the node's trusted CA (else the system's), TLS keys pinned by the directory."""
     ca = NodeTls(settings.tls_folder).ca
     return HttpTransport(ca=ca if ca.is_file() else None, pin=pin_for(ctx))
+
+
+def smtp_of(settings: Settings) -> notifications.Smtp | None:
+    """The mail server the settings name (``UNCC_SMTP_*``), or ``None`` for no e-mail."""
+    if not settings.smtp_host:
+        return None
+    password = settings.smtp_password
+    return notifications.Smtp(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        user=settings.smtp_user,
+        password=password.get_secret_value() if password else None,
+        starttls=settings.smtp_starttls,
+        base_url=settings.public_url.rstrip("/"),
+    )

@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
     """S3 credentials; when unset, the usual ``AWS_*`` variables and profiles apply."""
+    smtp_host: str | None = None
+    """The mail server notifications are sent through (``UNCC_SMTP_HOST``); unset: no e-mail."""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "uncc@localhost"
+    """The sender address of notification mails (``UNCC_SMTP_FROM``)."""
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    """Log-in at the mail server, when it asks for one (``UNCC_SMTP_USER``/``_PASSWORD``)."""
+    smtp_starttls: bool = False
+    """Upgrade the connection with STARTTLS before logging in (``UNCC_SMTP_STARTTLS``)."""
+    public_url: str = ""
+    """The node's web address as users reach it, put before the links in mails
+    (``UNCC_PUBLIC_URL``, e.g. ``https://node.example.org``)."""
     host: str = "127.0.0.1"
     port: int = 8470
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

@@ -24,6 +24,9 @@ from uncc.services.context import NodeContext, Principal
 from uncc.services.need_to_know import Hidden, hidden_orders, may_see_order
 
 
+ROLE_NAMES = frozenset(r.value for r in Role)
+
+
 @dataclass(frozen=True)
 class Notification:
     """One notification as its reader sees it."""
@@ -60,9 +63,24 @@ def _visible(row: Any, hidden: Hidden) -> bool:
     return row.order_id is None or row.order_id not in hidden
 
 
-def listed(
-    ctx: NodeContext, who: Principal, *, unread: bool = False, limit: int = 100
-) -> list[Notification]:
+@dataclass(frozen=True)
+class Page:
+    """A page of notifications (newest first), how many match in all, where the next starts."""
+
+    items: list[Notification]
+    total: int
+    before: int | None
+    """The id the next (older) page starts below; None on the last page."""
+
+
+def page(
+    ctx: NodeContext,
+    who: Principal,
+    *,
+    unread: bool = False,
+    limit: int = 100,
+    before: int | None = None,
+) -> Page:
     """The user's notifications, newest first (``unread``: only those not yet read)."""
     n, reads = schema.notifications, schema.notification_reads
     query = (
@@ -75,18 +93,22 @@ def listed(
         query = query.where(reads.c.read_at.is_(None))
     with ctx.engine.connect() as conn:
         hidden = hidden_orders(conn, who)
-        found = []
-        for row in conn.execute(query):
-            if _visible(row, hidden):
-                found.append(_of(row))
-            if len(found) >= limit:
-                break
-    return found
+        found = [_of(row) for row in conn.execute(query) if _visible(row, hidden)]
+    rest = [x for x in found if before is None or x.id < before]
+    more = len(rest) > limit
+    return Page(rest[:limit], len(found), rest[limit - 1].id if more else None)
+
+
+def listed(
+    ctx: NodeContext, who: Principal, *, unread: bool = False, limit: int = 100
+) -> list[Notification]:
+    """The user's newest notifications (``unread``: only those not yet read)."""
+    return page(ctx, who, unread=unread, limit=limit).items
 
 
 def unread_count(ctx: NodeContext, who: Principal) -> int:
     """How many of the user's notifications are unread."""
-    return len(listed(ctx, who, unread=True, limit=1000))
+    return page(ctx, who, unread=True, limit=1).total
 
 
 def _of(row: Any) -> Notification:
@@ -179,7 +201,7 @@ def _may_know(conn: Connection, row: Any, person: Any) -> bool:
     ).first()
     if order is None:
         return True
-    who = Principal(person.id, frozenset(Role(r) for r in person.roles if r in Role))
+    who = Principal(person.id, frozenset(Role(r) for r in person.roles if r in ROLE_NAMES))
     return may_see_order(who, confidential=order.confidential, created_by=order.created_by)
 
 

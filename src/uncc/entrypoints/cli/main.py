@@ -22,6 +22,7 @@ from uncc.adapters.files import PRIVATE_UMASK
 from uncc.entrypoints.cli import (
     analysis,
     convention,
+    daily,
     demo,
     handling,
     jit,
@@ -64,7 +65,8 @@ app.add_typer(work.order_app, name="order")
 app.add_typer(work.evidence_app, name="evidence")
 app.add_typer(vault.witness_app, name="witness")
 app.command("notices")(work.notices_command)
-app.command("audit")(work.audit_command)
+app.command("audit")(daily.audit_command)
+app.command("notifications")(daily.notifications_command)
 app.add_typer(proceeds.app, name="proceeds")
 app.add_typer(protection.app, name="protect")
 app.command("demo")(demo.demo_command)

@@ -412,35 +412,6 @@ def evidence_custody(item_id: str) -> None:
         )
 
 
-def audit_command(
-    limit: Annotated[int, typer.Option("--limit", help="How many of the latest entries.")] = 50,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object per line.")
-    ] = False,
-) -> None:
-    """Show the audit trail (auditors and administrators)."""
-    from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-    entries = cases.audit_trail(context(), principal(), limit)
-    if as_json:
-        for entry in entries:
-            typer.echo(json.dumps({**entry, "at": entry["at"].isoformat()}, ensure_ascii=False))
-        return
-    table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
-    for entry in entries:
-        details = ", ".join(f"{k}={v}" for k, v in entry["details"].items())
-        table.add_row(
-            str(entry["seq"]),
-            f"{entry['at']:%Y-%m-%d %H:%M:%S}",
-            entry["actor"],
-            entry["action"],
-            entry["object"],
-            entry["outcome"],
-            details,
-        )
-    console.print(table)
-
-
 @evidence_app.command("report")
 def evidence_report(
     item_id: str,

@@ -56,13 +56,17 @@ def worker(
         bool, typer.Option("--once", help="Run every job once, then exit (e.g. from cron).")
     ] = False,
 ) -> None:
-    """Run the outbox sender, escalation, order expiry, witnesses and retention until stopped.
+    """Run the outbox sender, escalation, order expiry, witnesses, retention and mail.
+
+    Notifications are mailed when ``UNCC_SMTP_HOST`` is set.
 
     Pair it with servers started with 'uncc serve --no-jobs'. On PostgreSQL several
     workers share the work (each row is claimed by one); on SQLite a node has one.
     """
     from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+    from uncc.bootstrap import smtp_of  # noqa: PLC0415
     from uncc.services.worker import Worker, node_jobs  # noqa: PLC0415
+    from uncc.services.worker_mail import mail_jobs  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     ctx = context()
@@ -73,6 +77,7 @@ def worker(
         send_seconds=send_every,
         tick_seconds=tick_every,
         retention_seconds=retention_every,
+        extra=mail_jobs(smtp_of(settings()), ctx, send_every),
     )
     if not jobs:
         raise typer.BadParameter("every job is switched off (--send, --tick, --retention)")
