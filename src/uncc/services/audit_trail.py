@@ -99,7 +99,7 @@ def export(ctx: NodeContext, who: Principal, query: AuditQuery, fmt: str) -> Ite
             outcome="ok",
             format=fmt,
             upto=last,
-            **criteria,
+            criteria=criteria,
         )
     return _chunks(ctx, who, where, last, fmt, skip_hidden=query.object is not None)
 
