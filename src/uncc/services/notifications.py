@@ -23,7 +23,6 @@ from uncc.errors import NotFoundError
 from uncc.services.context import NodeContext, Principal
 from uncc.services.need_to_know import Hidden, hidden_orders, may_see_order
 
-
 ROLE_NAMES = frozenset(r.value for r in Role)
 
 
@@ -93,7 +92,7 @@ def page(
         query = query.where(reads.c.read_at.is_(None))
     with ctx.engine.connect() as conn:
         hidden = hidden_orders(conn, who)
-        found = [_of(row) for row in conn.execute(query) if _visible(row, hidden)]
+        found = [_of(row, hidden) for row in conn.execute(query) if _visible(row, hidden)]
     rest = [x for x in found if before is None or x.id < before]
     more = len(rest) > limit
     return Page(rest[:limit], len(found), rest[limit - 1].id if more else None)
@@ -111,11 +110,10 @@ def unread_count(ctx: NodeContext, who: Principal) -> int:
     return page(ctx, who, unread=True, limit=1).total
 
 
-def _of(row: Any) -> Notification:
+def _of(row: Any, hidden: Hidden) -> Notification:
     at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
-    return Notification(
-        row.id, at, row.kind, row.object, row.text, row.link, row.read_at is not None
-    )
+    text = hidden.text(row.text)  # a message may name a confidential order: not to this reader
+    return Notification(row.id, at, row.kind, row.object, text, row.link, row.read_at is not None)
 
 
 def mark_read(ctx: NodeContext, who: Principal, ids: list[int] | None = None) -> int:

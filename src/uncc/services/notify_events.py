@@ -117,7 +117,7 @@ def after_message(conn: Connection, at: dt.datetime, envelope: Envelope, *, answ
     if talk is None:
         return
     link = f"/network/requests/{talk.id}"
-    common: dict[str, Any] = {"obj": talk.id, "link": link, "order_id": talk.order_id}
+    common: dict[str, Any] = {"obj": talk.id, "link": link}
     owner = _case_owner(conn, talk.case_id)
     kind = envelope.type
     label = kind.replace("_", " ")
@@ -161,7 +161,6 @@ def after_message(conn: Connection, at: dt.datetime, envelope: Envelope, *, answ
             to_roles=(Role.CONTACT_POINT,),
             obj=talk.id,
             link=f"/cases/{talk.case_id}",
-            order_id=None,
         )
 
 

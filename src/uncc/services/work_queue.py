@@ -4,7 +4,7 @@ A judge sees the orders to authorise, a prosecutor those to issue, a contact poi
 requests from other States to acknowledge or answer (with the deadline), whoever may take
 in evidence the evidence offered and not taken in, and investigators and contact points
 the confirmed deconfliction hits to consult on. A confidential order the reader has no
-need to know is not listed, nor a request naming one. Looking at one's queue is not
+need to know is not listed, and its id is withheld where a request names it. Looking at one's queue is not
 audited (it names only what the pages it links to audit when opened).
 """
 
@@ -96,21 +96,19 @@ def _requests(conn: Connection, hidden: Hidden) -> list[Task]:
     )
     found = []
     for r in rows:
-        if r.order_id in hidden or hidden.mentions(r.reference):
-            continue
-        label = f"{str(r.kind).replace('_', ' ')} from {r.peer} ({r.reference})"
+        label = f"{str(r.kind).replace('_', ' ')} from {r.peer} ({hidden.text(r.reference)})"
         if r.acknowledged_at is None:
             found.append(
                 Task(
                     "acknowledge",
                     f"acknowledge {label}",
                     f"/network/requests/{r.id}",
-                    r.acknowledge_by,
+                    _aware(r.acknowledge_by),
                 )
             )
         else:
             found.append(
-                Task("answer", f"answer {label}", f"/network/requests/{r.id}", r.answer_by)
+                Task("answer", f"answer {label}", f"/network/requests/{r.id}", _aware(r.answer_by))
             )
     return found
 
@@ -121,7 +119,7 @@ def _offered(conn: Connection, hidden: Hidden) -> list[Task]:
         audit.action == "network.evidence_accepted", audit.outcome == "ok"
     )
     rows = conn.execute(
-        select(talks.id, talks.peer, talks.reference, talks.order_id)
+        select(talks.id, talks.peer, talks.reference)
         .join(schema.thread, thread.conversation == talks.id)
         .where(
             thread.type == "evidence_transfer",
@@ -133,11 +131,10 @@ def _offered(conn: Connection, hidden: Hidden) -> list[Task]:
     return [
         Task(
             "take in",
-            f"take in the evidence {r.peer} offered on {r.reference}",
+            f"take in the evidence {r.peer} offered on {hidden.text(r.reference)}",
             f"/network/requests/{r.id}",
         )
         for r in rows
-        if r.order_id not in hidden and not hidden.mentions(r.reference)
     ]
 
 
