@@ -37,7 +37,11 @@ def test_request_answer_and_evidence_reach_the_desk_and_the_case_owner(tmp_path:
     assert order_id is not None
     orders.order_command(b.ctx, b.pia, order_id, Command.ISSUE)
     requests.answer(
-        b.ctx, b.cora, received.id, "execution_result", {"outcome": "preserved", "details": "kept", "order": order_id}
+        b.ctx,
+        b.cora,
+        received.id,
+        "execution_result",
+        {"outcome": "preserved", "details": "kept", "order": order_id},
     )
     pump(net)
     assert all(order_id not in t.text for t in work_queue.tasks(b.ctx, b.cora))

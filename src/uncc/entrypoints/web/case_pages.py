@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -21,9 +22,11 @@ from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
-from uncc.services import cases, evidence, orders, proceeds, protection
+from uncc.services import case_search, cases, evidence, orders, proceeds, protection
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
+
+PAGE = 50
 
 
 def install(app: FastAPI, pages: Pages) -> None:
@@ -32,9 +35,29 @@ def install(app: FastAPI, pages: Pages) -> None:
 
     @app.get("/cases", include_in_schema=False)
     @page(pages)
-    def case_list(request: Request, who: Principal) -> Response:
+    def case_list(
+        request: Request, who: Principal, q: str = "", status: str = "", page: str = "1"
+    ) -> Response:
+        if not page.isdigit() or int(page) < 1:
+            raise UserInputError("page: expected a page number from 1")
+        number = int(page)
+        found = case_search.search(
+            ctx, who, words=q, status=status, offset=(number - 1) * PAGE, limit=PAGE
+        )
+        kept = {k: v for k, v in (("q", q), ("status", status)) if v}
         return pages.render(
-            request, "cases.html", who, title="Cases", cases=cases.list_cases(ctx, who)
+            request,
+            "cases.html",
+            who,
+            title="Cases",
+            cases=found.cases,
+            total=found.total,
+            q=q,
+            wanted=status,
+            previous=urlencode({**kept, "page": number - 1}) if number > 1 else None,
+            following=urlencode({**kept, "page": number + 1})
+            if number * PAGE < found.total
+            else None,
         )
 
     @app.post("/cases", include_in_schema=False)

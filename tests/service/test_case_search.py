@@ -1,0 +1,64 @@
+"""Cases searched by words in titles, facts and notes; a hidden order is not an oracle."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import PASSWORD, Node, facts
+from uncc.config import Settings
+from uncc.domain.orders import Target
+from uncc.entrypoints.api.app import create_app
+from uncc.entrypoints.web import case_pages
+from uncc.errors import UserInputError
+from uncc.services import case_search, cases, orders
+from uncc.services.orders import DraftRequest
+
+
+def _ids(node: Node, who: object, words: str) -> list[str]:
+    found = case_search.search(node.ctx, who, words=words)  # type: ignore[arg-type]
+    return [c.id for c in found.cases]
+
+
+def test_words_are_found_in_titles_facts_and_notes(node: Node) -> None:
+    first = cases.open_case(node.ctx, node.ivan, facts("insider-company"), "Designs copied")
+    second = cases.open_case(node.ctx, node.ivan, facts("ransomware-hospital"))
+    cases.add_note(node.ctx, node.ivan, second.id, "Spoke to the 100% certain_witness")
+    assert _ids(node, node.ivan, "designs COPIED") == [first.id]
+    assert _ids(node, node.ivan, "hospital") == [second.id]  # in the facts
+    assert _ids(node, node.ivan, "100% certain_w") == [second.id]  # LIKE's wildcards are text
+    assert _ids(node, node.ivan, "100%%") == []
+    assert _ids(node, node.ivan, "") == [second.id, first.id]
+    page = case_search.search(node.ctx, node.ivan, offset=1, limit=1)
+    assert ([c.id for c in page.cases], page.total) == ([first.id], 2)
+    with pytest.raises(UserInputError, match="status: 'shut'"):
+        case_search.search(node.ctx, node.ivan, status="shut")
+
+
+def test_attack_searching_a_hidden_orders_id_finds_nothing(node: Node) -> None:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
+    request = DraftRequest(
+        "preservation", ("ict_theft",), (Target("logs", "data", "XB"),), "g", "s", "n", "p", 90
+    )
+    order = orders.draft_order(node.ctx, node.pia, case, request)
+    cases.add_note(node.ctx, node.pia, case, f"logs kept under {order.id}")
+    assert _ids(node, node.pia, order.id) == [case]  # need to know: found
+    for blind in (node.ivan, node.aud, node.cora):
+        assert _ids(node, blind, order.id) == []
+        assert _ids(node, blind, "logs kept under") == [case]  # the rest of the note is theirs
+
+
+def test_the_web_list_searches_and_pages(node: Node, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(case_pages, "PAGE", 2)
+    for n in range(3):
+        cases.open_case(node.ctx, node.ivan, facts("insider-company"), f"case number {n}")
+    with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
+        assert client.post("/login", data={"user": "ivan", "password": PASSWORD}).status_code == 303
+        first = client.get("/cases?q=case+number")
+        assert "3 cases found" in first.text
+        assert first.text.count('<tr><td><a href="/cases/') == 2
+        assert 'href="/cases?q=case+number&amp;page=2">Next page' in first.text
+        second = client.get("/cases?q=case+number&page=2")
+        assert second.text.count('<tr><td><a href="/cases/') == 1
+        assert "1 case found" in client.get("/cases?q=number+2").text
+        assert client.get("/cases?page=0").status_code == 400
