@@ -21,6 +21,7 @@ ORDER = [
     "deconfliction",
     "tracing",
     "cli",
+    "case_search",
 ]
 
 

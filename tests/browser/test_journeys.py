@@ -276,3 +276,102 @@ def test_auditors_see_the_trail_and_others_do_not(
     assert ivan.get_by_role("link", name="Audit").count() == 0
     ivan.goto(nodes["XC"].url + "/audit")
     shows(ivan, "may not audit.read")
+
+
+def _submitted_order(nodes: dict[str, demo.Node]) -> str:
+    """An Eastland production order drafted by the investigator and submitted to a judge."""
+    import json  # noqa: PLC0415
+
+    from uncc.yaml12 import load_yaml  # noqa: PLC0415
+
+    text = (ROOT / "examples/network/ransomware-cross-border.yaml").read_text(encoding="utf-8")
+    facts = json.loads(json.dumps(load_yaml(text), default=lambda o: o.isoformat()))
+    api = demo.Api(nodes)
+    case = api.call("XC", "ivan", "POST", "/api/v1/cases", {"facts": facts, "title": "Queue walk"})
+    order = api.call(
+        "XC",
+        "ivan",
+        "POST",
+        f"/api/v1/cases/{case['id']}/orders",
+        {
+            "power": "production_of_data",
+            "offences": ["illegal_access"],
+            "targets": [{"id": "vpn-accounts", "kind": "data", "location": "XC"}],
+            "grounds": "the VPN accounts used",
+            "scope": "subscriber data of two accounts",
+            "necessity": "to identify the intruder",
+            "proportionality": "two accounts only",
+        },
+    )
+    api.call("XC", "ivan", "POST", f"/api/v1/orders/{order['id']}/submit", {"note": ""})
+    return str(order["id"])
+
+
+def test_the_queue_and_notifications_lead_the_judge_then_the_prosecutor(
+    nodes: dict[str, demo.Node], browser: Any
+) -> None:
+    xc = nodes["XC"]
+    order_id = _submitted_order(nodes)
+    jane = login(browser, xc, "jane")
+    task = jane.get_by_role("link", name=f"authorise order {order_id} (production of data)")
+    expect(task).to_be_visible()
+    shot(jane, "16-judge-queue")
+    jane.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
+    expect(
+        jane.get_by_role("link", name=f"order {order_id} (production of data) awaits authorisation")
+    ).to_be_visible()
+    expect(jane.get_by_role("cell", name="unread").first).to_be_visible()
+    shot(jane, "17-notifications")
+    jane.get_by_role("button", name="Mark read").click()
+    shows(jane, "notification(s) marked read")
+    expect(
+        jane.get_by_role("link", name="Notifications", exact=True)
+    ).to_be_visible()  # none unread
+    jane.get_by_role(
+        "link", name=f"order {order_id} (production of data) awaits authorisation"
+    ).click()
+    jane.get_by_label("Reasons or remarks").fill("necessary and proportionate")
+    jane.get_by_role("button", name="Authorise").click()
+    shows(jane, "the order is now authorised")
+
+    pia = login(browser, xc, "pia")
+    expect(
+        pia.get_by_role("link", name=f"issue order {order_id} (production of data)")
+    ).to_be_visible()
+    expect(pia.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
+
+    # another user's notifications are not theirs: the investigator sees only the authorisation
+    ivan = login(browser, xc, "ivan")
+    ivan.goto(xc.url + "/notifications")
+    expect(
+        ivan.get_by_role("link", name=f"order {order_id} (production of data) was authorised")
+    ).to_be_visible()
+    expect(ivan.get_by_text("awaits authorisation")).to_have_count(0)
+
+
+def test_deadlines_in_my_time_zone_and_the_audit_exported(
+    nodes: dict[str, demo.Node], browser: Any
+) -> None:
+    xc = nodes["XC"]
+    aud = login(browser, xc, "aud")
+    aud.get_by_role("link", name="Account").click()
+    aud.get_by_label("Time zone").fill("Asia/Tokyo")
+    aud.get_by_role("button", name="Save").click()
+    shows(aud, "times are shown in Asia/Tokyo")
+    aud.get_by_role("link", name="Audit").click()
+    expect(aud.get_by_text("JST").first).to_be_visible()
+    aud.get_by_label("Action").fill("user.login")
+    aud.get_by_role("button", name="Filter").click()
+    expect(aud.get_by_role("cell", name="user.login").first).to_be_visible()
+    expect(aud.get_by_role("cell", name="case.open")).to_have_count(0)
+    shot(aud, "18-audit-filtered")
+    with aud.expect_download() as download:
+        aud.get_by_role("link", name="CSV").click()
+    path = download.value.path()
+    assert path is not None
+    rows = Path(path).read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "seq,at,actor,action,object,outcome,details"
+    assert all(",user.login," in row for row in rows[1:])
+    aud.get_by_label("Action").fill("audit.export")
+    aud.get_by_role("button", name="Filter").click()
+    expect(aud.get_by_role("cell", name="audit.export")).to_have_count(1)
