@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import re
 import secrets
 import threading
 import time
@@ -34,6 +35,7 @@ from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
 
 STATIC = Path(__file__).with_name("static")
+SNAKE = re.compile(r"[a-z]+(?:_[a-z]+)+")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -57,6 +59,8 @@ def local_time(moment: dt.datetime) -> str:
 
 
 ENV.globals["local_time"] = local_time
+ENV.tests["matching_word"] = lambda value: bool(SNAKE.fullmatch(str(value)))
+"""A value written as a snake_case word (``under_review``): shown with spaces."""
 
 
 class SecurityHeaders:

@@ -293,5 +293,6 @@ def offered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         conn,
         ctx.clock(),
         f"{envelope.sender} sent {len(transfer.items)} evidence item(s) on {transfer.reference}: "
-        f"verify and take them in with 'uncc request accept-evidence {envelope.conversation}'",
+        f"verify and take them in on the request's page, /network/requests/{envelope.conversation}"
+        f" (or 'uncc request accept-evidence {envelope.conversation}')",
     )
