@@ -170,7 +170,7 @@ def mail_pending(ctx: NodeContext, smtp: Smtp, *, limit: int = 50) -> int:
             for person in people
             if _addressed(row, person.id, person.roles) and _may_know(conn, row, person)
         ]
-    if pending:
+    if letters:  # a server that fails midway: nothing is marked, the next run sends again
         with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
             if smtp.starttls:
                 server.starttls()
@@ -178,6 +178,7 @@ def mail_pending(ctx: NodeContext, smtp: Smtp, *, limit: int = 50) -> int:
                 server.login(smtp.user, smtp.password or "")
             for _, letter in letters:
                 server.send_message(letter)
+    if pending:
         with ctx.engine.begin() as conn:
             conn.execute(
                 update(n).where(n.c.id.in_([r.id for r in pending])).values(mailed_at=ctx.clock())
