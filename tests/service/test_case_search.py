@@ -62,3 +62,37 @@ def test_the_web_list_searches_and_pages(node: Node, monkeypatch: pytest.MonkeyP
         assert second.text.count('<tr><td><a href="/cases/') == 1
         assert "1 case found" in client.get("/cases?q=number+2").text
         assert client.get("/cases?page=0").status_code == 400
+
+
+def test_orders_are_filtered_and_a_hidden_one_is_neither_listed_nor_counted(node: Node) -> None:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
+    plain = orders.draft_order(
+        node.ctx,
+        node.ivan,
+        case,
+        DraftRequest(
+            "production_of_data", ("ict_theft",), (Target("d", "data", "XB"),), "g", "s", "n", "p"
+        ),
+    )
+    secret = orders.draft_order(
+        node.ctx,
+        node.pia,
+        case,
+        DraftRequest(
+            "preservation", ("ict_theft",), (Target("l", "data", "XB"),), "g", "s", "n", "p", 90
+        ),
+    )
+    with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
+        assert client.post("/login", data={"user": "pia", "password": PASSWORD}).status_code == 303
+        assert "2 orders found" in client.get(f"/orders?case={case}").text
+        only = client.get("/orders?power=preservation&state=draft").text
+        assert "1 order found" in only
+        assert secret.id in only
+        assert plain.id not in only
+        assert client.get("/orders?state=lost").status_code == 400
+        client.cookies.clear()
+        assert client.post("/login", data={"user": "ivan", "password": PASSWORD}).status_code == 303
+        mine = client.get(f"/orders?case={case}").text
+        assert "1 order found" in mine  # attack: the hidden order is not counted either
+        assert secret.id not in mine
+        assert "0 orders found" in client.get("/orders?power=preservation").text

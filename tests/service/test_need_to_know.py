@@ -110,6 +110,7 @@ def _api(client: TestClient, world: World, user: str) -> dict[str, str]:
         f"/api/v1/evidence/{world.item}/custody",
         "/api/v1/audit?limit=1000",
         "/api/v1/network/requests",
+        "/api/v1/notifications",
     ]
     found = {}
     for path in paths:
@@ -134,7 +135,12 @@ def _web(client: TestClient, world: World, user: str) -> dict[str, str]:
         f"/evidence/{world.item}/report.json",
         f"/cases/{world.case}/case-uco.jsonld",
         "/audit",
+        "/audit/export.csv",
+        "/audit/export.jsonl",
         "/network",
+        "/notifications",
+        "/orders",
+        f"/orders?case={world.case}",
     ]
     found = {}
     for path in paths:
@@ -165,6 +171,8 @@ def _cli(world: World, user: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
         ["audit", "--limit", "10000"],
         ["audit", "--limit", "10000", "--json"],
         ["notices"],
+        ["notifications", "--format", "json"],
+        ["audit", "--format", "csv"],
     ]
     found = {}
     for args in commands:

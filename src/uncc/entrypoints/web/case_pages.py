@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from uncc.domain.orders import TRANSITIONS, Target
+from uncc.domain.orders import TRANSITIONS, OrderState, Target
 from uncc.domain.policy import Action
 from uncc.entrypoints.web import session
 from uncc.entrypoints.web.forms import facts_from as _facts_from
@@ -22,11 +22,30 @@ from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
-from uncc.services import case_search, cases, evidence, orders, proceeds, protection
+from uncc.services import (
+    case_search,
+    cases,
+    evidence,
+    order_search,
+    orders,
+    proceeds,
+    protection,
+)
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
 
 PAGE = 50
+
+
+def _page_number(page: str) -> int:
+    """The page asked for (from 1).
+
+    Raises:
+        UserInputError: not a page number (the field is named).
+    """
+    if not page.isdigit() or int(page) < 1:
+        raise UserInputError("page: expected a page number from 1")
+    return int(page)
 
 
 def install(app: FastAPI, pages: Pages) -> None:
@@ -38,9 +57,7 @@ def install(app: FastAPI, pages: Pages) -> None:
     def case_list(
         request: Request, who: Principal, q: str = "", status: str = "", page: str = "1"
     ) -> Response:
-        if not page.isdigit() or int(page) < 1:
-            raise UserInputError("page: expected a page number from 1")
-        number = int(page)
+        number = _page_number(page)
         found = case_search.search(
             ctx, who, words=q, status=status, offset=(number - 1) * PAGE, limit=PAGE
         )
@@ -54,6 +71,37 @@ def install(app: FastAPI, pages: Pages) -> None:
             total=found.total,
             q=q,
             wanted=status,
+            previous=urlencode({**kept, "page": number - 1}) if number > 1 else None,
+            following=urlencode({**kept, "page": number + 1})
+            if number * PAGE < found.total
+            else None,
+        )
+
+    @app.get("/orders", include_in_schema=False)
+    @page(pages)
+    def order_list(
+        request: Request,
+        who: Principal,
+        case: str = "",
+        state: str = "",
+        power: str = "",
+        page: str = "1",
+    ) -> Response:
+        number = _page_number(page)
+        found = order_search.search(
+            ctx, who, case=case, state=state, power=power, offset=(number - 1) * PAGE, limit=PAGE
+        )
+        kept = {k: v for k, v in (("case", case), ("state", state), ("power", power)) if v}
+        return pages.render(
+            request,
+            "orders.html",
+            who,
+            title="Orders",
+            orders=found.orders,
+            total=found.total,
+            typed={"case": case, "state": state, "power": power},
+            states=[s.value for s in OrderState],
+            powers=sorted(TRANSITIONS),
             previous=urlencode({**kept, "page": number - 1}) if number > 1 else None,
             following=urlencode({**kept, "page": number + 1})
             if number * PAGE < found.total
