@@ -9,7 +9,7 @@ import pytest
 from tests.network.kit import make_network, pump
 from tests.service.conftest import Clock, facts
 from uncc.errors import PermissionDeniedError, UserInputError
-from uncc.services import cases
+from uncc.services import cases, notifications, work_queue
 from uncc.services.network import deconfliction, experts, requests
 
 
@@ -122,12 +122,18 @@ def test_a_shared_selector_is_found_without_sharing_it_and_both_states_consult(
         case_c,
     )
     assert [h["case_id"] for h in deconfliction.hits_of(c.ctx, c.cora)] == [case_c]
+    # the case's investigator and the desk are told, and consulting waits in their queues
+    (told,) = notifications.listed(c.ctx, c.ivan)
+    assert (told.kind, told.link) == ("hit.confirmed", f"/cases/{case_c}")
+    assert [t.move for t in work_queue.tasks(c.ctx, c.cora)] == ["consult"]
+    assert notifications.listed(b.ctx, b.ivan) == []
     requests.answer(
         c.ctx, c.cora, theirs.id, "consultation", {"text": "We have a suspect; let us coordinate."}
     )
     pump(net)
     mine = requests.get_conversation(a.ctx, a.cora, hits[0].conversation)
     assert [t["type"] for t in mine.thread] == ["deconfliction_hit", "consultation"]
+    assert work_queue.tasks(c.ctx, c.cora) == []  # consulted: nothing waits
     assert requests.list_conversations(b.ctx, b.cora, "in") == []
 
 

@@ -139,12 +139,16 @@ def _offered(conn: Connection, hidden: Hidden) -> list[Task]:
 
 
 def _hits(conn: Connection) -> list[Task]:
-    column = schema.conversations.c
+    column, thread = schema.conversations.c, schema.thread.c
+    consulted = select(thread.conversation).where(
+        thread.direction == "out", thread.type == "consultation"
+    )
     rows = conn.execute(
         select(column.id, column.peer, column.case_id).where(
             column.direction == "in",
             column.kind == "deconfliction_hit",
             column.status == "confirmed",
+            column.id.not_in(consulted),
         )
     )
     return [
