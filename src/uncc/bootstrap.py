@@ -15,8 +15,8 @@ from uncc.adapters.http_transport import HttpTransport
 from uncc.adapters.tls import NodeTls
 from uncc.config import Settings
 from uncc.domain.blobs import BlobStore
-from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.envelope import Envelope
+from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
 from uncc.services import jit_inbound, notifications
@@ -72,11 +72,15 @@ def message_handlers() -> dict[str, MessageHandler]:
     """
     table: dict[str, MessageHandler] = dict.fromkeys(ANSWERS, requested.answered)
     table |= dict.fromkeys(MEASURE_REQUESTS, measures.measure_received)
-    table |= {
+    asks = {
         "assistance_request": requested.received,
         "conviction_query": requested.received,
         "preservation_request": requested.preservation_received,
         "subscriber_request": requested.subscriber_received,
+    }
+    table |= asks
+    requests = set(asks) | set(MEASURE_REQUESTS)
+    table |= {
         "deconfliction_key": deconfliction.key_received,
         "deconfliction_hit": deconfliction.hit_received,
         "consent_request": consent.consent_asked,
@@ -86,15 +90,18 @@ def message_handlers() -> dict[str, MessageHandler]:
         "jit_acceptance": jit_inbound.received,
         "jit_entry": jit_inbound.received,
     }
-    return {kind: _notifying(handler, answer=kind in ANSWERS) for kind, handler in table.items()}
+    return {
+        kind: _notifying(handler, answer=kind in ANSWERS, request=kind in requests)
+        for kind, handler in table.items()
+    }
 
 
-def _notifying(handler: MessageHandler, *, answer: bool) -> MessageHandler:
+def _notifying(handler: MessageHandler, *, answer: bool, request: bool) -> MessageHandler:
     """The handler, then the notifications its message calls for (same transaction)."""
 
     def apply(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         handler(ctx, conn, envelope)
-        after_message(conn, ctx.clock(), envelope, answer=answer)
+        after_message(conn, ctx.clock(), envelope, answer=answer, request=request)
 
     return apply
 

@@ -18,11 +18,6 @@ from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope
 from uncc.domain.policy import Role
 
-REQUEST_TYPES = frozenset(
-    {"assistance_request", "conviction_query", "preservation_request", "subscriber_request"}
-)
-"""Message kinds that ask this node for something before a deadline."""
-
 
 def notify(
     conn: Connection,
@@ -106,10 +101,13 @@ def after_audit(conn: Connection, at: dt.datetime, action: str, obj: str, outcom
         )
 
 
-def after_message(conn: Connection, at: dt.datetime, envelope: Envelope, *, answer: bool) -> None:
+def after_message(
+    conn: Connection, at: dt.datetime, envelope: Envelope, *, answer: bool, request: bool
+) -> None:
     """Notify those a message from another State concerns, once the inbox applied it.
 
-    ``answer``: the message answers (or acknowledges) a request this node sent.
+    ``answer``: the message answers (or acknowledges) a request this node sent;
+    ``request``: it asks this node for something (a measure, preservation, data …).
     """
     talk = conn.execute(
         select(schema.conversations).where(schema.conversations.c.id == envelope.conversation)
@@ -132,7 +130,7 @@ def after_message(conn: Connection, at: dt.datetime, envelope: Envelope, *, answ
             to_roles=(Role.CONTACT_POINT,),
             **common,
         )
-    elif kind in REQUEST_TYPES:
+    elif request:
         notify(
             conn,
             at,
