@@ -8,6 +8,7 @@ user in their own browser context. Screenshots of the main pages go to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -338,7 +339,9 @@ def test_the_queue_and_notifications_lead_the_judge_then_the_prosecutor(
     expect(
         pia.get_by_role("link", name=f"issue order {order_id} (production of data)")
     ).to_be_visible()
-    expect(pia.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
+    expect(
+        pia.get_by_role("link", name=re.compile(r"^Notifications \(\d+ unread\)$"))
+    ).to_be_visible()
 
     # another user's notifications are not theirs: the investigator sees only the authorisation
     ivan = login(browser, xc, "ivan")
