@@ -3,7 +3,7 @@
 2,000 cases (the example incidents' facts, about 2-6 kB each) and 4,000 notes; the p99
 of a search for a word in a few cases. Baseline: the unfiltered first page (the list as
 it was). Goal: p99 ≤ 50 ms (a page renders in more). Decides LIKE against a full-text
-index (ADR 0022).
+index (ADR 0024).
 """
 
 from __future__ import annotations

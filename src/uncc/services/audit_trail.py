@@ -1,6 +1,6 @@
 """The audit trail as auditors work with it: pages to look through, and exports to keep.
 
-The rule on auditing the auditors (ADR 0022): looking through the
+The rule on auditing the auditors (ADR 0024): looking through the
 trail a page at a time is not audited (a row per view would flood the trail with
 its own reading); taking it out of the node is — one entry per export, naming the
 criteria and how many entries left. Reads of sensitive data elsewhere (a case, an

@@ -2,7 +2,7 @@
 
 A plain case-insensitive substring match (``LIKE``) over the title, the facts as
 stored and the notes: measured fast enough for a national unit's case load
-(``bench/case_search.py``: p99 46 ms over 2,000 cases; ADR 0022), and the same on
+(``bench/case_search.py``: p99 46 ms over 2,000 cases; ADR 0024), and the same on
 SQLite and PostgreSQL. A note naming a confidential order the reader has no need to know is
 matched as the reader would read it, with the order's id withheld: searching for the
 id finds nothing, so the search does not tell the order exists.
