@@ -111,10 +111,10 @@ def test_a_full_disk_in_the_cli_is_one_line_and_nothing_is_stored(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     before = stored(node)
-    from uncc.entrypoints.cli import work  # noqa: PLC0415
+    from uncc.entrypoints.cli import desk_local  # noqa: PLC0415
 
-    monkeypatch.setattr(work, "context", lambda: node.ctx)  # the test's node, logged in
-    monkeypatch.setattr(work, "principal", lambda: node.ivan)
+    monkeypatch.setattr(desk_local, "context", lambda: node.ctx)  # the test's node, logged in
+    monkeypatch.setattr(desk_local, "principal", lambda: node.ivan)
     image = tmp_path / "image.dd"
     image.write_bytes(b"x" * 5000)
 

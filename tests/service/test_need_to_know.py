@@ -24,7 +24,7 @@ from uncc.domain.orders import Command, Target
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
 from uncc.entrypoints.cli import main as cli_main
-from uncc.entrypoints.cli import work as cli_work
+from uncc.entrypoints.cli import desk_local as cli_work
 from uncc.errors import NotFoundError
 from uncc.services import cases, evidence, identity, orders
 from uncc.services.context import Principal

@@ -18,7 +18,7 @@ from uncc.domain.orders import Command, Target
 from uncc.entrypoints.api.app import create_app
 from uncc.entrypoints.cli import main as cli_main
 from uncc.entrypoints.cli import protection as cli_protection
-from uncc.entrypoints.cli import work as cli_work
+from uncc.entrypoints.cli import desk_local as cli_work
 from uncc.services import cases, evidence, orders, protection
 from uncc.services.admissibility import admissibility
 from uncc.services.orders import DraftRequest

@@ -1,4 +1,4 @@
-"""A request body as a file the services can read, streamed without a spool.
+"""Evidence uploads: a request body streamed into the vault, and resumable chunked uploads.
 
 The services ingest evidence from a blocking file (``BinaryIO``) in a worker thread;
 :class:`BodyReader` hands them the request body chunk by chunk as it arrives, fetching
@@ -6,15 +6,28 @@ each chunk from the event loop. The bytes are written once, straight into the va
 temporary file while they are hashed; nothing is read before the service's checks (role,
 case, order) have passed, and a body refused half-way (413, 408) stops the write and
 removes the partial file.
+
+The resumable uploads (:func:`install`) take a file in chunks at offsets, for clients
+on unreliable links (``uncc evidence add --node``, ``uncc.client``).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from typing import BinaryIO
+from typing import Annotated, Any, BinaryIO
 
 import anyio.from_thread
+from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from uncc.adapters.upload_area import OffsetMismatch, UploadArea
+from uncc.entrypoints.api import problems
+from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.limits import Limits
+from uncc.services import uploads as upload_service
+from uncc.services.context import NodeContext
 
 
 class BodyReader(io.RawIOBase):
@@ -63,3 +76,101 @@ class BodyReader(io.RawIOBase):
 def body_file(chunks: AsyncIterator[bytes]) -> BinaryIO:
     """The chunks as a buffered binary file."""
     return io.BufferedReader(BodyReader(chunks), buffer_size=1 << 20)
+
+
+class UploadIn(BaseModel):
+    """A resumable upload to open: the file's name and size, and how it was acquired."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=255)
+    size: int = Field(ge=0)
+    order: str | None = None
+    tool: str = Field(default="", max_length=200)
+    tool_version: str = Field(default="", max_length=200)
+    source: str = Field(default="", max_length=200)
+    place: str = Field(default="", max_length=200)
+
+
+class FinishIn(BaseModel):
+    """The SHA-256 the client computed: the node refuses bytes that do not hash to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
+
+
+def _session(session: upload_service.UploadSession, chunk_bytes: int) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "case": session.case_id,
+        "filename": session.filename,
+        "size": session.size,
+        "offset": session.offset,
+        "chunk_bytes": chunk_bytes,
+    }
+
+
+def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) -> None:
+    """Add the resumable upload endpoints (``docs/client.md``) to the node's API.
+
+    A chunk is an ordinary body, so it is bounded like one (``max_body_bytes``): the
+    session tells the client that size as ``chunk_bytes``. The declared file size is
+    bounded by ``max_upload_bytes``.
+    """
+    api = APIRouter(prefix="/api/v1", tags=["evidence"])
+    chunk_bytes = bounds.max_body
+
+    @api.post("/cases/{case_id}/uploads", status_code=201)
+    def open_upload(case_id: str, body: UploadIn, user: User) -> dict[str, Any]:
+        """Open a resumable upload; role, case, order and size are checked now."""
+        intake = upload_service.Intake(
+            body.filename,
+            body.size,
+            body.order,
+            {
+                "tool": body.tool,
+                "tool_version": body.tool_version,
+                "source": body.source,
+                "place": body.place,
+            },
+        )
+        session = upload_service.start(ctx, area, user, case_id, intake, limit=bounds.max_upload)
+        return _session(session, chunk_bytes)
+
+    @api.get("/uploads/{session_id}")
+    def upload_status(session_id: str, user: User) -> dict[str, Any]:
+        """How many bytes of one's own upload the node holds (to resume from there)."""
+        return _session(upload_service.status(area, user, session_id), chunk_bytes)
+
+    @api.put("/uploads/{session_id}", response_model=None)
+    async def upload_chunk(
+        session_id: str,
+        request: Request,
+        user: User,
+        offset: Annotated[int, Query(ge=0)],
+    ) -> dict[str, Any] | Response:
+        """Store the body at ``offset``; 409 with the node's ``offset`` when it is not there."""
+        chunk = await request.body()
+        try:
+            held = await run_in_threadpool(
+                upload_service.put_chunk, area, user, session_id, offset, chunk
+            )
+        except OffsetMismatch as exc:
+            return problems.problem(
+                request, 409, "conflict", "Not possible now", str(exc), offset=exc.held
+            )
+        return {"id": session_id, "offset": held}
+
+    @api.post("/uploads/{session_id}/finish", status_code=201)
+    def finish_upload(session_id: str, body: FinishIn, user: User) -> dict[str, Any]:
+        """Take the bytes into the vault (hashed, custody started); the session ends."""
+        item = upload_service.finish(ctx, area, user, session_id, body.sha256)
+        return {"id": item.id, "sha256": item.sha256, "size": item.size, "filename": item.filename}
+
+    @api.delete("/uploads/{session_id}", status_code=204)
+    def abandon_upload(session_id: str, user: User) -> None:
+        """Give up an upload; what the node held of it is removed."""
+        upload_service.abandon(area, user, session_id)
+
+    app.include_router(api)

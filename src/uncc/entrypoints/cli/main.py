@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,20 +23,24 @@ from uncc import __version__
 from uncc.adapters.files import PRIVATE_UMASK
 from uncc.entrypoints.cli import (
     analysis,
+    cases,
     convention,
     daily,
     demo,
+    evidence,
     handling,
     jit,
+    login,
     network,
     node,
+    orders,
     parties,
     proceeds,
     protection,
+    remote,
     schema,
     users,
     vault,
-    work,
     worker,
 )
 from uncc.errors import (
@@ -56,15 +62,15 @@ app.command("explain")(analysis.explain_command)
 app.command("schema")(schema.schema_command)
 app.add_typer(node.app, name="node")
 app.add_typer(users.app, name="user")
-app.command("login")(node.login)
-app.command("logout")(node.logout)
+app.command("login")(login.login)
+app.command("logout")(login.logout)
 app.command("serve")(node.serve)
 app.command("worker")(worker.worker)
-app.add_typer(work.case_app, name="case")
-app.add_typer(work.order_app, name="order")
-app.add_typer(work.evidence_app, name="evidence")
+app.add_typer(cases.case_app, name="case")
+app.add_typer(orders.order_app, name="order")
+app.add_typer(evidence.evidence_app, name="evidence")
 app.add_typer(vault.witness_app, name="witness")
-app.command("notices")(work.notices_command)
+app.command("notices")(orders.notices_command)
 app.command("audit")(daily.audit_command)
 app.command("notifications")(daily.notifications_command)
 app.add_typer(proceeds.app, name="proceeds")
@@ -91,8 +97,23 @@ def main(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
+    node_url: Annotated[
+        str | None,
+        typer.Option(
+            "--node",
+            help="Work on this node through its API (https://host:port; UNCC_NODE_URL) "
+            "instead of the local database.",
+        ),
+    ] = None,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file", help="The CA of the node's TLS certificate, if private (UNCC_CA_FILE)."
+        ),
+    ] = None,
 ) -> None:
     """Uncc — the proposed UN Convention on Cybercrime as executable, cited data."""
+    remote.choose(node_url, ca_file)
 
 
 def run() -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from uncc.entrypoints.cli.inputs import read_profile
-from uncc.entrypoints.cli.session import context, principal, read_password, save_token, settings
+from uncc.entrypoints.cli.session import context, principal, read_password, settings
 from uncc.errors import UserInputError
 
 app = typer.Typer(
@@ -100,51 +100,6 @@ def tick() -> None:
             markup=False,
         )
     console.print(f"{len(expired)} order(s) expired", highlight=False, markup=False)
-
-
-def login(
-    user: Annotated[str, typer.Argument(help="Your user name.")],
-    password_stdin: PasswordStdin = False,
-    code: Annotated[
-        str | None,
-        typer.Option("--code", help="Your TOTP code, if you enrolled one (else asked for)."),
-    ] = None,
-) -> None:
-    """Log in: the token is kept in the data directory (mode 0600) for later commands.
-
-    With a second factor enrolled, the code is asked for (with --password-stdin, it is
-    read from the line after the password). Failed log-ins are throttled.
-    """
-    from uncc.errors import SecondFactorRequired  # noqa: PLC0415
-    from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-    password = read_password(password_stdin)
-    try:
-        token = identity.login(context(), user, password, code=code)
-    except SecondFactorRequired:
-        if code is not None:
-            raise
-        code = read_password(password_stdin, "Code from your authenticator app")
-        token = identity.login(context(), user, password, code=code)
-    path = save_token(token)
-    console.print(f"logged in as {user} (token kept in {path})", highlight=False, markup=False)
-    if identity.authenticate(context(), token).needs_second_factor:
-        console.print(
-            "your roles need a second factor: run 'uncc user totp-enrol' (until then you can only enrol)",
-            highlight=False,
-            markup=False,
-        )
-
-
-def logout() -> None:
-    """End the session: the saved token is revoked on the node and forgotten."""
-    path = settings().token_path
-    if path.is_file():
-        from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-        identity.revoke(context(), path.read_text(encoding="utf-8").strip())
-    path.unlink(missing_ok=True)
-    console.print("logged out", highlight=False, markup=False)
 
 
 def serve(

@@ -11,6 +11,7 @@ from uncc.entrypoints.cli.session import context, principal
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
+    from uncc.client.models import ProtectedPerson as ProtectedRecord
     from uncc.services.protection import ProtectedPerson
 
 console = Console(soft_wrap=True)
@@ -70,7 +71,7 @@ def protect_add(
     )
 
 
-def said(person: ProtectedPerson, indent: str) -> None:
+def said(person: ProtectedPerson | ProtectedRecord, indent: str) -> None:
     """The views (Art. 53), claims (Art. 54) and measures (Arts. 52, 55) recorded with a person."""
     lines = [f"views: {person.views}"] if person.views else []
     lines += [f"claim: {c.get('claim', '')}" for c in person.claims]

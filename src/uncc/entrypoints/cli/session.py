@@ -27,7 +27,24 @@ def settings() -> Settings:
 
 @cache
 def context() -> NodeContext:
-    """The node, built once per command."""
+    """The node, built once per command.
+
+    Raises:
+        UserInputError: the command was given a remote node (``--node``) but works only
+            on the node's own server (``node init``, ``node migrate``, keys, the network).
+    """
+    from uncc.entrypoints.cli.remote import chosen  # noqa: PLC0415
+
+    node = chosen()
+    if node is not None:
+        import click  # noqa: PLC0415
+
+        found = click.get_current_context(silent=True)
+        command = found.command_path if found is not None else "this command"
+        raise UserInputError(
+            f"'{command}' works only on the node's server, not through --node {node.url}: "
+            "run it there (without --node or UNCC_NODE_URL)"
+        )
     from uncc.bootstrap import build  # noqa: PLC0415 - SQLAlchemy is imported only when needed
 
     return build(settings())

@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from uncc.entrypoints.cli.desk import desk
+from uncc.entrypoints.cli.evidence import evidence_app
 from uncc.entrypoints.cli.inputs import read_text
 from uncc.entrypoints.cli.session import context, principal
 from uncc.entrypoints.cli.store import write_text_atomically
-from uncc.entrypoints.cli.work import evidence_app
 
 witness_app = typer.Typer(
     help="Witnesses of the custody log: the hub and named peers cosign this node's heads.",
@@ -41,17 +42,8 @@ def evidence_verify(
     ] = True,
 ) -> None:
     """Verify the whole vault: blobs, custody log, checkpoints, rows, heads kept elsewhere. Exit 1 on a break."""
-    from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
-    from uncc.services import vault  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
     head = read_text(since, "head") if since is not None else None
-    report = vault.check(
-        context(),
-        principal(),
-        case_id,
-        since=head,
-        transport=HttpTransport() if witnesses else None,
-    )
+    report = desk().verify(case_id, head, witnesses)
     for found in report.breaks:
         item = f" ({found.item})" if found.item and found.item not in found.where else ""
         _say(f"BREAK {found.where}{item} [{found.kind}]: {found.problem}")
@@ -75,14 +67,12 @@ def evidence_head(
     ] = None,
 ) -> None:
     """The custody log's signed tree head (a C2SP checkpoint note): keep it outside the node."""
-    from uncc.services import custody_log  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
-    head = custody_log.export_head(context(), principal())
+    head = desk().head()
     if output is None:
-        typer.echo(head["note"], nl=False)
+        typer.echo(head.note, nl=False)
         return
-    write_text_atomically(output, head["note"])
-    _say(f"head of {head['size']} entries (root {head['root'][:16]}…) written to {output}")
+    write_text_atomically(output, head.note)
+    _say(f"head of {head.size} entries (root {head.root[:16]}…) written to {output}")
 
 
 @witness_app.command("add")

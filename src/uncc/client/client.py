@@ -1,0 +1,299 @@
+"""``Client``: a node's API as Python methods returning typed records.
+
+>>> from uncc.client import Client                          # doctest: +SKIP
+>>> node = Client("https://node.example:8470", ca_file=Path("ca.pem"))
+>>> node.login("ivan", "correct horse battery")
+>>> case = node.open_case(facts, title="Insider at the turbine maker")
+>>> node.upload_evidence(case.id, Path("designs.bin"), progress=print)
+
+Every refusal raises the exception the node raised (``uncc.errors``), with the problem
+JSON on ``.problem``; see ``docs/client.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import httpx
+from pydantic import TypeAdapter
+
+from uncc.client import models as m
+from uncc.client.http import Connection
+from uncc.client.uploads import UploadJournal, upload_file
+
+ReportFormat = Literal["json", "md", "html"]
+T = TypeVar("T")
+
+
+def _list(kind: type[T], data: Any) -> list[T]:
+    adapter: TypeAdapter[list[T]] = TypeAdapter(list[kind])  # type: ignore[valid-type]
+    return adapter.validate_python(data)
+
+
+class Client:
+    """One node's API, as the user whose token it holds.
+
+    Args:
+        url: the node's base URL.
+        token: a bearer token (from :meth:`login`, or saved by ``uncc login``).
+        ca_file: the CA that signed the node's certificate, for a private CA.
+        http: an ``httpx.Client`` to send through instead (tests).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        ca_file: Path | None = None,
+        http: httpx.Client | None = None,
+    ) -> None:
+        self.connection = Connection(url, token, ca_file=ca_file, http=http)
+
+    @property
+    def url(self) -> str:
+        """The node's base URL."""
+        return self.connection.url
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token in use."""
+        return self.connection.token
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # sessions ------------------------------------------------------------------------
+
+    def login(self, user: str, password: str, code: str | None = None) -> str:
+        """Exchange a password (and TOTP code) for a token, kept for the next calls.
+
+        Raises:
+            SecondFactorRequired: the account needs its TOTP code (give ``code``).
+            ThrottledError: too many failed log-ins; ``retry_after`` seconds to wait.
+        """
+        body = {"user": user, "password": password, "code": code}
+        token = str(self.connection.post("/login", body)["token"])
+        self.connection.token = token
+        return token
+
+    def logout(self) -> None:
+        """Revoke the token on the node and forget it."""
+        self.connection.post("/logout")
+        self.connection.token = None
+
+    def me(self) -> dict[str, Any]:
+        """Who the token stands for: user, roles, and whether a second factor is still owed."""
+        data: dict[str, Any] = self.connection.get("/me")
+        return data
+
+    def node(self) -> m.NodeInfo:
+        """The node's State, name, key and profile."""
+        return m.NodeInfo.model_validate(self.connection.get("/node"))
+
+    # cases ---------------------------------------------------------------------------
+
+    def cases(self) -> list[m.CaseSummary]:
+        """Every case."""
+        return _list(m.CaseSummary, self.connection.get("/cases"))
+
+    def open_case(self, facts: dict[str, Any], title: str | None = None) -> m.Case:
+        """Open a case from incident facts (``uncc: incident/1``), analysed by the node."""
+        created = self.connection.post("/cases", {"facts": facts, "title": title})
+        return self.case(str(created["id"]))
+
+    def case(self, case_id: str) -> m.Case:
+        """A case with its facts and analysis."""
+        return m.Case.model_validate(self.connection.get(f"/cases/{case_id}"))
+
+    def notes(self, case_id: str) -> list[m.CaseNote]:
+        """The notes of a case, oldest first."""
+        return _list(m.CaseNote, self.connection.get(f"/cases/{case_id}/notes"))
+
+    def add_note(self, case_id: str, text: str) -> None:
+        """Add a note to a case."""
+        self.connection.post(f"/cases/{case_id}/notes", {"text": text})
+
+    def export_case(self, case_id: str) -> dict[str, Any]:
+        """The case as CASE/UCO JSON-LD."""
+        data: dict[str, Any] = self.connection.get(f"/cases/{case_id}/case-uco")
+        return data
+
+    # orders --------------------------------------------------------------------------
+
+    def draft_order(
+        self,
+        case_id: str,
+        *,
+        power: str,
+        offences: list[str],
+        targets: list[m.Target],
+        grounds: str,
+        scope: str,
+        necessity: str,
+        proportionality: str,
+        duration_days: int | None = None,
+    ) -> m.Order:
+        """Draft an order; a Convention condition that refuses it raises ``RuleViolation``."""
+        body = {
+            "power": power,
+            "offences": offences,
+            "targets": [t.model_dump() for t in targets],
+            "grounds": grounds,
+            "scope": scope,
+            "necessity": necessity,
+            "proportionality": proportionality,
+            "duration_days": duration_days,
+        }
+        return m.Order.model_validate(self.connection.post(f"/cases/{case_id}/orders", body))
+
+    def move_order(self, order_id: str, command: str, note: str = "") -> m.Order:
+        """Submit, authorise, refuse, issue, renew, execute or revoke an order."""
+        data = self.connection.post(f"/orders/{order_id}/{command}", {"note": note})
+        return m.Order.model_validate(data)
+
+    def orders(self, case_id: str | None = None) -> list[m.Order]:
+        """The orders the user may see (of one case)."""
+        return _list(m.Order, self.connection.get("/orders", case=case_id))
+
+    def order(self, order_id: str) -> m.Order:
+        """One order with its history."""
+        return m.Order.model_validate(self.connection.get(f"/orders/{order_id}"))
+
+    def notices(self) -> list[m.Notice]:
+        """The notices addressed to the user."""
+        return _list(m.Notice, self.connection.get("/notices"))
+
+    # evidence ------------------------------------------------------------------------
+
+    def upload_evidence(
+        self,
+        case_id: str,
+        file: Path,
+        *,
+        order_id: str | None = None,
+        acquisition: dict[str, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        journal: UploadJournal | None = None,
+    ) -> m.Uploaded:
+        """Send a file to the vault in resumable chunks; its custody starts on the node.
+
+        ``progress`` is called with the bytes the node holds after each chunk. With a
+        ``journal``, an upload that was interrupted (network, Ctrl-C) resumes where the
+        node stopped taking bytes the next time the same file is sent to the same case.
+        """
+        return upload_file(
+            self.connection,
+            case_id,
+            file,
+            order_id=order_id,
+            acquisition=acquisition or {},
+            progress=progress,
+            journal=journal,
+        )
+
+    def evidence(self, case_id: str | None = None) -> list[m.EvidenceItem]:
+        """Evidence items (of one case)."""
+        return _list(m.EvidenceItem, self.connection.get("/evidence", case=case_id))
+
+    def seal(self, item_id: str, note: str = "", *, sealed: bool = True) -> None:
+        """Seal an item (Art. 46(3)(d)), or release it with ``sealed=False``."""
+        self.connection.post(
+            f"/evidence/{item_id}/{'seal' if sealed else 'release'}", {"note": note}
+        )
+
+    def custody(self, item_id: str) -> list[m.CustodyEntry]:
+        """The chain of custody of an item, each event with its inclusion proof."""
+        return _list(m.CustodyEntry, self.connection.get(f"/evidence/{item_id}/custody"))
+
+    def admissibility(self, item_id: str, output_format: ReportFormat = "json") -> Any:
+        """The admissibility report (Art. 49): a dict, or Markdown / HTML text."""
+        response = self.connection.request(
+            "GET", f"/evidence/{item_id}/admissibility", params={"format": output_format}
+        )
+        return response.json() if output_format == "json" else response.text
+
+    def verify(
+        self, case_id: str | None = None, *, since: str | None = None, witnesses: bool = True
+    ) -> m.VaultReport:
+        """Verify the whole vault (and that its log extends the head ``since``)."""
+        if since is not None:
+            data = self.connection.post("/evidence/verify", {"head": since, "case": case_id})
+        else:
+            data = self.connection.get("/evidence/verify", case=case_id, witnesses=witnesses)
+        return m.VaultReport.model_validate(data)
+
+    def head(self) -> m.Head:
+        """The custody log's signed tree head, to keep outside the node."""
+        return m.Head.model_validate(self.connection.get("/evidence/head"))
+
+    # audit, users, property, protected persons, requests ------------------------------
+
+    def audit(self, limit: int = 200) -> list[m.AuditEntry]:
+        """The latest audit entries (auditors and administrators)."""
+        return _list(m.AuditEntry, self.connection.get("/audit", limit=limit))
+
+    def users(self) -> list[m.Account]:
+        """Every user (administrators)."""
+        return _list(m.Account, self.connection.get("/users"))
+
+    def add_user(self, user: str, roles: list[str], password: str) -> list[m.Grant]:
+        """Add a user; judge and admin roles come back as grants awaiting a second admin."""
+        body = {"user": user, "roles": roles, "password": password}
+        return _list(m.Grant, self.connection.post("/users", body)["grants"])
+
+    def decide_grant(self, grant_id: str, *, approve: bool) -> m.Grant:
+        """Approve (or refuse) a grant another administrator asked for."""
+        path = f"/grants/{grant_id}/{'approve' if approve else 'refuse'}"
+        return m.Grant.model_validate(self.connection.post(path))
+
+    def property(self, case_id: str) -> list[m.PropertyItem]:
+        """The case's property items (Art. 50)."""
+        return _list(m.PropertyItem, self.connection.get(f"/cases/{case_id}/property"))
+
+    def register_traced(
+        self, case_id: str, body: dict[str, Any]
+    ) -> tuple[list[m.PropertyItem], list[str]]:
+        """Trace a ledger (``{basis, model, transfers, locations}``) and register its accounts."""
+        data = self.connection.post(f"/cases/{case_id}/property", body)
+        return _list(m.PropertyItem, data["items"]), [str(n) for n in data["notes"]]
+
+    def register_derived(self, case_id: str, item_id: str, body: dict[str, Any]) -> m.PropertyItem:
+        """Register converted property (50(4)) or income (50(6)): ``{kind, description, value, location}``."""
+        data = self.connection.post(f"/cases/{case_id}/property/{item_id}/derived", body)
+        return m.PropertyItem.model_validate(data)
+
+    def protected(self, case_id: str) -> list[m.ProtectedPerson]:
+        """The case's protected persons, by pseudonym."""
+        return _list(m.ProtectedPerson, self.connection.get(f"/cases/{case_id}/protected"))
+
+    def add_protected(self, case_id: str, body: dict[str, Any]) -> m.ProtectedPerson:
+        """Record a protected person (``{kind, identity, views, claims, measures}``)."""
+        data = self.connection.post(f"/cases/{case_id}/protected", body)
+        return m.ProtectedPerson.model_validate(data)
+
+    def disclose(self, person_id: str, reason: str) -> dict[str, str]:
+        """A protected person's identity (judges, prosecutors); the disclosure is audited."""
+        data: dict[str, str] = self.connection.post(
+            f"/protected/{person_id}/disclose", {"reason": reason}
+        )
+        return data
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The cross-border requests (conversations) this node sent or received."""
+        data: list[dict[str, Any]] = self.connection.get("/requests")
+        return data
+
+    def request_thread(self, conversation_id: str) -> dict[str, Any]:
+        """One request with its messages."""
+        data: dict[str, Any] = self.connection.get(f"/requests/{conversation_id}")
+        return data

@@ -1,0 +1,125 @@
+"""The HTTP connection to a node: TLS verified, problems raised as exceptions."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from uncc.client.errors import exception_for, parse_problem
+from uncc.errors import TransportError, UserInputError
+
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """The system's trust store, or only the CA in ``ca_file`` (a private CA); never no check."""
+    if ca_file is None:
+        return ssl.create_default_context()
+    if not ca_file.is_file():
+        raise UserInputError(f"--ca-file {ca_file}: no such file")
+    try:
+        return ssl.create_default_context(cafile=str(ca_file))
+    except ssl.SSLError as exc:
+        raise UserInputError(f"--ca-file {ca_file}: not a PEM certificate ({exc})") from None
+
+
+class Connection:
+    """Requests to one node's API, with its bearer token.
+
+    Args:
+        url: the node's base URL (``https://node.example:8470``).
+        token: the bearer token from :meth:`uncc.client.Client.login`.
+        ca_file: a PEM file of the CA that signed the node's certificate.
+        http: an ``httpx.Client`` to use instead (tests pass an in-process one).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        ca_file: Path | None = None,
+        http: httpx.Client | None = None,
+    ) -> None:
+        if not url.startswith(("https://", "http://")):
+            raise UserInputError(f"--node {url!r}: give the node's URL, https://host:port")
+        self.url = url.rstrip("/")
+        self.token = token
+        self._http = http or httpx.Client(
+            base_url=self.url,
+            verify=tls_context(ca_file),
+            timeout=TIMEOUT,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        content: bytes | Iterable[bytes] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request to ``/api/v1`` + ``path``; an error answer raises its exception."""
+        sent = dict(headers or {})
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = self._http.request(
+                method,
+                "/api/v1" + path,
+                json=json,
+                params=query,
+                content=content,
+                headers=sent,
+            )
+        except httpx.ConnectError as exc:
+            raise TransportError(_connect_failure(self.url, exc)) from None
+        except httpx.TimeoutException:
+            raise TransportError(f"{self.url}: the node did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise TransportError(f"{self.url}: {exc}") from None
+        if response.status_code >= 400:
+            raise _error(response)
+        return response
+
+    def get(self, path: str, **params: Any) -> Any:
+        """GET a JSON document."""
+        return self.request("GET", path, params=params).json()
+
+    def post(self, path: str, body: Any = None, **params: Any) -> Any:
+        """POST a JSON body (or none) and read the JSON answer."""
+        return self.request("POST", path, json=body, params=params).json()
+
+
+def _error(response: httpx.Response) -> Exception:
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    problem = parse_problem(response.status_code, body)
+    retry = response.headers.get("Retry-After")
+    if retry is not None and retry.isdigit():
+        problem.extra["retry_after"] = int(retry)
+    return exception_for(problem)
+
+
+def _connect_failure(url: str, exc: httpx.ConnectError) -> str:
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return (
+            f"{url}: the node's TLS certificate is not trusted ({text.rsplit(':', maxsplit=1)[-1].strip()}); "
+            "give its CA with --ca-file (or UNCC_CA_FILE)"
+        )
+    return f"{url}: the node could not be reached ({text or type(exc).__name__})"

@@ -1,0 +1,136 @@
+"""The endpoints the remote command line needs beyond the first API.
+
+Evidence lists, sealing and release, notices, the caller's own session (who am I,
+log out), protected persons added and disclosed: with them every command an
+investigator, prosecutor, judge or auditor runs on the server also works from a
+workstation (``uncc --node URL``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, FastAPI, Header, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from uncc.domain.evidence import EvidenceItem
+from uncc.entrypoints.api.auth import User
+from uncc.services import evidence, identity, orders, protection
+from uncc.services.context import NodeContext
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SealIn(_In):
+    """Why an item is sealed or released (kept in its custody event)."""
+
+    note: str = Field(default="", max_length=2000)
+
+
+class ProtectedIn(_In):
+    """A protected person to record: the identity is encrypted at rest."""
+
+    kind: Literal["witness", "victim", "cooperating_offender"]
+    name: str = Field(min_length=1, max_length=500)
+    whereabouts: str = Field(default="", max_length=2000)
+    views: str = Field(default="", max_length=20_000)
+    claims: list[str] = Field(default_factory=list, max_length=100)
+    measures: str = Field(default="", max_length=20_000)
+
+
+class DiscloseIn(_In):
+    """The reason for a disclosure (audited)."""
+
+    reason: str = Field(default="", max_length=2000)
+    """Required: a disclosure without one is refused, and the attempt audited."""
+
+
+def _item(item: EvidenceItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "case": item.case_id,
+        "filename": item.filename,
+        "size": item.size,
+        "sha256": item.sha256,
+        "sealed": item.sealed,
+    }
+
+
+def _person(p: protection.ProtectedPerson) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "pseudonym": p.pseudonym,
+        "kind": p.kind.value,
+        "provision": p.provision,
+        "views": p.views,
+        "claims": p.claims,
+        "measures": p.measures,
+    }
+
+
+def install(app: FastAPI, ctx: NodeContext) -> None:
+    """Add the endpoints to the node's API."""
+    api = APIRouter(prefix="/api/v1")
+
+    @api.get("/me", tags=["accounts"])
+    def me(user: User) -> dict[str, Any]:
+        """Who the bearer token stands for, and whether a second factor is still owed."""
+        return {
+            "user": user.user,
+            "roles": sorted(r.value for r in user.roles),
+            "needs_second_factor": user.needs_second_factor,
+        }
+
+    @api.post("/logout", tags=["accounts"])
+    def logout(user: User, authorization: Annotated[str, Header()]) -> dict[str, str]:
+        """End this session: the bearer token no longer authenticates anyone."""
+        identity.revoke(ctx, authorization.split(" ", 1)[1].strip())
+        return {"user": user.user}
+
+    @api.get("/notices", tags=["orders"])
+    def notices(user: User) -> list[dict[str, str]]:
+        """The notices addressed to the caller (orders that expired …), oldest first."""
+        return [{"at": at.isoformat(), "text": text} for at, text in orders.notices(ctx, user)]
+
+    @api.get("/evidence", tags=["evidence"])
+    def evidence_items(
+        user: User, case: Annotated[str | None, Query()] = None
+    ) -> list[dict[str, Any]]:
+        """Evidence items (of a case), by id."""
+        return [_item(i) for i in evidence.list_evidence(ctx, user, case)]
+
+    @api.post("/evidence/{item_id}/seal", tags=["evidence"])
+    def seal(item_id: str, user: User, body: SealIn | None = None) -> dict[str, Any]:
+        """Seal an item: render it inaccessible (Art. 46(3)(d)); a custody event."""
+        note = body.note if body else ""
+        return _item(evidence.set_sealed(ctx, user, item_id, sealed=True, note=note))
+
+    @api.post("/evidence/{item_id}/release", tags=["evidence"])
+    def release(item_id: str, user: User, body: SealIn | None = None) -> dict[str, Any]:
+        """Release a sealed item; a custody event."""
+        note = body.note if body else ""
+        return _item(evidence.set_sealed(ctx, user, item_id, sealed=False, note=note))
+
+    @api.post("/cases/{case_id}/protected", status_code=201, tags=["cases"])
+    def add_protected(case_id: str, body: ProtectedIn, user: User) -> dict[str, Any]:
+        """Record a protected person (Arts. 52-55); others see only a pseudonym."""
+        person = protection.add_protected(
+            ctx,
+            user,
+            case_id,
+            kind=protection.ProtectedKind(body.kind),
+            identity={"name": body.name, "whereabouts": body.whereabouts},
+            views=body.views,
+            claims=[{"claim": c} for c in body.claims],
+            measures=body.measures,
+        )
+        return _person(person)
+
+    @api.post("/protected/{person_id}/disclose", tags=["cases"])
+    def disclose(person_id: str, body: DiscloseIn, user: User) -> dict[str, str]:
+        """The identity of a protected person, for a stated reason (audited)."""
+        return protection.disclose(ctx, user, person_id, body.reason)
+
+    app.include_router(api)

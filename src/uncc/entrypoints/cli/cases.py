@@ -1,0 +1,159 @@
+"""``uncc case`` and ``uncc audit``: cases opened from an analysis, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from uncc.domain.policy import Action, Role, allowed
+from uncc.entrypoints.cli.desk import Desk, desk
+from uncc.entrypoints.cli.inputs import read_document
+from uncc.entrypoints.cli.protection import said
+from uncc.entrypoints.cli.store import write_text_atomically
+
+case_app = typer.Typer(
+    help="Cases, opened from an analysis of incident facts.", no_args_is_help=True
+)
+console = Console(soft_wrap=True)
+
+
+def _say(text: str) -> None:
+    console.print(text, highlight=False, markup=False)
+
+
+@case_app.command("open")
+def case_open(
+    facts: Annotated[Path, typer.Argument(help="Incident facts (uncc: incident/1).")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="A title (default: the incident's).")
+    ] = None,
+) -> None:
+    """Open a case: the facts are analysed under the node's profile and kept with the case."""
+    raw = read_document(facts, "incident facts")
+    case = desk().open_case(raw, title)
+    _say(f"opened {case.id}: {case.title}")
+    for offence, status in case.findings():
+        if status != "not_established":
+            _say(f"  {status:>13}  {offence}")
+
+
+@case_app.command("list")
+def case_list() -> None:
+    """List the cases."""
+    table = Table("Case", "Title", "Status")
+    for row in desk().cases():
+        table.add_row(row.id, row.title, row.status)
+    console.print(table)
+
+
+@case_app.command("show")
+def case_show(
+    case_id: Annotated[str, typer.Argument(help="The case id, e.g. C-2026-0001.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the case with its facts and analysis as JSON.")
+    ] = False,
+) -> None:
+    """Show a case, its findings for the node's State, and its orders."""
+    node = desk()
+    case = node.case(case_id)
+    if as_json:
+        document = {
+            "id": case.id,
+            "title": case.title,
+            "status": case.status,
+            "facts": case.facts,
+            "analysis": case.analysis,
+            "notes": [
+                {"author": n.author, "at": n.at.isoformat(), "text": n.text}
+                for n in node.notes(case_id)
+            ],
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    console.print(
+        f"{case.id} — {case.title} ({case.status}), opened by {case.created_by}", highlight=False
+    )
+    for offence, status in case.findings():
+        _say(f"  {status:>15}  {offence}")
+    for order in node.orders(case_id):
+        _say(f"  order {order.id}: {order.power} — {order.state}")
+    _case_contents(node, case_id)
+    for note in node.notes(case_id):
+        _say(f"  note {note.at:%Y-%m-%d %H:%M} {note.author}: {note.text}")
+
+
+def _case_contents(node: Desk, case_id: str) -> None:
+    """Evidence, protected persons (by pseudonym) and property items, where the role may see them."""
+    roles = [Role(r) for r in node.roles()]
+
+    def may(action: Action) -> bool:
+        return any(allowed(r, action) for r in roles)
+
+    if may(Action.EVIDENCE_READ):
+        for item in node.evidence(case_id):
+            sealed = ", sealed" if item.sealed else ""
+            _say(f"  evidence {item.id}: {item.filename} ({item.size} bytes{sealed})")
+    if may(Action.PROTECTED_READ):
+        for person in node.protected(case_id):
+            _say(f"  protected {person.id}: {person.pseudonym} ({person.kind}, {person.provision})")
+            said(person, "    ")
+    for held in node.property(case_id):
+        _say(
+            f"  property {held.id}: {held.account} ({held.location or '?'}) {held.assessed} — {held.status}"
+        )
+
+
+@case_app.command("note")
+def case_note(case_id: str, text: str) -> None:
+    """Add a note to a case."""
+    desk().add_note(case_id, text)
+    _say(f"note added to {case_id}")
+
+
+@case_app.command("export")
+def case_export(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Export the case as CASE/UCO JSON-LD (investigation, authorisations, files, hashes, provenance)."""
+    text = json.dumps(desk().export_case(case_id), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_atomically(output, text)
+        _say(f"wrote {output}")
+
+
+def audit_command(
+    limit: Annotated[int, typer.Option("--limit", help="How many of the latest entries.")] = 50,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per line.")
+    ] = False,
+) -> None:
+    """Show the audit trail (auditors and administrators)."""
+    entries = desk().audit(limit)
+    if as_json:
+        for entry in entries:
+            line = entry.model_dump() | {"at": entry.at.isoformat()}
+            typer.echo(json.dumps(line, ensure_ascii=False, default=str))
+        return
+    table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
+    for entry in entries:
+        details = ", ".join(f"{k}={v}" for k, v in entry.details.items())
+        table.add_row(
+            str(entry.seq),
+            f"{entry.at:%Y-%m-%d %H:%M:%S}",
+            entry.actor,
+            entry.action,
+            entry.object,
+            entry.outcome,
+            details,
+        )
+    console.print(table)

@@ -1,0 +1,126 @@
+"""One interface for the work commands, on the server or from a workstation.
+
+Each work command (cases, orders, evidence, verify, reports, audit) calls a
+:class:`Desk`: :class:`~uncc.entrypoints.cli.desk_local.LocalDesk` runs the services on
+the node's own database and files; :class:`~uncc.entrypoints.cli.desk_remote.RemoteDesk`
+asks the node's API through :mod:`uncc.client`. Both answer with the client's records
+(:mod:`uncc.client.models`), and the commands print only from those, so the output and
+the exit codes are the same in both places (``docs/client.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from uncc.client import models as m
+from uncc.entrypoints.cli import remote
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An order to draft: the power, its legal basis and the Art. 42 fields."""
+
+    power: str
+    offences: list[str]
+    targets: list[m.Target]
+    grounds: str
+    scope: str
+    necessity: str
+    proportionality: str
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A file to ingest and how it was acquired."""
+
+    file: Path
+    order_id: str | None
+    acquisition: dict[str, str]
+
+
+class Desk(Protocol):
+    """What the work commands do, wherever the node is."""
+
+    def roles(self) -> frozenset[str]:
+        """The logged-in user's roles."""
+
+    def cases(self) -> list[m.CaseSummary]:
+        """Every case."""
+
+    def open_case(self, facts: dict[str, Any], title: str | None) -> m.Case:
+        """Open a case from incident facts."""
+
+    def case(self, case_id: str) -> m.Case:
+        """One case with its facts and analysis."""
+
+    def notes(self, case_id: str) -> list[m.CaseNote]:
+        """A case's notes."""
+
+    def add_note(self, case_id: str, text: str) -> None:
+        """Add a note to a case."""
+
+    def export_case(self, case_id: str) -> dict[str, Any]:
+        """The case as CASE/UCO JSON-LD."""
+
+    def orders(self, case_id: str | None) -> list[m.Order]:
+        """The orders the user may see."""
+
+    def order(self, order_id: str) -> m.Order:
+        """One order with its history."""
+
+    def draft_order(self, case_id: str, draft: Draft) -> m.Order:
+        """Draft an order."""
+
+    def move_order(self, order_id: str, command: str, note: str) -> m.Order:
+        """Submit, authorise, refuse, issue, renew, execute or revoke an order."""
+
+    def notices(self) -> list[m.Notice]:
+        """The notices addressed to the user."""
+
+    def add_evidence(
+        self, case_id: str, intake: Intake, progress: Callable[[int], None]
+    ) -> m.Uploaded:
+        """Ingest a file into the vault, reporting the bytes taken so far."""
+
+    def evidence(self, case_id: str | None) -> list[m.EvidenceItem]:
+        """Evidence items."""
+
+    def seal(self, item_id: str, note: str, *, sealed: bool) -> None:
+        """Seal or release an item."""
+
+    def custody(self, item_id: str) -> list[m.CustodyEntry]:
+        """An item's chain of custody with proofs."""
+
+    def report(self, item_id: str, output_format: str) -> str:
+        """The admissibility report as text (``json``, ``md`` or ``html``)."""
+
+    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
+        """Verify the vault (and that its log extends the head ``since``)."""
+
+    def head(self) -> m.Head:
+        """The custody log's signed tree head."""
+
+    def audit(self, limit: int) -> list[m.AuditEntry]:
+        """The latest audit entries."""
+
+    def protected(self, case_id: str) -> list[m.ProtectedPerson]:
+        """A case's protected persons, by pseudonym."""
+
+    def property(self, case_id: str) -> list[m.PropertyItem]:
+        """A case's property items."""
+
+
+def desk() -> Desk:
+    """The desk of this command: the remote node named by ``--node``, else the local one."""
+    node = remote.chosen()
+    if node is not None:
+        from uncc.entrypoints.cli.desk_remote import RemoteDesk  # noqa: PLC0415
+
+        return RemoteDesk(remote.client(node))
+    from uncc.entrypoints.cli.desk_local import LocalDesk  # noqa: PLC0415
+
+    return LocalDesk()

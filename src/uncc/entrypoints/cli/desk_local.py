@@ -1,0 +1,292 @@
+"""The work commands on the node itself: the services, on its database and files.
+
+Each answer is turned into the same record (:mod:`uncc.client.models`) the API gives,
+so a command prints the same whether it ran here or through ``--node``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from uncc.client import models as m
+from uncc.entrypoints.cli.desk import Draft, Intake
+from uncc.entrypoints.cli.session import context, principal
+from uncc.errors import UserInputError
+
+if TYPE_CHECKING:
+    from uncc.domain.evidence import EvidenceItem
+    from uncc.domain.orders import Order
+    from uncc.services.cases import Case
+
+
+def order_record(order: Order) -> m.Order:
+    """An order as the API shows it."""
+    return m.Order(
+        id=order.id,
+        case=order.case_id,
+        power=order.power,
+        state=order.state.value,
+        offences=list(order.offences),
+        targets=[m.Target(id=t.id, kind=t.kind, location=t.location) for t in order.targets],
+        requires_authorisation=order.requires_authorisation,
+        confidential=order.confidential,
+        issued_at=order.issued_at,
+        expires_at=order.expires_at,
+        renewals=order.renewals,
+        history=[
+            m.OrderMove(
+                command=e.command.value, to=e.to_state.value, actor=e.actor, at=e.at, note=e.note
+            )
+            for e in order.history
+        ],
+    )
+
+
+def case_record(case: Case) -> m.Case:
+    """A case as the API shows it."""
+    return m.Case(
+        id=case.id,
+        title=case.title,
+        status=case.status,
+        created_by=case.created_by,
+        facts=case.facts,
+        analysis=case.analysis,
+    )
+
+
+def item_record(item: EvidenceItem) -> m.EvidenceItem:
+    """An evidence item as the API lists it."""
+    return m.EvidenceItem(
+        id=item.id,
+        case=item.case_id,
+        filename=item.filename,
+        size=item.size,
+        sha256=item.sha256,
+        sealed=item.sealed,
+    )
+
+
+class LocalDesk:
+    """A :class:`~uncc.entrypoints.cli.desk.Desk` on the node's own database and files."""
+
+    def roles(self) -> frozenset[str]:
+        """The logged-in user's roles."""
+        return frozenset(r.value for r in principal().roles)
+
+    def cases(self) -> list[m.CaseSummary]:
+        """Every case."""
+        from uncc.services import cases  # noqa: PLC0415 - SQLAlchemy loads only when needed
+
+        return [
+            m.CaseSummary(id=i, title=t, status=s)
+            for i, t, s in cases.list_cases(context(), principal())
+        ]
+
+    def open_case(self, facts: dict[str, Any], title: str | None) -> m.Case:
+        """Open a case."""
+        from uncc.services import cases  # noqa: PLC0415
+
+        return case_record(cases.open_case(context(), principal(), facts, title))
+
+    def case(self, case_id: str) -> m.Case:
+        """One case."""
+        from uncc.services import cases  # noqa: PLC0415
+
+        return case_record(cases.get_case(context(), principal(), case_id))
+
+    def notes(self, case_id: str) -> list[m.CaseNote]:
+        """A case's notes."""
+        from uncc.services import cases  # noqa: PLC0415
+
+        return [
+            m.CaseNote(author=n.author, at=n.at, text=n.text)
+            for n in cases.list_notes(context(), principal(), case_id)
+        ]
+
+    def add_note(self, case_id: str, text: str) -> None:
+        """Add a note."""
+        from uncc.services import cases  # noqa: PLC0415
+
+        cases.add_note(context(), principal(), case_id, text)
+
+    def export_case(self, case_id: str) -> dict[str, Any]:
+        """CASE/UCO JSON-LD."""
+        from uncc.services.case_export import export_case  # noqa: PLC0415
+
+        return export_case(context(), principal(), case_id)
+
+    def orders(self, case_id: str | None) -> list[m.Order]:
+        """Orders the user may see."""
+        from uncc.services import orders  # noqa: PLC0415
+
+        return [order_record(o) for o in orders.list_orders(context(), principal(), case_id)]
+
+    def order(self, order_id: str) -> m.Order:
+        """One order."""
+        from uncc.services import orders  # noqa: PLC0415
+
+        return order_record(orders.get_order(context(), principal(), order_id))
+
+    def draft_order(self, case_id: str, draft: Draft) -> m.Order:
+        """Draft an order."""
+        from uncc.domain.orders import Target  # noqa: PLC0415
+        from uncc.services import orders  # noqa: PLC0415
+        from uncc.services.orders import DraftRequest  # noqa: PLC0415
+
+        request = DraftRequest(
+            draft.power,
+            tuple(draft.offences),
+            tuple(Target(t.id, t.kind, t.location) for t in draft.targets),
+            draft.grounds,
+            draft.scope,
+            draft.necessity,
+            draft.proportionality,
+            draft.days,
+        )
+        return order_record(orders.draft_order(context(), principal(), case_id, request))
+
+    def move_order(self, order_id: str, command: str, note: str) -> m.Order:
+        """Move an order."""
+        from uncc.domain.orders import Command  # noqa: PLC0415
+        from uncc.services import orders  # noqa: PLC0415
+
+        moved = orders.order_command(context(), principal(), order_id, Command(command), note)
+        return order_record(moved)
+
+    def notices(self) -> list[m.Notice]:
+        """Notices."""
+        from uncc.services import orders  # noqa: PLC0415
+
+        return [m.Notice(at=at, text=text) for at, text in orders.notices(context(), principal())]
+
+    def add_evidence(
+        self, case_id: str, intake: Intake, progress: Callable[[int], None]
+    ) -> m.Uploaded:
+        """Ingest the file, streamed, into the local vault."""
+        from uncc.services import evidence  # noqa: PLC0415
+
+        if not intake.file.is_file():
+            raise UserInputError(f"{intake.file}: no such file")
+        with intake.file.open("rb") as handle:
+            item = evidence.add_evidence(
+                context(),
+                principal(),
+                case_id,
+                source=handle,
+                filename=intake.file.name,
+                acquisition=intake.acquisition,
+                order_id=intake.order_id,
+                progress=progress,
+            )
+        return m.Uploaded(id=item.id, sha256=item.sha256, size=item.size, filename=item.filename)
+
+    def evidence(self, case_id: str | None) -> list[m.EvidenceItem]:
+        """Evidence items."""
+        from uncc.services import evidence  # noqa: PLC0415
+
+        return [item_record(i) for i in evidence.list_evidence(context(), principal(), case_id)]
+
+    def seal(self, item_id: str, note: str, *, sealed: bool) -> None:
+        """Seal or release."""
+        from uncc.services import evidence  # noqa: PLC0415
+
+        evidence.set_sealed(context(), principal(), item_id, sealed=sealed, note=note)
+
+    def custody(self, item_id: str) -> list[m.CustodyEntry]:
+        """Custody with proofs."""
+        from uncc.services import evidence  # noqa: PLC0415
+
+        return [
+            m.CustodyEntry(
+                seq=e.event.seq,
+                kind=e.event.kind.value,
+                sha256=e.event.sha256,
+                actor=e.event.actor,
+                at=e.event.at,
+                details=e.event.details,
+                leaf_hash=e.leaf_hash,
+                proof=e.proof,
+                checkpoint=m.Checkpoint(**e.checkpoint.__dict__),
+            )
+            for e in evidence.custody_of(context(), principal(), item_id)
+        ]
+
+    def report(self, item_id: str, output_format: str) -> str:
+        """The admissibility report, rendered here."""
+        from uncc.services.admissibility import admissibility  # noqa: PLC0415
+        from uncc.services.reports import (  # noqa: PLC0415
+            admissibility_html,
+            admissibility_markdown,
+        )
+
+        data = admissibility(context(), principal(), item_id)
+        if output_format == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return admissibility_html(data) if output_format == "html" else admissibility_markdown(data)
+
+    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
+        """Verify the local vault."""
+        from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
+        from uncc.services import vault  # noqa: PLC0415
+
+        report = vault.check(
+            context(),
+            principal(),
+            case_id,
+            since=since,
+            transport=HttpTransport() if witnesses else None,
+        )
+        return m.VaultReport.model_validate(report.as_json())
+
+    def head(self) -> m.Head:
+        """The signed tree head."""
+        from uncc.services import custody_log  # noqa: PLC0415
+
+        return m.Head.model_validate(custody_log.export_head(context(), principal()))
+
+    def audit(self, limit: int) -> list[m.AuditEntry]:
+        """Audit entries."""
+        from uncc.services import cases  # noqa: PLC0415
+
+        return [
+            m.AuditEntry.model_validate(e) for e in cases.audit_trail(context(), principal(), limit)
+        ]
+
+    def protected(self, case_id: str) -> list[m.ProtectedPerson]:
+        """Protected persons."""
+        from uncc.services import protection  # noqa: PLC0415
+
+        return [
+            m.ProtectedPerson(
+                id=p.id,
+                pseudonym=p.pseudonym,
+                kind=p.kind.value,
+                provision=p.provision,
+                views=p.views,
+                claims=p.claims,
+                measures=p.measures,
+            )
+            for p in protection.list_protected(context(), principal(), case_id)
+        ]
+
+    def property(self, case_id: str) -> list[m.PropertyItem]:
+        """Property items."""
+        from uncc.services import proceeds  # noqa: PLC0415
+
+        return [
+            m.PropertyItem(
+                id=i.id,
+                account=i.account,
+                location=i.location,
+                assessed=str(i.assessed),
+                held=None if i.held is None else str(i.held),
+                kind=i.kind,
+                derived_from=i.derived_from,
+                model=i.model,
+                basis=i.basis,
+                status=i.status,
+            )
+            for i in proceeds.list_property(context(), principal(), case_id)
+        ]

@@ -1,0 +1,135 @@
+"""The work commands against a node's API, through :mod:`uncc.client`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from uncc.client import Client
+from uncc.client import models as m
+from uncc.entrypoints.cli import remote
+from uncc.entrypoints.cli.desk import Draft, Intake
+
+
+class RemoteDesk:
+    """A :class:`~uncc.entrypoints.cli.desk.Desk` that asks the node's API."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    @cached_property
+    def _me(self) -> dict[str, Any]:
+        return self.client.me()
+
+    def roles(self) -> frozenset[str]:
+        """The roles the node gives the token's user."""
+        return frozenset(str(r) for r in self._me["roles"])
+
+    def cases(self) -> list[m.CaseSummary]:
+        """Every case."""
+        return self.client.cases()
+
+    def open_case(self, facts: dict[str, Any], title: str | None) -> m.Case:
+        """Open a case from incident facts."""
+        return self.client.open_case(facts, title)
+
+    def case(self, case_id: str) -> m.Case:
+        """One case."""
+        return self.client.case(case_id)
+
+    def notes(self, case_id: str) -> list[m.CaseNote]:
+        """A case's notes."""
+        return self.client.notes(case_id)
+
+    def add_note(self, case_id: str, text: str) -> None:
+        """Add a note."""
+        self.client.add_note(case_id, text)
+
+    def export_case(self, case_id: str) -> dict[str, Any]:
+        """CASE/UCO JSON-LD."""
+        return self.client.export_case(case_id)
+
+    def orders(self, case_id: str | None) -> list[m.Order]:
+        """Orders."""
+        return self.client.orders(case_id)
+
+    def order(self, order_id: str) -> m.Order:
+        """One order."""
+        return self.client.order(order_id)
+
+    def draft_order(self, case_id: str, draft: Draft) -> m.Order:
+        """Draft an order."""
+        return self.client.draft_order(
+            case_id,
+            power=draft.power,
+            offences=draft.offences,
+            targets=draft.targets,
+            grounds=draft.grounds,
+            scope=draft.scope,
+            necessity=draft.necessity,
+            proportionality=draft.proportionality,
+            duration_days=draft.days,
+        )
+
+    def move_order(self, order_id: str, command: str, note: str) -> m.Order:
+        """Move an order."""
+        return self.client.move_order(order_id, command, note)
+
+    def notices(self) -> list[m.Notice]:
+        """Notices."""
+        return self.client.notices()
+
+    def add_evidence(
+        self, case_id: str, intake: Intake, progress: Callable[[int], None]
+    ) -> m.Uploaded:
+        """Upload in resumable chunks (an interrupted upload resumes when run again)."""
+        return self.client.upload_evidence(
+            case_id,
+            intake.file,
+            order_id=intake.order_id,
+            acquisition=intake.acquisition,
+            progress=progress,
+            journal=remote.journal(),
+        )
+
+    def evidence(self, case_id: str | None) -> list[m.EvidenceItem]:
+        """Evidence items."""
+        return self.client.evidence(case_id)
+
+    def seal(self, item_id: str, note: str, *, sealed: bool) -> None:
+        """Seal or release."""
+        self.client.seal(item_id, note, sealed=sealed)
+
+    def custody(self, item_id: str) -> list[m.CustodyEntry]:
+        """Custody with proofs."""
+        return self.client.custody(item_id)
+
+    def report(self, item_id: str, output_format: str) -> str:
+        """The admissibility report, rendered by the node (JSON pretty-printed here)."""
+        if output_format == "json":
+            data = self.client.admissibility(item_id, "json")
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text: str = self.client.admissibility(item_id, "md" if output_format == "md" else "html")
+        return text
+
+    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
+        """Verify the vault on the node."""
+        return self.client.verify(case_id, since=since, witnesses=witnesses)
+
+    def head(self) -> m.Head:
+        """The signed tree head."""
+        return self.client.head()
+
+    def audit(self, limit: int) -> list[m.AuditEntry]:
+        """Audit entries."""
+        return self.client.audit(limit)
+
+    def protected(self, case_id: str) -> list[m.ProtectedPerson]:
+        """Protected persons."""
+        return self.client.protected(case_id)
+
+    def property(self, case_id: str) -> list[m.PropertyItem]:
+        """Property items."""
+        return self.client.property(case_id)
