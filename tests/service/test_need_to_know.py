@@ -23,8 +23,8 @@ from uncc.config import Settings
 from uncc.domain.orders import Command, Target
 from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
+from uncc.entrypoints.cli import desk_local as cli_desk
 from uncc.entrypoints.cli import main as cli_main
-from uncc.entrypoints.cli import desk_local as cli_work
 from uncc.errors import NotFoundError
 from uncc.services import cases, evidence, identity, orders
 from uncc.services.context import Principal
@@ -152,7 +152,7 @@ def _web(client: TestClient, world: World, user: str) -> dict[str, str]:
 
 def _cli(world: World, user: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     who = _principal(world, user)
-    for module in (cli_work, cli_main.daily, cli_main.protection, cli_main.node):
+    for module in (cli_desk, cli_main.daily, cli_main.node):
         monkeypatch.setattr(module, "context", lambda: world.node.ctx)
         monkeypatch.setattr(module, "principal", lambda: who)
     runner = CliRunner()

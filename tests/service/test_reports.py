@@ -16,9 +16,8 @@ from tests.service.conftest import PASSWORD, Node, facts
 from uncc.config import Settings
 from uncc.domain.orders import Command, Target
 from uncc.entrypoints.api.app import create_app
+from uncc.entrypoints.cli import desk_local as cli_desk
 from uncc.entrypoints.cli import main as cli_main
-from uncc.entrypoints.cli import protection as cli_protection
-from uncc.entrypoints.cli import desk_local as cli_work
 from uncc.services import cases, evidence, orders, protection
 from uncc.services.admissibility import admissibility
 from uncc.services.orders import DraftRequest
@@ -195,7 +194,7 @@ def test_notes_and_protected_persons_in_the_api_the_web_and_the_cli(
         assert len(cases.list_notes(node.ctx, node.jane, recorded)) == 1
 
     # and in the CLI
-    for module in (cli_work, cli_protection):
+    for module in (cli_desk,):
         monkeypatch.setattr(module, "context", lambda: node.ctx)
         monkeypatch.setattr(module, "principal", lambda: node.pia)
     runner = CliRunner()

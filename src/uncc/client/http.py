@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic_core import to_jsonable_python
 
 from uncc.client.errors import exception_for, parse_problem
 from uncc.errors import TransportError, UserInputError
@@ -70,7 +71,10 @@ class Connection:
         content: bytes | Iterable[bytes] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one request to ``/api/v1`` + ``path``; an error answer raises its exception."""
+        """Send one request to ``/api/v1`` + ``path``; an error answer raises its exception.
+
+        A JSON body may hold dates, decimals and models (sent as JSON's strings).
+        """
         sent = dict(headers or {})
         if self.token:
             sent["Authorization"] = f"Bearer {self.token}"
@@ -79,7 +83,7 @@ class Connection:
             response = self._http.request(
                 method,
                 "/api/v1" + path,
-                json=json,
+                json=None if json is None else to_jsonable_python(json),
                 params=query,
                 content=content,
                 headers=sent,

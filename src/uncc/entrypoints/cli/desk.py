@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
 from uncc.client import models as m
+from uncc.domain.tracing import Transfer
 from uncc.entrypoints.cli import remote
 
 
@@ -40,6 +42,39 @@ class Intake:
     file: Path
     order_id: str | None
     acquisition: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Transfers to trace (as read from a CSV or JSON-lines ledger) and how to assess them."""
+
+    transfers: list[Transfer]
+    model: str
+    basis: str
+    locations: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Property converted from an item (Art. 50(4)) or income derived from it (Art. 50(6))."""
+
+    item_id: str
+    kind: str
+    description: str
+    value: Decimal
+    location: str | None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A protected person to record; the identity is encrypted at rest."""
+
+    kind: str
+    name: str
+    whereabouts: str
+    views: str
+    claims: list[str]
+    measures: str
 
 
 class Desk(Protocol):
@@ -112,6 +147,29 @@ class Desk(Protocol):
 
     def property(self, case_id: str) -> list[m.PropertyItem]:
         """A case's property items."""
+
+    def register_traced(
+        self, case_id: str, ledger: Ledger
+    ) -> tuple[list[m.PropertyItem], list[str]]:
+        """Trace a ledger and register the accounts holding proceeds; notes on the ledger."""
+
+    def register_derived(self, case_id: str, derived: Derived) -> m.PropertyItem:
+        """Register property converted from an item, or income derived from it."""
+
+    def add_protected(self, case_id: str, person: Person) -> m.ProtectedPerson:
+        """Record a protected person."""
+
+    def disclose(self, person_id: str, reason: str) -> dict[str, str]:
+        """A protected person's identity (audited)."""
+
+    def users(self) -> list[m.Account]:
+        """Every user."""
+
+    def add_user(self, user: str, roles: list[str], password: str) -> list[m.Grant]:
+        """Add a user; grants of judge and admin awaiting a second administrator."""
+
+    def decide_grant(self, grant_id: str, *, approve: bool) -> m.Grant:
+        """Approve or refuse a grant."""
 
 
 def desk() -> Desk:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from uncc.client import models as m
-from uncc.entrypoints.cli.desk import Draft, Intake
+from uncc.entrypoints.cli.desk import Derived, Draft, Intake, Ledger, Person
 from uncc.entrypoints.cli.session import context, principal
 from uncc.errors import UserInputError
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from uncc.domain.evidence import EvidenceItem
     from uncc.domain.orders import Order
     from uncc.services.cases import Case
+    from uncc.services.proceeds import PropertyItem
+    from uncc.services.protection import ProtectedPerson
 
 
 def order_record(order: Order) -> m.Order:
@@ -65,6 +67,35 @@ def item_record(item: EvidenceItem) -> m.EvidenceItem:
         size=item.size,
         sha256=item.sha256,
         sealed=item.sealed,
+    )
+
+
+def property_record(item: PropertyItem) -> m.PropertyItem:
+    """A property item as the API shows it."""
+    return m.PropertyItem(
+        id=item.id,
+        account=item.account,
+        location=item.location,
+        assessed=str(item.assessed),
+        held=None if item.held is None else str(item.held),
+        kind=item.kind,
+        derived_from=item.derived_from,
+        model=item.model,
+        basis=item.basis,
+        status=item.status,
+    )
+
+
+def person_record(person: ProtectedPerson) -> m.ProtectedPerson:
+    """A protected person, by pseudonym, as the API shows it."""
+    return m.ProtectedPerson(
+        id=person.id,
+        pseudonym=person.pseudonym,
+        kind=person.kind.value,
+        provision=person.provision,
+        views=person.views,
+        claims=person.claims,
+        measures=person.measures,
     )
 
 
@@ -259,34 +290,94 @@ class LocalDesk:
         from uncc.services import protection  # noqa: PLC0415
 
         return [
-            m.ProtectedPerson(
-                id=p.id,
-                pseudonym=p.pseudonym,
-                kind=p.kind.value,
-                provision=p.provision,
-                views=p.views,
-                claims=p.claims,
-                measures=p.measures,
-            )
-            for p in protection.list_protected(context(), principal(), case_id)
+            person_record(p) for p in protection.list_protected(context(), principal(), case_id)
         ]
 
     def property(self, case_id: str) -> list[m.PropertyItem]:
         """Property items."""
         from uncc.services import proceeds  # noqa: PLC0415
 
+        return [property_record(i) for i in proceeds.list_property(context(), principal(), case_id)]
+
+    def register_traced(
+        self, case_id: str, ledger: Ledger
+    ) -> tuple[list[m.PropertyItem], list[str]]:
+        """Trace and register, here."""
+        from uncc.domain.tracing import Model  # noqa: PLC0415
+        from uncc.services import proceeds  # noqa: PLC0415
+
+        items, notes = proceeds.register_traced(
+            context(),
+            principal(),
+            case_id,
+            transfers=ledger.transfers,
+            model=Model(ledger.model),
+            basis=ledger.basis,
+            locations=ledger.locations,
+        )
+        return [property_record(i) for i in items], notes
+
+    def register_derived(self, case_id: str, derived: Derived) -> m.PropertyItem:
+        """Register derived property."""
+        from uncc.services import proceeds  # noqa: PLC0415
+
+        derivation = proceeds.Derivation(
+            derived.kind, derived.item_id, derived.description, derived.value, derived.location
+        )
+        return property_record(
+            proceeds.register_derived(context(), principal(), case_id, derivation)
+        )
+
+    def add_protected(self, case_id: str, person: Person) -> m.ProtectedPerson:
+        """Record a protected person (identity encrypted here)."""
+        from uncc.services import protection  # noqa: PLC0415
+
+        added = protection.add_protected(
+            context(),
+            principal(),
+            case_id,
+            kind=protection.ProtectedKind(person.kind),
+            identity={"name": person.name, "whereabouts": person.whereabouts},
+            views=person.views,
+            claims=[{"claim": c} for c in person.claims],
+            measures=person.measures,
+        )
+        return person_record(added)
+
+    def disclose(self, person_id: str, reason: str) -> dict[str, str]:
+        """Disclose an identity."""
+        from uncc.services import protection  # noqa: PLC0415
+
+        return protection.disclose(context(), principal(), person_id, reason)
+
+    def users(self) -> list[m.Account]:
+        """Every user."""
+        from uncc.services import accounts  # noqa: PLC0415
+
         return [
-            m.PropertyItem(
-                id=i.id,
-                account=i.account,
-                location=i.location,
-                assessed=str(i.assessed),
-                held=None if i.held is None else str(i.held),
-                kind=i.kind,
-                derived_from=i.derived_from,
-                model=i.model,
-                basis=i.basis,
-                status=i.status,
+            m.Account(
+                user=a.user,
+                roles=list(a.roles),
+                active=a.active,
+                second_factor=a.second_factor,
+                created_at=a.created_at,
+                awaiting=list(a.pending),
             )
-            for i in proceeds.list_property(context(), principal(), case_id)
+            for a in accounts.list_users(context(), principal())
         ]
+
+    def add_user(self, user: str, roles: list[str], password: str) -> list[m.Grant]:
+        """Add a user."""
+        from uncc.domain.policy import Role  # noqa: PLC0415
+        from uncc.services import accounts  # noqa: PLC0415
+
+        wanted = {Role(r) for r in roles}
+        grants = accounts.add_user(context(), principal(), user, wanted, password)
+        return [m.Grant.model_validate(g.__dict__) for g in grants]
+
+    def decide_grant(self, grant_id: str, *, approve: bool) -> m.Grant:
+        """Decide a grant."""
+        from uncc.services import accounts  # noqa: PLC0415
+
+        done = accounts.decide_grant(context(), principal(), grant_id, approve=approve)
+        return m.Grant.model_validate(done.__dict__)

@@ -10,7 +10,7 @@ from typing import Any
 from uncc.client import Client
 from uncc.client import models as m
 from uncc.entrypoints.cli import remote
-from uncc.entrypoints.cli.desk import Draft, Intake
+from uncc.entrypoints.cli.desk import Derived, Draft, Intake, Ledger, Person
 
 
 class RemoteDesk:
@@ -133,3 +133,54 @@ class RemoteDesk:
     def property(self, case_id: str) -> list[m.PropertyItem]:
         """Property items."""
         return self.client.property(case_id)
+
+    def register_traced(
+        self, case_id: str, ledger: Ledger
+    ) -> tuple[list[m.PropertyItem], list[str]]:
+        """Send the ledger's transfers to the node, which traces and registers them."""
+        body = {
+            "basis": ledger.basis,
+            "model": ledger.model,
+            "locations": ledger.locations,
+            "transfers": [
+                {
+                    "id": t.id,
+                    "source": t.source,
+                    "target": t.target,
+                    "amount": str(t.amount),
+                    "tainted": t.tainted,
+                }
+                for t in ledger.transfers
+            ],
+        }
+        return self.client.register_traced(case_id, body)
+
+    def register_derived(self, case_id: str, derived: Derived) -> m.PropertyItem:
+        """Register derived property."""
+        body = {
+            "kind": derived.kind,
+            "description": derived.description,
+            "value": str(derived.value),
+            "location": derived.location,
+        }
+        return self.client.register_derived(case_id, derived.item_id, body)
+
+    def add_protected(self, case_id: str, person: Person) -> m.ProtectedPerson:
+        """Record a protected person."""
+        return self.client.add_protected(case_id, person.__dict__)
+
+    def disclose(self, person_id: str, reason: str) -> dict[str, str]:
+        """Disclose an identity."""
+        return self.client.disclose(person_id, reason)
+
+    def users(self) -> list[m.Account]:
+        """Every user."""
+        return self.client.users()
+
+    def add_user(self, user: str, roles: list[str], password: str) -> list[m.Grant]:
+        """Add a user."""
+        return self.client.add_user(user, roles, password)
+
+    def decide_grant(self, grant_id: str, *, approve: bool) -> m.Grant:
+        """Decide a grant."""
+        return self.client.decide_grant(grant_id, approve=approve)

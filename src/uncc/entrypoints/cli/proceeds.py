@@ -136,8 +136,7 @@ def register_command(
     ] = None,
 ) -> None:
     """Register every account holding proceeds as a property item of the case (Art. 50)."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services import proceeds  # noqa: PLC0415 - SQLAlchemy loads only when needed
+    from uncc.entrypoints.cli.desk import Ledger, desk  # noqa: PLC0415
 
     places: dict[str, str] = {}
     for spec in location or []:
@@ -145,18 +144,12 @@ def register_command(
         if not account or len(state) != 2 or not state.isupper():
             raise UserInputError(f"--location '{spec}': expected ACCOUNT=XX, e.g. wallet-1=XB")
         places[account] = state
-    items, problems = proceeds.register_traced(
-        context(),
-        principal(),
-        case_id,
-        transfers=read_ledger(ledger),
-        model=model,
-        basis=basis,
-        locations=places,
+    items, problems = desk().register_traced(
+        case_id, Ledger(list(read_ledger(ledger)), model.value, basis, places)
     )
     for item in items:
         console.print(
-            f"{item.id}: {item.account} ({item.location or 'place unknown'}) — {_fmt(item.assessed)} assessed by {item.model}",
+            f"{item.id}: {item.account} ({item.location or 'place unknown'}) — {_fmt(Decimal(item.assessed))} assessed by {item.model}",
             highlight=False,
             markup=False,
         )
@@ -184,8 +177,7 @@ def derive_command(
     ] = None,
 ) -> None:
     """Register property converted from an item or income derived from it."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services import proceeds  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import Derived, desk  # noqa: PLC0415
 
     try:
         amount = Decimal(value)
@@ -193,15 +185,14 @@ def derive_command(
         raise UserInputError(f"--value '{value}': expected a number, e.g. 2500.50") from None
     if location is not None and (len(location) != 2 or not location.isupper()):
         raise UserInputError(f"--location '{location}': expected a State code such as XB")
-    item = proceeds.register_derived(
-        context(),
-        principal(),
-        case_id,
-        proceeds.Derivation(kind, item_id, description, amount, location),
+    item = desk().register_derived(case_id, Derived(item_id, kind, description, amount, location))
+    cap = (
+        f" (capped at the proceeds of {item_id}; worth {_fmt(Decimal(item.held))})"
+        if item.held
+        else ""
     )
-    cap = f" (capped at the proceeds of {item_id}; worth {_fmt(item.held)})" if item.held else ""
     console.print(
-        f"{item.id}: {item.account} — {item.kind} from {item_id}, assessed {_fmt(item.assessed)}{cap}",
+        f"{item.id}: {item.account} — {item.kind} from {item_id}, assessed {_fmt(Decimal(item.assessed))}{cap}",
         highlight=False,
         markup=False,
     )
@@ -210,18 +201,17 @@ def derive_command(
 @app.command("list")
 def list_command(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
     """The property items of a case and whether an order froze or confiscated them."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services import proceeds  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
     table = Table("Item", "Account", "Where", "Assessed", "Held", "How", "Basis", "Status")
-    for item in proceeds.list_property(context(), principal(), case_id):
+    for item in desk().property(case_id):
         how = item.kind + (f" from {item.derived_from}" if item.derived_from else "")
         table.add_row(
             item.id,
             item.account,
             item.location or "?",
-            _fmt(item.assessed),
-            _fmt(item.held) if item.held is not None else "",
+            _fmt(Decimal(item.assessed)),
+            _fmt(Decimal(item.held)) if item.held is not None else "",
             how,
             f"{item.basis} ({item.model})",
             item.status,

@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from uncc.entrypoints.cli.session import context, principal
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
-    from uncc.client.models import ProtectedPerson as ProtectedRecord
-    from uncc.services.protection import ProtectedPerson
+    from uncc.client.models import ProtectedPerson
 
 console = Console(soft_wrap=True)
 
+KINDS = ("witness", "victim", "cooperating_offender")
 app = typer.Typer(
     help="Protected witnesses, victims and cooperating offenders (Arts. 52-55).",
     no_args_is_help=True,
@@ -46,32 +45,21 @@ def protect_add(
     ] = "",
 ) -> None:
     """Record a protected person; others will see only a pseudonym."""
-    from uncc.services import protection  # noqa: PLC0415 - SQLAlchemy loads only when needed
+    from uncc.entrypoints.cli.desk import Person, desk  # noqa: PLC0415
 
-    try:
-        chosen = protection.ProtectedKind(kind)
-    except ValueError:
-        raise UserInputError(
-            f"--kind: '{kind}' is not witness, victim or cooperating_offender"
-        ) from None
-    person = protection.add_protected(
-        context(),
-        principal(),
-        case_id,
-        kind=chosen,
-        identity={"name": name, "whereabouts": whereabouts},
-        views=views,
-        claims=[{"claim": c} for c in claim or []],
-        measures=measures,
+    if kind not in KINDS:
+        raise UserInputError(f"--kind: '{kind}' is not witness, victim or cooperating_offender")
+    person = desk().add_protected(
+        case_id, Person(kind, name, whereabouts, views, list(claim or []), measures)
     )
     console.print(
-        f"{person.id}: {person.pseudonym} ({person.kind.value}, {person.provision})",
+        f"{person.id}: {person.pseudonym} ({person.kind}, {person.provision})",
         highlight=False,
         markup=False,
     )
 
 
-def said(person: ProtectedPerson | ProtectedRecord, indent: str) -> None:
+def said(person: ProtectedPerson, indent: str) -> None:
     """The views (Art. 53), claims (Art. 54) and measures (Arts. 52, 55) recorded with a person."""
     lines = [f"views: {person.views}"] if person.views else []
     lines += [f"claim: {c.get('claim', '')}" for c in person.claims]
@@ -83,11 +71,11 @@ def said(person: ProtectedPerson | ProtectedRecord, indent: str) -> None:
 @app.command("list")
 def protect_list(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
     """The protected persons of a case, by pseudonym, with their views, claims and measures."""
-    from uncc.services import protection  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    for person in protection.list_protected(context(), principal(), case_id):
+    for person in desk().protected(case_id):
         console.print(
-            f"{person.id}  {person.pseudonym}  {person.kind.value} ({person.provision})",
+            f"{person.id}  {person.pseudonym}  {person.kind} ({person.provision})",
             highlight=False,
             markup=False,
         )
@@ -102,8 +90,8 @@ def protect_disclose(
     ] = "",
 ) -> None:
     """Disclose a protected identity (prosecutors and judges; audited with the reason)."""
-    from uncc.services import protection  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    identity = protection.disclose(context(), principal(), person_id, reason)
+    identity = desk().disclose(person_id, reason)
     for key, value in identity.items():
         console.print(f"{key}: {value}", highlight=False, markup=False)

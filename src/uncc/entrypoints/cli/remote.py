@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import typer
 from platformdirs import user_config_dir
 
 from uncc.errors import PermissionDeniedError, UserInputError
@@ -50,6 +51,16 @@ def choose(url: str | None, ca_file: Path | None) -> None:
 def chosen() -> NodeChoice | None:
     """The remote node of this command; ``None`` when it works on the local node."""
     return _chosen[0] if _chosen else None
+
+
+def server_only(ctx: typer.Context) -> None:
+    """Refuse, before reading any argument, a command group that runs on the node's server only."""
+    node = chosen()
+    if node is not None:
+        raise UserInputError(
+            f"'{ctx.command_path}' works only on the node's server, not through --node "
+            f"{node.url}: run it there (without --node or UNCC_NODE_URL)"
+        )
 
 
 def config_dir() -> Path:

@@ -13,7 +13,10 @@ from uncc.entrypoints.cli.session import context, principal, read_password
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
-    from uncc.services.accounts import Grant
+    from collections.abc import Sequence
+
+    from uncc.client.models import Grant
+    from uncc.services.grants import Grant as StoredGrant
 
 app = typer.Typer(
     help="Users of the node: add, list, disable, roles, passwords, second factor.",
@@ -31,7 +34,7 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
-def _grants(grants: list[Grant]) -> None:
+def _grants(grants: Sequence[Grant | StoredGrant]) -> None:
     for g in grants:
         if g.status == "bootstrap":
             _say(f"{g.user} is {g.role} ({g.id}: the bootstrap exception, see docs/accounts.md)")
@@ -49,10 +52,10 @@ def add_user(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user with roles (administrators); judge and admin wait for a second admin."""
-    from uncc.services import accounts  # noqa: PLC0415 - SQLAlchemy loads only when needed
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
     password = read_password(password_stdin, f"Password for {user}")
-    grants = accounts.add_user(context(), principal(), user, set(role), password)
+    grants = desk().add_user(user, sorted(r.value for r in set(role)), password)
     plain = sorted(r.value for r in set(role) if r.value not in {g.role for g in grants})
     _say(f"user {user} added ({', '.join(plain) or 'no role yet'})")
     _grants(grants)
@@ -61,16 +64,16 @@ def add_user(
 @app.command("list")
 def list_users() -> None:
     """Every user: roles, active or disabled, second factor, roles awaiting approval."""
-    from uncc.services import accounts  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
     table = Table("user", "roles", "state", "TOTP", "awaiting", "since")
-    for a in accounts.list_users(context(), principal()):
+    for a in desk().users():
         table.add_row(
             a.user,
             ", ".join(a.roles) or "-",
             "active" if a.active else "disabled",
             "yes" if a.second_factor else "no",
-            ", ".join(a.pending) or "-",
+            ", ".join(a.awaiting) or "-",
             f"{a.created_at:%Y-%m-%d}",
         )
     console.print(table)
@@ -132,18 +135,18 @@ def approve(
     grant: Annotated[str, typer.Argument(help="The grant's id, e.g. G-2026-0001.")],
 ) -> None:
     """Approve another administrator's request to give a user the judge or admin role."""
-    from uncc.services import accounts  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    done = accounts.decide_grant(context(), principal(), grant, approve=True)
+    done = desk().decide_grant(grant, approve=True)
     _say(f"{done.id} approved: {done.user} is {done.role}")
 
 
 @app.command("refuse")
 def refuse(grant: Annotated[str, typer.Argument(help="The grant's id.")]) -> None:
     """Refuse (or, as its requester, withdraw) a pending grant."""
-    from uncc.services import accounts  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    done = accounts.decide_grant(context(), principal(), grant, approve=False)
+    done = desk().decide_grant(grant, approve=False)
     _say(f"{done.id} refused: {done.user} is not given {done.role}")
 
 
