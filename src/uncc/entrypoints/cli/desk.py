@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from uncc.client import models as m
-from uncc.domain.tracing import Transfer
 from uncc.entrypoints.cli import remote
+
+if TYPE_CHECKING:
+    from uncc.client import models as m
+    from uncc.domain.tracing import Transfer
 
 
 @dataclass(frozen=True)

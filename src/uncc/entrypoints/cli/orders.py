@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from uncc.client import models as m
 from uncc.domain.orders import Command
 from uncc.entrypoints.cli.desk import Draft, desk
 from uncc.errors import UserInputError
+
+if TYPE_CHECKING:
+    from uncc.client import models as m
 
 order_app = typer.Typer(
     help="Orders under the Convention's powers (Arts. 43-50).", no_args_is_help=True
@@ -25,10 +27,12 @@ def _say(text: str) -> None:
 
 
 def _target(spec: str) -> m.Target:
+    from uncc.client.models import Target  # noqa: PLC0415 - pydantic loads only when needed
+
     parts = spec.split(":")
     if len(parts) != 3 or not all(parts[:2]):
         raise UserInputError(f"--target '{spec}': expected ID:KIND:STATE, e.g. logs:data:XA")
-    return m.Target(id=parts[0], kind=parts[1], location=parts[2] or None)
+    return Target(id=parts[0], kind=parts[1], location=parts[2] or None)
 
 
 @order_app.command("draft")
