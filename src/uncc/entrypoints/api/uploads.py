@@ -120,6 +120,7 @@ def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) ->
     """
     api = APIRouter(prefix="/api/v1", tags=["evidence"])
     chunk_bytes = bounds.max_body
+    app.state.upload_area = area
 
     @api.post("/cases/{case_id}/uploads", status_code=201)
     def open_upload(case_id: str, body: UploadIn, user: User) -> dict[str, Any]:
