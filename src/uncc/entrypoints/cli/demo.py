@@ -22,12 +22,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from uncc.errors import UnccError, UserInputError
+from uncc.errors import RuleViolation, UnccError, UserInputError
+
+if TYPE_CHECKING:
+    from uncc.client import Client
 
 console = Console(soft_wrap=True, highlight=False)
 PASSWORD = "demo-password-2026"
@@ -230,41 +233,52 @@ def stop(nodes: dict[str, Node]) -> None:
 
 
 class Api:
-    """The users of the demo, calling the nodes' HTTP APIs."""
+    """The users of the demo, calling the nodes' HTTP APIs through :mod:`uncc.client`."""
 
     def __init__(self, nodes: dict[str, Node]) -> None:
         self.nodes = nodes
-        self.http = next(iter(nodes.values())).client(timeout=30)  # one CA for all
+        self.http = next(iter(nodes.values())).client(timeout=30)  # for the node-to-node paths
+        self._clients: dict[tuple[str, str], Client] = {}
+
+    def client(self, state: str, user: str) -> Client:
+        """The typed client of ``user`` at ``state``, logged in (once)."""
+        from uncc.client import Client  # noqa: PLC0415 - httpx loads for the demo only
+
+        if (state, user) not in self._clients:
+            node = self.nodes[state]
+            client = Client(node.url, ca_file=node.ca)
+            try:
+                client.login(user, PASSWORD)
+            except UnccError as exc:
+                raise DemoError(f"{user}@{state} login: {exc}") from exc
+            self._clients[state, user] = client
+        return self._clients[state, user]
 
     def _token(self, state: str, user: str) -> str:
-        node = self.nodes[state]
-        if user not in node.tokens:
-            answer = self.http.post(
-                node.url + "/api/v1/login", json={"user": user, "password": PASSWORD}
-            )
-            self._check(answer, f"{user}@{state} login")
-            node.tokens[user] = answer.json()["token"]
-        return node.tokens[user]
-
-    @staticmethod
-    def _check(answer: Any, what: str) -> None:
-        if answer.status_code >= 400:
-            try:
-                detail = answer.json().get("detail", answer.text)
-            except ValueError:
-                detail = answer.text
-            raise DemoError(f"{what}: HTTP {answer.status_code}: {detail}")
+        return self.client(state, user).token or ""
 
     def call(
         self, state: str, user: str, method: str, path: str, body: Any = None, **kw: Any
     ) -> Any:
-        """One request as ``user`` at ``state``; the JSON answer."""
-        headers = {"Authorization": f"Bearer {self._token(state, user)}"}
-        answer = self.http.request(
-            method, self.nodes[state].url + path, json=body, headers=headers, **kw
-        )
-        self._check(answer, f"{user}@{state} {method} {path}")
+        """One request as ``user`` at ``state`` (a path under ``/api/v1``); the JSON answer."""
+        try:
+            answer = self.client(state, user).connection.request(
+                method,
+                path.removeprefix("/api/v1"),
+                json=body,
+                params=kw.get("params"),
+                content=kw.get("content"),
+            )
+        except UnccError as exc:
+            status = getattr(getattr(exc, "problem", None), "status", "?")
+            raise DemoError(f"{user}@{state} {method} {path}: HTTP {status}: {exc}") from exc
         return answer.json()
+
+    def close(self) -> None:
+        """Close every connection."""
+        self.http.close()
+        for client in self._clients.values():
+            client.close()
 
     def until(self, what: str, probe: Any, timeout: float = 30.0) -> Any:
         """Poll ``probe`` until it returns something truthy."""
@@ -355,73 +369,54 @@ def scenario(api: Api, examples: Path) -> Timeline:
 def _at_home(api: Api, t: Timeline, story: Story) -> None:
     """Eastland analyses, opens a case, orders at home; a search abroad is refused."""
     facts = story.facts
-    case = api.call("XC", "ivan", "POST", "/api/v1/cases", {"facts": facts})
-    mine = [
-        o["offence"]
-        for o in case["analysis"]["offences"]
-        if any(s["state"] == "XC" and s["status"] == "established" for s in o["states"])
-    ]
-    grounds = next(j for j in case["analysis"]["jurisdiction"] if j["state"] == "XC")
+    opened = api.client("XC", "ivan").open_case(facts)
+    mine = [offence for offence, status in opened.findings("XC") if status == "established"]
+    grounds = next(j for j in opened.analysis["jurisdiction"] if j["state"] == "XC")
     t.say(
         "XC",
-        f"case {case['id']} opened from the facts; established under Eastland law: {', '.join(mine)}",
+        f"case {opened.id} opened from the facts; established under Eastland law: {', '.join(mine)}",
     )
     t.say(
         "XC",
         f"jurisdiction {grounds['status']} ({', '.join(g['ground'] for g in grounds['grounds'] if g['status'] == 'established' and g['adopted'])}); consult {', '.join(grounds['consult']) or 'nobody'} (Art. 40(5))",
     )
 
-    order = api.call(
-        "XC",
-        "pia",
-        "POST",
-        f"/api/v1/cases/{case['id']}/orders",
-        {
-            "power": "preservation",
-            "offences": ["illegal_access"],
-            "targets": [{"id": "vpn-logs", "kind": "data", "location": "XC"}],
-            "grounds": "the VPN logs show the intruder's connections",
-            "scope": "hospital VPN gateway logs, 1-3 March 2026",
-            "necessity": "kept 14 days only",
-            "proportionality": "three days of logs of one gateway",
-            "duration_days": 90,
-        },
+    from uncc.client.models import Target  # noqa: PLC0415
+
+    prosecutor = api.client("XC", "pia")
+    order = prosecutor.draft_order(
+        opened.id,
+        power="preservation",
+        offences=["illegal_access"],
+        targets=[Target(id="vpn-logs", kind="data", location="XC")],
+        grounds="the VPN logs show the intruder's connections",
+        scope="hospital VPN gateway logs, 1-3 March 2026",
+        necessity="kept 14 days only",
+        proportionality="three days of logs of one gateway",
+        duration_days=90,
     )
-    api.call("XC", "pia", "POST", f"/api/v1/orders/{order['id']}/submit", {"note": ""})
-    api.call(
-        "XC",
-        "jane",
-        "POST",
-        f"/api/v1/orders/{order['id']}/authorise",
-        {"note": "necessary and proportionate"},
-    )
-    api.call("XC", "pia", "POST", f"/api/v1/orders/{order['id']}/issue", {"note": ""})
+    prosecutor.move_order(order.id, "submit")
+    api.client("XC", "jane").move_order(order.id, "authorise", "necessary and proportionate")
+    prosecutor.move_order(order.id, "issue")
     t.say(
         "XC",
-        f"domestic preservation order {order['id']} for the hospital's VPN logs: drafted, authorised by a judge, issued",
+        f"domestic preservation order {order.id} for the hospital's VPN logs: drafted, authorised by a judge, issued",
     )
 
     try:
-        api.call(
-            "XC",
-            "pia",
-            "POST",
-            f"/api/v1/cases/{case['id']}/orders",
-            {
-                "power": "search",
-                "offences": ["illegal_access"],
-                "targets": [{"id": "leak-server", "kind": "system", "location": "XA"}],
-                "grounds": "g",
-                "scope": "s",
-                "necessity": "n",
-                "proportionality": "p",
-            },
+        prosecutor.draft_order(
+            opened.id,
+            power="search",
+            offences=["illegal_access"],
+            targets=[Target(id="leak-server", kind="system", location="XA")],
+            grounds="g",
+            scope="s",
+            necessity="n",
+            proportionality="p",
         )
-    except DemoError as refused:
-        t.say(
-            "XC",
-            f"a search of the leak-site server in Northland is refused at home: {str(refused).split(': ', 2)[-1]}",
-        )
+    except RuleViolation as refused:
+        t.say("XC", f"a search of the leak-site server in Northland is refused at home: {refused}")
+    case = {"id": opened.id, "title": opened.title, "analysis": opened.analysis}
 
     story.case = case
 
@@ -576,12 +571,12 @@ def _evidence(api: Api, t: Timeline, story: Story) -> None:
     accepted = api.call(
         "XC", "ivan", "POST", f"/api/v1/network/requests/{sent['id']}/evidence/accept"
     )["accepted"]
-    custody = api.call("XC", "ivan", "GET", f"/api/v1/evidence/{accepted[0]}/custody")
-    origin = custody[0]["checkpoint"]
-    verify = api.call("XC", "ivan", "GET", "/api/v1/evidence/verify")
+    investigator = api.client("XC", "ivan")
+    origin = investigator.custody(accepted[0])[0].checkpoint
+    verify = investigator.verify()
     t.say(
         "XC",
-        f"custody continuation verified, blob fetched by signed request and re-hashed into {accepted[0]}; its first custody event names Northland's signed checkpoint; Eastland's vault verifies {'clean' if verify['ok'] else 'WITH BREAKS'} (its log: {origin['size']} entries)",
+        f"custody continuation verified, blob fetched by signed request and re-hashed into {accepted[0]}; its first custody event names Northland's signed checkpoint; Eastland's vault verifies {'clean' if verify.ok else 'WITH BREAKS'} (its log: {origin.size} entries)",
     )
 
 
@@ -819,7 +814,10 @@ def demo_command(
     with network(base, examples, plain_http=plain_http) as nodes:
         console.print(f"4 nodes up in {time.monotonic() - began:.1f} s\n")
         api = Api(nodes)
-        timeline = scenario(api, examples)
+        try:
+            timeline = scenario(api, examples)
+        finally:
+            api.close()
         console.print(
             f"\nThe cross-border case took {timeline.steps[-1][0]:.2f} s, first analysis to last step."
         )
