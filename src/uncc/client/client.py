@@ -1,10 +1,11 @@
 """``Client``: a node's API as Python methods returning typed records.
 
->>> from uncc.client import Client                          # doctest: +SKIP
->>> node = Client("https://node.example:8470", ca_file=Path("ca.pem"))
->>> node.login("ivan", "correct horse battery")
->>> case = node.open_case(facts, title="Insider at the turbine maker")
->>> node.upload_evidence(case.id, Path("designs.bin"), progress=print)
+::
+
+    node = Client("https://node.example:8470", ca_file=Path("ca.pem"))
+    node.login("ivan", "correct horse battery")
+    case = node.open_case(facts, title="Insider at the turbine maker")
+    node.upload_evidence(case.id, Path("designs.bin"), progress=print)
 
 Every refusal raises the exception the node raised (``uncc.errors``), with the problem
 JSON on ``.problem``; see ``docs/client.md``.
