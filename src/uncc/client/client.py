@@ -67,6 +67,17 @@ class Client:
         """Close the connection."""
         self.connection.close()
 
+    def _items(self, path: str, *, every: bool = True, **params: Any) -> list[Any]:
+        """The items of a list: a JSON array, or pages (``{"items", "next"}``) followed to the end."""
+        data = self.connection.get(path, **params)
+        if isinstance(data, list):
+            return data
+        items = list(data["items"])
+        while every and data.get("next"):
+            data = self.connection.get(path, **params, cursor=data["next"])
+            items.extend(data["items"])
+        return items
+
     def __enter__(self) -> Client:
         return self
 
@@ -105,7 +116,7 @@ class Client:
 
     def cases(self) -> list[m.CaseSummary]:
         """Every case."""
-        return _list(m.CaseSummary, self.connection.get("/cases"))
+        return _list(m.CaseSummary, self._items("/cases"))
 
     def open_case(self, facts: dict[str, Any], title: str | None = None) -> m.Case:
         """Open a case from incident facts (``uncc: incident/1``), analysed by the node."""
@@ -118,7 +129,7 @@ class Client:
 
     def notes(self, case_id: str) -> list[m.CaseNote]:
         """The notes of a case, oldest first."""
-        return _list(m.CaseNote, self.connection.get(f"/cases/{case_id}/notes"))
+        return _list(m.CaseNote, self._items(f"/cases/{case_id}/notes"))
 
     def add_note(self, case_id: str, text: str) -> None:
         """Add a note to a case."""
@@ -164,7 +175,7 @@ class Client:
 
     def orders(self, case_id: str | None = None) -> list[m.Order]:
         """The orders the user may see (of one case)."""
-        return _list(m.Order, self.connection.get("/orders", case=case_id))
+        return _list(m.Order, self._items("/orders", case=case_id))
 
     def order(self, order_id: str) -> m.Order:
         """One order with its history."""
@@ -172,7 +183,7 @@ class Client:
 
     def notices(self) -> list[m.Notice]:
         """The notices addressed to the user."""
-        return _list(m.Notice, self.connection.get("/notices"))
+        return _list(m.Notice, self._items("/notices"))
 
     # evidence ------------------------------------------------------------------------
 
@@ -204,7 +215,7 @@ class Client:
 
     def evidence(self, case_id: str | None = None) -> list[m.EvidenceItem]:
         """Evidence items (of one case)."""
-        return _list(m.EvidenceItem, self.connection.get("/evidence", case=case_id))
+        return _list(m.EvidenceItem, self._items("/evidence", case=case_id))
 
     def seal(self, item_id: str, note: str = "", *, sealed: bool = True) -> None:
         """Seal an item (Art. 46(3)(d)), or release it with ``sealed=False``."""
@@ -241,11 +252,11 @@ class Client:
 
     def audit(self, limit: int = 200) -> list[m.AuditEntry]:
         """The latest audit entries (auditors and administrators)."""
-        return _list(m.AuditEntry, self.connection.get("/audit", limit=limit))
+        return _list(m.AuditEntry, self._items("/audit", every=False, limit=limit))
 
     def users(self) -> list[m.Account]:
         """Every user (administrators)."""
-        return _list(m.Account, self.connection.get("/users"))
+        return _list(m.Account, self._items("/users"))
 
     def add_user(self, user: str, roles: list[str], password: str) -> list[m.Grant]:
         """Add a user; judge and admin roles come back as grants awaiting a second admin."""
@@ -259,7 +270,7 @@ class Client:
 
     def property(self, case_id: str) -> list[m.PropertyItem]:
         """The case's property items (Art. 50)."""
-        return _list(m.PropertyItem, self.connection.get(f"/cases/{case_id}/property"))
+        return _list(m.PropertyItem, self._items(f"/cases/{case_id}/property"))
 
     def register_traced(
         self, case_id: str, body: dict[str, Any]
@@ -275,7 +286,7 @@ class Client:
 
     def protected(self, case_id: str) -> list[m.ProtectedPerson]:
         """The case's protected persons, by pseudonym."""
-        return _list(m.ProtectedPerson, self.connection.get(f"/cases/{case_id}/protected"))
+        return _list(m.ProtectedPerson, self._items(f"/cases/{case_id}/protected"))
 
     def add_protected(self, case_id: str, body: dict[str, Any]) -> m.ProtectedPerson:
         """Record a protected person (``{kind, identity, views, claims, measures}``)."""
@@ -291,10 +302,9 @@ class Client:
 
     def requests(self) -> list[dict[str, Any]]:
         """The cross-border requests (conversations) this node sent or received."""
-        data: list[dict[str, Any]] = self.connection.get("/requests")
-        return data
+        return [dict(r) for r in self._items("/network/requests")]
 
     def request_thread(self, conversation_id: str) -> dict[str, Any]:
         """One request with its messages."""
-        data: dict[str, Any] = self.connection.get(f"/requests/{conversation_id}")
+        data: dict[str, Any] = self.connection.get(f"/network/requests/{conversation_id}")
         return data
