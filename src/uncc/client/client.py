@@ -300,11 +300,11 @@ class Client:
         )
         return data
 
-    def requests(self) -> list[dict[str, Any]]:
-        """The cross-border requests (conversations) this node sent or received."""
-        return [dict(r) for r in self._items("/network/requests")]
+    def requests(self, direction: str | None = None) -> list[m.Request]:
+        """The cross-border requests this node sent (``out``) or received (``in``)."""
+        return _list(m.Request, self._items("/network/requests", direction=direction))
 
-    def request_thread(self, conversation_id: str) -> dict[str, Any]:
-        """One request with its messages."""
-        data: dict[str, Any] = self.connection.get(f"/network/requests/{conversation_id}")
-        return data
+    def request(self, conversation_id: str) -> m.Request:
+        """One request with its timers and its thread of messages."""
+        data = self.connection.get(f"/network/requests/{conversation_id}")
+        return m.Request.model_validate(data)

@@ -256,3 +256,33 @@ class ProtectedPerson(_Out):
     views: str = ""
     claims: list[dict[str, Any]] = Field(default_factory=list)
     measures: str = ""
+
+
+class ThreadMessage(_Out):
+    """One message of a request's thread."""
+
+    at: dt.datetime | None = None
+    direction: str
+    sender: str | None = None
+    type: str
+    body: dict[str, Any] = Field(default_factory=dict)
+
+
+class Request(_Out):
+    """A cross-border request (a conversation) with its timers and thread."""
+
+    id: str
+    peer: str
+    direction: str
+    kind: str
+    urgency: str
+    reference: str
+    status: str
+    case: str | None = None
+    order: str | None = None
+    acknowledge_by: dt.datetime
+    answer_by: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    answered_at: dt.datetime | None = None
+    late: list[str] = Field(default_factory=list)
+    thread: list[ThreadMessage] = Field(default_factory=list)

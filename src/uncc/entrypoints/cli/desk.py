@@ -164,6 +164,12 @@ class Desk(Protocol):
     def disclose(self, person_id: str, reason: str) -> dict[str, str]:
         """A protected person's identity (audited)."""
 
+    def requests(self, direction: str | None) -> list[m.Request]:
+        """Cross-border requests (received: ``in``, sent: ``out``)."""
+
+    def request(self, request_id: str) -> m.Request:
+        """One cross-border request with its thread."""
+
     def users(self) -> list[m.Account]:
         """Every user."""
 

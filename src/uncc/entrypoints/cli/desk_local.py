@@ -16,9 +16,12 @@ from uncc.entrypoints.cli.session import context, principal
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from uncc.domain.evidence import EvidenceItem
     from uncc.domain.orders import Order
     from uncc.services.cases import Case
+    from uncc.services.network.conversations import Conversation
     from uncc.services.proceeds import PropertyItem
     from uncc.services.protection import ProtectedPerson
 
@@ -96,6 +99,27 @@ def person_record(person: ProtectedPerson) -> m.ProtectedPerson:
         views=person.views,
         claims=person.claims,
         measures=person.measures,
+    )
+
+
+def request_record(c: Conversation, now: dt.datetime) -> m.Request:
+    """A request as the API shows it, with what is late at ``now``."""
+    return m.Request(
+        id=c.id,
+        peer=c.peer,
+        direction=c.direction,
+        kind=c.kind,
+        urgency=c.urgency,
+        reference=c.reference,
+        status=c.status,
+        case=c.case_id,
+        order=c.order_id,
+        acknowledge_by=c.acknowledge_by,
+        answer_by=c.answer_by,
+        acknowledged_at=c.acknowledged_at,
+        answered_at=c.answered_at,
+        late=list(c.late(now)),
+        thread=[m.ThreadMessage.model_validate(t) for t in c.thread],
     )
 
 
@@ -349,6 +373,23 @@ class LocalDesk:
         from uncc.services import protection  # noqa: PLC0415
 
         return protection.disclose(context(), principal(), person_id, reason)
+
+    def requests(self, direction: str | None) -> list[m.Request]:
+        """Cross-border requests."""
+        from uncc.services.network import requests  # noqa: PLC0415
+
+        ctx = context()
+        now = ctx.clock()
+        return [
+            request_record(c, now) for c in requests.list_conversations(ctx, principal(), direction)
+        ]
+
+    def request(self, request_id: str) -> m.Request:
+        """One request."""
+        from uncc.services.network import requests  # noqa: PLC0415
+
+        ctx = context()
+        return request_record(requests.get_conversation(ctx, principal(), request_id), ctx.clock())
 
     def users(self) -> list[m.Account]:
         """Every user."""

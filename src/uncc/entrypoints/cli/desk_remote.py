@@ -173,6 +173,14 @@ class RemoteDesk:
         """Disclose an identity."""
         return self.client.disclose(person_id, reason)
 
+    def requests(self, direction: str | None) -> list[m.Request]:
+        """Cross-border requests."""
+        return self.client.requests(direction)
+
+    def request(self, request_id: str) -> m.Request:
+        """One request."""
+        return self.client.request(request_id)
+
     def users(self) -> list[m.Account]:
         """Every user."""
         return self.client.users()

@@ -104,15 +104,12 @@ def list_command(
     ] = None,
 ) -> None:
     """Requests with their status and timers."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services.network import requests  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    ctx = context()
-    now = ctx.clock()
     table = Table(
         "Request", "Dir", "Peer", "Kind", "Urgency", "Reference", "Status", "Case/order", "Late"
     )
-    for c in requests.list_conversations(ctx, principal(), direction):
+    for c in desk().requests(direction):
         table.add_row(
             c.id[:8],
             c.direction,
@@ -121,8 +118,8 @@ def list_command(
             c.urgency,
             c.reference,
             c.status,
-            " ".join(x for x in (c.case_id, c.order_id) if x),
-            ", ".join(c.late(now)),
+            " ".join(x for x in (c.case, c.order) if x),
+            ", ".join(c.late),
         )
     console.print(table)
 
@@ -130,11 +127,9 @@ def list_command(
 @request_app.command("show")
 def show_command(request_id: Annotated[str, typer.Argument(help="The request (full id).")]) -> None:
     """One request: its fields, timers and thread."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services.network import requests  # noqa: PLC0415
+    from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    ctx = context()
-    c = requests.get_conversation(ctx, principal(), request_id)
+    c = desk().request(request_id)
 
     def say(text: str) -> None:
         console.print(text, highlight=False, markup=False)
@@ -143,11 +138,11 @@ def show_command(request_id: Annotated[str, typer.Argument(help="The request (fu
     say(
         f"  acknowledge by {c.acknowledge_by:%Y-%m-%d %H:%M} (done {c.acknowledged_at or 'no'}); answer by {c.answer_by:%Y-%m-%d %H:%M} (done {c.answered_at or 'no'})"
     )
-    if c.case_id or c.order_id:
-        say(f"  here: case {c.case_id or '-'}, order {c.order_id or '-'}")
+    if c.case or c.order:
+        say(f"  here: case {c.case or '-'}, order {c.order or '-'}")
     for t in c.thread:
         say(
-            f"  {t['at']:%Y-%m-%d %H:%M:%S} {'→' if t['direction'] == 'out' else '←'} {t['sender'] or '?'} {t['type']}: {json.dumps({k: v for k, v in t['body'].items() if k != 'facts'}, ensure_ascii=False)[:300]}"
+            f"  {t.at:%Y-%m-%d %H:%M:%S} {'→' if t.direction == 'out' else '←'} {t.sender or '?'} {t.type}: {json.dumps({k: v for k, v in t.body.items() if k != 'facts'}, ensure_ascii=False)[:300]}"
         )
         if t["type"] == "refusal":
             say(f"    {refusal_line(t['body'])}")
