@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import ssl
+import time
 from pathlib import Path
 
+import pyotp
 import pytest
 import trustme
 
@@ -126,3 +128,31 @@ def trusted(folder: Path) -> Path:
     path = folder / "ca.pem"
     trustme.CA().cert_pem.write_to_path(str(path))
     return path
+
+
+def test_login_with_a_second_factor_from_a_workstation(
+    node: Server, workstation: Workstation
+) -> None:
+    admin = Client(node.url, ca_file=node.ca)
+    admin.login("admin", PASSWORD)
+    admin.add_user("tess", ["investigator"], PASSWORD)
+    tess = Client(node.url, ca_file=node.ca)
+    tess.login("tess", PASSWORD)
+    uri = tess.connection.post("/me/totp")["uri"]
+    secret = pyotp.parse_uri(uri)
+    tess.connection.post("/me/totp/confirm", {"code": secret.now()})
+    next_code = secret.at(time.time() + 30)  # the confirmed code may not be used again
+    refused = workstation.uncc("login", "tess", "--password-stdin", stdin=PASSWORD + "\n")
+    assert refused.returncode == 2, refused.stderr  # the code was asked for and not given
+    assert not (workstation.home / "config" / "credentials.json").exists()
+    wrong = workstation.uncc(
+        "login", "tess", "--password-stdin", "--code", "000000", stdin=PASSWORD
+    )
+    assert wrong.returncode == 4
+    assert "Traceback" not in wrong.stderr
+    given = workstation.uncc(
+        "login", "tess", "--password-stdin", stdin=f"{PASSWORD}\n{next_code}\n"
+    )
+    assert given.returncode == 0, given.stderr
+    assert f"logged in to {node.url} as tess" in given.stdout
+    assert workstation.uncc("case", "list").returncode == 0
