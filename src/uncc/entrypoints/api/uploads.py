@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, BinaryIO
 
 import anyio.from_thread
 from fastapi import APIRouter, FastAPI, Query, Request, Response
@@ -100,15 +100,48 @@ class FinishIn(BaseModel):
     sha256: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
 
 
-def _session(session: upload_service.UploadSession, chunk_bytes: int) -> dict[str, Any]:
-    return {
-        "id": session.id,
-        "case": session.case_id,
-        "filename": session.filename,
-        "size": session.size,
-        "offset": session.offset,
-        "chunk_bytes": chunk_bytes,
-    }
+class SessionOut(BaseModel):
+    """A resumable upload: the bytes the node holds, and the largest chunk it takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    case: str
+    filename: str
+    size: int
+    offset: int
+    chunk_bytes: int
+
+
+class ChunkOut(BaseModel):
+    """The bytes of the upload the node holds after a chunk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    offset: int
+
+
+class UploadedOut(BaseModel):
+    """The evidence item an upload became."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    sha256: str
+    size: int
+    filename: str
+
+
+def _session(session: upload_service.UploadSession, chunk_bytes: int) -> SessionOut:
+    return SessionOut(
+        id=session.id,
+        case=session.case_id,
+        filename=session.filename,
+        size=session.size,
+        offset=session.offset,
+        chunk_bytes=chunk_bytes,
+    )
 
 
 def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) -> None:
@@ -123,7 +156,7 @@ def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) ->
     app.state.upload_area = area
 
     @api.post("/cases/{case_id}/uploads", status_code=201)
-    def open_upload(case_id: str, body: UploadIn, user: User) -> dict[str, Any]:
+    def open_upload(case_id: str, body: UploadIn, user: User) -> SessionOut:
         """Open a resumable upload; role, case, order and size are checked now."""
         intake = upload_service.Intake(
             body.filename,
@@ -140,17 +173,21 @@ def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) ->
         return _session(session, chunk_bytes)
 
     @api.get("/uploads/{session_id}")
-    def upload_status(session_id: str, user: User) -> dict[str, Any]:
+    def upload_status(session_id: str, user: User) -> SessionOut:
         """How many bytes of one's own upload the node holds (to resume from there)."""
         return _session(upload_service.status(area, user, session_id), chunk_bytes)
 
-    @api.put("/uploads/{session_id}", response_model=None)
+    @api.put(
+        "/uploads/{session_id}",
+        response_model=ChunkOut,
+        responses={409: {"description": "Not at the held offset: the problem has `offset`"}},
+    )
     async def upload_chunk(
         session_id: str,
         request: Request,
         user: User,
         offset: Annotated[int, Query(ge=0)],
-    ) -> dict[str, Any] | Response:
+    ) -> ChunkOut | Response:
         """Store the body at ``offset``; 409 with the node's ``offset`` when it is not there."""
         chunk = await request.body()
         try:
@@ -161,13 +198,13 @@ def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) ->
             return problems.problem(
                 request, 409, "conflict", "Not possible now", str(exc), offset=exc.held
             )
-        return {"id": session_id, "offset": held}
+        return ChunkOut(id=session_id, offset=held)
 
     @api.post("/uploads/{session_id}/finish", status_code=201)
-    def finish_upload(session_id: str, body: FinishIn, user: User) -> dict[str, Any]:
+    def finish_upload(session_id: str, body: FinishIn, user: User) -> UploadedOut:
         """Take the bytes into the vault (hashed, custody started); the session ends."""
         item = upload_service.finish(ctx, area, user, session_id, body.sha256)
-        return {"id": item.id, "sha256": item.sha256, "size": item.size, "filename": item.filename}
+        return UploadedOut(id=item.id, sha256=item.sha256, size=item.size, filename=item.filename)
 
     @api.delete("/uploads/{session_id}", status_code=204)
     def abandon_upload(session_id: str, user: User) -> None:

@@ -23,6 +23,54 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MeOut(_Out):
+    """Who a bearer token stands for."""
+
+    user: str
+    roles: list[str]
+    needs_second_factor: bool
+
+
+class LoggedOut(_Out):
+    """The session that ended."""
+
+    user: str
+
+
+class NoticeOut(_Out):
+    """A notice addressed to the caller."""
+
+    at: str
+    text: str
+
+
+class ItemOut(_Out):
+    """An evidence item in a list."""
+
+    id: str
+    case: str
+    filename: str
+    size: int
+    sha256: str
+    sealed: bool
+
+
+class PersonOut(_Out):
+    """A protected person by pseudonym (the identity stays sealed)."""
+
+    id: str
+    pseudonym: str
+    kind: str
+    provision: str
+    views: str
+    claims: list[dict[str, Any]]
+    measures: str
+
+
 class SealIn(_In):
     """Why an item is sealed or released (kept in its custody event)."""
 
@@ -47,27 +95,27 @@ class DiscloseIn(_In):
     """Required: a disclosure without one is refused, and the attempt audited."""
 
 
-def _item(item: EvidenceItem) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "case": item.case_id,
-        "filename": item.filename,
-        "size": item.size,
-        "sha256": item.sha256,
-        "sealed": item.sealed,
-    }
+def _item(item: EvidenceItem) -> ItemOut:
+    return ItemOut(
+        id=item.id,
+        case=item.case_id,
+        filename=item.filename,
+        size=item.size,
+        sha256=item.sha256,
+        sealed=item.sealed,
+    )
 
 
-def _person(p: protection.ProtectedPerson) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "pseudonym": p.pseudonym,
-        "kind": p.kind.value,
-        "provision": p.provision,
-        "views": p.views,
-        "claims": p.claims,
-        "measures": p.measures,
-    }
+def _person(p: protection.ProtectedPerson) -> PersonOut:
+    return PersonOut(
+        id=p.id,
+        pseudonym=p.pseudonym,
+        kind=p.kind.value,
+        provision=p.provision,
+        views=p.views,
+        claims=p.claims,
+        measures=p.measures,
+    )
 
 
 def install(app: FastAPI, ctx: NodeContext) -> None:
@@ -75,46 +123,44 @@ def install(app: FastAPI, ctx: NodeContext) -> None:
     api = APIRouter(prefix="/api/v1")
 
     @api.get("/me", tags=["accounts"])
-    def me(user: User) -> dict[str, Any]:
+    def me(user: User) -> MeOut:
         """Who the bearer token stands for, and whether a second factor is still owed."""
-        return {
-            "user": user.user,
-            "roles": sorted(r.value for r in user.roles),
-            "needs_second_factor": user.needs_second_factor,
-        }
+        return MeOut(
+            user=user.user,
+            roles=sorted(r.value for r in user.roles),
+            needs_second_factor=user.needs_second_factor,
+        )
 
     @api.post("/logout", tags=["accounts"])
-    def logout(user: User, authorization: Annotated[str, Header()]) -> dict[str, str]:
+    def logout(user: User, authorization: Annotated[str, Header()]) -> LoggedOut:
         """End this session: the bearer token no longer authenticates anyone."""
         identity.revoke(ctx, authorization.split(" ", 1)[1].strip())
-        return {"user": user.user}
+        return LoggedOut(user=user.user)
 
     @api.get("/notices", tags=["orders"])
-    def notices(user: User) -> list[dict[str, str]]:
+    def notices(user: User) -> list[NoticeOut]:
         """The notices addressed to the caller (orders that expired …), oldest first."""
-        return [{"at": at.isoformat(), "text": text} for at, text in orders.notices(ctx, user)]
+        return [NoticeOut(at=at.isoformat(), text=text) for at, text in orders.notices(ctx, user)]
 
     @api.get("/evidence", tags=["evidence"])
-    def evidence_items(
-        user: User, case: Annotated[str | None, Query()] = None
-    ) -> list[dict[str, Any]]:
+    def evidence_items(user: User, case: Annotated[str | None, Query()] = None) -> list[ItemOut]:
         """Evidence items (of a case), by id."""
         return [_item(i) for i in evidence.list_evidence(ctx, user, case)]
 
     @api.post("/evidence/{item_id}/seal", tags=["evidence"])
-    def seal(item_id: str, user: User, body: SealIn | None = None) -> dict[str, Any]:
+    def seal(item_id: str, user: User, body: SealIn | None = None) -> ItemOut:
         """Seal an item: render it inaccessible (Art. 46(3)(d)); a custody event."""
         note = body.note if body else ""
         return _item(evidence.set_sealed(ctx, user, item_id, sealed=True, note=note))
 
     @api.post("/evidence/{item_id}/release", tags=["evidence"])
-    def release(item_id: str, user: User, body: SealIn | None = None) -> dict[str, Any]:
+    def release(item_id: str, user: User, body: SealIn | None = None) -> ItemOut:
         """Release a sealed item; a custody event."""
         note = body.note if body else ""
         return _item(evidence.set_sealed(ctx, user, item_id, sealed=False, note=note))
 
     @api.post("/cases/{case_id}/protected", status_code=201, tags=["cases"])
-    def add_protected(case_id: str, body: ProtectedIn, user: User) -> dict[str, Any]:
+    def add_protected(case_id: str, body: ProtectedIn, user: User) -> PersonOut:
         """Record a protected person (Arts. 52-55); others see only a pseudonym."""
         person = protection.add_protected(
             ctx,
