@@ -232,7 +232,7 @@ class Client:
         response = self.connection.request(
             "GET", f"/evidence/{item_id}/admissibility", params={"format": output_format}
         )
-        return response.json() if output_format == "json" else response.text
+        return self.connection.json(response) if output_format == "json" else response.text
 
     def verify(
         self, case_id: str | None = None, *, since: str | None = None, witnesses: bool = True

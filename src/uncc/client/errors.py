@@ -102,6 +102,8 @@ def exception_for(problem: Problem) -> UnccError:
     elif problem.slug == "throttled":
         exc = ThrottledError(int(problem.extra.get("retry_after", 0) or 0))
         exc.args = (problem.detail,)
+    elif problem.type == "about:blank" and problem.status >= 500:  # a proxy's page, not the node's
+        exc = TransportError(f"{problem.detail}: the node is not answering as a node")
     else:
         kind = _BY_SLUG.get(problem.slug) or _BY_STATUS.get(problem.status)
         if kind is None:

@@ -100,11 +100,24 @@ class Connection:
 
     def get(self, path: str, **params: Any) -> Any:
         """GET a JSON document."""
-        return self.request("GET", path, params=params).json()
+        return self.json(self.request("GET", path, params=params))
 
     def post(self, path: str, body: Any = None, **params: Any) -> Any:
         """POST a JSON body (or none) and read the JSON answer."""
-        return self.request("POST", path, json=body, params=params).json()
+        return self.json(self.request("POST", path, json=body, params=params))
+
+    def json(self, response: httpx.Response) -> Any:
+        """The JSON of an answer.
+
+        Raises:
+            TransportError: the answer is not JSON (a redirect, a proxy's page: not a node).
+        """
+        try:
+            return response.json()
+        except ValueError:
+            raise TransportError(
+                f"{self.url}: answered HTTP {response.status_code} without JSON: is it a uncc node?"
+            ) from None
 
 
 def _error(response: httpx.Response) -> Exception:

@@ -147,7 +147,7 @@ def upload_file(
                 hasher = _hash_to(handle, offset)
                 continue
             hasher.update(chunk)
-            offset = int(answer.json()["offset"])
+            offset = int(conn.json(answer)["offset"])
             if progress is not None:
                 progress(offset)
         finished = conn.post(f"/uploads/{session.id}/finish", {"sha256": hasher.hexdigest()})
