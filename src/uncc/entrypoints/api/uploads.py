@@ -206,9 +206,10 @@ def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) ->
         item = upload_service.finish(ctx, area, user, session_id, body.sha256)
         return UploadedOut(id=item.id, sha256=item.sha256, size=item.size, filename=item.filename)
 
-    @api.delete("/uploads/{session_id}", status_code=204)
-    def abandon_upload(session_id: str, user: User) -> None:
-        """Give up an upload; what the node held of it is removed."""
+    @api.delete("/uploads/{session_id}")
+    def abandon_upload(session_id: str, user: User) -> ChunkOut:
+        """Give up an upload; what the node held of it is removed (``offset`` 0)."""
         upload_service.abandon(area, user, session_id)
+        return ChunkOut(id=session_id, offset=0)
 
     app.include_router(api)
