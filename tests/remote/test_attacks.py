@@ -100,7 +100,8 @@ def test_commands_of_the_server_say_so_when_given_a_node(
         ["node", "init", "--profile", "x.yaml", "--name", "n"],
         ["network", "rotate-key"],
         ["serve"],
-        ["user", "disable", "ivan"],
+        ["witness", "list"],
+        ["worker", "--once"],
     ):
         result = workstation.uncc(*args)
         assert result.returncode == 2, (args, result.stderr)

@@ -18,7 +18,7 @@ from tests.security.conftest import SQLITE
 from tests.service.conftest import PASSWORD, Node
 from uncc.client import Client
 from uncc.domain.orders import Command, Target
-from uncc.entrypoints.cli import desk_local, remote
+from uncc.entrypoints.cli import account_desk, desk_local, remote
 from uncc.entrypoints.cli.main import app as cli
 from uncc.services import evidence, orders, protection
 from uncc.services.orders import DraftRequest
@@ -88,14 +88,20 @@ def test_the_work_commands_print_the_same_here_and_through_the_api(
         ("pia", ["protect", "list", ids["case"]]),
         ("ivan", ["proceeds", "list", ids["case"]]),
         ("adam", ["user", "list"]),
+        ("adam", ["user", "grants", "--all"]),
+        ("ivan", ["user", "disable", "pia"]),  # exit 4: not an administrator
+        ("ivan", ["user", "roles", "pia", "--role", "judge"]),  # exit 4
+        ("ivan", ["user", "revoke-tokens", "pia"]),  # exit 4
+        ("adam", ["user", "totp-reset", "adam"]),  # exit 5: not one's own
         ("ivan", ["notices"]),
         ("ivan", ["case", "show", "C-2099-0001"]),  # exit 2: no such case
     ]
     principals = {u: getattr(node, u) for u in ("pia", "ivan", "aud", "adam")}
     env = {"COLUMNS": "300"}
     for user, args in commands:
-        monkeypatch.setattr(desk_local, "context", lambda: node.ctx)
-        monkeypatch.setattr(desk_local, "principal", lambda u=user: principals[u])
+        for module in (desk_local, account_desk):
+            monkeypatch.setattr(module, "context", lambda: node.ctx)
+            monkeypatch.setattr(module, "principal", lambda u=user: principals[u])
         here = runner.invoke(cli, args, env=env)
         token = client.post("/api/v1/login", json={"user": user, "password": PASSWORD}).json()
         through = Client("http://testserver", token["token"], http=client)

@@ -268,6 +268,40 @@ class Client:
         path = f"/grants/{grant_id}/{'approve' if approve else 'refuse'}"
         return m.Grant.model_validate(self.connection.post(path))
 
+    def grants(self, *, every: bool = False) -> list[m.Grant]:
+        """Grants of the judge and admin roles: pending ones, or all."""
+        return _list(m.Grant, self._items("/grants", all=every))
+
+    def set_active(self, user: str, *, active: bool) -> None:
+        """Disable a user (their sessions end at once) or enable them again."""
+        self.connection.post(f"/users/{user}/{'enable' if active else 'disable'}")
+
+    def set_roles(self, user: str, roles: list[str]) -> list[m.Grant]:
+        """Give a user exactly these roles; judge and admin come back as grants to approve."""
+        data = self.connection.request("PUT", f"/users/{user}/roles", json={"roles": roles})
+        return _list(m.Grant, self.connection.json(data)["grants"])
+
+    def change_password(self, user: str, new: str, current: str | None = None) -> list[m.Grant]:
+        """Change one's password (with the current one) or, as an admin, anyone's."""
+        body = {"password": new, "current": current}
+        return _list(m.Grant, self.connection.post(f"/users/{user}/password", body)["grants"])
+
+    def revoke_tokens(self, user: str) -> int:
+        """End every session of a user; how many ended."""
+        return int(self.connection.post(f"/users/{user}/revoke-tokens")["ended"])
+
+    def totp_enrol(self) -> str:
+        """Start one's TOTP second factor: the otpauth URI for an authenticator app."""
+        return str(self.connection.post("/me/totp")["uri"])
+
+    def totp_confirm(self, code: str) -> None:
+        """Finish enrolment with the app's current code."""
+        self.connection.post("/me/totp/confirm", {"code": code})
+
+    def totp_reset(self, user: str) -> None:
+        """Remove a user's second factor (administrators, not their own)."""
+        self.connection.request("DELETE", f"/users/{user}/totp")
+
     def property(self, case_id: str) -> list[m.PropertyItem]:
         """The case's property items (Art. 50)."""
         return _list(m.PropertyItem, self._items(f"/cases/{case_id}/property"))

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from uncc.domain.policy import Role
-from uncc.entrypoints.cli.session import context, principal, read_password
+from uncc.entrypoints.cli.account_desk import accounts
+from uncc.entrypoints.cli.session import read_password
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -82,18 +83,14 @@ def list_users() -> None:
 @app.command("disable")
 def disable(user: UserArg) -> None:
     """Disable a user: they can no longer log in and their sessions end at once."""
-    from uncc.services import accounts  # noqa: PLC0415
-
-    accounts.set_active(context(), principal(), user, active=False)
+    accounts().set_active(user, active=False)
     _say(f"user {user} disabled; their sessions ended")
 
 
 @app.command("enable")
 def enable(user: UserArg) -> None:
     """Enable a disabled user again."""
-    from uncc.services import accounts  # noqa: PLC0415
-
-    accounts.set_active(context(), principal(), user, active=True)
+    accounts().set_active(user, active=True)
     _say(f"user {user} enabled")
 
 
@@ -103,9 +100,7 @@ def roles(
     role: Annotated[list[Role], typer.Option("--role", help="A role; repeat for more.")],
 ) -> None:
     """Give a user exactly these roles (sessions end); judge and admin wait for approval."""
-    from uncc.services import accounts  # noqa: PLC0415
-
-    grants = accounts.set_roles(context(), principal(), user, set(role))
+    grants = accounts().set_roles(user, sorted({r.value for r in role}))
     _say(f"roles of {user} set; their sessions ended")
     _grants(grants)
 
@@ -115,10 +110,8 @@ def grants(
     every: Annotated[bool, typer.Option("--all", help="Decided grants too.")] = False,
 ) -> None:
     """Grants of the judge and admin roles (pending ones, or all)."""
-    from uncc.services import accounts  # noqa: PLC0415
-
     table = Table("grant", "user", "role", "status", "requested by", "decided by")
-    for g in accounts.list_grants(context(), principal(), pending_only=not every):
+    for g in accounts().grants(every=every):
         table.add_row(
             g.id,
             g.user,
@@ -160,13 +153,12 @@ def password(
     With --password-stdin, your own change reads two lines: the current password, then the
     new one. Every session of the user ends.
     """
-    from uncc.services import accounts  # noqa: PLC0415
-
-    who = principal()
-    target = user or who.user
-    current = read_password(password_stdin, "Current password") if target == who.user else None
+    desk = accounts()
+    me = desk.me()
+    target = user or me
+    current = read_password(password_stdin, "Current password") if target == me else None
     new = read_password(password_stdin, f"New password for {target}")
-    suspended = accounts.change_password(context(), who, target, new, current)
+    suspended = desk.change_password(target, new, current)
     _say(f"password of {target} changed; their sessions ended (log in again)")
     _grants(suspended)
 
@@ -176,41 +168,30 @@ def revoke_tokens(
     user: Annotated[str | None, typer.Argument(help="Whose (default: yours).")] = None,
 ) -> None:
     """End every session (API, CLI and web tokens) of a user."""
-    from uncc.services import accounts  # noqa: PLC0415
-
-    who = principal()
-    ended = accounts.revoke_tokens(context(), who, user or who.user)
-    _say(f"{ended} session(s) of {user or who.user} ended")
+    desk = accounts()
+    target = user or desk.me()
+    ended = desk.revoke_tokens(target)
+    _say(f"{ended} session(s) of {target} ended")
 
 
 @app.command("totp-enrol")
 def totp_enrol() -> None:
     """Start your TOTP second factor: add the printed otpauth:// URI to an authenticator app."""
-    from uncc.services import identity, second_factor  # noqa: PLC0415
-
-    ctx = context()
-    with ctx.engine.connect() as conn:
-        node = identity.node_info(conn)
-    uri = second_factor.enrol(ctx, principal(), f"uncc {node.state} {node.name}")
-    _say(uri)
+    _say(accounts().totp_enrol())
     _say("then: uncc user totp-confirm CODE (the 6 digits the app shows)")
 
 
 @app.command("totp-confirm")
 def totp_confirm(code: Annotated[str, typer.Argument(help="The app's current code.")]) -> None:
     """Finish enrolment: from now on, log-ins ask for a code."""
-    from uncc.services import second_factor  # noqa: PLC0415
-
     if not code.strip().isdigit():
         raise UserInputError("code: the 6 digits the authenticator app shows")
-    second_factor.confirm(context(), principal(), code)
+    accounts().totp_confirm(code)
     _say("second factor enrolled: log-ins now ask for a code")
 
 
 @app.command("totp-reset")
 def totp_reset(user: UserArg) -> None:
     """Remove a user's second factor (administrators; not your own). Their sessions end."""
-    from uncc.services import second_factor  # noqa: PLC0415
-
-    second_factor.reset(context(), principal(), user)
+    accounts().totp_reset(user)
     _say(f"second factor of {user} removed; they enrol again at their next log-in")
