@@ -144,8 +144,8 @@ def show_command(request_id: Annotated[str, typer.Argument(help="The request (fu
         say(
             f"  {t.at:%Y-%m-%d %H:%M:%S} {'→' if t.direction == 'out' else '←'} {t.sender or '?'} {t.type}: {json.dumps({k: v for k, v in t.body.items() if k != 'facts'}, ensure_ascii=False)[:300]}"
         )
-        if t["type"] == "refusal":
-            say(f"    {refusal_line(t['body'])}")
+        if t.type == "refusal":
+            say(f"    {refusal_line(t.body)}")
 
 
 def refusal_line(body: dict[str, Any]) -> str:
