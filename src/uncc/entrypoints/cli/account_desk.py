@@ -11,12 +11,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from uncc.entrypoints.cli import remote
-from uncc.entrypoints.cli.session import context, principal
+from uncc.entrypoints.cli import remote, session
 
 if TYPE_CHECKING:
     from uncc.client import Client
     from uncc.client import models as m
+    from uncc.services.context import NodeContext, Principal
+
+
+def context() -> NodeContext:
+    """The local node (:func:`uncc.entrypoints.cli.session.context`, looked up at each call)."""
+    return session.context()
+
+
+def principal() -> Principal:
+    """The logged-in user (:func:`uncc.entrypoints.cli.session.principal`, at each call)."""
+    return session.principal()
 
 
 class Accounts(Protocol):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uncc.client import models as m
+from uncc.entrypoints.cli import session
 from uncc.entrypoints.cli.desk import Derived, Draft, Intake, Ledger, Person
 from uncc.entrypoints.cli.records import (
     case_record,
@@ -21,8 +22,20 @@ from uncc.entrypoints.cli.records import (
     property_record,
     request_record,
 )
-from uncc.entrypoints.cli.session import context, principal
 from uncc.errors import UserInputError
+
+if TYPE_CHECKING:
+    from uncc.services.context import NodeContext, Principal
+
+
+def context() -> NodeContext:
+    """The local node (:func:`uncc.entrypoints.cli.session.context`, looked up at each call)."""
+    return session.context()
+
+
+def principal() -> Principal:
+    """The logged-in user (:func:`uncc.entrypoints.cli.session.principal`, at each call)."""
+    return session.principal()
 
 
 class LocalDesk:
