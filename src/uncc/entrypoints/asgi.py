@@ -21,9 +21,9 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from uncc import __version__
+from uncc.adapters.upload_area import UploadArea
 from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
-from uncc.adapters.upload_area import UploadArea
 from uncc.entrypoints.api import health, limits, problem_types, problems, uploads, workdesk
 from uncc.entrypoints.api.routers import (
     accounts,
@@ -149,8 +149,8 @@ def create_app(
     bounds = limits.Limits(
         settings.max_body_bytes, settings.max_upload_bytes, settings.read_timeout
     )
-    workdesk.install(app, ctx)
-    uploads.install(app, ctx, UploadArea(settings.data_dir / "uploads"), bounds)
+    app.include_router(workdesk.router)
+    uploads.install(app, UploadArea(settings.data_dir / "uploads"), bounds)
     limits.install(app, bounds, problems.refuse)  # outermost: before any handler reads
     return app
 

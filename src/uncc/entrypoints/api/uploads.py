@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from typing import Annotated, BinaryIO
+from typing import Annotated, BinaryIO, cast
 
 import anyio.from_thread
-from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc.adapters.upload_area import OffsetMismatch, UploadArea
-from uncc.entrypoints.api import problems
+from uncc.entrypoints.api import problems as problems_module
 from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.deps import Ctx
 from uncc.entrypoints.api.limits import Limits
+from uncc.entrypoints.api.problem_types import problems
 from uncc.services import uploads as upload_service
-from uncc.services.context import NodeContext
 
 
 class BodyReader(io.RawIOBase):
@@ -144,72 +145,91 @@ def _session(session: upload_service.UploadSession, chunk_bytes: int) -> Session
     )
 
 
-def install(app: FastAPI, ctx: NodeContext, area: UploadArea, bounds: Limits) -> None:
+def upload_area(request: Request) -> UploadArea:
+    """Where unfinished uploads wait (set by :func:`install`)."""
+    return cast("UploadArea", request.app.state.upload_area)
+
+
+def upload_limits(request: Request) -> Limits:
+    """The node's body and upload bounds (set by :func:`install`)."""
+    return cast("Limits", request.app.state.upload_limits)
+
+
+Area = Annotated[UploadArea, Depends(upload_area)]
+Bounds = Annotated[Limits, Depends(upload_limits)]
+router = APIRouter(
+    prefix="/api/v1", tags=["evidence"], responses=problems("not-found", "conflict", "too-large")
+)
+
+
+def install(app: FastAPI, area: UploadArea, bounds: Limits) -> None:
     """Add the resumable upload endpoints (``docs/client.md``) to the node's API.
 
     A chunk is an ordinary body, so it is bounded like one (``max_body_bytes``): the
     session tells the client that size as ``chunk_bytes``. The declared file size is
     bounded by ``max_upload_bytes``.
     """
-    api = APIRouter(prefix="/api/v1", tags=["evidence"])
-    chunk_bytes = bounds.max_body
     app.state.upload_area = area
+    app.state.upload_limits = bounds
+    app.include_router(router)
 
-    @api.post("/cases/{case_id}/uploads", status_code=201)
-    def open_upload(case_id: str, body: UploadIn, user: User) -> SessionOut:
-        """Open a resumable upload; role, case, order and size are checked now."""
-        intake = upload_service.Intake(
-            body.filename,
-            body.size,
-            body.order,
-            {
-                "tool": body.tool,
-                "tool_version": body.tool_version,
-                "source": body.source,
-                "place": body.place,
-            },
-        )
-        session = upload_service.start(ctx, area, user, case_id, intake, limit=bounds.max_upload)
-        return _session(session, chunk_bytes)
 
-    @api.get("/uploads/{session_id}")
-    def upload_status(session_id: str, user: User) -> SessionOut:
-        """How many bytes of one's own upload the node holds (to resume from there)."""
-        return _session(upload_service.status(area, user, session_id), chunk_bytes)
-
-    @api.put(
-        "/uploads/{session_id}",
-        response_model=ChunkOut,
-        responses={409: {"description": "Not at the held offset: the problem has `offset`"}},
+@router.post("/cases/{case_id}/uploads", status_code=201)
+def open_upload(
+    case_id: str, body: UploadIn, *, ctx: Ctx, user: User, area: Area, bounds: Bounds
+) -> SessionOut:
+    """Open a resumable upload; role, case, order and size are checked now."""
+    intake = upload_service.Intake(
+        body.filename,
+        body.size,
+        body.order,
+        {
+            "tool": body.tool,
+            "tool_version": body.tool_version,
+            "source": body.source,
+            "place": body.place,
+        },
     )
-    async def upload_chunk(
-        session_id: str,
-        request: Request,
-        user: User,
-        offset: Annotated[int, Query(ge=0)],
-    ) -> ChunkOut | Response:
-        """Store the body at ``offset``; 409 with the node's ``offset`` when it is not there."""
-        chunk = await request.body()
-        try:
-            held = await run_in_threadpool(
-                upload_service.put_chunk, area, user, session_id, offset, chunk
-            )
-        except OffsetMismatch as exc:
-            return problems.problem(
-                request, 409, "conflict", "Not possible now", str(exc), offset=exc.held
-            )
-        return ChunkOut(id=session_id, offset=held)
+    session = upload_service.start(ctx, area, user, case_id, intake, limit=bounds.max_upload)
+    return _session(session, bounds.max_body)
 
-    @api.post("/uploads/{session_id}/finish", status_code=201)
-    def finish_upload(session_id: str, body: FinishIn, user: User) -> UploadedOut:
-        """Take the bytes into the vault (hashed, custody started); the session ends."""
-        item = upload_service.finish(ctx, area, user, session_id, body.sha256)
-        return UploadedOut(id=item.id, sha256=item.sha256, size=item.size, filename=item.filename)
 
-    @api.delete("/uploads/{session_id}")
-    def abandon_upload(session_id: str, user: User) -> ChunkOut:
-        """Give up an upload; what the node held of it is removed (``offset`` 0)."""
-        upload_service.abandon(area, user, session_id)
-        return ChunkOut(id=session_id, offset=0)
+@router.get("/uploads/{session_id}")
+def upload_status(session_id: str, user: User, area: Area, bounds: Bounds) -> SessionOut:
+    """How many bytes of one's own upload the node holds (to resume from there)."""
+    return _session(upload_service.status(area, user, session_id), bounds.max_body)
 
-    app.include_router(api)
+
+@router.put("/uploads/{session_id}", response_model=ChunkOut)
+async def upload_chunk(
+    session_id: str,
+    request: Request,
+    user: User,
+    area: Area,
+    offset: Annotated[int, Query(ge=0)],
+) -> ChunkOut | Response:
+    """Store the body at ``offset``; 409 with the node's ``offset`` when it is not there."""
+    chunk = await request.body()
+    try:
+        held = await run_in_threadpool(
+            upload_service.put_chunk, area, user, session_id, offset, chunk
+        )
+    except OffsetMismatch as exc:
+        return problems_module.problem(
+            request, 409, "conflict", "Not possible now", str(exc), offset=exc.held
+        )
+    return ChunkOut(id=session_id, offset=held)
+
+
+@router.post("/uploads/{session_id}/finish", status_code=201)
+def finish_upload(session_id: str, body: FinishIn, ctx: Ctx, user: User, area: Area) -> UploadedOut:
+    """Take the bytes into the vault (hashed, custody started); the session ends."""
+    item = upload_service.finish(ctx, area, user, session_id, body.sha256)
+    return UploadedOut(id=item.id, sha256=item.sha256, size=item.size, filename=item.filename)
+
+
+@router.delete("/uploads/{session_id}")
+def abandon_upload(session_id: str, user: User, area: Area) -> ChunkOut:
+    """Give up an upload; what the node held of it is removed (``offset`` 0)."""
+    upload_service.abandon(area, user, session_id)
+    return ChunkOut(id=session_id, offset=0)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Header, Query
+from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc.domain.evidence import EvidenceItem
 from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.deps import Ctx
+from uncc.entrypoints.api.problem_types import problems
 from uncc.services import evidence, identity, orders, protection
-from uncc.services.context import NodeContext
 
 
 class _In(BaseModel):
@@ -46,6 +47,13 @@ class NoticeOut(_Out):
 
     at: str
     text: str
+
+
+class IdentityOut(_Out):
+    """A protected person's identity, disclosed for a stated reason."""
+
+    name: str
+    whereabouts: str = ""
 
 
 class ItemOut(_Out):
@@ -118,65 +126,72 @@ def _person(p: protection.ProtectedPerson) -> PersonOut:
     )
 
 
-def install(app: FastAPI, ctx: NodeContext) -> None:
-    """Add the endpoints to the node's API."""
-    api = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=problems("not-found", "conflict"))
+"""The endpoints; ``asgi.create_app`` includes them."""
 
-    @api.get("/me", tags=["accounts"])
-    def me(user: User) -> MeOut:
-        """Who the bearer token stands for, and whether a second factor is still owed."""
-        return MeOut(
-            user=user.user,
-            roles=sorted(r.value for r in user.roles),
-            needs_second_factor=user.needs_second_factor,
-        )
 
-    @api.post("/logout", tags=["accounts"])
-    def logout(user: User, authorization: Annotated[str, Header()]) -> LoggedOut:
-        """End this session: the bearer token no longer authenticates anyone."""
-        identity.revoke(ctx, authorization.split(" ", 1)[1].strip())
-        return LoggedOut(user=user.user)
+@router.get("/me", tags=["accounts"])
+def me(user: User) -> MeOut:
+    """Who the bearer token stands for, and whether a second factor is still owed."""
+    return MeOut(
+        user=user.user,
+        roles=sorted(r.value for r in user.roles),
+        needs_second_factor=user.needs_second_factor,
+    )
 
-    @api.get("/notices", tags=["orders"])
-    def notices(user: User) -> list[NoticeOut]:
-        """The notices addressed to the caller (orders that expired …), oldest first."""
-        return [NoticeOut(at=at.isoformat(), text=text) for at, text in orders.notices(ctx, user)]
 
-    @api.get("/evidence", tags=["evidence"])
-    def evidence_items(user: User, case: Annotated[str | None, Query()] = None) -> list[ItemOut]:
-        """Evidence items (of a case), by id."""
-        return [_item(i) for i in evidence.list_evidence(ctx, user, case)]
+@router.post("/logout", tags=["accounts"])
+def logout(ctx: Ctx, user: User, authorization: Annotated[str, Header()]) -> LoggedOut:
+    """End this session: the bearer token no longer authenticates anyone."""
+    identity.revoke(ctx, authorization.split(" ", 1)[1].strip())
+    return LoggedOut(user=user.user)
 
-    @api.post("/evidence/{item_id}/seal", tags=["evidence"])
-    def seal(item_id: str, user: User, body: SealIn | None = None) -> ItemOut:
-        """Seal an item: render it inaccessible (Art. 46(3)(d)); a custody event."""
-        note = body.note if body else ""
-        return _item(evidence.set_sealed(ctx, user, item_id, sealed=True, note=note))
 
-    @api.post("/evidence/{item_id}/release", tags=["evidence"])
-    def release(item_id: str, user: User, body: SealIn | None = None) -> ItemOut:
-        """Release a sealed item; a custody event."""
-        note = body.note if body else ""
-        return _item(evidence.set_sealed(ctx, user, item_id, sealed=False, note=note))
+@router.get("/notices", tags=["orders"])
+def notices(ctx: Ctx, user: User) -> list[NoticeOut]:
+    """The notices addressed to the caller (orders that expired …), oldest first."""
+    return [NoticeOut(at=at.isoformat(), text=text) for at, text in orders.notices(ctx, user)]
 
-    @api.post("/cases/{case_id}/protected", status_code=201, tags=["cases"])
-    def add_protected(case_id: str, body: ProtectedIn, user: User) -> PersonOut:
-        """Record a protected person (Arts. 52-55); others see only a pseudonym."""
-        person = protection.add_protected(
-            ctx,
-            user,
-            case_id,
-            kind=protection.ProtectedKind(body.kind),
-            identity={"name": body.name, "whereabouts": body.whereabouts},
-            views=body.views,
-            claims=[{"claim": c} for c in body.claims],
-            measures=body.measures,
-        )
-        return _person(person)
 
-    @api.post("/protected/{person_id}/disclose", tags=["cases"])
-    def disclose(person_id: str, body: DiscloseIn, user: User) -> dict[str, str]:
-        """The identity of a protected person, for a stated reason (audited)."""
-        return protection.disclose(ctx, user, person_id, body.reason)
+@router.get("/evidence", tags=["evidence"])
+def evidence_items(
+    ctx: Ctx, user: User, case: Annotated[str | None, Query()] = None
+) -> list[ItemOut]:
+    """Evidence items (of a case), by id."""
+    return [_item(i) for i in evidence.list_evidence(ctx, user, case)]
 
-    app.include_router(api)
+
+@router.post("/evidence/{item_id}/seal", tags=["evidence"])
+def seal(item_id: str, ctx: Ctx, user: User, body: SealIn | None = None) -> ItemOut:
+    """Seal an item: render it inaccessible (Art. 46(3)(d)); a custody event."""
+    note = body.note if body else ""
+    return _item(evidence.set_sealed(ctx, user, item_id, sealed=True, note=note))
+
+
+@router.post("/evidence/{item_id}/release", tags=["evidence"])
+def release(item_id: str, ctx: Ctx, user: User, body: SealIn | None = None) -> ItemOut:
+    """Release a sealed item; a custody event."""
+    note = body.note if body else ""
+    return _item(evidence.set_sealed(ctx, user, item_id, sealed=False, note=note))
+
+
+@router.post("/cases/{case_id}/protected", status_code=201, tags=["cases"])
+def add_protected(case_id: str, body: ProtectedIn, ctx: Ctx, user: User) -> PersonOut:
+    """Record a protected person (Arts. 52-55); others see only a pseudonym."""
+    person = protection.add_protected(
+        ctx,
+        user,
+        case_id,
+        kind=protection.ProtectedKind(body.kind),
+        identity={"name": body.name, "whereabouts": body.whereabouts},
+        views=body.views,
+        claims=[{"claim": c} for c in body.claims],
+        measures=body.measures,
+    )
+    return _person(person)
+
+
+@router.post("/protected/{person_id}/disclose", tags=["cases"])
+def disclose(person_id: str, body: DiscloseIn, ctx: Ctx, user: User) -> IdentityOut:
+    """The identity of a protected person, for a stated reason (audited)."""
+    return IdentityOut(**protection.disclose(ctx, user, person_id, body.reason))
