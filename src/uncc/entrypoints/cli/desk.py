@@ -10,7 +10,7 @@ the exit codes are the same in both places (``docs/client.md``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -50,7 +50,8 @@ class Intake:
 class Ledger:
     """Transfers to trace (as read from a CSV or JSON-lines ledger) and how to assess them."""
 
-    transfers: list[Transfer]
+    transfers: Iterable[Transfer]
+    """Read as they come (a ledger may be large): streamed on the node, sent whole to a remote one."""
     model: str
     basis: str
     locations: dict[str, str]

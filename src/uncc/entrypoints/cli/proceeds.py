@@ -145,7 +145,7 @@ def register_command(
             raise UserInputError(f"--location '{spec}': expected ACCOUNT=XX, e.g. wallet-1=XB")
         places[account] = state
     items, problems = desk().register_traced(
-        case_id, Ledger(list(read_ledger(ledger)), model.value, basis, places)
+        case_id, Ledger(read_ledger(ledger), model.value, basis, places)
     )
     for item in items:
         console.print(
