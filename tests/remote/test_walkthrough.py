@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from tests.remote.conftest import ROOT, Server, Workstation
 
 DOC = ROOT / "docs" / "node.md"
-SERVER_ONLY = ("uncc node init", "uncc serve", "export UNCC_DATA_DIR")
+SERVER_ONLY = ("uncc node init", "uncc serve", "export UNCC_DATA_DIR", "uncc audit")
+"""Run on the server, not from the workstation (``uncc audit`` with its new filters and
+exports reads the database directly for now: under --node it says it works on the server)."""
 EXIT = {"refused": 5, "denied": 4, "error": 2}
 
 
@@ -113,8 +115,6 @@ def test_the_walkthrough_runs_from_a_workstation(node: Server, workstation: Work
     )
     html = (home / f"E-{year}-0001.html").read_text(encoding="utf-8")
     assert "each proven included in the node's signed log" in html
-    assert '"action": "protected.disclose"' not in outputs["uncc audit --limit 20"]  # a table
-    assert "protected.disclose" in outputs["uncc audit --limit 20"]
     assert not (home / "data" / "node.db").exists()  # nothing of the node on the workstation
 
 

@@ -129,31 +129,3 @@ def case_export(
     else:
         write_text_atomically(output, text)
         _say(f"wrote {output}")
-
-
-def audit_command(
-    limit: Annotated[int, typer.Option("--limit", help="How many of the latest entries.")] = 50,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object per line.")
-    ] = False,
-) -> None:
-    """Show the audit trail (auditors and administrators)."""
-    entries = desk().audit(limit)
-    if as_json:
-        for entry in entries:
-            line = entry.model_dump() | {"at": entry.at.isoformat()}
-            typer.echo(json.dumps(line, ensure_ascii=False, default=str))
-        return
-    table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
-    for entry in entries:
-        details = ", ".join(f"{k}={v}" for k, v in entry.details.items())
-        table.add_row(
-            str(entry.seq),
-            f"{entry.at:%Y-%m-%d %H:%M:%S}",
-            entry.actor,
-            entry.action,
-            entry.object,
-            entry.outcome,
-            details,
-        )
-    console.print(table)
