@@ -20,8 +20,14 @@ from dataclasses import dataclass, field
 from tests.remote.conftest import ROOT, Server, Workstation
 
 DOC = ROOT / "docs" / "node.md"
-SERVER_ONLY = ("uncc node init", "uncc serve", "export UNCC_DATA_DIR", "uncc audit")
-"""Run on the server, not from the workstation (``uncc audit`` with its new filters and
+SERVER_ONLY = (
+    "uncc node init",
+    "uncc serve",
+    "export UNCC_DATA_DIR",
+    "uncc audit",
+    "uncc notifications",
+)
+"""Run on the server, not from the workstation (``uncc audit`` and ``uncc notifications``, new on main,
 exports reads the database directly for now: under --node it says it works on the server)."""
 EXIT = {"refused": 5, "denied": 4, "error": 2}
 
