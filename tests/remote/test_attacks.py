@@ -86,7 +86,7 @@ def test_logout_revokes_the_token_on_the_node(node: Server, workstation: Worksta
     assert node.url not in json.loads(kept.read_text(encoding="utf-8"))
     with pytest.raises(PermissionDeniedError):
         Client(node.url, token, ca_file=node.ca).me()
-    result = workstation.uncc("audit")
+    result = workstation.uncc("case", "list")
     assert result.returncode == 4
     assert f"not logged in to {node.url}" in result.stderr
 
