@@ -255,6 +255,8 @@ def _check_measure(analysis: Analysis, item: dict[str, Any]) -> list[str]:
             m for m in found if sorted(t.id for t in m.targets) == sorted(item["targets"])
         ] or found
     label = f"{item['state']} {item['power']}" + (f" ({item['route']})" if "route" in item else "")
+    if item.get("absent"):
+        return [f"{label}: expected no such measure, got {len(found)}"] if found else []
     if not found:
         routes = [m.route for m in result.measures if m.power == item["power"]]
         return [f"{label}: no such measure (routes: {routes})"]

@@ -16,6 +16,7 @@ from uncc.analysis.facts import Aboard, Act, Datum, Person, Place, Property, Sys
 from uncc.analysis.findings import OffenceFinding, Target
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Missing
+from uncc.analysis.vocabulary import DataKind
 from uncc.convention.model import Power
 
 DATA_POWERS = frozenset(
@@ -33,6 +34,8 @@ SYSTEM_POWERS = frozenset(
 )
 PROCEEDS_POWERS = frozenset({"freezing", "confiscation"})
 PROVIDER_POWERS = frozenset({"production_of_subscriber_information"})
+TRAFFIC_POWERS = frozenset({"traffic_preservation_disclosure"})
+"""Powers over traffic data only (Art. 44): content and other data are not their targets."""
 
 Found = list[tuple[Target, list[Missing]]]
 
@@ -72,16 +75,25 @@ def _controller(datum: Datum, ctx: Context) -> Person | None:
     return world.person(system.operator) if system is not None else None
 
 
+def _maybe_traffic(datum: Datum) -> bool:
+    """The datum is, or may be, traffic data (its kinds unknown are not taken as 'not traffic')."""
+    return datum.kinds is None or DataKind.TRAFFIC in datum.kinds
+
+
 def _data_targets(power: Power, acts: list[Act], ctx: Context) -> Found:
     world = ctx.world
     state = ctx.profile.state
     out: Found = []
     for datum in _data(acts, ctx):
+        if power.id in TRAFFIC_POWERS and not _maybe_traffic(datum):
+            continue
         system = world.system(datum.system)
         place = datum.stored_in or (reach(power, system.location, state) if system else None)
         missing = (
             [] if place else [Missing(world.path(datum, "stored_in"), "where the data is stored")]
         )
+        if power.id in TRAFFIC_POWERS and datum.kinds is None:
+            missing.append(Missing(world.path(datum, "kinds"), "whether it is traffic data"))
         if power.parameters.get("reach") == "possession_or_control":
             holder = _controller(datum, ctx)
             where = _person_place(holder, state) if holder is not None else None
