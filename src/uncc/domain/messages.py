@@ -125,10 +125,19 @@ class TrafficHop(Body):
 
     provider: TEXT
     state: STATE | None = None
+    address: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    """What identifies the hop in the traffic data (an IP address and port, a host name)."""
+    at: dt.datetime | None = None
+    """When the communication passed this hop, per the traffic data."""
 
 
 class TrafficDisclosure(Body):
-    """Enough traffic data to identify the next provider and the path (Art. 44)."""
+    """Enough traffic data to identify the next provider and the path (Art. 44).
+
+    ``path`` runs backwards from the disclosing provider: its last hop is the previous
+    one, where the communication came from (``next_provider``/``next_state``, when
+    given, name that hop's provider and State).
+    """
 
     reference: TEXT
     path: list[TrafficHop] = Field(min_length=1)

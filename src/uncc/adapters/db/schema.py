@@ -349,6 +349,8 @@ conversations = Table(
     Column("escalated", JSON, nullable=False),
     Column("request", JSON, nullable=False),
     Column("confidential", Boolean, nullable=False),
+    Column("follows", String(36), index=True, unique=True),
+    # the request whose traffic disclosure revealed the hop this one asks about (Art. 44)
 )
 
 thread = Table(

@@ -30,12 +30,15 @@ ANSWERS = {
     "assistance_answer": "answered",
     "execution_result": "answered",
     "refusal": "refused",
-    "traffic_disclosure": "answered",
+    "traffic_disclosure": "disclosed",
     "conviction_answer": "answered",
     "hearing_record": "answered",
     "consultation": None,
 }
-"""Answer type → the status it gives the conversation (None: the update's own status)."""
+"""Answer type → the status it gives the conversation (None: the update's own status).
+
+A traffic disclosure does not close the preservation: it reveals the previous hop
+(``uncc.domain.path_trace``), and the execution result is still to come."""
 CLOSED = {"answered", "refused"}
 OPEN_REFUSALS = {"partial": "partly_refused", "conditional": "refused_unless"}
 """A refusal in part, or unless conditions are met: the request stays open for the rest."""

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
-from uncc.domain import cooperation
+from uncc.domain import cooperation, path_trace
 from uncc.domain.envelope import Envelope
 from uncc.domain.messages import PreservationRequest, SubscriberRequest, Urgency
 from uncc.domain.orders import Target
@@ -195,6 +195,13 @@ def answered(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         or envelope.body.get("reason")
         or ""
     )
+    if envelope.type == "traffic_disclosure":
+        summary = path_trace.proposal(
+            path_trace.previous_hop(envelope.body),
+            us=node_info(conn).state,
+            asked=envelope.sender,
+            conversation=envelope.conversation,
+        )
     alert(
         conn,
         ctx.clock(),

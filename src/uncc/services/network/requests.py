@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain import cooperation
@@ -63,12 +63,14 @@ def send_request(
     body: dict[str, Any],
     case_id: str | None = None,
     handling: Handling | None = None,
+    follows: str | None = None,
 ) -> Conversation:
     """Check a request for completeness and put it in the outbox, opening a conversation.
 
     With a case, a request for a measure carries the case's facts, so that the
     requested State can analyse them under its own law; a video hearing is recorded on
-    the case (and, when received, on the requested State's case).
+    the case (and, when received, on the requested State's case). ``follows`` links it to the earlier
+    request whose traffic disclosure revealed the hop it asks about (Art. 44).
 
     Raises:
         UserInputError: the request is incomplete (every missing or wrong field listed).
@@ -112,6 +114,13 @@ def send_request(
         open_conversation(
             conn, envelope, "out", recipient, case_id=case_id, order_id=None, status="sent"
         )
+        if follows is not None:
+            _may_follow(conn, follows)
+            conn.execute(
+                update(schema.conversations)
+                .where(schema.conversations.c.id == conversation)
+                .values(follows=follows)
+            )
         audit(
             conn,
             envelope.created,
@@ -145,6 +154,15 @@ def _check_hearing(
         )
     if case_id is not None:
         note_on_case(conn, now, case_id, "network", hearing_note(request, recipient))
+
+
+def _may_follow(conn: Connection, follows: str) -> None:
+    """One request follows a disclosed hop (the database's unique index backs this)."""
+    taken = conn.execute(
+        select(schema.conversations.c.id).where(schema.conversations.c.follows == follows)
+    ).first()
+    if taken is not None:
+        raise ConflictError(f"request {taken.id} already follows the hop {follows} revealed")
 
 
 def answer(

@@ -1,0 +1,201 @@
+"""Art. 44 path tracing across three States: a disclosed hop is followed in one step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tests.network.kit import Loopback, Peer, make_network, pump
+from tests.network.test_preservation_flow import preservation
+from tests.service.conftest import Clock, facts
+from uncc.adapters.db import schema
+from uncc.domain.orders import Command
+from uncc.errors import ConflictError, PermissionDeniedError
+from uncc.services import cases, orders, path_trace
+from uncc.services.network import requests
+
+
+def _issue(peer: Peer, order_id: str) -> None:
+    """The requested State's own order, authorised where its law wants a judge, and issued."""
+    order = orders.get_order(peer.ctx, peer.pia, order_id)
+    if order.state.value == "draft" and order.requires_authorisation:
+        orders.order_command(peer.ctx, peer.pia, order_id, Command.SUBMIT)
+        orders.order_command(peer.ctx, peer.jane, order_id, Command.AUTHORISE)
+    orders.order_command(peer.ctx, peer.pia, order_id, Command.ISSUE)
+
+
+def _disclose(net: Loopback, peer: Peer, conversation: str, path: list[dict[str, Any]]) -> None:
+    received = requests.get_conversation(peer.ctx, peer.pia, conversation)
+    assert received.order_id is not None
+    _issue(peer, received.order_id)
+    requests.answer(
+        peer.ctx,
+        peer.cora,
+        conversation,
+        "traffic_disclosure",
+        {"reference": received.case_id, "path": path, "order": received.order_id},
+    )
+    pump(net)
+
+
+HOP_XA = {
+    "provider": "Northhost Ltd",
+    "state": "XA",
+    "address": "203.0.113.7:443",
+    "at": "2026-03-02T01:14:05Z",
+}
+HOP_XB = {
+    "provider": "Southnet Transit",
+    "state": "XB",
+    "address": "198.51.100.23:51234",
+    "at": "2026-03-02T01:14:03Z",
+}
+
+
+def _count(peer: Peer) -> int:
+    with peer.ctx.engine.connect() as conn:
+        return int(
+            conn.execute(select(func.count()).select_from(schema.conversations)).scalar_one()
+        )
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> tuple[Loopback, dict[str, Peer]]:
+    """One hub and three States for the module (building nodes is the slow part)."""
+    net, _, members = make_network(tmp_path_factory.mktemp("path"), Clock())
+    return net, members
+
+
+@pytest.fixture
+def traced(
+    network: tuple[Loopback, dict[str, Peer]],
+) -> tuple[Loopback, dict[str, Peer], str, str]:
+    """Eastland (XC) asked Northland (XA) to preserve; Northland disclosed a hop in Southland."""
+    net, m = network
+    c, a = m["XC"], m["XA"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    first = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    _disclose(net, a, first.id, [HOP_XA, HOP_XB])
+    return net, m, case.id, first.id
+
+
+def test_a_three_state_chain_is_traced_request_by_request(
+    traced: tuple[Loopback, dict[str, Peer], str, str],
+) -> None:
+    net, m, case_id, first_id = traced
+    c, b = m["XC"], m["XB"]
+    mine = requests.get_conversation(c.ctx, c.cora, first_id)
+    # the disclosure does not close the preservation: the execution result is still due
+    assert mine.status == "disclosed"
+    told = [text for _, text in orders.notices(c.ctx, c.cora) if "previous hop" in text]
+    assert told
+    assert f"uncc request follow-hop {first_id}" in told[-1]
+    assert "Southnet Transit, in XB, address 198.51.100.23:51234" in told[-1]
+
+    second = path_trace.follow_hop(c.ctx, c.cora, first_id)
+    assert second.peer == "XB"
+    assert second.request["data"][0]["description"].startswith(
+        "traffic data of the communication at Southnet Transit, in XB, address 198.51.100.23:51234"
+    )
+    assert second.request["custodian"] == "Southnet Transit, XB"
+    assert second.request["offences"] == preservation()["offences"]
+    assert second.request["facts"]["id"] == "ransomware-hospital"
+    pump(net)
+    # Southland takes it up under its own law: a case and a draft order of its own
+    at_b = requests.get_conversation(b.ctx, b.pia, second.id)
+    assert at_b.case_id is not None
+    assert at_b.order_id is not None
+    # Southland's provider saw the communication come from a hop in Eastland itself
+    hop_xc = {
+        "provider": "Eastcable",
+        "state": "XC",
+        "address": "192.0.2.99",
+        "at": "2026-03-02T01:14:01Z",
+    }
+    _disclose(net, b, second.id, [HOP_XB, hop_xc])
+    told = [text for _, text in orders.notices(c.ctx, c.cora) if "previous hop" in text]
+    assert "in our territory: a domestic order" in told[-1]
+    with pytest.raises(ConflictError, match="domestic order"):
+        path_trace.follow_hop(c.ctx, c.cora, second.id)
+
+    path = path_trace.case_path(c.ctx, c.ivan, case_id)
+    assert [leg.state for leg in path.legs] == ["XA", "XB"]
+    assert path.legs[1].follows == first_id
+    assert [h.provider for h in path.legs[0].hops] == ["Northhost Ltd", "Southnet Transit"]
+    assert path.next_hop is not None
+    assert path.next_hop.state == "XC"
+    assert [leg.conversation for leg in path.pending] == [first_id, second.id]
+    assert path.legs[1].hops[-1].at is not None
+
+
+def test_following_a_hop_twice_or_without_a_disclosure_is_refused_and_stores_nothing(
+    traced: tuple[Loopback, dict[str, Peer], str, str],
+) -> None:
+    _, m, _, first_id = traced
+    c, a = m["XC"], m["XA"]
+    before = _count(c)
+    # an auditor may read the network but not send: refused, nothing stored
+    with pytest.raises(PermissionDeniedError):
+        path_trace.follow_hop(c.ctx, c.aud, first_id)
+    assert _count(c) == before
+    path_trace.follow_hop(c.ctx, c.cora, first_id)
+    with pytest.raises(ConflictError, match="already follows"):
+        path_trace.follow_hop(c.ctx, c.ivan, first_id)
+    assert _count(c) == before + 1
+    # the requested State cannot follow the path on the requesting State's behalf
+    with pytest.raises(ConflictError, match="not a preservation request of ours"):
+        path_trace.follow_hop(a.ctx, a.cora, first_id)
+    # a request with no disclosure yet has no hop to follow
+    other = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XB",
+        body=preservation(reference="X-2"),
+    )
+    with pytest.raises(ConflictError, match="disclosed no traffic data"):
+        path_trace.follow_hop(c.ctx, c.cora, other.id)
+    assert _count(c) == before + 2
+
+
+def test_one_follow_up_per_hop_holds_past_the_service_and_in_the_database(
+    traced: tuple[Loopback, dict[str, Peer], str, str],
+) -> None:
+    """Two desks racing, or an insider with the database: a hop is followed once."""
+    _, m, _, first_id = traced
+    c = m["XC"]
+    sent = path_trace.follow_hop(c.ctx, c.cora, first_id)
+    with c.ctx.engine.connect() as conn:
+        outbox_before = conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one()
+    with pytest.raises(ConflictError, match="already follows"):
+        requests.send_request(
+            c.ctx,
+            c.cora,
+            kind="preservation_request",
+            recipient="XB",
+            body=preservation(reference="X-3"),
+            follows=first_id,
+        )
+    with c.ctx.engine.connect() as conn:
+        assert (
+            conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one()
+            == outbox_before
+        )
+    with pytest.raises(IntegrityError), c.ctx.engine.begin() as conn:
+        conn.execute(
+            update(schema.conversations)
+            .where(schema.conversations.c.id == first_id)
+            .values(follows=first_id)
+        )
+    assert requests.get_conversation(c.ctx, c.cora, sent.id).id == sent.id
