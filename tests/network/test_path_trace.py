@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tests.network.kit import Loopback, Peer, make_network, pump
 from tests.network.test_preservation_flow import preservation
 from tests.service.conftest import Clock, facts
+from tests.service.test_api import token
+from tests.service.test_web import login
 from uncc.adapters.db import schema
+from uncc.config import Settings
 from uncc.domain.orders import Command
+from uncc.entrypoints.api.app import create_app
 from uncc.errors import ConflictError, PermissionDeniedError
 from uncc.services import cases, orders, path_trace
 from uncc.services.network import requests
@@ -199,3 +205,95 @@ def test_one_follow_up_per_hop_holds_past_the_service_and_in_the_database(
             .values(follows=first_id)
         )
     assert requests.get_conversation(c.ctx, c.cora, sent.id).id == sent.id
+
+
+def test_the_path_over_http_and_the_web(
+    traced: tuple[Loopback, dict[str, Peer], str, str],
+) -> None:
+    """The API follows the hop and shows the path; the web offers the button and the picture."""
+    _, m, case_id, first_id = traced
+    c = m["XC"]
+    with TestClient(create_app(Settings(), c.ctx), follow_redirects=False) as client:
+        cora = token(client, "cora")
+        judge = token(client, "jane")
+        # the web: the request page names the hop and offers the one-step follow-up
+        csrf = login(client, "cora")
+        page = client.get(f"/network/requests/{first_id}")
+        assert "came from Southnet Transit, in XB, address 198.51.100.23:51234" in page.text
+        assert f'action="/network/requests/{first_id}/follow-hop"' in page.text
+        assert f'src="/cases/{case_id}/path.svg"' in client.get(f"/cases/{case_id}").text
+        # a judge may read the case but not the network: the path is not theirs to see
+        refused = client.get(f"/api/v1/cases/{case_id}/path", headers=judge)
+        assert refused.status_code == 403
+        assert refused.headers["content-type"] == "application/problem+json"
+        sent = client.post(f"/network/requests/{first_id}/follow-hop", data={"csrf": csrf})
+        assert sent.status_code == 303
+        again = client.post(f"/api/v1/network/requests/{first_id}/follow-hop", headers=cora)
+        assert again.status_code == 409
+        assert "already follows" in again.json()["detail"]
+        path = client.get(f"/api/v1/cases/{case_id}/path", headers=cora).json()
+        assert [leg["state"] for leg in path["legs"]] == ["XA", "XB"]
+        assert path["legs"][1]["follows"] == first_id
+        assert path["pending"] == [first_id, path["legs"][1]["request"]]
+        picture = client.get(f"/cases/{case_id}/path.svg")
+        assert picture.headers["content-type"].startswith("image/svg+xml")
+        svg = ElementTree.fromstring(picture.text)  # well-formed: names escaped
+        texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+        assert "Southnet Transit" in texts
+        assert "198.51.100.23:51234" in texts
+        assert "2026-03-02 01:14:03Z" in texts
+        assert any(t and t.startswith("XB: ") for t in texts)  # the request pending at XB
+
+
+def test_the_web_answer_form_sends_a_traffic_disclosure(
+    network: tuple[Loopback, dict[str, Peer]],
+) -> None:
+    """Northland's desk answers with the path from the form: one hop a line."""
+    net, m = network
+    c, a = m["XC"], m["XA"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    first = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    received = requests.get_conversation(a.ctx, a.pia, first.id)
+    assert received.order_id is not None
+    _issue(a, received.order_id)
+    with TestClient(create_app(Settings(), a.ctx), follow_redirects=False) as client:
+        csrf = login(client, "pia")
+        form = client.get(f"/network/requests/{first.id}")
+        assert '<option value="traffic_disclosure"' in form.text
+        lines = "Northhost Ltd | XA | 203.0.113.7:443 | 2026-03-02T01:14:05Z\nSouthnet Transit | XB | 198.51.100.23"
+        bad = client.post(
+            f"/network/requests/{first.id}/answer",
+            data={
+                "csrf": csrf,
+                "kind": "traffic_disclosure",
+                "hops": "Northhost | Northland",
+                "order": received.order_id,
+            },
+        )
+        assert "path.0.state" in bad.text  # the field named, nothing sent
+        assert (
+            requests.get_conversation(a.ctx, a.pia, first.id).thread[-1]["type"] == "acknowledgment"
+        )
+        done = client.post(
+            f"/network/requests/{first.id}/answer",
+            data={
+                "csrf": csrf,
+                "kind": "traffic_disclosure",
+                "hops": lines,
+                "order": received.order_id,
+            },
+        )
+        assert done.status_code == 303
+    pump(net)
+    step = path_trace.next_step(c.ctx, c.cora, first.id)
+    assert step is not None
+    assert step.hop.state == "XB"
+    assert step.may_follow

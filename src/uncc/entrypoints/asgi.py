@@ -24,7 +24,15 @@ from uncc import __version__
 from uncc.adapters.upload_area import UploadArea
 from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
-from uncc.entrypoints.api import health, limits, problem_types, problems, uploads, workdesk
+from uncc.entrypoints.api import (
+    health,
+    limits,
+    path_trace,
+    problem_types,
+    problems,
+    uploads,
+    workdesk,
+)
 from uncc.entrypoints.api.routers import (
     accounts,
     audit,
@@ -44,7 +52,7 @@ from uncc.entrypoints.api.routers import (
     vault,
 )
 from uncc.entrypoints.api.sender import Sender, running
-from uncc.entrypoints.web import account_pages, jit_pages, network_pages, vault_pages
+from uncc.entrypoints.web import account_pages, jit_pages, network_pages, path_pages, vault_pages
 from uncc.entrypoints.web import pages as web_pages
 from uncc.services import orders as order_service
 from uncc.services.context import NodeContext
@@ -142,6 +150,8 @@ def create_app(
     app.include_router(problem_types.router)
     pages = web_pages.install(app, ctx)
     network_pages.install(app, pages, links, sender.kick)
+    path_pages.install(app, pages, sender.kick)
+    path_trace.install(app, ctx, sender.kick)
     vault_pages.install(app, pages)
     account_pages.install(app, pages)
     jit_pages.install(app, pages, sender.kick)

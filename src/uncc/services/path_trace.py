@@ -92,6 +92,44 @@ def _disclosures(conn: Connection, conversation_id: str) -> list[dict[str, Any]]
     ]
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """What a traffic disclosure on one of our requests calls for."""
+
+    hop: Hop
+    words: str
+    """The hop in words (provider, State, address, time)."""
+    advice: str
+    """The hop and the next step, in words."""
+    may_follow: bool
+    """A request to the hop's State can go now (none follows this request yet)."""
+    followed_by: str | None
+
+
+def next_step(ctx: NodeContext, who: Principal, conversation_id: str) -> NextStep | None:
+    """The previous hop our request's disclosure revealed, and whether to follow it (None: no disclosure)."""
+    require(who.roles, Action.NETWORK_READ)
+    with ctx.engine.connect() as conn:
+        row = requests.conversation_row(conn, conversation_id)
+        if row["direction"] != "out" or row["kind"] != KIND:
+            return None
+        disclosed = _disclosures(conn, conversation_id)
+        if not disclosed:
+            return None
+        us = node_info(conn).state
+        taken = conn.execute(
+            select(schema.conversations.c.id).where(
+                schema.conversations.c.follows == conversation_id
+            )
+        ).first()
+    hop = path_trace.previous_hop(disclosed[-1])
+    advice = path_trace.proposal(hop, us=us, asked=row["peer"], conversation=conversation_id)
+    needed = path_trace.needs_request(hop, us=us, asked=row["peer"])
+    return NextStep(
+        hop, path_trace.describe(hop), advice, needed and taken is None, taken.id if taken else None
+    )
+
+
 def follow_hop(ctx: NodeContext, who: Principal, conversation_id: str) -> Conversation:
     """Ask the State of the disclosed previous hop to preserve it, linked to the first request.
 

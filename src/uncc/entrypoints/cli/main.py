@@ -35,6 +35,7 @@ from uncc.entrypoints.cli import (
     node,
     orders,
     parties,
+    path_trace,
     proceeds,
     protection,
     remote,
@@ -82,6 +83,8 @@ app.add_typer(network.experts_app, name="experts")
 app.add_typer(network.deconflict_app, name="deconflict")
 app.add_typer(handling.app, name="handling")
 app.add_typer(jit.app, name="jit")
+network.request_app.command("follow-hop")(path_trace.follow_hop_command)
+cases.case_app.command("path")(path_trace.case_path_command)
 
 EXIT_FINDINGS = 1
 

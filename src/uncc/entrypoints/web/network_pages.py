@@ -17,7 +17,7 @@ from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.web.compose_forms import COMMON, FORMS, measure_body
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
-from uncc.services import evidence
+from uncc.services import evidence, path_trace
 from uncc.services.context import Principal
 from uncc.services.network import deconfliction, experts, outbox, requests, transfer
 from uncc.services.network import directory as network_directory
@@ -27,6 +27,7 @@ ANSWER_KINDS = (
     "acknowledgment",
     "status_update",
     "execution_result",
+    "traffic_disclosure",
     "refusal",
     "assistance_answer",
     "hearing_record",
@@ -94,6 +95,25 @@ def _body(kind: str, data: FormData) -> dict[str, Any]:
     return body
 
 
+def hops(text: str) -> list[dict[str, str | None]]:
+    """The hops of a traffic disclosure, one a line: ``provider | State | address | time``.
+
+    The first line is our provider; the last, the previous hop the communication came from.
+    """
+    out: list[dict[str, str | None]] = []
+    for line in _lines(text):
+        provider, state, address, at = ([*(p.strip() for p in line.split("|")), "", "", ""])[:4]
+        out.append(
+            {
+                "provider": provider,
+                "state": state or None,
+                "address": address or None,
+                "at": at or None,
+            }
+        )
+    return out
+
+
 _FIELD = re.compile(r"^([a-z_]+)(?:\.\d+)?(?:\.([a-z_]+))?: (.*)$")
 
 
@@ -150,6 +170,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
         ):
             items = evidence.list_evidence(ctx, who, c.case_id)
         offered = c.direction == "out" and any(t["type"] == "evidence_transfer" for t in c.thread)
+        step = path_trace.next_step(ctx, who, conversation_id)
         return pages.render(
             request,
             "request.html",
@@ -161,6 +182,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             refusal_grounds=cooperation.refusal_grounds(),
             items=items,
             offered=offered,
+            step=step,
         )
 
     @app.post("/network/requests/{conversation_id}/answer", include_in_schema=False)
@@ -179,6 +201,12 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             body = {"outcome": _text(data, "outcome"), "details": _text(data, "text")}
             if _text(data, "order"):
                 body["order"] = _text(data, "order")
+        elif kind == "traffic_disclosure":
+            body = {
+                "reference": _text(data, "reference") or conversation_id,
+                "path": hops(_text(data, "hops")),
+                "order": _text(data, "order"),
+            }
         elif kind == "refusal":
             body = {
                 "reason": _text(data, "reason"),

@@ -1,0 +1,38 @@
+"""Art. 44 path tracing in the web: follow a disclosed hop in one click; the path as a picture."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from uncc.entrypoints.web.kit import Pages, page, redirect
+from uncc.services import path_trace
+from uncc.services.context import Principal
+from uncc.services.reports.path_svg import path_svg
+
+
+def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
+    """Add the follow-hop action and the path pictures."""
+    ctx = pages.ctx
+
+    @app.post("/network/requests/{conversation_id}/follow-hop", include_in_schema=False)
+    @page(pages, form=True)
+    def follow_hop(
+        request: Request, who: Principal, data: FormData, conversation_id: str
+    ) -> Response:
+        sent = path_trace.follow_hop(ctx, who, conversation_id)
+        kick()
+        return redirect(
+            f"/network/requests/{sent.id}",
+            ok=f"preservation request {sent.reference} signed and queued for {sent.peer}, "
+            "following the disclosed hop",
+        )
+
+    @app.get("/cases/{case_id}/path.svg", include_in_schema=False)
+    @page(pages)
+    def path_picture(request: Request, who: Principal, case_id: str) -> Response:
+        found = path_trace.case_path(ctx, who, case_id)
+        return Response(path_svg(found), media_type="image/svg+xml")
