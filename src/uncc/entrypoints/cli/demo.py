@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from uncc.entrypoints.cli.demo_path import trace_path
 from uncc.errors import RuleViolation, UnccError, UserInputError
 
 if TYPE_CHECKING:
@@ -495,6 +496,7 @@ def _preservation(api: Api, t: Timeline, story: Story) -> None:
         "XA",
         f"order issued and executed: Northhost preserves the data until {issued['expires_at'][:10]}",
     )
+    trace_path(api, t, sent, theirs, xa_order)
 
     api.call(
         "XA",
