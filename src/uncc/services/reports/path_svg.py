@@ -8,7 +8,7 @@ arrows point back towards the source. Under each hop: who disclosed it, on which
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -34,7 +34,8 @@ class Station:
     lines: tuple[str, ...]
     note: str
     kind: str
-    """'origin' (our case), 'hop' (disclosed), 'pending' (asked, nothing disclosed yet) or 'next' (not yet asked)."""
+    """'origin' (our case), 'hop' (disclosed), 'asked' (a hop a request follows),
+    'pending' (asked, nothing disclosed yet) or 'next' (a hop not yet asked about)."""
     colour: str
 
 
@@ -49,7 +50,7 @@ def stations(path: CasePath) -> list[Station]:
     out = [
         Station(
             path.state,
-            f"{path.state} (us)",
+            "our case",
             (f"case {path.case_id}",),
             "",
             "origin",
@@ -59,14 +60,17 @@ def stations(path: CasePath) -> list[Station]:
     last: tuple[str, str | None, str | None] | None = None
     for leg in path.legs:
         if not leg.hops:
+            shown = out[-1].kind == "hop" and leg.follows is not None
+            if shown:  # the hop is on the picture already: the request asks about it
+                out[-1] = replace(out[-1], note=f"asked {leg.state}: {leg.status}", kind="asked")
             out.append(
                 Station(
-                    leg.state,
-                    leg.custodian[:32] or leg.state,
+                    leg.state if not shown else "?",
+                    "earlier hop" if shown else leg.custodian[:32] or leg.state,
                     (f"asked {leg.sent_at:%Y-%m-%d %H:%M}Z", f"request {leg.reference[:28]}"),
-                    f"{leg.status}: awaiting disclosure",
+                    f"awaiting {leg.state}'s disclosure",
                     "pending",
-                    colour(leg.state),
+                    colour(leg.state) if not shown else "#ffffff",
                 )
             )
             last = None
@@ -88,16 +92,8 @@ def stations(path: CasePath) -> list[Station]:
                     colour(hop.state or "?"),
                 )
             )
-    followed = path.next_hop
-    if followed is not None and out[-1].kind == "hop":
-        out[-1] = Station(
-            out[-1].state,
-            out[-1].title,
-            out[-1].lines,
-            out[-1].note + "; not yet asked",
-            "next",
-            out[-1].colour,
-        )
+    if path.next_hop is not None and out[-1].kind == "hop":
+        out[-1] = replace(out[-1], note=out[-1].note + "; not yet asked", kind="next")
     return out
 
 
