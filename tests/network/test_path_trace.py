@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tests.network.kit import Loopback, Peer, make_network, pump
+from tests.network.kit import Loopback, Peer, pump
 from tests.network.test_preservation_flow import preservation
-from tests.service.conftest import Clock, facts
+from tests.service.conftest import facts
 from tests.service.test_api import token
 from tests.service.test_web import login
 from uncc.adapters.db import schema
@@ -68,11 +68,9 @@ def _count(peer: Peer) -> int:
         )
 
 
-@pytest.fixture(scope="module")
-def network(tmp_path_factory: pytest.TempPathFactory) -> tuple[Loopback, dict[str, Peer]]:
-    """One hub and three States for the module (building nodes is the slow part)."""
-    net, _, members = make_network(tmp_path_factory.mktemp("path"), Clock())
-    return net, members
+@pytest.fixture
+def network(shared_network: tuple[Loopback, dict[str, Peer]]) -> tuple[Loopback, dict[str, Peer]]:
+    return shared_network
 
 
 @pytest.fixture

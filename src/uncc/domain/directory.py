@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -82,6 +82,9 @@ class Member(_Doc):
     """Where confidential bodies and blobs for this member are encrypted to (empty before upgrade)."""
     tls_spki: Annotated[str | None, Field(pattern=r"^[0-9a-f]{64}$")] = None
     """SHA-256 of the SubjectPublicKeyInfo of the member's TLS certificate (its pin)."""
+    profile: dict[str, Any] | None = None
+    """The State's published profile (its options, reservations, lists: public law), so
+    that a requesting State can check dual criminality before it asks."""
 
     def encryption_key(self, now: dt.datetime) -> EncryptionPublicKey | None:
         """The newest key to encrypt for, None when the member has published none."""

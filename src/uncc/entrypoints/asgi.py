@@ -30,6 +30,7 @@ from uncc.entrypoints.api import (
     path_trace,
     problem_types,
     problems,
+    request_drafts,
     uploads,
     workdesk,
 )
@@ -152,6 +153,7 @@ def create_app(
     network_pages.install(app, pages, links, sender.kick)
     path_pages.install(app, pages, sender.kick)
     path_trace.install(app, ctx, sender.kick)
+    request_drafts.install(app, ctx, sender.kick)
     vault_pages.install(app, pages)
     account_pages.install(app, pages)
     jit_pages.install(app, pages, sender.kick)

@@ -39,6 +39,7 @@ from uncc.entrypoints.cli import (
     proceeds,
     protection,
     remote,
+    request_drafts,
     schema,
     users,
     vault,
@@ -84,6 +85,7 @@ app.add_typer(network.deconflict_app, name="deconflict")
 app.add_typer(handling.app, name="handling")
 app.add_typer(jit.app, name="jit")
 network.request_app.command("follow-hop")(path_trace.follow_hop_command)
+network.request_app.command("draft")(request_drafts.draft_command)
 cases.case_app.command("path")(path_trace.case_path_command)
 
 EXIT_FINDINGS = 1

@@ -17,11 +17,12 @@ from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.web.compose_forms import COMMON, FORMS, measure_body
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
-from uncc.services import evidence, path_trace
+from uncc.services import evidence, path_trace, request_drafts
 from uncc.services.context import Principal
 from uncc.services.network import deconfliction, experts, outbox, requests, transfer
 from uncc.services.network import directory as network_directory
 from uncc.services.network.transport import Transport
+from uncc.services.request_drafts import Draft
 
 ANSWER_KINDS = (
     "acknowledgment",
@@ -112,6 +113,31 @@ def hops(text: str) -> list[dict[str, str | None]]:
             }
         )
     return out
+
+
+def form_values(draft: Draft) -> dict[str, str]:
+    """The compose form's fields from a request drafted from the case."""
+    body = draft.body
+    contact = body.get("contact", {})
+    return {
+        "recipient": draft.to,
+        "reference": str(body.get("reference", "")),
+        "requesting_authority": str(body.get("requesting_authority", "")),
+        "offence_ids": "\n".join(body.get("offences", [])),
+        "summary_of_facts": str(body.get("summary_of_facts", "")),
+        "data": "\n".join(
+            f"{d['description']} | {d['link_to_offence']}" for d in body.get("data", [])
+        ),
+        "custodian": str(body.get("custodian", "")),
+        "necessity": str(body.get("necessity", "")),
+        "formal_request_to_follow": "1",
+        "urgency": str(body.get("urgency", "preservation")),
+        "contact_name": str(contact.get("name", "")),
+        "contact_phone": str(contact.get("phone") or ""),
+        "contact_email": str(contact.get("email") or ""),
+        "office_hours": str(contact.get("office_hours", "24/7")),
+        "time_zone": str(contact.get("time_zone", "UTC")),
+    }
 
 
 _FIELD = re.compile(r"^([a-z_]+)(?:\.\d+)?(?:\.([a-z_]+))?: (.*)$")
@@ -261,10 +287,18 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
     @app.get("/network/compose", include_in_schema=False)
     @page(pages)
     def compose_form(
-        request: Request, who: Principal, kind: str = "preservation_request", case: str = ""
+        request: Request,
+        who: Principal,
+        kind: str = "preservation_request",
+        case: str = "",
+        to: str = "",
+        measure: str = "preservation",
     ) -> Response:
         if kind not in COMPOSE:
             raise UserInputError(f"kind '{kind}': expected one of {', '.join(COMPOSE)}")
+        if case and to and kind == "preservation_request":  # filled from the case's analysis
+            draft = request_drafts.draft_request(ctx, who, case, measure=measure, to=to)
+            return _compose(request, who, kind, case, form_values(draft), {}, check=draft)
         return _compose(request, who, kind, case, {}, {})
 
     def _compose(
@@ -275,6 +309,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
         values: dict[str, str],
         errors: dict[str, str],
         status: int = 200,
+        check: Any = None,
     ) -> Response:
         with ctx.engine.connect() as conn:
             members = [m for m in network_directory.directory(conn).members if "hub" not in m.roles]
@@ -297,6 +332,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
                 if kind in cooperation.kinds()
                 else "urgent"
             ),
+            check=check,
         )
 
     @app.post("/network/compose", include_in_schema=False)

@@ -1,17 +1,22 @@
-"""Art. 44 path tracing in the web: follow a disclosed hop in one click; the path as a picture."""
+"""Cross-border casework in the web: path tracing, and the printable drafted request.
+
+A disclosed hop is followed in one click (Art. 44); the path is a picture on the case;
+the request drafted from the case prints from the browser.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from uncc.entrypoints.web.kit import Pages, page, redirect
-from uncc.services import path_trace
+from uncc.services import path_trace, request_drafts
 from uncc.services.context import Principal
 from uncc.services.reports.path_svg import path_svg
+from uncc.services.reports.request_doc import request_html
 
 
 def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
@@ -30,6 +35,14 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
             ok=f"preservation request {sent.reference} signed and queued for {sent.peer}, "
             "following the disclosed hop",
         )
+
+    @app.get("/cases/{case_id}/request-document", include_in_schema=False)
+    @page(pages)
+    def request_document(
+        request: Request, who: Principal, case_id: str, measure: str = "preservation", to: str = ""
+    ) -> Response:
+        draft = request_drafts.draft_request(ctx, who, case_id, measure=measure, to=to)
+        return HTMLResponse(request_html(draft, pages.node().state, ctx.clock().date()))
 
     @app.get("/cases/{case_id}/path.svg", include_in_schema=False)
     @page(pages)

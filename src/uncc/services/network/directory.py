@@ -124,6 +124,7 @@ def own_entry(
         languages=languages,
         encryption_keys=[EncryptionPublicKey(kid=sealing.key_id, public_key=sealing.public_hex)],
         tls_spki=spki_sha256(cert.read_bytes()) if cert and cert.is_file() else None,
+        profile=node.profile.model_dump(mode="json", exclude_none=True),
     )
 
 

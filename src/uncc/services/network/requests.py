@@ -21,6 +21,7 @@ from uncc.domain.measure_requests import MEASURE_REQUESTS, VideoHearingRequest
 from uncc.domain.messages import REQUESTS, Urgency, problems, validate
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
+from uncc.services.abroad import offence_problems
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.network.backing import check_backed
 from uncc.services.network.conversations import (
@@ -90,7 +91,7 @@ def send_request(
             if kind in WITH_FACTS and "facts" not in body:
                 check_onward(conn, to_state=recipient, case_id=case_id, evidence_ids=[])
                 body = {**body, "facts": row.facts}
-        found = problems(kind, 1, body)
+        found = [*problems(kind, 1, body), *offence_problems(body.get("offences"))]
         if found:
             raise UserInputError(
                 f"the {kind.replace('_', ' ')} is not complete:\n  " + "\n  ".join(found)

@@ -1,0 +1,114 @@
+"""``uncc request draft``: a request built from the case, checked under the other State's law."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from uncc.entrypoints.cli.store import write_text_atomically
+from uncc.errors import UserInputError
+
+console = Console(soft_wrap=True)
+
+
+def _say(text: str) -> None:
+    console.print(text, highlight=False, markup=False)
+
+
+def _fields(specs: list[str] | None) -> dict[str, Any]:
+    """``NAME=VALUE`` overrides; a value in YAML (``[a, b]``, ``90``) keeps its type."""
+    from uncc.yaml12 import load_yaml  # noqa: PLC0415
+
+    out: dict[str, Any] = {}
+    for spec in specs or []:
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise UserInputError(f"--field '{spec}': expected NAME=VALUE")
+        try:
+            out[key] = load_yaml(value) if value.strip()[:1] in "[{" else value
+        except Exception:
+            raise UserInputError(f"--field {key}: not a valid list or mapping") from None
+    return out
+
+
+def draft_command(
+    case_id: Annotated[
+        str, typer.Argument(help="Our case: its analysis and facts fill the request.")
+    ],
+    measure: Annotated[
+        str, typer.Option("--measure", help="The power asked for, e.g. preservation.")
+    ],
+    to: Annotated[str, typer.Option("--to", help="The requested State, e.g. XA.")],
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="NAME=VALUE to add or override (repeatable)."),
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help="Sign and send it if complete.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the printable request (HTML).")
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Write it as PDF (Chromium's print).")
+    ] = None,
+) -> None:
+    """Draft a request from the case; see dual criminality and availability under TO's law."""
+    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services import request_drafts  # noqa: PLC0415
+    from uncc.services.identity import node_info  # noqa: PLC0415
+
+    ctx, who = context(), principal()
+    overrides = _fields(field)
+    draft = request_drafts.draft_request(
+        ctx, who, case_id, measure=measure, to=to, fields=overrides
+    )
+    abroad = draft.abroad
+    _say(f"{draft.kind.replace('_', ' ')} to {to} for {measure.replace('_', ' ')}, case {case_id}")
+    for key, value in draft.body.items():
+        if key != "facts":
+            _say(f"  {key}: {value}")
+    _say(f"under {to}'s law ({abroad.profile}):")
+    _say(f"  dual criminality: {abroad.dual_criminality}")
+    for o in abroad.offences:
+        _say(f"    {o.offence}: {o.status.replace('_', ' ')} [{o.provision}]")
+    _say(
+        f"  {measure.replace('_', ' ')} available there: {abroad.measure_available} [{abroad.measure_provision}]"
+    )
+    for what, provision, status in abroad.conditions:
+        _say(f"    {what}: {status.replace('_', ' ')} [{provision}]")
+    if abroad.missing:
+        _say("  facts that would settle it: " + ", ".join(abroad.missing))
+    if html is not None or pdf is not None:
+        from uncc.services.reports.request_doc import request_html  # noqa: PLC0415
+
+        with ctx.engine.connect() as conn:
+            us = node_info(conn).state
+        document = request_html(draft, us, ctx.clock().date())
+        if html is not None:
+            write_text_atomically(html, document)
+            _say(f"wrote {html}")
+        if pdf is not None:
+            from uncc.adapters.pdf import print_pdf  # noqa: PLC0415
+
+            pdf.write_bytes(print_pdf(document))
+            _say(f"wrote {pdf}")
+    if draft.problems:
+        _say("not complete:")
+        for problem in draft.problems:
+            _say(f"  {problem}")
+        if send:
+            raise UserInputError(
+                f"the {draft.kind.replace('_', ' ')} is not complete; nothing was signed or sent"
+            )
+        return
+    if send:
+        _, sent = request_drafts.send_draft(
+            ctx, who, case_id, measure=measure, to=to, fields=overrides
+        )
+        _say(
+            f"{draft.kind.replace('_', ' ')} {sent.reference} signed and queued for {to}: request {sent.id}"
+        )
+    else:
+        _say("complete: add --send to sign and send it")

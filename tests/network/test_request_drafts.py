@@ -1,0 +1,210 @@
+"""Requests built from the case: filled from the analysis, checked under the other State's law."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.network.kit import Loopback, Peer, pump
+from tests.scenarios.runner import ROOT
+from tests.service.test_api import token
+from tests.service.test_web import login
+from uncc.adapters.db import schema
+from uncc.config import Settings
+from uncc.entrypoints.api.app import create_app
+from uncc.errors import PermissionDeniedError, UserInputError
+from uncc.services import cases, request_drafts
+from uncc.services.network import requests
+from uncc.services.reports.request_doc import request_html
+from uncc.yaml12 import load_yaml
+
+Network = tuple[Loopback, dict[str, Peer]]
+
+
+def _case(peer: Peer) -> str:
+    """The demo's ransomware case, with the stolen records staged on the leak site in XA."""
+    facts = load_yaml((ROOT / "examples/network/ransomware-cross-border.yaml").read_text("utf-8"))
+    facts["acts"].append(
+        {
+            "id": "stage",
+            "by": "affiliate",
+            "conduct": "copy",
+            "object": "leak-copy",
+            "using": "leak-server",
+            "when": "2026-03-02T02:30:00Z",
+            "acted_in": "XB",
+            "effects_in": ["XA"],
+            "without_right": True,
+            "mental_state": "intent",
+        }
+    )
+    return cases.open_case(peer.ctx, peer.ivan, facts).id
+
+
+def _stored(peer: Peer) -> tuple[int, int]:
+    with peer.ctx.engine.connect() as conn:
+        return (
+            conn.execute(select(func.count()).select_from(schema.conversations)).scalar_one(),
+            conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one(),
+        )
+
+
+def test_a_preservation_request_is_filled_from_the_case_and_checked_under_the_other_law(
+    shared_network: Network,
+) -> None:
+    net, m = shared_network
+    c, a = m["XC"], m["XA"]
+    case_id = _case(c)
+    draft = request_drafts.draft_request(c.ctx, c.cora, case_id, measure="preservation", to="XA")
+    body = draft.body
+    assert draft.problems == ()
+    assert body["requesting_authority"] == "Eastland National Cyber Unit"
+    assert body["reference"] == "NCU-2026-0311"
+    assert "illegal_access" in body["offences"]
+    assert sorted(d["description"][:18] for d in body["data"]) == [
+        "leak-site access l",
+        "the attackers' cop",
+    ]
+    assert body["custodian"] == "leak-site server rented from Northhost in XA"
+    assert body["necessity"]  # the logs are volatile: kept 14 days
+    assert body["contact"]["name"] == "XC desk"  # our 24/7 contact point, from the directory
+    # under Northland's published profile: access through broken security is an offence
+    abroad = draft.abroad
+    assert abroad.profile == "XA's published profile"
+    assert abroad.dual_criminality == "yes"
+    assert {o.offence: o.provision for o in abroad.offences}["illegal_access"] == "art_6__para_1"
+    assert abroad.measure_available == "yes"
+    assert abroad.measure_provision == "art_43__para_1"
+    document = request_html(draft, "XC", c.ctx.clock().date())
+    for text in ("NCU-2026-0311", case_id, "art_43__para_1", "art_4", "Dual criminality"):
+        assert text in document
+    assert "@media print" in document
+    _, sent = request_drafts.send_draft(c.ctx, c.cora, case_id, measure="preservation", to="XA")
+    pump(net)
+    at_a = requests.get_conversation(a.ctx, a.pia, sent.id)
+    assert at_a.case_id is not None
+    assert at_a.order_id is not None  # Northland's own draft order, under its law
+
+
+def test_an_invalid_offence_id_is_refused_with_the_field_named_and_nothing_signed(
+    shared_network: Network,
+) -> None:
+    _, m = shared_network
+    c = m["XC"]
+    case_id = _case(c)
+    before = _stored(c)
+    bad: dict[str, Any] = {"offences": ["illegal access"]}
+    draft = request_drafts.draft_request(
+        c.ctx, c.cora, case_id, measure="preservation", to="XA", fields=bad
+    )
+    assert (
+        "offences.0: 'illegal access' is not an offence id of the Convention model"
+        in (draft.problems[0])
+    )
+    with pytest.raises(UserInputError, match=r"offences\.0: 'illegal access'"):
+        request_drafts.send_draft(
+            c.ctx, c.cora, case_id, measure="preservation", to="XA", fields=bad
+        )
+    # the plain send path checks the ids too
+    with pytest.raises(UserInputError, match=r"offences\.0"):
+        requests.send_request(
+            c.ctx,
+            c.cora,
+            kind="preservation_request",
+            recipient="XA",
+            body={**draft.body, **bad},
+            case_id=case_id,
+        )
+    assert _stored(c) == before
+
+
+def test_what_cannot_be_drafted_is_refused(shared_network: Network) -> None:
+    _, m = shared_network
+    c = m["XC"]
+    case_id = _case(c)
+    before = _stored(c)
+    with pytest.raises(PermissionDeniedError):  # a judge does not send requests
+        request_drafts.draft_request(c.ctx, c.jane, case_id, measure="preservation", to="XA")
+    with pytest.raises(UserInputError, match="measure: 'search' has no request kind"):
+        request_drafts.draft_request(c.ctx, c.cora, case_id, measure="search", to="XA")
+    with pytest.raises(UserInputError, match="to: XZ is not another member"):
+        request_drafts.draft_request(c.ctx, c.cora, case_id, measure="preservation", to="XZ")
+    # nothing of the case is stored in Southland: the analysis routes no preservation there
+    draft = request_drafts.draft_request(c.ctx, c.cora, case_id, measure="preservation", to="XB")
+    assert any(
+        p.startswith("targets: the case's analysis routes no preservation to XB")
+        for p in draft.problems
+    )
+    with pytest.raises(UserInputError, match="not complete"):
+        request_drafts.send_draft(c.ctx, c.cora, case_id, measure="preservation", to="XB")
+    # a subscriber request needs the identifiers, which the facts do not give
+    subscriber = request_drafts.draft_request(
+        c.ctx, c.cora, case_id, measure="production_of_subscriber_information", to="XA"
+    )
+    assert any(p.startswith("identifiers:") for p in subscriber.problems)
+    assert _stored(c) == before
+
+
+def test_the_draft_over_http_and_in_the_web_compose_form(shared_network: Network) -> None:
+    _, m = shared_network
+    c = m["XC"]
+    case_id = _case(c)
+    with TestClient(create_app(Settings(), c.ctx), follow_redirects=False) as client:
+        cora = token(client, "cora")
+        drafted = client.post(
+            f"/api/v1/cases/{case_id}/request-drafts",
+            json={
+                "measure": "preservation",
+                "to": "XA",
+                "fields": {"offences": ["illegal access"]},
+            },
+            headers=cora,
+        )
+        assert drafted.status_code == 200, drafted.text
+        answer = drafted.json()
+        assert answer["complete"] is False
+        assert answer["problems"][0].startswith("offences.0:")
+        assert answer["dual_criminality"]["verdict"] == "yes"
+        assert answer["measure"]["available"] == "yes"
+        refused = client.post(
+            f"/api/v1/cases/{case_id}/request-drafts",
+            json={
+                "measure": "preservation",
+                "to": "XA",
+                "fields": {"offences": ["illegal access"]},
+                "send": True,
+            },
+            headers=cora,
+        )
+        assert refused.status_code == 400
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "offences.0" in refused.json()["detail"]
+        printable = client.get(
+            f"/api/v1/cases/{case_id}/request-drafts/document",
+            params={"measure": "preservation", "to": "XA"},
+            headers=cora,
+        )
+        assert printable.headers["content-type"].startswith("text/html")
+        assert "NCU-2026-0311" in printable.text
+        login(client, "cora")
+        form = client.get(
+            "/network/compose", params={"case": case_id, "to": "XA", "measure": "preservation"}
+        )
+        assert form.status_code == 200
+        assert "Eastland National Cyber Unit" in form.text
+        assert "Dual criminality under XA" in form.text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium prints the PDF")
+def test_the_request_document_prints_to_pdf(shared_network: Network) -> None:
+    from uncc.adapters.pdf import print_pdf  # noqa: PLC0415
+
+    _, m = shared_network
+    c = m["XC"]
+    draft = request_drafts.draft_request(c.ctx, c.cora, _case(c), measure="preservation", to="XA")
+    pdf = print_pdf(request_html(draft, "XC", c.ctx.clock().date()))
+    assert pdf.startswith(b"%PDF-")
