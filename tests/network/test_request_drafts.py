@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from tests.network.kit import Loopback, Peer, pump
 from tests.scenarios.runner import ROOT
@@ -208,3 +210,63 @@ def test_the_request_document_prints_to_pdf(shared_network: Network) -> None:
     draft = request_drafts.draft_request(c.ctx, c.cora, _case(c), measure="preservation", to="XA")
     pdf = print_pdf(request_html(draft, "XC", c.ctx.clock().date()))
     assert pdf.startswith(b"%PDF-")
+
+
+def test_the_command_line_drafts_prints_and_sends(
+    shared_network: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``uncc request draft`` as the 24/7 desk of Eastland (session stubbed to the node)."""
+    from uncc.entrypoints.cli import session  # noqa: PLC0415
+    from uncc.entrypoints.cli.main import app  # noqa: PLC0415
+
+    _, m = shared_network
+    c = m["XC"]
+    case_id = _case(c)
+    monkeypatch.setattr(session, "context", lambda: c.ctx)
+    monkeypatch.setattr(session, "principal", lambda: c.cora)
+    runner = CliRunner()
+    page = tmp_path / "request.html"
+    shown = runner.invoke(
+        app,
+        [
+            "request",
+            "draft",
+            case_id,
+            "--measure",
+            "preservation",
+            "--to",
+            "XA",
+            "--html",
+            str(page),
+        ],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "dual criminality: yes" in shown.output
+    assert "illegal_access: established [art_6__para_1]" in shown.output
+    assert "complete: add --send" in shown.output
+    assert "NCU-2026-0311" in page.read_text(encoding="utf-8")
+    before = _stored(c)
+    refused = runner.invoke(
+        app,
+        [
+            "request",
+            "draft",
+            case_id,
+            "--measure",
+            "preservation",
+            "--to",
+            "XA",
+            "--field",
+            "offences=[illegal access]",
+            "--send",
+        ],
+    )
+    assert isinstance(refused.exception, UserInputError)
+    assert "offences.0: 'illegal access'" in refused.output
+    assert _stored(c) == before
+    sent = runner.invoke(
+        app, ["request", "draft", case_id, "--measure", "preservation", "--to", "XA", "--send"]
+    )
+    assert sent.exit_code == 0, sent.output
+    assert "signed and queued for XA" in sent.output
+    assert _stored(c)[0] == before[0] + 1

@@ -206,8 +206,8 @@ def _body(
         acts = [
             a["id"]
             for a in facts.get("acts", [])
-            if datum.get("system") in (a.get("object"), a.get("using"))
-            or a.get("object") == target["id"]
+            if a.get("object") == target["id"]
+            or (datum.get("system") and datum.get("system") in (a.get("object"), a.get("using")))
         ]
         stored.append(
             {
