@@ -25,7 +25,7 @@ from uncc.errors import ConflictError, NotFoundError
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
 from uncc.services.network import requests
-from uncc.services.network.requests import CLOSED, Conversation
+from uncc.services.network.conversations import CLOSED, Conversation
 
 KIND = "preservation_request"
 """The request that traces a path: preservation of traffic data (Arts. 43–44)."""
