@@ -270,3 +270,40 @@ def test_the_command_line_drafts_prints_and_sends(
     assert sent.exit_code == 0, sent.output
     assert "signed and queued for XA" in sent.output
     assert _stored(c)[0] == before[0] + 1
+
+
+def test_the_order_drafted_at_home_gives_the_offences_grounds_and_necessity(
+    shared_network: Network,
+) -> None:
+    from uncc.domain.orders import Target  # noqa: PLC0415
+    from uncc.services import orders  # noqa: PLC0415
+
+    _, m = shared_network
+    c = m["XC"]
+    case_id = _case(c)
+    home = orders.draft_order(
+        c.ctx,
+        c.pia,
+        case_id,
+        orders.DraftRequest(
+            "preservation",
+            ("illegal_access",),
+            (Target("leak-logs", "data", "XC", "the leak site's access logs as mirrored here"),),
+            "the operators' logins to the leak site identify them",
+            "only the access logs",
+            "kept for 14 days by the provider",
+            "logs only, for 90 days",
+            90,
+        ),
+    )
+    draft = request_drafts.draft_request(c.ctx, c.pia, case_id, measure="preservation", to="XA")
+    assert draft.home_order == home.id
+    assert draft.body["offences"] == ["illegal_access"]
+    assert draft.body["necessity"] == "kept for 14 days by the provider"
+    assert draft.body["summary_of_facts"].endswith(
+        f"Grounds of our order {home.id}: the operators' logins to the leak site identify them"
+    )
+    # a desk that may not see the confidential order drafts without it
+    desk = request_drafts.draft_request(c.ctx, c.cora, case_id, measure="preservation", to="XA")
+    assert desk.home_order is None
+    assert home.id not in str(desk.body)

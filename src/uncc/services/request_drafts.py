@@ -230,13 +230,21 @@ def _body(
         "requesting_authority": str(ours.get("authority") or me),
         "reference": reference,
         "offences": offences,
-        "summary_of_facts": str(facts.get("summary") or facts.get("title") or "")[:_LIMIT].strip(),
+        "summary_of_facts": _summary(facts, home),
         "data": stored,
         "custodian": "; ".join(dict.fromkeys(holders))[:_LIMIT],
         "necessity": necessity[:_LIMIT],
         "formal_request_to_follow": True,
         "urgency": "preservation",
     }
+
+
+def _summary(facts: dict[str, Any], home: Order | None) -> str:
+    """The incident's summary, and the grounds of the order drafted at home (Art. 42)."""
+    summary = " ".join(str(facts.get("summary") or facts.get("title") or "").split())
+    if home is not None and home.grounds:
+        summary = f"{summary} Grounds of our order {home.id}: {home.grounds}".strip()
+    return summary[:_LIMIT]
 
 
 def _subscriber(
