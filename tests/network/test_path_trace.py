@@ -19,7 +19,7 @@ from uncc.adapters.db import schema
 from uncc.config import Settings
 from uncc.domain.orders import Command
 from uncc.entrypoints.api.app import create_app
-from uncc.errors import ConflictError, PermissionDeniedError
+from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services import cases, orders, path_trace
 from uncc.services.network import requests
 
@@ -295,3 +295,40 @@ def test_the_web_answer_form_sends_a_traffic_disclosure(
     assert step is not None
     assert step.hop.state == "XB"
     assert step.may_follow
+
+
+def test_a_hop_outside_the_network_is_not_followed_and_nothing_is_stored(
+    network: tuple[Loopback, dict[str, Peer]],
+) -> None:
+    """A requested State discloses a previous hop in a State that is no member (XZ)."""
+    net, m = network
+    c, a = m["XC"], m["XA"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    first = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(),
+        case_id=case.id,
+    )
+    pump(net)
+    _disclose(net, a, first.id, [HOP_XA, {"provider": "Offshore Relay", "state": "XZ"}])
+    step = path_trace.next_step(c.ctx, c.cora, first.id)
+    assert step is not None
+    assert step.hop.state == "XZ"
+    assert not step.may_follow
+    before = _count(c)
+    with pytest.raises(NotFoundError, match="XZ is not in the network directory"):
+        path_trace.follow_hop(c.ctx, c.cora, first.id)
+    assert _count(c) == before
+    # and a disclosure of more hops than a path can have is refused by the requested node
+    received = requests.get_conversation(a.ctx, a.pia, first.id)
+    with pytest.raises(UserInputError, match="path"):
+        requests.answer(
+            a.ctx,
+            a.cora,
+            first.id,
+            "traffic_disclosure",
+            {"reference": "r", "path": [HOP_XA] * 65, "order": received.order_id},
+        )

@@ -140,7 +140,7 @@ class TrafficDisclosure(Body):
     """
 
     reference: TEXT
-    path: list[TrafficHop] = Field(min_length=1)
+    path: list[TrafficHop] = Field(min_length=1, max_length=64)
     next_provider: TEXT | None = None
     next_state: STATE | None = None
     order: Annotated[str, Field(min_length=1, max_length=200)]

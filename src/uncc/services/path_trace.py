@@ -24,6 +24,7 @@ from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
+from uncc.services.network import directory as network_directory
 from uncc.services.network import requests
 from uncc.services.network.conversations import CLOSED, Conversation
 
@@ -117,6 +118,7 @@ def next_step(ctx: NodeContext, who: Principal, conversation_id: str) -> NextSte
         if not disclosed:
             return None
         us = node_info(conn).state
+        members = {m.state for m in network_directory.directory(conn).members}
         taken = conn.execute(
             select(schema.conversations.c.id).where(
                 schema.conversations.c.follows == conversation_id
@@ -124,7 +126,7 @@ def next_step(ctx: NodeContext, who: Principal, conversation_id: str) -> NextSte
         ).first()
     hop = path_trace.previous_hop(disclosed[-1])
     advice = path_trace.proposal(hop, us=us, asked=row["peer"], conversation=conversation_id)
-    needed = path_trace.needs_request(hop, us=us, asked=row["peer"])
+    needed = path_trace.needs_request(hop, us=us, asked=row["peer"]) and hop.state in members
     return NextStep(
         hop, path_trace.describe(hop), advice, needed and taken is None, taken.id if taken else None
     )
