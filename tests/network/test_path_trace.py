@@ -318,6 +318,7 @@ def test_a_hop_outside_the_network_is_not_followed_and_nothing_is_stored(
     assert step is not None
     assert step.hop.state == "XZ"
     assert not step.may_follow
+    assert step.move == "XZ is not in the network: ask it through other channels"
     before = _count(c)
     with pytest.raises(NotFoundError, match="XZ is not in the network directory"):
         path_trace.follow_hop(c.ctx, c.cora, first.id)

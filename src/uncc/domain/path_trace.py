@@ -74,16 +74,18 @@ def describe(hop: Hop) -> str:
     return ", ".join(parts)
 
 
+def next_move(hop: Hop, *, us: str, asked: str, conversation: str) -> str:
+    """The next step a disclosed hop calls for, in words (with the command when one is due)."""
+    if needs_request(hop, us=us, asked=asked):
+        return f"ask {hop.state} to preserve it in one step: uncc request follow-hop {conversation}"
+    if hop.state is None:
+        return "its State is not known yet"
+    if hop.state == us:
+        return "it is in our territory: a domestic order (Art. 44)"
+    return "it is in the State already asked"
+
+
 def proposal(hop: Hop, *, us: str, asked: str, conversation: str) -> str:
     """What the desk is told when a disclosure arrives: the hop, and the next step."""
-    said = f"previous hop: {describe(hop)}"
-    if needs_request(hop, us=us, asked=asked):
-        return (
-            f"{said}; ask {hop.state} to preserve it in one step: "
-            f"uncc request follow-hop {conversation}"
-        )
-    if hop.state is None:
-        return f"{said}; its State is not known yet"
-    if hop.state == us:
-        return f"{said}; it is in our territory: a domestic order (Art. 44)"
-    return f"{said}; in the State already asked"
+    move = next_move(hop, us=us, asked=asked, conversation=conversation)
+    return f"previous hop: {describe(hop)}; {move}"

@@ -100,8 +100,8 @@ class NextStep:
     hop: Hop
     words: str
     """The hop in words (provider, State, address, time)."""
-    advice: str
-    """The hop and the next step, in words."""
+    move: str
+    """The next step it calls for, in words."""
     may_follow: bool
     """A request to the hop's State can go now (none follows this request yet)."""
     followed_by: str | None
@@ -118,17 +118,26 @@ def next_step(ctx: NodeContext, who: Principal, conversation_id: str) -> NextSte
         if not disclosed:
             return None
         us = node_info(conn).state
-        members = {m.state for m in network_directory.directory(conn).members}
+        try:
+            members = {m.state for m in network_directory.directory(conn).members}
+        except NotFoundError:
+            members = set()
         taken = conn.execute(
             select(schema.conversations.c.id).where(
                 schema.conversations.c.follows == conversation_id
             )
         ).first()
     hop = path_trace.previous_hop(disclosed[-1])
-    advice = path_trace.proposal(hop, us=us, asked=row["peer"], conversation=conversation_id)
-    needed = path_trace.needs_request(hop, us=us, asked=row["peer"]) and hop.state in members
+    needed = path_trace.needs_request(hop, us=us, asked=row["peer"])
+    move = path_trace.next_move(hop, us=us, asked=row["peer"], conversation=conversation_id)
+    if needed and hop.state not in members:
+        move = f"{hop.state} is not in the network: ask it through other channels"
     return NextStep(
-        hop, path_trace.describe(hop), advice, needed and taken is None, taken.id if taken else None
+        hop,
+        path_trace.describe(hop),
+        move,
+        needed and hop.state in members and taken is None,
+        taken.id if taken else None,
     )
 
 
