@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from typer.testing import CliRunner
 
 from tests.network.kit import Loopback, Peer, pump
 from tests.network.test_preservation_flow import preservation
@@ -333,3 +335,31 @@ def test_a_hop_outside_the_network_is_not_followed_and_nothing_is_stored(
             "traffic_disclosure",
             {"reference": "r", "path": [HOP_XA] * 65, "order": received.order_id},
         )
+
+
+def test_the_command_line_follows_the_hop_and_draws_the_path(
+    traced: tuple[Loopback, dict[str, Peer], str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``uncc request follow-hop`` and ``uncc case path --svg`` as Eastland's desk."""
+    from uncc.entrypoints.cli import session  # noqa: PLC0415
+    from uncc.entrypoints.cli.main import app  # noqa: PLC0415
+
+    _, m, case_id, first_id = traced
+    c = m["XC"]
+    monkeypatch.setattr(session, "context", lambda: c.ctx)
+    monkeypatch.setattr(session, "principal", lambda: c.cora)
+    runner = CliRunner()
+    followed = runner.invoke(app, ["request", "follow-hop", first_id])
+    assert followed.exit_code == 0, followed.output
+    assert "signed and queued for XB" in followed.output
+    assert "Southnet Transit, in XB, address 198.51.100.23:51234" in followed.output
+    again = runner.invoke(app, ["request", "follow-hop", first_id])
+    assert isinstance(again.exception, ConflictError)
+    picture = tmp_path / "path.svg"
+    shown = runner.invoke(app, ["case", "path", case_id, "--svg", str(picture)])
+    assert shown.exit_code == 0, shown.output
+    assert "hop: Southnet Transit, in XB" in shown.output
+    assert f"following {first_id}" in shown.output
+    assert ElementTree.parse(picture).getroot().tag == "{http://www.w3.org/2000/svg}svg"
