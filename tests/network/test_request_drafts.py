@@ -264,6 +264,11 @@ def test_the_command_line_drafts_prints_and_sends(
     assert isinstance(refused.exception, UserInputError)
     assert "offences.0: 'illegal access'" in refused.output
     assert _stored(c) == before
+    incomplete = runner.invoke(
+        app, ["request", "draft", case_id, "--measure", "preservation", "--to", "XB"]
+    )
+    assert incomplete.exit_code == 1  # it ran and found problems
+    assert "targets: the case's analysis routes no preservation to XB" in incomplete.output
     sent = runner.invoke(
         app, ["request", "draft", case_id, "--measure", "preservation", "--to", "XA", "--send"]
     )

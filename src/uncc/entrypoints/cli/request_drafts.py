@@ -54,7 +54,10 @@ def draft_command(
         Path | None, typer.Option("--pdf", help="Write it as PDF (Chromium's print).")
     ] = None,
 ) -> None:
-    """Draft a request from the case; see dual criminality and availability under TO's law."""
+    """Draft a request from the case; see dual criminality and availability under TO's law.
+
+    Exit 1 when the draft is not complete (each missing field listed).
+    """
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services import request_drafts  # noqa: PLC0415
     from uncc.services.identity import node_info  # noqa: PLC0415
@@ -102,7 +105,7 @@ def draft_command(
             raise UserInputError(
                 f"the {draft.kind.replace('_', ' ')} is not complete; nothing was signed or sent"
             )
-        return
+        raise typer.Exit(1)  # the command ran and found problems
     if send:
         _, sent = request_drafts.send_draft(
             ctx, who, case_id, measure=measure, to=to, fields=overrides
