@@ -40,3 +40,16 @@ def test_offence_ids_are_checked_against_the_convention_model() -> None:
         "offences.0: 'illegal access' is not an offence id of the Convention model"
         " (did you mean illegal_access?)"
     ]
+
+
+def test_a_profile_published_for_another_state_or_broken_is_not_applied() -> None:
+    """A member's directory entry carrying a profile of another State, or a broken one."""
+    from uncc.services.request_drafts import published_profile  # noqa: PLC0415
+
+    text = (ROOT / "examples/profiles/xa-northland.yaml").read_text(encoding="utf-8")
+    northland = parse_profile(text).model_dump(mode="json", exclude_none=True)
+    assert published_profile(northland, "XA") is not None
+    assert published_profile(northland, "XB") is None  # XB may not speak for XA's law
+    assert published_profile({**northland, "options": ["art_6.no_such_option"]}, "XA") is None
+    assert published_profile({"uncc": "profile/1"}, "XA") is None
+    assert published_profile(None, "XA") is None

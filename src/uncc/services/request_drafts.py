@@ -104,7 +104,9 @@ def draft_request(
             f"targets: the case's analysis routes no {measure.replace('_', ' ')} to {to} "
             f"(routes: {', '.join(routes) or 'none'})"
         )
-    abroad = assess(case.facts, to, _published(member.profile, to), measure, ctx.clock().date())
+    abroad = assess(
+        case.facts, to, published_profile(member.profile, to), measure, ctx.clock().date()
+    )
     audit_now(ctx, who.user, "request.draft", obj=case_id, outcome="ok", measure=measure, to=to)
     return Draft(case_id, measure, kind, to, body, tuple(found), abroad, home.id if home else None)
 
@@ -134,7 +136,7 @@ def send_draft(
     return draft, sent
 
 
-def _published(raw: dict[str, Any] | None, state: str) -> Profile | None:
+def published_profile(raw: dict[str, Any] | None, state: str) -> Profile | None:
     """The requested State's profile from its directory entry (None: none, or not valid)."""
     if raw is None:
         return None
