@@ -133,6 +133,10 @@ def test_what_cannot_be_drafted_is_refused(shared_network: Network) -> None:
         request_drafts.draft_request(c.ctx, c.jane, case_id, measure="preservation", to="XA")
     with pytest.raises(UserInputError, match="measure: 'search' has no request kind"):
         request_drafts.draft_request(c.ctx, c.cora, case_id, measure="search", to="XA")
+    with pytest.raises(UserInputError, match="fields: facts"):  # no facts slipped past the case
+        request_drafts.draft_request(
+            c.ctx, c.cora, case_id, measure="preservation", to="XA", fields={"facts": {}}
+        )
     with pytest.raises(UserInputError, match="to: XZ is not another member"):
         request_drafts.draft_request(c.ctx, c.cora, case_id, measure="preservation", to="XZ")
     # nothing of the case is stored in Southland: the analysis routes no preservation there

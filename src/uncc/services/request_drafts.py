@@ -76,6 +76,8 @@ def draft_request(
         NotFoundError: no such case.
     """
     require(who.roles, Action.NETWORK_SEND)
+    if fields and "facts" in fields:
+        raise UserInputError("fields: facts: the facts come from the case, not from the draft")
     kind = KINDS.get(measure)
     if kind is None:
         raise UserInputError(
