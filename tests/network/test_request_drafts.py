@@ -131,6 +131,8 @@ def test_what_cannot_be_drafted_is_refused(shared_network: Network) -> None:
     before = _stored(c)
     with pytest.raises(PermissionDeniedError):  # a judge does not send requests
         request_drafts.draft_request(c.ctx, c.jane, case_id, measure="preservation", to="XA")
+    with pytest.raises(UserInputError, match="measure: 'no_such' is not a power"):
+        request_drafts.check_abroad(c.ctx, c.cora, case_id, measure="no_such", to="XA")
     with pytest.raises(UserInputError, match="measure: 'search' has no request kind"):
         request_drafts.draft_request(c.ctx, c.cora, case_id, measure="search", to="XA")
     with pytest.raises(UserInputError, match="fields: facts"):  # no facts slipped past the case
@@ -268,6 +270,14 @@ def test_the_command_line_drafts_prints_and_sends(
     assert isinstance(refused.exception, UserInputError)
     assert "offences.0: 'illegal access'" in refused.output
     assert _stored(c) == before
+    # a measure with no request kind yet: the check under XA's law alone, then the refusal
+    checked = runner.invoke(
+        app, ["request", "draft", case_id, "--measure", "interception", "--to", "XA"]
+    )
+    assert isinstance(checked.exception, UserInputError)
+    assert "has no request kind yet" in str(checked.exception)
+    assert "dual criminality: yes" in checked.output
+    assert "interception available there:" in checked.output
     incomplete = runner.invoke(
         app, ["request", "draft", case_id, "--measure", "preservation", "--to", "XB"]
     )

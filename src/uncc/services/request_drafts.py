@@ -113,6 +113,37 @@ def draft_request(
     return Draft(case_id, measure, kind, to, body, tuple(found), abroad, home.id if home else None)
 
 
+def check_abroad(
+    ctx: NodeContext, who: Principal, case_id: str, *, measure: str, to: str
+) -> Abroad:
+    """The check under ``to``'s published profile alone, for any power of the Convention model.
+
+    For a measure that has no request kind yet, the desk still sees whether the conduct
+    is an offence there and whether the measure is available there.
+
+    Raises:
+        UserInputError: ``measure`` is not a power of the Convention model, or ``to`` is
+            not another member of the network.
+    """
+    require(who.roles, Action.NETWORK_SEND)
+    if measure not in {p.id for _, p in _convention().powers()}:
+        raise UserInputError(f"measure: '{measure}' is not a power of the Convention model")
+    case = cases.get_case(ctx, who, case_id)
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+        try:
+            member = network_directory.directory(conn).member(to)
+        except NotFoundError:
+            member = None
+    if member is None or to == me:
+        raise UserInputError(f"to: {to} is not another member of the network")
+    found = assess(
+        case.facts, to, published_profile(member.profile, to), measure, ctx.clock().date()
+    )
+    audit_now(ctx, who.user, "request.check", obj=case_id, outcome="ok", measure=measure, to=to)
+    return found
+
+
 def send_draft(
     ctx: NodeContext,
     who: Principal,

@@ -34,6 +34,20 @@ def _fields(specs: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def _show(abroad: Any, to: str) -> None:
+    """What the requested State's law says: dual criminality and the measure, with citations."""
+    measure = abroad.measure.replace("_", " ")
+    _say(f"under {to}'s law ({abroad.profile}):")
+    _say(f"  dual criminality: {abroad.dual_criminality}")
+    for o in abroad.offences:
+        _say(f"    {o.offence}: {o.status.replace('_', ' ')} [{o.provision}]")
+    _say(f"  {measure} available there: {abroad.measure_available} [{abroad.measure_provision}]")
+    for what, provision, status in abroad.conditions:
+        _say(f"    {what}: {status.replace('_', ' ')} [{provision}]")
+    if abroad.missing:
+        _say("  facts that would settle it: " + ", ".join(abroad.missing))
+
+
 def draft_command(
     case_id: Annotated[
         str, typer.Argument(help="Our case: its analysis and facts fill the request.")
@@ -64,25 +78,20 @@ def draft_command(
 
     ctx, who = context(), principal()
     overrides = _fields(field)
+    if measure not in request_drafts.KINDS:  # no request kind yet: the check alone
+        _show(request_drafts.check_abroad(ctx, who, case_id, measure=measure, to=to), to)
+        raise UserInputError(
+            f"measure: '{measure}' has no request kind yet; expected one of "
+            f"{', '.join(sorted(request_drafts.KINDS))}"
+        )
     draft = request_drafts.draft_request(
         ctx, who, case_id, measure=measure, to=to, fields=overrides
     )
-    abroad = draft.abroad
     _say(f"{draft.kind.replace('_', ' ')} to {to} for {measure.replace('_', ' ')}, case {case_id}")
     for key, value in draft.body.items():
         if key != "facts":
             _say(f"  {key}: {value}")
-    _say(f"under {to}'s law ({abroad.profile}):")
-    _say(f"  dual criminality: {abroad.dual_criminality}")
-    for o in abroad.offences:
-        _say(f"    {o.offence}: {o.status.replace('_', ' ')} [{o.provision}]")
-    _say(
-        f"  {measure.replace('_', ' ')} available there: {abroad.measure_available} [{abroad.measure_provision}]"
-    )
-    for what, provision, status in abroad.conditions:
-        _say(f"    {what}: {status.replace('_', ' ')} [{provision}]")
-    if abroad.missing:
-        _say("  facts that would settle it: " + ", ".join(abroad.missing))
+    _show(draft.abroad, to)
     if html is not None or pdf is not None:
         from uncc.services.reports.request_doc import request_html  # noqa: PLC0415
 
