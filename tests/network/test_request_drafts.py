@@ -133,8 +133,8 @@ def test_what_cannot_be_drafted_is_refused(shared_network: Network) -> None:
         request_drafts.draft_request(c.ctx, c.jane, case_id, measure="preservation", to="XA")
     with pytest.raises(UserInputError, match="measure: 'no_such' is not a power"):
         request_drafts.check_abroad(c.ctx, c.cora, case_id, measure="no_such", to="XA")
-    with pytest.raises(UserInputError, match="measure: 'search' has no request kind"):
-        request_drafts.draft_request(c.ctx, c.cora, case_id, measure="search", to="XA")
+    with pytest.raises(UserInputError, match="measure: 'assistance_order' has no request kind"):
+        request_drafts.draft_request(c.ctx, c.cora, case_id, measure="assistance_order", to="XA")
     with pytest.raises(UserInputError, match="fields: facts"):  # no facts slipped past the case
         request_drafts.draft_request(
             c.ctx, c.cora, case_id, measure="preservation", to="XA", fields={"facts": {}}
@@ -149,6 +149,14 @@ def test_what_cannot_be_drafted_is_refused(shared_network: Network) -> None:
     )
     with pytest.raises(UserInputError, match="not complete"):
         request_drafts.send_draft(c.ctx, c.cora, case_id, measure="preservation", to="XB")
+    # production of the stored data: the measure's own request kind, filled from the case
+    production = request_drafts.draft_request(
+        c.ctx, c.cora, case_id, measure="production_of_data", to="XA"
+    )
+    assert production.kind == "production_request"
+    assert production.problems == ()
+    assert production.body["custodian"] == "leak-site server rented from Northhost in XA"
+    assert production.body["period"].startswith("2026-03-02")
     # a subscriber request needs the identifiers, which the facts do not give
     subscriber = request_drafts.draft_request(
         c.ctx, c.cora, case_id, measure="production_of_subscriber_information", to="XA"
@@ -272,12 +280,12 @@ def test_the_command_line_drafts_prints_and_sends(
     assert _stored(c) == before
     # a measure with no request kind yet: the check under XA's law alone, then the refusal
     checked = runner.invoke(
-        app, ["request", "draft", case_id, "--measure", "interception", "--to", "XA"]
+        app, ["request", "draft", case_id, "--measure", "assistance_order", "--to", "XA"]
     )
     assert isinstance(checked.exception, UserInputError)
     assert "has no request kind yet" in str(checked.exception)
     assert "dual criminality: yes" in checked.output
-    assert "interception available there:" in checked.output
+    assert "assistance order available there:" in checked.output
     incomplete = runner.invoke(
         app, ["request", "draft", case_id, "--measure", "preservation", "--to", "XB"]
     )

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from uncc.domain.messages import problems
+from uncc.domain import cooperation
+from uncc.domain.messages import REGISTRY, problems
 from uncc.domain.orders import Order
 from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError, PermissionDeniedError, UserInputError
@@ -29,12 +30,17 @@ from uncc.services.network import directory as network_directory
 from uncc.services.network import requests
 from uncc.services.network.requests import Conversation
 
+_SPECIAL = frozenset({"emergency_request", "property_return_request"})
+"""Kinds for a particular case of a measure (a risk to life, property back to its owners):
+a desk asks for those by name (``uncc request send``), not from the case's measure."""
 KINDS = {
-    "preservation": "preservation_request",
-    "traffic_preservation_disclosure": "preservation_request",
-    "production_of_subscriber_information": "subscriber_request",
+    power: name
+    for name, known in reversed(list(cooperation.kinds().items()))
+    if name not in _SPECIAL
+    for power in known.powers
 }
-"""Measure (the Convention model's power id) → the request kind that asks for it abroad."""
+"""Measure (the Convention model's power id) → the request kind that asks for it abroad,
+read from the network's request kinds (``cooperation.yaml``)."""
 _LIMIT = 4000
 
 
@@ -261,7 +267,7 @@ def _body(
             "the data is kept for a short time only and may be lost or changed" if volatile else ""
         )
     )
-    return {
+    body: dict[str, Any] = {
         "requesting_authority": str(ours.get("authority") or me),
         "reference": reference,
         "offences": offences,
@@ -272,6 +278,17 @@ def _body(
         "formal_request_to_follow": True,
         "urgency": "preservation",
     }
+    if kind == "preservation_request":
+        return body
+    # another measure: the common fields, and those of its own the case can fill (the
+    # completeness check lists the rest)
+    model = REGISTRY[(kind, 1)].model_fields
+    times = sorted(str(a["when"]) for a in facts.get("acts", []) if a.get("when"))
+    if times:
+        body["period"] = f"{times[0]} to {times[-1]}"
+    known = cooperation.kind(kind)
+    body["urgency"] = known.default_urgency.value if known else "urgent"
+    return {k: v for k, v in body.items() if k in model and (v or k == "data")}
 
 
 def _summary(facts: dict[str, Any], home: Order | None) -> str:
