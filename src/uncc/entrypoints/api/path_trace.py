@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from uncc.domain.path_trace import Hop
 from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.problem_types import problems
 from uncc.entrypoints.api.routers.requests import ConversationOut
 from uncc.services import path_trace
 from uncc.services.context import NodeContext
@@ -61,9 +62,13 @@ def _hop(hop: Hop) -> HopOut:
 
 def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
     """Add the path-tracing routes."""
-    router = APIRouter(prefix="/api/v1", tags=["network"])
+    router = APIRouter(prefix="/api/v1", tags=["network requests"], responses=problems())
 
-    @router.post("/network/requests/{conversation_id}/follow-hop", status_code=201)
+    @router.post(
+        "/network/requests/{conversation_id}/follow-hop",
+        status_code=201,
+        responses=problems("not-found", "conflict", "bad-request", "unreachable"),
+    )
     def follow_hop(conversation_id: str, who: User) -> dict[str, Any]:
         """Send the preservation request for the previous hop our request's disclosure revealed."""
         sent = path_trace.follow_hop(ctx, who, conversation_id)
@@ -73,7 +78,7 @@ def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
             "follows": conversation_id,
         }
 
-    @router.get("/cases/{case_id}/path")
+    @router.get("/cases/{case_id}/path", responses=problems("not-found"))
     def case_path(case_id: str, who: User) -> PathOut:
         """The path traced so far (Art. 44): requests, hops disclosed, what is pending."""
         found = path_trace.case_path(ctx, who, case_id)
@@ -97,7 +102,17 @@ def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
             next_hop=_hop(found.next_hop) if found.next_hop else None,
         )
 
-    @router.get("/cases/{case_id}/path.svg", response_class=Response)
+    @router.get(
+        "/cases/{case_id}/path.svg",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The picture",
+                "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+            }
+        }
+        | problems("not-found"),
+    )
     def case_path_svg(case_id: str, who: User) -> Response:
         """The path as an SVG picture (States, providers, hops, times, pending requests)."""
         return Response(

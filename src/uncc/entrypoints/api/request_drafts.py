@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.problem_types import problems
 from uncc.entrypoints.api.routers.requests import ConversationOut
 from uncc.services import request_drafts
 from uncc.services.context import NodeContext
@@ -124,9 +125,12 @@ def draft_out(draft: Draft, sent: dict[str, Any] | None = None) -> DraftOut:
 
 def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
     """Add the request-draft routes."""
-    router = APIRouter(prefix="/api/v1/cases", tags=["network"])
+    router = APIRouter(prefix="/api/v1/cases", tags=["network requests"], responses=problems())
 
-    @router.post("/{case_id}/request-drafts")
+    @router.post(
+        "/{case_id}/request-drafts",
+        responses=problems("not-found", "conflict", "bad-request", "unreachable"),
+    )
     def draft(case_id: str, body: DraftIn, who: User) -> DraftOut:
         """Draft a request from the case (and send it when ``send`` and complete)."""
         if body.send:
@@ -140,7 +144,11 @@ def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
         )
         return draft_out(found)
 
-    @router.get("/{case_id}/request-drafts/document", response_class=HTMLResponse)
+    @router.get(
+        "/{case_id}/request-drafts/document",
+        response_class=HTMLResponse,
+        responses=problems("not-found", "bad-request"),
+    )
     def document(
         case_id: str,
         who: User,
