@@ -120,6 +120,21 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ),
     ("post", "/api/v1/cases/{case}/evidence?filename=x", Action.EVIDENCE_ADD, None),
     ("get", "/api/v1/network/requests", Action.NETWORK_READ, None),
+    ("post", "/api/v1/network/requests/none/follow-hop", Action.NETWORK_SEND, None),
+    ("get", "/api/v1/cases/{case}/path", Action.NETWORK_READ, None),
+    ("get", "/api/v1/cases/{case}/path.svg", Action.NETWORK_READ, None),
+    (
+        "post",
+        "/api/v1/cases/{case}/request-drafts",
+        Action.NETWORK_SEND,
+        {"measure": "preservation", "to": "XA"},
+    ),
+    (
+        "get",
+        "/api/v1/cases/{case}/request-drafts/document?measure=preservation&to=XA",
+        Action.NETWORK_SEND,
+        None,
+    ),
     ("get", "/api/v1/network/requests/none", Action.NETWORK_READ, None),
     (
         "post",

@@ -56,6 +56,14 @@ class PathOut(BaseModel):
     next_hop: HopOut | None
 
 
+SVG: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The picture",
+        "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
 def _hop(hop: Hop) -> HopOut:
     return HopOut(provider=hop.provider, state=hop.state, address=hop.address, at=hop.at)
 
@@ -105,13 +113,7 @@ def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
     @router.get(
         "/cases/{case_id}/path.svg",
         response_class=Response,
-        responses={
-            200: {
-                "description": "The picture",
-                "content": {"image/svg+xml": {"schema": {"type": "string"}}},
-            }
-        }
-        | problems("not-found"),
+        responses=SVG | problems("not-found"),
     )
     def case_path_svg(case_id: str, who: User) -> Response:
         """The path as an SVG picture (States, providers, hops, times, pending requests)."""
