@@ -65,7 +65,7 @@ def trace_path(
             c
             for c in api.call(
                 "XB", "pia", "GET", "/api/v1/network/requests", params={"direction": "in"}
-            )
+            )["items"]
             if c["id"] == follow["id"] and c["case"]
         ]
         return found[0] if found else None
