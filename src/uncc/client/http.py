@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic_core import to_jsonable_python
+from pydantic import TypeAdapter
 
 from uncc.client.errors import exception_for, parse_problem
 from uncc.errors import TransportError, UserInputError
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+_JSON: TypeAdapter[Any] = TypeAdapter(Any)
+"""Turns models, dates and decimals in a request body into plain JSON values."""
 
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -83,7 +85,7 @@ class Connection:
             response = self._http.request(
                 method,
                 "/api/v1" + path,
-                json=None if json is None else to_jsonable_python(json),
+                json=None if json is None else _JSON.dump_python(json, mode="json"),
                 params=query,
                 content=content,
                 headers=sent,

@@ -158,7 +158,9 @@ def upload_limits(request: Request) -> Limits:
 Area = Annotated[UploadArea, Depends(upload_area)]
 Bounds = Annotated[Limits, Depends(upload_limits)]
 router = APIRouter(
-    prefix="/api/v1", tags=["evidence"], responses=problems("not-found", "conflict", "too-large")
+    prefix="/api/v1",
+    tags=["evidence"],
+    responses=problems("not-found", "conflict", "too-large", "bad-request"),
 )
 
 

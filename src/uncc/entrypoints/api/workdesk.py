@@ -126,7 +126,7 @@ def _person(p: protection.ProtectedPerson) -> PersonOut:
     )
 
 
-router = APIRouter(prefix="/api/v1", responses=problems("not-found", "conflict"))
+router = APIRouter(prefix="/api/v1", responses=problems("not-found", "conflict", "bad-request"))
 """The endpoints; ``asgi.create_app`` includes them."""
 
 

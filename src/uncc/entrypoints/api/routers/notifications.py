@@ -34,7 +34,9 @@ class ReadIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int] | None = Field(default=None, max_length=1000)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        default=None, max_length=1000
+    )
 
 
 class ReadOut(Out):
@@ -56,7 +58,7 @@ def list_notifications(
     )
 
 
-@router.post("/notifications/read", responses=problems("not-found"))
+@router.post("/notifications/read", responses=problems("not-found", "bad-request"))
 def mark_read(body: ReadIn, ctx: Ctx, user: User) -> ReadOut:
     """Mark one's notifications read (an id not one's own, or hidden from one, is 404)."""
     return ReadOut(marked=notifications.mark_read(ctx, user, body.ids))
