@@ -24,11 +24,8 @@ SERVER_ONLY = (
     "uncc node init",
     "uncc serve",
     "export UNCC_DATA_DIR",
-    "uncc audit",
-    "uncc notifications",
 )
-"""Run on the server, not from the workstation (``uncc audit`` and ``uncc notifications``, new on main,
-exports reads the database directly for now: under --node it says it works on the server)."""
+"""Run on the server, not from the workstation."""
 EXIT = {"refused": 5, "denied": 4, "error": 2}
 
 

@@ -218,6 +218,7 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
         {"reason": "r", "delete": True},
     ),
     ("get", "/api/v1/audit", Action.AUDIT_READ, None),
+    ("get", "/api/v1/audit/export?format=csv", Action.AUDIT_READ, None),
     ("post", "/api/v1/tick", Action.NODE_TICK, None),
     ("get", "/api/v1/users", Action.USER_MANAGE, None),
     (

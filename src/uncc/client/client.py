@@ -33,6 +33,10 @@ def _list(kind: type[T], data: Any) -> list[T]:
     return adapter.validate_python(data)
 
 
+PAGE_MAX = 1000
+"""The most entries one page of a list holds."""
+
+
 class Client:
     """One node's API, as the user whose token it holds.
 
@@ -253,6 +257,34 @@ class Client:
     def audit(self, limit: int = 200) -> list[m.AuditEntry]:
         """The latest audit entries (auditors and administrators)."""
         return _list(m.AuditEntry, self._items("/audit", every=False, limit=limit))
+
+    def audit_page(self, limit: int, **criteria: str | None) -> tuple[list[m.AuditEntry], int]:
+        """The newest ``limit`` matching entries, oldest first, and how many match in all.
+
+        ``criteria``: ``actor``, ``action``, ``object``, ``since``, ``until`` (ISO dates or
+        times). The API's pages walk back from the newest; older pages go in front.
+        """
+        entries: list[Any] = []
+        data = self.connection.get("/audit", **criteria, limit=min(limit, PAGE_MAX))
+        entries = list(data["items"])
+        while data.get("next") and len(entries) < limit:
+            data = self.connection.get(
+                "/audit", **criteria, limit=min(limit - len(entries), PAGE_MAX), cursor=data["next"]
+            )
+            entries = list(data["items"]) + entries
+        return _list(m.AuditEntry, entries[-limit:]), int(data["total"])
+
+    def audit_export(self, fmt: Literal["csv", "jsonl"], **criteria: str | None) -> str:
+        """Every matching entry, oldest first, as CSV or JSON Lines; the node audits the export."""
+        response = self.connection.request(
+            "GET", "/audit/export", params={**criteria, "format": fmt}
+        )
+        return response.text
+
+    def notifications(self, *, unread: bool = False, limit: int = 50) -> list[m.Notification]:
+        """One's newest notifications (``unread``: only those not yet read)."""
+        data = self.connection.get("/notifications", unread=unread, limit=limit)
+        return _list(m.Notification, data["items"])
 
     def users(self) -> list[m.Account]:
         """Every user (administrators)."""

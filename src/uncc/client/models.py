@@ -112,6 +112,18 @@ class Notice(_Out):
     text: str
 
 
+class Notification(_Out):
+    """One notification: when, what kind, about what, its text, the page to open, read or not."""
+
+    id: int
+    at: dt.datetime
+    kind: str
+    object: str
+    text: str
+    link: str
+    read: bool
+
+
 class EvidenceItem(_Out):
     """An item in the vault."""
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from uncc.entrypoints.cli.session import context, principal
+from uncc.entrypoints.cli.desk import AuditFilter, desk
 from uncc.errors import UserInputError
 
 console = Console(soft_wrap=True)
@@ -30,14 +30,13 @@ def notifications_command(
     Anyone logged in; each user sees what is addressed to them or their roles, and never
     an order they have no need to know. Example: ``uncc notifications --unread``.
     """
-    from uncc.services import notifications  # noqa: PLC0415 - SQLAlchemy loads only when needed
-
     if fmt not in ("table", "json"):
         raise UserInputError(f"--format: {fmt!r}; use table or json")
-    found = notifications.listed(context(), principal(), unread=unread, limit=limit)
+    found = desk().notifications(unread=unread, limit=limit)
     if fmt == "json":
         for n in found:
-            typer.echo(json.dumps({**vars(n), "at": n.at.isoformat()}, ensure_ascii=False))
+            at = n.at if n.at.tzinfo else n.at.replace(tzinfo=dt.UTC)
+            typer.echo(json.dumps({**n.model_dump(), "at": at.isoformat()}, ensure_ascii=False))
         return
     table = Table("#", "When (UTC)", "What", "Open", "Read")
     for n in found:
@@ -90,29 +89,26 @@ def audit_command(
     oldest first, and is recorded in the trail once. Example:
     ``uncc audit --action order.issue --since 2026-01-01 --format csv > issued.csv``.
     """
-    from uncc.services import audit_trail  # noqa: PLC0415 - SQLAlchemy loads only when needed
-    from uncc.services.audit_search import AuditQuery  # noqa: PLC0415
-
     chosen = "jsonl" if as_json else fmt
     if chosen not in ("table", "csv", "jsonl"):
         raise UserInputError(f"--format: {fmt!r}; use table, csv or jsonl")
-    query = AuditQuery(actor, action, obj, _moment("--since", since), _moment("--until", until))
+    where = AuditFilter(actor, action, obj, _moment("--since", since), _moment("--until", until))
     if chosen != "table":
-        for chunk in audit_trail.export(context(), principal(), query, chosen):
+        for chunk in desk().audit_export(where, chosen):
             typer.echo(chunk, nl=False)
         return
-    found = audit_trail.browse(context(), principal(), query, limit=limit)
+    entries, total = desk().audit_page(where, limit)
     table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
-    for entry in found.entries:
-        details = ", ".join(f"{k}={v}" for k, v in entry["details"].items())
+    for entry in entries:
+        details = ", ".join(f"{k}={v}" for k, v in entry.details.items())
         table.add_row(
-            str(entry["seq"]),
-            f"{entry['at']:%Y-%m-%d %H:%M:%S}",
-            entry["actor"],
-            entry["action"],
-            entry["object"],
-            entry["outcome"],
+            str(entry.seq),
+            f"{entry.at:%Y-%m-%d %H:%M:%S}",
+            entry.actor,
+            entry.action,
+            entry.object,
+            entry.outcome,
             details,
         )
     console.print(table)
-    console.print(f"{len(found.entries)} of {found.total} matching entries shown")
+    console.print(f"{len(entries)} of {total} matching entries shown")

@@ -10,6 +10,7 @@ the exit codes are the same in both places (``docs/client.md``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -80,6 +81,17 @@ class Person:
     measures: str
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit entries: by actor, action, object, and a time range (bounds included)."""
+
+    actor: str | None = None
+    action: str | None = None
+    object: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
 class Desk(Protocol):
     """What the work commands do, wherever the node is."""
 
@@ -144,6 +156,15 @@ class Desk(Protocol):
 
     def audit(self, limit: int) -> list[m.AuditEntry]:
         """The latest audit entries."""
+
+    def audit_page(self, where: AuditFilter, limit: int) -> tuple[list[m.AuditEntry], int]:
+        """The newest ``limit`` matching entries (oldest first) and how many match; not audited."""
+
+    def audit_export(self, where: AuditFilter, fmt: str) -> Iterable[str]:
+        """Every matching entry, oldest first, as CSV or JSON Lines text; audited once."""
+
+    def notifications(self, *, unread: bool, limit: int) -> list[m.Notification]:
+        """The user's newest notifications."""
 
     def protected(self, case_id: str) -> list[m.ProtectedPerson]:
         """A case's protected persons, by pseudonym."""

@@ -8,12 +8,12 @@ here or through ``--node``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from uncc.client import models as m
 from uncc.entrypoints.cli import session
-from uncc.entrypoints.cli.desk import Derived, Draft, Intake, Ledger, Person
+from uncc.entrypoints.cli.desk import AuditFilter, Derived, Draft, Intake, Ledger, Person
 from uncc.entrypoints.cli.records import (
     case_record,
     item_record,
@@ -25,6 +25,7 @@ from uncc.entrypoints.cli.records import (
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
+    from uncc.services.audit_search import AuditQuery
     from uncc.services.context import NodeContext, Principal
 
 
@@ -224,6 +225,26 @@ class LocalDesk:
             m.AuditEntry.model_validate(e) for e in cases.audit_trail(context(), principal(), limit)
         ]
 
+    def audit_page(self, where: AuditFilter, limit: int) -> tuple[list[m.AuditEntry], int]:
+        """Matching audit entries, newest first."""
+        from uncc.services import audit_trail  # noqa: PLC0415
+
+        found = audit_trail.browse(context(), principal(), _query(where), limit=limit)
+        return [m.AuditEntry.model_validate(e) for e in found.entries], found.total
+
+    def audit_export(self, where: AuditFilter, fmt: str) -> Iterable[str]:
+        """The export, audited."""
+        from uncc.services import audit_trail  # noqa: PLC0415
+
+        return audit_trail.export(context(), principal(), _query(where), fmt)
+
+    def notifications(self, *, unread: bool, limit: int) -> list[m.Notification]:
+        """The user's notifications."""
+        from uncc.services import notifications  # noqa: PLC0415
+
+        found = notifications.listed(context(), principal(), unread=unread, limit=limit)
+        return [m.Notification.model_validate(vars(n)) for n in found]
+
     def protected(self, case_id: str) -> list[m.ProtectedPerson]:
         """Protected persons."""
         from uncc.services import protection  # noqa: PLC0415
@@ -337,3 +358,9 @@ class LocalDesk:
 
         done = accounts.decide_grant(context(), principal(), grant_id, approve=approve)
         return m.Grant.model_validate(done.__dict__)
+
+
+def _query(where: AuditFilter) -> AuditQuery:
+    from uncc.services.audit_search import AuditQuery  # noqa: PLC0415
+
+    return AuditQuery(where.actor, where.action, where.object, where.since, where.until)

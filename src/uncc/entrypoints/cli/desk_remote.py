@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any
 
 from uncc.client import Client
 from uncc.client import models as m
 from uncc.entrypoints.cli import remote
-from uncc.entrypoints.cli.desk import Derived, Draft, Intake, Ledger, Person
+from uncc.entrypoints.cli.desk import AuditFilter, Derived, Draft, Intake, Ledger, Person
+from uncc.errors import UserInputError
 
 
 class RemoteDesk:
@@ -126,6 +127,20 @@ class RemoteDesk:
         """Audit entries."""
         return self.client.audit(limit)
 
+    def audit_page(self, where: AuditFilter, limit: int) -> tuple[list[m.AuditEntry], int]:
+        """Matching audit entries, following the API's pages back from the newest."""
+        return self.client.audit_page(limit, **_criteria(where))
+
+    def audit_export(self, where: AuditFilter, fmt: str) -> Iterable[str]:
+        """The node's export (audited there, as on the server)."""
+        if fmt not in ("csv", "jsonl"):
+            raise UserInputError(f"format: {fmt!r}; use csv or jsonl")
+        return [self.client.audit_export("csv" if fmt == "csv" else "jsonl", **_criteria(where))]
+
+    def notifications(self, *, unread: bool, limit: int) -> list[m.Notification]:
+        """The user's notifications."""
+        return self.client.notifications(unread=unread, limit=limit)
+
     def protected(self, case_id: str) -> list[m.ProtectedPerson]:
         """Protected persons."""
         return self.client.protected(case_id)
@@ -192,3 +207,13 @@ class RemoteDesk:
     def decide_grant(self, grant_id: str, *, approve: bool) -> m.Grant:
         """Decide a grant."""
         return self.client.decide_grant(grant_id, approve=approve)
+
+
+def _criteria(where: AuditFilter) -> dict[str, str | None]:
+    return {
+        "actor": where.actor,
+        "action": where.action,
+        "object": where.object,
+        "since": where.since.isoformat() if where.since else None,
+        "until": where.until.isoformat() if where.until else None,
+    }
