@@ -116,6 +116,9 @@ def test_the_walkthrough_runs_from_a_workstation(node: Server, workstation: Work
     assert (
         (home / "usb" / "head.note").read_text(encoding="utf-8").startswith("uncc.int/xa/custody")
     )
+    assert "matching entries shown" in outputs["uncc audit --limit 20"]
+    trail = (home / "case-trail.csv").read_text(encoding="utf-8")
+    assert trail.startswith("seq,at,actor,action,object,outcome,details")
     html = (home / f"E-{year}-0001.html").read_text(encoding="utf-8")
     assert "each proven included in the node's signed log" in html
     assert not (home / "data" / "node.db").exists()  # nothing of the node on the workstation

@@ -18,7 +18,7 @@ from uncc.adapters.db import schema
 from uncc.config import Settings
 from uncc.domain.orders import Command, Target
 from uncc.entrypoints.api.app import create_app
-from uncc.entrypoints.cli import daily
+from uncc.entrypoints.cli import desk_local
 from uncc.entrypoints.cli import main as cli_main
 from uncc.entrypoints.web import audit_pages
 from uncc.errors import PermissionDeniedError, UserInputError
@@ -147,8 +147,8 @@ def test_attack_a_confidential_order_is_not_exported_to_an_auditor(
 
 def test_cli_searches_and_exports(node: Node, monkeypatch: pytest.MonkeyPatch) -> None:
     _entries(node, 3)
-    monkeypatch.setattr(daily, "context", lambda: node.ctx)
-    monkeypatch.setattr(daily, "principal", lambda: node.aud)
+    monkeypatch.setattr(desk_local, "context", lambda: node.ctx)
+    monkeypatch.setattr(desk_local, "principal", lambda: node.aud)
     runner = CliRunner()
     result = runner.invoke(cli_main.app, ["audit", "--action", "case.note", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
@@ -163,7 +163,7 @@ def test_cli_searches_and_exports(node: Node, monkeypatch: pytest.MonkeyPatch) -
     assert isinstance(bad.exception, UserInputError)  # main.run prints it as one line
     assert "--since: 'soon' is not a date" in str(bad.exception)
     assert _count(node, "audit.export") == 1
-    monkeypatch.setattr(daily, "principal", lambda: node.ivan)
+    monkeypatch.setattr(desk_local, "principal", lambda: node.ivan)
     refused = runner.invoke(cli_main.app, ["audit", "--format", "csv"])
     assert isinstance(refused.exception, PermissionDeniedError)
     assert _count(node, "audit.export") == 1

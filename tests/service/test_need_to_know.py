@@ -152,7 +152,7 @@ def _web(client: TestClient, world: World, user: str) -> dict[str, str]:
 
 def _cli(world: World, user: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     who = _principal(world, user)
-    for module in (cli_desk, cli_main.daily, cli_main.node):
+    for module in (cli_desk, cli_main.node):
         monkeypatch.setattr(module, "context", lambda: world.node.ctx)
         monkeypatch.setattr(module, "principal", lambda: who)
     runner = CliRunner()
