@@ -264,9 +264,8 @@ class Client:
         ``criteria``: ``actor``, ``action``, ``object``, ``since``, ``until`` (ISO dates or
         times). The API's pages walk back from the newest; older pages go in front.
         """
-        entries: list[Any] = []
         data = self.connection.get("/audit", **criteria, limit=min(limit, PAGE_MAX))
-        entries = list(data["items"])
+        entries: list[Any] = list(data["items"])
         while data.get("next") and len(entries) < limit:
             data = self.connection.get(
                 "/audit", **criteria, limit=min(limit - len(entries), PAGE_MAX), cursor=data["next"]
