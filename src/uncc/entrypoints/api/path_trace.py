@@ -64,6 +64,13 @@ SVG: dict[int | str, dict[str, Any]] = {
 }
 
 
+class FollowedOut(ConversationOut):
+    """The preservation request sent for the previous hop, and the request it follows."""
+
+    follows: str
+    """The request whose traffic disclosure revealed the hop."""
+
+
 def _hop(hop: Hop) -> HopOut:
     return HopOut(provider=hop.provider, state=hop.state, address=hop.address, at=hop.at)
 
@@ -77,14 +84,12 @@ def install(app: FastAPI, ctx: NodeContext, kick: Callable[[], None]) -> None:
         status_code=201,
         responses=problems("not-found", "conflict", "bad-request", "unreachable"),
     )
-    def follow_hop(conversation_id: str, who: User) -> dict[str, Any]:
+    def follow_hop(conversation_id: str, who: User) -> FollowedOut:
         """Send the preservation request for the previous hop our request's disclosure revealed."""
         sent = path_trace.follow_hop(ctx, who, conversation_id)
         kick()
-        return {
-            **ConversationOut.of(sent, ctx.clock()).model_dump(mode="json"),
-            "follows": conversation_id,
-        }
+        shown = ConversationOut.of(sent, ctx.clock()).model_dump()
+        return FollowedOut(**shown, follows=conversation_id)
 
     @router.get("/cases/{case_id}/path", responses=problems("not-found"))
     def case_path(case_id: str, who: User) -> PathOut:
