@@ -11,7 +11,7 @@ export UV_NO_PROGRESS := 1
 export UV_COMPILE_BYTECODE := 1
 SEED ?= ../shared/seeds/000_ad47bffe988def09.txt
 
-.PHONY: help install demo analysis-demo bench tour test lint typecheck imports pytest fmt clean
+.PHONY: help install demo analysis-demo bench tour test lint typecheck imports pytest fmt messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -61,6 +61,9 @@ pytest: ## the test pyramid (with throw-away PostgreSQL and SeaweedFS (S3) serve
 fmt: ## format the code
 	$(UV) run --frozen ruff format src tests bench
 	$(UV) run --frozen ruff check --fix src tests bench
+
+messages: ## extract the web's strings (babel.cfg) and update the English and French catalogs
+	$(UV) run --frozen python scripts/messages.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 from sqlalchemy import Connection
@@ -47,6 +48,8 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         "totp_roles": _roles(settings.totp_roles),
         "session_idle": dt.timedelta(minutes=settings.session_idle_minutes),
         "session_length": dt.timedelta(hours=settings.session_hours),
+        "language": settings.language,
+        "time_zone": _zone(settings.time_zone),
     }
     network = {
         "directory_refresh_interval": dt.timedelta(seconds=settings.directory_refresh_seconds),
@@ -62,6 +65,17 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         handlers=overrides.pop("handlers", None) or message_handlers(),
         **(accounts | network | overrides),
     )
+
+
+def _zone(name: str) -> str:
+    """``name`` when it is a time zone, else a clear error naming the setting."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UserInputError(
+            f"UNCC_TIME_ZONE: {name!r} is not a time zone; use a name such as Europe/Paris or UTC"
+        ) from None
+    return name
 
 
 def message_handlers() -> dict[str, MessageHandler]:

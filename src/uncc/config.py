@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     """A web session ends after this many minutes without a request."""
     session_hours: int = Field(default=8, ge=1)
     """A web session ends this many hours after log-in, however active."""
+    language: Literal["en", "fr"] = "en"
+    """The web pages' language (``UNCC_LANGUAGE``) for users who chose none and whose
+    browser asks for none the pages are written in."""
+    time_zone: str = "UTC"
+    """The time zone dates are shown in for users who chose none (``UNCC_TIME_ZONE``, an
+    IANA name such as ``Europe/Paris``)."""
     directory_refresh_seconds: float = Field(default=60.0, ge=0)
     """At most one directory refresh per this many seconds is caused by messages signed
     with key ids the node does not know (``UNCC_DIRECTORY_REFRESH_SECONDS``)."""

@@ -62,6 +62,10 @@ class NodeContext:
     """A web session ends after this long without a request."""
     session_length: dt.timedelta = dt.timedelta(hours=8)
     """A web session ends this long after log-in."""
+    language: str = "en"
+    """The pages' language for users who chose none and whose browser asks for none we have."""
+    time_zone: str = "UTC"
+    """The time zone dates are shown in for users who chose none."""
     directory_refresh_interval: dt.timedelta = dt.timedelta(seconds=60)
     """At most one directory refresh per interval is caused by unknown key ids."""
     outbox_lease: dt.timedelta = dt.timedelta(minutes=5)

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from uncc.domain.policy import Role
-from uncc.entrypoints.web import session
+from uncc.entrypoints.web import i18n, session
+from uncc.entrypoints.web.i18n import _
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import accounts, preferences, second_factor
@@ -59,20 +60,29 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "account.html",
             who,
-            title="Your account",
+            title=_("Your account"),
             enrolled=second_factor.enrolled(ctx, who),
             pending=second_factor.pending_uri(ctx, who, issuer()),
             mine=preferences.of(ctx, who.user),
+            languages=i18n.NAMES,
         )
 
     @app.post("/account/preferences", include_in_schema=False)
     @page(pages, form=True)
     def change_preferences(request: Request, who: Principal, data: FormData) -> Response:
         mine = preferences.change(
-            ctx, who, time_zone=_text(data, "time_zone"), email=_text(data, "email")
+            ctx,
+            who,
+            time_zone=_text(data, "time_zone"),
+            email=_text(data, "email"),
+            language=_text(data, "language"),
         )
-        mail = f", notifications mailed to {mine.email}" if mine.email else ", no e-mail"
-        return redirect("/account", ok=f"times are shown in {mine.time_zone}{mail}")
+        i18n.LANGUAGE.set(pages.language(request, mine))  # the answer in the new language
+        if mine.email:
+            done = _("times are shown in %(zone)s, notifications mailed to %(email)s")
+        else:
+            done = _("times are shown in %(zone)s, no e-mail")
+        return redirect("/account", ok=done % {"zone": mine.time_zone, "email": mine.email})
 
     @app.post("/account/totp", include_in_schema=False)
     @page(pages, form=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
-import datetime as dt
 import functools
 import hashlib
 import html
@@ -12,7 +10,6 @@ import secrets
 import threading
 import time
 import urllib.parse
-import zoneinfo
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.api.problems import Problem, classify, is_api
 from uncc.entrypoints.api.uploads import body_file
-from uncc.entrypoints.web import session
+from uncc.entrypoints.web import i18n, session
 from uncc.entrypoints.web.streamed_form import StreamedForm
 from uncc.errors import PermissionDeniedError, UnccError
 from uncc.services import notifications, preferences
@@ -45,20 +42,13 @@ ENV = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
-ZONE: contextvars.ContextVar[zoneinfo.ZoneInfo | None] = contextvars.ContextVar(
-    "zone", default=None
-)
-"""The time zone of the user the page being rendered is for."""
-
-
-def local_time(moment: dt.datetime) -> str:
-    """A time in the reader's zone, with its date and the zone's name (naive = UTC)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(ZONE.get() or dt.UTC).strftime("%Y-%m-%d %H:%M %Z")
-
-
-ENV.globals["local_time"] = local_time
+ZONE = i18n.ZONE
+ENV.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+ENV.globals["local_time"] = i18n.local_time
+ENV.filters["amount"] = i18n.amount
+ENV.filters["local_date"] = i18n.local_date
 ENV.tests["matching_word"] = lambda value: bool(SNAKE.fullmatch(str(value)))
 """A value written as a snake_case word (``under_review``): shown with spaces."""
 
@@ -158,7 +148,8 @@ class Pages:
             (k, request.query_params[k]) for k in ("ok", "bad") if request.query_params.get(k)
         ]
         mine = preferences.of(self.ctx, who.user) if who is not None else None
-        token = ZONE.set(mine.zone() if mine else None)
+        zone = ZONE.set(mine.zone() if mine else None)
+        language = i18n.LANGUAGE.set(self.language(request, mine))
         try:
             html = ENV.get_template(name).render(
                 node=self.node(),
@@ -168,13 +159,23 @@ class Pages:
                     who is not None and any(allowed(r, Action(action)) for r in who.roles)
                 ),
                 flashes=flashes,
-                title=values.pop("title", ""),
+                title=i18n.gettext(title) if (title := values.pop("title", "")) else "",
                 unread=notifications.unread_count(self.ctx, who) if who is not None else 0,
+                language=i18n.LANGUAGE.get(),
                 **values,
             )
         finally:
-            ZONE.reset(token)
+            i18n.LANGUAGE.reset(language)
+            ZONE.reset(zone)
         return HTMLResponse(html, status_code=status)
+
+    def language(self, request: Request, mine: preferences.Preferences | None) -> str:
+        """The page's language: the user's choice, else the browser's, else the node's."""
+        return i18n.choose(
+            mine.language if mine else None,
+            request.headers.get("accept-language"),
+            self.ctx.language,
+        )
 
     def error(self, request: Request, who: Principal | None, exc: UnccError) -> HTMLResponse:
         """A user's mistake or a refusal, as a page with the reason (never a traceback)."""
@@ -289,7 +290,7 @@ def page(
                     data = await request.form()
                     session.check_csrf(request, str(data.get("csrf") or ""))
                     params["data"] = data
-                return await run_in_threadpool(function, request, who, **params)
+                return await run_in_threadpool(_in_language, pages, request, who, function, params)
             except UnccError as exc:
                 if isinstance(exc, PermissionDeniedError):
                     await run_in_threadpool(pages.refused, request, who, exc)
@@ -299,6 +300,17 @@ def page(
         return wrapper
 
     return decorate
+
+
+def _in_language(
+    pages: Pages, request: Request, who: Principal, function: Handler, params: dict[str, Any]
+) -> Any:
+    """Run a page's function with the reader's language set (for the messages it makes)."""
+    token = i18n.LANGUAGE.set(pages.language(request, preferences.of(pages.ctx, who.user)))
+    try:
+        return function(request, who, **params)
+    finally:
+        i18n.LANGUAGE.reset(token)
 
 
 async def _streamed(request: Request, file_field: str) -> FormData:

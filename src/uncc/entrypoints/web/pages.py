@@ -24,6 +24,7 @@ from uncc.entrypoints.web import (
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
+from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import (
     STATIC,
     Pages,
@@ -139,7 +140,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     def login_form(request: Request) -> HTMLResponse:
         wanted = local_path(request.query_params.get("next"))
         return pages.render(
-            request, "login.html", None, title="Log in", errors={}, user="", next=wanted
+            request, "login.html", None, title=N_("Log in"), errors={}, user="", next=wanted
         )
 
     @app.post("/login", include_in_schema=False)
@@ -172,7 +173,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
                 "login.html",
                 None,
                 status,
-                title="Log in",
+                title=N_("Log in"),
                 errors={field: str(exc)},
                 user=user,
                 next=wanted,

@@ -57,6 +57,7 @@ users = Table(
     Column("totp_step", BigInteger),
     Column("time_zone", String(64)),
     Column("email", String(254)),
+    Column("language", String(16)),
 )
 
 tokens = Table(
