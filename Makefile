@@ -32,8 +32,8 @@ analysis-demo: install ## analyse an example incident for three fictional States
 	  --profile examples/profiles/xb-southland.yaml \
 	  --profile examples/profiles/xc-eastland.yaml
 
-bench: install ## every benchmark at full size, against baselines measured in the same run; writes bench/results.md
-	scripts/with-postgres.sh scripts/with-seaweedfs.sh $(UV) run --frozen python -m bench --size full
+bench: install ## every benchmark at full size, against baselines measured in the same run; writes bench/results.md and .json, appends bench/history.jsonl, draws bench/history.svg
+	UNCC_PG_FSYNC=on scripts/with-postgres.sh scripts/with-seaweedfs.sh $(UV) run --frozen python -m bench --size full
 
 tour: install ## a tour of the Convention as data (list, Article 43, lint of the seed)
 	@$(UV) run --frozen uncc convention list

@@ -1,20 +1,30 @@
-"""Timing, machine description and the results table shared by every benchmark."""
+"""Timing, figures and the machine shared by every benchmark.
+
+Every figure is the median of at least ``MIN_RUNS`` measured runs with its min–max;
+rates are measured throughput (items done / elapsed seconds of each run), never the
+inverse of a latency. The tables themselves are written by ``bench.report``.
+"""
 
 from __future__ import annotations
 
 import gc
 import os
 import platform
+import re
 import statistics
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+MIN_RUNS = 5
+"""The fewest measured runs behind any figure of a full run."""
+MEASURED = re.compile(r"\s*\([^)]*\d[^)]*\)")
+"""A parenthesised part of a figure's label holding a measured number (p99, MiB/s)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,7 @@ class Stats:
         return cls(statistics.median(values), min(values), max(values), len(values))
 
 
-def timed(function: Callable[[], Any], repeat: int = 3, warmup: int = 0) -> Stats:
+def timed(function: Callable[[], Any], repeat: int = MIN_RUNS, warmup: int = 0) -> Stats:
     """Wall time of ``function`` over ``repeat`` runs (after ``warmup`` unmeasured ones)."""
     for _ in range(warmup):
         function()
@@ -45,6 +55,19 @@ def timed(function: Callable[[], Any], repeat: int = 3, warmup: int = 0) -> Stat
     return Stats.of(values)
 
 
+def throughput(work: Callable[[], int], repeat: int = MIN_RUNS, warmup: int = 0) -> Stats:
+    """Measured rate of ``work`` (it returns how many items it did) over ``repeat`` runs."""
+    for _ in range(warmup):
+        work()
+    values = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        done = work()
+        values.append(done / (time.perf_counter() - start))
+    return Stats.of(values)
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -54,7 +77,11 @@ def percentile(values: list[float], p: float) -> float:
 
 @dataclass
 class Row:
-    """One line of the results table."""
+    """One line of the results table.
+
+    ``limit`` is the goal as a number, compared with the ratio when there is a baseline
+    and with the median otherwise; ``higher`` says whether more is better (rates).
+    """
 
     bench: str
     figure: str
@@ -67,6 +94,22 @@ class Row:
     met: bool | None = None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    limit: float | None = None
+    higher: bool = False
+
+    @property
+    def key(self) -> str:
+        """A name for the figure that stays the same across runs (no measured numbers)."""
+        return f"{self.bench}: {MEASURED.sub('', self.figure)}"
+
+
+def judged(row: Row) -> Row:
+    """``row`` with ``met`` decided from its limit (ratio if any, else median)."""
+    if row.limit is not None:
+        figure = row.ratio if row.baseline_value is not None else row.value.median
+        if figure is not None:
+            row.met = figure >= row.limit if row.higher else figure <= row.limit
+    return row
 
 
 def ratio_row(
@@ -80,11 +123,45 @@ def ratio_row(
     limit: float | None = None,
     note: str = "",
     unit: str = "s",
+    higher: bool = False,
 ) -> Row:
     """A row comparing a figure with its baseline by median (value / baseline)."""
     ratio = value.median / base.median if base.median else None
-    met = None if limit is None or ratio is None else ratio <= limit
-    return Row(bench, figure, unit, value, baseline, base, ratio, goal, met, note)
+    row = Row(bench, figure, unit, value, baseline, base, ratio, goal, None, note)
+    row.limit, row.higher = limit, higher
+    return judged(row)
+
+
+def goal_row(
+    bench: str,
+    figure: str,
+    value: Stats,
+    *,
+    goal: str,
+    limit: float,
+    unit: str = "s",
+    higher: bool = False,
+    note: str = "",
+) -> Row:
+    """A row judged by its own median against ``limit`` (no baseline)."""
+    row = Row(bench, figure, unit, value, goal=goal, note=note, limit=limit, higher=higher)
+    return judged(row)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.rstrip()
+
+
+def source_state() -> dict[str, Any]:
+    """The commit measured, and whether the tree differed from it (results files aside)."""
+    changed = [
+        line[3:]
+        for line in _git("status", "--porcelain", "--untracked-files=no").splitlines()
+        if not re.match(r"bench/(results|history)", line[3:])
+    ]
+    return {"commit": _git("rev-parse", "--short=10", "HEAD").strip() or "?", "dirty": changed}
 
 
 def machine() -> dict[str, str]:
@@ -105,13 +182,6 @@ def machine() -> dict[str, str]:
         pass
     import sqlite3  # noqa: PLC0415
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
@@ -119,7 +189,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "os": f"{platform.system()} {platform.release()}",
-        "commit": commit or "?",
+        "host": platform.node(),
     }
 
 
@@ -134,37 +204,3 @@ def fmt(value: float, unit: str) -> str:
     if value >= 100:
         return f"{value:,.0f} {unit}"
     return f"{value:.2f} {unit}"
-
-
-def table(rows: list[Row], size: str) -> str:
-    """The results as Markdown."""
-    info = machine()
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Size `{size}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {info['commit']}.",
-        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; Python {info['python']}; SQLite {info['sqlite']}.",
-        "Every figure is the median of repeated runs with the min–max beside it; the ratio compares",
-        "medians with the baseline measured in the same run on the same machine (lower is better",
-        "for times, higher for rates).",
-        "",
-        "| bench | figure | median | min–max | baseline | baseline median | ratio | goal | met |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        base = fmt(r.baseline_value.median, r.unit) if r.baseline_value else ""
-        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
-        met = {True: "yes", False: "**no**", None: ""}[r.met]
-        lines.append(
-            f"| {r.bench} | {r.figure} | {fmt(r.value.median, r.unit)} | {fmt(r.value.low, r.unit)} – {fmt(r.value.high, r.unit)} | {r.baseline} | {base} | {ratio} | {r.goal} | {met} |"
-        )
-    notes = [r for r in rows if r.note]
-    if notes:
-        lines += ["", "## Notes", ""]
-        lines += [f"- **{r.bench} — {r.figure}**: {r.note}" for r in notes]
-    return "\n".join(lines) + "\n"
-
-
-def as_json(rows: list[Row]) -> list[dict[str, Any]]:
-    """The rows as JSON-ready dicts."""
-    return [asdict(r) for r in rows]

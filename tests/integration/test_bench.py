@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bench import report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,4 +48,5 @@ def test_the_benchmark_runs_at_the_small_size(name: str, tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
     table = out.read_text(encoding="utf-8")
     assert f"| {name} |" in table
-    assert "| bench | figure | median | min–max | baseline |" in table
+    assert report.COLUMNS in table
+    assert report.agreement(out.with_suffix("")) == []
