@@ -16,7 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from uncc.domain.orders import TRANSITIONS, OrderState, Target
 from uncc.domain.policy import Action
-from uncc.entrypoints.web import session
+from uncc.entrypoints.web import pictures, session
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
@@ -123,6 +123,8 @@ def install(app: FastAPI, pages: Pages) -> None:
         case = cases.get_case(ctx, who, case_id)
         node = pages.node()
         findings = [(o, s) for o, s in case.findings(node.state) if s != "not_established"]
+        shown = orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else []
+        items = evidence.list_evidence(ctx, who, case_id) if _may(who, Action.EVIDENCE_READ) else []
         return pages.render(
             request,
             "case.html",
@@ -130,10 +132,10 @@ def install(app: FastAPI, pages: Pages) -> None:
             title=f"Case {case.id}",
             case=case,
             findings=findings,
-            orders=orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else [],
-            items=evidence.list_evidence(ctx, who, case_id)
-            if _may(who, Action.EVIDENCE_READ)
-            else [],
+            orders=shown,
+            items=items,
+            moments=pictures.case_moments(ctx, who, case.facts, case.id, shown, items),
+            analysis_html=pictures.analysis_html(case.analysis),
             persons=protection.list_protected(ctx, who, case_id)
             if _may(who, Action.PROTECTED_READ)
             else [],

@@ -18,6 +18,7 @@ from uncc.entrypoints.web import (
     audit_pages,
     case_pages,
     dashboard_pages,
+    pictures,
     report_pages,
     session,
 )
@@ -321,7 +322,13 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             raise UserInputError(f"no evidence item {item_id}")
         chain = evidence.custody_of(ctx, who, item_id) if _may(who, Action.CUSTODY_READ) else []
         return pages.render(
-            request, "evidence.html", who, title=f"Evidence {item.id}", item=item, chain=chain
+            request,
+            "evidence.html",
+            who,
+            title=f"Evidence {item.id}",
+            item=item,
+            chain=chain,
+            moments=pictures.custody_moments(chain),
         )
 
     @app.post("/evidence/{item_id}/seal", include_in_schema=False)

@@ -1,0 +1,59 @@
+"""Pictures in the pages: the case timeline, the custody timeline, the proceeds flow.
+
+The pictures are drawn on the server (``uncc.services.reports``) when the page is
+rendered, so that their times are in the reader's time zone; each comes with the same
+content as a table for screen readers (``templates/pictures.html``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from uncc.domain.evidence import EvidenceItem
+from uncc.domain.orders import Order
+from uncc.domain.policy import Action
+from uncc.entrypoints.web.forms import may
+from uncc.entrypoints.web.kit import ENV, local_time
+from uncc.services import timelines
+from uncc.services.context import NodeContext, Principal
+from uncc.services.evidence import CustodyEntry
+from uncc.services.network import conversations
+from uncc.services.reports.pictures import KIND_NAMES, Moment, timeline_svg
+
+
+def _timeline_picture(moments: Sequence[Moment], ident: str, title: str) -> Markup:
+    """A timeline as inline SVG, its times in the reader's zone (called while rendering)."""
+    return Markup(timeline_svg(moments, ident=ident, title=title, when=local_time))  # noqa: S704 - built by ElementTree, which escapes every text
+
+
+ENV.globals["timeline_picture"] = _timeline_picture
+ENV.globals["kind_names"] = KIND_NAMES
+
+
+def case_moments(
+    ctx: NodeContext,
+    who: Principal,
+    facts: dict[str, Any],
+    case_id: str,
+    orders: Sequence[Order],
+    items: Sequence[EvidenceItem],
+) -> list[Moment]:
+    """The case's timeline, from what the page already fetched and the case's messages."""
+    found = conversations.list_conversations(ctx, who) if may(who, Action.NETWORK_READ) else []
+    return timelines.case_timeline(facts, orders, items, found, case_id=case_id, now=ctx.clock())
+
+
+def analysis_html(analysis: dict[str, Any]) -> Markup:
+    """The analysis the case was opened from, in full, as the analysis page shows it."""
+    from uncc.analysis.render.html import render_html  # noqa: PLC0415 - only for case pages
+
+    body = render_html(analysis)
+    return Markup(body[body.index("<main>") + 6 : body.index("</main>")])  # noqa: S704 - the report's own autoescaped template
+
+
+def custody_moments(chain: Sequence[CustodyEntry]) -> list[Moment]:
+    """An item's custody chain as a timeline."""
+    return timelines.custody_timeline(chain)
