@@ -37,6 +37,12 @@ class CustodyKind(StrEnum):
     RELEASED = "released"
     EXPORTED = "exported"
     VERIFIED = "verified"
+    TAGGED = "tagged"
+    """A reviewer put a tag on the item (``details.tag``)."""
+    UNTAGGED = "untagged"
+    """A reviewer took a tag off (``details.tag``)."""
+    ANNOTATED = "annotated"
+    """A reviewer wrote a note on the item (``details.text``)."""
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ class Action(StrEnum):
     EVIDENCE_READ = "evidence.read"
     EVIDENCE_SEAL = "evidence.seal"
     EVIDENCE_VERIFY = "evidence.verify"
+    EVIDENCE_CONTENT = "evidence.content"
+    EVIDENCE_ANNOTATE = "evidence.annotate"
     CUSTODY_READ = "custody.read"
     AUDIT_READ = "audit.read"
     NODE_TICK = "node.tick"
@@ -76,6 +78,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     A.EVIDENCE_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE, R.AUDITOR}),
     A.EVIDENCE_SEAL: frozenset({R.INVESTIGATOR, R.PROSECUTOR}),
     A.EVIDENCE_VERIFY: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE, R.AUDITOR}),
+    A.EVIDENCE_CONTENT: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE}),
+    A.EVIDENCE_ANNOTATE: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE}),
     A.CUSTODY_READ: frozenset({R.INVESTIGATOR, R.PROSECUTOR, R.JUDGE, R.AUDITOR}),
     A.AUDIT_READ: frozenset({R.AUDITOR, R.ADMIN}),
     A.NODE_TICK: frozenset({R.ADMIN}),

@@ -22,6 +22,7 @@ from uncc.errors import NotFoundError
 from uncc.services import custody_log
 from uncc.services.cases import CaseNote, notes_in
 from uncc.services.context import NodeContext, Principal, audit, case_rows
+from uncc.services.evidence_review import Review, review_of
 from uncc.services.need_to_know import hidden_orders
 
 CONTEXT = {
@@ -65,6 +66,11 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
         hidden = hidden_orders(conn, who)
         order_rows = [o for o in case_rows(conn, schema.orders, case_id) if o["id"] not in hidden]
         notes = notes_in(conn, who, case_id)
+        reviews = {
+            i["id"]: review_of(conn, i["id"])
+            for i in items
+            if (i["acquisition"] or {}).get("order_id") not in hidden
+        }
         persons = (
             case_rows(conn, schema.protected, case_id)
             if any(allowed(r, Action.PROTECTED_READ) for r in who.roles)
@@ -177,6 +183,7 @@ def export_case(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any
             action["action:object"] = [{"@id": authorisations[acq["order_id"]]}]
         graph.append(action)
         members += [{"@id": file_iri}, {"@id": record}, {"@id": action["@id"]}]
+        members += _review_annotations(graph, person, file_iri, reviews.get(item["id"]))
     members += _annotations(graph, person, investigation, notes, persons)
     graph.insert(
         0,
@@ -206,6 +213,43 @@ def _annotation(
     if at is not None:
         node["core:objectCreatedTime"] = _time(at)
     return node
+
+
+def _review_annotations(
+    graph: list[dict[str, Any]], person: Callable[[str], str], file_iri: str, review: Review | None
+) -> list[dict[str, str]]:
+    """An item's tags (one annotation naming them) and its reviewers' annotations.
+
+    Both are custody events of the item; left out for an item under an order the
+    reader has no need to know.
+    """
+    if review is None:
+        return []
+    nodes = []
+    if review.tags:
+        node = _annotation(
+            f"{file_iri}/tags",
+            file_iri,
+            "tags: " + ", ".join(review.tags),
+            "evidence tags",
+            by=None,
+            at=None,
+        )
+        node["core:tag"] = ["evidence tags", *review.tags]
+        nodes.append(node)
+    nodes += [
+        _annotation(
+            f"{file_iri}/annotation/{a.seq}",
+            file_iri,
+            a.text,
+            "evidence annotation",
+            by=person(a.by),
+            at=a.at,
+        )
+        for a in review.annotations
+    ]
+    graph.extend(nodes)
+    return [{"@id": n["@id"]} for n in nodes]
 
 
 def _annotations(

@@ -77,10 +77,11 @@ class SecurityHeaders:
                 if not path.startswith("/static/"):
                     headers["Cache-Control"] = "no-store"
                 if not is_api(path):
-                    headers["Content-Security-Policy"] = CSP
+                    if "content-security-policy" not in headers:  # evidence bytes set their own
+                        headers["Content-Security-Policy"] = CSP
+                        headers["X-Frame-Options"] = "DENY"
                     headers["X-Content-Type-Options"] = "nosniff"
                     headers["Referrer-Policy"] = "same-origin"
-                    headers["X-Frame-Options"] = "DENY"
             await send(message)
 
         await self.app(scope, receive, with_headers)

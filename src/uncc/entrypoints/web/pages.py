@@ -18,6 +18,7 @@ from uncc.entrypoints.web import (
     audit_pages,
     case_pages,
     dashboard_pages,
+    evidence_pages,
     pictures,
     report_pages,
     session,
@@ -329,6 +330,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             item=item,
             chain=chain,
             moments=pictures.custody_moments(chain),
+            **pictures.review_values(ctx, who, item),
         )
 
     @app.post("/evidence/{item_id}/seal", include_in_schema=False)
@@ -364,6 +366,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
 
     report_pages.install(app, pages)
     case_pages.install(app, pages)
+    evidence_pages.install(app, pages)
     dashboard_pages.install(app, pages)
     audit_pages.install(app, pages)
 

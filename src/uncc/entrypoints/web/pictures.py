@@ -17,9 +17,11 @@ from uncc.domain.orders import Order
 from uncc.domain.policy import Action
 from uncc.entrypoints.web.forms import may
 from uncc.entrypoints.web.kit import ENV, local_time
-from uncc.services import timelines
+from uncc.errors import NotFoundError
+from uncc.services import evidence_preview, evidence_review, timelines
 from uncc.services.context import NodeContext, Principal
 from uncc.services.evidence import CustodyEntry
+from uncc.services.evidence_preview import Preview
 from uncc.services.network import conversations
 from uncc.services.reports.pictures import KIND_NAMES, Moment, timeline_svg
 
@@ -52,6 +54,26 @@ def analysis_html(analysis: dict[str, Any]) -> Markup:
 
     body = render_html(analysis)
     return Markup(body[body.index("<main>") + 6 : body.index("</main>")])  # noqa: S704 - the report's own autoescaped template
+
+
+def review_values(ctx: NodeContext, who: Principal, item: EvidenceItem) -> dict[str, Any]:
+    """The evidence page's review part: the preview, the tags and the annotations.
+
+    The preview when the reader may see the content; the tags and annotations when they
+    may read the custody log.
+    """
+    shown: Preview | None = None
+    if may(who, Action.EVIDENCE_CONTENT) and not item.sealed:
+        try:
+            shown = evidence_preview.preview(ctx, who, item.id)
+        except NotFoundError:  # under a confidential order this reader has no need to know
+            shown = None
+    review = (
+        evidence_review.get_review(ctx, who, item.id)
+        if may(who, Action.CUSTODY_READ)
+        else evidence_review.Review()
+    )
+    return {"preview": shown, "review": review}
 
 
 def custody_moments(chain: Sequence[CustodyEntry]) -> list[Moment]:
