@@ -256,6 +256,11 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("get", "/api/v1/evidence", Action.EVIDENCE_READ, None),
     ("post", "/api/v1/evidence/{item}/seal", Action.EVIDENCE_SEAL, {"note": "sealed"}),
     ("post", "/api/v1/evidence/{item}/release", Action.EVIDENCE_SEAL, {"note": "released"}),
+    ("get", "/api/v1/evidence/{item}/content", Action.EVIDENCE_CONTENT, None),
+    ("get", "/api/v1/evidence/{item}/review", Action.CUSTODY_READ, None),
+    ("post", "/api/v1/evidence/{item}/tags", Action.EVIDENCE_ANNOTATE, {"tag": "reviewed"}),
+    ("delete", "/api/v1/evidence/{item}/tags/reviewed", Action.EVIDENCE_ANNOTATE, None),
+    ("post", "/api/v1/evidence/{item}/annotations", Action.EVIDENCE_ANNOTATE, {"text": "seen"}),
     (
         "post",
         "/api/v1/cases/{case}/protected",
@@ -354,7 +359,8 @@ def test_the_table_above_covers_every_endpoint(world: tuple[TestClient, dict[str
             p.replace("/property/{item}/derived", "/property/PR-0000/derived")
             .replace("{conversation_id}", "none")
             .replace("{message_id}", "none")
-            .replace("{team_id}", "none"),
+            .replace("{team_id}", "none")
+            .replace("{tag}", "reviewed"),
         )
         for m, p in generic
     }
