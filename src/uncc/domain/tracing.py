@@ -140,14 +140,20 @@ def _give(account: _Account, amount: Decimal, tainted: Decimal, model: Model) ->
         account.tainted = account.balance
 
 
-def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
-    """Follow the proceeds through the transfers, in the order given (streamed, one pass)."""
-    accounts: dict[str, _Account] = {}
-    result = TraceResult(model, {})
-    for transfer in transfers:
+class Tracer:
+    """One model followed through a ledger, one transfer at a time."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.accounts: dict[str, _Account] = {}
+        self.result = TraceResult(model, {})
+
+    def step(self, transfer: Transfer) -> Decimal:
+        """Move one transfer; the proceeds it carried under this model."""
+        model, accounts, result = self.model, self.accounts, self.result
         if transfer.amount <= 0:
             result.problems.append(f"{transfer.id}: the amount must be positive")
-            continue
+            return ZERO
         moved_tainted = ZERO
         if transfer.source is not None:
             source = accounts.setdefault(transfer.source, _Account())
@@ -171,7 +177,19 @@ def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
                 moved_tainted,
                 model,
             )
-    result.holdings = {
-        name: Holding(name, a.balance, a.tainted) for name, a in sorted(accounts.items())
-    }
-    return result
+        return moved_tainted
+
+    def finish(self) -> TraceResult:
+        """Where the proceeds are after the last transfer."""
+        self.result.holdings = {
+            name: Holding(name, a.balance, a.tainted) for name, a in sorted(self.accounts.items())
+        }
+        return self.result
+
+
+def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
+    """Follow the proceeds through the transfers, in the order given (streamed, one pass)."""
+    tracer = Tracer(model)
+    for transfer in transfers:
+        tracer.step(transfer)
+    return tracer.finish()

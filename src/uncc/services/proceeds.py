@@ -14,6 +14,8 @@ An item holds proceeds in one of four ways:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,11 +24,14 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
-from uncc.domain.tracing import Model, Transfer, trace
+from uncc.domain.proceeds_flow import SHOWN, Flow, follow
+from uncc.domain.tracing import Model, Transfer
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit, case_rows, next_id, require_case
 
 STATUS_AFTER_ISSUE = {"freezing": "frozen", "confiscation": "confiscated"}
+CURRENCY = re.compile(r"[A-Z]{3,5}")
+"""A currency code: ISO 4217 (EUR) or a virtual currency's ticker (BTC, USDT)."""
 DERIVED_KINDS = {"converted": "art_50__para_4", "income": "art_50__para_6"}
 
 
@@ -79,18 +84,27 @@ def register_traced(
     model: Model,
     basis: str,
     locations: Mapping[str, str],
+    currency: str = "",
 ) -> tuple[list[PropertyItem], list[str]]:
     """Trace the ledger and register every account holding proceeds as a property item.
 
     The assessed value is what the model finds confiscable there (never more than the
     proceeds in it, Art. 50(5)). Poison, an upper bound only, cannot be used to assess.
+    The ledger's flow under FIFO, haircut and poison (and the model used) is kept with
+    the case for its picture (:func:`list_flows`), with the currency of the amounts.
     """
     require(who.roles, Action.CASE_UPDATE)
     if model.upper_bound_only:
         raise UserInputError(
             "--model poison gives an upper bound only; assess with fifo, lifo, haircut or tiho"
         )
-    result = trace(transfers, model)
+    currency = currency.strip().upper()
+    if currency and not CURRENCY.fullmatch(currency):
+        raise UserInputError(
+            f"currency: '{currency}' is not a currency code (3 to 5 letters, e.g. EUR, BTC)"
+        )
+    flow, results = follow(transfers, (model, *SHOWN), currency)
+    result = results[model]
     items: list[PropertyItem] = []
     with ctx.engine.begin() as conn:
         require_case(conn, case_id)
@@ -113,6 +127,17 @@ def register_traced(
             )
             _insert(conn, item, who.user, now)
             items.append(item)
+        conn.execute(
+            insert(schema.proceeds_flows).values(
+                case_id=case_id,
+                basis=basis,
+                model=model.value,
+                items=[i.id for i in items],
+                flow=flow.as_json(),
+                created_by=who.user,
+                created_at=now,
+            )
+        )
         audit(
             conn,
             now,
@@ -271,3 +296,37 @@ def apply_issued_order(
         .values(status=status)
     )
     return ids
+
+
+@dataclass(frozen=True)
+class TracedLedger:
+    """A ledger traced for a case: its flow, and the items registered from it."""
+
+    basis: str
+    model: str
+    items: list[str]
+    flow: Flow
+    by: str
+    at: dt.datetime
+
+
+def list_flows(ctx: NodeContext, who: Principal, case_id: str) -> list[TracedLedger]:
+    """The ledgers traced for a case, oldest first."""
+    require(who.roles, Action.CASE_READ)
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            select(schema.proceeds_flows)
+            .where(schema.proceeds_flows.c.case_id == case_id)
+            .order_by(schema.proceeds_flows.c.id)
+        ).mappings()
+        return [
+            TracedLedger(
+                r["basis"],
+                r["model"],
+                list(r["items"]),
+                Flow.from_json(r["flow"]),
+                r["created_by"],
+                r["created_at"],
+            )
+            for r in rows
+        ]

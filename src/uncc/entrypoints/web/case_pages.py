@@ -123,6 +123,7 @@ def install(app: FastAPI, pages: Pages) -> None:
         case = cases.get_case(ctx, who, case_id)
         node = pages.node()
         findings = [(o, s) for o, s in case.findings(node.state) if s != "not_established"]
+        flows = proceeds.list_flows(ctx, who, case_id)
         shown = orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else []
         items = evidence.list_evidence(ctx, who, case_id) if _may(who, Action.EVIDENCE_READ) else []
         return pages.render(
@@ -140,6 +141,8 @@ def install(app: FastAPI, pages: Pages) -> None:
             if _may(who, Action.PROTECTED_READ)
             else [],
             property=proceeds.list_property(ctx, who, case_id),
+            flows=flows,
+            currency_of={i: f.flow.currency for f in flows for i in f.items},
             notes=cases.list_notes(ctx, who, case_id),
             powers=sorted(TRANSITIONS),
             periods=[
@@ -254,6 +257,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             model=model,
             basis=_text(data, "basis"),
             locations=places,
+            currency=_text(data, "currency"),
         )
         summary = f"{len(items)} property item(s) registered" + (
             f"; {'; '.join(notes)}" if notes else ""

@@ -23,6 +23,7 @@ from uncc.services.context import NodeContext, Principal
 from uncc.services.evidence import CustodyEntry
 from uncc.services.evidence_preview import Preview
 from uncc.services.network import conversations
+from uncc.services.reports.flow_svg import MODEL_NAMES, amount, flow_svg
 from uncc.services.reports.pictures import KIND_NAMES, Moment, timeline_svg
 
 
@@ -33,6 +34,11 @@ def _timeline_picture(moments: Sequence[Moment], ident: str, title: str) -> Mark
 
 ENV.globals["timeline_picture"] = _timeline_picture
 ENV.globals["kind_names"] = KIND_NAMES
+ENV.globals["flow_picture"] = lambda flow, ident, title: Markup(  # noqa: S704 - built by ElementTree, which escapes every text
+    flow_svg(flow, ident=ident, title=title)
+)
+ENV.globals["model_names"] = MODEL_NAMES
+ENV.filters["amount"] = amount
 
 
 def case_moments(

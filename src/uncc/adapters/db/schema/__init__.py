@@ -15,6 +15,7 @@ from uncc.adapters.db.schema.case_tables import (
     evidence,
     order_events,
     orders,
+    proceeds_flows,
     property_items,
     protected,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "order_events",
     "orders",
     "outbox",
+    "proceeds_flows",
     "property_items",
     "protected",
     "role_grants",

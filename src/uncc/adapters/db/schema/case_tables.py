@@ -96,7 +96,7 @@ custody = Table(
     "custody",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("evidence_id", String(32), nullable=False),
+    Column("evidence_id", String(32), nullable=False, index=True),
     Column("leaf", LargeBinary, nullable=False),
     Column("leaf_hash", LargeBinary(32), nullable=False),
 )
@@ -146,3 +146,18 @@ property_items = Table(
     Column("held", String(60)),
     Column("description", String(500)),
 )
+
+proceeds_flows = Table(
+    "proceeds_flows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False, index=True),
+    Column("basis", String(200), nullable=False),
+    Column("model", String(20), nullable=False),
+    Column("items", JSON, nullable=False),
+    Column("flow", JSON, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Each ledger traced for a case: its accounts, transfers and proceeds per model (the picture),
+the currency, and the property items registered from it."""

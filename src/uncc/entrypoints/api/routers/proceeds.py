@@ -43,6 +43,8 @@ class TracedIn(In):
     model: Model = Model.FIFO
     transfers: list[TransferIn] = Field(min_length=1)
     locations: dict[str, Country] = Field(default_factory=dict)
+    currency: Annotated[str, Field(pattern="^([A-Z]{3,5})?$")] = ""
+    """The currency of the amounts (ISO 4217 or a virtual currency's ticker)."""
 
 
 class DerivedIn(In):
@@ -109,6 +111,7 @@ def register_traced(ctx: Ctx, case_id: str, body: TracedIn, user: User) -> Trace
         model=body.model,
         basis=body.basis,
         locations=body.locations,
+        currency=body.currency,
     )
     return TracedOut(items=[PropertyOut.of(i) for i in items], notes=notes)
 
