@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -221,7 +222,15 @@ def test_the_path_over_http_and_the_web(
         page = client.get(f"/network/requests/{first_id}")
         assert "came from Southnet Transit, in XB, address 198.51.100.23:51234" in page.text
         assert f'action="/network/requests/{first_id}/follow-hop"' in page.text
-        assert f'src="/cases/{case_id}/path.svg"' in client.get(f"/cases/{case_id}").text
+        case_page = client.get(f"/cases/{case_id}").text
+        assert f'href="/cases/{case_id}/path.svg"' in case_page
+        inline = re.search(r'<svg [^>]*id="case-path".*?</svg>', case_page, re.S)
+        assert inline  # drawn in the page, with its description and a list beside it
+        assert (
+            ElementTree.fromstring(inline.group(0)).find("{http://www.w3.org/2000/svg}desc")
+            is not None
+        )
+        assert 'class="path-stations"' in case_page
         # a judge may read the case but not the network: the path is not theirs to see
         refused = client.get(f"/api/v1/cases/{case_id}/path", headers=judge)
         assert refused.status_code == 403

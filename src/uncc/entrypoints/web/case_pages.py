@@ -137,6 +137,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             items=items,
             moments=pictures.case_moments(ctx, who, case.facts, case.id, shown, items),
             analysis_html=pictures.analysis_html(case.analysis),
+            **pictures.path_values(ctx, who, case.id),
             persons=protection.list_protected(ctx, who, case_id)
             if _may(who, Action.PROTECTED_READ)
             else [],

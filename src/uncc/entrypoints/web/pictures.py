@@ -18,12 +18,13 @@ from uncc.domain.policy import Action
 from uncc.entrypoints.web.forms import may
 from uncc.entrypoints.web.kit import ENV, local_time
 from uncc.errors import NotFoundError
-from uncc.services import evidence_preview, evidence_review, timelines
+from uncc.services import evidence_preview, evidence_review, path_trace, timelines
 from uncc.services.context import NodeContext, Principal
 from uncc.services.evidence import CustodyEntry
 from uncc.services.evidence_preview import Preview
 from uncc.services.network import conversations
 from uncc.services.reports.flow_svg import MODEL_NAMES, amount, flow_svg
+from uncc.services.reports.path_svg import path_svg, stations
 from uncc.services.reports.pictures import KIND_NAMES, Moment, timeline_svg
 
 
@@ -80,6 +81,18 @@ def review_values(ctx: NodeContext, who: Principal, item: EvidenceItem) -> dict[
         else evidence_review.Review()
     )
     return {"preview": shown, "review": review}
+
+
+def path_values(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any]:
+    """The Art. 44 path of the case as a picture and as a list (for readers of the network)."""
+    if not may(who, Action.NETWORK_READ):
+        return {"path_picture": None, "path_stations": []}
+    found = path_trace.case_path(ctx, who, case_id)
+    return {
+        "path_picture": Markup(path_svg(found)),  # noqa: S704 - an autoescaped SVG template
+        "path_stations": stations(found),
+        "path_pending": found.pending,
+    }
 
 
 def custody_moments(chain: Sequence[CustodyEntry]) -> list[Moment]:
