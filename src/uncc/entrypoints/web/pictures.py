@@ -8,15 +8,20 @@ content as a table for screen readers (``templates/pictures.html``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+from babel import numbers
 from markupsafe import Markup
 
 from uncc.domain.evidence import EvidenceItem
 from uncc.domain.orders import Order
 from uncc.domain.policy import Action
+from uncc.domain.proceeds_flow import Flow
+from uncc.entrypoints.web import i18n
 from uncc.entrypoints.web.forms import may
-from uncc.entrypoints.web.kit import ENV, local_time
+from uncc.entrypoints.web.i18n import local_time
+from uncc.entrypoints.web.kit import ENV
 from uncc.errors import NotFoundError
 from uncc.services import evidence_preview, evidence_review, path_trace, timelines
 from uncc.services.context import NodeContext, Principal
@@ -35,11 +40,27 @@ def _timeline_picture(moments: Sequence[Moment], ident: str, title: str) -> Mark
 
 ENV.globals["timeline_picture"] = _timeline_picture
 ENV.globals["kind_names"] = KIND_NAMES
-ENV.globals["flow_picture"] = lambda flow, ident, title: Markup(  # noqa: S704 - built by ElementTree, which escapes every text
-    flow_svg(flow, ident=ident, title=title)
-)
+
+
+def money(value: Decimal, currency: str) -> str:
+    """An amount of a traced ledger, with its currency.
+
+    In the reader's language for an ISO 4217 currency; up to 8 decimals for a virtual
+    one (Babel would round a bitcoin to the cent).
+    """
+    if currency and numbers.is_currency(currency):
+        return i18n.amount(value, currency)
+    return amount(value, currency)
+
+
+def _flow_picture(flow: Flow, ident: str, title: str) -> Markup:
+    """A proceeds flow as inline SVG (called while rendering, in the reader's language)."""
+    return Markup(flow_svg(flow, ident=ident, title=title, money=money))  # noqa: S704 - built by ElementTree, which escapes every text
+
+
+ENV.globals["flow_picture"] = _flow_picture
 ENV.globals["model_names"] = MODEL_NAMES
-ENV.filters["amount"] = amount
+ENV.filters["money"] = money
 
 
 def case_moments(

@@ -10,6 +10,7 @@ tooltip. Amounts carry their currency at the currency's precision (:func:`amount
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from uncc.domain.proceeds_flow import Flow
@@ -64,9 +65,23 @@ def _columns(flow: Flow, shown: set[str]) -> dict[str, int]:
     return depth
 
 
-def flow_svg(flow: Flow, *, ident: str, title: str) -> str:
-    """The flow as a self-contained SVG (no scripts), with its title and description."""
-    money = flow.currency
+def flow_svg(
+    flow: Flow,
+    *,
+    ident: str,
+    title: str,
+    money: Callable[[Decimal, str], str] | None = None,
+) -> str:
+    """The flow as a self-contained SVG (no scripts), with its title and description.
+
+    ``money`` writes an amount with its currency (default :func:`amount`).
+    """
+    write = money or amount
+    currency = flow.currency
+
+    def amount_of(value: Decimal) -> str:
+        return write(value, currency)
+
     ranked = sorted(
         flow.accounts, key=lambda a: -max((v for k, v in flow.accounts[a].items()), default=0)
     )
@@ -85,7 +100,7 @@ def flow_svg(flow: Flow, *, ident: str, title: str) -> str:
     desc = (
         f"{len(flow.accounts)} accounts and {len(flow.edges)} links between them; proceeds "
         "entered: "
-        + "; ".join(f"{MODEL_NAMES[m]} {amount(flow.seeded[m], money)}" for m in flow.models)
+        + "; ".join(f"{MODEL_NAMES[m]} {amount_of(flow.seeded[m])}" for m in flow.models)
         + (
             f"; {left_out} accounts with the least proceeds are only in the table"
             if left_out
@@ -130,9 +145,9 @@ def flow_svg(flow: Flow, *, ident: str, title: str) -> str:
             continue
         (x1, y1), (x2, y2) = place[source], place[target]
         group = ET.SubElement(root, "g", {"class": "transfer"})
-        carried = ", ".join(f"{MODEL_NAMES[m]} {amount(v, money)}" for m, v in edge.carried.items())
+        carried = ", ".join(f"{MODEL_NAMES[m]} {amount_of(v)}" for m, v in edge.carried.items())
         ET.SubElement(group, "title").text = (
-            f"{source} → {target}: {edge.count} transfer(s), {amount(edge.amount, money)}; "
+            f"{source} → {target}: {edge.count} transfer(s), {amount_of(edge.amount)}; "
             f"proceeds carried: {carried}"
         )
         ET.SubElement(
@@ -152,7 +167,7 @@ def flow_svg(flow: Flow, *, ident: str, title: str) -> str:
             group,
             (x1 + BOX_W + x2) / 2,
             (y1 + y2 + box_h) / 2 - 4,
-            amount(edge.amount, money),
+            amount_of(edge.amount),
             **{"text-anchor": "middle", "font-size": "11"},
         )
     for name, (x, y) in place.items():
@@ -186,16 +201,16 @@ def flow_svg(flow: Flow, *, ident: str, title: str) -> str:
                     group,
                     x + 8,
                     y + LINE * (2 + number),
-                    f"{MODEL_NAMES[model]}: {amount(total[model], money)}",
+                    f"{MODEL_NAMES[model]}: {amount_of(total[model])}",
                 )
             continue
         held = flow.accounts[name]
-        text(group, x + 8, y + LINE * 2, f"holds {amount(held['balance'], money)}")
+        text(group, x + 8, y + LINE * 2, f"holds {amount_of(held['balance'])}")
         for number, model in enumerate(flow.models):
             text(
                 group,
                 x + 8,
                 y + LINE * (3 + number),
-                f"{MODEL_NAMES[model]}: {amount(held[model], money)}",
+                f"{MODEL_NAMES[model]}: {amount_of(held[model])}",
             )
     return serialise(root)
