@@ -168,7 +168,7 @@ def test_analyse_open_a_case_order_and_evidence(
     ivan.get_by_role("button", name="Verify the vault for this case").click()
     expect(ivan.get_by_text("Every blob re-hashed to its recorded SHA-256")).to_be_visible()
     shot(ivan, "09-verified")
-    assert case_id.startswith("C-")
+    assert re.match(r"XA-C-\d{4}-\d{4}$", case_id)
 
     # the Art. 49 report, from the evidence page, and printed: the site's header is left out
     jane.goto(evidence_url)

@@ -55,7 +55,7 @@ def test_keys_need_the_passphrase_and_say_so(tmp_path: Path) -> None:
     )
     uncc(secret, "login", "ivan", "--password-stdin", stdin=PASSWORD)
     opened = uncc(secret, "case", "open", "examples/incidents/insider-company.yaml")
-    found = re.search(r"C-\d{4}-\d{4}", opened)
+    found = re.search(r"(?:[A-Z]{2}-)?C-\d{4}-\d{4}", opened)
     assert found, opened
     case = found.group(0)
     sample = tmp_path / "sample.bin"

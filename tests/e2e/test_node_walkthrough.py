@@ -40,7 +40,7 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         uncc("login", user, "--password-stdin", stdin=PASSWORD)
 
     year = dt.datetime.now(dt.UTC).year
-    case, order, item = f"C-{year}-0001", f"O-{year}-0001", f"E-{year}-0001"
+    case, order, item = f"XA-C-{year}-0001", f"XA-O-{year}-0001", f"XA-E-{year}-0001"
     uncc(
         "node",
         "init",
@@ -63,7 +63,7 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         ("aud", "auditor"),
     ]:
         added += uncc("user", "add", user, "--role", role, "--password-stdin", stdin=PASSWORD)
-    grant = f"G-{year}-0002"
+    grant = f"XA-G-{year}-0002"
     assert f"{grant}: judge for jane awaits a second administrator" in added
     uncc("user", "approve", grant, code=4)  # not by the admin who asked
     login("adam")
@@ -141,7 +141,7 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
     assert "Ingrid" not in uncc("protect", "list", case)
     login("jane")
     assert "Ingrid Holm" in uncc(
-        "protect", "disclose", f"P-{year}-0001", "--reason", "hearing on 3 April"
+        "protect", "disclose", f"XA-P-{year}-0001", "--reason", "hearing on 3 April"
     )
     uncc("case", "export", case, "-o", str(tmp_path / "case.jsonld"))
     assert '"case-investigation:Investigation"' in (tmp_path / "case.jsonld").read_text(
@@ -165,7 +165,7 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         "--location",
         "exchange-hot=XC",
     )
-    assert f"PR-{year}-0002: wallet-launderer (XA)" in registered
+    assert f"XA-PR-{year}-0002: wallet-launderer (XA)" in registered
     freeze = [
         "order",
         "draft",
@@ -183,15 +183,15 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         "--proportionality",
         "traced amount only",
     ]
-    assert "[art_4__para_3]" in uncc(*freeze, "--target", f"PR-{year}-0001:property:", code=5)
-    uncc(*freeze, "--target", f"PR-{year}-0002:property:")
-    uncc("order", "issue", f"O-{year}-0002")
+    assert "[art_4__para_3]" in uncc(*freeze, "--target", f"XA-PR-{year}-0001:property:", code=5)
+    uncc(*freeze, "--target", f"XA-PR-{year}-0002:property:")
+    uncc("order", "issue", f"XA-O-{year}-0002")
     assert "frozen" in uncc("proceeds", "list", case)
     derived = uncc(
         "proceeds",
         "derive",
         case,
-        f"PR-{year}-0002",
+        f"XA-PR-{year}-0002",
         "--kind",
         "income",
         "--description",
@@ -201,12 +201,12 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         "--location",
         "XA",
     )
-    assert f"income from PR-{year}-0002, assessed 1.2" in derived
+    assert f"income from XA-PR-{year}-0002, assessed 1.2" in derived
     assert "--value 'lots'" in uncc(
         "proceeds",
         "derive",
         case,
-        f"PR-{year}-0002",
+        f"XA-PR-{year}-0002",
         "--kind",
         "income",
         "--description",

@@ -309,3 +309,23 @@ def test_an_execution_result_needs_an_issued_order_of_ours(world: World) -> None
     theirs = requests.get_conversation(world.c.ctx, world.c.cora, world.preserve)
     assert theirs.status == "answered"
     assert [t["sender"] for t in theirs.thread][-1] == "XA"
+
+
+def test_a_member_cannot_take_another_states_next_request_reference(world: World) -> None:
+    """Request ids carry their State's code (XA-R-…): a member opening a conversation
+    under another State's code, to block that State's next request, is refused."""
+    before = snapshot(world.c)
+    taken = world.preserve.replace("XC-", "XA-", 1)[:-4] + "0099"
+    token = forge(
+        world.b,
+        world.clock,
+        "assistance_request",
+        "XC",
+        {**ASSIST, "reference": "XB-squat"},
+        conversation=taken,
+    )
+    status, receipt = refusal(world, world.c, world.b, token)
+    assert (status, receipt.outcome, receipt.reason) == (403, "rejected", "not_a_party")
+    assert "is a reference of XA" in receipt.detail
+    assert snapshot(world.c) == before
+    assert world.preserve.startswith("XC-R-")  # the requests XC sends carry its code

@@ -79,7 +79,7 @@ def test_each_state_signs_the_agreement_and_keeps_its_own_case(world: World) -> 
         team = jit.get_team(peer.ctx, peer.cora, world.team)
         assert team.status == "agreed"
         assert set(team.signed_by) == {"XA", "XB", "XC"}
-    assert jit.get_team(world.c.ctx, world.c.cora, world.team).case_id == "C-2026-0001"
+    assert jit.get_team(world.c.ctx, world.c.cora, world.team).case_id == "XC-C-2026-0001"
     assert jit.get_team(world.a.ctx, world.a.cora, world.team).case_id is None  # XC's stays home
 
 

@@ -74,7 +74,7 @@ def _expect(statement: Statement, comment: str) -> None:
     if refusal:
         statement.code = int(refusal.group(3) or EXIT[refusal.group(1)])
         statement.printed.append(f"uncc: {refusal.group(1)}: {refusal.group(2)}")
-    elif re.match(r"[A-Z]{1,2}-\d{4}-\d{4}: ", comment):
+    elif re.match(r"(?:[A-Z]{2}-)?[A-Z]{1,2}-\d{4}-\d{4}: ", comment):
         statement.printed.append(comment)
 
 
@@ -119,7 +119,7 @@ def test_the_walkthrough_runs_from_a_workstation(node: Server, workstation: Work
     assert "matching entries shown" in outputs["uncc audit --limit 20"]
     trail = (home / "case-trail.csv").read_text(encoding="utf-8")
     assert trail.startswith("seq,at,actor,action,object,outcome,details")
-    html = (home / f"E-{year}-0001.html").read_text(encoding="utf-8")
+    html = (home / f"XA-E-{year}-0001.html").read_text(encoding="utf-8")
     assert "each proven included in the node's signed log" in html
     assert not (home / "data" / "node.db").exists()  # nothing of the node on the workstation
 
@@ -134,5 +134,5 @@ def test_the_document_is_read_as_its_statements() -> None:
     assert loop.endswith("done")
     approve_hint = next(s for s in found if s.text.startswith("for u in"))
     assert approve_hint.printed == [
-        "G-2026-0002: judge for jane awaits a second administrator: uncc user approve G-2026-0002"
+        "XA-G-2026-0002: judge for jane awaits a second administrator: uncc user approve XA-G-2026-0002"
     ]

@@ -189,9 +189,12 @@ def test_notifications_over_the_api_page_and_refuse_anothers(
     jane = bearer("jane")
     first = client.get("/api/v1/notifications?limit=2", headers=jane).json()
     assert first["total"] == 3
-    assert [n["link"] for n in first["items"]] == ["/orders/O-2026-0003", "/orders/O-2026-0002"]
+    assert [n["link"] for n in first["items"]] == [
+        "/orders/XA-O-2026-0003",
+        "/orders/XA-O-2026-0002",
+    ]
     rest = client.get(f"/api/v1/notifications?limit=2&cursor={first['next']}", headers=jane).json()
-    assert [n["object"] for n in rest["items"]] == ["O-2026-0001"]
+    assert [n["object"] for n in rest["items"]] == ["XA-O-2026-0001"]
     assert rest["next"] is None
     bad = client.get("/api/v1/notifications?cursor=bm90LWEtY3Vyc29y", headers=jane)
     assert bad.status_code == 422

@@ -76,7 +76,7 @@ def test_only_admins_add_users_and_names_are_checked(node: Node) -> None:
 
 def test_a_case_keeps_its_facts_and_the_analysis_for_the_node_state(node: Node) -> None:
     case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
-    assert case.id == "C-2026-0001"
+    assert case.id == "XA-C-2026-0001"
     assert case.analysis["states"] == ["XA"]
     assert ("ict_theft", "established") in case.findings("XA")
     assert ("illegal_access", "not_established") in case.findings(

@@ -16,6 +16,7 @@ from uncc.domain import cooperation
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection
 from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.messages import REQUESTS
+from uncc.domain.references import claims_other_state
 
 _CONSENT = frozenset({"consent_request", "consent_answer"})
 """Either party may ask the other for consent to pass its data on, and answer (handling codes)."""
@@ -110,6 +111,13 @@ def check_binding(envelope: Envelope, seen: Seen) -> None:
             raise EnvelopeError(
                 Rejection.CONVERSATION_EXISTS,
                 f"conversation {envelope.conversation} already exists: a {kind} needs a new one",
+                raw,
+            )
+        claimed = claims_other_state(envelope.conversation, sender)
+        if claimed is not None:  # taking another State's next reference would block its request
+            raise EnvelopeError(
+                Rejection.NOT_A_PARTY,
+                f"conversation {envelope.conversation} is a reference of {claimed}; {sender} opens its own",
                 raw,
             )
         return

@@ -66,6 +66,8 @@ class Cooperation:
     grounds: dict[str, RefusalGround]
     suggestions: dict[str, str]
     """Provision that kept an order from being drafted → the refusal code it suggests."""
+    words: dict[str, dict[str, str]]
+    """``statuses``, ``messages``, ``fields`` and ``values``: stored names → words."""
 
 
 def _level(raw: dict[str, Any]) -> ServiceLevel:
@@ -96,7 +98,11 @@ def _data() -> Cooperation:
         for code, g in raw["refusal_grounds"].items()
     }
     suggestions = {str(k): str(v) for k, v in (raw.get("refusal_suggestions") or {}).items()}
-    return Cooperation(defaults, kinds, grounds, suggestions)
+    words = {
+        part: {str(k): str(v) for k, v in (raw.get(part) or {}).items()}
+        for part in ("statuses", "messages", "fields", "values")
+    }
+    return Cooperation(defaults, kinds, grounds, suggestions, words)
 
 
 def kinds() -> dict[str, RequestKind]:
@@ -123,3 +129,43 @@ def suggested_refusal(provision: str) -> RefusalGround | None:
     """The refusal ground an order refused under ``provision`` suggests, if any."""
     code = _data().suggestions.get(provision)
     return None if code is None else _data().grounds.get(code)
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def status_words(status: str) -> str:
+    """A request's status in words, the same on the requesting and the requested side."""
+    return _data().words["statuses"].get(status, _words(status))
+
+
+def message_label(kind_name: str) -> str:
+    """What a message of a thread is called: a request kind's label, or the message's."""
+    known = _data().kinds.get(kind_name)
+    if known is not None:
+        return known.label
+    return _data().words["messages"].get(kind_name, _words(kind_name).capitalize())
+
+
+def field_label(field: str) -> str:
+    """A body field's label (``cooperation.yaml``'s, else its name in words)."""
+    return _data().words["fields"].get(field, _words(field).capitalize())
+
+
+def value_words(value: str) -> str:
+    """A coded value in words (``cooperation.yaml``'s words, else its name in words)."""
+    return _data().words["values"].get(value, _words(value))
+
+
+def coded(value: str) -> bool:
+    """True when ``cooperation.yaml`` gives words for the value."""
+    return value in _data().words["values"]
+
+
+def refusal_words(code: str) -> str:
+    """A refusal reason code as its label with the provision relied on."""
+    ground = _data().grounds.get(code)
+    if ground is None:
+        return _words(code)
+    return f"{ground.label} [{ground.provision}]" if ground.provision else ground.label

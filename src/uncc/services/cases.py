@@ -17,7 +17,15 @@ from uncc.convention.catalogue import load_convention
 from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError, UserInputError
 from uncc.parties.catalogue import builtin_profile
-from uncc.services.context import NodeContext, Principal, audit, audit_now, next_id, require_case
+from uncc.services.context import (
+    NodeContext,
+    Principal,
+    audit,
+    audit_now,
+    next_id,
+    require_case,
+    stored_id,
+)
 from uncc.services.identity import node_info
 from uncc.services.need_to_know import hidden_orders
 
@@ -139,17 +147,17 @@ def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:
     require(who.roles, Action.CASE_READ)
     with ctx.engine.connect() as conn:
         row = (
-            conn.execute(select(schema.cases).where(schema.cases.c.id == case_id))
+            conn.execute(select(schema.cases).where(stored_id(conn, schema.cases.c.id, case_id)))
             .mappings()
             .first()
         )
+        if row is None:
+            raise NotFoundError(f"no case {case_id}")
         hits = conn.execute(
-            select(schema.hits.c.state).where(schema.hits.c.case_id == case_id)
+            select(schema.hits.c.state).where(schema.hits.c.case_id == row["id"])
         ).scalars()
         investigating = set(hits)
-    if row is None:
-        raise NotFoundError(f"no case {case_id}")
-    audit_now(ctx, who.user, "case.read", obj=case_id, outcome="ok")
+    audit_now(ctx, who.user, "case.read", obj=row["id"], outcome="ok")
     analysis = known_investigations(row["analysis"], investigating)
     return Case(row["id"], row["title"], row["status"], row["facts"], analysis, row["created_by"])
 

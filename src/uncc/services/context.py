@@ -17,6 +17,7 @@ from uncc.adapters.jwe import EncryptionKey
 from uncc.domain.blobs import BlobStore
 from uncc.domain.envelope import Envelope
 from uncc.domain.policy import Role
+from uncc.domain.references import reference, stored_forms
 from uncc.errors import KeyAccessError, NotFoundError
 from uncc.services.notify_events import after_audit
 
@@ -181,13 +182,37 @@ def audit_now(
         audit(conn, ctx.clock(), actor, action, obj=obj, outcome=outcome, **details)
 
 
+def our_state(conn: Connection) -> str | None:
+    """This node's State code (None before ``uncc node init``)."""
+    state = conn.execute(select(schema.node.c.state)).scalar()
+    return str(state) if state else None
+
+
+def stored_id(conn: Connection, column: Any, typed: str) -> Any:
+    """A condition finding a record by its id, typed with or without our State code.
+
+    ``XA-C-2026-0001`` also finds a case stored before ids carried the code
+    (``C-2026-0001``), and the other way round (``domain.references.stored_forms``).
+    """
+    forms = stored_forms(typed, our_state(conn))
+    return column == typed if len(forms) == 1 else column.in_(forms)
+
+
 def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
-    """The next id of a kind, e.g. ``C-2026-0003``, allocated inside the transaction.
+    """The next id of a kind with our State code, e.g. ``XA-C-2026-0003`` (``domain.references``).
+
+    The counter is the one ids had before the State code was added (``C-2026``), so
+    numbers go on from the old ones and never repeat.
+    """
+    return reference(our_state(conn), prefix, at.year, allocate(conn, f"{prefix}-{at.year}"))
+
+
+def allocate(conn: Connection, counter: str) -> int:
+    """The next number of a counter, allocated inside the transaction.
 
     One atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``), so that two
     transactions never get the same number, on SQLite and on PostgreSQL alike.
     """
-    name = f"{prefix}-{at.year}"
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert  # noqa: PLC0415
     else:
@@ -195,14 +220,13 @@ def next_id(conn: Connection, prefix: str, at: dt.datetime) -> str:
     counters = schema.counters
     statement = (
         upsert(counters)
-        .values(name=name, value=1)
+        .values(name=counter, value=1)
         .on_conflict_do_update(
             index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
         )
         .returning(counters.c.value)
     )
-    value = conn.execute(statement).scalar_one()
-    return f"{name}-{value:04d}"
+    return int(conn.execute(statement).scalar_one())
 
 
 def count(conn: Connection, table: Any) -> int:

@@ -25,6 +25,7 @@ from uncc.services.context import (
     next_id,
     require_case,
     serialise,
+    stored_id,
 )
 from uncc.services.need_to_know import Hidden, hidden_orders, may_see_order
 
@@ -248,7 +249,7 @@ def _visible(item: EvidenceItem, hidden: Hidden) -> EvidenceItem:
 
 
 def _get(conn: Connection, evidence_id: str, *, lock: bool = False) -> EvidenceItem:
-    query = select(schema.evidence).where(schema.evidence.c.id == evidence_id)
+    query = select(schema.evidence).where(stored_id(conn, schema.evidence.c.id, evidence_id))
     row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"no evidence item {evidence_id}")

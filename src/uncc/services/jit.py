@@ -31,9 +31,10 @@ from uncc.domain.jit import (
     signed_bytes,
 )
 from uncc.domain.policy import Action, require
+from uncc.domain.references import reference
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.cases import get_case
-from uncc.services.context import NodeContext, Principal, audit, audit_now, next_id, serialise
+from uncc.services.context import NodeContext, Principal, allocate, audit, audit_now, serialise
 from uncc.services.identity import node_info
 from uncc.services.jit_store import (
     Entry,
@@ -89,7 +90,7 @@ def propose(
                 raise NotFoundError(f"members: {state} is not in the network directory")
         agreement = _agreement(
             {
-                "team": next_id(conn, f"{me}-JIT", now),
+                "team": reference(me, "JIT", now.year, allocate(conn, f"{me}-JIT-{now.year}")),
                 "name": name,
                 "purpose": purpose,
                 "members": [me, *others],

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 from uncc.adapters.db import schema
 from uncc.domain.orders import Command, Event, Order, OrderState, Target
 from uncc.errors import ConflictError, NotFoundError
+from uncc.services.context import stored_id
 
 
 def row_to_order(row: Any, events: list[Any]) -> Order:
@@ -80,14 +81,14 @@ def order_values(order: Order) -> dict[str, Any]:
 
 def load_order(conn: Connection, order_id: str, *, lock: bool = False) -> Order:
     """An order with its history; with ``lock``, its row stays locked until the commit."""
-    query = select(schema.orders).where(schema.orders.c.id == order_id)
+    query = select(schema.orders).where(stored_id(conn, schema.orders.c.id, order_id))
     row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"no order {order_id}")
     events = (
         conn.execute(
             select(schema.order_events)
-            .where(schema.order_events.c.order_id == order_id)
+            .where(schema.order_events.c.order_id == row["id"])
             .order_by(schema.order_events.c.id)
         )
         .mappings()

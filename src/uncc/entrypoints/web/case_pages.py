@@ -121,6 +121,7 @@ def install(app: FastAPI, pages: Pages) -> None:
     @page(pages)
     def case_page(request: Request, who: Principal, case_id: str) -> Response:
         case = cases.get_case(ctx, who, case_id)
+        case_id = case.id  # typed with or without our State code
         node = pages.node()
         findings = [(o, s) for o, s in case.findings(node.state) if s != "not_established"]
         flows = proceeds.list_flows(ctx, who, case_id)

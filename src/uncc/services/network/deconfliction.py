@@ -26,7 +26,7 @@ from uncc.domain.envelope import Envelope
 from uncc.domain.messages import DeconflictionHit, Urgency
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit, require_case
+from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network.conversations import open_conversation
@@ -275,7 +275,7 @@ def _notify(
     desk = held.member(me)
     if desk is None:
         raise ConflictError(f"{me} is not in the directory")
-    conversation = str(uuid.uuid4())
+    conversation = next_id(conn, "R", ctx.clock())
     body = DeconflictionHit(
         tag=full, kind=kind.value, epoch=epoch, reference=case_id, contact=desk.contact_point
     ).model_dump(mode="json")

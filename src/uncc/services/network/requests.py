@@ -7,7 +7,6 @@ in ``requested``.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -22,7 +21,7 @@ from uncc.domain.messages import REQUESTS, Urgency, problems, validate
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.abroad import offence_problems
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, next_id
 from uncc.services.network.backing import check_backed
 from uncc.services.network.conversations import (
     ANSWERS,
@@ -101,7 +100,7 @@ def send_request(
             _check_hearing(ctx, conn, typed, recipient, case_id)
         known = cooperation.kind(kind)
         urgency = Urgency(body.get("urgency", known.default_urgency if known else Urgency.URGENT))
-        conversation = str(uuid.uuid4())
+        conversation = next_id(conn, "R", ctx.clock())
         envelope = enqueue(
             ctx,
             conn,
