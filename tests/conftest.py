@@ -4,6 +4,9 @@ Every test run hashes passwords at argon2's cheapest cost (``UNCC_PASSWORD_HASHI
 this process and in the ``uncc`` processes the tests start: the tests count and compare
 hashes, they never depend on their cost. The production default is asserted, and used
 once, in ``tests/unit/test_password_hashing.py``.
+
+Property tests run without Hypothesis's per-example deadline: tests never assert on wall
+time, and on a shared two-core machine one example can take longer than 200 ms.
 """
 
 from __future__ import annotations
@@ -12,11 +15,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from uncc.adapters.crypto import use_password_hashing
 
 os.environ.setdefault("UNCC_PASSWORD_HASHING", "cheapest")
 use_password_hashing(os.environ["UNCC_PASSWORD_HASHING"])
+
+settings.register_profile("uncc", deadline=None)
+settings.load_profile("uncc")
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_ad47bffe988def09.txt"
 
