@@ -90,6 +90,12 @@ def cases(v: kit.Vault) -> list[tuple[str, list[kit.Tamper], Expected, Expected]
             set(),
         ),
         (
+            "a key planted in the database, an item's bytes swapped, the log re-signed",
+            [kit.plant_key_and_swap_bytes],
+            {(K.CHECKPOINT_SIGNATURE, "")},
+            {(K.FORK, "")},
+        ),
+        (
             "seal undone and item deleted",
             [kit.undo_seal, kit.delete_item],
             {(K.EVENT_WITHOUT_ROW, p)},

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, insert, select, update
 
 from tests.service.conftest import Node, facts
+from uncc.adapters.crypto import NodeKey
 from uncc.adapters.db import schema
+from uncc.domain import merkle
+from uncc.domain.custody import Checkpoint, CustodyEvent
 from uncc.domain.orders import Command
 from uncc.services import cases, custody_log, evidence, orders
 from uncc.services.orders import DraftRequest
 
-TABLES = (schema.evidence, schema.custody, schema.checkpoints)
+TABLES = (schema.evidence, schema.custody, schema.checkpoints, schema.node_keys)
 
 
 @dataclass
@@ -215,3 +221,46 @@ def drop_order(vault: Vault) -> None:
             .where(schema.evidence.c.id == vault.sealed)
             .values(acquisition={**acq, "order_id": None})
         )
+
+
+def plant_key_and_swap_bytes(vault: Vault) -> None:
+    """An insider with the database but not the key files: lists a key of their own,
+    swaps an item's bytes (blob, leaf, row) and re-signs every checkpoint with that key."""
+    ctx = vault.node.ctx
+    key = NodeKey(Ed25519PrivateKey.generate())
+    fake = b"planted bytes"
+    sha, _ = ctx.blobs.put(io.BytesIO(fake))
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            insert(schema.node_keys).values(
+                kid=key.key_id, public_key=key.public_hex, created_at=ctx.clock()
+            )
+        )
+        leaves = []
+        for row in conn.execute(select(schema.custody).order_by(schema.custody.c.seq)).all():
+            leaf = bytes(row.leaf)
+            event = CustodyEvent.from_leaf(leaf)
+            if event.evidence == vault.other:
+                details = {**event.details, "size": len(fake)}
+                leaf = dc_replace(event, sha256=sha, details=details).leaf_bytes()
+                conn.execute(
+                    update(schema.custody)
+                    .where(schema.custody.c.seq == row.seq)
+                    .values(leaf=leaf, leaf_hash=merkle.leaf_hash(leaf))
+                )
+            leaves.append(leaf)
+        conn.execute(
+            update(schema.evidence)
+            .where(schema.evidence.c.id == vault.other)
+            .values(sha256=sha, size=len(fake))
+        )
+        tree = merkle.Tree([merkle.leaf_hash(leaf) for leaf in leaves])
+        for cp in conn.execute(select(schema.checkpoints)).all():
+            root = tree.root(cp.size).hex()
+            at = cp.at if cp.at.tzinfo else cp.at.replace(tzinfo=dt.UTC)
+            signature = key.sign(Checkpoint.message(cp.size, root, at, key.key_id)).hex()
+            conn.execute(
+                update(schema.checkpoints)
+                .where(schema.checkpoints.c.id == cp.id)
+                .values(root=root, key_id=key.key_id, signature=signature, frontier=None)
+            )

@@ -116,6 +116,24 @@ class NodeContext:
             self._key = self._load_key(kid)
         return self._key
 
+    def held_public_key(self, kid: str) -> str | None:
+        """The public key of the key file this node holds for ``kid`` (current or retired).
+
+        ``None`` when no key file here holds it: a key listed in the database without
+        its file was not made by this node (an insider with the database alone cannot
+        make one), so what it signs is not trusted (``services/vault``).
+
+        Raises:
+            KeyAccessError: a key file is encrypted and the passphrase is missing or wrong.
+        """
+        path = Path(self.key_path)
+        for candidate in (path, path.with_name(f"{path.stem}.{kid}.pem")):
+            if candidate.exists():
+                key = NodeKey.load(candidate, self.passphrase)
+                if key.key_id == kid:
+                    return key.public_hex
+        return None
+
     def _load_key(self, kid: str | None) -> NodeKey:
         path = Path(self.key_path)
         if kid is None:  # no node in the database yet: the key file as it is
