@@ -23,7 +23,7 @@ from uncc.domain.keyids import kid_of
 from uncc.domain.messages import Contact
 from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
-from uncc.services.context import NodeContext, Principal, audit
+from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network.hub_chain import HUB_KEYS_PATH, follow
 from uncc.services.network.listing import derive_kids, refuse_held_elsewhere
@@ -197,7 +197,11 @@ def admit(ctx: NodeContext, who: Principal, member: Member) -> str:
 
 
 def publish_in(ctx: NodeContext, conn: Connection) -> str:
-    """Sign the members as the next directory version and keep the token (hub, in a transaction)."""
+    """Sign the members as the next directory version and keep the token (hub, in a transaction).
+
+    One at a time: two member changes at once give two versions, the second with both.
+    """
+    serialise(conn, "network.directory")  # then the version and members read as committed
     row = conn.execute(select(schema.network)).mappings().one()
     members = [
         Member.model_validate(r.entry)
