@@ -27,7 +27,7 @@ from uncc.adapters.db import schema
 from uncc.domain import merkle, note
 from uncc.domain.directory import Directory
 from uncc.errors import PermissionDeniedError, TransportError, UserInputError
-from uncc.services.context import NodeContext, audit
+from uncc.services.context import NodeContext, audit, serialise
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network.outbox import alert
@@ -176,6 +176,7 @@ def take_head(ctx: NodeContext, token: str, transport: Transport | None = None) 
     now = ctx.clock()
     with ctx.engine.begin() as conn:
         state, claim, held = _parse_claim(ctx, conn, token)
+        serialise(conn, f"witness:{state}")  # one head of a member at a time: no fork twice
         me = node_info(conn).state
         try:
             signed = note.parse(str(claim.get("note", "")))
