@@ -17,7 +17,7 @@ from tests.service import vault_kit as kit
 from tests.service.conftest import Node
 from tests.service.test_node_flow import PRESERVE as BASE
 from uncc.domain.custody import BreakKind as K
-from uncc.services import evidence, vault
+from uncc.services import admissibility, evidence, vault
 from uncc.services.orders import DraftRequest
 
 PRESERVE = DraftRequest(**{**BASE.__dict__, "offences": ("ict_theft",)})
@@ -150,3 +150,16 @@ def test_verifying_while_others_append_finds_no_false_break(node: Node) -> None:
         stop.set()
         assert appending.result() > 0
     assert found == [[]] * 8
+
+
+def test_a_key_planted_in_the_database_is_not_the_nodes_in_verify_or_the_report(
+    node: Node,
+) -> None:
+    """The insider with the database alone: their key signs nothing a court is told is valid."""
+    v = kit.build_vault(node, PRESERVE)
+    assert admissibility.admissibility(node.ctx, node.pia, v.other)["checkpoint"]["signature_valid"]
+    kit.plant_key_and_swap_bytes(v)
+    report = admissibility.admissibility(node.ctx, node.pia, v.other)
+    assert (report["item"]["intact"], report["checkpoint"]["signature_valid"]) == (True, False)
+    (planted,) = [b for b in vault.check(node.ctx, node.aud).breaks if b.where.startswith("key ")]
+    assert "no key file of the node holds" in planted.problem

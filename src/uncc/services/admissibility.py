@@ -21,7 +21,7 @@ from uncc.services import custody_log
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.custody_log import checkpoint_verifier
 from uncc.services.evidence import CustodyEntry, _aware, _get, custody_of
-from uncc.services.identity import key_history, node_info
+from uncc.services.identity import node_info
 from uncc.services.need_to_know import WITHHELD, Hidden, hidden_orders
 from uncc.services.received import received_history
 
@@ -120,7 +120,7 @@ def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[st
     audit_now(ctx, who.user, "evidence.admissibility", obj=evidence_id, outcome="ok")
     chain = custody_of(ctx, who, evidence_id)
     with ctx.engine.connect() as conn:
-        key_check = checkpoint_verifier(key_history(conn))
+        key_check = checkpoint_verifier(custody_log.held_keys(ctx, conn))
         received = received_history(conn, chain[0].event.details) if chain else None
     checkpoint = chain[-1].checkpoint if chain else None
     now_hash = ctx.blobs.rehash(item.sha256)

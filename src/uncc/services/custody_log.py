@@ -22,7 +22,7 @@ from uncc.domain import merkle, note
 from uncc.domain.custody import Break, BreakKind, Checkpoint
 from uncc.domain.policy import Action, require
 from uncc.services.context import NodeContext, Principal, audit_now
-from uncc.services.identity import node_info
+from uncc.services.identity import key_history, node_info
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,20 @@ def load(conn: Connection) -> StoredLog:
         for r in conn.execute(select(schema.checkpoints).order_by(schema.checkpoints.c.id)).all()
     ]
     return StoredLog([bytes(r.leaf) for r in rows], [bytes(r.leaf_hash) for r in rows], points)
+
+
+def held_keys(ctx: NodeContext, conn: Connection) -> dict[str, str]:
+    """The node's signing keys (old ones too) that it holds a key file for: kid → public key.
+
+    The key history is in the database: an insider who can write it but not the node's
+    key files could list a key of their own and re-sign a rewritten log with it. Only
+    keys the node holds a file for count as the node's.
+    """
+    return {
+        kid: public
+        for kid, public in key_history(conn).items()
+        if ctx.held_public_key(kid) == public
+    }
 
 
 def checkpoint_verifier(keys: dict[str, str]) -> Callable[[Checkpoint], bool]:

@@ -62,27 +62,17 @@ def _row(r: Any) -> Row:
     return Row(r.id, r.case_id, r.sha256, r.size, r.filename, order or None, bool(r.sealed))
 
 
-def _held_keys(
-    ctx: NodeContext, listed: dict[str, str], used: set[str]
-) -> tuple[dict[str, str], list[Break]]:
-    """The listed keys whose key file the node holds; a break for each other one in use.
-
-    The key history is in the database: an insider who can write it but not the node's
-    key files could list a key of their own and re-sign a rewritten log with it. Only
-    keys the node holds a file for verify its checkpoints.
-    """
-    held = {kid: public for kid, public in listed.items() if ctx.held_public_key(kid) == public}
-    breaks = [
+def _unheld(listed: set[str], held: dict[str, str], used: set[str]) -> list[Break]:
+    """A break for each key the checkpoints use that the database lists but no key file holds."""
+    return [
         Break(
             f"key {kid}",
             "checkpoints are signed with a key the database lists but no key file of the "
             "node holds: the node did not make it, its signatures are not trusted",
             BreakKind.CHECKPOINT_SIGNATURE,
         )
-        for kid in sorted(used - held.keys())
-        if kid in listed
+        for kid in sorted((used & listed) - held.keys())
     ]
-    return held, breaks
 
 
 def check(
@@ -103,7 +93,8 @@ def check(
     with ctx.engine.connect() as conn:  # a read: no write lock, one snapshot
         if conn.dialect.name == "postgresql":  # rows, leaves and checkpoints as of one moment
             conn.execution_options(isolation_level="REPEATABLE READ")
-        keys = key_history(conn)
+        listed = set(key_history(conn))
+        keys = custody_log.held_keys(ctx, conn)
         name = custody_log.origin(conn)
         rows = [
             _row(r) for r in conn.execute(select(schema.evidence).order_by(schema.evidence.c.id))
@@ -111,7 +102,7 @@ def check(
         stored = custody_log.load(conn)
     if case_id is not None:
         rows = [r for r in rows if r.case == case_id]
-    keys, breaks = _held_keys(ctx, keys, {c.key_id for c in stored.checkpoints})
+    breaks = _unheld(listed, keys, {c.key_id for c in stored.checkpoints})
     hashed: dict[str, str | None] = {}  # items with the same bytes share one blob: read it once
     for row in rows:
         if row.sha256 not in hashed:
