@@ -66,7 +66,6 @@ def app(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Any:
         data_dir=tmp_path_factory.mktemp("settings"),
         max_body_bytes=MAX_BODY,
         max_upload_bytes=MAX_UPLOAD,
-        read_timeout=0.5,
     )
     return create_app(settings, node.ctx)
 
