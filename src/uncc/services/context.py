@@ -126,23 +126,26 @@ class NodeContext:
         Raises:
             KeyAccessError: a key file is encrypted and the passphrase is missing or wrong.
         """
-        path = Path(self.key_path)
-        for candidate in (path, path.with_name(f"{path.stem}.{kid}.pem")):
+        for candidate in self._key_files(kid):
             if candidate.exists():
                 key = NodeKey.load(candidate, self.passphrase)
                 if key.key_id == kid:
                     return key.public_hex
         return None
 
+    def _key_files(self, kid: str) -> tuple[Path, ...]:
+        path = Path(self.key_path)
+        return (
+            path,
+            path.with_name(f"{path.stem}.next.pem"),  # a rotation between commit and rename
+            path.with_name(f"{path.stem}.{kid}.pem"),
+        )
+
     def _load_key(self, kid: str | None) -> NodeKey:
         path = Path(self.key_path)
         if kid is None:  # no node in the database yet: the key file as it is
             return NodeKey.load(path, self.passphrase)
-        for candidate in (
-            path,
-            path.with_name(f"{path.stem}.next.pem"),  # a rotation between commit and rename
-            path.with_name(f"{path.stem}.{kid}.pem"),
-        ):
+        for candidate in self._key_files(kid):
             if candidate.exists():
                 key = NodeKey.load(candidate, self.passphrase)
                 if key.key_id == kid:
