@@ -91,6 +91,11 @@ def test_problems_name_the_field(api: TestClient) -> None:
     invalid = api.post("/api/v1/cases/C-1/orders", json={"power": "search"}, headers=ivan)
     assert invalid.status_code == 422
     assert {e["field"] for e in invalid.json()["errors"]} >= {"offences", "targets", "grounds"}
+    bodiless = api.post("/api/v1/evidence/verify", headers=ivan)  # the body itself is named
+    assert (bodiless.status_code, bodiless.json()["errors"]) == (
+        422,
+        [{"field": "body", "reason": "Field required"}],
+    )
 
 
 def test_no_token_no_access(api: TestClient) -> None:

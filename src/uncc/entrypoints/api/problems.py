@@ -139,9 +139,12 @@ async def refuse(request: Request, exc: HTTPException) -> Response:
 
 
 def _field(loc: Any) -> list[Any]:
-    """The path of a field in the request, without FastAPI's leading ``body``."""
+    """The path of a field in the request, without FastAPI's leading ``body``.
+
+    A request sent without its body names the field ``body``.
+    """
     parts = list(loc)
-    return parts[1:] if parts[:1] == ["body"] else parts
+    return (parts[1:] or parts) if parts[:1] == ["body"] else parts
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
