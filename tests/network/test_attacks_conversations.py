@@ -329,3 +329,20 @@ def test_a_member_cannot_take_another_states_next_request_reference(world: World
     assert "is a reference of XA" in receipt.detail
     assert snapshot(world.c) == before
     assert world.preserve.startswith("XC-R-")  # the requests XC sends carry its code
+
+
+def test_no_message_may_squat_another_states_next_request_reference(world: World) -> None:
+    """Not only a request: a consultation (which may open a thread of its own) under
+    XA's next reference would use the id up at XC, and XA's real request there would be
+    refused as an existing conversation — lost. Refused, and nothing is stored."""
+    before, audits = snapshot(world.c), audit_rows(world.c)
+    taken = world.preserve.replace("XC-", "XA-", 1)[:-4] + "0098"
+    token = forge(world.b, world.clock, "consultation", "XC", {"text": "hello"}, conversation=taken)
+    status, receipt = refusal(world, world.c, world.b, token)
+    assert (status, receipt.outcome, receipt.reason) == (403, "rejected", "not_a_party")
+    assert "is a reference of XA" in receipt.detail
+    assert snapshot(world.c) == before
+    assert audit_rows(world.c) == audits + 1  # the verified sender's refusal, audited once
+    # XB's own references, and ids without a State code, still open threads of their own
+    mine = forge(world.b, world.clock, "consultation", "XC", {"text": "hi"}, conversation=None)
+    assert refusal(world, world.c, world.b, mine)[0] == 200

@@ -16,7 +16,7 @@ from uncc.domain import cooperation
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection
 from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.messages import REQUESTS
-from uncc.domain.references import claims_other_state
+from uncc.domain.references import REFERENCE, claims_other_state
 
 _CONSENT = frozenset({"consent_request", "consent_answer"})
 """Either party may ask the other for consent to pass its data on, and answer (handling codes)."""
@@ -95,6 +95,23 @@ def unfit_outcome(kind: str, asked: str, body: Mapping[str, object]) -> str | No
     )
 
 
+def _squatted(envelope: Envelope, seen: Seen) -> str | None:
+    """The State whose reference a message would be first to use here, when not the sender's.
+
+    Any message stored under an id makes that id used: a request, but also a
+    consultation or a team message, under another State's next request reference
+    would block that request. A team message may carry another State's team id (the
+    team's proposer's), which a request never has.
+    """
+    if seen.used or seen.peer is not None:
+        return None
+    claimed = claims_other_state(envelope.conversation, envelope.sender)
+    match = REFERENCE.match(envelope.conversation)
+    if envelope.type in TEAM and match is not None and match["kind"] == "JIT":
+        return None
+    return claimed
+
+
 def check_binding(envelope: Envelope, seen: Seen) -> None:
     """Refuse a message that does not belong in its conversation, from its sender.
 
@@ -104,6 +121,13 @@ def check_binding(envelope: Envelope, seen: Seen) -> None:
     """
     raw = envelope.as_json()
     kind, sender = envelope.type, envelope.sender
+    claimed = _squatted(envelope, seen)
+    if claimed is not None:  # taking another State's next reference would block its request
+        raise EnvelopeError(
+            Rejection.NOT_A_PARTY,
+            f"conversation {envelope.conversation} is a reference of {claimed}; {sender} opens its own",
+            raw,
+        )
     if kind in TEAM:
         return
     if kind in OPENERS:
@@ -111,13 +135,6 @@ def check_binding(envelope: Envelope, seen: Seen) -> None:
             raise EnvelopeError(
                 Rejection.CONVERSATION_EXISTS,
                 f"conversation {envelope.conversation} already exists: a {kind} needs a new one",
-                raw,
-            )
-        claimed = claims_other_state(envelope.conversation, sender)
-        if claimed is not None:  # taking another State's next reference would block its request
-            raise EnvelopeError(
-                Rejection.NOT_A_PARTY,
-                f"conversation {envelope.conversation} is a reference of {claimed}; {sender} opens its own",
                 raw,
             )
         return
