@@ -7,58 +7,20 @@ user in their own browser context. Screenshots of the main pages go to
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.browser.kit import ARTIFACTS, ROOT, require_chromium
 from uncc.entrypoints.cli import demo
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(__file__).with_name("artifacts")
-CHROMIUM = shutil.which("chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if CHROMIUM is None:
-    if os.environ.get("UNCC_REQUIRE_BROWSER") == "1":
-        pytest.fail("UNCC_REQUIRE_BROWSER=1 but Debian's chromium is not installed", pytrace=False)
-    pytest.skip(
-        "Debian's chromium is not installed: run 'make test' as root (it installs it) or apt-get install chromium",
-        allow_module_level=True,
-    )
-
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-
-@pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, demo.Node]]:
-    base = tmp_path_factory.mktemp("web")
-    # the web pages, not the network, are under test: plain HTTP spares the browser a CA
-    with demo.network(base, demo._examples(), plain_http=True) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def login(browser: Any, node: demo.Node, user: str) -> Any:
