@@ -34,7 +34,6 @@ PAGES: dict[str, list[str]] = {
         "/analyse",
         "/cases",
         "/cases/{case}",
-        "/cases/{case}/request-document?to=XA&measure=preservation",
         "/evidence/{evidence}",
         "/evidence/{evidence}/report",
         "/network/compose?case={case}&to=XA&measure=preservation",
