@@ -130,7 +130,7 @@ def test_analyse_open_a_case_order_and_evidence(
     ivan.get_by_role("button", name="Verify the vault for this case").click()
     expect(ivan.get_by_text("Every blob re-hashed to its recorded SHA-256")).to_be_visible()
     shot(ivan, "09-verified")
-    assert re.match(r"XA-C-\d{4}-\d{4}$", case_id)
+    assert re.match(rf"{xc.state}-C-\d{{4}}-\d{{4}}$", case_id)  # the State code first
 
     # the Art. 49 report, from the evidence page, and printed: the site's header is left out
     jane.goto(evidence_url)
@@ -195,7 +195,7 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     while "Our judge will decide today." not in cora.content() and time.monotonic() < deadline:
         time.sleep(0.3)
         cora.goto(request_url)
-    shows(cora, "under_review")
+    shows(cora, "under review")
     shot(cora, "13-answered")
 
 

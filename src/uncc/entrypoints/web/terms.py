@@ -68,6 +68,51 @@ TERMS = {
     "undetermined": N_("undetermined"),
     "ok": N_("ok"),
     "denied": N_("denied"),
+    # requests and messages between States
+    "preservation_request": N_("preservation request"),
+    "assistance_request": N_("assistance request"),
+    "production_request": N_("production request"),
+    "search_seizure_request": N_("search and seizure request"),
+    "real_time_collection_request": N_("real-time collection request"),
+    "interception_request": N_("interception request"),
+    "proceeds_request": N_("proceeds request"),
+    "property_return_request": N_("property return request"),
+    "emergency_request": N_("emergency request"),
+    "video_hearing_request": N_("video hearing request"),
+    "deconfliction_hit": N_("deconfliction hit"),
+    "acknowledgment": N_("acknowledgment"),
+    "status_update": N_("status update"),
+    "assistance_answer": N_("assistance answer"),
+    "execution_result": N_("execution result"),
+    "refusal": N_("refusal"),
+    "traffic_disclosure": N_("traffic disclosure"),
+    "conviction_answer": N_("conviction answer"),
+    "hearing_record": N_("hearing record"),
+    "consultation": N_("consultation"),
+    "evidence_transfer": N_("evidence transfer"),
+    "pending": N_("pending"),
+    # outcomes of a request
+    "preserved": N_("preserved"),
+    "produced": N_("produced"),
+    "partially_executed": N_("partially executed"),
+    "no_data": N_("no data"),
+    "held": N_("held"),
+    "not_held": N_("not held"),
+    "postponed": N_("postponed"),
+    # custody events
+    "acquired": N_("acquired"),
+    "transferred": N_("transferred"),
+    "examined": N_("examined"),
+    "copied": N_("copied"),
+    "sealed": N_("sealed"),
+    "released": N_("released"),
+    "exported": N_("exported"),
+    "verified": N_("verified"),
+    "tagged": N_("tagged"),
+    "untagged": N_("untagged"),
+    "annotated": N_("annotated"),
+    "delivered": N_("delivered"),
+    "failed": N_("failed"),
 }
 
 
@@ -80,5 +125,5 @@ def term(value: object) -> str:
     'something else'
     """
     text = str(getattr(value, "value", value))
-    known = TERMS.get(text)
+    known = TERMS.get(text) or TERMS.get(text.replace(" ", "_"))
     return gettext(known) if known else text.replace("_", " ")
