@@ -11,7 +11,7 @@ export UV_NO_PROGRESS := 1
 export UV_COMPILE_BYTECODE := 1
 SEED ?= ../shared/seeds/000_ad47bffe988def09.txt
 
-.PHONY: help install demo analysis-demo bench tour test lint typecheck imports pytest fmt messages clean
+.PHONY: help install demo analysis-demo bench tour test lint typecheck imports pytest fmt messages screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -64,6 +64,10 @@ fmt: ## format the code
 
 messages: ## extract the web's strings (babel.cfg) and update the English and French catalogs
 	$(UV) run --frozen python scripts/messages.py
+
+screenshots: install ## the screenshots of docs/web.md (docs/img/), taken from the demo's nodes in Chromium
+	@scripts/ensure-chromium.sh
+	$(UV) run --frozen python scripts/screenshots.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -329,6 +329,14 @@ class Client:
         """Finish enrolment with the app's current code."""
         self.connection.post("/me/totp/confirm", {"code": code})
 
+    def preferences(self, **changes: str | None) -> m.Preferences:
+        """One's language, time zone and e-mail; changed first for those given (``None``: kept)."""
+        wanted = {k: v for k, v in changes.items() if v is not None}
+        if not wanted:
+            return m.Preferences.model_validate(self.connection.get("/me/preferences"))
+        answer = self.connection.request("PATCH", "/me/preferences", json=wanted)
+        return m.Preferences.model_validate(self.connection.json(answer))
+
     def totp_reset(self, user: str) -> None:
         """Remove a user's second factor (administrators, not their own)."""
         self.connection.request("DELETE", f"/users/{user}/totp")

@@ -230,6 +230,14 @@ class Account(_Out):
     awaiting: list[str] = Field(default_factory=list)
 
 
+class Preferences(_Out):
+    """One's settings: the pages' language (``None``: the browser's), time zone, mail address."""
+
+    language: str | None = None
+    time_zone: str
+    email: str | None = None
+
+
 class Grant(_Out):
     """A grant of the judge or admin role, asked by one administrator for another to decide."""
 

@@ -59,6 +59,9 @@ class Accounts(Protocol):
     def totp_reset(self, user: str) -> None:
         """Remove a user's second factor."""
 
+    def preferences(self, **changes: str | None) -> m.Preferences:
+        """One's settings, changed first for those given."""
+
 
 class LocalAccounts:
     """:class:`Accounts` on the node's own database."""
@@ -125,6 +128,21 @@ class LocalAccounts:
 
         second_factor.reset(context(), principal(), user)
 
+    def preferences(self, **changes: str | None) -> m.Preferences:
+        """One's settings, changed first for those given."""
+        from uncc.client.models import Preferences  # noqa: PLC0415
+        from uncc.services import preferences  # noqa: PLC0415
+
+        if any(v is not None for v in changes.values()):
+            mine = preferences.change(
+                context(),
+                principal(),
+                **{k: preferences.UNSET if v is None else v for k, v in changes.items()},
+            )
+        else:
+            mine = preferences.of(context(), principal().user)
+        return Preferences.model_validate(vars(mine))
+
 
 class RemoteAccounts:
     """:class:`Accounts` through the node's API."""
@@ -167,6 +185,10 @@ class RemoteAccounts:
     def totp_reset(self, user: str) -> None:
         """Remove a second factor."""
         self.client.totp_reset(user)
+
+    def preferences(self, **changes: str | None) -> m.Preferences:
+        """One's settings, changed first for those given."""
+        return self.client.preferences(**changes)
 
 
 def accounts() -> Accounts:

@@ -195,3 +195,28 @@ def totp_reset(user: UserArg) -> None:
     """Remove a user's second factor (administrators; not your own). Their sessions end."""
     accounts().totp_reset(user)
     _say(f"second factor of {user} removed; they enrol again at their next log-in")
+
+
+@app.command("preferences")
+def preferences(
+    language: Annotated[
+        str | None,
+        typer.Option("--lang", "--language", help="en or fr; '' follows the browser's."),
+    ] = None,
+    time_zone: Annotated[
+        str | None,
+        typer.Option("--tz", "--time-zone", help="IANA name, e.g. Europe/Paris; '' the node's."),
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Where notifications are mailed; '' none.")
+    ] = None,
+) -> None:
+    """Show, or change, your own web language, time zone and notification e-mail (any user).
+
+    Example: uncc user preferences --lang fr --tz Europe/Paris
+    """
+    mine = accounts().preferences(language=language, time_zone=time_zone, email=email)
+    browser = "as the browser asks"
+    _say(f"language: {mine.language or browser}")
+    _say(f"time zone: {mine.time_zone}")
+    _say(f"e-mail: {mine.email or 'none'}")

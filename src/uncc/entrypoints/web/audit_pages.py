@@ -8,6 +8,7 @@ import urllib.parse
 from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
+from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page
 from uncc.errors import UserInputError
 from uncc.services import audit_trail, preferences
@@ -69,7 +70,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "audit.html",
             who,
-            title="Audit trail",
+            title=N_("Audit trail"),
             entries=found.entries,
             total=found.total,
             typed=typed,

@@ -20,6 +20,7 @@ from uncc.entrypoints.web import pictures, session
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
+from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import (
@@ -66,7 +67,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "cases.html",
             who,
-            title="Cases",
+            title=N_("Cases"),
             cases=found.cases,
             total=found.total,
             q=q,
@@ -96,7 +97,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "orders.html",
             who,
-            title="Orders",
+            title=N_("Orders"),
             orders=found.orders,
             total=found.total,
             typed={"case": case, "state": state, "power": power},
@@ -282,7 +283,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "disclosed.html",
             who,
-            title="Disclosed identity",
+            title=N_("Disclosed identity"),
             person_id=person_id,
             shown=shown,
         )

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from uncc.entrypoints.web.i18n import N_, ngettext
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import notifications, orders, work_queue
@@ -25,7 +26,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "dashboard.html",
             who,
-            title="Dashboard",
+            title=N_("Dashboard"),
             tasks=work_queue.tasks(ctx, who),
             expiring=work_queue.expiring(ctx, who, dt.timedelta(days=14)),
             events=notifications.listed(ctx, who, limit=10),
@@ -40,7 +41,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             request,
             "notifications.html",
             who,
-            title="Notifications",
+            title=N_("Notifications"),
             items=notifications.listed(ctx, who, unread=bool(unread), limit=500),
             only_unread=bool(unread),
         )
@@ -52,4 +53,10 @@ def install(app: FastAPI, pages: Pages) -> None:
         if not all(v.isdigit() for v in chosen):
             raise UserInputError("id: expected notification numbers")
         done = notifications.mark_read(ctx, who, [int(v) for v in chosen] if chosen else None)
-        return redirect("/notifications", ok=f"{done} notification(s) marked read")
+        return redirect(
+            "/notifications",
+            ok=ngettext(
+                "%(num)s notification marked read", "%(num)s notifications marked read", done
+            )
+            % {"num": done},
+        )

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from uncc.domain.jit import SharedItem
+from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import jit
@@ -43,7 +44,7 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
             request,
             "jit.html",
             who,
-            title="Joint investigation teams",
+            title=N_("Joint investigation teams"),
             teams=jit.list_teams(ctx, who),
         )
 

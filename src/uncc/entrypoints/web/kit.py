@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.api.problems import Problem, classify, is_api
 from uncc.entrypoints.api.uploads import body_file
-from uncc.entrypoints.web import i18n, session
+from uncc.entrypoints.web import i18n, session, terms
 from uncc.entrypoints.web.streamed_form import StreamedForm
 from uncc.errors import PermissionDeniedError, UnccError
 from uncc.services import notifications, preferences
@@ -49,6 +49,7 @@ ENV.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # typ
 ENV.globals["local_time"] = i18n.local_time
 ENV.filters["amount"] = i18n.amount
 ENV.filters["local_date"] = i18n.local_date
+ENV.filters["term"] = terms.term
 ENV.tests["matching_word"] = lambda value: bool(SNAKE.fullmatch(str(value)))
 """A value written as a snake_case word (``under_review``): shown with spaces."""
 

@@ -15,6 +15,7 @@ from uncc.domain.conversations import ANSWERS as FITTING
 from uncc.domain.messages import problems
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.web.compose_forms import COMMON, FORMS, measure_body
+from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import evidence, path_trace, request_drafts
@@ -174,7 +175,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             request,
             "network.html",
             who,
-            title="Network",
+            title=N_("Network"),
             cfg=cfg,
             inbox=[c for c in conversations if c.direction == "in"],
             sent=[c for c in conversations if c.direction == "out"],
@@ -385,7 +386,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             request,
             "experts.html",
             who,
-            title="Experts",
+            title=N_("Experts"),
             found=found,
             values={"expertise": expertise, "language": language, "now": now},
         )

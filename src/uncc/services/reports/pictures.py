@@ -139,6 +139,8 @@ def timeline_svg(
     kinds = list(dict.fromkeys(m.kind for m in moments))
     height = TOP + max(1, len(moments)) * ROW + 16
     root = svg_root(WIDTH, height, ident, title, describe(moments, when))
+    if any(moment.href for moment in moments):  # links inside: a group, not one image (axe)
+        root.set("role", "group")
     for number, kind in enumerate(kinds):  # the legend, one swatch per kind shown
         x = 10 + number * 124
         ET.SubElement(
