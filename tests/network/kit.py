@@ -23,6 +23,7 @@ from uncc.services.network import (
     experts,
     hub_keys,
     inbox,
+    inbox_batch,
     keys,
     sealing,
     witness,
@@ -97,18 +98,25 @@ class Loopback:
             return witness_post(peer, path, token, self)
         if path == encryption_keys.ENCRYPTION_KEYS_PATH:
             return 200, encryption_keys.take_encryption_key(peer.ctx, token)
-        assert path == INBOX_PATH
-        self.posts += 1
+        assert path in (INBOX_PATH, inbox_batch.BATCH_PATH)
+        take = inbox.receive if path == INBOX_PATH else self._batch
+        self.posts += len(token.splitlines())  # messages posted, alone or in a batch
         if self.rng.random() < self.drop_rate:
             raise TransportError(f"{url}: dropped")
-        status, receipt = inbox.receive(
-            peer.ctx, token, refresh=lambda: directory.refresh(peer.ctx, self)
-        )
+        status, receipt = take(peer.ctx, token, refresh=lambda: directory.refresh(peer.ctx, self))
         if self.rng.random() < self.duplicate_rate:
-            status, receipt = inbox.receive(peer.ctx, token)
+            status, receipt = take(peer.ctx, token)
         if self.rng.random() < self.lose_receipt_rate:
             raise TransportError(f"{url}: reset before the receipt")
         return status, receipt
+
+    @staticmethod
+    def _batch(
+        ctx: NodeContext, body: str, *, refresh: Callable[[], object] | None = None
+    ) -> tuple[int, str]:
+        """A batch as the route answers it: one receipt per line (a refusal of the whole raises)."""
+        tokens = inbox_batch.split(body)
+        return 200, inbox_batch.joined(inbox_batch.receive_batch(ctx, tokens, refresh=refresh))
 
     def chunks(self, url: str, headers: dict[str, str]) -> Iterator[bytes]:
         from uncc.services.network import transfer  # noqa: PLC0415

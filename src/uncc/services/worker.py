@@ -45,9 +45,13 @@ def node_jobs(
     send_seconds: float = 1.0,
     tick_seconds: float = 60.0,
     retention_seconds: float = 3600.0,
+    escalate_seconds: float = requests.ESCALATE_SECONDS,
     extra: Sequence[Job] = (),
 ) -> list[Job]:
     """The node's jobs; an interval of 0 leaves that job out; ``extra`` adds more.
+
+    Escalation runs on its own timer (one indexed query over the deadlines), not on
+    every delivery.
 
     The witness job (publishing custody heads to the witnesses, comparing as one) runs
     at the sender's interval, in one worker at a time; it does its own pacing (a
@@ -89,7 +93,7 @@ def node_jobs(
 
     every = [
         Job("deliver", send_seconds, deliver),
-        Job("escalate", send_seconds, escalate),
+        Job("escalate", escalate_seconds, escalate),
         Job("expire-orders", tick_seconds, expire),
         Job("witnesses", send_seconds, witnesses, exclusive=True),
         Job("retention", retention_seconds, retention, exclusive=True),

@@ -40,6 +40,8 @@ class Sender:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.key_listed = False
         """Whether the directory lists this node's encryption key (checked once per start)."""
+        self.escalated = -requests.ESCALATE_SECONDS
+        """When late requests were last escalated (monotonic): on their own timer."""
         self.retention_checked = 0.0
         """When received messages were last checked against their retention (monotonic)."""
 
@@ -49,11 +51,17 @@ class Sender:
             self.loop.call_soon_threadsafe(self.wake.set)
 
     def once(self) -> bool:
-        """One pass: deliver, then escalate; True when a full batch went (more may be due)."""
+        """One pass: deliver (and escalate when its timer is due); True when a full batch went.
+
+        A pass runs at every kick (a message queued or received): escalation is not part
+        of it but runs every ``ESCALATE_SECONDS``.
+        """
         self._list_encryption_key()
         try:
             report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
-            requests.escalate(self.ctx)
+            if time.monotonic() - self.escalated >= requests.ESCALATE_SECONDS:
+                self.escalated = time.monotonic()
+                requests.escalate(self.ctx)
             witnessing.publish(self.ctx, self.transport, only_due=True)  # custody heads
             witness_compare.tend(self.ctx, self.transport)
             if time.monotonic() - self.retention_checked > RETENTION_CHECK:

@@ -39,6 +39,8 @@ ANSWERS = {
 
 A traffic disclosure does not close the preservation: it reveals the previous hop
 (``uncc.domain.path_trace``), and the execution result is still to come."""
+ESCALATE_SECONDS = 30.0
+"""Seconds between escalation passes (service levels are counted in hours)."""
 CLOSED = {"answered", "refused"}
 OPEN_REFUSALS = {"partial": "partly_refused", "conditional": "refused_unless"}
 """A refusal in part, or unless conditions are met: the request stays open for the rest."""
@@ -119,6 +121,7 @@ def open_conversation(
             acknowledge_by=due.acknowledge_by,
             answer_by=due.answer_by,
             escalated=[],
+            escalate_at=min(due.acknowledge_by, due.answer_by),
             request=envelope.body,
             confidential=envelope.handling.confidential,
         )
@@ -240,28 +243,42 @@ def list_conversations(
 
 
 def escalate(ctx: NodeContext) -> list[tuple[str, str]]:
-    """Flag every request whose acknowledgment or answer is late, once each; alert."""
+    """Flag every request whose acknowledgment or answer is late, once each; alert.
+
+    One indexed query finds the requests whose next deadline to watch (``escalate_at``)
+    has come; each is flagged for what is late now, and its next deadline is set (None
+    once nothing is left to escalate, so a request late long ago costs nothing more).
+    Runs on its own timer, in its own transaction, never in the receive path.
+    """
     now = ctx.clock()
     flagged: list[tuple[str, str]] = []
+    table = schema.conversations
+    with ctx.engine.connect() as conn:  # a read first: an idle pass takes no write lock
+        if (
+            conn.execute(select(table.c.id).where(table.c.escalate_at <= now).limit(1)).first()
+            is None
+        ):
+            return flagged
     with ctx.engine.begin() as conn:
         rows = (
             conn.execute(
-                select(schema.conversations)
-                .where(schema.conversations.c.status.not_in(CLOSED))
+                select(table)
+                .where(table.c.escalate_at <= now)
+                .order_by(table.c.escalate_at)
                 .with_for_update(skip_locked=True)  # another sender is escalating these
             )
             .mappings()
             .all()
         )
         for row in rows:
-            conversation = _conversation(conn, row)
-            new = [what for what in conversation.late(now) if what not in conversation.escalated]
-            if not new:
-                continue
+            escalated = list(row["escalated"])
+            new = [what for what in _late(row, now) if what not in escalated]
             conn.execute(
-                update(schema.conversations)
-                .where(schema.conversations.c.id == row["id"])
-                .values(escalated=[*conversation.escalated, *new])
+                update(table)
+                .where(table.c.id == row["id"])
+                .values(
+                    escalated=[*escalated, *new], escalate_at=_next_look(row, [*escalated, *new])
+                )
             )
             side = "our request to" if row["direction"] == "out" else "the request from"
             for what in new:
@@ -272,3 +289,27 @@ def escalate(ctx: NodeContext) -> list[tuple[str, str]]:
                 )
                 flagged.append((row["id"], what))
     return flagged
+
+
+def _late(row: Any, now: dt.datetime) -> list[str]:
+    """What of a conversation's row is late at ``now`` (as ``Conversation.late``)."""
+    if row["status"] in CLOSED:
+        return []
+    return late(
+        Deadlines(_aware(row["acknowledge_by"]), _aware(row["answer_by"])),  # type: ignore[arg-type]
+        now,
+        acknowledged=_aware(row["acknowledged_at"]),
+        answered=_aware(row["answered_at"]),
+    )
+
+
+def _next_look(row: Any, escalated: list[str]) -> dt.datetime | None:
+    """The earliest deadline of the row not yet met nor escalated; None when there is none."""
+    if row["status"] in CLOSED or row["answered_at"] is not None:
+        return None
+    watch = []
+    if "acknowledgment" not in escalated and row["acknowledged_at"] is None:
+        watch.append(_aware(row["acknowledge_by"]))
+    if "answer" not in escalated:
+        watch.append(_aware(row["answer_by"]))
+    return min((w for w in watch if w is not None), default=None)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from uncc.adapters.db import schema
+from uncc.domain.directory import Directory
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection, parse
 from uncc.domain.messages import Receipt
 from uncc.errors import UnccError
@@ -66,22 +67,40 @@ def receive(
         me = node_info(conn).state
         directory = network_directory.directory(conn)
     try:
-        try:
-            signed, envelope = open_message(ctx, token, directory=directory, me=me, now=ctx.clock())
-        except EnvelopeError as exc:
-            if exc.reason is not Rejection.UNKNOWN_SENDER or refresh is None:
-                raise
-            if not _refreshed(ctx, refresh):
-                raise
-            with ctx.engine.connect() as conn:
-                directory = network_directory.directory(conn)
-            signed, envelope = open_message(ctx, token, directory=directory, me=me, now=ctx.clock())
+        signed, envelope = open_checked(ctx, token, directory, me, refresh)
     except EnvelopeError as exc:
-        return _refuse(ctx, me, token, exc)
+        return refuse(ctx, me, token, exc)
     try:  # the inner signed message is kept: the sender's word, in the clear, for the record
         return _accept(ctx, me, signed, envelope)
     except IntegrityError:  # the same message arrived twice at the same moment
         return _accept(ctx, me, signed, envelope)
+
+
+def open_checked(
+    ctx: NodeContext,
+    token: str,
+    directory: Directory,
+    me: str,
+    refresh: Callable[[], object] | None,
+) -> tuple[str, Envelope]:
+    """(the inner signed token, its envelope) of a posted message, every check made.
+
+    An unknown signing key makes one directory refresh (``refresh``, when given and
+    allowed now) before the message is refused.
+
+    Raises:
+        EnvelopeError: the message is refused (the reason says why).
+    """
+    try:
+        return open_message(ctx, token, directory=directory, me=me, now=ctx.clock())
+    except EnvelopeError as exc:
+        if exc.reason is not Rejection.UNKNOWN_SENDER or refresh is None:
+            raise
+        if not _refreshed(ctx, refresh):
+            raise
+    with ctx.engine.connect() as conn:
+        directory = network_directory.directory(conn)
+    return open_message(ctx, token, directory=directory, me=me, now=ctx.clock())
 
 
 def _refreshed(ctx: NodeContext, refresh: Callable[[], object]) -> bool:
@@ -97,62 +116,78 @@ def _refreshed(ctx: NodeContext, refresh: Callable[[], object]) -> bool:
 
 
 def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[int, str]:
+    with ctx.engine.begin() as conn:
+        outcome, error = store(ctx, conn, token, envelope)
+    return answer(ctx, me, envelope, outcome, error)
+
+
+def answer(
+    ctx: NodeContext, me: str, envelope: Envelope, outcome: str, error: EnvelopeError | None
+) -> tuple[int, str]:
+    """The HTTP status and the signed receipt for a message stored (or refused) by ``store``."""
+    status = 200 if error is None else STATUS[error.reason]
+    return status, _receipt(ctx, me, envelope.sender, envelope, outcome, error=error)
+
+
+def store(
+    ctx: NodeContext, conn: Connection, token: str, envelope: Envelope
+) -> tuple[str, EnvelopeError | None]:
+    """Store a verified message and apply what is ready, in the caller's transaction.
+
+    The outcome ('accepted', 'duplicate' or 'rejected') and, for a rejection, why (it
+    is audited under the sender, whose signature held).
+    """
     payload_digest = digest(token)
     now = ctx.clock()
-    with ctx.engine.begin() as conn:
-        existing = conn.execute(
-            select(schema.inbox.c.digest).where(schema.inbox.c.id == envelope.id)
-        ).first()
-        if existing is not None:
-            if existing.digest == payload_digest:
-                return 200, _receipt(ctx, me, envelope.sender, envelope, "duplicate")
-            error = EnvelopeError(
-                Rejection.REPLAY, f"message id {envelope.id} was already used for another message"
-            )
-            audit(
-                conn,
-                now,
-                f"network:{envelope.sender}",
-                "network.receive",
-                obj=envelope.id,
-                outcome="refused",
-                reason="replay",
-            )
-            return STATUS[Rejection.REPLAY], _receipt(
-                ctx, me, envelope.sender, envelope, "rejected", error=error
-            )
-        try:
-            bind(conn, envelope)
-        except EnvelopeError as error:
-            audit(
-                conn,
-                now,
-                f"network:{envelope.sender}",
-                "network.receive",
-                obj=envelope.id,
-                outcome="refused",
-                reason=error.reason.value,
-                conversation=envelope.conversation,
-                detail=error.detail[:500],
-            )
-            return STATUS[error.reason], _receipt(
-                ctx, me, envelope.sender, envelope, "rejected", error=error
-            )
-        conn.execute(
-            insert(schema.inbox).values(
-                id=envelope.id,
-                sender=envelope.sender,
-                conversation=envelope.conversation,
-                seq=envelope.seq,
-                type=envelope.type,
-                digest=payload_digest,
-                token=token,
-                received_at=now,
-                status="held",
-            )
+    existing = conn.execute(
+        select(schema.inbox.c.digest).where(schema.inbox.c.id == envelope.id)
+    ).first()
+    if existing is not None:
+        if existing.digest == payload_digest:
+            return "duplicate", None
+        error = EnvelopeError(
+            Rejection.REPLAY, f"message id {envelope.id} was already used for another message"
         )
-        _apply_ready(ctx, conn, envelope.sender, envelope.conversation)
-    return 200, _receipt(ctx, me, envelope.sender, envelope, "accepted")
+        audit(
+            conn,
+            now,
+            f"network:{envelope.sender}",
+            "network.receive",
+            obj=envelope.id,
+            outcome="refused",
+            reason="replay",
+        )
+        return "rejected", error
+    try:
+        bind(conn, envelope)
+    except EnvelopeError as error:
+        audit(
+            conn,
+            now,
+            f"network:{envelope.sender}",
+            "network.receive",
+            obj=envelope.id,
+            outcome="refused",
+            reason=error.reason.value,
+            conversation=envelope.conversation,
+            detail=error.detail[:500],
+        )
+        return "rejected", error
+    conn.execute(
+        insert(schema.inbox).values(
+            id=envelope.id,
+            sender=envelope.sender,
+            conversation=envelope.conversation,
+            seq=envelope.seq,
+            type=envelope.type,
+            digest=payload_digest,
+            token=token,
+            received_at=now,
+            status="held",
+        )
+    )
+    _apply_ready(ctx, conn, envelope.sender, envelope.conversation)
+    return "accepted", None
 
 
 def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: str) -> None:
@@ -207,7 +242,7 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
         applied += 1
 
 
-def _refuse(ctx: NodeContext, me: str, token: str, exc: EnvelopeError) -> tuple[int, str]:
+def refuse(ctx: NodeContext, me: str, token: str, exc: EnvelopeError) -> tuple[int, str]:
     """Refuse a message: audited under its verified signer, only counted without one."""
     data = exc.envelope or claimed(token)
     if exc.signer is None:

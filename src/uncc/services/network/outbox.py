@@ -17,11 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from uncc.adapters import jws
 from uncc.adapters.db import schema
 from uncc.adapters.db.notify import OUTBOX, notify
 from uncc.domain import messages
-from uncc.domain.envelope import Envelope, EnvelopeError, Handling
+from uncc.domain.envelope import Envelope, Handling
 from uncc.domain.messages import Receipt, Urgency
 from uncc.domain.policy import Action, Role, require
 from uncc.domain.service_levels import MESSAGE_TTL
@@ -29,11 +28,11 @@ from uncc.errors import NotFoundError, TransportError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
-from uncc.services.network import sealing
-from uncc.services.network.envelopes import open_envelope, seal
+from uncc.services.network import posting, sealing
+from uncc.services.network.envelopes import seal
 from uncc.services.network.transport import Transport
 
-INBOX_PATH = "/network/v1/inbox"
+INBOX_PATH = posting.INBOX_PATH
 BASE_DELAY = dt.timedelta(seconds=2)
 MAX_DELAY = dt.timedelta(minutes=10)
 CLAIM_LEASE = NodeContext.outbox_lease
@@ -183,65 +182,106 @@ def deliver_due(
     limit: int = 200,
     rng: Callable[[], float] = random.random,
 ) -> DeliveryReport:
-    """Post every message that is due; record receipts, retries and dead letters."""
-    report = DeliveryReport()
+    """Post every message that is due; record receipts, retries and dead letters.
+
+    The messages for one receiver go in batches (``posting``), and what came back for a
+    batch is recorded in one transaction.
+    """
     now = ctx.clock()
     rows = claim_due(ctx, now, limit)
+    if not rows:
+        return DeliveryReport()
     with ctx.engine.connect() as conn:
-        directory = network_directory.directory(conn) if rows else None
-        me = node_info(conn).state
-    stale = False  # a recipient's encryption key is missing or changed: refresh after the pass
+        run = _Pass(ctx, transport, network_directory.directory(conn), node_info(conn).state, rng)
+    ready: dict[str, list[tuple[Any, str]]] = {}
     for row in rows:
         if _aware(row["expires_at"]) <= now:
-            _dead(ctx, row, "expired before delivery")
-            report.dead.append(row["id"])
+            run.dead(row, "expired before delivery")
             continue
-        assert directory is not None
-        member = directory.member(row["recipient"])
+        member = run.directory.member(row["recipient"])
         if member is None:
-            _retry(ctx, row, f"{row['recipient']} is not in the directory", rng)
-            report.retrying.append(row["id"])
+            run.retry(row, f"{row['recipient']} is not in the directory")
             continue
         try:
-            wire = sealing.wire(ctx, row["token"], directory, now)
+            ready.setdefault(member.endpoint, []).append(
+                (row, sealing.wire(ctx, row["token"], run.directory, now))
+            )
         except sealing.NoEncryptionKeyError as exc:
-            _retry(ctx, row, str(exc), rng)
-            report.retrying.append(row["id"])
-            stale = True
-            continue
-        try:
-            status, text = transport.post(member.endpoint + INBOX_PATH, wire)
-        except TransportError as exc:
-            _retry(ctx, row, str(exc), rng)
-            report.retrying.append(row["id"])
-            continue
-        outcome = _receipt(text, row["id"], directory, me, ctx.clock())
-        if outcome is None and _unknown_signer(text, directory, ctx.clock()):
-            directory = _refreshed(ctx, transport) or directory  # the receiver rotated its key
-            outcome = _receipt(text, row["id"], directory, me, ctx.clock())
-        if outcome is None:
-            _retry(ctx, row, f"HTTP {status}: no valid signed receipt", rng)
-            report.retrying.append(row["id"])
-        elif outcome.outcome in ("accepted", "duplicate"):
-            _delivered(ctx, row, text)
-            report.delivered.append(row["id"])
-        elif outcome.reason in RETRYABLE:
-            _retry(ctx, row, f"rejected ({outcome.reason}): {outcome.detail}", rng)
-            report.retrying.append(row["id"])
-            stale = stale or outcome.reason == "cannot_decrypt"
-        else:
-            _rejected(ctx, row, text, outcome)
-            report.rejected.append(row["id"])
-    if stale:
+            run.retry(row, str(exc))
+            run.stale = True
+    run.record()
+    for endpoint, waiting in ready.items():
+        for batch in posting.batches(waiting):
+            for posted in posting.post_batch(transport, endpoint, batch):
+                run.settle(posted)
+            run.record()
+    if run.stale:  # a recipient's encryption key is missing or changed: refresh after the pass
         _refreshed(ctx, transport)
-    return report
+    return run.report
 
 
-def _unknown_signer(text: str, directory: Any, now: dt.datetime) -> bool:
-    try:
-        return directory.key(str(jws.header(text.strip())["kid"]), now) is None
-    except jws.SignatureError:
-        return False
+@dataclass
+class _Pass:
+    """One pass of the sender: what came back, and the outcomes waiting to be recorded."""
+
+    ctx: NodeContext
+    transport: Transport
+    directory: Any
+    me: str
+    rng: Callable[[], float]
+    report: DeliveryReport = field(default_factory=DeliveryReport)
+    stale: bool = False
+    refreshed: bool = False
+    waiting: list[Callable[[Connection], None]] = field(default_factory=list)
+
+    def settle(self, posted: posting.Posted) -> None:
+        """Take what came back for one message: delivered, retried or rejected."""
+        row = posted.row
+        if posted.error is not None:
+            self.retry(row, posted.error)
+            return
+        now = self.ctx.clock()
+        outcome = posting.receipt(posted.text, row["id"], self.directory, self.me, now)
+        if (
+            outcome is None
+            and not self.refreshed
+            and posting.unknown_signer(posted.text, self.directory, now)
+        ):
+            self.refreshed = True  # the receiver rotated its key: once per pass
+            self.directory = _refreshed(self.ctx, self.transport) or self.directory
+            outcome = posting.receipt(
+                posted.text, row["id"], self.directory, self.me, self.ctx.clock()
+            )
+        if outcome is None:
+            self.retry(row, f"HTTP {posted.status}: no valid signed receipt")
+        elif outcome.outcome in ("accepted", "duplicate"):
+            self.waiting.append(lambda conn: _delivered(self.ctx, conn, row, posted.text))
+            self.report.delivered.append(row["id"])
+        elif outcome.reason in RETRYABLE:
+            self.retry(row, f"rejected ({outcome.reason}): {outcome.detail}")
+            self.stale = self.stale or outcome.reason == "cannot_decrypt"
+        else:
+            self.waiting.append(lambda conn: _rejected(self.ctx, conn, row, posted.text, outcome))
+            self.report.rejected.append(row["id"])
+
+    def retry(self, row: Any, error: str) -> None:
+        """Try the message again after its backoff."""
+        self.waiting.append(lambda conn: _retry(self.ctx, conn, row, error, self.rng))
+        self.report.retrying.append(row["id"])
+
+    def dead(self, row: Any, why: str) -> None:
+        """A dead letter: never delivered."""
+        self.waiting.append(lambda conn: _dead(self.ctx, conn, row, why))
+        self.report.dead.append(row["id"])
+
+    def record(self) -> None:
+        """Record the outcomes waiting, in one transaction."""
+        if not self.waiting:
+            return
+        with self.ctx.engine.begin() as conn:
+            for write in self.waiting:
+                write(conn)
+        self.waiting.clear()
 
 
 def _refreshed(ctx: NodeContext, transport: Transport) -> Any:
@@ -255,92 +295,75 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _receipt(
-    text: str, message_id: str, directory: Any, me: str, now: dt.datetime
-) -> Receipt | None:
-    try:
-        envelope = open_envelope(text.strip(), directory=directory, me=me, now=now)
-    except EnvelopeError:
-        return None
-    if envelope.type != "receipt":
-        return None
-    receipt = Receipt.model_validate(envelope.body)
-    return receipt if receipt.message == message_id else None
-
-
-def _delivered(ctx: NodeContext, row: Any, receipt: str) -> None:
-    with ctx.engine.begin() as conn:
-        conn.execute(
-            update(schema.outbox)
-            .where(schema.outbox.c.id == row["id"])
-            .values(
-                status="delivered",
-                receipt=receipt,
-                delivered_at=ctx.clock(),
-                attempts=row["attempts"] + 1,
-                last_error=None,
-            )
+def _delivered(ctx: NodeContext, conn: Connection, row: Any, receipt: str) -> None:
+    conn.execute(
+        update(schema.outbox)
+        .where(schema.outbox.c.id == row["id"])
+        .values(
+            status="delivered",
+            receipt=receipt,
+            delivered_at=ctx.clock(),
+            attempts=row["attempts"] + 1,
+            last_error=None,
         )
+    )
 
 
-def _retry(ctx: NodeContext, row: Any, error: str, rng: Callable[[], float]) -> None:
-    with ctx.engine.begin() as conn:
-        conn.execute(
-            update(schema.outbox)
-            .where(schema.outbox.c.id == row["id"])
-            .values(
-                attempts=row["attempts"] + 1,
-                next_attempt_at=ctx.clock() + backoff(row["attempts"], rng),
-                last_error=error[:2000],
-            )
+def _retry(
+    ctx: NodeContext, conn: Connection, row: Any, error: str, rng: Callable[[], float]
+) -> None:
+    conn.execute(
+        update(schema.outbox)
+        .where(schema.outbox.c.id == row["id"])
+        .values(
+            attempts=row["attempts"] + 1,
+            next_attempt_at=ctx.clock() + backoff(row["attempts"], rng),
+            last_error=error[:2000],
         )
+    )
 
 
-def _rejected(ctx: NodeContext, row: Any, receipt: str, outcome: Receipt) -> None:
+def _rejected(ctx: NodeContext, conn: Connection, row: Any, receipt: str, outcome: Receipt) -> None:
     now = ctx.clock()
-    with ctx.engine.begin() as conn:
-        conn.execute(
-            update(schema.outbox)
-            .where(schema.outbox.c.id == row["id"])
-            .values(
-                status="rejected",
-                receipt=receipt,
-                attempts=row["attempts"] + 1,
-                last_error=f"{outcome.reason}: {outcome.detail}",
-            )
+    conn.execute(
+        update(schema.outbox)
+        .where(schema.outbox.c.id == row["id"])
+        .values(
+            status="rejected",
+            receipt=receipt,
+            attempts=row["attempts"] + 1,
+            last_error=f"{outcome.reason}: {outcome.detail}",
         )
-        alert(
-            conn,
-            now,
-            f"{row['recipient']} rejected {row['type']} {row['id']}: {outcome.reason} ({outcome.detail})",
-        )
-        audit(
-            conn,
-            now,
-            "network",
-            "network.rejected",
-            obj=row["id"],
-            outcome="refused",
-            reason=outcome.reason,
-        )
+    )
+    alert(
+        conn,
+        now,
+        f"{row['recipient']} rejected {row['type']} {row['id']}: {outcome.reason} ({outcome.detail})",
+    )
+    audit(
+        conn,
+        now,
+        "network",
+        "network.rejected",
+        obj=row["id"],
+        outcome="refused",
+        reason=outcome.reason,
+    )
 
 
-def _dead(ctx: NodeContext, row: Any, why: str) -> None:
+def _dead(ctx: NodeContext, conn: Connection, row: Any, why: str) -> None:
     now = ctx.clock()
-    with ctx.engine.begin() as conn:
-        conn.execute(
-            update(schema.outbox)
-            .where(schema.outbox.c.id == row["id"])
-            .values(status="dead", last_error=why)
-        )
-        alert(
-            conn,
-            now,
-            f"dead letter: {row['type']} {row['id']} to {row['recipient']} was not delivered ({why}; last error: {row['last_error']})",
-        )
-        audit(
-            conn, now, "network", "network.dead_letter", obj=row["id"], outcome="failed", reason=why
-        )
+    conn.execute(
+        update(schema.outbox)
+        .where(schema.outbox.c.id == row["id"])
+        .values(status="dead", last_error=why)
+    )
+    alert(
+        conn,
+        now,
+        f"dead letter: {row['type']} {row['id']} to {row['recipient']} was not delivered ({why}; last error: {row['last_error']})",
+    )
+    audit(conn, now, "network", "network.dead_letter", obj=row["id"], outcome="failed", reason=why)
 
 
 @dataclass(frozen=True)
@@ -369,16 +392,12 @@ def list_outbox(ctx: NodeContext, who: Principal, status: str | None = None) -> 
         rows = conn.execute(query).mappings().all()
     return [
         OutboxEntry(
-            r["id"],
-            r["recipient"],
-            r["type"],
-            r["conversation"],
-            r["seq"],
-            r["status"],
-            r["attempts"],
-            _aware(r["created_at"]),
-            _aware(r["next_attempt_at"]),
-            r["last_error"],
+            **{name: r[name] for name in _SHOWN},
+            created_at=_aware(r["created_at"]),
+            next_attempt_at=_aware(r["next_attempt_at"]),
         )
         for r in rows
     ]
+
+
+_SHOWN = ("id", "recipient", "type", "conversation", "seq", "status", "attempts", "last_error")

@@ -26,6 +26,7 @@ from uncc.services.network.backing import check_backed
 from uncc.services.network.conversations import (
     ANSWERS,
     CLOSED,
+    ESCALATE_SECONDS,
     Conversation,
     conversation_row,
     escalate,
@@ -43,6 +44,7 @@ WITH_FACTS = frozenset({"preservation_request", "subscriber_request", *MEASURE_R
 """Requests that carry the case's facts, for the requested State's own analysis."""
 
 __all__ = [
+    "ESCALATE_SECONDS",
     "Conversation",
     "answer",
     "conversation_row",

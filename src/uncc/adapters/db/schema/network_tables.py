@@ -103,6 +103,8 @@ conversations = Table(
     Column("confidential", Boolean, nullable=False),
     Column("follows", String(36), index=True, unique=True),
     # the request whose traffic disclosure revealed the hop this one asks about (Art. 44)
+    Column("escalate_at", DateTime(timezone=True), index=True),
+    # the earliest deadline still to watch (None: nothing left to escalate)
 )
 
 thread = Table(

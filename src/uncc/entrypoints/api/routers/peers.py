@@ -23,6 +23,7 @@ from uncc.services.network import (
     experts,
     hub_keys,
     inbox,
+    inbox_batch,
     keys,
     sealing,
     transfer,
@@ -77,6 +78,28 @@ async def receive(ctx: Ctx, request: Request, links: Links, kick: Kick) -> Plain
     )
     kick()  # an effect may have queued an answer
     return PlainTextResponse(receipt, status_code=status, media_type=JOSE)
+
+
+@router.post(
+    "/inbox/batch",
+    response_class=PlainTextResponse,
+    responses=merged(
+        _text(
+            inbox_batch.MEDIA_TYPE,
+            200,
+            what="One signed receipt per message, one per line, in the order posted.",
+        ),
+        problems("bad-request", "not-found", "conflict", "unreachable", common=False),
+    ),
+)
+async def receive_batch(ctx: Ctx, request: Request, links: Links, kick: Kick) -> PlainTextResponse:
+    """Take several signed envelopes (one compact token per line); a signed receipt for each."""
+    tokens = inbox_batch.split((await request.body()).decode("ascii", errors="replace"))
+    answers = await run_in_threadpool(
+        inbox_batch.receive_batch, ctx, tokens, refresh=lambda: directory.refresh(ctx, links)
+    )
+    kick()  # their effects may have queued answers
+    return PlainTextResponse(inbox_batch.joined(answers), media_type=inbox_batch.MEDIA_TYPE)
 
 
 @router.get(
