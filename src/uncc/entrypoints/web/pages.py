@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import FormData, UploadFile
 
-from uncc.domain.orders import TRANSITIONS, Command
-from uncc.domain.policy import Action, allowed
+from uncc.domain.policy import Action
 from uncc.entrypoints.api.problems import classify
 from uncc.entrypoints.web import (
     audit_pages,
     case_pages,
     dashboard_pages,
     evidence_pages,
+    order_pages,
     pictures,
     report_pages,
     session,
@@ -43,9 +43,8 @@ from uncc.errors import (
     TooLargeError,
     UserInputError,
 )
-from uncc.services import cases, evidence, identity, orders, vault
+from uncc.services import cases, evidence, identity, vault
 from uncc.services.context import NodeContext, Principal, audit_now
-from uncc.services.orders import COMMAND_ACTION
 from uncc.yaml12 import MAX_BYTES
 
 EXAMPLE_CONDUCTS = (
@@ -111,18 +110,6 @@ class GuidedError(UserInputError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-def _commands(order: Any, who: Principal) -> list[str]:
-    """The moves this user may make on this order now."""
-    table = TRANSITIONS[order.power]
-    return [
-        command.value
-        for (state, command) in table
-        if state is order.state
-        and command is not Command.EXPIRE
-        and any(allowed(r, COMMAND_ACTION[command]) for r in who.roles)
-    ]
 
 
 def install(app: FastAPI, ctx: NodeContext) -> Pages:
@@ -262,34 +249,6 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             facts=json.dumps(facts),
         )
 
-    @app.get("/orders/{order_id}", include_in_schema=False)
-    @page(pages)
-    def order_page(request: Request, who: Principal, order_id: str) -> Response:
-        order = orders.get_order(ctx, who, order_id)
-        return pages.render(
-            request,
-            "order.html",
-            who,
-            title=f"Order {order.id}",
-            order=order,
-            commands=_commands(order, who),
-            rules=orders.node_law(pages.node()).of(order.power),
-        )
-
-    @app.post("/orders/{order_id}/{command}", include_in_schema=False)
-    @page(pages, form=True)
-    def move(
-        request: Request, who: Principal, data: FormData, order_id: str, command: str
-    ) -> Response:
-        try:
-            chosen = Command(command)
-        except ValueError:
-            raise UserInputError(f"'{command}' is not a command") from None
-        order = orders.order_command(ctx, who, order_id, chosen, _text(data, "note"))
-        return redirect(
-            f"/orders/{order.id}", ok=f"{command}: the order is now {order.state.value}"
-        )
-
     @app.post("/cases/{case_id}/evidence", include_in_schema=False)
     @page(
         pages, upload="file", before=lambda who, case_id: evidence.check_intake(ctx, who, case_id)
@@ -367,6 +326,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     report_pages.install(app, pages)
     case_pages.install(app, pages)
     evidence_pages.install(app, pages)
+    order_pages.install(app, pages)
     dashboard_pages.install(app, pages)
     audit_pages.install(app, pages)
 
