@@ -177,6 +177,7 @@ def _property_targets(conn: Connection, order: Order) -> Order:
                 raise RuleViolation(
                     "art_50__para_2",
                     f"{target.id} is not a property item of case {order.case_id}: register traced proceeds first",
+                    field="targets",
                 )
             targets.append(Target(target.id, "property", register[target.id], target.description))
         else:

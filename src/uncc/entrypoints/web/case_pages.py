@@ -8,32 +8,33 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from uncc.domain.orders import TRANSITIONS, OrderState, Target
+from uncc.domain.orders import TRANSITIONS, OrderState
 from uncc.domain.policy import Action, require
-from uncc.entrypoints.web import pictures, session
+from uncc.entrypoints.web import order_form, pictures, session
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
-from uncc.errors import NotFoundError, UserInputError
+from uncc.errors import NotFoundError, RuleViolation, UserInputError
 from uncc.services import (
     case_search,
     cases,
     evidence,
+    form_choices,
     order_search,
     orders,
     proceeds,
     protection,
 )
 from uncc.services.context import Principal
-from uncc.services.orders import DraftRequest
 
 PAGE = 50
 
@@ -118,9 +119,14 @@ def install(app: FastAPI, pages: Pages) -> None:
             f"/cases/{case.id}", ok=f"case {case.id} opened; the analysis is kept with it"
         )
 
-    @app.get("/cases/{case_id}", include_in_schema=False)
-    @page(pages)
-    def case_page(request: Request, who: Principal, case_id: str) -> Response:
+    def show_case(
+        request: Request,
+        who: Principal,
+        case_id: str,
+        status: int = 200,
+        draft: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Response:
         case = cases.get_case(ctx, who, case_id)
         case_id = case.id  # typed with or without our State code
         node = pages.node()
@@ -128,10 +134,12 @@ def install(app: FastAPI, pages: Pages) -> None:
         flows = proceeds.list_flows(ctx, who, case_id)
         shown = orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else []
         items = evidence.list_evidence(ctx, who, case_id) if _may(who, Action.EVIDENCE_READ) else []
+        draft = draft or {"power": "preservation"}
         return pages.render(
             request,
             "case.html",
             who,
+            status,
             title=f"Case {case.id}",
             case=case,
             findings=findings,
@@ -153,8 +161,23 @@ def install(app: FastAPI, pages: Pages) -> None:
                 for p, r in orders.node_law(node).powers.items()
                 if r.max_days is not None
             ],
-            errors={},
+            offence_choices=[
+                c
+                for c in form_choices.offences_of(case, node.state)
+                if c.status != "not_established"
+            ],
+            target_choices=form_choices.targets_of(case, node.state),
+            target_kinds=form_choices.TARGET_KINDS,
+            states=form_choices.states(ctx),
+            draft=draft,
+            rows=order_form.blank_rows(draft),
+            errors=errors or {},
         )
+
+    @app.get("/cases/{case_id}", include_in_schema=False)
+    @page(pages)
+    def case_page(request: Request, who: Principal, case_id: str) -> Response:
+        return show_case(request, who, case_id)
 
     @app.post("/cases/{case_id}/notes", include_in_schema=False)
     @page(pages, form=True)
@@ -165,30 +188,11 @@ def install(app: FastAPI, pages: Pages) -> None:
     @app.post("/cases/{case_id}/orders", include_in_schema=False)
     @page(pages, form=True)
     def draft(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
-        targets = []
-        for line in _text(data, "targets").splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(":")]
-            if len(parts) < 2:
-                raise UserInputError(
-                    f"targets: '{line}': expected ID:KIND[:STATE], e.g. vpn-logs:data:XA"
-                )
-            targets.append(
-                Target(parts[0], parts[1], (parts[2] or None) if len(parts) > 2 else None)
-            )
-        duration = _text(data, "duration_days")
-        request_ = DraftRequest(
-            _text(data, "power"),
-            tuple(str(o) for o in data.getlist("offences")),
-            tuple(targets),
-            _text(data, "grounds"),
-            _text(data, "scope"),
-            _text(data, "necessity"),
-            _text(data, "proportionality"),
-            int(duration) if duration.isdigit() else None,
-        )
-        order = orders.draft_order(ctx, who, case_id, request_)
+        values = order_form.values_of(data)
+        try:
+            order = orders.draft_order(ctx, who, case_id, order_form.request_of(ctx, values))
+        except (UserInputError, RuleViolation) as exc:  # the form again, as typed
+            return show_case(request, who, case_id, 422, values, order_form.errors_of(exc))
         return redirect(f"/orders/{order.id}", ok=f"order {order.id} drafted")
 
     @app.get("/cases/{case_id}/case-uco.jsonld", include_in_schema=False)

@@ -23,6 +23,7 @@ from uncc.entrypoints.web import (
     report_pages,
     session,
 )
+from uncc.entrypoints.web.field_errors import field_errors, plain
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
@@ -37,13 +38,14 @@ from uncc.entrypoints.web.kit import (
     same_origin,
 )
 from uncc.errors import (
+    FactsError,
     PermissionDeniedError,
     SecondFactorRequired,
     ThrottledError,
     TooLargeError,
     UserInputError,
 )
-from uncc.services import cases, evidence, identity, vault
+from uncc.services import cases, evidence, form_choices, identity, vault
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.yaml12 import MAX_BYTES
 
@@ -59,12 +61,35 @@ EXAMPLE_CONDUCTS = (
 )
 
 
-def _guided(data: FormData) -> dict[str, Any]:
-    """A minimal incident from the guided form: one actor, one system, one act."""
+GUIDED_PATHS = {
+    r"title": "title",
+    r"summary": "summary",
+    r"persons\.0\.present_in": "actor_state",
+    r"acts\.0\.acted_in": "actor_state",
+    r"acts\.0\.effects_in": "system_state",
+    r"systems\.0\.location": "system_state",
+    r"systems\.0\.description": "system",
+    r"acts\.0\.when": "when",
+    r"acts\.0\.conduct": "conduct",
+}
+"""Where each path of the incident the guided form builds comes from (its field)."""
+
+
+def _guided(ctx: NodeContext, data: FormData) -> dict[str, Any]:
+    """A minimal incident from the guided form: one actor, one system, one act.
+
+    The States may be named (``Eastland``) or given by code (``XC``).
+    """
     errors = {}
     for name in ("title", "actor_state", "system_state", "conduct"):
         if not _text(data, name):
             errors[name] = "required"
+    codes: dict[str, str] = {}
+    for name in ("actor_state", "system_state"):
+        try:
+            codes[name] = form_choices.state_code(ctx, _text(data, name), name) or ""
+        except UserInputError as exc:
+            errors.setdefault(name, str(exc).removeprefix(f"{name}: "))
     if errors:
         raise GuidedError(errors)
     act: dict[str, Any] = {
@@ -72,8 +97,8 @@ def _guided(data: FormData) -> dict[str, Any]:
         "by": "actor",
         "conduct": _text(data, "conduct"),
         "object": "system",
-        "acted_in": _text(data, "actor_state").upper(),
-        "effects_in": [_text(data, "system_state").upper()],
+        "acted_in": codes["actor_state"],
+        "effects_in": [codes["system_state"]],
     }
     if _text(data, "when"):
         act["when"] = _text(data, "when")
@@ -88,19 +113,32 @@ def _guided(data: FormData) -> dict[str, Any]:
         "id": "guided",
         "title": _text(data, "title"),
         "summary": _text(data, "summary") or None,
-        "persons": [
-            {"id": "actor", "kind": "natural", "present_in": _text(data, "actor_state").upper()}
-        ],
+        "persons": [{"id": "actor", "kind": "natural", "present_in": codes["actor_state"]}],
         "systems": [
             {
                 "id": "system",
                 "description": _text(data, "system") or "the system attacked",
-                "location": _text(data, "system_state").upper(),
+                "location": codes["system_state"],
                 "connected": True,
                 "security_measures": bool(data.get("security")),
             }
         ],
         "acts": [act],
+    }
+
+
+def _analyse_errors(exc: UserInputError, *, guided: bool) -> dict[str, str]:
+    """A refused analysis as errors by field: the guided form's fields, or the facts."""
+    if isinstance(exc, GuidedError):
+        return exc.errors
+    found = exc.problems if isinstance(exc, FactsError) else [str(exc)]
+    if guided:
+        return field_errors(found, GUIDED_PATHS)
+    return {
+        "facts": "; ".join(
+            f"{p.partition(': ')[0]}: {plain(p.partition(': ')[2])}" if ": " in p else p
+            for p in found
+        )
     }
 
 
@@ -195,6 +233,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             errors={},
             values={},
             conducts=EXAMPLE_CONDUCTS,
+            states=form_choices.states(ctx),
         )
 
     @app.post("/analyse", include_in_schema=False)
@@ -203,9 +242,10 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
         from uncc.analysis.render.html import render_html  # noqa: PLC0415
 
         values = {k: _text(data, k) for k in data if k != "csrf"}
+        guided = _text(data, "mode") == "guided"
         try:
-            if _text(data, "mode") == "guided":
-                facts = _guided(data)
+            if guided:
+                facts = _guided(ctx, data)
             else:
                 upload = data.get("file")
                 text = _text(data, "facts")
@@ -216,27 +256,17 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
                     text = raw.decode("utf-8", errors="replace")
                 facts = _facts_from(text)
             report = cases.analyse(ctx, who, facts)
-        except GuidedError as exc:
+        except UserInputError as exc:  # the form again, as typed, each error at its field
             return pages.render(
                 request,
                 "analyse.html",
                 who,
                 422,
                 title="Analyse an incident",
-                errors=exc.errors,
+                errors=_analyse_errors(exc, guided=guided),
                 values=values,
                 conducts=EXAMPLE_CONDUCTS,
-            )
-        except UserInputError as exc:
-            return pages.render(
-                request,
-                "analyse.html",
-                who,
-                422,
-                title="Analyse an incident",
-                errors={"facts": str(exc)},
-                values=values,
-                conducts=EXAMPLE_CONDUCTS,
+                states=form_choices.states(ctx),
             )
         body = render_html(report)
         inner = body[body.index("<main>") + 6 : body.index("</main>")]
