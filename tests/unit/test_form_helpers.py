@@ -82,3 +82,17 @@ def test_message_problems_go_next_to_the_compose_fields() -> None:
 def test_a_sentence_stays_as_it_is() -> None:
     assert plain("the order must state its grounds") == "the order must state its grounds"
     assert plain("Input should be True") == "tick this box to confirm it"
+
+
+def test_a_rule_over_the_whole_request_goes_to_the_field_it_names() -> None:
+    found = field_errors(
+        [
+            "body: Value error, preservation is provisional: state that a formal request "
+            "will follow (formal_request_to_follow: true)"
+        ],
+        {},
+        ["formal_request_to_follow", "data"],
+    )
+    assert found == {
+        "formal_request_to_follow": "preservation is provisional: state that a formal request will follow"
+    }

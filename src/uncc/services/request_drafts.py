@@ -119,6 +119,30 @@ def draft_request(
     return Draft(case_id, measure, kind, to, body, tuple(found), abroad, home.id if home else None)
 
 
+def case_fields(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any]:
+    """The fields every request takes from the case, whatever it asks and of whom.
+
+    Our authority and reference (the case's investigation, else our State and the case
+    id), the offences of the analysis under our law, and the summary of the facts.
+
+    Raises:
+        NotFoundError: no such case.
+    """
+    require(who.roles, Action.NETWORK_SEND)
+    case = cases.get_case(ctx, who, case_id)
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+    ours: dict[str, Any] = next(
+        (i for i in case.facts.get("investigations", []) if i.get("state") == me), {}
+    )
+    return {
+        "requesting_authority": str(ours.get("authority") or me),
+        "reference": str(ours.get("reference") or case.id),
+        "offences": _offences(case, me, None),
+        "summary_of_facts": _summary(case.facts, None),
+    }
+
+
 def check_abroad(
     ctx: NodeContext, who: Principal, case_id: str, *, measure: str, to: str
 ) -> Abroad:

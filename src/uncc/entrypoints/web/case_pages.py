@@ -33,6 +33,7 @@ from uncc.services import (
     orders,
     proceeds,
     protection,
+    request_drafts,
 )
 from uncc.services.context import Principal
 
@@ -169,6 +170,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             target_choices=form_choices.targets_of(case, node.state),
             target_kinds=form_choices.TARGET_KINDS,
             states=form_choices.states(ctx),
+            request_kinds=request_drafts.KINDS,
             draft=draft,
             rows=order_form.blank_rows(draft),
             errors=errors or {},

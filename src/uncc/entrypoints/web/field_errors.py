@@ -80,11 +80,25 @@ def field_errors(
         field = next((m.expand(f) for p, f in fields.items() if (m := re.match(p, path))), None)
         if field is None and head in names:
             field = head
+        if field is None and head in ("body", "__root__"):  # a rule over several fields
+            field, reason = _named_in(reason, names)
         if field is None:
             _add(errors, "form", f"{path.replace('.', ' ').replace('_', ' ')}: {reason}")
             continue
         errors.setdefault(field, (_where(path) if head == field else "") + reason)
     return errors
+
+
+def _named_in(reason: str, names: set[str]) -> tuple[str | None, str]:
+    """The field a model-wide rule names in its words (``(formal_request_to_follow: true)``).
+
+    The reason comes back without that technical remark.
+    """
+    for name in sorted(names, key=len, reverse=True):
+        remark = re.search(rf"\s*\([^)]*\b{re.escape(name)}\b[^)]*\)", reason)
+        if remark:
+            return name, (reason[: remark.start()] + reason[remark.end() :]).strip()
+    return None, reason
 
 
 def _where(path: str) -> str:
