@@ -16,6 +16,7 @@ from uncc.entrypoints.web import compose_pages
 from uncc.entrypoints.web.compose_pages import COMPOSE
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
+from uncc.entrypoints.web.menu import require_entry
 from uncc.errors import UserInputError
 from uncc.services import evidence, path_trace
 from uncc.services.context import Principal
@@ -71,6 +72,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
     @app.get("/network", include_in_schema=False)
     @page(pages)
     def network_home(request: Request, who: Principal) -> Response:
+        require_entry(who.roles, "/network")
         with ctx.engine.connect() as conn:
             cfg = network_directory.config(conn)
         conversations = requests.list_conversations(ctx, who)
@@ -201,6 +203,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
     def experts_page(
         request: Request, who: Principal, expertise: str = "", language: str = "", now: str = ""
     ) -> Response:
+        require_entry(who.roles, "/experts")
         found = None
         if expertise or language or now:
             found = experts.find(

@@ -37,6 +37,7 @@ from uncc.entrypoints.web.kit import (
     redirect,
     same_origin,
 )
+from uncc.entrypoints.web.menu import require_entry
 from uncc.errors import (
     FactsError,
     PermissionDeniedError,
@@ -225,6 +226,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     @app.get("/analyse", include_in_schema=False)
     @page(pages)
     def analyse_form(request: Request, who: Principal) -> Response:
+        require_entry(who.roles, "/analyse")
         return pages.render(
             request,
             "analyse.html",
