@@ -135,3 +135,52 @@ def test_a_state_no_one_goes_by_is_refused_at_the_recipient(
     assert refused.status_code == 422
     assert "&#39;Atlantis&#39; is not a State we know" in refused.text
     assert 'id="e-recipient"' in refused.text
+
+
+def test_a_refusal_is_confirmed_with_its_reasons_before_it_is_sent(
+    northland_southland: TwoStates,
+) -> None:
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from tests.network.kit import pump  # noqa: PLC0415
+    from tests.network.test_measure_requests import body  # noqa: PLC0415
+    from uncc.adapters.db import schema  # noqa: PLC0415
+    from uncc.services.network import requests  # noqa: PLC0415
+
+    net, xa, xb, _ = northland_southland
+    sent = requests.send_request(
+        xa.ctx,
+        xa.cora,
+        kind="video_hearing_request",
+        recipient="XB",
+        body=body("video_hearing_request"),
+    )
+    pump(net)
+    with TestClient(create_app(Settings(), xb.ctx, transport=net), follow_redirects=False) as b:
+        csrf = login(b, "cora")
+        url = f"/network/requests/{sent.id}/answer"
+        form = {"csrf": csrf, "kind": "refusal", "reason": "human_rights", "scope": "whole"}
+        before = count(xb, "outbox")
+        asked = b.post(url, data={**form, "text": "the witness would be at risk"})
+        assert asked.status_code == 200
+        assert "Confirm: refuse the request" in asked.text
+        assert "the witness would be at risk" in asked.text  # kept for the confirmation
+        assert count(xb, "outbox") == before  # nothing sent before it is confirmed
+        empty = b.post(url, data={**form, "confirmed": "1", "text": " "})
+        assert empty.status_code == 422
+        assert 'id="e-text">the refusal must state its reasons<' in empty.text
+        assert count(xb, "outbox") == before
+        done = b.post(url, data={**form, "confirmed": "1", "text": "the witness would be at risk"})
+        assert done.status_code == 303, done.text
+        assert count(xb, "outbox") == before + 1
+    with xb.ctx.engine.connect() as conn:
+        details = conn.execute(
+            select(schema.audit.c.details).where(
+                schema.audit.c.action == "network.answer", schema.audit.c.object == sent.id
+            )
+        ).scalar_one()
+    assert details == {
+        "type": "refusal",
+        "ground": "human_rights",
+        "reason": "the witness would be at risk",
+    }

@@ -117,6 +117,30 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             step=step,
         )
 
+    def confirm_refusal(
+        request: Request,
+        who: Principal,
+        conversation_id: str,
+        data: FormData,
+        body: dict[str, Any],
+    ) -> Response:
+        """The refusal to confirm, with its written reasons required (asked again when empty)."""
+        c = requests.get_conversation(ctx, who, conversation_id)
+        grounds = cooperation.refusal_grounds()
+        missing = bool(data.get("confirmed")) and not body["detail"]
+        return pages.render(
+            request,
+            "refusal_confirm.html",
+            who,
+            422 if missing else 200,
+            title=f"Refuse request {c.reference}?",
+            c=c,
+            body=body,
+            ground=grounds.get(body["reason"]),
+            order=_text(data, "order"),
+            errors={"text": "the refusal must state its reasons"} if missing else {},
+        )
+
     @app.post("/network/requests/{conversation_id}/answer", include_in_schema=False)
     @page(pages, form=True)
     def answer(request: Request, who: Principal, data: FormData, conversation_id: str) -> Response:
@@ -147,6 +171,8 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
                 "refused": _lines(_text(data, "refused")),
                 "conditions": _lines(_text(data, "conditions")),
             }
+            if not data.get("confirmed") or not body["detail"]:  # confirmed, with its reasons
+                return confirm_refusal(request, who, conversation_id, data, body)
         elif kind == "hearing_record":
             body = {
                 "outcome": _text(data, "hearing_outcome"),
