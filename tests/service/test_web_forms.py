@@ -137,3 +137,36 @@ def test_the_guided_analysis_takes_state_names_and_shows_errors_at_their_field(
     done = client.post("/analyse", data={**form, "system_state": "XA", "when": "2026-03-02"})
     assert done.status_code == 200
     assert "Open the case" in done.text
+
+
+def test_the_case_pages_other_forms_keep_what_was_typed(
+    web: tuple[TestClient, str], node: Node
+) -> None:
+    client, case_id = web
+    csrf = login(client, "ivan")
+    protected = client.post(
+        f"/cases/{case_id}/protected",
+        data={"csrf": csrf, "kind": "victim", "name": "", "whereabouts": "12 Harbour Road"},
+    )
+    assert protected.status_code == 400
+    assert "the person's name is required" in error_of(protected.text, "p-name")
+    assert 'value="12 Harbour Road"' in protected.text
+    assert '<option value="victim" selected>' in protected.text
+    ledger = b"id,source,target,amount,tainted\nt1,victim,wallet-1,10,true\n"
+    places = client.post(
+        f"/cases/{case_id}/property",
+        data={
+            "csrf": csrf,
+            "basis": "ict_theft",
+            "model": "haircut",
+            "locations": "wallet-1=Atlantis",
+        },
+        files={"ledger": ("l.csv", ledger, "text/csv")},
+    )
+    assert places.status_code == 400
+    assert "'Atlantis' is not a State we know" in error_of(places.text, "l-places")
+    assert "wallet-1=Atlantis</textarea>" in places.text
+    assert '<option value="haircut" selected>' in places.text
+    note = client.post(f"/cases/{case_id}/notes", data={"csrf": csrf, "note": "   "})
+    assert note.status_code == 400
+    assert error_of(note.text, "note") == "empty"

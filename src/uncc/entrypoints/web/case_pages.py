@@ -23,7 +23,7 @@ from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
-from uncc.errors import NotFoundError, RuleViolation, UserInputError
+from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.services import (
     case_search,
     cases,
@@ -127,6 +127,8 @@ def install(app: FastAPI, pages: Pages) -> None:
         status: int = 200,
         draft: dict[str, Any] | None = None,
         errors: dict[str, str] | None = None,
+        kept: dict[str, dict[str, str]] | None = None,
+        form_errors: dict[str, dict[str, str]] | None = None,
     ) -> Response:
         case = cases.get_case(ctx, who, case_id)
         case_id = case.id  # typed with or without our State code
@@ -174,6 +176,30 @@ def install(app: FastAPI, pages: Pages) -> None:
             draft=draft,
             rows=order_form.blank_rows(draft),
             errors=errors or {},
+            kept=kept or {},
+            form_errors=form_errors or {},
+        )
+
+    def again(
+        request: Request,
+        who: Principal,
+        case_id: str,
+        form: str,
+        data: FormData,
+        exc: UnccError,
+        names: tuple[str, ...],
+    ) -> Response:
+        """The case page after a refused form: the form as typed, the error at its field."""
+        values = {k: _text(data, k) for k in data if k != "csrf"}
+        head, sep, rest = str(exc).partition(": ")
+        errors = {head: rest} if sep and head in names else {"form": str(exc)}
+        return show_case(
+            request,
+            who,
+            case_id,
+            exc.http_status,
+            kept={form: values},
+            form_errors={form: errors},
         )
 
     @app.get("/cases/{case_id}", include_in_schema=False)
@@ -184,8 +210,35 @@ def install(app: FastAPI, pages: Pages) -> None:
     @app.post("/cases/{case_id}/notes", include_in_schema=False)
     @page(pages, form=True)
     def add_note(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
-        cases.add_note(ctx, who, case_id, _text(data, "note"))
+        try:
+            cases.add_note(ctx, who, case_id, _text(data, "note"))
+        except (UserInputError, ConflictError) as exc:
+            return again(request, who, case_id, "notes", data, exc, ("note",))
         return redirect(f"/cases/{case_id}", ok="note added")
+
+    @app.post("/cases/{case_id}/evidence", include_in_schema=False)
+    @page(
+        pages, upload="file", before=lambda who, case_id: evidence.check_intake(ctx, who, case_id)
+    )
+    def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        file = data.get("file")
+        try:
+            if not isinstance(file, UploadFile) or not file.filename:
+                raise UserInputError("file: choose a file to upload")
+            item = evidence.add_evidence(
+                ctx,
+                who,
+                case_id,
+                source=file.file,
+                filename=file.filename,
+                acquisition={k: _text(data, k) for k in ("tool", "tool_version", "source")},
+                order_id=_text(data, "order") or None,
+            )
+        except (UserInputError, ConflictError) as exc:
+            return again(request, who, case_id, "evidence", data, exc, ())
+        return redirect(
+            f"/evidence/{item.id}", ok=f"{item.filename} is {item.id}, SHA-256 {item.sha256}"
+        )
 
     @app.post("/cases/{case_id}/orders", include_in_schema=False)
     @page(pages, form=True)
@@ -213,6 +266,12 @@ def install(app: FastAPI, pages: Pages) -> None:
     @page(pages, form=True)
     def add_protected(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
         try:
+            return _add_protected(who, data, case_id)
+        except (UserInputError, ConflictError) as exc:
+            return again(request, who, case_id, "protected", data, exc, ("kind", "name"))
+
+    def _add_protected(who: Principal, data: FormData, case_id: str) -> Response:
+        try:
             kind = protection.ProtectedKind(_text(data, "kind"))
         except ValueError:
             raise UserInputError("kind: expected witness, victim or cooperating_offender") from None
@@ -237,6 +296,13 @@ def install(app: FastAPI, pages: Pages) -> None:
     def register_property(
         request: Request, who: Principal, data: FormData, case_id: str
     ) -> Response:
+        try:
+            return _register_property(who, data, case_id)
+        except (UserInputError, ConflictError) as exc:
+            names = ("ledger", "model", "locations", "currency", "basis")
+            return again(request, who, case_id, "property", data, exc, names)
+
+    def _register_property(who: Principal, data: FormData, case_id: str) -> Response:
         from uncc.domain.tracing import Model  # noqa: PLC0415
         from uncc.entrypoints.cli.proceeds import read_lines  # noqa: PLC0415
 
@@ -254,9 +320,12 @@ def install(app: FastAPI, pages: Pages) -> None:
             account, _, state = line.strip().partition("=")
             if not line.strip():
                 continue
-            if not account or len(state) != 2 or not state.isupper():
-                raise UserInputError(f"locations: '{line}': expected ACCOUNT=XX, e.g. wallet-1=XB")
-            places[account] = state
+            code = form_choices.state_code(ctx, state, f"locations: '{line.strip()}'")
+            if not account.strip() or code is None:
+                raise UserInputError(
+                    f"locations: '{line.strip()}': expected ACCOUNT=State, e.g. wallet-1=XB"
+                )
+            places[account.strip()] = code
         lines = io.TextIOWrapper(upload.file, encoding="utf-8", errors="replace", newline="")
         items, notes = proceeds.register_traced(
             ctx,

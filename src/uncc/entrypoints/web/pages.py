@@ -281,31 +281,6 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             facts=json.dumps(facts),
         )
 
-    @app.post("/cases/{case_id}/evidence", include_in_schema=False)
-    @page(
-        pages, upload="file", before=lambda who, case_id: evidence.check_intake(ctx, who, case_id)
-    )
-    def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
-        upload = data.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise UserInputError("file: choose a file to upload")
-        item = evidence.add_evidence(
-            ctx,
-            who,
-            case_id,
-            source=upload.file,
-            filename=upload.filename,
-            acquisition={
-                "tool": _text(data, "tool"),
-                "tool_version": _text(data, "tool_version"),
-                "source": _text(data, "source"),
-            },
-            order_id=_text(data, "order") or None,
-        )
-        return redirect(
-            f"/evidence/{item.id}", ok=f"{item.filename} is {item.id}, SHA-256 {item.sha256}"
-        )
-
     @app.get("/evidence/{item_id}", include_in_schema=False)
     @page(pages)
     def evidence_page(request: Request, who: Principal, item_id: str) -> Response:
