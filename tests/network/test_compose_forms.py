@@ -184,3 +184,19 @@ def test_a_refusal_is_confirmed_with_its_reasons_before_it_is_sent(
         "ground": "human_rights",
         "reason": "the witness would be at risk",
     }
+
+
+def test_a_draft_names_the_requested_state_by_its_name(northland_southland: TwoStates) -> None:
+    from uncc.errors import UserInputError  # noqa: PLC0415
+    from uncc.services import request_drafts  # noqa: PLC0415
+
+    _, xa, _, _ = northland_southland
+    case = cases.open_case(xa.ctx, xa.ivan, facts("ransomware-hospital"))
+    draft = request_drafts.draft_request(
+        xa.ctx, xa.cora, case.id, measure="preservation", to="southland"
+    )
+    assert draft.to == "XB"
+    with pytest.raises(UserInputError, match=r"^to: 'Atlantis' is not a State we know"):
+        request_drafts.draft_request(
+            xa.ctx, xa.cora, case.id, measure="preservation", to="Atlantis"
+        )

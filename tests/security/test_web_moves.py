@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.security.conftest import bearer, web_login
 from tests.service.conftest import Node
 from uncc.adapters.db import schema
+from uncc.config import Settings
 from uncc.domain.orders import Command, Target
+from uncc.entrypoints.api.app import create_app
 from uncc.services import orders, protection
 from uncc.services.orders import DraftRequest
 
@@ -31,6 +34,12 @@ PRESERVE = DraftRequest(
     proportionality="one account",
     duration_days=90,
 )
+
+
+@pytest.fixture(scope="module")
+def app(node: Node, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The node's app with the default limits (the module's timing is not under test)."""
+    return create_app(Settings(data_dir=tmp_path_factory.mktemp("settings")), node.ctx)
 
 
 def drafted(node: Node, case_id: str) -> str:

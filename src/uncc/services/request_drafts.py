@@ -22,7 +22,7 @@ from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError, PermissionDeniedError, UserInputError
 from uncc.parties.catalogue import profile_problems
 from uncc.parties.profile import Profile
-from uncc.services import cases, orders
+from uncc.services import cases, form_choices, orders
 from uncc.services.abroad import Abroad, assess, offence_problems
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
@@ -82,6 +82,7 @@ def draft_request(
         NotFoundError: no such case.
     """
     require(who.roles, Action.NETWORK_SEND)
+    to = form_choices.state_code(ctx, to, "to") or to  # a name (Eastland) or a code
     if fields and "facts" in fields:
         raise UserInputError("fields: facts: the facts come from the case, not from the draft")
     kind = KINDS.get(measure)
@@ -156,6 +157,7 @@ def check_abroad(
             not another member of the network.
     """
     require(who.roles, Action.NETWORK_SEND)
+    to = form_choices.state_code(ctx, to, "to") or to
     if measure not in {p.id for _, p in _convention().powers()}:
         raise UserInputError(f"measure: '{measure}' is not a power of the Convention model")
     case = cases.get_case(ctx, who, case_id)
@@ -194,7 +196,7 @@ def send_draft(
             f"the {draft.kind.replace('_', ' ')} is not complete:\n  " + "\n  ".join(draft.problems)
         )
     sent = requests.send_request(
-        ctx, who, kind=draft.kind, recipient=to, body=draft.body, case_id=case_id
+        ctx, who, kind=draft.kind, recipient=draft.to, body=draft.body, case_id=case_id
     )
     return draft, sent
 
