@@ -127,7 +127,11 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
     ) -> Response:
         node = pages.node()
         offences = (
-            form_choices.offences_of(cases.get_case(ctx, who, case), node.state)
+            [
+                c
+                for c in form_choices.offences_of(cases.get_case(ctx, who, case), node.state)
+                if c.status != "not_established" or c.id in values.get("offences", [])
+            ]
             if case
             else form_choices.convention_offences()
         )
