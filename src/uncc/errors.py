@@ -188,12 +188,14 @@ class RuleViolation(ConflictError):  # noqa: N818 - a refusal, named as the law 
     Args:
         provision: the provision id applied, e.g. ``art_43__para_2``.
         message: what is refused and why.
+        field: the input at fault, where one is (a form shows the refusal next to it).
     """
 
-    def __init__(self, provision: str, message: str) -> None:
+    def __init__(self, provision: str, message: str, *, field: str = "") -> None:
         super().__init__(f"{message} [{provision}]")
         self.provision = provision
         self.reason = message
+        self.field = field
 
     problem_type = "refused-by-convention"
     title = "Refused by a condition of the Convention"

@@ -87,13 +87,16 @@ def test_analyse_open_a_case_order_and_evidence(
     pia.goto(case_url)
     pia.get_by_text("Draft an order").click()
     pia.get_by_label("Power").select_option("preservation")
-    pia.get_by_label("Targets").fill(f"vpn-logs:data:{xc.state}")
+    target = pia.get_by_role("group", name="Target 1")
+    target.get_by_label("Identifier").fill("vpn-logs")
+    target.get_by_label("What it is").select_option("data")
+    target.get_by_label("State").fill(xc.state)
     pia.get_by_label("Grounds (Art. 42)").fill("the VPN logs show the intruder's connections")
     pia.get_by_label("Scope").fill("VPN gateway logs, 1-3 March 2026")
     pia.get_by_label("Necessity").fill("kept 14 days only")
     pia.get_by_label("Proportionality").fill("three days of one gateway's logs")
     pia.get_by_label("Duration in days").fill("90")
-    pia.get_by_role("button", name="Draft").click()
+    pia.get_by_role("button", name="Draft", exact=True).click()
     shows(pia, "drafted")
     order_url = pia.url.split("?")[0]
     pia.get_by_role("button", name="Submit").click()
@@ -159,7 +162,7 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     expect(cora.locator("#e-custodian")).to_be_visible()
     shot(cora, "10-compose-errors")
     cora.get_by_label("Our reference").fill("NCU-2026-0311/P9")
-    cora.get_by_label("Offences").fill("illegal_access")
+    cora.get_by_role("checkbox", name=re.compile("illegal_access")).check()
     cora.get_by_label("Summary of facts").fill(
         "Patient records copied to a leak-site server and encrypted."
     )

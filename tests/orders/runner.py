@@ -6,7 +6,8 @@ offences, duration_days, targets), the ``findings`` of the case's analysis (defa
 every offence of the order established), the ``steps`` to take (``draft``, ``submit``,
 ``authorise``, ``issue``, ``renew``, each optionally ``@DAY``: days after the start)
 and what to ``expect``: either ``refused: {step, provision}`` or ``allowed`` with the
-order's ``expires_after_days`` and ``renewals`` at the end. docs/scenarios.md explains
+order's ``expires_after_days``, ``renewals`` and ``moves`` (per role, the moves possible
+then and those blocked, with the provision or ``role``) at the end. docs/scenarios.md explains
 the format for lawyers.
 """
 
@@ -19,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from uncc.convention.catalogue import load_convention
+from uncc.domain.order_moves import moves
 from uncc.domain.order_rules import Basis, Law, check_draft, check_move, law_of
 from uncc.domain.orders import Command, Order, OrderState, Target, move
+from uncc.domain.policy import Role
 from uncc.errors import RuleViolation
 from uncc.parties.catalogue import BUILTIN, builtin_profile, parse_profile
 from uncc.parties.profile import Profile
@@ -91,6 +94,7 @@ def run(scenario: Scenario) -> list[str]:
     order = replace(order, requires_authorisation=rules.of(order.power).judge)
     findings = raw.get("findings") or dict.fromkeys(order.offences, "established")
     expect = raw["expect"]
+    at = START
     for step in raw["steps"]:
         name, _, day = str(step).partition("@")
         at = START + dt.timedelta(days=float(day or 0))
@@ -113,11 +117,11 @@ def run(scenario: Scenario) -> list[str]:
             return problems
     if "refused" in expect:
         return [f"allowed, expected refused at {expect['refused'].get('step')}"]
-    return _check_allowed(order, expect.get("allowed") or {})
+    return _check_allowed(order, expect.get("allowed") or {}, rules, at)
 
 
-def _check_allowed(order: Order, allowed: dict[str, Any]) -> list[str]:
-    problems = []
+def _check_allowed(order: Order, allowed: dict[str, Any], rules: Law, at: dt.datetime) -> list[str]:
+    problems = _check_moves(order, allowed.get("moves") or {}, rules, at)
     if "expires_after_days" in allowed:
         want = allowed["expires_after_days"]
         got = None if order.expires_at is None else (order.expires_at - START).days
@@ -125,4 +129,22 @@ def _check_allowed(order: Order, allowed: dict[str, Any]) -> list[str]:
             problems.append(f"expires after {got} days, expected {want}")
     if "renewals" in allowed and order.renewals != allowed["renewals"]:
         problems.append(f"renewed {order.renewals} times, expected {allowed['renewals']}")
+    return problems
+
+
+def _check_moves(order: Order, wanted: dict[str, Any], rules: Law, at: dt.datetime) -> list[str]:
+    """``moves: {ROLE: {possible: [...], blocked: {MOVE: PROVISION or 'role'}}}`` after the steps."""
+    problems = []
+    for role, expected in wanted.items():
+        found = {m.command.value: m for m in moves(order, {Role(role)}, rules, at)}
+        possible = sorted(c for c, m in found.items() if m.possible)
+        if sorted(expected.get("possible", [])) != possible:
+            problems.append(
+                f"{role} may {possible}, expected {sorted(expected.get('possible', []))}"
+            )
+        for command, why in (expected.get("blocked") or {}).items():
+            move = found.get(command)
+            got = None if move is None or move.possible else (move.provision or "role")
+            if got != why:
+                problems.append(f"{role}: {command} blocked by {got}, expected {why}")
     return problems

@@ -99,7 +99,14 @@ def test_authorise_and_revoke_at_once_never_lose_the_revocation(node: Node) -> N
         authorise, revoke = at_once(
             [
                 partial(orders.order_command, node.ctx, node.jane, order_id, Command.AUTHORISE),
-                partial(orders.order_command, node.ctx, node.pia, order_id, Command.REVOKE),
+                partial(
+                    orders.order_command,
+                    node.ctx,
+                    node.pia,
+                    order_id,
+                    Command.REVOKE,
+                    "no longer needed",
+                ),
             ]
         )
         # a revocation that was acknowledged is never overwritten by the authorisation

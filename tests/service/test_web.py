@@ -177,7 +177,7 @@ def test_proceeds_and_protected_persons_from_the_browser_forms(web: tuple[TestCl
         files={"ledger": ("l.csv", b"a,b\n1,2\n", "text/csv")},
     )
     assert bad.status_code == 400
-    assert "ACCOUNT=XX" in bad.text
+    assert "expected ACCOUNT=State" in bad.text
     added = client.post(
         f"/cases/{case_id}/protected",
         data={

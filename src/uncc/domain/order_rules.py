@@ -191,6 +191,7 @@ def check_draft(order: Order, findings: Iterable[Basis], law: Law) -> None:
             raise RuleViolation(
                 "art_42__para_2" if name in ("grounds", "scope") else "art_42__para_1",
                 f"the order must state its {name}",
+                field=name,
             )
     check_period(order, rules)
     for listed in rules.offence_lists:
@@ -200,6 +201,7 @@ def check_draft(order: Order, findings: Iterable[Basis], law: Law) -> None:
                 listed.at,
                 f"{_a(order.power)} order is only for {listed.what} ({names}); "
                 f"this one relies on {', '.join(order.offences)}",
+                field="offences",
             )
     if rules.territorial:
         for target in order.targets:
@@ -208,10 +210,13 @@ def check_draft(order: Order, findings: Iterable[Basis], law: Law) -> None:
                 raise RuleViolation(
                     rules.territory_at,
                     f"{target.id} is in {where}, not in {law.state}'s territory: request {where} to act instead",
+                    field="targets",
                 )
     if not order.targets:
         raise RuleViolation(
-            "art_42__para_2", "the order must name what it is directed at (its scope)"
+            "art_42__para_2",
+            "the order must name what it is directed at (its scope)",
+            field="targets",
         )
 
 
@@ -219,17 +224,23 @@ def _check_basis(order: Order, findings: Iterable[Basis]) -> None:
     by_offence = {b.offence: b for b in findings}
     if not order.offences:
         raise RuleViolation(
-            "art_41__para_2", "an order needs a legal basis: name an offence of the case's analysis"
+            "art_41__para_2",
+            "an order needs a legal basis: name an offence of the case's analysis",
+            field="offences",
         )
     for offence in order.offences:
         basis = by_offence.get(offence)
         if basis is None:
             raise RuleViolation(
-                "art_41__para_2", f"offence '{offence}' is not in the case's analysis"
+                "art_41__para_2",
+                f"offence '{offence}' is not in the case's analysis",
+                field="offences",
             )
         if basis.status == "not_established":
             raise RuleViolation(
-                "art_41__para_2", f"offence '{offence}' is not established in the case's analysis"
+                "art_41__para_2",
+                f"offence '{offence}' is not established in the case's analysis",
+                field="offences",
             )
 
 
@@ -247,11 +258,14 @@ def check_period(order: Order, rules: PowerLaw) -> None:
             raise RuleViolation(
                 at,
                 f"{_a(order.power)} order must state its duration{f' ({limit})' if limit else ''}",
+                field="duration_days",
             )
         return
     if rules.max_days is not None and not 0 < order.duration_days <= rules.max_days:
         raise RuleViolation(
-            at, f"{_a(order.power)} order lasts {limit}, not {order.duration_days} days"
+            at,
+            f"{_a(order.power)} order lasts {limit}, not {order.duration_days} days",
+            field="duration_days",
         )
 
 

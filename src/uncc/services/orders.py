@@ -8,12 +8,14 @@ audited too, then raised.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, insert, select
 
 from uncc.adapters.db import schema
 from uncc.convention.catalogue import load_convention
+from uncc.domain.order_moves import COMMAND_ACTION, Move, check_reason, moves
 from uncc.domain.order_rules import Basis, Law, check_draft, check_move, law_of, overdue
 from uncc.domain.orders import TRANSITIONS, Command, Order, OrderState, Target, move
 from uncc.domain.policy import Action, require
@@ -26,17 +28,6 @@ from uncc.services.identity import NodeInfo, node_info
 from uncc.services.need_to_know import hidden_orders, may_see_order
 from uncc.services.order_store import load_order, order_values, save_move
 from uncc.services.proceeds import STATUS_AFTER_ISSUE, apply_issued_order, items_of
-
-COMMAND_ACTION = {
-    Command.SUBMIT: Action.ORDER_SUBMIT,
-    Command.AUTHORISE: Action.ORDER_AUTHORISE,
-    Command.REFUSE: Action.ORDER_AUTHORISE,
-    Command.ISSUE: Action.ORDER_ISSUE,
-    Command.RENEW: Action.ORDER_RENEW,
-    Command.EXECUTE: Action.ORDER_ISSUE,
-    Command.REVOKE: Action.ORDER_REVOKE,
-    Command.EXPIRE: Action.NODE_TICK,
-}
 
 
 @dataclass(frozen=True)
@@ -186,6 +177,7 @@ def _property_targets(conn: Connection, order: Order) -> Order:
                 raise RuleViolation(
                     "art_50__para_2",
                     f"{target.id} is not a property item of case {order.case_id}: register traced proceeds first",
+                    field="targets",
                 )
             targets.append(Target(target.id, "property", register[target.id], target.description))
         else:
@@ -202,6 +194,7 @@ def order_command(
         PermissionDeniedError: the role may not do it (audited).
         RuleViolation: a condition refuses it (audited).
         ConflictError: the power's table has no such move from the current state.
+        UserInputError: a refusal or revocation without its reason (audited).
     """
     action = COMMAND_ACTION[command]
     failure: UnccError | None = None
@@ -212,10 +205,9 @@ def order_command(
             raise NotFoundError(f"no order {order_id}")
         try:
             require(who.roles, action)
-            if command is Command.REFUSE and not note.strip():
-                raise UserInputError("a refusal must state its reasons (--note)")
             check_move(order, command, node_law(node_info(conn)), now)
             after = move(order, command, who.user, now, note)
+            check_reason(command, note)
         except (RuleViolation, ConflictError, UnccError) as exc:
             failure = exc
             provision = getattr(exc, "provision", "")
@@ -244,10 +236,24 @@ def order_command(
                 outcome="ok",
                 state=after.state.value,
                 property=acted_on,
+                reason=note,
             )
     if failure is not None:
         raise failure
     return after
+
+
+def moves_of(ctx: NodeContext, who: Principal, order: Order) -> list[Move]:
+    """The moves out of the order's state for this user now, each possible or with why not."""
+    return moves_of_each(ctx, who, [order])[0]
+
+
+def moves_of_each(ctx: NodeContext, who: Principal, found: Sequence[Order]) -> list[list[Move]]:
+    """:func:`moves_of` for several orders (the node's law read once)."""
+    with ctx.engine.connect() as conn:
+        law = node_law(node_info(conn))
+    now = ctx.clock()
+    return [moves(order, who.roles, law, now) for order in found]
 
 
 def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:

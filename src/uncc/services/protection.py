@@ -177,7 +177,7 @@ def disclose(ctx: NodeContext, who: Principal, person_id: str, reason: str) -> d
                 reason=reason,
             )
     if not reason.strip():
-        raise UserInputError("a disclosure must state its reason (--reason)")
+        raise UserInputError("reason: a disclosure must state why the identity is needed (audited)")
     require(who.roles, Action.PROTECTED_DISCLOSE)
     identity: dict[str, str] = json.loads(
         ctx.data_key().open(bytes(row.identity), person_id.encode())

@@ -22,7 +22,7 @@ from uncc.domain.policy import Action, require
 from uncc.errors import NotFoundError, PermissionDeniedError, UserInputError
 from uncc.parties.catalogue import profile_problems
 from uncc.parties.profile import Profile
-from uncc.services import cases, orders
+from uncc.services import cases, form_choices, orders
 from uncc.services.abroad import Abroad, assess, offence_problems
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
@@ -82,6 +82,7 @@ def draft_request(
         NotFoundError: no such case.
     """
     require(who.roles, Action.NETWORK_SEND)
+    to = form_choices.state_code(ctx, to, "to") or to  # a name (Eastland) or a code
     if fields and "facts" in fields:
         raise UserInputError("fields: facts: the facts come from the case, not from the draft")
     kind = KINDS.get(measure)
@@ -119,6 +120,30 @@ def draft_request(
     return Draft(case_id, measure, kind, to, body, tuple(found), abroad, home.id if home else None)
 
 
+def case_fields(ctx: NodeContext, who: Principal, case_id: str) -> dict[str, Any]:
+    """The fields every request takes from the case, whatever it asks and of whom.
+
+    Our authority and reference (the case's investigation, else our State and the case
+    id), the offences of the analysis under our law, and the summary of the facts.
+
+    Raises:
+        NotFoundError: no such case.
+    """
+    require(who.roles, Action.NETWORK_SEND)
+    case = cases.get_case(ctx, who, case_id)
+    with ctx.engine.connect() as conn:
+        me = node_info(conn).state
+    ours: dict[str, Any] = next(
+        (i for i in case.facts.get("investigations", []) if i.get("state") == me), {}
+    )
+    return {
+        "requesting_authority": str(ours.get("authority") or me),
+        "reference": str(ours.get("reference") or case.id),
+        "offences": _offences(case, me, None),
+        "summary_of_facts": _summary(case.facts, None),
+    }
+
+
 def check_abroad(
     ctx: NodeContext, who: Principal, case_id: str, *, measure: str, to: str
 ) -> Abroad:
@@ -132,6 +157,7 @@ def check_abroad(
             not another member of the network.
     """
     require(who.roles, Action.NETWORK_SEND)
+    to = form_choices.state_code(ctx, to, "to") or to
     if measure not in {p.id for _, p in _convention().powers()}:
         raise UserInputError(f"measure: '{measure}' is not a power of the Convention model")
     case = cases.get_case(ctx, who, case_id)
@@ -170,7 +196,7 @@ def send_draft(
             f"the {draft.kind.replace('_', ' ')} is not complete:\n  " + "\n  ".join(draft.problems)
         )
     sent = requests.send_request(
-        ctx, who, kind=draft.kind, recipient=to, body=draft.body, case_id=case_id
+        ctx, who, kind=draft.kind, recipient=draft.to, body=draft.body, case_id=case_id
     )
     return draft, sent
 

@@ -97,9 +97,21 @@ def _command(command: Command) -> Callable[[str, str], None]:
     def run(
         order_id: Annotated[str, typer.Argument(help="The order id.")],
         note: Annotated[
-            str, typer.Option("--note", help="Reasons or remarks (required to refuse).")
+            str,
+            typer.Option(
+                "--reason",
+                "--note",
+                help="Reasons or remarks, kept in the order's history (required to refuse or revoke).",
+            ),
         ] = "",
     ) -> None:
+        from uncc.domain.order_moves import REASON_REQUIRED  # noqa: PLC0415
+
+        if command in REASON_REQUIRED and not note.strip():
+            raise UserInputError(
+                f"--reason: say why you {command.value} the order, e.g. "
+                f"uncc order {command.value} {order_id} --reason '…'"
+            )
         show(desk().move_order(order_id, command.value, note))
 
     run.__doc__ = f"{command.value.capitalize()} an order."

@@ -92,6 +92,10 @@ def protect_disclose(
     """Disclose a protected identity (prosecutors and judges; audited with the reason)."""
     from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
+    if not reason.strip():
+        raise UserInputError(
+            f"--reason: say why the identity is needed, e.g. uncc protect disclose {person_id} --reason '…'"
+        )
     identity = desk().disclose(person_id, reason)
     for key, value in identity.items():
         console.print(f"{key}: {value}", highlight=False, markup=False)

@@ -8,32 +8,34 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from uncc.domain.orders import TRANSITIONS, OrderState, Target
-from uncc.domain.policy import Action
-from uncc.entrypoints.web import pictures, session
+from uncc.domain.orders import TRANSITIONS, OrderState
+from uncc.domain.policy import Action, require
+from uncc.entrypoints.web import order_form, pictures, session
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
-from uncc.errors import UserInputError
+from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.services import (
     case_search,
     cases,
     evidence,
+    form_choices,
     order_search,
     orders,
     proceeds,
     protection,
+    request_drafts,
 )
 from uncc.services.context import Principal
-from uncc.services.orders import DraftRequest
 
 PAGE = 50
 
@@ -118,9 +120,16 @@ def install(app: FastAPI, pages: Pages) -> None:
             f"/cases/{case.id}", ok=f"case {case.id} opened; the analysis is kept with it"
         )
 
-    @app.get("/cases/{case_id}", include_in_schema=False)
-    @page(pages)
-    def case_page(request: Request, who: Principal, case_id: str) -> Response:
+    def show_case(
+        request: Request,
+        who: Principal,
+        case_id: str,
+        status: int = 200,
+        draft: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        kept: dict[str, dict[str, str]] | None = None,
+        form_errors: dict[str, dict[str, str]] | None = None,
+    ) -> Response:
         case = cases.get_case(ctx, who, case_id)
         case_id = case.id  # typed with or without our State code
         node = pages.node()
@@ -128,10 +137,12 @@ def install(app: FastAPI, pages: Pages) -> None:
         flows = proceeds.list_flows(ctx, who, case_id)
         shown = orders.list_orders(ctx, who, case_id) if _may(who, Action.ORDER_READ) else []
         items = evidence.list_evidence(ctx, who, case_id) if _may(who, Action.EVIDENCE_READ) else []
+        draft = draft or {"power": "preservation"}
         return pages.render(
             request,
             "case.html",
             who,
+            status,
             title=f"Case {case.id}",
             case=case,
             findings=findings,
@@ -153,42 +164,90 @@ def install(app: FastAPI, pages: Pages) -> None:
                 for p, r in orders.node_law(node).powers.items()
                 if r.max_days is not None
             ],
-            errors={},
+            offence_choices=[
+                c
+                for c in form_choices.offences_of(case, node.state)
+                if c.status != "not_established"
+            ],
+            target_choices=form_choices.targets_of(case, node.state),
+            target_kinds=form_choices.TARGET_KINDS,
+            states=form_choices.states(ctx),
+            request_kinds=request_drafts.KINDS,
+            draft=draft,
+            rows=order_form.blank_rows(draft),
+            errors=errors or {},
+            kept=kept or {},
+            form_errors=form_errors or {},
         )
+
+    def again(
+        request: Request,
+        who: Principal,
+        case_id: str,
+        form: str,
+        data: FormData,
+        exc: UnccError,
+        names: tuple[str, ...],
+    ) -> Response:
+        """The case page after a refused form: the form as typed, the error at its field."""
+        values = {k: _text(data, k) for k in data if k != "csrf"}
+        head, sep, rest = str(exc).partition(": ")
+        errors = {head: rest} if sep and head in names else {"form": str(exc)}
+        return show_case(
+            request,
+            who,
+            case_id,
+            exc.http_status,
+            kept={form: values},
+            form_errors={form: errors},
+        )
+
+    @app.get("/cases/{case_id}", include_in_schema=False)
+    @page(pages)
+    def case_page(request: Request, who: Principal, case_id: str) -> Response:
+        return show_case(request, who, case_id)
 
     @app.post("/cases/{case_id}/notes", include_in_schema=False)
     @page(pages, form=True)
     def add_note(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
-        cases.add_note(ctx, who, case_id, _text(data, "note"))
+        try:
+            cases.add_note(ctx, who, case_id, _text(data, "note"))
+        except (UserInputError, ConflictError) as exc:
+            return again(request, who, case_id, "notes", data, exc, ("note",))
         return redirect(f"/cases/{case_id}", ok="note added")
+
+    @app.post("/cases/{case_id}/evidence", include_in_schema=False)
+    @page(
+        pages, upload="file", before=lambda who, case_id: evidence.check_intake(ctx, who, case_id)
+    )
+    def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        file = data.get("file")
+        try:
+            if not isinstance(file, UploadFile) or not file.filename:
+                raise UserInputError("file: choose a file to upload")
+            item = evidence.add_evidence(
+                ctx,
+                who,
+                case_id,
+                source=file.file,
+                filename=file.filename,
+                acquisition={k: _text(data, k) for k in ("tool", "tool_version", "source")},
+                order_id=_text(data, "order") or None,
+            )
+        except (UserInputError, ConflictError) as exc:
+            return again(request, who, case_id, "evidence", data, exc, ())
+        return redirect(
+            f"/evidence/{item.id}", ok=f"{item.filename} is {item.id}, SHA-256 {item.sha256}"
+        )
 
     @app.post("/cases/{case_id}/orders", include_in_schema=False)
     @page(pages, form=True)
     def draft(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
-        targets = []
-        for line in _text(data, "targets").splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(":")]
-            if len(parts) < 2:
-                raise UserInputError(
-                    f"targets: '{line}': expected ID:KIND[:STATE], e.g. vpn-logs:data:XA"
-                )
-            targets.append(
-                Target(parts[0], parts[1], (parts[2] or None) if len(parts) > 2 else None)
-            )
-        duration = _text(data, "duration_days")
-        request_ = DraftRequest(
-            _text(data, "power"),
-            tuple(str(o) for o in data.getlist("offences")),
-            tuple(targets),
-            _text(data, "grounds"),
-            _text(data, "scope"),
-            _text(data, "necessity"),
-            _text(data, "proportionality"),
-            int(duration) if duration.isdigit() else None,
-        )
-        order = orders.draft_order(ctx, who, case_id, request_)
+        values = order_form.values_of(data)
+        try:
+            order = orders.draft_order(ctx, who, case_id, order_form.request_of(ctx, values))
+        except (UserInputError, RuleViolation) as exc:  # the form again, as typed
+            return show_case(request, who, case_id, 422, values, order_form.errors_of(exc))
         return redirect(f"/orders/{order.id}", ok=f"order {order.id} drafted")
 
     @app.get("/cases/{case_id}/case-uco.jsonld", include_in_schema=False)
@@ -206,6 +265,12 @@ def install(app: FastAPI, pages: Pages) -> None:
     @app.post("/cases/{case_id}/protected", include_in_schema=False)
     @page(pages, form=True)
     def add_protected(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
+        try:
+            return _add_protected(who, data, case_id)
+        except (UserInputError, ConflictError) as exc:
+            return again(request, who, case_id, "protected", data, exc, ("kind", "name"))
+
+    def _add_protected(who: Principal, data: FormData, case_id: str) -> Response:
         try:
             kind = protection.ProtectedKind(_text(data, "kind"))
         except ValueError:
@@ -231,6 +296,13 @@ def install(app: FastAPI, pages: Pages) -> None:
     def register_property(
         request: Request, who: Principal, data: FormData, case_id: str
     ) -> Response:
+        try:
+            return _register_property(who, data, case_id)
+        except (UserInputError, ConflictError) as exc:
+            names = ("ledger", "model", "locations", "currency", "basis")
+            return again(request, who, case_id, "property", data, exc, names)
+
+    def _register_property(who: Principal, data: FormData, case_id: str) -> Response:
         from uncc.domain.tracing import Model  # noqa: PLC0415
         from uncc.entrypoints.cli.proceeds import read_lines  # noqa: PLC0415
 
@@ -248,9 +320,12 @@ def install(app: FastAPI, pages: Pages) -> None:
             account, _, state = line.strip().partition("=")
             if not line.strip():
                 continue
-            if not account or len(state) != 2 or not state.isupper():
-                raise UserInputError(f"locations: '{line}': expected ACCOUNT=XX, e.g. wallet-1=XB")
-            places[account] = state
+            code = form_choices.state_code(ctx, state, f"locations: '{line.strip()}'")
+            if not account.strip() or code is None:
+                raise UserInputError(
+                    f"locations: '{line.strip()}': expected ACCOUNT=State, e.g. wallet-1=XB"
+                )
+            places[account.strip()] = code
         lines = io.TextIOWrapper(upload.file, encoding="utf-8", errors="replace", newline="")
         items, notes = proceeds.register_traced(
             ctx,
@@ -267,10 +342,44 @@ def install(app: FastAPI, pages: Pages) -> None:
         )
         return redirect(f"/cases/{case_id}", ok=summary)
 
+    def _confirm_disclosure(
+        request: Request, who: Principal, person_id: str, case: str, reason: str, error: str = ""
+    ) -> Response:
+        person = next(
+            (p for p in protection.list_protected(ctx, who, case) if p.id == person_id), None
+        )
+        if person is None:
+            raise NotFoundError(f"no protected person {person_id} in case {case}")
+        return pages.render(
+            request,
+            "disclose_confirm.html",
+            who,
+            422 if error else 200,
+            title=f"Disclose the identity of {person.pseudonym}?",
+            person=person,
+            reason=reason,
+            errors={"reason": error} if error else {},
+        )
+
+    @app.get("/protected/{person_id}/disclose", include_in_schema=False)
+    @page(pages)
+    def confirm_disclosure(
+        request: Request, who: Principal, person_id: str, case: str = ""
+    ) -> Response:
+        """Confirm a disclosure and state its reason (asked before anything is decrypted)."""
+        require(who.roles, Action.PROTECTED_DISCLOSE)
+        return _confirm_disclosure(request, who, person_id, case, "")
+
     @app.post("/protected/{person_id}/disclose", include_in_schema=False)
     @page(pages, form=True)
     def disclose(request: Request, who: Principal, data: FormData, person_id: str) -> Response:
-        shown = protection.disclose(ctx, who, person_id, _text(data, "reason"))
+        try:
+            shown = protection.disclose(ctx, who, person_id, _text(data, "reason"))
+        except UserInputError as exc:  # no reason: asked again, on the confirmation page
+            if not _text(data, "case") or not str(exc).startswith("reason:"):
+                raise
+            error = str(exc).removeprefix("reason: ")
+            return _confirm_disclosure(request, who, person_id, _text(data, "case"), "", error)
         view = pages.views.keep(session.token_of(request) or "", person_id, shown)
         return redirect(f"/protected/{person_id}/disclosed?view={view}")
 

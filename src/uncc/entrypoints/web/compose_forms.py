@@ -1,8 +1,10 @@
-"""The compose form of each measure request: its fields, and the body they make.
+"""The compose form of each request: its fields, the body they make, and back.
 
-One form per request kind of ``uncc.domain.measure_requests``; list fields are typed one
-item per line, parts of an item separated by ``|``. An empty field is left out, so the
-message model names what is missing (shown next to the field).
+One form per request kind (preservation, and each kind of ``uncc.domain.measure_requests``);
+offences are ticked from a list; other list fields are typed one item per line, parts
+of an item separated by ``|``. An empty field is left out, so the message model names
+what is missing (shown next to the field). :func:`form_values` is the inverse of
+:func:`measure_body`: a body drafted from the case fills the form.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ class FormField:
     name: str
     label: str
     widget: str = "text"
-    """text, textarea, lines, data, property, participants, number, checkbox, select."""
+    """text, textarea, lines, data, property, participants, number, checkbox, select, offences."""
     hint: str = ""
     options: tuple[str, ...] = ()
 
@@ -43,12 +45,7 @@ _DAYS = FormField(
 )
 COMMON = (
     FormField("requesting_authority", "Requesting authority"),
-    FormField(
-        "offence_ids",
-        "Offences",
-        "lines",
-        "Convention offence ids, one per line, e.g. illegal_access",
-    ),
+    FormField("offences", "Offences", "offences", "the legal basis: tick one at least"),
     FormField("summary_of_facts", "Summary of facts", "textarea"),
 )
 FORMS: dict[str, tuple[FormField, ...]] = {
@@ -119,6 +116,24 @@ FORMS: dict[str, tuple[FormField, ...]] = {
 }
 """Request kind → its own fields (after ``COMMON``)."""
 
+PRESERVATION = (
+    FormField("status", "Status", "select", options=("new", "extension")),
+    FormField("earlier_reference", "Earlier reference", hint="(for an extension)"),
+    FormField("data", "Stored data to preserve", "data", _DATA.hint),
+    FormField("custodian", "Custodian or location of the system"),
+    FormField("necessity", "Why preservation is necessary", "textarea"),
+    FormField("preserve_days", "Days to preserve", "number", "at most 90 (Art. 43)"),
+    FormField("formal_request_to_follow", "A formal request for the data will follow", "checkbox"),
+)
+"""The preservation request's own fields (Arts. 43, 56)."""
+
+
+def fields_of(kind: str) -> tuple[FormField, ...]:
+    """Every field of the kind's form (the common ones first); none for a kind without one."""
+    if kind == "preservation_request":
+        return (*COMMON, *PRESERVATION)
+    return (*COMMON, *FORMS[kind]) if kind in FORMS else ()
+
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -140,14 +155,19 @@ PARTS = {
 
 
 def measure_body(kind: str, data: FormData, contact: dict[str, Any]) -> dict[str, Any]:
-    """The body of a measure request from its form."""
+    """The body of a request from its form (offences ticked, or typed one a line in ``offence_ids``)."""
     body: dict[str, Any] = {"contact": contact}
-    for field in (FormField("reference", "Our reference"), *COMMON, *FORMS[kind]):
+    for field in (FormField("reference", "Our reference"), *fields_of(kind)):
         raw = data.get(field.name)
         text = raw.strip() if isinstance(raw, str) else ""
-        key = "offences" if field.name == "offence_ids" else field.name
+        key = field.name
         if field.widget == "checkbox":
             body[key] = bool(text)
+        elif field.widget == "offences":
+            typed = data.get("offence_ids")
+            chosen = [str(o) for o in data.getlist(key)] or _lines(str(typed or ""))
+            if chosen:
+                body[key] = chosen
         elif not text:
             continue
         elif field.widget == "lines":
@@ -162,3 +182,34 @@ def measure_body(kind: str, data: FormData, contact: dict[str, Any]) -> dict[str
     if isinstance(urgency, str) and urgency:
         body["urgency"] = urgency
     return body
+
+
+def form_values(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The form's values from a body (:func:`measure_body` read backwards)."""
+    values: dict[str, Any] = {"reference": str(body.get("reference") or "")}
+    for field in fields_of(kind):
+        value = body.get(field.name)
+        if value is None:
+            continue
+        if field.widget == "offences":
+            values[field.name] = [str(o) for o in value]
+        elif field.widget == "checkbox":
+            values[field.name] = "1" if value else ""
+        elif field.widget == "lines":
+            values[field.name] = "\n".join(str(v) for v in value)
+        elif field.widget in PARTS:
+            values[field.name] = "\n".join(
+                " | ".join(str(item.get(n) or "") for n in PARTS[field.widget]).rstrip(" |")
+                for item in value
+            )
+        else:
+            values[field.name] = str(value)
+    if body.get("urgency"):
+        values["urgency"] = str(body["urgency"])
+    contact = body.get("contact") or {}
+    for name in ("name", "phone", "email", "office_hours", "time_zone"):
+        if contact.get(name):
+            values[name if name in ("office_hours", "time_zone") else f"contact_{name}"] = str(
+                contact[name]
+            )
+    return values

@@ -25,6 +25,7 @@ from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.api.problems import Problem, classify, is_api
 from uncc.entrypoints.api.uploads import body_file
 from uncc.entrypoints.web import i18n, session, terms
+from uncc.entrypoints.web.menu import menu_for
 from uncc.entrypoints.web.streamed_form import StreamedForm
 from uncc.errors import PermissionDeniedError, UnccError
 from uncc.services import notifications, preferences
@@ -164,6 +165,7 @@ class Pages:
                 title=i18n.gettext(title) if (title := values.pop("title", "")) else "",
                 unread=notifications.unread_count(self.ctx, who) if who is not None else 0,
                 language=i18n.LANGUAGE.get(),
+                menu=menu_for(who.roles) if who is not None else [],
                 **values,
             )
         finally:

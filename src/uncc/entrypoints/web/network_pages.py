@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,18 +11,18 @@ from starlette.datastructures import FormData
 
 from uncc.domain import cooperation
 from uncc.domain.conversations import ANSWERS as FITTING
-from uncc.domain.messages import problems
 from uncc.domain.policy import Action, allowed
-from uncc.entrypoints.web.compose_forms import COMMON, FORMS, measure_body
+from uncc.entrypoints.web import compose_pages
+from uncc.entrypoints.web.compose_pages import COMPOSE
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
+from uncc.entrypoints.web.menu import require_entry
 from uncc.errors import UserInputError
-from uncc.services import evidence, path_trace, request_drafts
+from uncc.services import evidence, path_trace
 from uncc.services.context import Principal
 from uncc.services.network import deconfliction, experts, outbox, requests, transfer
 from uncc.services.network import directory as network_directory
 from uncc.services.network.transport import Transport
-from uncc.services.request_drafts import Draft
 
 ANSWER_KINDS = (
     "acknowledgment",
@@ -35,11 +34,6 @@ ANSWER_KINDS = (
     "hearing_record",
     "consultation",
 )
-COMPOSE = {
-    "preservation_request": "Expedited preservation of stored data (Arts. 43, 56)",
-    "assistance_request": "Assistance from the other State's experts (Art. 56(3))",
-    **{kind: cooperation.kinds()[kind].label for kind in FORMS},
-}
 
 
 def _text(data: FormData, name: str) -> str:
@@ -49,52 +43,6 @@ def _text(data: FormData, name: str) -> str:
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _body(kind: str, data: FormData) -> dict[str, Any]:
-    """A message body from the compose form's fields."""
-    contact = {
-        "name": _text(data, "contact_name"),
-        "phone": _text(data, "contact_phone") or None,
-        "email": _text(data, "contact_email") or None,
-        "office_hours": _text(data, "office_hours") or "24/7",
-        "time_zone": _text(data, "time_zone") or "UTC",
-    }
-    if kind in FORMS:
-        return measure_body(kind, data, contact)
-    if kind == "assistance_request":
-        return {
-            "needed": _text(data, "needed"),
-            "expertise": _lines(_text(data, "expertise")),
-            "urgency": _text(data, "urgency") or "urgent",
-            "languages": _lines(_text(data, "languages")) or ["en"],
-            "contact": contact,
-            "reference": _text(data, "reference"),
-        }
-    stored = []
-    for line in _lines(_text(data, "data")):
-        description, _, link = line.partition("|")
-        stored.append({"description": description.strip(), "link_to_offence": link.strip()})
-    days = _text(data, "preserve_days")
-    body: dict[str, Any] = {
-        "requesting_authority": _text(data, "requesting_authority"),
-        "reference": _text(data, "reference"),
-        "status": _text(data, "status") or "new",
-        "offences": [str(o) for o in data.getlist("offences")]
-        or _lines(_text(data, "offence_ids")),
-        "summary_of_facts": _text(data, "summary_of_facts"),
-        "data": stored,
-        "custodian": _text(data, "custodian"),
-        "necessity": _text(data, "necessity"),
-        "formal_request_to_follow": bool(data.get("formal_request_to_follow")),
-        "preserve_days": int(days) if days.isdigit() else 90,
-        "urgency": _text(data, "urgency") or "preservation",
-        "contact": contact,
-        "preferred_channel": _text(data, "preferred_channel") or "i24-7",
-    }
-    if _text(data, "earlier_reference"):
-        body["earlier_reference"] = _text(data, "earlier_reference")
-    return body
 
 
 def hops(text: str) -> list[dict[str, str | None]]:
@@ -116,58 +64,15 @@ def hops(text: str) -> list[dict[str, str | None]]:
     return out
 
 
-def form_values(draft: Draft) -> dict[str, str]:
-    """The compose form's fields from a request drafted from the case."""
-    body = draft.body
-    contact = body.get("contact", {})
-    return {
-        "recipient": draft.to,
-        "reference": str(body.get("reference", "")),
-        "requesting_authority": str(body.get("requesting_authority", "")),
-        "offence_ids": "\n".join(body.get("offences", [])),
-        "summary_of_facts": str(body.get("summary_of_facts", "")),
-        "data": "\n".join(
-            f"{d['description']} | {d['link_to_offence']}" for d in body.get("data", [])
-        ),
-        "custodian": str(body.get("custodian", "")),
-        "necessity": str(body.get("necessity", "")),
-        "formal_request_to_follow": "1",
-        "urgency": str(body.get("urgency", "preservation")),
-        "contact_name": str(contact.get("name", "")),
-        "contact_phone": str(contact.get("phone") or ""),
-        "contact_email": str(contact.get("email") or ""),
-        "office_hours": str(contact.get("office_hours", "24/7")),
-        "time_zone": str(contact.get("time_zone", "UTC")),
-    }
-
-
-_FIELD = re.compile(r"^([a-z_]+)(?:\.\d+)?(?:\.([a-z_]+))?: (.*)$")
-
-
-def field_errors(found: list[str]) -> dict[str, str]:
-    """``field: reason`` problems mapped to the form's field names (shown next to them)."""
-    errors: dict[str, str] = {}
-    for problem in found:
-        match = _FIELD.match(problem)
-        if match is None:
-            errors.setdefault("form", problem)
-            continue
-        name, sub, reason = match.groups()
-        key = f"contact_{sub}" if name == "contact" and sub in ("name", "phone", "email") else name
-        key = {"offences": "offence_ids"}.get(key, key)
-        if name == "contact" and sub is None:
-            key = "contact_phone"
-        errors.setdefault(key, reason)
-    return errors
-
-
 def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[], None]) -> None:
-    """Add the network pages."""
+    """Add the network pages (and the compose page, ``compose_pages``)."""
     ctx = pages.ctx
+    compose_pages.install(app, pages, kick)
 
     @app.get("/network", include_in_schema=False)
     @page(pages)
     def network_home(request: Request, who: Principal) -> Response:
+        require_entry(who.roles, "/network")
         with ctx.engine.connect() as conn:
             cfg = network_directory.config(conn)
         conversations = requests.list_conversations(ctx, who)
@@ -212,6 +117,30 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             step=step,
         )
 
+    def confirm_refusal(
+        request: Request,
+        who: Principal,
+        conversation_id: str,
+        data: FormData,
+        body: dict[str, Any],
+    ) -> Response:
+        """The refusal to confirm, with its written reasons required (asked again when empty)."""
+        c = requests.get_conversation(ctx, who, conversation_id)
+        grounds = cooperation.refusal_grounds()
+        missing = bool(data.get("confirmed")) and not body["detail"]
+        return pages.render(
+            request,
+            "refusal_confirm.html",
+            who,
+            422 if missing else 200,
+            title=f"Refuse request {c.reference}?",
+            c=c,
+            body=body,
+            ground=grounds.get(body["reason"]),
+            order=_text(data, "order"),
+            errors={"text": "the refusal must state its reasons"} if missing else {},
+        )
+
     @app.post("/network/requests/{conversation_id}/answer", include_in_schema=False)
     @page(pages, form=True)
     def answer(request: Request, who: Principal, data: FormData, conversation_id: str) -> Response:
@@ -242,6 +171,8 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
                 "refused": _lines(_text(data, "refused")),
                 "conditions": _lines(_text(data, "conditions")),
             }
+            if not data.get("confirmed") or not body["detail"]:  # confirmed, with its reasons
+                return confirm_refusal(request, who, conversation_id, data, body)
         elif kind == "hearing_record":
             body = {
                 "outcome": _text(data, "hearing_outcome"),
@@ -285,81 +216,6 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             ok=f"verified and taken in: {', '.join(taken) or 'nothing new'}",
         )
 
-    @app.get("/network/compose", include_in_schema=False)
-    @page(pages)
-    def compose_form(
-        request: Request,
-        who: Principal,
-        kind: str = "preservation_request",
-        case: str = "",
-        to: str = "",
-        measure: str = "preservation",
-    ) -> Response:
-        if kind not in COMPOSE:
-            raise UserInputError(f"kind '{kind}': expected one of {', '.join(COMPOSE)}")
-        if case and to and kind == "preservation_request":  # filled from the case's analysis
-            draft = request_drafts.draft_request(ctx, who, case, measure=measure, to=to)
-            return _compose(request, who, kind, case, form_values(draft), {}, check=draft)
-        return _compose(request, who, kind, case, {}, {})
-
-    def _compose(
-        request: Request,
-        who: Principal,
-        kind: str,
-        case: str,
-        values: dict[str, str],
-        errors: dict[str, str],
-        status: int = 200,
-        check: Any = None,
-    ) -> Response:
-        with ctx.engine.connect() as conn:
-            members = [m for m in network_directory.directory(conn).members if "hub" not in m.roles]
-        return pages.render(
-            request,
-            "compose.html",
-            who,
-            status,
-            title=COMPOSE[kind],
-            kind=kind,
-            case=case,
-            values=values,
-            errors=errors,
-            members=members,
-            me=pages.node().state,
-            fields=(*COMMON, *FORMS[kind]) if kind in FORMS else (),
-            kinds=COMPOSE,
-            default_urgency=(
-                cooperation.kinds()[kind].default_urgency.value
-                if kind in cooperation.kinds()
-                else "urgent"
-            ),
-            check=check,
-        )
-
-    @app.post("/network/compose", include_in_schema=False)
-    @page(pages, form=True)
-    def compose(request: Request, who: Principal, data: FormData) -> Response:
-        kind = _text(data, "kind")
-        if kind not in COMPOSE:
-            raise UserInputError(f"kind '{kind}': expected one of {', '.join(COMPOSE)}")
-        values = {k: _text(data, k) for k in data if k != "csrf"}
-        body = _body(kind, data)
-        case = _text(data, "case")
-        found = problems(kind, 1, body)
-        recipient = _text(data, "recipient")
-        if not recipient:
-            found.append("recipient: choose the requested State")
-        if found:
-            return _compose(request, who, kind, case, values, field_errors(found), 422)
-        sent = requests.send_request(
-            ctx, who, kind=kind, recipient=recipient, body=body, case_id=case or None
-        )
-        kick()
-        return redirect(
-            f"/network/requests/{sent.id}",
-            ok=f"{kind.replace('_', ' ')} signed and queued for {recipient}",
-        )
-
     @app.post("/network/check", include_in_schema=False)
     @page(pages, form=True)
     def check(request: Request, who: Principal, data: FormData) -> Response:
@@ -373,6 +229,7 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
     def experts_page(
         request: Request, who: Principal, expertise: str = "", language: str = "", now: str = ""
     ) -> Response:
+        require_entry(who.roles, "/experts")
         found = None
         if expertise or language or now:
             found = experts.find(

@@ -11,18 +11,19 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import FormData, UploadFile
 
-from uncc.domain.orders import TRANSITIONS, Command
-from uncc.domain.policy import Action, allowed
+from uncc.domain.policy import Action
 from uncc.entrypoints.api.problems import classify
 from uncc.entrypoints.web import (
     audit_pages,
     case_pages,
     dashboard_pages,
     evidence_pages,
+    order_pages,
     pictures,
     report_pages,
     session,
 )
+from uncc.entrypoints.web.field_errors import field_errors, plain
 from uncc.entrypoints.web.forms import facts_from as _facts_from
 from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
@@ -36,16 +37,17 @@ from uncc.entrypoints.web.kit import (
     redirect,
     same_origin,
 )
+from uncc.entrypoints.web.menu import require_entry
 from uncc.errors import (
+    FactsError,
     PermissionDeniedError,
     SecondFactorRequired,
     ThrottledError,
     TooLargeError,
     UserInputError,
 )
-from uncc.services import cases, evidence, identity, orders, vault
+from uncc.services import cases, evidence, form_choices, identity, vault
 from uncc.services.context import NodeContext, Principal, audit_now
-from uncc.services.orders import COMMAND_ACTION
 from uncc.yaml12 import MAX_BYTES
 
 EXAMPLE_CONDUCTS = (
@@ -60,12 +62,35 @@ EXAMPLE_CONDUCTS = (
 )
 
 
-def _guided(data: FormData) -> dict[str, Any]:
-    """A minimal incident from the guided form: one actor, one system, one act."""
+GUIDED_PATHS = {
+    r"title": "title",
+    r"summary": "summary",
+    r"persons\.0\.present_in": "actor_state",
+    r"acts\.0\.acted_in": "actor_state",
+    r"acts\.0\.effects_in": "system_state",
+    r"systems\.0\.location": "system_state",
+    r"systems\.0\.description": "system",
+    r"acts\.0\.when": "when",
+    r"acts\.0\.conduct": "conduct",
+}
+"""Where each path of the incident the guided form builds comes from (its field)."""
+
+
+def _guided(ctx: NodeContext, data: FormData) -> dict[str, Any]:
+    """A minimal incident from the guided form: one actor, one system, one act.
+
+    The States may be named (``Eastland``) or given by code (``XC``).
+    """
     errors = {}
     for name in ("title", "actor_state", "system_state", "conduct"):
         if not _text(data, name):
             errors[name] = "required"
+    codes: dict[str, str] = {}
+    for name in ("actor_state", "system_state"):
+        try:
+            codes[name] = form_choices.state_code(ctx, _text(data, name), name) or ""
+        except UserInputError as exc:
+            errors.setdefault(name, str(exc).removeprefix(f"{name}: "))
     if errors:
         raise GuidedError(errors)
     act: dict[str, Any] = {
@@ -73,8 +98,8 @@ def _guided(data: FormData) -> dict[str, Any]:
         "by": "actor",
         "conduct": _text(data, "conduct"),
         "object": "system",
-        "acted_in": _text(data, "actor_state").upper(),
-        "effects_in": [_text(data, "system_state").upper()],
+        "acted_in": codes["actor_state"],
+        "effects_in": [codes["system_state"]],
     }
     if _text(data, "when"):
         act["when"] = _text(data, "when")
@@ -89,19 +114,32 @@ def _guided(data: FormData) -> dict[str, Any]:
         "id": "guided",
         "title": _text(data, "title"),
         "summary": _text(data, "summary") or None,
-        "persons": [
-            {"id": "actor", "kind": "natural", "present_in": _text(data, "actor_state").upper()}
-        ],
+        "persons": [{"id": "actor", "kind": "natural", "present_in": codes["actor_state"]}],
         "systems": [
             {
                 "id": "system",
                 "description": _text(data, "system") or "the system attacked",
-                "location": _text(data, "system_state").upper(),
+                "location": codes["system_state"],
                 "connected": True,
                 "security_measures": bool(data.get("security")),
             }
         ],
         "acts": [act],
+    }
+
+
+def _analyse_errors(exc: UserInputError, *, guided: bool) -> dict[str, str]:
+    """A refused analysis as errors by field: the guided form's fields, or the facts."""
+    if isinstance(exc, GuidedError):
+        return exc.errors
+    found = exc.problems if isinstance(exc, FactsError) else [str(exc)]
+    if guided:
+        return field_errors(found, GUIDED_PATHS)
+    return {
+        "facts": "; ".join(
+            f"{p.partition(': ')[0]}: {plain(p.partition(': ')[2])}" if ": " in p else p
+            for p in found
+        )
     }
 
 
@@ -111,18 +149,6 @@ class GuidedError(UserInputError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-def _commands(order: Any, who: Principal) -> list[str]:
-    """The moves this user may make on this order now."""
-    table = TRANSITIONS[order.power]
-    return [
-        command.value
-        for (state, command) in table
-        if state is order.state
-        and command is not Command.EXPIRE
-        and any(allowed(r, COMMAND_ACTION[command]) for r in who.roles)
-    ]
 
 
 def install(app: FastAPI, ctx: NodeContext) -> Pages:
@@ -200,6 +226,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     @app.get("/analyse", include_in_schema=False)
     @page(pages)
     def analyse_form(request: Request, who: Principal) -> Response:
+        require_entry(who.roles, "/analyse")
         return pages.render(
             request,
             "analyse.html",
@@ -208,6 +235,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             errors={},
             values={},
             conducts=EXAMPLE_CONDUCTS,
+            states=form_choices.states(ctx),
         )
 
     @app.post("/analyse", include_in_schema=False)
@@ -216,9 +244,10 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
         from uncc.analysis.render.html import render_html  # noqa: PLC0415
 
         values = {k: _text(data, k) for k in data if k != "csrf"}
+        guided = _text(data, "mode") == "guided"
         try:
-            if _text(data, "mode") == "guided":
-                facts = _guided(data)
+            if guided:
+                facts = _guided(ctx, data)
             else:
                 upload = data.get("file")
                 text = _text(data, "facts")
@@ -229,27 +258,17 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
                     text = raw.decode("utf-8", errors="replace")
                 facts = _facts_from(text)
             report = cases.analyse(ctx, who, facts)
-        except GuidedError as exc:
+        except UserInputError as exc:  # the form again, as typed, each error at its field
             return pages.render(
                 request,
                 "analyse.html",
                 who,
                 422,
                 title="Analyse an incident",
-                errors=exc.errors,
+                errors=_analyse_errors(exc, guided=guided),
                 values=values,
                 conducts=EXAMPLE_CONDUCTS,
-            )
-        except UserInputError as exc:
-            return pages.render(
-                request,
-                "analyse.html",
-                who,
-                422,
-                title="Analyse an incident",
-                errors={"facts": str(exc)},
-                values=values,
-                conducts=EXAMPLE_CONDUCTS,
+                states=form_choices.states(ctx),
             )
         body = render_html(report)
         inner = body[body.index("<main>") + 6 : body.index("</main>")]
@@ -260,59 +279,6 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             title="Analysis",
             report_html=inner,
             facts=json.dumps(facts),
-        )
-
-    @app.get("/orders/{order_id}", include_in_schema=False)
-    @page(pages)
-    def order_page(request: Request, who: Principal, order_id: str) -> Response:
-        order = orders.get_order(ctx, who, order_id)
-        return pages.render(
-            request,
-            "order.html",
-            who,
-            title=f"Order {order.id}",
-            order=order,
-            commands=_commands(order, who),
-            rules=orders.node_law(pages.node()).of(order.power),
-        )
-
-    @app.post("/orders/{order_id}/{command}", include_in_schema=False)
-    @page(pages, form=True)
-    def move(
-        request: Request, who: Principal, data: FormData, order_id: str, command: str
-    ) -> Response:
-        try:
-            chosen = Command(command)
-        except ValueError:
-            raise UserInputError(f"'{command}' is not a command") from None
-        order = orders.order_command(ctx, who, order_id, chosen, _text(data, "note"))
-        return redirect(
-            f"/orders/{order.id}", ok=f"{command}: the order is now {order.state.value}"
-        )
-
-    @app.post("/cases/{case_id}/evidence", include_in_schema=False)
-    @page(
-        pages, upload="file", before=lambda who, case_id: evidence.check_intake(ctx, who, case_id)
-    )
-    def upload(request: Request, who: Principal, data: FormData, case_id: str) -> Response:
-        upload = data.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise UserInputError("file: choose a file to upload")
-        item = evidence.add_evidence(
-            ctx,
-            who,
-            case_id,
-            source=upload.file,
-            filename=upload.filename,
-            acquisition={
-                "tool": _text(data, "tool"),
-                "tool_version": _text(data, "tool_version"),
-                "source": _text(data, "source"),
-            },
-            order_id=_text(data, "order") or None,
-        )
-        return redirect(
-            f"/evidence/{item.id}", ok=f"{item.filename} is {item.id}, SHA-256 {item.sha256}"
         )
 
     @app.get("/evidence/{item_id}", include_in_schema=False)
@@ -367,6 +333,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     report_pages.install(app, pages)
     case_pages.install(app, pages)
     evidence_pages.install(app, pages)
+    order_pages.install(app, pages)
     dashboard_pages.install(app, pages)
     audit_pages.install(app, pages)
 

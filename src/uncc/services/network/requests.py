@@ -218,6 +218,11 @@ def answer(
             obj=conversation_id,
             outcome="ok",
             type=kind,
+            **(
+                {"ground": body.get("reason"), "reason": body.get("detail")}
+                if kind == "refusal"
+                else {}
+            ),
         )
     return get_conversation(ctx, who, conversation_id)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import Field
 
+from uncc.domain.order_moves import Move
 from uncc.domain.orders import Command, Order, OrderState, Target
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
@@ -67,6 +69,14 @@ class MoveOut(Out):
     note: str
 
 
+class BlockedMoveOut(Out):
+    """A move out of the order's state the caller cannot make now, and why."""
+
+    command: Command
+    why_not: str
+    provision: str | None
+
+
 class OrderOut(Out):
     """An order with its history."""
 
@@ -82,10 +92,14 @@ class OrderOut(Out):
     expires_at: Stamp | None
     renewals: int
     history: list[MoveOut]
+    allowed_moves: list[Command]
+    """The moves the caller can make now (a refuse or revoke needs a ``note``: its reason)."""
+    blocked_moves: list[BlockedMoveOut]
+    """The other moves out of the order's state, each with why the caller cannot make it now."""
 
     @classmethod
-    def of(cls, order: Order) -> OrderOut:
-        """An order as the API shows it."""
+    def of(cls, order: Order, moves: Sequence[Move]) -> OrderOut:
+        """An order as the API shows it, with the caller's moves."""
         return cls(
             id=order.id,
             case=order.case_id,
@@ -108,7 +122,18 @@ class OrderOut(Out):
                 )
                 for e in order.history
             ],
+            allowed_moves=[m.command for m in moves if m.possible],
+            blocked_moves=[
+                BlockedMoveOut(command=m.command, why_not=m.why_not, provision=m.provision or None)
+                for m in moves
+                if not m.possible
+            ],
         )
+
+
+def shown(ctx: Ctx, user: User, order: Order) -> OrderOut:
+    """One order with the caller's moves."""
+    return OrderOut.of(order, orders.moves_of(ctx, user, order))
 
 
 class TickOut(Out):
@@ -131,7 +156,7 @@ def draft(ctx: Ctx, case_id: str, body: OrderIn, user: User) -> OrderOut:
         body.proportionality,
         body.duration_days,
     )
-    return OrderOut.of(orders.draft_order(ctx, user, case_id, request))
+    return shown(ctx, user, orders.draft_order(ctx, user, case_id, request))
 
 
 @router.get("/orders", response_model=Page[OrderOut])
@@ -146,17 +171,23 @@ def list_orders(
 ) -> Page[OrderOut]:
     """The orders the user may see, by id; filtered by case, state and power."""
     found = [
-        OrderOut.of(o)
+        o
         for o in orders.list_orders(ctx, user, case)
         if (state is None or o.state == state) and (power is None or o.power == power)
     ]
-    return page(found, at)
+    window = page(found, at)
+    moves = orders.moves_of_each(ctx, user, window.items)
+    return Page[OrderOut](
+        items=[OrderOut.of(o, m) for o, m in zip(window.items, moves, strict=True)],
+        total=window.total,
+        next=window.next,
+    )
 
 
 @router.get("/orders/{order_id}", responses=problems("not-found"))
 def get_order(ctx: Ctx, order_id: str, user: User) -> OrderOut:
     """One order with its history."""
-    return OrderOut.of(orders.get_order(ctx, user, order_id))
+    return shown(ctx, user, orders.get_order(ctx, user, order_id))
 
 
 @router.post("/orders/{order_id}/{command}", responses=REFUSALS)
@@ -165,7 +196,7 @@ def command(
 ) -> OrderOut:
     """Move an order: submit, authorise, refuse, issue, renew, execute, revoke."""
     moved = orders.order_command(ctx, user, order_id, command, body.note if body else "")
-    return OrderOut.of(moved)
+    return shown(ctx, user, moved)
 
 
 @router.post("/tick")
