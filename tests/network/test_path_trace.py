@@ -13,18 +13,20 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
+from tests.network.hostile import forge
 from tests.network.kit import Loopback, Peer, pump
 from tests.network.test_preservation_flow import preservation
-from tests.service.conftest import facts
+from tests.service.conftest import Clock, facts
 from tests.service.test_api import token
 from tests.service.test_web import login
 from uncc.adapters.db import schema
 from uncc.config import Settings
+from uncc.domain.envelope import Handling, Onward
 from uncc.domain.orders import Command
 from uncc.entrypoints.api.app import create_app
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services import cases, orders, path_trace
-from uncc.services.network import requests
+from uncc.services.network import inbox, requests
 
 
 def _issue(peer: Peer, order_id: str) -> None:
@@ -372,3 +374,37 @@ def test_the_command_line_follows_the_hop_and_draws_the_path(
     assert "hop: Southnet Transit, in XB" in shown.output
     assert f"following {first_id}" in shown.output
     assert ElementTree.parse(picture).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_a_hop_disclosed_with_onward_none_is_not_sent_to_the_next_state(
+    traced: tuple[Loopback, dict[str, Peer], str, str],
+) -> None:
+    """The disclosure's handling holds: a sender that said "no onward transfer" keeps the
+    hop it disclosed from going to the State of that hop; refused, nothing stored."""
+    _, m, _, first_id = traced
+    c, a = m["XC"], m["XA"]
+    clock = a.ctx.clock
+    assert isinstance(clock, Clock)
+    with a.ctx.engine.connect() as conn:
+        last = conn.execute(
+            select(func.max(schema.outbox.c.seq)).where(schema.outbox.c.conversation == first_id)
+        ).scalar_one()
+        order = conn.execute(
+            select(schema.conversations.c.order_id).where(schema.conversations.c.id == first_id)
+        ).scalar_one()
+    body = {"reference": "none-onward", "path": [HOP_XA, HOP_XB], "order": order}
+    token = forge(
+        a,
+        clock,
+        "traffic_disclosure",
+        "XC",
+        body,
+        conversation=first_id,
+        seq=int(last) + 1,
+        handling=Handling(onward=Onward.NONE),
+    )
+    assert inbox.receive(c.ctx, token)[0] == 200
+    before = _count(c)
+    with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
+        path_trace.follow_hop(c.ctx, c.cora, first_id)
+    assert _count(c) == before

@@ -19,14 +19,16 @@ from sqlalchemy.exc import IntegrityError
 
 from uncc.adapters.db import schema
 from uncc.domain import path_trace
+from uncc.domain.envelope import Onward
 from uncc.domain.path_trace import Hop
 from uncc.domain.policy import Action, require
-from uncc.errors import ConflictError, NotFoundError
+from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network import requests
 from uncc.services.network.conversations import CLOSED, Conversation
+from uncc.services.network.onward import answer_origin
 
 KIND = "preservation_request"
 """The request that traces a path: preservation of traffic data (Arts. 43–44)."""
@@ -177,6 +179,17 @@ def follow_hop(ctx: NodeContext, who: Principal, conversation_id: str) -> Conver
     if not path_trace.needs_request(hop, us=us, asked=row["peer"]):
         raise ConflictError(
             path_trace.proposal(hop, us=us, asked=row["peer"], conversation=conversation_id)
+        )
+    with ctx.engine.connect() as conn:  # the hop is the asked State's data: its handling holds
+        origin = answer_origin(
+            conn, conversation=conversation_id, sender=row["peer"], kind="traffic_disclosure"
+        )
+    if origin is not None and origin.onward is Onward.NONE:
+        # a disclosure under Art. 44 is made so that the next State can be asked; only a
+        # sender that said "none" keeps the hop it disclosed from going there
+        raise PermissionDeniedError(
+            f"{origin.what}: {origin.state}'s handling allows no onward transfer, "
+            f"so the hop it disclosed cannot be sent to {hop.state}"
         )
     body = _follow_up(dict(row["request"]), hop, row["peer"])
     try:

@@ -114,6 +114,25 @@ def consented(conn: Connection, origin: Origin, to_state: str) -> bool:
     return False
 
 
+def answer_origin(conn: Connection, *, conversation: str, sender: str, kind: str) -> Origin | None:
+    """The newest answer of ``kind`` that ``sender`` sent us on ``conversation`` (None: none)."""
+    row = conn.execute(
+        select(schema.inbox.c.id, schema.inbox.c.token)
+        .where(
+            schema.inbox.c.conversation == conversation,
+            schema.inbox.c.sender == sender,
+            schema.inbox.c.type == kind,
+        )
+        .order_by(schema.inbox.c.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    onward, use = _handling(row.token)
+    what = f"the {kind.replace('_', ' ')} {sender} sent on {conversation}"
+    return Origin(sender, conversation, row.id, what, onward, use)
+
+
 def check_onward(
     conn: Connection, *, to_state: str, case_id: str | None, evidence_ids: list[str]
 ) -> None:
