@@ -77,6 +77,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             email=_text(data, "email"),
             language=_text(data, "language"),
         )
+        request.state.preferences = mine
         i18n.LANGUAGE.set(pages.language(request, mine))  # the answer in the new language
         if mine.email:
             done = _("times are shown in %(zone)s, notifications mailed to %(email)s")

@@ -149,7 +149,7 @@ class Pages:
         flashes = [
             (k, request.query_params[k]) for k in ("ok", "bad") if request.query_params.get(k)
         ]
-        mine = preferences.of(self.ctx, who.user) if who is not None else None
+        mine = self.settings_of(request, who)
         zone = ZONE.set(mine.zone() if mine else None)
         language = i18n.LANGUAGE.set(self.language(request, mine))
         try:
@@ -170,6 +170,18 @@ class Pages:
             i18n.LANGUAGE.reset(language)
             ZONE.reset(zone)
         return HTMLResponse(html, status_code=status)
+
+    def settings_of(
+        self, request: Request, who: Principal | None
+    ) -> preferences.Preferences | None:
+        """The reader's settings, read once per request."""
+        if who is None:
+            return None
+        kept = getattr(request.state, "preferences", None)
+        if not isinstance(kept, preferences.Preferences):
+            kept = preferences.of(self.ctx, who.user)
+            request.state.preferences = kept
+        return kept
 
     def language(self, request: Request, mine: preferences.Preferences | None) -> str:
         """The page's language: the user's choice, else the browser's, else the node's."""
@@ -308,7 +320,7 @@ def _in_language(
     pages: Pages, request: Request, who: Principal, function: Handler, params: dict[str, Any]
 ) -> Any:
     """Run a page's function with the reader's language set (for the messages it makes)."""
-    token = i18n.LANGUAGE.set(pages.language(request, preferences.of(pages.ctx, who.user)))
+    token = i18n.LANGUAGE.set(pages.language(request, pages.settings_of(request, who)))
     try:
         return function(request, who, **params)
     finally:
