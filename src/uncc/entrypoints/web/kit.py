@@ -294,7 +294,14 @@ def page(
                 target = urllib.parse.quote(wanted, safe="")
                 return RedirectResponse(f"/login?next={target}", status_code=303)
             if who.needs_second_factor and not request.url.path.startswith(("/account", "/logout")):
-                return redirect("/account", bad="your roles need a second factor: enrol first")
+                mine = await run_in_threadpool(pages.settings_of, request, who)
+                wanted = pages.language(request, mine)
+                token = i18n.LANGUAGE.set(wanted)
+                try:
+                    enrol = i18n.gettext("your roles need a second factor: enrol first")
+                finally:
+                    i18n.LANGUAGE.reset(token)
+                return redirect("/account", bad=enrol)
             try:
                 if before is not None:
                     await run_in_threadpool(before, who, **params)
