@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from uncc.domain.policy import Role
-from uncc.entrypoints.web import i18n, session
-from uncc.entrypoints.web.i18n import _
+from uncc.entrypoints.web import i18n, session, terms
+from uncc.entrypoints.web.i18n import _, ngettext
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import accounts, preferences, second_factor
@@ -39,8 +39,12 @@ def _roles(data: FormData) -> set[Role]:
 
 def _granted(grants: list[accounts.Grant]) -> str:
     return "; ".join(
-        f"{g.id}: {g.role} for {g.user} "
-        + ("granted (bootstrap)" if g.status == "bootstrap" else "awaits a second administrator")
+        (
+            _("%(grant)s: %(role)s for %(user)s granted (bootstrap)")
+            if g.status == "bootstrap"
+            else _("%(grant)s: %(role)s for %(user)s awaits a second administrator")
+        )
+        % {"grant": g.id, "role": terms.term(g.role), "user": g.user}
         for g in grants
     )
 
@@ -77,6 +81,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             email=_text(data, "email"),
             language=_text(data, "language"),
         )
+        request.state.preferences = mine
         i18n.LANGUAGE.set(pages.language(request, mine))  # the answer in the new language
         if mine.email:
             done = _("times are shown in %(zone)s, notifications mailed to %(email)s")
@@ -88,20 +93,20 @@ def install(app: FastAPI, pages: Pages) -> None:
     @page(pages, form=True)
     def totp_enrol(request: Request, who: Principal, data: FormData) -> Response:
         second_factor.enrol(ctx, who, issuer())
-        return redirect("/account", ok="add the key to your authenticator app, then confirm")
+        return redirect("/account", ok=_("add the key to your authenticator app, then confirm"))
 
     @app.post("/account/totp/confirm", include_in_schema=False)
     @page(pages, form=True)
     def totp_confirm(request: Request, who: Principal, data: FormData) -> Response:
         second_factor.confirm(ctx, who, _text(data, "code"))
-        return redirect("/account", ok="second factor enrolled: log-ins now ask for a code")
+        return redirect("/account", ok=_("second factor enrolled: log-ins now ask for a code"))
 
     @app.post("/account/password", include_in_schema=False)
     @page(pages, form=True)
     def own_password(request: Request, who: Principal, data: FormData) -> Response:
         current, new = str(data.get("current") or ""), str(data.get("password") or "")
         accounts.change_password(ctx, who, who.user, new, current)
-        response = redirect("/login", ok="password changed: log in again")
+        response = redirect("/login", ok=_("password changed: log in again"))
         session.end(response)
         return response
 
@@ -109,7 +114,10 @@ def install(app: FastAPI, pages: Pages) -> None:
     @page(pages, form=True)
     def own_sessions(request: Request, who: Principal, data: FormData) -> Response:
         ended = accounts.revoke_tokens(ctx, who, who.user)
-        response = redirect("/login", ok=f"{ended} session(s) ended")
+        response = redirect(
+            "/login",
+            ok=ngettext("%(num)s session ended", "%(num)s sessions ended", ended) % {"num": ended},
+        )
         session.end(response)
         return response
 
@@ -131,7 +139,10 @@ def install(app: FastAPI, pages: Pages) -> None:
     def add_user(request: Request, who: Principal, data: FormData) -> Response:
         name = _text(data, "user")
         grants = accounts.add_user(ctx, who, name, _roles(data), str(data.get("password") or ""))
-        return redirect("/users", ok=f"user {name} added. {_granted(grants)}".strip())
+        return redirect(
+            "/users",
+            ok=(_("user %(name)s added.") % {"name": name} + " " + _granted(grants)).strip(),
+        )
 
     @app.post("/users/{name}/{command}", include_in_schema=False)
     @page(pages, form=True)
@@ -140,21 +151,32 @@ def install(app: FastAPI, pages: Pages) -> None:
     ) -> Response:
         if command == "disable":
             accounts.set_active(ctx, who, name, active=False)
-            done = f"{name} disabled; their sessions ended"
+            done = _("%(name)s disabled; their sessions ended") % {"name": name}
         elif command == "enable":
             accounts.set_active(ctx, who, name, active=True)
-            done = f"{name} enabled"
+            done = _("%(name)s enabled") % {"name": name}
         elif command == "roles":
             grants = accounts.set_roles(ctx, who, name, _roles(data))
-            done = f"roles of {name} set; their sessions ended. {_granted(grants)}".strip()
+            done = (
+                _("roles of %(name)s set; their sessions ended.") % {"name": name}
+                + " "
+                + _granted(grants)
+            ).strip()
         elif command == "password":
             grants = accounts.change_password(ctx, who, name, str(data.get("password") or ""))
-            done = f"password of {name} set; their sessions ended. {_granted(grants)}".strip()
+            done = (
+                _("password of %(name)s set; their sessions ended.") % {"name": name}
+                + " "
+                + _granted(grants)
+            ).strip()
         elif command == "revoke-tokens":
-            done = f"{accounts.revoke_tokens(ctx, who, name)} session(s) of {name} ended"
+            ended = accounts.revoke_tokens(ctx, who, name)
+            done = ngettext(
+                "%(num)s session of %(name)s ended", "%(num)s sessions of %(name)s ended", ended
+            ) % {"num": ended, "name": name}
         elif command == "totp-reset":
             second_factor.reset(ctx, who, name)
-            done = f"second factor of {name} removed"
+            done = _("second factor of %(name)s removed") % {"name": name}
         else:
             raise UserInputError(
                 f"command '{command}': use disable, enable, roles, password, revoke-tokens or totp-reset"

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from uncc.entrypoints.api.evidence_bytes import content_response
 from uncc.entrypoints.web.forms import text_of
+from uncc.entrypoints.web.i18n import _
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.services import evidence_review
 from uncc.services.context import Principal
@@ -37,11 +38,14 @@ def install(app: FastAPI, pages: Pages) -> None:
         remove = text_of(data, "action") == "remove"
         value = text_of(data, "tag")
         evidence_review.tag(ctx, who, item_id, value, remove=remove)
-        done = f"tag '{value.strip()}' removed" if remove else f"tagged '{value.strip()}'"
-        return redirect(f"/evidence/{item_id}", ok=f"{done}; recorded in the custody log")
+        if remove:
+            done = _("tag '%(tag)s' removed; recorded in the custody log")
+        else:
+            done = _("tagged '%(tag)s'; recorded in the custody log")
+        return redirect(f"/evidence/{item_id}", ok=done % {"tag": value.strip()})
 
     @app.post("/evidence/{item_id}/annotations", include_in_schema=False)
     @page(pages, form=True)
     def annotate(request: Request, who: Principal, data: FormData, item_id: str) -> Response:
         evidence_review.annotate(ctx, who, item_id, text_of(data, "text"))
-        return redirect(f"/evidence/{item_id}", ok="annotation recorded in the custody log")
+        return redirect(f"/evidence/{item_id}", ok=_("annotation recorded in the custody log"))

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from uncc.domain.jit import SharedItem
-from uncc.entrypoints.web.i18n import N_
+from uncc.entrypoints.web.i18n import N_, _
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
 from uncc.services import jit
@@ -68,7 +68,7 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
     def accept(request: Request, who: Principal, data: FormData, team_id: str) -> Response:
         jit.accept(ctx, who, team_id, _text(data, "case") or None)
         kick()
-        return redirect(f"/jit/{team_id}", ok="signed the agreement; every member is told")
+        return redirect(f"/jit/{team_id}", ok=_("signed the agreement; every member is told"))
 
     @app.post("/jit/{team_id}/log", include_in_schema=False)
     @page(pages, form=True)
@@ -86,4 +86,6 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
             to_state=(_text(data, "to_state") or None) if kind == "use" else None,
         )
         kick()
-        return redirect(f"/jit/{team_id}", ok=f"entry {entry.entry.seq} logged and sent")
+        return redirect(
+            f"/jit/{team_id}", ok=_("entry %(seq)s logged and sent") % {"seq": entry.entry.seq}
+        )

@@ -150,7 +150,7 @@ class Pages:
         flashes = [
             (k, request.query_params[k]) for k in ("ok", "bad") if request.query_params.get(k)
         ]
-        mine = preferences.of(self.ctx, who.user) if who is not None else None
+        mine = self.settings_of(request, who)
         zone = ZONE.set(mine.zone() if mine else None)
         language = i18n.LANGUAGE.set(self.language(request, mine))
         try:
@@ -172,6 +172,18 @@ class Pages:
             i18n.LANGUAGE.reset(language)
             ZONE.reset(zone)
         return HTMLResponse(html, status_code=status)
+
+    def settings_of(
+        self, request: Request, who: Principal | None
+    ) -> preferences.Preferences | None:
+        """The reader's settings, read once per request."""
+        if who is None:
+            return None
+        kept = getattr(request.state, "preferences", None)
+        if not isinstance(kept, preferences.Preferences):
+            kept = preferences.of(self.ctx, who.user)
+            request.state.preferences = kept
+        return kept
 
     def language(self, request: Request, mine: preferences.Preferences | None) -> str:
         """The page's language: the user's choice, else the browser's, else the node's."""
@@ -284,7 +296,14 @@ def page(
                 target = urllib.parse.quote(wanted, safe="")
                 return RedirectResponse(f"/login?next={target}", status_code=303)
             if who.needs_second_factor and not request.url.path.startswith(("/account", "/logout")):
-                return redirect("/account", bad="your roles need a second factor: enrol first")
+                mine = await run_in_threadpool(pages.settings_of, request, who)
+                wanted = pages.language(request, mine)
+                token = i18n.LANGUAGE.set(wanted)
+                try:
+                    enrol = i18n.gettext("your roles need a second factor: enrol first")
+                finally:
+                    i18n.LANGUAGE.reset(token)
+                return redirect("/account", bad=enrol)
             try:
                 if before is not None:
                     await run_in_threadpool(before, who, **params)
@@ -310,7 +329,7 @@ def _in_language(
     pages: Pages, request: Request, who: Principal, function: Handler, params: dict[str, Any]
 ) -> Any:
     """Run a page's function with the reader's language set (for the messages it makes)."""
-    token = i18n.LANGUAGE.set(pages.language(request, preferences.of(pages.ctx, who.user)))
+    token = i18n.LANGUAGE.set(pages.language(request, pages.settings_of(request, who)))
     try:
         return function(request, who, **params)
     finally:

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from uncc.entrypoints.web.i18n import _
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.services import path_trace, request_drafts
 from uncc.services.context import Principal
@@ -32,8 +33,11 @@ def install(app: FastAPI, pages: Pages, kick: Callable[[], None]) -> None:
         kick()
         return redirect(
             f"/network/requests/{sent.id}",
-            ok=f"preservation request {sent.reference} signed and queued for {sent.peer}, "
-            "following the disclosed hop",
+            ok=_(
+                "preservation request %(ref)s signed and queued for %(state)s, "
+                "following the disclosed hop"
+            )
+            % {"ref": sent.reference, "state": sent.peer},
         )
 
     @app.get("/cases/{case_id}/request-document", include_in_schema=False)
