@@ -25,7 +25,6 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 
-
 def _catalog(path: Path, language: str) -> Catalog:
     with path.open("rb") as source:
         return read_po(source, locale=language)
@@ -50,8 +49,8 @@ def merged(base: Catalog, ours: Catalog, theirs: Catalog) -> Catalog:
             kept = here
         else:
             kept = there
-        assert kept is not None
-        result[kept.id] = kept
+        if kept is not None:
+            result[kept.id] = kept
     return result
 
 
