@@ -13,15 +13,17 @@ JSON on ``.problem``; see ``docs/client.md``.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter
 
 from uncc.client import models as m
-from uncc.client.http import Connection
+from uncc.client.http import Connection, Sink
 from uncc.client.uploads import UploadJournal, upload_file
 
 ReportFormat = Literal["json", "md", "html"]
@@ -230,6 +232,39 @@ class Client:
     def custody(self, item_id: str) -> list[m.CustodyEntry]:
         """The chain of custody of an item, each event with its inclusion proof."""
         return _list(m.CustodyEntry, self.connection.get(f"/evidence/{item_id}/custody"))
+
+    def download(self, item_id: str, sink: Sink) -> str:
+        """Write the item's bytes to ``sink`` (audited by the node); the SHA-256 it announced.
+
+        The node checks the bytes against the recorded hash as it sends them and cuts the
+        transfer when they differ; check the written file against the returned hash too.
+        """
+        headers = self.connection.download(f"/evidence/{item_id}/content", sink)
+        digest = headers.get("Repr-Digest", "")
+        if not digest.startswith("sha-256=:"):
+            return ""
+        return base64.b64decode(digest[len("sha-256=:") : -1]).hex()
+
+    def review(self, item_id: str) -> m.Review:
+        """The item's tags and annotations."""
+        return m.Review.model_validate(self.connection.get(f"/evidence/{item_id}/review"))
+
+    def tag(self, item_id: str, tag: str, *, remove: bool = False) -> m.Review:
+        """Tag an item (or take the tag off): a custody event."""
+        if remove:
+            response = self.connection.request(
+                "DELETE", f"/evidence/{item_id}/tags/{quote(tag, safe='')}"
+            )
+            return m.Review.model_validate(self.connection.json(response))
+        return m.Review.model_validate(
+            self.connection.post(f"/evidence/{item_id}/tags", {"tag": tag})
+        )
+
+    def annotate(self, item_id: str, text: str) -> m.Review:
+        """Annotate an item: a custody event."""
+        return m.Review.model_validate(
+            self.connection.post(f"/evidence/{item_id}/annotations", {"text": text})
+        )
 
     def admissibility(self, item_id: str, output_format: ReportFormat = "json") -> Any:
         """The admissibility report (Art. 49): a dict, or Markdown / HTML text."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from pydantic import TypeAdapter
@@ -28,6 +28,14 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(ca_file))
     except ssl.SSLError as exc:
         raise UserInputError(f"--ca-file {ca_file}: not a PEM certificate ({exc})") from None
+
+
+class Sink(Protocol):
+    """Where downloaded bytes go: anything with ``write(bytes)`` (a file opened ``wb``)."""
+
+    def write(self, data: bytes, /) -> int:
+        """Take the next bytes."""
+        ...
 
 
 class Connection:
@@ -99,6 +107,26 @@ class Connection:
         if response.status_code >= 400:
             raise _error(response)
         return response
+
+    def download(self, path: str, sink: Sink) -> httpx.Headers:
+        """GET bytes into ``sink`` as they arrive; the answer's headers (an error raises).
+
+        Raises:
+            TransportError: the connection failed or was cut before the end.
+        """
+        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            with self._http.stream("GET", "/api/v1" + path, headers=sent) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise _error(response)
+                for chunk in response.iter_bytes():
+                    sink.write(chunk)
+                return response.headers
+        except httpx.ConnectError as exc:
+            raise TransportError(_connect_failure(self.url, exc)) from None
+        except httpx.HTTPError as exc:
+            raise TransportError(f"{self.url}: the transfer was cut ({exc})") from None
 
     def get(self, path: str, **params: Any) -> Any:
         """GET a JSON document."""

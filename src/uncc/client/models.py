@@ -179,6 +179,22 @@ class CustodyEntry(_Out):
     checkpoint: Checkpoint
 
 
+class Annotation(_Out):
+    """A reviewer's note on an item, as its custody event recorded it."""
+
+    entry: int
+    by: str
+    at: dt.datetime
+    text: str
+
+
+class Review(_Out):
+    """An item's tags now and every annotation (from its custody events)."""
+
+    tags: list[str]
+    annotations: list[Annotation]
+
+
 class Break(_Out):
     """One thing found wrong by a verification."""
 

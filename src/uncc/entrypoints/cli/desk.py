@@ -21,6 +21,7 @@ from uncc.entrypoints.cli import remote
 
 if TYPE_CHECKING:
     from uncc.client import models as m
+    from uncc.client.http import Sink
     from uncc.domain.tracing import Transfer
 
 
@@ -144,6 +145,15 @@ class Desk(Protocol):
 
     def custody(self, item_id: str) -> list[m.CustodyEntry]:
         """An item's chain of custody with proofs."""
+
+    def download(self, item_id: str, sink: Sink) -> str:
+        """Write an item's bytes to ``sink`` (audited); the SHA-256 recorded for it."""
+
+    def tag(self, item_id: str, tag: str, *, remove: bool) -> m.Review:
+        """Tag an item or take a tag off (a custody event)."""
+
+    def annotate(self, item_id: str, text: str) -> m.Review:
+        """Annotate an item (a custody event)."""
 
     def report(self, item_id: str, output_format: str) -> str:
         """The admissibility report as text (``json``, ``md`` or ``html``)."""

@@ -25,6 +25,7 @@ from uncc.entrypoints.cli.records import (
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
+    from uncc.client.http import Sink
     from uncc.services.audit_search import AuditQuery
     from uncc.services.context import NodeContext, Principal
 
@@ -183,6 +184,27 @@ class LocalDesk:
             )
             for e in evidence.custody_of(context(), principal(), item_id)
         ]
+
+    def download(self, item_id: str, sink: Sink) -> str:
+        """The item's bytes, verified against the recorded SHA-256 as they are read."""
+        from uncc.services import evidence_review  # noqa: PLC0415
+
+        content = evidence_review.open_content(context(), principal(), item_id)
+        for chunk in content.chunks:
+            sink.write(chunk)
+        return content.item.sha256
+
+    def tag(self, item_id: str, tag: str, *, remove: bool) -> m.Review:
+        """Tag or untag."""
+        from uncc.services import evidence_review  # noqa: PLC0415
+
+        return _review(evidence_review.tag(context(), principal(), item_id, tag, remove=remove))
+
+    def annotate(self, item_id: str, text: str) -> m.Review:
+        """Annotate."""
+        from uncc.services import evidence_review  # noqa: PLC0415
+
+        return _review(evidence_review.annotate(context(), principal(), item_id, text))
 
     def report(self, item_id: str, output_format: str) -> str:
         """The admissibility report, rendered here."""
@@ -364,3 +386,13 @@ def _query(where: AuditFilter) -> AuditQuery:
     from uncc.services.audit_search import AuditQuery  # noqa: PLC0415
 
     return AuditQuery(where.actor, where.action, where.object, where.since, where.until)
+
+
+def _review(review: Any) -> m.Review:
+    """A service's review as the client's record."""
+    return m.Review(
+        tags=list(review.tags),
+        annotations=[
+            m.Annotation(entry=a.seq, by=a.by, at=a.at, text=a.text) for a in review.annotations
+        ],
+    )

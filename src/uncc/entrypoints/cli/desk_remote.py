@@ -9,6 +9,7 @@ from typing import Any
 
 from uncc.client import Client
 from uncc.client import models as m
+from uncc.client.http import Sink
 from uncc.entrypoints.cli import remote
 from uncc.entrypoints.cli.desk import AuditFilter, Derived, Draft, Intake, Ledger, Person
 from uncc.errors import UserInputError
@@ -106,6 +107,18 @@ class RemoteDesk:
     def custody(self, item_id: str) -> list[m.CustodyEntry]:
         """Custody with proofs."""
         return self.client.custody(item_id)
+
+    def download(self, item_id: str, sink: Sink) -> str:
+        """The item's bytes from the node; the SHA-256 it announced."""
+        return self.client.download(item_id, sink)
+
+    def tag(self, item_id: str, tag: str, *, remove: bool) -> m.Review:
+        """Tag or untag on the node."""
+        return self.client.tag(item_id, tag, remove=remove)
+
+    def annotate(self, item_id: str, text: str) -> m.Review:
+        """Annotate on the node."""
+        return self.client.annotate(item_id, text)
 
     def report(self, item_id: str, output_format: str) -> str:
         """The admissibility report, rendered by the node (JSON pretty-printed here)."""
