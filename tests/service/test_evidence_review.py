@@ -32,6 +32,7 @@ from uncc.services import cases, evidence, evidence_preview, evidence_review, or
 from uncc.services.admissibility import admissibility
 from uncc.services.case_export import export_case
 from uncc.services.orders import DraftRequest
+from uncc.services.reports import admissibility_html, admissibility_markdown
 
 TEXT = b"2026-05-20 10:02 engineer cloned repo turbine-designs\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -126,6 +127,9 @@ def test_tags_and_annotations_are_custody_events_the_vault_verifies(
     report = admissibility(node.ctx, node.jane, item.id)
     assert [c["kind"] for c in report["custody"]][-1] == "annotated"
     assert all(c["included"] for c in report["custody"])
+    assert report["custody"][-1]["note"] == "line 1: the clone"
+    assert "annotated: line 1: the clone" in admissibility_markdown(report)
+    assert "annotated: line 1: the clone" in admissibility_html(report)
     graph = export_case(node.ctx, node.jane, item.case_id)["@graph"]
     file_iri = next(n["@id"] for n in graph if n.get("@type") == "observable:File")
     notes = [n for n in graph if n.get("core:object") == [{"@id": file_iri}]]

@@ -91,6 +91,7 @@ def _custody(chain: list[CustodyEntry]) -> list[dict[str, Any]]:
             "actor": e.event.actor,
             "at": e.event.at.isoformat(),
             "details": e.event.details,
+            "note": _review_note(e.event.details),
             "leaf_hash": e.leaf_hash,
             "proof": e.proof,
             "included": merkle.verify_inclusion(
@@ -103,6 +104,11 @@ def _custody(chain: list[CustodyEntry]) -> list[dict[str, Any]]:
         }
         for e in chain
     ]
+
+
+def _review_note(details: dict[str, Any]) -> str:
+    """What a review event said: its tag, or its annotation (empty for other events)."""
+    return str(details.get("tag") or details.get("text") or "")
 
 
 def admissibility(ctx: NodeContext, who: Principal, evidence_id: str) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def admissibility_markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     out += [
-        f"| {e['seq']} | {e['at']} | {e['kind']} | {_cell(e['actor'])} | `{e['leaf_hash'][:16]}…` | {'yes' if e['included'] else 'NO'} |"
+        f"| {e['seq']} | {e['at']} | {e['kind']}{': ' + _cell(e['note']) if e.get('note') else ''} | {_cell(e['actor'])} | `{e['leaf_hash'][:16]}…` | {'yes' if e['included'] else 'NO'} |"
         for e in report["custody"]
     ]
     if cp:
