@@ -37,7 +37,7 @@ def moments(svg: ET.Element) -> list[tuple[str, str]]:
     """(kind, label) of every moment drawn, top to bottom."""
     out = []
     for group in svg.iter("{http://www.w3.org/2000/svg}g"):
-        kind = group.get("class", "").removeprefix("moment ")
+        kind = group.get("class", "").removeprefix("moment kind-")
         title = group.find("svg:title", NS)
         assert title is not None
         assert title.text

@@ -61,7 +61,8 @@ def _columns(flow: Flow, shown: set[str]) -> dict[str, int]:
         depth.setdefault(edge.target, depth[source] + 1)
     for name in shown:
         depth.setdefault(name, 1)
-    depth[EXIT] = max(depth.values()) + 1
+    if any(edge.target is None for edge in flow.edges):
+        depth[EXIT] = max(depth.values()) + 1
     return depth
 
 

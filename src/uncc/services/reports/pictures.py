@@ -149,7 +149,7 @@ def timeline_svg(
             {"x": str(x), "y": "14", "width": "10", "height": "10", "fill": COLOURS[kind]},
         )
         text(root, x + 14, 23, KIND_NAMES.get(kind, kind), **{"font-size": "11"})
-    line_x = 158
+    line_x = 196
     if moments:
         ET.SubElement(
             root,
@@ -167,7 +167,7 @@ def timeline_svg(
         text(root, 10, TOP, "Nothing has happened yet.")
     for number, moment in enumerate(moments):
         y = TOP + number * ROW
-        group = ET.SubElement(root, "g", {"class": f"moment {moment.kind}"})
+        group = ET.SubElement(root, "g", {"class": f"moment kind-{moment.kind}"})
         ET.SubElement(group, "title").text = moment.label
         text(group, 10, y + 4, when(moment.at) if moment.at else "date unknown", fill="#333")
         ET.SubElement(
