@@ -147,7 +147,9 @@ def test_the_judge_sees_the_case_timeline_the_flow_and_the_path(
     page.goto(f"{site['url']}/cases/{site['case']}")
     timeline = page.locator("svg#case-timeline")
     expect(timeline).to_be_visible()
-    expect(timeline.locator("g.moment.kind-order")).to_have_count(3)  # drafted, submitted, authorised
+    expect(timeline.locator("g.moment.kind-order")).to_have_count(
+        3
+    )  # drafted, submitted, authorised
     expect(timeline.locator("g.moment.kind-evidence")).to_have_count(2)
     page.get_by_text(f"Timeline of case {site['case']}, as a table").click()
     expect(page.locator("tr.moment.kind-order").last).to_contain_text("authorised by jane")
