@@ -125,14 +125,14 @@ def evidence_custody(item_id: str) -> None:
 
 @evidence_app.command("get")
 def evidence_get(
-    item_id: Annotated[str, typer.Argument(help="The evidence item, e.g. E-2026-0001.")],
+    item_id: Annotated[str, typer.Argument(help="The evidence item, e.g. XA-E-2026-0001.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (new).")],
 ) -> None:
     """Download an item's bytes (audited), checked against its recorded SHA-256.
 
     Investigators, prosecutors and judges; not a sealed item (Art. 46(3)(d)), nor one
     taken under a confidential order without need to know. The file appears only once
-    its bytes hash to the recorded SHA-256. Example: uncc evidence get E-2026-0001 -o x.bin
+    its bytes hash to the recorded SHA-256. Example: uncc evidence get XA-E-2026-0001 -o x.bin
     """
     if output.exists():
         raise UserInputError(f"--output {output}: the file exists; choose a new name")
@@ -180,7 +180,7 @@ def evidence_tag(
 ) -> None:
     """Tag an item, or take a tag off: a signed custody event.
 
-    Investigators, prosecutors and judges. Example: uncc evidence tag E-2026-0001 reviewed
+    Investigators, prosecutors and judges. Example: uncc evidence tag XA-E-2026-0001 reviewed
     """
     review = desk().tag(item_id, tag, remove=remove)
     _say(f"{item_id}: tags now {', '.join(review.tags) or 'none'} (recorded in the custody log)")
@@ -194,7 +194,7 @@ def evidence_annotate(
     """Annotate an item: the reviewer's note, a signed custody event.
 
     Investigators, prosecutors and judges; kept in the admissibility report and the
-    CASE export. Example: uncc evidence annotate E-2026-0001 "line 14: the first login"
+    CASE export. Example: uncc evidence annotate XA-E-2026-0001 "line 14: the first login"
     """
     review = desk().annotate(item_id, text)
     _say(
