@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from tests.browser.test_journeys import CHROMIUM, FLAGS, shot
+from tests.browser.kit import ARTIFACTS, require_chromium
 from tests.service.conftest import PASSWORD, PROFILE, Clock, facts
 from tests.service.test_node_flow import PRESERVE
 from uncc.bootstrap import build
@@ -33,8 +33,10 @@ from uncc.services import accounts, cases, evidence, identity, orders, proceeds
 from uncc.services.context import Principal
 from uncc.services.orders import DraftRequest
 
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
+axe = pytest.importorskip("tests.browser.test_every_page")
 
 TEXT = b"2026-05-20 10:02 engineer cloned repo turbine-designs\n"
 PNG = bytes.fromhex(
@@ -44,12 +46,9 @@ PNG = bytes.fromhex(
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield launched
-        launched.close()
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _free_port() -> int:
@@ -158,6 +157,7 @@ def test_the_judge_sees_the_case_timeline_the_flow_and_the_path(
     expect(flow.locator("g.account")).to_have_count(4)  # entry, wallet-1, mixer, wallet-2
     expect(flow).to_contain_text("poison (upper bound): 18.5 BTC")
     expect(page.get_by_text("The analysis the case was opened from, in full")).to_be_visible()
+    assert axe._serious(page) == []
     shot(page, "20-case-timeline-desktop")
 
 
@@ -169,6 +169,8 @@ def test_at_390_px_the_pictures_scroll_inside_their_box(browser: Any, site: dict
         expect(box).to_be_visible()
         assert box.evaluate("e => e.getBoundingClientRect().right") <= PHONE["width"]
         assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # wider: it scrolls
+    assert axe._serious(page) == []
+    assert axe._overflow(page) is None  # the page itself does not scroll sideways
     shot(page, "21-case-timeline-390")
     page.goto(f"{site['url']}/evidence/{site['text']}")
     expect(page.locator("svg#custody-timeline")).to_be_visible()
@@ -204,6 +206,7 @@ def test_review_preview_download_tag_and_annotate(
     custody = page.locator("svg#custody-timeline")
     expect(custody.locator("g.moment.kind-tag")).to_have_count(1)
     expect(custody.locator("g.moment.kind-note")).to_have_count(1)
+    assert axe._serious(page) == []
     shot(page, "23-evidence-review")
 
 
