@@ -233,6 +233,17 @@ def test_the_path_over_http_and_the_web(
             is not None
         )
         assert 'class="path-stations"' in case_page
+        # the case timeline has the request sent and the disclosure received
+        timeline = re.search(r'<svg [^>]*id="case-timeline".*?</svg>', case_page, re.S)
+        assert timeline
+        drawn = [
+            t.text or ""
+            for g in ElementTree.fromstring(timeline.group(0)).iter("{http://www.w3.org/2000/svg}g")
+            if g.get("class") == "moment kind-message"
+            for t in g.iter("{http://www.w3.org/2000/svg}title")
+        ]
+        assert any(label.startswith("sent to XA: ") for label in drawn), drawn
+        assert any(label.startswith("received from XA: ") for label in drawn), drawn
         # a judge may read the case but not the network: the path is not theirs to see
         refused = client.get(f"/api/v1/cases/{case_id}/path", headers=judge)
         assert refused.status_code == 403

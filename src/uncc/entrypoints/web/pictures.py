@@ -72,7 +72,11 @@ def case_moments(
     items: Sequence[EvidenceItem],
 ) -> list[Moment]:
     """The case's timeline, from what the page already fetched and the case's messages."""
-    found = conversations.list_conversations(ctx, who) if may(who, Action.NETWORK_READ) else []
+    found = (
+        conversations.list_conversations(ctx, who, case_id=case_id)
+        if may(who, Action.NETWORK_READ)
+        else []
+    )
     return timelines.case_timeline(facts, orders, items, found, case_id=case_id, now=ctx.clock())
 
 

@@ -230,13 +230,15 @@ def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> 
 
 
 def list_conversations(
-    ctx: NodeContext, who: Principal, direction: str | None = None
+    ctx: NodeContext, who: Principal, direction: str | None = None, case_id: str | None = None
 ) -> list[Conversation]:
-    """Requests sent ('out') and received ('in'), newest first."""
+    """Requests sent ('out') and received ('in'), newest first (only one case's with ``case_id``)."""
     require(who.roles, Action.NETWORK_READ)
     query = select(schema.conversations).order_by(schema.conversations.c.created_at.desc())
     if direction:
         query = query.where(schema.conversations.c.direction == direction)
+    if case_id is not None:
+        query = query.where(schema.conversations.c.case_id == case_id)
     with ctx.engine.connect() as conn:
         hidden = hidden_orders(conn, who)
         return [_visible(_conversation(conn, r), hidden) for r in conn.execute(query).mappings()]
