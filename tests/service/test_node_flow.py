@@ -27,7 +27,7 @@ from uncc.errors import (
     UserInputError,
 )
 from uncc.parties.catalogue import parse_profile
-from uncc.services import cases, evidence, identity, orders, proceeds, protection
+from uncc.services import cases, evidence, evidence_review, identity, orders, proceeds, protection
 from uncc.services.admissibility import admissibility
 from uncc.services.case_export import export_case
 from uncc.services.context import Principal
@@ -320,7 +320,7 @@ def test_case_export_is_valid_case_uco(node: Node, tmp_path: Path) -> None:
     orders.order_command(node.ctx, node.ivan, order.id, Command.SUBMIT)
     orders.order_command(node.ctx, node.jane, order.id, Command.AUTHORISE, "ok")
     orders.order_command(node.ctx, node.pia, order.id, Command.ISSUE)
-    evidence.add_evidence(
+    item = evidence.add_evidence(
         node.ctx,
         node.ivan,
         case_id,
@@ -329,6 +329,8 @@ def test_case_export_is_valid_case_uco(node: Node, tmp_path: Path) -> None:
         acquisition={"tool": "dd", "tool_version": "9.1"},
         order_id=order.id,
     )
+    evidence_review.tag(node.ctx, node.pia, item.id, "exhibit 1")
+    evidence_review.annotate(node.ctx, node.jane, item.id, "the first three bytes are the key")
     cases.add_note(node.ctx, node.ivan, case_id, "the engineer's laptop was imaged on site")
     protection.add_protected(
         node.ctx,
@@ -352,6 +354,8 @@ def test_case_export_is_valid_case_uco(node: Node, tmp_path: Path) -> None:
         ("views", "fears retaliation at work"),
         ("claim", "18400 EUR lost designs"),
         ("measures", "identity withheld from the defence until trial"),
+        ("evidence tags", "tags: exhibit 1"),
+        ("evidence annotation", "the first three bytes are the key"),
     }
     assert "Victim A" in json.dumps(document)
     assert "Ingrid Holm" not in json.dumps(document)
