@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.service.conftest import Node, facts
+from tests.service.conftest import PASSWORD, Node, facts
 from tests.service.test_node_flow import PRESERVE
 from tests.service.test_web import login
 from uncc.adapters.db import schema
@@ -277,3 +277,34 @@ def test_the_web_tags_and_annotates_and_an_auditor_cannot(
     assert refused.status_code == 403
     assert web.get(f"/evidence/{item.id}/content").status_code == 403
     assert counts(node)[0] == before
+
+
+def test_the_api_streams_the_content_with_its_digest_and_refuses_a_sealed_item(
+    node: Node, web: TestClient, item: EvidenceItem
+) -> None:
+    import base64  # noqa: PLC0415
+    import hashlib  # noqa: PLC0415
+
+    def bearer(user: str) -> dict[str, str]:
+        answer = web.post("/api/v1/login", json={"user": user, "password": PASSWORD})
+        return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    got = web.get(f"/api/v1/evidence/{item.id}/content", headers=bearer("jane"))
+    assert got.status_code == 200
+    assert got.content == TEXT
+    digest = base64.b64encode(hashlib.sha256(TEXT).digest()).decode()
+    assert got.headers["repr-digest"] == f"sha-256=:{digest}:"
+    assert got.headers["content-type"] == "application/octet-stream"
+    refused = web.get(f"/api/v1/evidence/{item.id}/content", headers=bearer("aud"))
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    tagged = web.post(
+        f"/api/v1/evidence/{item.id}/tags", json={"tag": "exhibit 1"}, headers=bearer("pia")
+    )
+    assert tagged.json()["tags"] == ["exhibit 1"]
+    untagged = web.delete(f"/api/v1/evidence/{item.id}/tags/exhibit%201", headers=bearer("pia"))
+    assert untagged.json()["tags"] == []
+    evidence.set_sealed(node.ctx, node.pia, item.id, sealed=True)
+    sealed = web.get(f"/api/v1/evidence/{item.id}/content", headers=bearer("jane"))
+    assert sealed.status_code == 409
+    assert sealed.json()["provision"] == "art_46__para_3__point_d"
