@@ -308,3 +308,21 @@ def test_the_api_streams_the_content_with_its_digest_and_refuses_a_sealed_item(
     sealed = web.get(f"/api/v1/evidence/{item.id}/content", headers=bearer("jane"))
     assert sealed.status_code == 409
     assert sealed.json()["provision"] == "art_46__para_3__point_d"
+
+
+def test_a_pdf_is_previewed_inline_in_a_sandbox_and_a_large_item_is_not_previewed(
+    node: Node, web: TestClient, item: EvidenceItem
+) -> None:
+    pdf = add(
+        node, item.case_id, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n", "x.pdf"
+    )
+    assert evidence_preview.preview(node.ctx, node.jane, pdf.id).kind == "pdf"
+    login(web, "jane")
+    shown = web.get(f"/evidence/{pdf.id}/content?view=inline")
+    assert shown.headers["content-type"] == "application/pdf"
+    assert shown.headers["content-disposition"].startswith("inline;")
+    assert shown.headers["content-security-policy"].startswith("sandbox;")
+    page = web.get(f"/evidence/{pdf.id}").text
+    assert f'<iframe class="preview" src="/evidence/{pdf.id}/content?view=inline" sandbox' in page
+    big = add(node, item.case_id, b"a" * (evidence_preview.PREVIEW_MAX + 1), "big.txt")
+    assert evidence_preview.preview(node.ctx, node.jane, big.id).kind == "none"
