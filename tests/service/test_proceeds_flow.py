@@ -17,7 +17,7 @@ from uncc.domain.tracing import Model, Transfer
 from uncc.entrypoints.api.app import create_app
 from uncc.errors import UserInputError
 from uncc.services import cases, proceeds
-from uncc.services.reports.flow_svg import amount
+from uncc.services.reports.flow_svg import amount, flow_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 LEDGER = (
@@ -114,3 +114,22 @@ def test_a_bad_currency_is_refused_and_nothing_is_stored(node: Node) -> None:
         )
     assert proceeds.list_flows(node.ctx, node.ivan, case.id) == []
     assert proceeds.list_property(node.ctx, node.ivan, case.id) == []
+
+
+def test_a_large_ledger_keeps_its_largest_links_and_counts_the_rest() -> None:
+    from uncc.domain.proceeds_flow import KEEP_LINKS  # noqa: PLC0415
+
+    ledger = [Transfer("in", None, "hub", Decimal(10_000), tainted=True)]
+    ledger += [
+        Transfer(f"t{i}", "hub", f"leaf-{i}", Decimal(i + 1)) for i in range(KEEP_LINKS + 10)
+    ]
+    flow, _ = follow(ledger, (Model.FIFO,), "EUR")
+    assert len(flow.edges) == KEEP_LINKS
+    assert flow.links_left_out == 11  # 411 links: the entry and 410 payouts
+    assert flow.edges[0].source is None  # the largest link: 10,000 into the hub
+    svg = ET.fromstring(flow_svg(flow, ident="f", title="big"))
+    arrows = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "transfer"]
+    assert 0 < len(arrows) <= 80
+    desc = svg.find(f"{SVG}desc")
+    assert desc is not None
+    assert "smaller links are not drawn" in (desc.text or "")

@@ -18,6 +18,10 @@ from uncc.domain.tracing import ZERO, Model, Tracer, TraceResult, Transfer
 
 SHOWN = (Model.FIFO, Model.HAIRCUT, Model.POISON)
 """The models every flow compares (the one used to assess is added when it is another)."""
+KEEP_LINKS = 400
+"""Links kept per flow, the largest by value moved; the rest are counted and summed."""
+KEEP_ACCOUNTS = 1000
+"""Accounts kept per flow, those with the most proceeds under any model; the rest counted."""
 
 
 @dataclass
@@ -43,6 +47,11 @@ class Flow:
     edges: list[Edge]
     seeded: dict[str, Decimal]
     exited: dict[str, Decimal]
+    links_left_out: int = 0
+    """Smaller links not kept (see :data:`KEEP_LINKS`)."""
+    moved_left_out: Decimal = ZERO
+    """The value those links moved."""
+    accounts_left_out: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """The flow as JSON (amounts as decimal strings)."""
@@ -62,6 +71,9 @@ class Flow:
             ],
             "seeded": {k: str(v) for k, v in self.seeded.items()},
             "exited": {k: str(v) for k, v in self.exited.items()},
+            "links_left_out": self.links_left_out,
+            "moved_left_out": str(self.moved_left_out),
+            "accounts_left_out": self.accounts_left_out,
         }
 
     @classmethod
@@ -83,6 +95,9 @@ class Flow:
             ],
             {k: Decimal(v) for k, v in data["seeded"].items()},
             {k: Decimal(v) for k, v in data["exited"].items()},
+            int(data.get("links_left_out", 0)),
+            Decimal(data.get("moved_left_out", "0")),
+            int(data.get("accounts_left_out", 0)),
         )
 
 
@@ -91,14 +106,16 @@ def follow(
 ) -> tuple[Flow, dict[Model, TraceResult]]:
     """The flow of the ledger under the models, and each model's result (one pass)."""
     tracers = {m: Tracer(m) for m in dict.fromkeys(models)}
+    steps = [(m.value, t.step) for m, t in tracers.items()]
     edges: dict[tuple[str | None, str | None], Edge] = {}
     for transfer in transfers:
         key = (transfer.source, transfer.target)
         edge = edges.get(key)
         if edge is None:
-            edge = edges[key] = Edge(*key, carried=dict.fromkeys((m.value for m in tracers), ZERO))
-        for model, tracer in tracers.items():
-            edge.carried[model.value] += tracer.step(transfer)
+            edge = edges[key] = Edge(*key, carried={name: ZERO for name, _ in steps})
+        carried = edge.carried
+        for name, step in steps:
+            carried[name] += step(transfer)
         if transfer.amount > 0:
             edge.amount += transfer.amount
             edge.count += 1
@@ -111,12 +128,17 @@ def follow(
         }
         for name, holding in first.holdings.items()
     }
+    links = sorted((e for e in edges.values() if e.count), key=lambda e: -e.amount)
+    kept = sorted(accounts, key=lambda a: -max(accounts[a].values()))[:KEEP_ACCOUNTS]
     flow = Flow(
         currency,
         [m.value for m in results],
-        accounts,
-        [e for e in edges.values() if e.count],
+        {a: accounts[a] for a in sorted(kept)},
+        links[:KEEP_LINKS],
         {m.value: r.seeded for m, r in results.items()},
         {m.value: r.exited for m, r in results.items()},
+        len(links[KEEP_LINKS:]),
+        sum((e.amount for e in links[KEEP_LINKS:]), ZERO),
+        len(accounts) - len(kept),
     )
     return flow, results

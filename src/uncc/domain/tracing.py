@@ -156,7 +156,9 @@ class Tracer:
             return ZERO
         moved_tainted = ZERO
         if transfer.source is not None:
-            source = accounts.setdefault(transfer.source, _Account())
+            source = accounts.get(transfer.source) or accounts.setdefault(
+                transfer.source, _Account()
+            )
             if transfer.amount > source.balance:
                 shortfall = transfer.amount - source.balance
                 result.problems.append(
@@ -172,7 +174,7 @@ class Tracer:
             result.exited += moved_tainted
         else:
             _give(
-                accounts.setdefault(transfer.target, _Account()),
+                accounts.get(transfer.target) or accounts.setdefault(transfer.target, _Account()),
                 transfer.amount,
                 moved_tainted,
                 model,

@@ -20,6 +20,8 @@ BOX_W = 200
 GAP = 110
 LINE = 16
 MAX_ACCOUNTS = 40
+MAX_LINKS = 80
+"""Arrows drawn at most (the largest between the accounts drawn); every kept link is in the table."""
 ENTRY = "into the ledger"
 EXIT = "out of the ledger"
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "BHD": 3, "KWD": 3, "JOD": 3, "TND": 3}
@@ -83,8 +85,14 @@ def flow_svg(
     def amount_of(value: Decimal) -> str:
         return write(value, currency)
 
-    ranked = sorted(
-        flow.accounts, key=lambda a: -max((v for k, v in flow.accounts[a].items()), default=0)
+    through: dict[str, Decimal] = {}
+    for edge in flow.edges:  # the value that went through each account
+        for end in (edge.source, edge.target):
+            if end is not None:
+                through[end] = through.get(end, Decimal(0)) + edge.amount
+    ranked = sorted(  # the accounts with the most proceeds, or the most value through them
+        flow.accounts,
+        key=lambda a: -(max(flow.accounts[a].values(), default=Decimal(0)) + through.get(a, 0)),
     )
     shown = set(ranked[:MAX_ACCOUNTS])
     depth = _columns(flow, shown)
@@ -97,16 +105,19 @@ def flow_svg(
         rows[column] = rows.get(column, 0) + 1
     width = 10 + (max(depth.values()) + 1) * (BOX_W + GAP)
     height = 60 + max(rows.values()) * (box_h + 24) + 30
-    left_out = len(flow.accounts) - len(shown)
+    left_out = len(flow.accounts) - len(shown) + flow.accounts_left_out
+    drawn = [
+        e
+        for e in flow.edges
+        if (e.source is None or e.source in shown) and (e.target is None or e.target in shown)
+    ][:MAX_LINKS]
+    links_out = len(flow.edges) - len(drawn) + flow.links_left_out
     desc = (
-        f"{len(flow.accounts)} accounts and {len(flow.edges)} links between them; proceeds "
-        "entered: "
+        f"{len(flow.accounts) + flow.accounts_left_out} accounts and "
+        f"{len(flow.edges) + flow.links_left_out} links between them; proceeds entered: "
         + "; ".join(f"{MODEL_NAMES[m]} {amount_of(flow.seeded[m])}" for m in flow.models)
-        + (
-            f"; {left_out} accounts with the least proceeds are only in the table"
-            if left_out
-            else ""
-        )
+        + (f"; {left_out} accounts with the least proceeds are not drawn" if left_out else "")
+        + (f"; {links_out} smaller links are not drawn" if links_out else "")
         + "."
     )
     root = svg_root(width, height, ident, title, desc)
@@ -139,7 +150,7 @@ def flow_svg(
         "(poison counts everything a tainted account sends: an upper bound only)",
         fill="#444",
     )
-    for edge in flow.edges:
+    for edge in drawn:
         source = ENTRY if edge.source is None else edge.source
         target = EXIT if edge.target is None else edge.target
         if source not in place or target not in place:
