@@ -119,3 +119,22 @@ def test_the_custody_timeline_on_the_evidence_page(
     assert [k for k, _ in drawn] == ["custody", "seal"]
     assert drawn[0][1] == "#0 taken into the vault by ivan"
     assert drawn[1][1] == "#1 sealed (Art. 46(3)(d)) by pia (pending)"
+
+
+def test_a_long_timeline_draws_the_newest_and_says_so() -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from uncc.services.reports.pictures import MAX_DRAWN, Moment, timeline_svg  # noqa: PLC0415
+
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    many = [
+        Moment(start + dt.timedelta(hours=i), "message", f"message {i}")
+        for i in range(MAX_DRAWN + 5)
+    ]
+    svg = ET.fromstring(timeline_svg(many, ident="t", title="Long"))
+    drawn = moments(svg)
+    assert len(drawn) == MAX_DRAWN
+    assert drawn[0] == ("message", "message 5")
+    desc = svg.find("svg:desc", NS)
+    assert desc is not None
+    assert "The 5 earliest are not drawn" in (desc.text or "")

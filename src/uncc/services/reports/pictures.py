@@ -23,6 +23,8 @@ ROW = 24
 TOP = 58
 WIDTH = 640
 LABEL_CHARS = 64
+MAX_DRAWN = 200
+"""Moments drawn at most (the newest); the table beside the picture lists every one."""
 
 COLOURS = {
     "act": "#b3261e",
@@ -135,10 +137,19 @@ def timeline_svg(
     title: str,
     when: Callable[[dt.datetime], str] = utc,
 ) -> str:
-    """The moments (already in order, see :func:`in_order`) as a vertical timeline in SVG."""
+    """The moments (already in order, see :func:`in_order`) as a vertical timeline in SVG.
+
+    Past :data:`MAX_DRAWN` moments, the newest are drawn and the description says how
+    many earlier ones are only in the table.
+    """
+    earlier = max(0, len(moments) - MAX_DRAWN)
+    description = describe(moments, when) + (
+        f" The {earlier} earliest are not drawn (see the table)." if earlier else ""
+    )
+    moments = moments[earlier:]
     kinds = list(dict.fromkeys(m.kind for m in moments))
     height = TOP + max(1, len(moments)) * ROW + 16
-    root = svg_root(WIDTH, height, ident, title, describe(moments, when))
+    root = svg_root(WIDTH, height, ident, title, description)
     if any(moment.href for moment in moments):  # links inside: a group, not one image (axe)
         root.set("role", "group")
     for number, kind in enumerate(kinds):  # the legend, one swatch per kind shown
