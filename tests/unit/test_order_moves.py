@@ -90,3 +90,35 @@ def test_a_refusal_or_revocation_needs_its_reason(command: Command) -> None:
         check_reason(command, "  ")
     check_reason(command, "the grounds are not made out")
     check_reason(Command.SUBMIT, "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["order", "revoke", "XA-O-2026-0001"],
+            "--reason: say why you revoke the order, e.g. uncc order revoke",
+        ),
+        (["order", "refuse", "XA-O-2026-0001", "--note", " "], "say why you refuse the order"),
+        (["protect", "disclose", "XA-P-2026-0001"], "--reason: say why the identity is needed"),
+    ],
+    ids=["revoke", "refuse-blank-note", "disclose"],
+)
+def test_the_cli_asks_for_the_reason_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    said: str,
+) -> None:
+    import sys  # noqa: PLC0415
+
+    from uncc.entrypoints.cli.main import run  # noqa: PLC0415
+
+    monkeypatch.setattr(sys, "argv", ["uncc", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code != 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert said in err
