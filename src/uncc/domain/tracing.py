@@ -17,10 +17,11 @@ account at the assessed value of the proceeds in it (and at its balance).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 ZERO = Decimal(0)
 
@@ -85,59 +86,99 @@ class TraceResult:
 
 
 class _Account:
+    """An account while tracing; ``lots`` (FIFO, LIFO) holds [amount, tainted] in arrival order."""
+
     __slots__ = ("balance", "lots", "poisoned", "tainted")
 
     def __init__(self) -> None:
-        self.lots: deque[list[Decimal | bool]] = deque()
+        self.lots: deque[list[Any]] = deque()
         self.balance = ZERO
         self.tainted = ZERO
         self.poisoned = False
 
 
-def _take(account: _Account, amount: Decimal, model: Model) -> Decimal:
-    """Remove ``amount`` from the account; return the tainted part of it."""
-    if model in (Model.FIFO, Model.LIFO):
-        out_tainted = ZERO
-        left = amount
-        while left > 0 and account.lots:
-            lot = account.lots[0] if model is Model.FIFO else account.lots[-1]
-            size, bad = lot[0], lot[1]
-            assert isinstance(size, Decimal)
-            used = min(size, left)
-            if bad:
-                out_tainted += used
-            if used == size:
-                if model is Model.FIFO:
-                    account.lots.popleft()
-                else:
-                    account.lots.pop()
+def _spend_lots(account: _Account, amount: Decimal, oldest: bool) -> Decimal:
+    """FIFO (``oldest``) or LIFO: take ``amount`` from the lots; the tainted part of it."""
+    lots = account.lots
+    out_tainted = ZERO
+    left = amount
+    end = 0 if oldest else -1
+    while left > 0 and lots:
+        lot = lots[end]
+        size = lot[0]
+        if size <= left:
+            if lot[1]:
+                out_tainted += size
+            left -= size
+            if oldest:
+                lots.popleft()
             else:
-                lot[0] = size - used
-            left -= used
-    elif model is Model.HAIRCUT:
-        out_tainted = amount * account.tainted / account.balance if account.balance > 0 else ZERO
-    elif model is Model.TIHO:
-        out_tainted = min(amount, account.tainted)
-    else:  # POISON
-        out_tainted = amount if account.poisoned else ZERO
-    account.balance -= amount
-    account.tainted = max(ZERO, account.tainted - out_tainted)
-    if model is Model.POISON and account.poisoned:
-        account.tainted = max(ZERO, account.balance)
+                lots.pop()
+        else:
+            if lot[1]:
+                out_tainted += left
+            lot[0] = size - left
+            left = ZERO
     return out_tainted
 
 
-def _give(account: _Account, amount: Decimal, tainted: Decimal, model: Model) -> None:
-    account.balance += amount
-    account.tainted += tainted
-    if model in (Model.FIFO, Model.LIFO):
-        if tainted > 0:
-            account.lots.append([tainted, True])
-        if amount - tainted > 0:
-            account.lots.append([amount - tainted, False])
-    if model is Model.POISON and tainted > 0:
+def _take_fifo(account: _Account, amount: Decimal) -> Decimal:
+    return _spend_lots(account, amount, oldest=True)
+
+
+def _take_lifo(account: _Account, amount: Decimal) -> Decimal:
+    return _spend_lots(account, amount, oldest=False)
+
+
+def _take_haircut(account: _Account, amount: Decimal) -> Decimal:
+    return amount * account.tainted / account.balance if account.balance > 0 else ZERO
+
+
+def _take_tiho(account: _Account, amount: Decimal) -> Decimal:
+    return min(amount, account.tainted)
+
+
+def _take_poison(account: _Account, amount: Decimal) -> Decimal:
+    return amount if account.poisoned else ZERO
+
+
+def _give_lots(account: _Account, amount: Decimal, tainted: Decimal) -> None:
+    """Received funds join the lots: the tainted part, then the clean part.
+
+    A part of the same kind as the newest lot joins it: spending from either end
+    takes the same amounts of each kind as with the parts kept apart.
+    """
+    lots = account.lots
+    for size, bad in ((tainted, True), (amount - tainted, False)):
+        if size > 0:
+            if lots and lots[-1][1] is bad:
+                lots[-1][0] += size
+            else:
+                lots.append([size, bad])
+
+
+def _give_poison(account: _Account, amount: Decimal, tainted: Decimal) -> None:
+    """Tainted funds poison the account: all it holds counts as tainted."""
+    if tainted > 0:
         account.poisoned = True
         account.tainted = account.balance
+
+
+def _give_nothing(account: _Account, amount: Decimal, tainted: Decimal) -> None:
+    """Haircut and TIHO keep balances and taint only."""
+
+
+_RULES: dict[
+    Model,
+    tuple[Callable[[_Account, Decimal], Decimal], Callable[[_Account, Decimal, Decimal], None]],
+] = {
+    Model.FIFO: (_take_fifo, _give_lots),
+    Model.LIFO: (_take_lifo, _give_lots),
+    Model.HAIRCUT: (_take_haircut, _give_nothing),
+    Model.TIHO: (_take_tiho, _give_nothing),
+    Model.POISON: (_take_poison, _give_poison),
+}
+"""Per model: the tainted part of an amount taken out, and what receiving adds to an account."""
 
 
 class Tracer:
@@ -147,36 +188,51 @@ class Tracer:
         self.model = model
         self.accounts: dict[str, _Account] = {}
         self.result = TraceResult(model, {})
+        self._take, self._give = _RULES[model]
+        self._poison = model is Model.POISON
+
+    def _account(self, name: str) -> _Account:
+        account = self.accounts.get(name)
+        if account is None:
+            account = self.accounts[name] = _Account()
+        return account
 
     def step(self, transfer: Transfer) -> Decimal:
         """Move one transfer; the proceeds it carried under this model."""
-        model, accounts, result = self.model, self.accounts, self.result
-        if transfer.amount <= 0:
+        result = self.result
+        amount = transfer.amount
+        if amount <= 0:
             result.problems.append(f"{transfer.id}: the amount must be positive")
             return ZERO
         moved_tainted = ZERO
-        if transfer.source is not None:
-            source = accounts.setdefault(transfer.source, _Account())
-            if transfer.amount > source.balance:
-                shortfall = transfer.amount - source.balance
+        name = transfer.source
+        if name is not None:
+            source = self._account(name)
+            if amount > source.balance:
+                shortfall = amount - source.balance
                 result.problems.append(
-                    f"{transfer.id}: {transfer.source} sends {transfer.amount} but holds {source.balance}; "
+                    f"{transfer.id}: {name} sends {amount} but holds {source.balance}; "
                     f"the missing {shortfall} is treated as clean funds of unknown origin"
                 )
-                _give(source, shortfall, ZERO, model)
-            moved_tainted = _take(source, transfer.amount, model)
+                source.balance += shortfall
+                self._give(source, shortfall, ZERO)
+            moved_tainted = self._take(source, amount)
+            source.balance -= amount
+            tainted = source.tainted - moved_tainted
+            source.tainted = tainted if tainted > 0 else ZERO
+            if self._poison and source.poisoned:
+                source.tainted = max(ZERO, source.balance)
         if transfer.tainted:
-            result.seeded += transfer.amount - moved_tainted
-            moved_tainted = transfer.amount
-        if transfer.target is None:
+            result.seeded += amount - moved_tainted
+            moved_tainted = amount
+        name = transfer.target
+        if name is None:
             result.exited += moved_tainted
         else:
-            _give(
-                accounts.setdefault(transfer.target, _Account()),
-                transfer.amount,
-                moved_tainted,
-                model,
-            )
+            target = self._account(name)
+            target.balance += amount
+            target.tainted += moved_tainted
+            self._give(target, amount, moved_tainted)
         return moved_tainted
 
     def finish(self) -> TraceResult:
@@ -190,6 +246,7 @@ class Tracer:
 def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
     """Follow the proceeds through the transfers, in the order given (streamed, one pass)."""
     tracer = Tracer(model)
+    step = tracer.step
     for transfer in transfers:
-        tracer.step(transfer)
+        step(transfer)
     return tracer.finish()
