@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 ZERO = Decimal(0)
 
@@ -86,48 +85,66 @@ class TraceResult:
 
 
 class _Account:
-    """An account while tracing; ``lots`` (FIFO, LIFO) holds [amount, tainted] in arrival order."""
+    """An account while tracing.
 
-    __slots__ = ("balance", "lots", "poisoned", "tainted")
+    FIFO and LIFO keep ``lots``: the amounts received, oldest first, where lots of the
+    same kind that arrive in turn are one, so kinds alternate; ``oldest_tainted`` is the
+    kind of the first (lot ``i`` is tainted when ``oldest_tainted`` differs from ``i``
+    being odd).
+    """
+
+    __slots__ = ("balance", "lots", "oldest_tainted", "poisoned", "tainted")
 
     def __init__(self) -> None:
-        self.lots: deque[list[Any]] = deque()
+        self.lots: deque[Decimal] = deque()
+        self.oldest_tainted = False
         self.balance = ZERO
         self.tainted = ZERO
         self.poisoned = False
 
 
-def _spend_lots(account: _Account, amount: Decimal, oldest: bool) -> Decimal:
-    """FIFO (``oldest``) or LIFO: take ``amount`` from the lots; the tainted part of it."""
+def _take_fifo(account: _Account, amount: Decimal) -> Decimal:
+    """Spend the oldest lots first; the tainted part of ``amount``."""
     lots = account.lots
+    bad = account.oldest_tainted
     out_tainted = ZERO
     left = amount
-    end = 0 if oldest else -1
     while left > 0 and lots:
-        lot = lots[end]
-        size = lot[0]
+        size = lots[0]
         if size <= left:
-            if lot[1]:
+            if bad:
                 out_tainted += size
             left -= size
-            if oldest:
-                lots.popleft()
-            else:
-                lots.pop()
+            lots.popleft()
+            bad = not bad
         else:
-            if lot[1]:
+            if bad:
                 out_tainted += left
-            lot[0] = size - left
+            lots[0] = size - left
             left = ZERO
+    account.oldest_tainted = bad
     return out_tainted
 
 
-def _take_fifo(account: _Account, amount: Decimal) -> Decimal:
-    return _spend_lots(account, amount, oldest=True)
-
-
 def _take_lifo(account: _Account, amount: Decimal) -> Decimal:
-    return _spend_lots(account, amount, oldest=False)
+    """Spend the newest lots first; the tainted part of ``amount``."""
+    lots = account.lots
+    out_tainted = ZERO
+    left = amount
+    while left > 0 and lots:
+        size = lots[-1]
+        bad = account.oldest_tainted is not bool((len(lots) - 1) & 1)
+        if size <= left:
+            if bad:
+                out_tainted += size
+            left -= size
+            lots.pop()
+        else:
+            if bad:
+                out_tainted += left
+            lots[-1] = size - left
+            left = ZERO
+    return out_tainted
 
 
 def _take_haircut(account: _Account, amount: Decimal) -> Decimal:
@@ -151,10 +168,13 @@ def _give_lots(account: _Account, amount: Decimal, tainted: Decimal) -> None:
     lots = account.lots
     for size, bad in ((tainted, True), (amount - tainted, False)):
         if size > 0:
-            if lots and lots[-1][1] is bad:
-                lots[-1][0] += size
+            if not lots:
+                account.oldest_tainted = bad
+                lots.append(size)
+            elif (account.oldest_tainted is not bool((len(lots) - 1) & 1)) is bad:
+                lots[-1] += size
             else:
-                lots.append([size, bad])
+                lots.append(size)
 
 
 def _give_poison(account: _Account, amount: Decimal, tainted: Decimal) -> None:
