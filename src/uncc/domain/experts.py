@@ -191,8 +191,6 @@ class ExpertIndex:
         return found
 
 
-def _ranked(
-    entries: list[_Entry], available: bool, exact: bool, stream: int
-) -> Iterable[_Key]:
+def _ranked(entries: list[_Entry], available: bool, exact: bool, stream: int) -> Iterable[_Key]:
     """A group's experts as rank keys, best first (``stream`` breaks ties before the expert)."""
     return ((not available, not exact, s, n, key, stream, e) for s, n, key, e in entries)
