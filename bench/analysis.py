@@ -3,7 +3,8 @@
 Each incident is analysed under the Convention (baseline) and one State's profile, as a
 node does when a case is opened. Baseline: reading and validating the same facts
 (``uncc: incident/1`` intake), the floor of any analysis. Goals: cost linear in acts;
-at least 1,000 small incidents per second on one core.
+at least 2,500 small incidents per second on one core, measured as throughput (incidents
+done / elapsed) over 10,000 incidents per run, five runs.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bench.common import ROOT, Row, Stats, percentile, ratio_row
+from bench.common import MIN_RUNS, ROOT, Row, Stats, goal_row, percentile, ratio_row, throughput
 from uncc.analysis.engine import analyze
 from uncc.analysis.intake import validate_incident
 from uncc.convention.catalogue import load_convention
 from uncc.parties.catalogue import builtin_profile, parse_profile
 
 SIZES = {"small": (1, 10, 25), "full": (1, 10, 50, 100, 200)}
+THROUGHPUT = {"small": 200, "full": 10_000}
+"""Small incidents per throughput run."""
 CONDUCTS = ("access", "alter", "interfere", "intercept", "delete")
 
 
@@ -63,6 +66,21 @@ def incident(acts: int) -> dict[str, Any]:
     }
 
 
+def _throughput(convention: Any, baseline: Any, profile: Any, count: int, runs: int) -> Stats:
+    """Incidents per second over ``count`` small incidents, ``runs`` runs."""
+    facts = [incident(1) for _ in range(count)]
+    for n, one in enumerate(facts):
+        one["id"] = f"bench-{n}"
+
+    def work() -> int:
+        for one in facts:
+            parsed = validate_incident(one, "bench")
+            analyze(parsed, convention, baseline, profiles={"XA": profile}, parties=["XA"])
+        return len(facts)
+
+    return throughput(work, repeat=runs)
+
+
 def run(size: str) -> list[Row]:
     """Latency by size, small-incident throughput, and growth."""
     convention = load_convention()
@@ -95,28 +113,32 @@ def run(size: str) -> list[Row]:
                 Stats(percentile(reading, 50), min(reading), max(reading), len(reading)),
             )
         )
-    one = medians[1]
-    rate = 1 / one
+    rate = _throughput(
+        convention, baseline, profile, THROUGHPUT[size], MIN_RUNS if size == "full" else 2
+    )
     rows.append(
-        Row(
+        goal_row(
             "analysis",
-            "small incidents (1 act) per second, one core",
-            "/s",
-            Stats(rate, rate, rate, 1),
-            goal="≥ 1,000/s",
-            met=rate >= 1000,
+            f"small incidents (1 act) per second, one core, {THROUGHPUT[size]:,} incidents per run",
+            rate,
+            goal="≥ 2,500/s",
+            limit=2500,
+            unit="/s",
+            higher=True,
+            note="Measured throughput: incidents analysed back to back (each read, validated and analysed for the Convention and one State) divided by the run's elapsed time; p50/p99 latency of one incident are the 1-act row above.",
         )
     )
     largest = max(medians)
     growth = (medians[largest] / largest) / (medians[10] / 10)
     rows.append(
-        Row(
+        goal_row(
             "analysis",
             f"cost per act at {largest} acts / at 10 acts",
-            "×",
-            Stats(growth, growth, growth, 1),
-            goal="linear (≈ 1)",
-            met=growth <= 1.5,
+            Stats(growth, growth, growth, max(5, 200 // largest)),
+            goal="≤ 1.1 ×",
+            limit=1.1,
+            unit="×",
+            note="The ratio of the two sizes' median latencies per act.",
         )
     )
     return rows

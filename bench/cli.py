@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import Row, Stats, ratio_row
+from bench.common import Row, Stats, process_env, ratio_row
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = {"small": 3, "full": 11}
@@ -33,7 +33,7 @@ def _once(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of one run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=True, env=process_env())
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

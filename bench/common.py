@@ -148,6 +148,18 @@ def goal_row(
     return judged(row)
 
 
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment of a process the benchmarks start: this one's, with bytecode caching.
+
+    ``PYTHONDONTWRITEBYTECODE`` (set in some shells and CI) would make every ``uncc``
+    process compile the project's modules again (seconds); an installed node has them
+    compiled (``make install`` compiles the environment), so the benchmarks' processes
+    may write and reuse their bytecode too.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **extra}
+
+
 def _git(*args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False

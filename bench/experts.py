@@ -1,7 +1,7 @@
 """Expert search (Art. 56(3)) over 100,000 experts: p99 of a ranked search.
 
 Baseline: a naive scan of every expert with the same filters, in the same process.
-Goal: p99 ≤ 10 ms.
+Goal: p99 ≤ 5 ms.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import gc
 import random
 import time
 
-from bench.common import Row, Stats, percentile, ratio_row
+from bench.common import Row, Stats, goal_row, percentile, ratio_row
 from uncc.domain.experts import Expert, ExpertIndex
 
 SIZES = {"small": 5_000, "full": 100_000}
@@ -75,11 +75,13 @@ def run(size: str) -> list[Row]:
     now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
     queries = [(f, lang) for f in FIELDS for lang in LANGS]
     fast: list[float] = []
+    cpu: list[float] = []
     slow: list[float] = []
     for expertise, language in queries * 3:
-        start = time.perf_counter()
+        start, began = time.perf_counter(), time.thread_time()
         index.find(now, expertise=expertise, language=language, available_only=True)
         fast.append(time.perf_counter() - start)
+        cpu.append(time.thread_time() - began)
     for expertise, language in queries[:30]:
         start = time.perf_counter()
         naive(pool, now, expertise, language)
@@ -93,12 +95,12 @@ def run(size: str) -> list[Row]:
             "naive scan p50",
             Stats(percentile(slow, 50), min(slow), max(slow), len(slow)),
         ),
-        Row(
+        goal_row(
             "experts",
             f"search p99, {len(pool):,} experts",
-            "s",
             Stats(p99, min(fast), max(fast), len(fast)),
-            goal="p99 ≤ 10 ms",
-            met=p99 <= 0.010 if size == "full" else None,
+            goal="p99 ≤ 5 ms",
+            limit=0.005,
+            note=f"Wall time of each search in turn; the CPU time of the same searches has p99 {percentile(cpu, 99) * 1e3:.2f} ms (max {max(cpu) * 1e3:.2f} ms): the rest of a wall-time outlier is the process waiting for a core on the shared machine.",
         ),
     ]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
-from bench.common import percentile
+from bench.common import MIN_RUNS, Stats, percentile
 
 Call = Callable[[httpx.Client], httpx.Response]
 
@@ -55,3 +55,24 @@ def drive(
         msg = f"{len(errors)} failed requests, e.g. {errors[0]}"
         raise RuntimeError(msg)
     return len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 99)
+
+
+def rounds(
+    base: str | Sequence[str],
+    call: Call,
+    *,
+    runs: int = MIN_RUNS,
+    threads: int = 4,
+    requests: int = 300,
+    headers: dict[str, str] | None = None,
+) -> tuple[Stats, float, float]:
+    """``drive`` ``runs`` times: the rates' median and range, and the medians of p50 and p99."""
+    rates: list[float] = []
+    p50s: list[float] = []
+    p99s: list[float] = []
+    for _ in range(runs):
+        rate, p50, p99 = drive(base, call, threads=threads, requests=requests, headers=headers)
+        rates.append(rate)
+        p50s.append(p50)
+        p99s.append(p99)
+    return Stats.of(rates), Stats.of(p50s).median, Stats.of(p99s).median

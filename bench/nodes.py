@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT
+from bench.common import ROOT, process_env
 
 PASSWORD = "bench-password-2026"
 
@@ -55,9 +54,27 @@ def make_node(folder: Path, database_url: str | None = None) -> tuple[str, str]:
 @contextlib.contextmanager
 def serve(args: list[str], env: dict[str, str], port: int, ready: str) -> Iterator[str]:
     """Run a server process until the block ends; yields its base URL."""
+    with served(args, env, port, ready) as (url, _):
+        yield url
+
+
+def peak_kib(process: subprocess.Popen[bytes]) -> int:
+    """A running process's own peak resident size so far (``VmHWM``), in KiB."""
+    for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    msg = f"no VmHWM for process {process.pid}"
+    raise RuntimeError(msg)
+
+
+@contextlib.contextmanager
+def served(
+    args: list[str], env: dict[str, str], port: int, ready: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run a server process until the block ends; yields its base URL and the process."""
     process = subprocess.Popen(
         args,
-        env={**os.environ, **env},
+        env=process_env(**env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
@@ -73,7 +90,7 @@ def serve(args: list[str], env: dict[str, str], port: int, ready: str) -> Iterat
                 msg = f"server {' '.join(args)} did not start"
                 raise RuntimeError(msg)
             time.sleep(0.1)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -82,10 +99,10 @@ def serve(args: list[str], env: dict[str, str], port: int, ready: str) -> Iterat
             process.kill()
 
 
-def uncc_server(
+def uncc_command(
     folder: Path, port: int, database_url: str | None = None, send: str = "0"
-) -> contextlib.AbstractContextManager[str]:
-    """``uncc serve`` for a data directory."""
+) -> tuple[list[str], dict[str, str]]:
+    """The arguments and environment of ``uncc serve`` for a data directory."""
     env = {"UNCC_DATA_DIR": str(folder)}
     if database_url:
         env["UNCC_DATABASE_URL"] = database_url
@@ -103,6 +120,14 @@ def uncc_server(
         "--no-access-log",
         "--plain-http",  # loopback benchmarks measure the node, not TLS
     ]
+    return args, env
+
+
+def uncc_server(
+    folder: Path, port: int, database_url: str | None = None, send: str = "0"
+) -> contextlib.AbstractContextManager[str]:
+    """``uncc serve`` for a data directory."""
+    args, env = uncc_command(folder, port, database_url, send)
     return serve(args, env, port, "/login")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import Row, Stats, ratio_row
+from bench.common import MIN_RUNS, Row, Stats, ratio_row
 from bench.nodes import free_port, make_node, serve
 
 SIZES = {"small": 16 << 20, "full": 512 << 20}
@@ -84,7 +84,7 @@ def run(size: str) -> list[Row]:
         api: list[float] = []
         direct: list[float] = []
         with serve(args, env, port, "/login") as url, httpx.Client(timeout=600) as http:
-            for n in range(3):
+            for n in range(MIN_RUNS if size == "full" else 2):
                 began = time.perf_counter()
                 answer = http.post(
                     f"{url}/api/v1/cases/{case_id}/evidence",

@@ -103,3 +103,21 @@ def test_a_row_is_judged_against_its_goal() -> None:
     )
     assert (slow.met, fast.met) == (False, True)
     assert Row("a", "x (p99 5.2 ms), 10 acts", "s", Stats(1, 1, 1, 5)).key == "a: x, 10 acts"
+
+
+def test_each_full_run_adds_to_the_history_drawn_per_figure(tmp_path: Path) -> None:
+    from bench import history  # noqa: PLC0415
+
+    path = tmp_path / "history.jsonl"
+    rows = _rows()
+    report.append_history(rows, report.header("full", ORDER), path)
+    rows[0].value = Stats(0.3, 0.3, 0.3, 5)
+    rows[0].ratio, rows[0].met = 3.0, False
+    report.append_history(rows, report.header("full", ORDER), path)
+    runs = history.load(path)
+    assert len(runs) == 2
+    assert runs[1]["figures"]["custody: verify 1,000 entries"]["ratio"] == 3.0
+    assert "experts: search p99, 100 experts" in runs[1]["figures"]  # no measured numbers in keys
+    svg = history.draw(runs)
+    assert svg.count("<polyline") == len(rows)
+    assert 'fill="#c0392b"' in svg  # the miss is drawn red

@@ -9,11 +9,13 @@ import pytest
 from uncc.domain.deconfliction import (
     PREFIX,
     Filter,
+    OwnTags,
     SelectorError,
     SelectorKind,
     build,
     normalise,
     tag,
+    tags,
 )
 
 K = SelectorKind
@@ -69,3 +71,31 @@ def test_a_filter_holds_prefixes_only_and_matches_the_same_key() -> None:
     assert tag(secrets.token_bytes(32), K.IP, "203.0.113.7") not in theirs  # another key, no match
     with pytest.raises(SelectorError):
         Filter(b"123")
+
+
+def test_own_tags_find_the_same_hits_as_testing_each_tag() -> None:
+    key = secrets.token_bytes(32)
+    ours = [(K.EMAIL, f"user{n}@xa.example") for n in range(300)]
+    theirs = [(K.EMAIL, f"user{n}@xa.example") for n in range(250, 400)]
+    published = Filter(build(key, theirs))
+    own_tags = tags(key, ours)
+    assert own_tags == [tag(key, k, v) for k, v in ours]
+    expected = sorted(t for t in own_tags if t in published)
+    assert sorted(published.hits(OwnTags(own_tags))) == expected
+    assert len(expected) == 50
+
+
+def test_two_own_tags_with_one_prefix_are_both_found() -> None:
+    first = b"\x01" * PREFIX + b"a" * (32 - PREFIX)
+    second = b"\x01" * PREFIX + b"b" * (32 - PREFIX)
+    other = b"\x02" * 32
+    published = Filter(b"\x01" * PREFIX)
+    assert sorted(published.hits(OwnTags([first, other, second]))) == [first, second]
+
+
+def test_the_published_filter_is_sorted_and_distinct() -> None:
+    key = secrets.token_bytes(32)
+    selectors = [(K.HANDLE, f"h{n}") for n in range(500)] * 2
+    blob = build(key, selectors)
+    prefixes = [blob[i : i + PREFIX] for i in range(0, len(blob), PREFIX)]
+    assert prefixes == sorted({t[:PREFIX] for t in tags(key, selectors)})

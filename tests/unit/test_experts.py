@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from uncc.domain.experts import Expert, ExpertIndex, ScheduleError, parse_window
 
@@ -83,3 +85,66 @@ def test_search_filters_and_ranks_available_exact_matches_first() -> None:
         m.expert.id for m in index.find(MONDAY_NOON, expertise="ransomware", available_only=True)
     ]
     assert index.find(MONDAY_NOON, expertise="nothing") == []
+
+
+TAGS = ("ransomware", "malware analysis", "malware", "fraud")
+ZONES = ("UTC", "Asia/Tokyo", "America/New_York")
+SCHEDULES = (("24/7",), ("mon-fri 08:00-18:00",), ("sun 22:00-06:00",))
+
+
+def _ranked_by_scan(
+    pool: list[Expert], now: dt.datetime, wanted: str | None, lang: str | None, only: bool
+) -> list[tuple[str, bool, bool]]:
+    """Every expert looked at, ranked as the directory promises (the index must agree)."""
+    found = []
+    for e in pool:
+        tags = [t.lower() for t in e.expertise]
+        if wanted is not None and not any(wanted in t for t in tags):
+            continue
+        if lang is not None and lang not in e.languages:
+            continue
+        available = e.available(now)
+        if only and not available:
+            continue
+        exact = wanted is None or wanted in tags
+        found.append(((not available, not exact, e.state, e.name), (e.id, available, exact)))
+    return [f for _, f in sorted(found)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["XA", "XB"]),
+            st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True),
+            st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True),
+            st.sampled_from(ZONES),
+            st.sampled_from(SCHEDULES),
+        ),
+        max_size=30,
+    ),
+    st.tuples(
+        st.sampled_from([None, "malware", "ware", "fraud", "x"]),
+        st.sampled_from([None, "en", "fr"]),
+        st.booleans(),
+    ),
+    st.integers(min_value=0, max_value=24 * 7 - 1),
+    st.integers(min_value=1, max_value=40),
+)
+def test_the_index_ranks_as_a_scan_of_every_expert_does(
+    people: list[tuple[str, list[str], list[str], str, tuple[str, ...]]],
+    query: tuple[str | None, str | None, bool],
+    hour: int,
+    limit: int,
+) -> None:
+    wanted, lang, only = query
+    pool = [
+        Expert(f"e{n}", state, f"Name {n:03d}", tuple(tags), tuple(langs), zone, schedule, "phone")
+        for n, (state, tags, langs, zone, schedule) in enumerate(people)
+    ]
+    now = MONDAY_NOON + dt.timedelta(hours=hour)
+    found = ExpertIndex(pool).find(
+        now, expertise=wanted, language=lang, available_only=only, limit=limit
+    )
+    assert [(m.expert.id, m.available, m.exact) for m in found] == _ranked_by_scan(
+        pool, now, wanted, lang, only
+    )[:limit]

@@ -92,3 +92,41 @@ def test_poison_bounds_every_other_model(rows: list[Transfer]) -> None:
     for model in (Model.FIFO, Model.LIFO, Model.HAIRCUT, Model.TIHO):
         for name, holding in trace(rows, model).holdings.items():
             assert holding.tainted <= poison[name].tainted + D("1e-12"), (model, name)
+
+
+def _by_lots(rows: list[Transfer], oldest: bool) -> dict[str, Decimal]:
+    """FIFO/LIFO done plainly: every receipt a lot of its own, spent from one end."""
+    lots: dict[str, list[list[object]]] = {}
+    tainted: dict[str, Decimal] = {}
+    for t in rows:
+        moved = D(0)
+        if t.source is not None:
+            queue = lots.setdefault(t.source, [])
+            held = sum((x[0] for x in queue), D(0))  # type: ignore[misc]
+            if t.amount > held:
+                queue.append([t.amount - held, False])  # the overdraft: clean funds
+            left = t.amount
+            while left > 0:
+                lot = queue[0 if oldest else -1]
+                used = min(lot[0], left)  # type: ignore[type-var]
+                moved += used if lot[1] else D(0)
+                lot[0] -= used  # type: ignore[operator]
+                left -= used
+                if lot[0] == 0:
+                    queue.remove(lot)
+        if t.tainted:
+            moved = t.amount
+        if t.target is not None:
+            queue = lots.setdefault(t.target, [])
+            queue += [[moved, True], [t.amount - moved, False]]
+            queue[:] = [x for x in queue if x[0] != 0]
+    for name, queue in lots.items():
+        tainted[name] = sum((x[0] for x in queue if x[1]), D(0))  # type: ignore[misc]
+    return tainted
+
+
+@given(transfers, st.booleans())
+def test_fifo_and_lifo_spend_as_lots_kept_apart_would(rows: list[Transfer], oldest: bool) -> None:
+    model = Model.FIFO if oldest else Model.LIFO
+    found = {k: h.tainted for k, h in trace(rows, model).holdings.items()}
+    assert found == _by_lots(rows, oldest)

@@ -12,12 +12,14 @@ filter and private set intersection.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 import re
+import sys
+from array import array
 from collections.abc import Iterable
 from enum import StrEnum
+from itertools import count
 
 PREFIX = 8
 """Bytes of each tag that are published (false-positive odds about n / 2^64)."""
@@ -76,15 +78,37 @@ def normalise(kind: SelectorKind, value: str) -> str:
     return text.lower().lstrip("@")
 
 
+_LABELS = {kind: f"{kind.value}:" for kind in SelectorKind}
+
+
 def tag(key: bytes, kind: SelectorKind, value: str) -> bytes:
     """The 32-byte keyed tag of a selector (value already normalised)."""
-    return hmac.new(key, f"{kind.value}:{value}".encode(), hashlib.sha256).digest()
+    return hmac.digest(key, (_LABELS[kind] + value).encode(), "sha256")
+
+
+def tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> list[bytes]:
+    """The tags of many selectors, in order (OpenSSL's one-shot HMAC, one call each)."""
+    digest, labels = hmac.digest, _LABELS
+    return [digest(key, (labels[kind] + value).encode(), "sha256") for kind, value in selectors]
+
+
+def _prefix_words(full_tags: list[bytes]) -> array[int]:
+    """Each tag's published prefix as a machine word (native order), without a Python loop."""
+    words: array[int] = array("Q")
+    words.frombytes(b"".join(full_tags))
+    return words[:: 32 // PREFIX]
 
 
 def build(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> bytes:
     """The published filter: sorted, distinct 8-byte tag prefixes, concatenated."""
-    prefixes = {tag(key, kind, value)[:PREFIX] for kind, value in selectors}
-    return b"".join(sorted(prefixes))
+    words = _prefix_words(tags(key, selectors))
+    little = sys.byteorder == "little"
+    if little:  # as big-endian numbers, words sort as their bytes do
+        words.byteswap()
+    out = array("Q", sorted(set(words)))
+    if little:
+        out.byteswap()
+    return out.tobytes()
 
 
 class Filter:
@@ -93,10 +117,38 @@ class Filter:
     def __init__(self, blob: bytes) -> None:
         if len(blob) % PREFIX:
             raise SelectorError(f"a filter is a multiple of {PREFIX} bytes, not {len(blob)}")
-        self._set = {blob[i : i + PREFIX] for i in range(0, len(blob), PREFIX)}
+        words: array[int] = array("Q")
+        words.frombytes(blob)
+        self._set = set(words)
 
     def __len__(self) -> int:
         return len(self._set)
 
     def __contains__(self, full_tag: bytes) -> bool:
-        return full_tag[:PREFIX] in self._set
+        return int.from_bytes(full_tag[:PREFIX], sys.byteorder) in self._set
+
+    def hits(self, own: OwnTags) -> list[bytes]:
+        """Our full tags whose published prefix is in this filter (to confirm in full)."""
+        return [t for word in own.prefixes & self._set for t in own.with_prefix(word)]
+
+
+class OwnTags:
+    """One State's own tags indexed by their published prefix, to test against many filters.
+
+    Intersecting two prefix sets costs the smaller one's size, so each further filter is
+    cheap next to computing the tags. Two own tags sharing a prefix are both kept.
+    """
+
+    def __init__(self, full_tags: Iterable[bytes]) -> None:
+        self._tags = list(full_tags)
+        words = _prefix_words(self._tags)
+        self._at = dict(zip(words, count(), strict=False))
+        self._shared: dict[int, list[int]] = {}
+        if len(self._at) != len(self._tags):  # a prefix shared by two of our own tags
+            for n, word in enumerate(words):
+                self._shared.setdefault(word, []).append(n)
+        self.prefixes = set(self._at)
+
+    def with_prefix(self, word: int) -> list[bytes]:
+        """Our tags whose prefix is ``word``."""
+        return [self._tags[n] for n in self._shared.get(word) or [self._at[word]]]

@@ -114,28 +114,44 @@ class Match:
     language: bool
 
 
+_Entry = tuple[str, str, int, Expert]
+"""An expert as ranked within a group: State, name, a tie-breaker, the expert."""
+_Groups = dict[tuple[str, tuple[str, ...]], list[_Entry]]
+"""Experts of one tag and language by (time zone, schedule), each list in rank order."""
+_Key = tuple[bool, bool, str, str, int, int, Expert]
+"""A rank key: unavailable, broad match, State, name, tie-breakers, the expert."""
+_EVERYONE = "\x00every expert"
+"""The pseudo-tag under which a search without expertise finds everyone."""
+
+
 class ExpertIndex:
     """Experts indexed by expertise tag and language, for fast searches over large directories.
 
-    A search touches only the experts whose tag matches and who speak the language, and
-    decides availability once per (time zone, schedule) rather than once per expert.
+    Within a tag and a language, experts are grouped by (time zone, schedule) and kept in
+    rank order, so a search decides availability once per group and merges the groups'
+    ranked lists, reading only as many experts as it returns (and any it skips as seen).
     """
 
     def __init__(self, experts: Iterable[Expert]) -> None:
-        self._by_tag: dict[str, dict[str | None, list[Expert]]] = defaultdict(
-            lambda: defaultdict(list)
+        self._groups: dict[str, dict[str | None, _Groups]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
         )
-        self._all: list[Expert] = []
+        self._size = 0
         for expert in experts:
-            self._all.append(expert)
-            for tag in {t.lower() for t in expert.expertise}:
-                by_language = self._by_tag[tag]
-                by_language[None].append(expert)
-                for language in expert.languages:
-                    by_language[language].append(expert)
+            self._size += 1
+            entry = (expert.state, expert.name, id(expert), expert)
+            group = (expert.time_zone, expert.schedule)
+            for tag in {*(t.lower() for t in expert.expertise), _EVERYONE}:
+                by_language = self._groups[tag]
+                for language in (None, *expert.languages):
+                    by_language[language][group].append(entry)
+        for by_language in self._groups.values():
+            for groups in by_language.values():
+                for entries in groups.values():
+                    entries.sort(key=lambda e: e[:3])
 
     def __len__(self) -> int:
-        return len(self._all)
+        return self._size
 
     def find(
         self,
@@ -150,37 +166,31 @@ class ExpertIndex:
         wanted = expertise.lower().strip() if expertise else None
         lang = language.lower() if language else None
         if wanted is None:
-            pool = [e for e in self._all if lang is None or lang in e.languages]
-            candidates: dict[int, tuple[Expert, bool]] = {id(e): (e, True) for e in pool}
+            tags = [(_EVERYONE, True)]
         else:
-            candidates = {}
-            for tag, by_language in self._by_tag.items():
-                if wanted not in tag:
-                    continue
-                exact = tag == wanted
-                for expert in by_language.get(lang, ()):
-                    seen = candidates.get(id(expert))
-                    if seen is None or (exact and not seen[1]):
-                        candidates[id(expert)] = (expert, exact)
+            tags = [(t, t == wanted) for t in self._groups if t != _EVERYONE and wanted in t]
         places: dict[str, tuple[int, int]] = {}
-        verdicts: dict[tuple[str, tuple[str, ...]], bool] = {}
-        ranked: list[tuple[bool, bool, str, str, int, Expert]] = []
-        for expert, exact in candidates.values():
-            key = (expert.time_zone, expert.schedule)
-            available = verdicts.get(key)
-            if available is None:
-                place = places.get(expert.time_zone)
+        streams: list[Iterable[_Key]] = []
+        for tag, exact in tags:
+            for (zone, _), entries in self._groups[tag].get(lang, {}).items():
+                place = places.get(zone)
                 if place is None:
-                    moment = now.astimezone(ZoneInfo(expert.time_zone))
-                    place = places[expert.time_zone] = (
-                        moment.weekday(),
-                        moment.hour * 60 + moment.minute,
-                    )
-                available = verdicts[key] = any(w.covers(*place) for w in expert.windows)
-            if available_only and not available:
-                continue
-            ranked.append((not available, not exact, expert.state, expert.name, id(expert), expert))
-        return [
-            Match(expert, not unavailable, not broad, True)
-            for unavailable, broad, _, _, _, expert in heapq.nsmallest(limit, ranked)
-        ]
+                    moment = now.astimezone(ZoneInfo(zone))
+                    place = places[zone] = (moment.weekday(), moment.hour * 60 + moment.minute)
+                available = any(w.covers(*place) for w in entries[0][3].windows)
+                if available or not available_only:
+                    streams.append(_ranked(entries, available, exact, len(streams)))
+        found: list[Match] = []
+        seen: set[int] = set()
+        for unavailable, broad, _, _, key, _, expert in heapq.merge(*streams):
+            if key not in seen:  # first seen at its best rank (an exact tag before a broad one)
+                seen.add(key)
+                found.append(Match(expert, not unavailable, not broad, True))
+                if len(found) == limit:
+                    break
+        return found
+
+
+def _ranked(entries: list[_Entry], available: bool, exact: bool, stream: int) -> Iterable[_Key]:
+    """A group's experts as rank keys, best first (``stream`` breaks ties before the expert)."""
+    return ((not available, not exact, s, n, key, stream, e) for s, n, key, e in entries)

@@ -41,31 +41,61 @@ def check_log(
 ) -> LogReport:
     """Every break in the log, its events and its Merkle tree.
 
-    Leaves that no longer match their recorded hash, unreadable leaves, entries out of
-    sequence; no checkpoint although there are entries; a newest checkpoint that does
-    not cover every entry; checkpoints whose signature fails, whose root the log no
-    longer reproduces, or that are not consistent with the one before (an RFC 9162
-    consistency proof is computed from the log and checked against both signed roots).
-    With ``every_entry`` (the node signs a head after every append) a size without its
-    checkpoint is a break too: one deleted from the middle is found.
+    :func:`check_chain` (the leaves against their recorded hashes, the tree, the signed
+    checkpoints) and :func:`read_events` (every entry read, in its place).
     """
-    breaks: list[Break] = []
-    hashes: list[bytes] = []
-    events: list[Entry | None] = []
-    keep, read = hashes.append, events.append
+    breaks, tree = check_chain(
+        leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry
+    )
+    events, unread = read_events(leaves)
+    return LogReport(_in_order(breaks, unread), events, tree)
+
+
+def check_chain(
+    leaves: Sequence[bytes],
+    stored_hashes: Sequence[bytes],
+    checkpoints: Sequence[Checkpoint],
+    signature_holds: CheckpointVerifier,
+    *,
+    every_entry: bool = False,
+) -> tuple[list[Break], merkle.Tree]:
+    """The breaks of the log's integrity, and its tree: what the signed heads prove.
+
+    Leaves that no longer match their recorded hash; no checkpoint although there are
+    entries; a newest checkpoint that does not cover every entry; checkpoints whose
+    signature fails, whose root the log no longer reproduces, or that are not consistent
+    with the one before (an RFC 9162 consistency proof is computed from the log and
+    checked against both signed roots). With ``every_entry`` (the node signs a head
+    after every append) a size without its checkpoint is a break too: one deleted from
+    the middle is found.
+    """
     sha = hashlib.sha256
-    stored = len(stored_hashes)
-    for index, data in enumerate(leaves):
-        computed = sha(b"\x00" + data).digest()
-        keep(computed)
-        if index < stored and stored_hashes[index] != computed:
-            breaks.append(
-                Break(
-                    f"entry {index}",
-                    "the entry does not match its recorded leaf hash (changed after it was logged)",
-                    BreakKind.ENTRY_CHANGED,
-                )
+    hashes = [sha(b"\x00" + data).digest() for data in leaves]
+    recorded = min(len(stored_hashes), len(hashes))
+    breaks: list[Break] = []
+    if list(stored_hashes[:recorded]) != hashes[:recorded]:  # one C comparison when intact
+        breaks += [
+            Break(
+                f"entry {index}",
+                "the entry does not match its recorded leaf hash (changed after it was logged)",
+                BreakKind.ENTRY_CHANGED,
             )
+            for index in range(recorded)
+            if stored_hashes[index] != hashes[index]
+        ]
+    tree = merkle.Tree(hashes)
+    breaks += _check_points(tree, checkpoints, signature_holds)
+    if every_entry:
+        breaks += _gaps(tree.size, checkpoints)
+    return breaks, tree
+
+
+def read_events(leaves: Sequence[bytes]) -> tuple[list[Entry | None], list[Break]]:
+    """Every entry read (None when unreadable), and the entries unreadable or out of place."""
+    events: list[Entry | None] = []
+    read = events.append
+    breaks: list[Break] = []
+    for index, data in enumerate(leaves):
         try:
             event = read_entry(data)
         except (ValueError, KeyError, TypeError, RecursionError):
@@ -88,11 +118,20 @@ def check_log(
                     event.evidence,
                 )
             )
-    tree = merkle.Tree(hashes)
-    breaks += _check_points(tree, checkpoints, signature_holds)
-    if every_entry:
-        breaks += _gaps(tree.size, checkpoints)
-    return LogReport(breaks, events, tree)
+    return events, breaks
+
+
+def _in_order(chain: list[Break], entries: list[Break]) -> list[Break]:
+    """Both lists of breaks, the entries' own by entry number first (as one pass found them)."""
+
+    def entry(b: Break) -> int:
+        return int(b.where.split()[1]) if b.where.startswith("entry ") else -1
+
+    per_entry = sorted(
+        [b for b in chain if entry(b) >= 0] + entries,
+        key=entry,
+    )
+    return per_entry + [b for b in chain if entry(b) < 0]
 
 
 def _gaps(size: int, checkpoints: Sequence[Checkpoint]) -> list[Break]:

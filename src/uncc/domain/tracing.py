@@ -17,7 +17,7 @@ account at the assessed value of the proceeds in it (and at its balance).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -85,59 +85,120 @@ class TraceResult:
 
 
 class _Account:
-    __slots__ = ("balance", "lots", "poisoned", "tainted")
+    """An account while tracing.
+
+    FIFO and LIFO keep ``lots``: the amounts received, oldest first, where lots of the
+    same kind that arrive in turn are one, so kinds alternate; ``oldest_tainted`` is the
+    kind of the first (lot ``i`` is tainted when ``oldest_tainted`` differs from ``i``
+    being odd).
+    """
+
+    __slots__ = ("balance", "lots", "oldest_tainted", "poisoned", "tainted")
 
     def __init__(self) -> None:
-        self.lots: deque[list[Decimal | bool]] = deque()
+        self.lots: deque[Decimal] = deque()
+        self.oldest_tainted = False
         self.balance = ZERO
         self.tainted = ZERO
         self.poisoned = False
 
 
-def _take(account: _Account, amount: Decimal, model: Model) -> Decimal:
-    """Remove ``amount`` from the account; return the tainted part of it."""
-    if model in (Model.FIFO, Model.LIFO):
-        out_tainted = ZERO
-        left = amount
-        while left > 0 and account.lots:
-            lot = account.lots[0] if model is Model.FIFO else account.lots[-1]
-            size, bad = lot[0], lot[1]
-            assert isinstance(size, Decimal)
-            used = min(size, left)
+def _take_fifo(account: _Account, amount: Decimal) -> Decimal:
+    """Spend the oldest lots first; the tainted part of ``amount``."""
+    lots = account.lots
+    bad = account.oldest_tainted
+    out_tainted = ZERO
+    left = amount
+    while left > 0 and lots:
+        size = lots[0]
+        if size <= left:
             if bad:
-                out_tainted += used
-            if used == size:
-                if model is Model.FIFO:
-                    account.lots.popleft()
-                else:
-                    account.lots.pop()
-            else:
-                lot[0] = size - used
-            left -= used
-    elif model is Model.HAIRCUT:
-        out_tainted = amount * account.tainted / account.balance if account.balance > 0 else ZERO
-    elif model is Model.TIHO:
-        out_tainted = min(amount, account.tainted)
-    else:  # POISON
-        out_tainted = amount if account.poisoned else ZERO
-    account.balance -= amount
-    account.tainted = max(ZERO, account.tainted - out_tainted)
-    if model is Model.POISON and account.poisoned:
-        account.tainted = max(ZERO, account.balance)
+                out_tainted += size
+            left -= size
+            lots.popleft()
+            bad = not bad
+        else:
+            if bad:
+                out_tainted += left
+            lots[0] = size - left
+            left = ZERO
+    account.oldest_tainted = bad
     return out_tainted
 
 
-def _give(account: _Account, amount: Decimal, tainted: Decimal, model: Model) -> None:
-    account.balance += amount
-    account.tainted += tainted
-    if model in (Model.FIFO, Model.LIFO):
-        if tainted > 0:
-            account.lots.append([tainted, True])
-        if amount - tainted > 0:
-            account.lots.append([amount - tainted, False])
-    if model is Model.POISON and tainted > 0:
+def _take_lifo(account: _Account, amount: Decimal) -> Decimal:
+    """Spend the newest lots first; the tainted part of ``amount``."""
+    lots = account.lots
+    out_tainted = ZERO
+    left = amount
+    while left > 0 and lots:
+        size = lots[-1]
+        bad = account.oldest_tainted is not bool((len(lots) - 1) & 1)
+        if size <= left:
+            if bad:
+                out_tainted += size
+            left -= size
+            lots.pop()
+        else:
+            if bad:
+                out_tainted += left
+            lots[-1] = size - left
+            left = ZERO
+    return out_tainted
+
+
+def _take_haircut(account: _Account, amount: Decimal) -> Decimal:
+    return amount * account.tainted / account.balance if account.balance > 0 else ZERO
+
+
+def _take_tiho(account: _Account, amount: Decimal) -> Decimal:
+    return min(amount, account.tainted)
+
+
+def _take_poison(account: _Account, amount: Decimal) -> Decimal:
+    return amount if account.poisoned else ZERO
+
+
+def _give_lots(account: _Account, amount: Decimal, tainted: Decimal) -> None:
+    """Received funds join the lots: the tainted part, then the clean part.
+
+    A part of the same kind as the newest lot joins it: spending from either end
+    takes the same amounts of each kind as with the parts kept apart.
+    """
+    lots = account.lots
+    for size, bad in ((tainted, True), (amount - tainted, False)):
+        if size > 0:
+            if not lots:
+                account.oldest_tainted = bad
+                lots.append(size)
+            elif (account.oldest_tainted is not bool((len(lots) - 1) & 1)) is bad:
+                lots[-1] += size
+            else:
+                lots.append(size)
+
+
+def _give_poison(account: _Account, amount: Decimal, tainted: Decimal) -> None:
+    """Tainted funds poison the account: all it holds counts as tainted."""
+    if tainted > 0:
         account.poisoned = True
         account.tainted = account.balance
+
+
+def _give_nothing(account: _Account, amount: Decimal, tainted: Decimal) -> None:
+    """Haircut and TIHO keep balances and taint only."""
+
+
+_RULES: dict[
+    Model,
+    tuple[Callable[[_Account, Decimal], Decimal], Callable[[_Account, Decimal, Decimal], None]],
+] = {
+    Model.FIFO: (_take_fifo, _give_lots),
+    Model.LIFO: (_take_lifo, _give_lots),
+    Model.HAIRCUT: (_take_haircut, _give_nothing),
+    Model.TIHO: (_take_tiho, _give_nothing),
+    Model.POISON: (_take_poison, _give_poison),
+}
+"""Per model: the tainted part of an amount taken out, and what receiving adds to an account."""
 
 
 class Tracer:
@@ -147,38 +208,51 @@ class Tracer:
         self.model = model
         self.accounts: dict[str, _Account] = {}
         self.result = TraceResult(model, {})
+        self._take, self._give = _RULES[model]
+        self._poison = model is Model.POISON
+
+    def _account(self, name: str) -> _Account:
+        account = self.accounts.get(name)
+        if account is None:
+            account = self.accounts[name] = _Account()
+        return account
 
     def step(self, transfer: Transfer) -> Decimal:
         """Move one transfer; the proceeds it carried under this model."""
-        model, accounts, result = self.model, self.accounts, self.result
-        if transfer.amount <= 0:
+        result = self.result
+        amount = transfer.amount
+        if amount <= 0:
             result.problems.append(f"{transfer.id}: the amount must be positive")
             return ZERO
         moved_tainted = ZERO
-        if transfer.source is not None:
-            source = accounts.get(transfer.source) or accounts.setdefault(
-                transfer.source, _Account()
-            )
-            if transfer.amount > source.balance:
-                shortfall = transfer.amount - source.balance
+        name = transfer.source
+        if name is not None:
+            source = self._account(name)
+            if amount > source.balance:
+                shortfall = amount - source.balance
                 result.problems.append(
-                    f"{transfer.id}: {transfer.source} sends {transfer.amount} but holds {source.balance}; "
+                    f"{transfer.id}: {name} sends {amount} but holds {source.balance}; "
                     f"the missing {shortfall} is treated as clean funds of unknown origin"
                 )
-                _give(source, shortfall, ZERO, model)
-            moved_tainted = _take(source, transfer.amount, model)
+                source.balance += shortfall
+                self._give(source, shortfall, ZERO)
+            moved_tainted = self._take(source, amount)
+            source.balance -= amount
+            tainted = source.tainted - moved_tainted
+            source.tainted = tainted if tainted > 0 else ZERO
+            if self._poison and source.poisoned:
+                source.tainted = max(ZERO, source.balance)
         if transfer.tainted:
-            result.seeded += transfer.amount - moved_tainted
-            moved_tainted = transfer.amount
-        if transfer.target is None:
+            result.seeded += amount - moved_tainted
+            moved_tainted = amount
+        name = transfer.target
+        if name is None:
             result.exited += moved_tainted
         else:
-            _give(
-                accounts.get(transfer.target) or accounts.setdefault(transfer.target, _Account()),
-                transfer.amount,
-                moved_tainted,
-                model,
-            )
+            target = self._account(name)
+            target.balance += amount
+            target.tainted += moved_tainted
+            self._give(target, amount, moved_tainted)
         return moved_tainted
 
     def finish(self) -> TraceResult:
@@ -192,6 +266,7 @@ class Tracer:
 def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
     """Follow the proceeds through the transfers, in the order given (streamed, one pass)."""
     tracer = Tracer(model)
+    step = tracer.step
     for transfer in transfers:
-        tracer.step(transfer)
+        step(transfer)
     return tracer.finish()
