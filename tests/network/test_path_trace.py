@@ -419,3 +419,46 @@ def test_a_hop_disclosed_with_onward_none_is_not_sent_to_the_next_state(
     with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
         path_trace.follow_hop(c.ctx, c.cora, first_id)
     assert _count(c) == before
+
+
+def test_the_requested_state_marks_its_disclosure_onward_none_through_the_api(
+    network: tuple[Loopback, dict[str, Peer]],
+) -> None:
+    """The answer carries the handling the requested State chose; the requester obeys it."""
+    net, m = network
+    c, a = m["XC"], m["XA"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    asked = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(reference="XC-none"),
+        case_id=case.id,
+    )
+    pump(net)
+    received = requests.get_conversation(a.ctx, a.pia, asked.id)
+    assert received.order_id is not None
+    _issue(a, received.order_id)
+    with TestClient(create_app(Settings(), a.ctx), follow_redirects=False) as client:
+        answered = client.post(
+            f"/api/v1/network/requests/{asked.id}/answers",
+            json={
+                "kind": "traffic_disclosure",
+                "body": {"reference": "none", "path": [HOP_XA, HOP_XB]},
+                "handling": {"onward": "none"},
+            },
+            headers=token(client, "cora"),
+        )
+        assert answered.status_code == 201, answered.text
+        wrong = client.post(
+            f"/api/v1/network/requests/{asked.id}/answers",
+            json={"kind": "consultation", "body": {"text": "x"}, "handling": {"onward": "all"}},
+            headers=token(client, "cora"),
+        )
+        assert (wrong.status_code, wrong.json()["detail"][:8]) == (400, "onward: "), wrong.text
+    pump(net)
+    before = _count(c)
+    with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
+        path_trace.follow_hop(c.ctx, c.cora, asked.id)
+    assert _count(c) == before

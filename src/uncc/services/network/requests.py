@@ -168,9 +168,19 @@ def _may_follow(conn: Connection, follows: str) -> None:
 
 
 def answer(
-    ctx: NodeContext, who: Principal, conversation_id: str, kind: str, body: dict[str, Any]
+    ctx: NodeContext,
+    who: Principal,
+    conversation_id: str,
+    kind: str,
+    body: dict[str, Any],
+    *,
+    handling: Handling | None = None,
 ) -> Conversation:
-    """Answer a received request (or write in a consultation), through the outbox."""
+    """Answer a received request (or write in a consultation), through the outbox.
+
+    ``handling`` restricts what the requesting State may do with the answer (e.g. no
+    onward transfer of a traffic disclosure); the defaults otherwise.
+    """
     require(who.roles, Action.NETWORK_ANSWER)
     if kind not in ANSWERS:
         raise UserInputError(
@@ -200,6 +210,7 @@ def answer(
             body=body,
             conversation=conversation_id,
             urgency=Urgency(row["urgency"]),
+            handling=handling,
         )
         progress(conn, conversation_id, envelope)
         if kind == "hearing_record" and row["case_id"]:

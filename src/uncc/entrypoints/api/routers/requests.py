@@ -56,6 +56,7 @@ class AnswerIn(In):
 
     kind: str = Field(min_length=1)
     body: Document
+    handling: HandlingIn | None = None
 
 
 class ConversationOut(Out):
@@ -150,7 +151,8 @@ def get_request(ctx: Ctx, conversation_id: str, who: User) -> ConversationOut:
 @router.post("/requests/{conversation_id}/answers", status_code=201, responses=REFUSALS)
 def reply(ctx: Ctx, conversation_id: str, body: AnswerIn, who: User, kick: Kick) -> ConversationOut:
     """Answer a received request: acknowledgment, status, result, refusal, and more."""
-    answered = requests.answer(ctx, who, conversation_id, body.kind, body.body)
+    codes = onward.handling_of(**body.handling.model_dump()) if body.handling else None
+    answered = requests.answer(ctx, who, conversation_id, body.kind, body.body, handling=codes)
     kick()
     return ConversationOut.of(answered, ctx.clock())
 
