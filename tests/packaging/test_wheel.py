@@ -108,6 +108,9 @@ def test_the_wheel_installed_without_dev_dependencies_serves_and_runs_the_demo(
         assert _served(f"http://127.0.0.1:{port}/healthz", server), (
             tmp_path / "serve.log"
         ).read_text()
+        # the French catalog ships as a .po file and is compiled when first used
+        french = httpx.get(f"http://127.0.0.1:{port}/login", headers={"Accept-Language": "fr"})
+        assert "Se connecter" in french.text
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
