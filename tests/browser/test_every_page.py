@@ -48,7 +48,7 @@ PAGES: dict[str, list[str]] = {
         "/orders/{order}/confirm/revoke",
         "/cases/{case}",
     ],
-    "jane": ["/dashboard", "/orders/{order}"],
+    "jane": ["/dashboard", "/orders/{order}", "/orders/{order}/confirm/refuse"],
     "cora": ["/dashboard", "/network", "/network/requests/{request}", "/jit/{team}"],
     "aud": ["/dashboard", "/audit"],
     "admin": ["/dashboard", "/users", "/no-such-page"],
