@@ -120,9 +120,6 @@ def analyze_command(
     ] = None,
 ) -> None:
     """Analyse an incident: offences element by element, jurisdiction, measures, missing facts."""
-    from uncc.analysis.render.html import render_html  # noqa: PLC0415
-    from uncc.analysis.render.markdown import render_markdown  # noqa: PLC0415
-    from uncc.analysis.render.text import render_text  # noqa: PLC0415
     from uncc.analysis.report import to_dict  # noqa: PLC0415
     from uncc.convention.catalogue import load_convention  # noqa: PLC0415
 
@@ -131,10 +128,16 @@ def analyze_command(
     if output_format is ReportFormat.JSON:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     elif output_format is ReportFormat.MD:
+        from uncc.analysis.render.markdown import render_markdown  # noqa: PLC0415
+
         text = render_markdown(report, show_all=show_all)
     elif output_format is ReportFormat.HTML:
+        from uncc.analysis.render.html import render_html  # noqa: PLC0415 - Jinja only for HTML
+
         text = render_html(report, show_all=show_all)
     else:
+        from uncc.analysis.render.text import render_text  # noqa: PLC0415
+
         text = render_text(report, show_all=show_all)
     if output is None:
         typer.echo(text, nl=False)
