@@ -193,7 +193,19 @@ def load(name: str) -> typer.core.TyperCommand | typer.core.TyperGroup:
     command = typer.main.get_group(holder).commands[name]
     if not isinstance(command, typer.core.TyperCommand | typer.core.TyperGroup):
         raise TypeError(f"{name}: not a Typer command")  # pragma: no cover - Typer builds these
+    flags_without_type(command)
     return command
+
+
+def flags_without_type(command: typer.core.TyperCommand | typer.core.TyperGroup) -> None:
+    """Show a flag in ``--help`` as a flag (``--all``), not as an option taking ``<bool>``."""
+    help_option = command.get_help_option(typer.Context(command))  # made once, then kept
+    for param in [*command.params, help_option]:
+        if isinstance(param, typer.core.TyperOption) and param.is_flag:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        if isinstance(sub, typer.core.TyperCommand | typer.core.TyperGroup):
+            flags_without_type(sub)
 
 
 def first_paragraph(text: str | None) -> str:

@@ -24,7 +24,7 @@ from typer.core import TyperCommand, TyperGroup
 from uncc import __version__
 from uncc.adapters.files import PRIVATE_UMASK
 from uncc.entrypoints.cli import remote
-from uncc.entrypoints.cli.commands import COMMANDS, load
+from uncc.entrypoints.cli.commands import COMMANDS, flags_without_type, load
 from uncc.errors import (
     EXIT_DISK_FULL,
     EXIT_USER_INPUT,
@@ -59,6 +59,7 @@ class LazyGroup(TyperGroup):
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         """The help, listing the commands from the table."""
+        flags_without_type(self)
         self.listing = True
         try:
             super().format_help(ctx, formatter)

@@ -1,0 +1,98 @@
+"""How commands print: ``--format text|json`` on every command, and tables that fit 80 columns.
+
+With ``--format json`` a command prints its records as JSON (an action command: the record
+it made or changed) and nothing else, for scripts. Tables keep the ids a user needs next
+whole (their columns never wrap or cut); the other columns fold to fit the terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from uncc.domain.policy import POLICY, Action, Role
+
+
+class Format(StrEnum):
+    """The output of a command: for people, or JSON for scripts."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text (for people) or json (the records, for scripts).",
+        case_sensitive=False,
+    ),
+]
+"""The one ``--format`` option of every command that prints records."""
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data: models, dataclasses, dates, decimals, enums, paths."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | Path):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def emit(record: Any, output_format: Format) -> bool:
+    """Print ``record`` as JSON when ``--format json`` was asked; True if it was printed."""
+    if output_format is not Format.JSON:
+        return False
+    typer.echo(json.dumps(jsonable(record), ensure_ascii=False, indent=2))
+    return True
+
+
+def listing(*headers: str, ids: tuple[str, ...] = (), title: str | None = None) -> Table:
+    """A table whose id columns (``ids``, by header) are never wrapped nor cut.
+
+    The other columns fold to fit the terminal's width (80 columns at least).
+    """
+    table = Table(title=title)
+    for header in headers:
+        if header in ids:
+            table.add_column(header, no_wrap=True, overflow="fold")
+        else:
+            table.add_column(header, overflow="fold")
+    return table
+
+
+def epilog(*actions: Action, limits: str = "", example: str = "") -> str:
+    """The end of a command's ``--help``: who may act (from the role policy), limits, an example."""
+    parts = []
+    if actions:
+        roles = [r for r in Role if any(r in POLICY.get(a, frozenset()) for a in actions)]
+        who = ", ".join(r.value.replace("_", " ") for r in roles) or "nobody"
+        parts.append(f"Who may: {who} (the role policy's {', '.join(a.value for a in actions)}).")
+    if limits:
+        parts.append(f"Limits: {limits}")
+    if example:
+        parts.append(f"Example: {example}")
+    return "\n\n".join(parts)
