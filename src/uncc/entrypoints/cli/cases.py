@@ -12,7 +12,7 @@ from rich.console import Console
 from uncc.domain.policy import Action, Role, allowed
 from uncc.entrypoints.cli.desk import Desk, desk
 from uncc.entrypoints.cli.inputs import read_document
-from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.entrypoints.cli.protection import said
 from uncc.entrypoints.cli.store import write_text_atomically
 
@@ -60,7 +60,7 @@ def case_list(output_format: FormatOpt = Format.TEXT) -> None:
     table = listing("Case", "Title", "Status", ids=("Case",))
     for row in rows:
         table.add_row(row.id, row.title, row.status)
-    console.print(table)
+    print_table(table)
 
 
 @case_app.command(

@@ -24,7 +24,7 @@ from rich.progress import (
 
 from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import Intake, desk
-from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import ConflictError, UserInputError
 
@@ -109,7 +109,7 @@ def evidence_list(
             item.sha256[:16] + "…",
             "yes" if item.sealed else "",
         )
-    console.print(table)
+    print_table(table)
 
 
 ItemArg = Annotated[str, typer.Argument(help="The evidence item, e.g. E-2026-0001.")]

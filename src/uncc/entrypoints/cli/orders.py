@@ -11,7 +11,7 @@ from rich.console import Console
 from uncc.domain.orders import Command
 from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import Draft, desk
-from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def order_list(
             order.state,
             f"{order.expires_at:%Y-%m-%d}" if order.expires_at else "",
         )
-    console.print(table)
+    print_table(table)
 
 
 @order_app.command("show", epilog=epilog(Action.ORDER_READ, example="uncc order show O-2026-0001"))

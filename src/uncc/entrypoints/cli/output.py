@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from uncc.domain.policy import POLICY, Action, Role
@@ -96,3 +97,8 @@ def epilog(*actions: Action, limits: str = "", example: str = "") -> str:
     if example:
         parts.append(f"Example: {example}")
     return "\n\n".join(parts)
+
+
+def print_table(table: Table) -> None:
+    """Print a table as wide as the terminal is now (``COLUMNS`` read at each print)."""
+    Console().print(table)
