@@ -38,12 +38,12 @@ def _group(
     *,
     server_only: bool = False,
     also: tuple[str, ...] = (),
-    extra: tuple[tuple[str, str, str], ...] = (),
+    extra: tuple[tuple[str, str, str, str], ...] = (),
 ) -> Callable[[typer.Typer], None]:
     """Register a sub-app.
 
     ``also`` names modules that add commands to it when imported; ``extra`` adds
-    commands kept in other modules: (module, function, command name), once.
+    commands kept in other modules: (module, function, command name, help end), once.
     """
 
     def register(app: typer.Typer) -> None:
@@ -51,10 +51,12 @@ def _group(
         for other in also:
             import_module(f"uncc.entrypoints.cli.{other}")
         present = {info.name for info in sub_app.registered_commands}
-        for other, function, command in extra:
+        for other, function, command, help_end in extra:
             if command not in present:
-                found = getattr(import_module(f"uncc.entrypoints.cli.{other}"), function)
-                sub_app.command(command)(found)
+                holder = import_module(f"uncc.entrypoints.cli.{other}")
+                sub_app.command(command, epilog=getattr(holder, help_end))(
+                    getattr(holder, function)
+                )
         if server_only:
             from uncc.entrypoints.cli.remote import server_only as refuse_remote  # noqa: PLC0415
 
@@ -128,7 +130,12 @@ COMMANDS: dict[str, Entry] = {
     ),
     "case": Entry(
         "Cases, opened from an analysis of incident facts.",
-        _group("cases", "case_app", "case", extra=(("path_trace", "case_path_command", "path"),)),
+        _group(
+            "cases",
+            "case_app",
+            "case",
+            extra=(("path_trace", "case_path_command", "path", "CASE_PATH_HELP_END"),),
+        ),
     ),
     "order": Entry(
         "Orders under the Convention's powers (Arts. 43-50).",
@@ -161,8 +168,8 @@ COMMANDS: dict[str, Entry] = {
             "request_app",
             "request",
             extra=(
-                ("path_trace", "follow_hop_command", "follow-hop"),
-                ("request_drafts", "draft_command", "draft"),
+                ("path_trace", "follow_hop_command", "follow-hop", "FOLLOW_HOP_HELP_END"),
+                ("request_drafts", "draft_command", "draft", "DRAFT_HELP_END"),
             ),
         ),
     ),

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from uncc.domain.policy import POLICY, Action, Role
@@ -67,7 +68,7 @@ def emit(record: Any, output_format: Format) -> bool:
     """Print ``record`` as JSON when ``--format json`` was asked; True if it was printed."""
     if output_format is not Format.JSON:
         return False
-    typer.echo(json.dumps(jsonable(record), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(jsonable(record), ensure_ascii=False, indent=2, default=str))
     return True
 
 
@@ -100,5 +101,19 @@ def epilog(*actions: Action, limits: str = "", example: str = "") -> str:
 
 
 def print_table(table: Table) -> None:
-    """Print a table as wide as the terminal is now (``COLUMNS`` read at each print)."""
-    Console().print(table)
+    """Print a table as wide as the terminal is now (``COLUMNS`` read at each print).
+
+    When even its narrowest layout is wider (long ids kept whole), each row is printed
+    as a record instead: the first column's value, then ``header: value`` per column.
+    """
+    console = Console()
+    if Measurement.get(console, console.options, table).minimum <= console.width:
+        console.print(table)
+        return
+    headers = [str(column.header) for column in table.columns]
+    cells = [list(column.cells) for column in table.columns]
+    for row in zip(*cells, strict=True):
+        console.print(f"{headers[0]} {row[0]}", highlight=False, markup=False, no_wrap=True)
+        for header, value in zip(headers[1:], row[1:], strict=True):
+            if str(value):
+                console.print(f"  {header}: {value}", highlight=False, markup=False)
