@@ -24,9 +24,15 @@ class Entry:
     register: Callable[[typer.Typer], None]
 
 
-def _command(module: str, function: str, name: str) -> Callable[[typer.Typer], None]:
+def _command(
+    module: str, function: str, name: str, help_end: str | None = None
+) -> Callable[[typer.Typer], None]:
+    """Register one command; ``help_end`` names the module's text ending its --help."""
+
     def register(app: typer.Typer) -> None:
-        app.command(name)(getattr(import_module(f"uncc.entrypoints.cli.{module}"), function))
+        holder = import_module(f"uncc.entrypoints.cli.{module}")
+        epilog = getattr(holder, help_end) if help_end else None
+        app.command(name, epilog=epilog)(getattr(holder, function))
 
     return register
 
@@ -70,47 +76,47 @@ def _group(
 COMMANDS: dict[str, Entry] = {
     "analyze": Entry(
         "Analyse an incident: offences element by element, jurisdiction, measures, missing facts.",
-        _command("analysis", "analyze_command", "analyze"),
+        _command("analysis", "analyze_command", "analyze", "ANALYZE_HELP_END"),
     ),
     "explain": Entry(
         "Explain one offence: the whole trace for each act, under the baseline and each State.",
-        _command("analysis", "explain_command", "explain"),
+        _command("analysis", "explain_command", "explain", "EXPLAIN_HELP_END"),
     ),
     "schema": Entry(
         "Print the JSON Schema of the incident facts, the profile or the network message bodies.",
-        _command("schema", "schema_command", "schema"),
+        _command("schema", "schema_command", "schema", "SCHEMA_HELP_END"),
     ),
     "login": Entry(
         "Log in: the token is kept for later commands, readable only by you.",
-        _command("login", "login", "login"),
+        _command("login", "login", "login", "LOGIN_HELP_END"),
     ),
     "logout": Entry(
         "End the session: the saved token is revoked on the node and forgotten.",
-        _command("login", "logout", "logout"),
+        _command("login", "logout", "logout", "LOGOUT_HELP_END"),
     ),
     "serve": Entry(
         "Serve the node's API (docs at /api/v1/docs) and its network inbox.",
-        _command("node", "serve", "serve"),
+        _command("node", "serve", "serve", "SERVE_HELP_END"),
     ),
     "worker": Entry(
         "Run the outbox sender, escalation, order expiry, witnesses, retention and mail.",
-        _command("worker", "worker", "worker"),
+        _command("worker", "worker", "worker", "WORKER_HELP_END"),
     ),
     "notices": Entry(
         "Show the notices addressed to you (e.g. orders that expired).",
-        _command("orders", "notices_command", "notices"),
+        _command("orders", "notices_command", "notices", "NOTICES_HELP_END"),
     ),
     "audit": Entry(
         "Search the audit trail, or export it (auditors and administrators).",
-        _command("daily", "audit_command", "audit"),
+        _command("daily", "audit_command", "audit", "AUDIT_HELP_END"),
     ),
     "notifications": Entry(
         "Show your notifications: orders to authorise or issue, answers, evidence offered, hits.",
-        _command("daily", "notifications_command", "notifications"),
+        _command("daily", "notifications_command", "notifications", "NOTIFICATIONS_HELP_END"),
     ),
     "demo": Entry(
         "Run a hub and three national nodes and a cross-border ransomware case between them.",
-        _command("demo", "demo_command", "demo"),
+        _command("demo", "demo_command", "demo", "DEMO_HELP_END"),
     ),
     "convention": Entry(
         "The Convention as data: list, show, export; parse, lint and import treaty texts.",

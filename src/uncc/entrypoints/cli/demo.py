@@ -41,6 +41,7 @@ from uncc.entrypoints.cli.demo_nodes import (
     wait_ready,
 )
 from uncc.entrypoints.cli.demo_story import scenario
+from uncc.entrypoints.cli.output import epilog
 from uncc.errors import UserInputError
 
 
@@ -128,6 +129,13 @@ def _resume(base: Path, wait: bool, plain_http: bool, port_base: int | None) -> 
         print_access(nodes)
         if wait:
             _wait_for_interrupt(nodes)
+
+
+DEMO_HELP_END = epilog(
+    limits=f"four servers on this machine, on ports {DEFAULT_PORT_BASE}-{DEFAULT_PORT_BASE + 3} "
+    "unless --port-base; Ctrl-C, SIGTERM or SIGHUP stop them all.",
+    example="uncc demo --dir ~/uncc-demo (again later: the same command resumes it)",
+)
 
 
 def demo_command(

@@ -224,6 +224,11 @@ def order_show(
         )
 
 
+NOTICES_HELP_END = epilog(
+    limits="anyone logged in: the notices addressed to them.", example="uncc notices --format json"
+)
+
+
 def notices_command(output_format: FormatOpt = Format.TEXT) -> None:
     """Show the notices addressed to you (e.g. orders that expired)."""
     notices = desk().notices()

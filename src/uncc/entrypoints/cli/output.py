@@ -13,14 +13,14 @@ import json
 from decimal import Decimal
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
 
 from uncc.domain.policy import POLICY, Action, Role
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 class Format(StrEnum):
@@ -77,6 +77,8 @@ def listing(*headers: str, ids: tuple[str, ...] = (), title: str | None = None) 
 
     The other columns fold to fit the terminal's width (80 columns at least).
     """
+    from rich.table import Table  # noqa: PLC0415 - Rich loads for tables only
+
     table = Table(title=title)
     for header in headers:
         if header in ids:
@@ -106,6 +108,9 @@ def print_table(table: Table) -> None:
     When even its narrowest layout is wider (long ids kept whole), each row is printed
     as a record instead: the first column's value, then ``header: value`` per column.
     """
+    from rich.console import Console  # noqa: PLC0415 - Rich loads for tables only
+    from rich.measure import Measurement  # noqa: PLC0415
+
     console = Console()
     if Measurement.get(console, console.options, table).minimum <= console.width:
         console.print(table)
