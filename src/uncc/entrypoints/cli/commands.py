@@ -165,7 +165,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "network": Entry(
         "The I-24/7 network (Art. 56): the hub's directory, joining it, delivering messages.",
-        _group("network", "app", "network", server_only=True),
+        _group("network", "app", "network", server_only=True, also=("network_status",)),
     ),
     "request": Entry(
         "Cross-border requests: send, list, show, answer (service levels on both sides).",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
@@ -32,7 +33,14 @@ evidence_app = typer.Typer(
     help="The evidence vault and its chain of custody.", no_args_is_help=True
 )
 console = Console(soft_wrap=True)
-REPORT_FORMATS = ("md", "html", "json")
+
+
+class ReportFormat(StrEnum):
+    """The admissibility report's formats."""
+
+    MD = "md"
+    HTML = "html"
+    JSON = "json"
 
 
 def _say(text: str) -> None:
@@ -268,15 +276,15 @@ def evidence_annotate(
 )
 def evidence_report(
     item_id: ItemArg,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md, html or json.")
+    ] = ReportFormat.MD,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
 ) -> None:
     """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs."""
-    if output_format not in REPORT_FORMATS:
-        raise UserInputError(f"--format: '{output_format}' is not md, html or json")
-    text = desk().report(item_id, output_format)
+    text = desk().report(item_id, output_format.value)
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -203,7 +203,13 @@ def refusal_line(body: dict[str, Any]) -> str:
     return line
 
 
-@request_app.command("kinds", epilog=epilog(example="uncc request kinds --format json"))
+@request_app.command(
+    "kinds",
+    epilog=epilog(
+        limits="no node and no role: the request kinds of the Convention model.",
+        example="uncc request kinds --format json",
+    ),
+)
 def kinds_command(output_format: FormatOpt = Format.TEXT) -> None:
     """Every request kind: what it asks for, its provisions, its fields and service levels."""
     from uncc.domain import cooperation  # noqa: PLC0415
