@@ -64,10 +64,10 @@ def case_list(output_format: FormatOpt = Format.TEXT) -> None:
 
 
 @case_app.command(
-    "show", epilog=epilog(Action.CASE_READ, example="uncc case show C-2026-0001 --format json")
+    "show", epilog=epilog(Action.CASE_READ, example="uncc case show XA-C-2026-0001 --format json")
 )
 def case_show(
-    case_id: Annotated[str, typer.Argument(help="The case id, e.g. C-2026-0001.")],
+    case_id: Annotated[str, typer.Argument(help="The case id, e.g. XA-C-2026-0001.")],
     as_json: Annotated[
         bool, typer.Option("--json", help="The same as --format json.", hidden=True)
     ] = False,
@@ -128,7 +128,7 @@ def _case_contents(node: Desk, case_id: str) -> None:
 
 @case_app.command(
     "note",
-    epilog=epilog(Action.CASE_UPDATE, example="uncc case note C-2026-0001 'Hoster called back'"),
+    epilog=epilog(Action.CASE_UPDATE, example="uncc case note XA-C-2026-0001 'Hoster called back'"),
 )
 def case_note(
     case_id: Annotated[str, typer.Argument(help="The case.")],
@@ -145,7 +145,7 @@ def case_note(
 
 @case_app.command(
     "export",
-    epilog=epilog(Action.CASE_READ, example="uncc case export C-2026-0001 -o case.jsonld"),
+    epilog=epilog(Action.CASE_READ, example="uncc case export XA-C-2026-0001 -o case.jsonld"),
 )
 def case_export(
     case_id: Annotated[str, typer.Argument(help="The case.")],

@@ -143,7 +143,7 @@ def experts_find_command(
     epilog=epilog(
         Action.CASE_UPDATE,
         limits="only the selector's keyed tag ever leaves this node.",
-        example="uncc deconflict add C-2026-0001 email ops@leak.example",
+        example="uncc deconflict add XA-C-2026-0001 email ops@leak.example",
     ),
 )
 def deconflict_add_command(

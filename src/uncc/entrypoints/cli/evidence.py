@@ -52,7 +52,7 @@ def _say(text: str) -> None:
     epilog=epilog(
         Action.EVIDENCE_ADD,
         limits="the order it was acquired under, if named, must be one of the case's.",
-        example="uncc evidence add image.dd --case C-2026-0001 --order O-2026-0001 "
+        example="uncc evidence add image.dd --case XA-C-2026-0001 --order XA-O-2026-0001 "
         "--tool dd --source 'leak-server disk'",
     ),
 )
@@ -97,7 +97,7 @@ def evidence_add(
 
 
 @evidence_app.command(
-    "list", epilog=epilog(Action.EVIDENCE_READ, example="uncc evidence list --case C-2026-0001")
+    "list", epilog=epilog(Action.EVIDENCE_READ, example="uncc evidence list --case XA-C-2026-0001")
 )
 def evidence_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
@@ -120,7 +120,7 @@ def evidence_list(
     print_table(table)
 
 
-ItemArg = Annotated[str, typer.Argument(help="The evidence item, e.g. E-2026-0001.")]
+ItemArg = Annotated[str, typer.Argument(help="The evidence item, e.g. XA-E-2026-0001.")]
 NoteOpt = Annotated[str, typer.Option("--note", help="Why (kept in the custody log).")]
 
 
@@ -135,7 +135,7 @@ def _sealed(item_id: str, note: str, sealed: bool, output_format: Format) -> Non
 @evidence_app.command(
     "seal",
     epilog=epilog(
-        Action.EVIDENCE_SEAL, example="uncc evidence seal E-2026-0001 --note 'court order 12/26'"
+        Action.EVIDENCE_SEAL, example="uncc evidence seal XA-E-2026-0001 --note 'court order 12/26'"
     ),
 )
 def evidence_seal(
@@ -147,7 +147,7 @@ def evidence_seal(
 
 @evidence_app.command(
     "release",
-    epilog=epilog(Action.EVIDENCE_SEAL, example="uncc evidence release E-2026-0001 --note why"),
+    epilog=epilog(Action.EVIDENCE_SEAL, example="uncc evidence release XA-E-2026-0001 --note why"),
 )
 def evidence_release(
     item_id: ItemArg, note: NoteOpt = "", output_format: FormatOpt = Format.TEXT
@@ -170,7 +170,7 @@ def _details(details: dict[str, Any], prefix: str = "") -> list[str]:
 
 @evidence_app.command(
     "custody",
-    epilog=epilog(Action.CUSTODY_READ, example="uncc evidence custody E-2026-0001"),
+    epilog=epilog(Action.CUSTODY_READ, example="uncc evidence custody XA-E-2026-0001"),
 )
 def evidence_custody(item_id: ItemArg, output_format: FormatOpt = Format.TEXT) -> None:
     """The chain of custody of an item, each event with its Merkle inclusion proof."""
@@ -271,7 +271,7 @@ def evidence_annotate(
 @evidence_app.command(
     "report",
     epilog=epilog(
-        Action.EVIDENCE_READ, example="uncc evidence report E-2026-0001 -f html -o report.html"
+        Action.EVIDENCE_READ, example="uncc evidence report XA-E-2026-0001 -f html -o report.html"
     ),
 )
 def evidence_report(

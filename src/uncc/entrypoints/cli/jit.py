@@ -86,7 +86,7 @@ def propose_command(
 @app.command(
     "accept",
     epilog=epilog(
-        Action.NETWORK_ANSWER, example="uncc jit accept XC-JIT-2026-0001 --case C-2026-0001"
+        Action.NETWORK_ANSWER, example="uncc jit accept XC-JIT-2026-0001 --case XA-C-2026-0001"
     ),
 )
 def accept_command(

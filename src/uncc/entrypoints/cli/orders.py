@@ -47,7 +47,7 @@ _RULES = (
     epilog=epilog(
         Action.ORDER_DRAFT,
         limits=_RULES,
-        example="uncc order draft C-2026-0001 --power preservation --offence illegal_access "
+        example="uncc order draft XA-C-2026-0001 --power preservation --offence illegal_access "
         "--target logs:data:XA --grounds ... --scope ... --necessity ... --proportionality ... "
         "--days 90",
     ),
@@ -184,7 +184,7 @@ _register_moves()
 
 
 @order_app.command(
-    "list", epilog=epilog(Action.ORDER_READ, example="uncc order list --case C-2026-0001")
+    "list", epilog=epilog(Action.ORDER_READ, example="uncc order list --case XA-C-2026-0001")
 )
 def order_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
@@ -206,7 +206,9 @@ def order_list(
     print_table(table)
 
 
-@order_app.command("show", epilog=epilog(Action.ORDER_READ, example="uncc order show O-2026-0001"))
+@order_app.command(
+    "show", epilog=epilog(Action.ORDER_READ, example="uncc order show XA-O-2026-0001")
+)
 def order_show(
     order_id: Annotated[str, typer.Argument(help="The order id.")],
     output_format: FormatOpt = Format.TEXT,

@@ -14,7 +14,7 @@ from uncc.entrypoints.cli.store import write_text_atomically
 
 FOLLOW_HOP_HELP_END = epilog(Action.NETWORK_SEND, example="uncc request follow-hop REQUEST-ID")
 CASE_PATH_HELP_END = epilog(
-    Action.NETWORK_READ, example="uncc case path C-2026-0001 --svg path.svg"
+    Action.NETWORK_READ, example="uncc case path XA-C-2026-0001 --svg path.svg"
 )
 
 console = Console(soft_wrap=True)

@@ -133,7 +133,7 @@ def trace_command(
     "register",
     epilog=epilog(
         Action.CASE_UPDATE,
-        example="uncc proceeds register C-2026-0001 ledger.csv --basis computer_fraud --location wallet-1=XB",
+        example="uncc proceeds register XA-C-2026-0001 ledger.csv --basis computer_fraud --location wallet-1=XB",
     ),
 )
 def register_command(
@@ -183,7 +183,7 @@ def register_command(
     epilog=epilog(
         Action.CASE_UPDATE,
         limits="converted property is capped at the proceeds of the item it comes from (Art. 50(4)).",
-        example="uncc proceeds derive C-2026-0001 PR-2026-0001 --kind converted --description 'flat, 3 Harbour St' --value 250000 --location XB",
+        example="uncc proceeds derive XA-C-2026-0001 XA-PR-2026-0001 --kind converted --description 'flat, 3 Harbour St' --value 250000 --location XB",
     ),
 )
 def derive_command(
@@ -230,7 +230,8 @@ def derive_command(
 
 
 @app.command(
-    "list", epilog=epilog(Action.CASE_READ, example="uncc proceeds list C-2026-0001 --format json")
+    "list",
+    epilog=epilog(Action.CASE_READ, example="uncc proceeds list XA-C-2026-0001 --format json"),
 )
 def list_command(
     case_id: Annotated[str, typer.Argument(help="The case.")],

@@ -28,7 +28,7 @@ app = typer.Typer(
     epilog=epilog(
         Action.PROTECTED_ADD,
         limits="the name and whereabouts are encrypted at rest; others see a pseudonym.",
-        example="uncc protect add C-2026-0001 --kind witness --name 'A. Person' --measures 'address withheld'",
+        example="uncc protect add XA-C-2026-0001 --kind witness --name 'A. Person' --measures 'address withheld'",
     ),
 )
 def protect_add(
@@ -82,7 +82,7 @@ def said(person: ProtectedPerson, indent: str) -> None:
 
 @app.command(
     "list",
-    epilog=epilog(Action.PROTECTED_READ, example="uncc protect list C-2026-0001 --format json"),
+    epilog=epilog(Action.PROTECTED_READ, example="uncc protect list XA-C-2026-0001 --format json"),
 )
 def protect_list(
     case_id: Annotated[str, typer.Argument(help="The case.")],
@@ -108,7 +108,7 @@ def protect_list(
     epilog=epilog(
         Action.PROTECTED_DISCLOSE,
         limits="audited with the reason given.",
-        example="uncc protect disclose P-2026-0001 --reason 'trial: defence request'",
+        example="uncc protect disclose XA-P-2026-0001 --reason 'trial: defence request'",
     ),
 )
 def protect_disclose(

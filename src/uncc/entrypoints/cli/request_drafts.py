@@ -39,7 +39,7 @@ def _fields(specs: list[str] | None) -> dict[str, Any]:
 DRAFT_HELP_END = epilog(
     Action.NETWORK_SEND,
     limits="it is sent only when complete (--send); each missing field is listed.",
-    example="uncc request draft C-2026-0001 --measure preservation --to XA --send",
+    example="uncc request draft XA-C-2026-0001 --measure preservation --to XA --send",
 )
 
 

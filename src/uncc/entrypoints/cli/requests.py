@@ -50,7 +50,7 @@ def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
     epilog=epilog(
         Action.NETWORK_SEND,
         limits="the body must be complete for its kind (uncc request kinds); the service levels are the kind's.",
-        example="uncc request send preservation_request --to XA --case C-2026-0001 --body request.yaml",
+        example="uncc request send preservation_request --to XA --case XA-C-2026-0001 --body request.yaml",
     ),
 )
 def send_command(
@@ -305,7 +305,7 @@ def answer_command(
 @request_app.command(
     "send-evidence",
     epilog=epilog(
-        Action.EVIDENCE_SEND, example="uncc request send-evidence ID E-2026-0001 --onward none"
+        Action.EVIDENCE_SEND, example="uncc request send-evidence ID XA-E-2026-0001 --onward none"
     ),
 )
 def send_evidence_command(

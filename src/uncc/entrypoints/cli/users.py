@@ -174,11 +174,11 @@ def grants(
     epilog=epilog(
         Action.USER_MANAGE,
         limits="not a grant you requested yourself (dual control).",
-        example="uncc user approve G-2026-0001",
+        example="uncc user approve XA-G-2026-0001",
     ),
 )
 def approve(
-    grant: Annotated[str, typer.Argument(help="The grant's id, e.g. G-2026-0001.")],
+    grant: Annotated[str, typer.Argument(help="The grant's id, e.g. XA-G-2026-0001.")],
     output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Approve another administrator's request to give a user the judge or admin role."""
@@ -190,7 +190,7 @@ def approve(
     _say(f"{done.id} approved: {done.user} is {done.role}")
 
 
-@app.command("refuse", epilog=epilog(Action.USER_MANAGE, example="uncc user refuse G-2026-0001"))
+@app.command("refuse", epilog=epilog(Action.USER_MANAGE, example="uncc user refuse XA-G-2026-0001"))
 def refuse(
     grant: Annotated[str, typer.Argument(help="The grant's id.")],
     output_format: FormatOpt = Format.TEXT,
@@ -303,7 +303,13 @@ def totp_reset(user: UserArg, output_format: FormatOpt = Format.TEXT) -> None:
     _say(f"second factor of {user} removed; they enrol again at their next log-in")
 
 
-@app.command("preferences")
+@app.command(
+    "preferences",
+    epilog=epilog(
+        limits="any user, for their own account only.",
+        example="uncc user preferences --lang fr --tz Europe/Paris",
+    ),
+)
 def preferences(
     language: Annotated[
         str | None,
@@ -316,12 +322,12 @@ def preferences(
     email: Annotated[
         str | None, typer.Option("--email", help="Where notifications are mailed; '' none.")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
-    """Show, or change, your own web language, time zone and notification e-mail (any user).
-
-    Example: uncc user preferences --lang fr --tz Europe/Paris
-    """
+    """Show, or change, your own web language, time zone and notification e-mail (any user)."""
     mine = accounts().preferences(language=language, time_zone=time_zone, email=email)
+    if emit(mine, output_format):
+        return
     browser = "as the browser asks"
     _say(f"language: {mine.language or browser}")
     _say(f"time zone: {mine.time_zone}")
