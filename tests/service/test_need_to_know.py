@@ -25,6 +25,7 @@ from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
 from uncc.entrypoints.cli import desk_local as cli_desk
 from uncc.entrypoints.cli import main as cli_main
+from uncc.entrypoints.cli import node as cli_node
 from uncc.errors import NotFoundError
 from uncc.services import cases, evidence, identity, orders
 from uncc.services.context import Principal
@@ -152,7 +153,7 @@ def _web(client: TestClient, world: World, user: str) -> dict[str, str]:
 
 def _cli(world: World, user: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     who = _principal(world, user)
-    for module in (cli_desk, cli_main.node):
+    for module in (cli_desk, cli_node):
         monkeypatch.setattr(module, "context", lambda: world.node.ctx)
         monkeypatch.setattr(module, "principal", lambda: who)
     runner = CliRunner()

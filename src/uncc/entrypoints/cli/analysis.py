@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from uncc.entrypoints.cli.inputs import parse_date, read_incident, read_profile
+from uncc.entrypoints.cli.output import Format, FormatOpt, epilog
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
 
@@ -53,6 +54,18 @@ AtOpt = Annotated[
         "--at", help="Check limitation deadlines at this date (YYYY-MM-DD). Default: today."
     ),
 ]
+
+
+ANALYZE_HELP_END = epilog(
+    limits="no node and no role: it reads the files given; an unknown fact is reported as "
+    "unknown, never as false.",
+    example="uncc analyze examples/incidents/ransomware-hospital.yaml "
+    "--profile examples/profiles/xa-northland.yaml --format md -o report.md",
+)
+EXPLAIN_HELP_END = epilog(
+    limits="no node and no role: it reads the files given.",
+    example="uncc explain examples/incidents/ransomware-hospital.yaml 7 --party XA",
+)
 
 
 def _profiles(specs: list[str] | None) -> tuple[dict[str, Profile], Profile | None]:
@@ -120,9 +133,6 @@ def analyze_command(
     ] = None,
 ) -> None:
     """Analyse an incident: offences element by element, jurisdiction, measures, missing facts."""
-    from uncc.analysis.render.html import render_html  # noqa: PLC0415
-    from uncc.analysis.render.markdown import render_markdown  # noqa: PLC0415
-    from uncc.analysis.render.text import render_text  # noqa: PLC0415
     from uncc.analysis.report import to_dict  # noqa: PLC0415
     from uncc.convention.catalogue import load_convention  # noqa: PLC0415
 
@@ -131,10 +141,16 @@ def analyze_command(
     if output_format is ReportFormat.JSON:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     elif output_format is ReportFormat.MD:
+        from uncc.analysis.render.markdown import render_markdown  # noqa: PLC0415
+
         text = render_markdown(report, show_all=show_all)
     elif output_format is ReportFormat.HTML:
+        from uncc.analysis.render.html import render_html  # noqa: PLC0415 - Jinja only for HTML
+
         text = render_html(report, show_all=show_all)
     else:
+        from uncc.analysis.render.text import render_text  # noqa: PLC0415
+
         text = render_text(report, show_all=show_all)
     if output is None:
         typer.echo(text, nl=False)
@@ -155,7 +171,10 @@ def explain_command(
     profile: ProfileOpt = None,
     act: Annotated[str | None, typer.Option("--act", help="Only this act.")] = None,
     at: AtOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the trace trees as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The same as --format json.", hidden=True)
+    ] = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Explain one offence: the whole trace for each act, under the baseline and each State."""
     from uncc.analysis.render.text import render_trace  # noqa: PLC0415
@@ -186,7 +205,7 @@ def explain_command(
         ("Convention baseline", pick(result.baseline))
     ]
     sections += [(f"{s.state} ({s.profile.name})", pick(s.findings)) for s in result.states]
-    if as_json:
+    if as_json or output_format is Format.JSON:
         document = {
             title: [
                 {"act": f.act, "actor": f.actor, "basis": f.basis.value, "trace": f.trace.to_dict()}

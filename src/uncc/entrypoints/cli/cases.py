@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from uncc.domain.policy import Action, Role, allowed
 from uncc.entrypoints.cli.desk import Desk, desk
 from uncc.entrypoints.cli.inputs import read_document
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.entrypoints.cli.protection import said
 from uncc.entrypoints.cli.store import write_text_atomically
 
@@ -26,42 +26,60 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
-@case_app.command("open")
+@case_app.command(
+    "open",
+    epilog=epilog(
+        Action.CASE_OPEN,
+        example="uncc case open examples/incidents/ransomware-hospital.yaml --title 'St. Anne'",
+    ),
+)
 def case_open(
     facts: Annotated[Path, typer.Argument(help="Incident facts (uncc: incident/1).")],
     title: Annotated[
         str | None, typer.Option("--title", help="A title (default: the incident's).")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Open a case: the facts are analysed under the node's profile and kept with the case."""
     raw = read_document(facts, "incident facts")
     case = desk().open_case(raw, title)
+    if emit(case, output_format):
+        return
     _say(f"opened {case.id}: {case.title}")
     for offence, status in case.findings():
         if status != "not_established":
             _say(f"  {status:>13}  {offence}")
 
 
-@case_app.command("list")
-def case_list() -> None:
+@case_app.command("list", epilog=epilog(Action.CASE_READ, example="uncc case list --format json"))
+def case_list(output_format: FormatOpt = Format.TEXT) -> None:
     """List the cases."""
-    table = Table("Case", "Title", "Status")
-    for row in desk().cases():
+    rows = desk().cases()
+    if emit(rows, output_format):
+        return
+    table = listing("Case", "Title", "Status", ids=("Case",))
+    for row in rows:
         table.add_row(row.id, row.title, row.status)
-    console.print(table)
+    print_table(table)
 
 
-@case_app.command("show")
+@case_app.command(
+    "show", epilog=epilog(Action.CASE_READ, example="uncc case show XA-C-2026-0001 --format json")
+)
 def case_show(
-    case_id: Annotated[str, typer.Argument(help="The case id, e.g. C-2026-0001.")],
+    case_id: Annotated[str, typer.Argument(help="The case id, e.g. XA-C-2026-0001.")],
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the case with its facts and analysis as JSON.")
+        bool, typer.Option("--json", help="The same as --format json.", hidden=True)
     ] = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
-    """Show a case, its findings for the node's State, and its orders."""
+    """Show a case, its findings for the node's State, and its orders.
+
+    With --format json: the case with its facts, analysis and notes.
+    """
     node = desk()
     case = node.case(case_id)
-    if as_json:
+    if as_json or output_format is Format.JSON:
         document = {
             "id": case.id,
             "title": case.title,
@@ -108,21 +126,39 @@ def _case_contents(node: Desk, case_id: str) -> None:
         )
 
 
-@case_app.command("note")
-def case_note(case_id: str, text: str) -> None:
+@case_app.command(
+    "note",
+    epilog=epilog(Action.CASE_UPDATE, example="uncc case note XA-C-2026-0001 'Hoster called back'"),
+)
+def case_note(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    text: Annotated[str, typer.Argument(help="The note.")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """Add a note to a case."""
-    desk().add_note(case_id, text)
+    node = desk()
+    node.add_note(case_id, text)
+    if emit(node.notes(case_id)[-1], output_format):
+        return
     _say(f"note added to {case_id}")
 
 
-@case_app.command("export")
+@case_app.command(
+    "export",
+    epilog=epilog(Action.CASE_READ, example="uncc case export XA-C-2026-0001 -o case.jsonld"),
+)
 def case_export(
     case_id: Annotated[str, typer.Argument(help="The case.")],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
+    output_format: FormatOpt = Format.JSON,
 ) -> None:
-    """Export the case as CASE/UCO JSON-LD (investigation, authorisations, files, hashes, provenance)."""
+    """Export the case as CASE/UCO JSON-LD (investigation, authorisations, files, hashes, provenance).
+
+    The export is JSON whatever --format says.
+    """
+    del output_format  # JSON-LD is JSON already
     text = json.dumps(desk().export_case(case_id), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)

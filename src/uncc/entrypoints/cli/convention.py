@@ -13,6 +13,7 @@ from rich.console import Console
 
 from uncc.convention.treaty_ids import TREATY_IDS
 from uncc.entrypoints.cli import store
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.errors import TreatyTextError, UnknownProvisionError
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ class TextOrJson(StrEnum):
     """Output formats of reading commands."""
 
     TEXT = "text"
+    JSON = "json"
+
+
+class OnlyJson(StrEnum):
+    """The one format of ``export``."""
+
     JSON = "json"
 
 
@@ -79,7 +86,13 @@ def _read_treaty(path: Path) -> ParsedTreaty:
     return parse_treaty(decode_treaty_bytes(data, name), name)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=epilog(
+        limits="no node and no role: the Convention model bundled with uncc.",
+        example="uncc convention list --chapter II --format json",
+    ),
+)
 def list_articles(
     chapter: Annotated[
         str | None, typer.Option(help="Only this chapter (I, II, III or 1, 2, 3).")
@@ -120,7 +133,13 @@ def list_articles(
     console.print(render.articles_table(convention, articles))
 
 
-@app.command()
+@app.command(
+    "show",
+    epilog=epilog(
+        limits="no node and no role: the Convention model bundled with uncc.",
+        example="uncc convention show 43",
+    ),
+)
 def show(
     article: Annotated[str, typer.Argument(help="Article number (43) or id (art_43).")],
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
@@ -145,13 +164,20 @@ def show(
     render.print_article(console, convention, found, imported)
 
 
-@app.command()
+@app.command(
+    "export",
+    epilog=epilog(
+        limits="no node and no role: the Convention model bundled with uncc.",
+        example="uncc convention export > convention.json",
+    ),
+)
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json (the only format for now).")] = "json",
+    fmt: Annotated[
+        OnlyJson, typer.Option("--format", "-f", help="json (the only format for now).")
+    ] = OnlyJson.JSON,
 ) -> None:
     """Export the whole model (articles, terms, treaties and correspondence) as JSON."""
-    if fmt != "json":
-        raise UnknownProvisionError(f"unknown format '{fmt}': use json")
+    del fmt  # JSON is the only format
     convention = load_convention()
     _emit_json(
         {
@@ -173,7 +199,13 @@ class CompareFormat(StrEnum):
     MD = "md"
 
 
-@app.command()
+@app.command(
+    "compare",
+    epilog=epilog(
+        limits="no node and no role: the Convention model bundled with uncc.",
+        example="uncc convention compare ets185 --article 43 --format md",
+    ),
+)
 def compare(
     treaty: Annotated[str, typer.Argument(help=f"The treaty: {', '.join(TREATY_IDS)}.")],
     fmt: Annotated[CompareFormat, typer.Option("--format", help="text, json or md.")] = (
@@ -203,7 +235,13 @@ def compare(
         typer.echo(comparison_text(document), nl=False)
 
 
-@app.command()
+@app.command(
+    "parse",
+    epilog=epilog(
+        limits="no node and no role: it reads the file given.",
+        example="uncc convention parse treaty.txt --format text",
+    ),
+)
 def parse(
     file: Annotated[Path, typer.Argument(help="A plain-text treaty (UTF-8 or UTF-16).")],
     fmt: Annotated[TextOrJson, typer.Option("--format", help="json or text.")] = (TextOrJson.JSON),
@@ -220,7 +258,13 @@ def parse(
             console.print(f"{'  ' * depth}{unit.id}  {unit.text[:70]}", highlight=False)
 
 
-@app.command()
+@app.command(
+    "lint",
+    epilog=epilog(
+        limits="no node and no role: it reads the file given; exit 1 on a warning or an error.",
+        example="uncc convention lint treaty.txt",
+    ),
+)
 def lint(
     file: Annotated[Path, typer.Argument(help="A plain-text treaty (UTF-8 or UTF-16).")],
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = (TextOrJson.TEXT),
@@ -239,9 +283,16 @@ def lint(
         raise typer.Exit(1)
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog=epilog(
+        limits="no role: it writes to your uncc data directory; the text must have every article of the model.",
+        example="uncc convention import convention.txt",
+    ),
+)
 def import_text(
     file: Annotated[Path, typer.Argument(help="The Convention's text, as a plain-text file.")],
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Store the Convention's text so that ``show`` prints it beside the encoding."""
     treaty = _read_treaty(file)
@@ -256,4 +307,6 @@ def import_text(
         )
     target = store.data_dir() / store.IMPORTED_TEXT
     store.write_json_atomically(target, treaty.to_json())
+    if emit({"articles": len(treaty.articles), "from": file, "into": target}, output_format):
+        return
     console.print(f"Imported {len(treaty.articles)} articles from {file} into {target}")

@@ -3,24 +3,65 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Annotated
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import AuditFilter, desk
+from uncc.entrypoints.cli.output import Format, emit, epilog, listing, print_table
 from uncc.errors import UserInputError
 
 console = Console(soft_wrap=True)
 
 
+class NotificationsFormat(StrEnum):
+    """``uncc notifications --format``: ``table`` is ``text``'s older name."""
+
+    TEXT = "text"
+    TABLE = "table"
+    JSON = "json"
+
+
+class AuditFormat(StrEnum):
+    """``uncc audit --format``: a page for people or scripts, or an export of every match."""
+
+    TEXT = "text"
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """What ``uncc audit --format json`` prints: the newest matches and how many there are."""
+
+    entries: list[Any]
+    total: int
+
+
+NOTIFICATIONS_HELP_END = epilog(
+    limits="anyone logged in: what is addressed to them or their roles, never an order they "
+    "have no need to know.",
+    example="uncc notifications --unread --format json",
+)
+AUDIT_HELP_END = epilog(
+    Action.AUDIT_READ,
+    limits="looking is not audited; an export (csv, jsonl) is recorded in the trail once.",
+    example="uncc audit --action order.issue --since 2026-01-01 --format csv > issued.csv",
+)
+
+
 def notifications_command(
     unread: Annotated[bool, typer.Option("--unread", help="Only those not yet read.")] = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="table or json (one JSON object per line).")
-    ] = "table",
+        NotificationsFormat,
+        typer.Option("--format", "-f", help="text (a table) or json (the notifications)."),
+    ] = NotificationsFormat.TEXT,
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1000, help="How many, newest first.")
     ] = 50,
@@ -30,20 +71,22 @@ def notifications_command(
     Anyone logged in; each user sees what is addressed to them or their roles, and never
     an order they have no need to know. Example: ``uncc notifications --unread``.
     """
-    if fmt not in ("table", "json"):
-        raise UserInputError(f"--format: {fmt!r}; use table or json")
     found = desk().notifications(unread=unread, limit=limit)
-    if fmt == "json":
-        for n in found:
-            at = n.at if n.at.tzinfo else n.at.replace(tzinfo=dt.UTC)
-            typer.echo(json.dumps({**n.model_dump(), "at": at.isoformat()}, ensure_ascii=False))
+    if fmt is NotificationsFormat.JSON:
+        emit(
+            [
+                n.model_copy(update={"at": n.at.replace(tzinfo=n.at.tzinfo or dt.UTC)})
+                for n in found
+            ],
+            Format.JSON,
+        )
         return
-    table = Table("#", "When (UTC)", "What", "Open", "Read")
+    table = listing("#", "When (UTC)", "What", "Open", "Read", ids=("#", "Open"))
     for n in found:
         table.add_row(
             str(n.id), f"{n.at:%Y-%m-%d %H:%M}", n.text, n.link, "yes" if n.read else "no"
         )
-    console.print(table)
+    print_table(table)
 
 
 def _moment(name: str, text: str | None) -> dt.datetime | None:
@@ -73,11 +116,13 @@ def audit_command(
         str | None, typer.Option("--until", help="Up to this date (whole day) or time.")
     ] = None,
     fmt: Annotated[
-        str,
+        AuditFormat,
         typer.Option(
-            "--format", help="table (newest entries), or csv / jsonl (every match, exported)."
+            "--format",
+            "-f",
+            help="text or json (the newest matches), or csv / jsonl (every match, exported).",
         ),
-    ] = "table",
+    ] = AuditFormat.TEXT,
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="table: how many of the newest.")
     ] = 50,
@@ -89,16 +134,19 @@ def audit_command(
     oldest first, and is recorded in the trail once. Example:
     ``uncc audit --action order.issue --since 2026-01-01 --format csv > issued.csv``.
     """
-    chosen = "jsonl" if as_json else fmt
-    if chosen not in ("table", "csv", "jsonl"):
-        raise UserInputError(f"--format: {fmt!r}; use table, csv or jsonl")
+    chosen = AuditFormat.JSONL if as_json else fmt
     where = AuditFilter(actor, action, obj, _moment("--since", since), _moment("--until", until))
-    if chosen != "table":
-        for chunk in desk().audit_export(where, chosen):
+    if chosen in (AuditFormat.CSV, AuditFormat.JSONL):
+        for chunk in desk().audit_export(where, chosen.value):
             typer.echo(chunk, nl=False)
         return
     entries, total = desk().audit_page(where, limit)
-    table = Table("#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details")
+    if chosen is AuditFormat.JSON:
+        emit(AuditPage(list(entries), total), Format.JSON)
+        return
+    table = listing(
+        "#", "When (UTC)", "Who", "Action", "Object", "Outcome", "Details", ids=("#", "Object")
+    )
     for entry in entries:
         details = ", ".join(f"{k}={v}" for k, v in entry.details.items())
         table.add_row(
@@ -110,5 +158,5 @@ def audit_command(
             entry.outcome,
             details,
         )
-    console.print(table)
+    print_table(table)
     console.print(f"{len(entries)} of {total} matching entries shown")

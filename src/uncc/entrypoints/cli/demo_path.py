@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from uncc.entrypoints.cli.demo import Api, Timeline
+    from uncc.entrypoints.cli.demo_api import Api, Timeline
 
 HOPS = [
     {

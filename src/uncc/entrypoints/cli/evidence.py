@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
@@ -21,9 +22,10 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
-from rich.table import Table
 
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import Intake, desk
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import ConflictError, UserInputError
 
@@ -31,14 +33,29 @@ evidence_app = typer.Typer(
     help="The evidence vault and its chain of custody.", no_args_is_help=True
 )
 console = Console(soft_wrap=True)
-REPORT_FORMATS = ("md", "html", "json")
+
+
+class ReportFormat(StrEnum):
+    """The admissibility report's formats."""
+
+    MD = "md"
+    HTML = "html"
+    JSON = "json"
 
 
 def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
-@evidence_app.command("add")
+@evidence_app.command(
+    "add",
+    epilog=epilog(
+        Action.EVIDENCE_ADD,
+        limits="the order it was acquired under, if named, must be one of the case's.",
+        example="uncc evidence add image.dd --case XA-C-2026-0001 --order XA-O-2026-0001 "
+        "--tool dd --source 'leak-server disk'",
+    ),
+)
 def evidence_add(
     file: Annotated[Path, typer.Argument(help="The file to ingest (any size; streamed).")],
     case_id: Annotated[str, typer.Option("--case", help="The case.")],
@@ -49,6 +66,7 @@ def evidence_add(
     tool_version: Annotated[str, typer.Option("--tool-version", help="Its version.")] = "",
     source: Annotated[str, typer.Option("--source", help="Source device or system.")] = "",
     place: Annotated[str, typer.Option("--place", help="Where it was acquired.")] = "",
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Ingest a file into the vault with a progress bar; its custody starts now.
 
@@ -74,16 +92,23 @@ def evidence_add(
         item = desk().add_evidence(
             case_id, intake, lambda done: progress.update(task, completed=done)
         )
-    _say(f"{item.id}: {item.filename}, {item.size} bytes, sha256 {item.sha256}")
+    if not emit(item, output_format):
+        _say(f"{item.id}: {item.filename}, {item.size} bytes, sha256 {item.sha256}")
 
 
-@evidence_app.command("list")
+@evidence_app.command(
+    "list", epilog=epilog(Action.EVIDENCE_READ, example="uncc evidence list --case XA-C-2026-0001")
+)
 def evidence_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
-    """List evidence items."""
-    table = Table("Item", "Case", "File", "Bytes", "SHA-256", "Sealed")
-    for item in desk().evidence(case_id):
+    """List evidence items (the full SHA-256 with --format json or evidence report)."""
+    items = desk().evidence(case_id)
+    if emit(items, output_format):
+        return
+    table = listing("Item", "Case", "File", "Bytes", "SHA-256", "Sealed", ids=("Item", "Case"))
+    for item in items:
         table.add_row(
             item.id,
             item.case,
@@ -92,34 +117,75 @@ def evidence_list(
             item.sha256[:16] + "…",
             "yes" if item.sealed else "",
         )
-    console.print(table)
+    print_table(table)
 
 
-@evidence_app.command("seal")
-def evidence_seal(item_id: str, note: Annotated[str, typer.Option("--note")] = "") -> None:
+ItemArg = Annotated[str, typer.Argument(help="The evidence item, e.g. XA-E-2026-0001.")]
+NoteOpt = Annotated[str, typer.Option("--note", help="Why (kept in the custody log).")]
+
+
+def _sealed(item_id: str, note: str, sealed: bool, output_format: Format) -> None:
+    node = desk()
+    node.seal(item_id, note, sealed=sealed)
+    record = next((i for i in node.evidence(None) if i.id == item_id), None)
+    if record is None or not emit(record, output_format):
+        _say(f"{item_id} {'sealed' if sealed else 'released'}")
+
+
+@evidence_app.command(
+    "seal",
+    epilog=epilog(
+        Action.EVIDENCE_SEAL, example="uncc evidence seal XA-E-2026-0001 --note 'court order 12/26'"
+    ),
+)
+def evidence_seal(
+    item_id: ItemArg, note: NoteOpt = "", output_format: FormatOpt = Format.TEXT
+) -> None:
     """Seal an item: render it inaccessible (Art. 46(3)(d))."""
-    desk().seal(item_id, note, sealed=True)
-    _say(f"{item_id} sealed")
+    _sealed(item_id, note, True, output_format)
 
 
-@evidence_app.command("release")
-def evidence_release(item_id: str, note: Annotated[str, typer.Option("--note")] = "") -> None:
+@evidence_app.command(
+    "release",
+    epilog=epilog(Action.EVIDENCE_SEAL, example="uncc evidence release XA-E-2026-0001 --note why"),
+)
+def evidence_release(
+    item_id: ItemArg, note: NoteOpt = "", output_format: FormatOpt = Format.TEXT
+) -> None:
     """Release a sealed item."""
-    desk().seal(item_id, note, sealed=False)
-    _say(f"{item_id} released")
+    _sealed(item_id, note, False, output_format)
 
 
-@evidence_app.command("custody")
-def evidence_custody(item_id: str) -> None:
+def _details(details: dict[str, Any], prefix: str = "") -> list[str]:
+    """A custody event's details as ``key: value`` lines (nested keys joined by dots)."""
+    lines = []
+    for key, value in details.items():
+        if isinstance(value, dict):
+            lines += _details(value, f"{prefix}{key}.")
+        elif value not in (None, "", [], {}):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            lines.append(f"{prefix}{key}: {shown}")
+    return lines
+
+
+@evidence_app.command(
+    "custody",
+    epilog=epilog(Action.CUSTODY_READ, example="uncc evidence custody XA-E-2026-0001"),
+)
+def evidence_custody(item_id: ItemArg, output_format: FormatOpt = Format.TEXT) -> None:
     """The chain of custody of an item, each event with its Merkle inclusion proof."""
-    for entry in desk().custody(item_id):
-        _say(
-            f"#{entry.seq} {entry.at:%Y-%m-%d %H:%M:%S} {entry.kind} by {entry.actor} {entry.details}"
-        )
+    entries = desk().custody(item_id)
+    if emit(entries, output_format):
+        return
+    for entry in entries:
+        _say(f"#{entry.seq}  {entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.kind}  by {entry.actor}")
+        for line in _details(entry.details):
+            _say(f"    {line}")
         point = entry.checkpoint
+        _say(f"    leaf hash {entry.leaf_hash}")
         _say(
-            f"    leaf {entry.leaf_hash}; proof {len(entry.proof)} hashes to root "
-            f"{point.root[:16]}… (size {point.size}, signed {point.key_id})"
+            f"    proved by {len(entry.proof)} hashes against the signed head of size "
+            f"{point.size}, root {point.root} (key {point.key_id})"
         )
 
 
@@ -202,18 +268,23 @@ def evidence_annotate(
     )
 
 
-@evidence_app.command("report")
+@evidence_app.command(
+    "report",
+    epilog=epilog(
+        Action.EVIDENCE_READ, example="uncc evidence report XA-E-2026-0001 -f html -o report.html"
+    ),
+)
 def evidence_report(
-    item_id: str,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    item_id: ItemArg,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md, html or json.")
+    ] = ReportFormat.MD,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
 ) -> None:
     """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs."""
-    if output_format not in REPORT_FORMATS:
-        raise UserInputError(f"--format: '{output_format}' is not md, html or json")
-    text = desk().report(item_id, output_format)
+    text = desk().report(item_id, output_format.value)
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from uncc.domain.policy import Action
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 
 app = typer.Typer(
     help="Joint investigation teams (CETS 224 Art. 12): propose, accept, the signed team log.",
@@ -27,7 +29,14 @@ def say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
-@app.command("propose")
+@app.command(
+    "propose",
+    epilog=epilog(
+        Action.NETWORK_ANSWER,
+        limits="the team is agreed once every member has signed; uses of items stay within the agreed ones.",
+        example="uncc jit propose --name Harbour --purpose 'the ransomware group' --member XB --use prosecution --until 2027-06-30",
+    ),
+)
 def propose_command(
     name: Annotated[str, typer.Option("--name", help="The team's name.")],
     purpose: Annotated[str, typer.Option("--purpose", help="What the team investigates.")],
@@ -45,6 +54,7 @@ def propose_command(
         bool, typer.Option("--onward/--no-onward", help="May items go to States outside the team.")
     ] = False,
     case: CaseOpt = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Propose a team to other States: the agreement, signed by this State, goes to each."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
@@ -66,30 +76,47 @@ def propose_command(
         onward_transfer=onward,
         case_id=case,
     )
+    if emit(team, output_format):
+        return
     say(
         f"{team.id}: proposed to {', '.join(s for s in team.agreement.members if s != team.agreement.proposer)}"
     )
 
 
-@app.command("accept")
-def accept_command(team_id: TeamArg, case: CaseOpt = None) -> None:
+@app.command(
+    "accept",
+    epilog=epilog(
+        Action.NETWORK_ANSWER, example="uncc jit accept XC-JIT-2026-0001 --case XA-C-2026-0001"
+    ),
+)
+def accept_command(
+    team_id: TeamArg,
+    case: CaseOpt = None,
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """Sign a proposed team's agreement; every member is told."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services import jit  # noqa: PLC0415
 
     team = jit.accept(context(), principal(), team_id, case)
+    if emit(team, output_format):
+        return
     say(f"{team.id}: {team.status} (signed by {', '.join(team.signed_by)})")
 
 
-@app.command("list")
-def list_command() -> None:
+@app.command("list", epilog=epilog(Action.NETWORK_READ, example="uncc jit list --format json"))
+def list_command(output_format: FormatOpt = Format.TEXT) -> None:
     """The teams this State proposed or was invited to."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services import jit  # noqa: PLC0415
 
-    table = Table("Name", "Members", "Signed", "Status", "Until", "Our case")
-    table.add_column("Team", no_wrap=True)
-    for team in jit.list_teams(context(), principal()):
+    teams = jit.list_teams(context(), principal())
+    if emit(teams, output_format):
+        return
+    table = listing(
+        "Name", "Members", "Signed", "Status", "Until", "Our case", "Team", ids=("Team",)
+    )
+    for team in teams:
         a = team.agreement
         table.add_row(
             a.name,
@@ -100,22 +127,25 @@ def list_command() -> None:
             team.case_id or "-",
             team.id,
         )
-    console.print(table)
+    print_table(table)
 
 
-@app.command("log")
+@app.command(
+    "log", epilog=epilog(Action.NETWORK_READ, example="uncc jit log XC-JIT-2026-0001 --format json")
+)
 def log_command(
     team_id: TeamArg,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (entries with signatures).")
+        bool, typer.Option("--json", help="The same as --format json.", hidden=True)
     ] = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """The team's agreement and its log: who wrote what, when, with the uses allowed."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services import jit  # noqa: PLC0415
 
     team, log = jit.team_log(context(), principal(), team_id)
-    if as_json:
+    if as_json or output_format is Format.JSON:
         typer.echo(
             json.dumps(
                 {
@@ -156,7 +186,14 @@ def log_command(
         )
 
 
-@app.command("add")
+@app.command(
+    "add",
+    epilog=epilog(
+        Action.NETWORK_SEND,
+        limits="an item's uses within the agreed ones; a use refers to an item's entry.",
+        example="uncc jit add XC-JIT-2026-0001 --kind decision --text 'search on 3 May'",
+    ),
+)
 def add_command(
     team_id: TeamArg,
     kind: Annotated[str, typer.Option("--kind", help="decision, item or use.")],
@@ -177,6 +214,7 @@ def add_command(
     use: Annotated[
         str | None, typer.Option("--use", help="use: what the item is used for.")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Write a signed entry to the team log; every member gets it."""
     from uncc.domain.jit import SharedItem  # noqa: PLC0415
@@ -202,11 +240,18 @@ def add_command(
         refers_to=refers_to,
         use=use,
     )
+    if emit(entry, output_format):
+        return
     say(f"{team_id}: entry #{entry.entry.seq} of {entry.entry.author} logged ({entry.digest})")
 
 
-@app.command("verify")
-def verify_command(team_id: TeamArg) -> None:
+@app.command(
+    "verify", epilog=epilog(Action.NETWORK_READ, example="uncc jit verify XC-JIT-2026-0001")
+)
+def verify_command(
+    team_id: TeamArg,
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """Re-check the team as held: every signature, each author's chain, the use limits.
 
     Exit code 1 when something does not hold.
@@ -215,6 +260,10 @@ def verify_command(team_id: TeamArg) -> None:
     from uncc.services.jit_verify import verify  # noqa: PLC0415
 
     result = verify(context(), principal(), team_id)
+    if emit(result, output_format):
+        if not result.ok:
+            raise typer.Exit(1)
+        return
     say(
         f"{team_id}: {'agreed' if result.agreed else 'NOT agreed by every member'}; "
         f"{result.signatures} signatures, {result.entries} entries"

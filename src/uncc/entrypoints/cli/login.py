@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from uncc.entrypoints.cli import remote
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.entrypoints.cli.session import context, read_password, save_token, settings
 from uncc.errors import SecondFactorRequired
 
@@ -22,6 +23,13 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
+LOGIN_HELP_END = epilog(
+    limits="any user of the node; failed log-ins are throttled (the account waits a while).",
+    example="uncc --node https://node.example:8470 login ivan",
+)
+LOGOUT_HELP_END = epilog(limits="any user, for their own session.", example="uncc logout")
+
+
 def login(
     user: Annotated[str, typer.Argument(help="Your user name.")],
     password_stdin: PasswordStdin = False,
@@ -29,6 +37,7 @@ def login(
         str | None,
         typer.Option("--code", help="Your TOTP code, if you enrolled one (else asked for)."),
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Log in: the token is kept for later commands, readable only by you.
 
@@ -51,7 +60,7 @@ def login(
             )
         path = remote.save_credentials(node, user, token)
         owed = bool(client.me()["needs_second_factor"])
-        _say(f"logged in to {node.url} as {user} (token kept in {path})")
+        where = node.url
     else:
         from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
 
@@ -64,14 +73,18 @@ def login(
             token = identity.login(context(), user, password, code=code)
         path = save_token(token)
         owed = identity.authenticate(context(), token).needs_second_factor
-        _say(f"logged in as {user} (token kept in {path})")
+        where = None
+    record = {"user": user, "node": where, "token_file": path, "needs_second_factor": owed}
+    if emit(record, output_format):
+        return
+    _say(f"logged in{f' to {where}' if where else ''} as {user} (token kept in {path})")
     if owed:
         _say(
             "your roles need a second factor: run 'uncc user totp-enrol' (until then you can only enrol)"
         )
 
 
-def logout() -> None:
+def logout(output_format: FormatOpt = Format.TEXT) -> None:
     """End the session: the saved token is revoked on the node and forgotten."""
     node = remote.chosen()
     if node is not None:
@@ -80,7 +93,8 @@ def logout() -> None:
         token = remote.forget_credentials(node)
         if token is not None:
             Client(node.url, token, ca_file=node.ca_file).logout()
-        _say(f"logged out of {node.url}")
+        if not emit({"logged_out": True, "node": node.url}, output_format):
+            _say(f"logged out of {node.url}")
         return
     path = settings().token_path
     if path.is_file():
@@ -88,4 +102,5 @@ def logout() -> None:
 
         identity.revoke(context(), path.read_text(encoding="utf-8").strip())
     path.unlink(missing_ok=True)
-    _say("logged out")
+    if not emit({"logged_out": True, "node": None}, output_format):
+        _say("logged out")

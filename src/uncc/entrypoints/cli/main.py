@@ -13,38 +13,18 @@ from __future__ import annotations
 
 import os
 import sys
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from typer import _click
+from typer.core import TyperCommand, TyperGroup
 
 from uncc import __version__
 from uncc.adapters.files import PRIVATE_UMASK
-from uncc.entrypoints.cli import (
-    analysis,
-    cases,
-    convention,
-    daily,
-    demo,
-    evidence,
-    handling,
-    jit,
-    login,
-    network,
-    node,
-    orders,
-    parties,
-    path_trace,
-    proceeds,
-    protection,
-    remote,
-    request_drafts,
-    schema,
-    users,
-    vault,
-    worker,
-)
+from uncc.entrypoints.cli import remote
+from uncc.entrypoints.cli.commands import COMMANDS, flags_without_type, load
 from uncc.errors import (
     EXIT_DISK_FULL,
     EXIT_USER_INPUT,
@@ -52,41 +32,60 @@ from uncc.errors import (
     is_disk_full,
 )
 
+
+class LazyGroup(TyperGroup):
+    """The top-level group: each command's module is imported only when it is invoked.
+
+    ``--help`` lists every command with its one-line help from the static table
+    (``commands.COMMANDS``), so it imports none of them.
+    """
+
+    listing = False
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        """Every command: those registered here, then the table's."""
+        return [*self.commands, *(name for name in COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        """The command, loaded now (or, while help is printed, its line of the table)."""
+        found = self.commands.get(cmd_name)
+        if found is not None or cmd_name not in COMMANDS:
+            return found
+        if self.listing:
+            return TyperCommand(name=cmd_name, help=COMMANDS[cmd_name].summary)
+        command = load(cmd_name)
+        self.commands[cmd_name] = command
+        return command
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        """The help, listing the commands from the table."""
+        flags_without_type(self)
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        """The invoked command; an unknown name is answered with the closest ones."""
+        try:
+            return self._click_resolve_command(ctx, args)
+        except _click.exceptions.UsageError as exc:
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches:
+                suggestions = ", ".join(repr(m) for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     help="uncc — the proposed UN Convention on Cybercrime as executable, cited data.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(convention.app, name="convention")
-app.add_typer(parties.app, name="parties")
-app.command("analyze")(analysis.analyze_command)
-app.command("explain")(analysis.explain_command)
-app.command("schema")(schema.schema_command)
-app.add_typer(node.app, name="node", callback=remote.server_only)
-app.add_typer(users.app, name="user")
-app.command("login")(login.login)
-app.command("logout")(login.logout)
-app.command("serve")(node.serve)
-app.command("worker")(worker.worker)
-app.add_typer(cases.case_app, name="case")
-app.add_typer(orders.order_app, name="order")
-app.add_typer(evidence.evidence_app, name="evidence")
-app.add_typer(vault.witness_app, name="witness")
-app.command("notices")(orders.notices_command)
-app.command("audit")(daily.audit_command)
-app.command("notifications")(daily.notifications_command)
-app.add_typer(proceeds.app, name="proceeds")
-app.add_typer(protection.app, name="protect")
-app.command("demo")(demo.demo_command)
-app.add_typer(network.app, name="network", callback=remote.server_only)
-app.add_typer(network.request_app, name="request")
-app.add_typer(network.experts_app, name="experts")
-app.add_typer(network.deconflict_app, name="deconflict")
-app.add_typer(handling.app, name="handling")
-app.add_typer(jit.app, name="jit")
-network.request_app.command("follow-hop")(path_trace.follow_hop_command)
-network.request_app.command("draft")(request_drafts.draft_command)
-cases.case_app.command("path")(path_trace.case_path_command)
 
 EXIT_FINDINGS = 1
 
@@ -121,29 +120,35 @@ def main(
     remote.choose(node_url, ca_file)
 
 
+def _complain(line: str) -> None:
+    """One line on standard error (Rich, loaded only when there is something to say)."""
+    from rich.console import Console  # noqa: PLC0415 - not needed on the way to success
+
+    Console(stderr=True, soft_wrap=True).print(line, highlight=False, markup=False)
+
+
 def run() -> None:
     """Console-script entry point: run the app and translate errors to exit codes."""
-    err = Console(stderr=True, soft_wrap=True)
     os.umask(PRIVATE_UMASK)  # every file the node writes is private (docs/security.md)
     try:
         outcome = app(standalone_mode=False)
         if isinstance(outcome, int) and outcome:
             sys.exit(outcome)
     except UnccError as exc:  # the label and exit code are the error class's (uncc.errors)
-        err.print(f"uncc: {exc.label}: {exc}", highlight=False, markup=False)
+        _complain(f"uncc: {exc.label}: {exc}")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("uncc: aborted", markup=False)
+        _complain("uncc: aborted")
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors arrive here in non-standalone mode
-        err.print(f"uncc: {usage_line(exc)}", highlight=False, markup=False)
+        _complain(f"uncc: {usage_line(exc)}")
         sys.exit(EXIT_USER_INPUT)
     except Exception as exc:  # a full disk reported by the database
         if not is_disk_full(exc):
             raise
-        err.print("uncc: disk full: nothing was stored", highlight=False, markup=False)
+        _complain("uncc: disk full: nothing was stored")
         sys.exit(EXIT_DISK_FULL)
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.cooperation import deconflict_app, experts_app
 from uncc.entrypoints.cli.network_common import console
 from uncc.entrypoints.cli.network_common import contact as _contact
 from uncc.entrypoints.cli.network_common import transport as _transport
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.entrypoints.cli.requests import request_app
 from uncc.errors import UserInputError
 
@@ -38,7 +39,14 @@ Languages = Annotated[
 ]
 
 
-@app.command("hub")
+@app.command(
+    "hub",
+    epilog=epilog(
+        Action.NETWORK_ADMIN,
+        limits="on the node's server, not through --node.",
+        example="uncc network hub --endpoint https://hub.example:8470",
+    ),
+)
 def hub_command(
     endpoint: Endpoint,
     contact_name: ContactName = "24/7 desk",
@@ -47,26 +55,38 @@ def hub_command(
     hours: Hours = "24/7",
     time_zone: Zone = "UTC",
     language: Languages = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Put this node in the coordination role (the hub, Art. 56(1)); print its pinned key."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import directory  # noqa: PLC0415
 
     ctx = context()
-    directory.become_hub(
+    token = directory.become_hub(
         ctx,
         principal(),
         endpoint,
         _contact(contact_name, phone, email, hours, time_zone),
         language or ["en"],
     )
+    if emit(
+        {"endpoint": endpoint.rstrip("/"), "key": ctx.key().public_hex, "directory": token},
+        output_format,
+    ):
+        return
     console.print(
         f"hub at {endpoint.rstrip('/')}; its key (members pin it):", highlight=False, markup=False
     )
     console.print(ctx.key().public_hex, highlight=False, markup=False)
 
 
-@app.command("entry")
+@app.command(
+    "entry",
+    epilog=epilog(
+        limits="on the node's server, not through --node. The entry is JSON whatever --format says.",
+        example="uncc network entry --endpoint https://xa.example:8470 -o xa-entry.json",
+    ),
+)
 def entry_command(
     endpoint: Endpoint,
     contact_name: ContactName = "24/7 desk",
@@ -76,6 +96,7 @@ def entry_command(
     time_zone: Zone = "UTC",
     language: Languages = None,
     output: Annotated[Path | None, typer.Option("-o", help="Write to a file.")] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Print this node's directory entry (State, endpoint, key, contact point) for the hub."""
     from uncc.entrypoints.cli.session import context  # noqa: PLC0415
@@ -87,6 +108,7 @@ def entry_command(
         _contact(contact_name, phone, email, hours, time_zone),
         language or ["en"],
     )
+    del output_format  # the entry is JSON already
     text = json.dumps(entry.model_dump(mode="json"), indent=2)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -94,8 +116,18 @@ def entry_command(
         typer.echo(text)
 
 
-@app.command("admit")
-def admit_command(entry: Annotated[Path, typer.Argument(help="A member's entry (JSON).")]) -> None:
+@app.command(
+    "admit",
+    epilog=epilog(
+        Action.NETWORK_ADMIN,
+        limits="at the hub; on the node's server, not through --node.",
+        example="uncc network admit xa-entry.json",
+    ),
+)
+def admit_command(
+    entry: Annotated[Path, typer.Argument(help="A member's entry (JSON).")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """Add or update a member of the directory (hub only) and publish a new version."""
     from pydantic import ValidationError  # noqa: PLC0415
 
@@ -112,6 +144,8 @@ def admit_command(entry: Annotated[Path, typer.Argument(help="A member's entry (
         where = ".".join(str(p) for p in first["loc"]) or "entry"
         raise UserInputError(f"{entry}: {where}: {first['msg']}") from None
     directory.admit(context(), principal(), member)
+    if emit(member, output_format):
+        return
     console.print(
         f"admitted {member.state} ({member.name}); directory republished",
         highlight=False,
@@ -119,7 +153,14 @@ def admit_command(entry: Annotated[Path, typer.Argument(help="A member's entry (
     )
 
 
-@app.command("join")
+@app.command(
+    "join",
+    epilog=epilog(
+        Action.NETWORK_ADMIN,
+        limits="on the node's server, not through --node.",
+        example="uncc network join --endpoint https://xa.example:8470 --hub-url https://hub.example:8470 --hub-key 64HEX",
+    ),
+)
 def join_command(
     endpoint: Endpoint,
     hub_url: Annotated[str, typer.Option("--hub-url", help="The hub's URL.")],
@@ -129,6 +170,7 @@ def join_command(
     hub_state: Annotated[
         str, typer.Option("--hub-state", help="The hub's participant code.")
     ] = "XH",
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Take part as a member: pin the hub's key, then fetch and verify the directory."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
@@ -144,15 +186,22 @@ def join_command(
         hub_endpoint=hub_url,
         hub_key=hub_key,
     )
-    console.print(f"joined; the hub's key {hub_key[:16]}… is pinned", highlight=False, markup=False)
+    if output_format is not Format.JSON:
+        console.print(f"joined; the hub's key {hub_key} is pinned", highlight=False, markup=False)
     try:
         doc = directory.refresh(ctx, _transport())
     except TransportError as exc:
+        if emit(
+            {"joined": True, "hub_key": hub_key, "directory": None, "note": str(exc)}, output_format
+        ):
+            return
         console.print(
             f"the directory could not be fetched yet ({exc}); run 'uncc network refresh'",
             highlight=False,
             markup=False,
         )
+        return
+    if emit({"joined": True, "hub_key": hub_key, "directory": doc}, output_format):
         return
     console.print(
         f"directory version {doc.version}: {', '.join(m.state for m in doc.members)}",
@@ -161,8 +210,14 @@ def join_command(
     )
 
 
-@app.command("refresh")
-def refresh_command() -> None:
+@app.command(
+    "refresh",
+    epilog=epilog(
+        limits="on the node's server, not through --node. The directory is accepted only when the pinned hub key signed it.",
+        example="uncc network refresh",
+    ),
+)
+def refresh_command(output_format: FormatOpt = Format.TEXT) -> None:
     """Fetch the directory from the hub; accept it only when the pinned key signed it.
 
     A node upgraded from before encryption also makes its X25519 key and has the hub list it.
@@ -172,8 +227,11 @@ def refresh_command() -> None:
 
     doc = directory.refresh(context(), _transport())
     if encryption_keys.ensure_published(context(), _transport()):
-        console.print("the directory now lists this node's encryption key")
+        if output_format is not Format.JSON:
+            console.print("the directory now lists this node's encryption key")
         doc = directory.refresh(context(), _transport())
+    if emit(doc, output_format):
+        return
     console.print(
         f"directory version {doc.version}: {', '.join(m.state for m in doc.members)}",
         highlight=False,
@@ -181,11 +239,19 @@ def refresh_command() -> None:
     )
 
 
-@app.command("rotate-key")
+@app.command(
+    "rotate-key",
+    epilog=epilog(
+        Action.NETWORK_ADMIN,
+        limits="on the node's server, not through --node.",
+        example="uncc network rotate-key --overlap-hours 48",
+    ),
+)
 def rotate_key_command(
     overlap_hours: Annotated[
         float, typer.Option("--overlap-hours", help="How long the old key stays valid.")
     ] = 24.0,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Replace this node's signing key without downtime (the hub lists both during the overlap).
 
@@ -197,106 +263,13 @@ def rotate_key_command(
     from uncc.services.network import keys  # noqa: PLC0415
 
     kid = keys.rotate(context(), principal(), _transport(), dt.timedelta(hours=overlap_hours))
+    if emit({"key_id": kid, "old_key_valid_hours": overlap_hours}, output_format):
+        return
     console.print(
         f"now signing with key {kid}; the old key stays valid for {overlap_hours:g} h",
         highlight=False,
         markup=False,
     )
-
-
-@app.command("status")
-def status_command() -> None:
-    """This node's role, hub, directory and outbox."""
-    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
-    from uncc.services.network import directory  # noqa: PLC0415
-
-    ctx = context()
-    with ctx.engine.connect() as conn:
-        cfg = directory.config(conn)
-    console.print(
-        f"role {cfg.role}; endpoint {cfg.endpoint}; hub {cfg.hub_state} at {cfg.hub_endpoint}",
-        highlight=False,
-        markup=False,
-    )
-    if cfg.directory is None:
-        console.print("no directory yet: run 'uncc network refresh'", markup=False)
-        return
-    table = Table(
-        "State",
-        "Name",
-        "Endpoint",
-        "Keys",
-        "Encryption",
-        "TLS pin",
-        "24/7 contact",
-        "Languages",
-        title=f"Directory v{cfg.directory.version}",
-    )
-    for m in cfg.directory.members:
-        table.add_row(
-            m.state + (" (hub)" if "hub" in m.roles else ""),
-            m.name,
-            m.endpoint,
-            ", ".join(k.kid for k in m.keys),
-            ", ".join(k.kid[:16] for k in m.encryption_keys) or "none: nothing confidential goes",
-            (m.tls_spki or "none")[:16],
-            f"{m.contact_point.name} ({m.contact_point.office_hours}, {m.contact_point.time_zone})",
-            ", ".join(m.languages),
-        )
-    console.print(table)
-
-
-@app.command("counters")
-def counters_command() -> None:
-    """Traffic refused before its sender was known, and throttled directory refreshes."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services.network import traffic  # noqa: PLC0415
-
-    found = traffic.counters(context(), principal())
-    if not found:
-        console.print("nothing refused or throttled", markup=False)
-    for name, value in found.items():
-        console.print(f"{name}: {value}", highlight=False, markup=False)
-
-
-@app.command("deliver")
-def deliver_command() -> None:
-    """Deliver due messages now (the server does this by itself with 'uncc serve')."""
-    from uncc.entrypoints.cli.session import context  # noqa: PLC0415
-    from uncc.services.network import outbox, requests  # noqa: PLC0415
-
-    report = outbox.deliver_due(context(), _transport())
-    late = requests.escalate(context())
-    console.print(
-        f"delivered {len(report.delivered)}, retrying {len(report.retrying)}, rejected {len(report.rejected)}, dead {len(report.dead)}; newly late {len(late)}",
-        highlight=False,
-        markup=False,
-    )
-
-
-@app.command("outbox")
-def outbox_command(
-    status: Annotated[
-        str | None, typer.Option("--status", help="pending, delivered, rejected or dead.")
-    ] = None,
-) -> None:
-    """Messages waiting, delivered, rejected or dead-lettered."""
-    from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services.network import outbox  # noqa: PLC0415
-
-    table = Table("Message", "To", "Type", "Seq", "Status", "Attempts", "Next try", "Last error")
-    for e in outbox.list_outbox(context(), principal(), status):
-        table.add_row(
-            e.id[:8],
-            e.recipient,
-            e.type,
-            str(e.seq),
-            e.status,
-            str(e.attempts),
-            f"{e.next_attempt_at:%H:%M:%S}",
-            e.last_error or "",
-        )
-    console.print(table)
 
 
 __all__ = ["app", "deconflict_app", "experts_app", "request_app"]

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.inputs import read_profile
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.entrypoints.cli.session import context, principal, read_password, settings
 from uncc.errors import UserInputError
 
@@ -22,7 +24,13 @@ PasswordStdin = Annotated[
 ]
 
 
-@app.command("init")
+@app.command(
+    "init",
+    epilog=epilog(
+        limits="once per data directory, on the node's server; the first administrator is made with it.",
+        example="uncc node init --profile examples/profiles/xa-northland.yaml --name 'Northland NCU' --password-stdin",
+    ),
+)
 def init(
     profile: Annotated[
         str, typer.Option("--profile", help="The State's profile file (it names the State).")
@@ -32,6 +40,7 @@ def init(
         str, typer.Option("--admin", help="User name of the first administrator.")
     ] = "admin",
     password_stdin: PasswordStdin = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Create the node: its database, its Ed25519 signing key and its first administrator."""
     from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
@@ -39,6 +48,8 @@ def init(
     loaded = read_profile(profile)
     password = read_password(password_stdin, f"Password for {admin}")
     info = identity.init_node(context(), loaded, name, admin, password)
+    if emit(info, output_format):
+        return
     console.print(
         f"node {info.state} '{info.name}' initialised in {settings().data_dir}", highlight=False
     )
@@ -48,8 +59,14 @@ def init(
     console.print(f"next: uncc login {admin}", highlight=False, markup=False)
 
 
-@app.command("migrate")
-def migrate() -> None:
+@app.command(
+    "migrate",
+    epilog=epilog(
+        limits="on the node's server, with its servers and workers stopped.",
+        example="uncc node migrate",
+    ),
+)
+def migrate(output_format: FormatOpt = Format.TEXT) -> None:
     """Bring the database's schema up to date, once (stop servers and workers first).
 
     Servers, workers and commands refuse to work on an older schema. Several
@@ -64,16 +81,23 @@ def migrate() -> None:
         message = f"the schema is already at revision {db.HEAD}"
     else:
         message = f"schema migrated from revision {before or '(empty)'} to {db.HEAD}"
+    if emit({"before": before, "now": db.HEAD}, output_format):
+        return
     console.print(message, highlight=False, markup=False)
 
 
-@app.command("info")
-def info() -> None:
+@app.command(
+    "info",
+    epilog=epilog(limits="on the node's server.", example="uncc node info --format json"),
+)
+def info(output_format: FormatOpt = Format.TEXT) -> None:
     """Show the node's State, name, key and profile."""
     from uncc.services import identity  # noqa: PLC0415 - SQLAlchemy loads only when needed
 
     with context().engine.connect() as conn:
         node = identity.node_info(conn)
+    if emit(node, output_format):
+        return
     console.print(f"{node.state} — {node.name}", highlight=False, markup=False)
     console.print(
         f"profile: {node.profile.name}; key {node.key_id}; public key {node.public_key}",
@@ -86,13 +110,16 @@ def info() -> None:
     )
 
 
-@app.command("tick")
-def tick() -> None:
+@app.command("tick", epilog=epilog(Action.NODE_TICK, example="uncc node tick"))
+def tick(output_format: FormatOpt = Format.TEXT) -> None:
     """Expire orders whose period has ended and tell the people concerned (admins)."""
     from uncc.services import orders  # noqa: PLC0415 - SQLAlchemy loads only when needed
 
     who = principal()
     expired = orders.tick(context(), who)
+    seen = [o for o in expired if orders.may_see(who, o)]
+    if emit({"expired": len(expired), "orders": seen}, output_format):
+        return
     for order in (o for o in expired if orders.may_see(who, o)):
         console.print(
             f"expired {order.id} ({order.power}, case {order.case_id})",
@@ -100,6 +127,12 @@ def tick() -> None:
             markup=False,
         )
     console.print(f"{len(expired)} order(s) expired", highlight=False, markup=False)
+
+
+SERVE_HELP_END = epilog(
+    limits="on the node's server (not through --node); the host and port of its settings.",
+    example="uncc serve --port 8470",
+)
 
 
 def serve(

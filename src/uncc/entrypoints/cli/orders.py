@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from uncc.domain.orders import Command
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import Draft, desk
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -35,7 +36,22 @@ def _target(spec: str) -> m.Target:
     return Target(id=parts[0], kind=parts[1], location=parts[2] or None)
 
 
-@order_app.command("draft")
+_RULES = (
+    "Each power's duration and renewals are the node's profile's order rules "
+    "(uncc parties show STATE lists them), within the Convention's order terms."
+)
+
+
+@order_app.command(
+    "draft",
+    epilog=epilog(
+        Action.ORDER_DRAFT,
+        limits=_RULES,
+        example="uncc order draft XA-C-2026-0001 --power preservation --offence illegal_access "
+        "--target logs:data:XA --grounds ... --scope ... --necessity ... --proportionality ... "
+        "--days 90",
+    ),
+)
 def order_draft(
     case_id: Annotated[str, typer.Argument(help="The case.")],
     power: Annotated[
@@ -64,6 +80,7 @@ def order_draft(
         int | None,
         typer.Option("--days", help="Duration in days (preservation: at most 90, Art. 43(2))."),
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Draft an order; the Convention's conditions are checked now, citing the provision."""
     draft = Draft(
@@ -76,7 +93,9 @@ def order_draft(
         proportionality,
         days,
     )
-    show(desk().draft_order(case_id, draft))
+    order = desk().draft_order(case_id, draft)
+    if not emit(order, output_format):
+        show(order)
 
 
 def show(order: m.Order) -> None:
@@ -93,7 +112,7 @@ def show(order: m.Order) -> None:
         _say(f"  expires {order.expires_at:%Y-%m-%d %H:%M} UTC; renewals {order.renewals}")
 
 
-def _command(command: Command) -> Callable[[str, str], None]:
+def _command(command: Command) -> Callable[[str, str, Format], None]:
     def run(
         order_id: Annotated[str, typer.Argument(help="The order id.")],
         note: Annotated[
@@ -104,6 +123,7 @@ def _command(command: Command) -> Callable[[str, str], None]:
                 help="Reasons or remarks, kept in the order's history (required to refuse or revoke).",
             ),
         ] = "",
+        output_format: FormatOpt = Format.TEXT,
     ) -> None:
         from uncc.domain.order_moves import REASON_REQUIRED  # noqa: PLC0415
 
@@ -112,31 +132,70 @@ def _command(command: Command) -> Callable[[str, str], None]:
                 f"--reason: say why you {command.value} the order, e.g. "
                 f"uncc order {command.value} {order_id} --reason '…'"
             )
-        show(desk().move_order(order_id, command.value, note))
+        order = desk().move_order(order_id, command.value, note)
+        if not emit(order, output_format):
+            show(order)
 
     run.__doc__ = f"{command.value.capitalize()} an order."
     return run
 
 
-for _cmd in (
-    Command.SUBMIT,
-    Command.AUTHORISE,
-    Command.REFUSE,
-    Command.ISSUE,
-    Command.RENEW,
-    Command.EXECUTE,
-    Command.REVOKE,
-):
-    order_app.command(_cmd.value)(_command(_cmd))
+_MOVE_LIMITS = {
+    Command.ISSUE: "An order a judge must authorise is issued only once authorised.",
+    Command.RENEW: "Only where the power's order terms allow a renewal; " + _RULES,
+}
 
 
-@order_app.command("list")
+def _from_states(command: Command) -> str:
+    """The states an order may be in for ``command``, read from the transition tables."""
+    from uncc.domain.orders import TRANSITIONS  # noqa: PLC0415 - built from the Convention model
+
+    states = {s.value for table in TRANSITIONS.values() for (s, c) in table if c is command}
+    return f"An order in state {' or '.join(sorted(states))}."
+
+
+def _register_moves() -> None:
+    from uncc.domain.order_moves import COMMAND_ACTION, REASON_REQUIRED  # noqa: PLC0415
+
+    for command in (
+        Command.SUBMIT,
+        Command.AUTHORISE,
+        Command.REFUSE,
+        Command.ISSUE,
+        Command.RENEW,
+        Command.EXECUTE,
+        Command.REVOKE,
+    ):
+        help_end = epilog(
+            COMMAND_ACTION[command],
+            limits=" ".join(
+                (
+                    _from_states(command),
+                    "It needs a reason (--reason)." if command in REASON_REQUIRED else "",
+                    _MOVE_LIMITS.get(command, ""),
+                )
+            ).strip(),
+            example=f"uncc order {command.value} XA-O-2026-0001 --reason 'why'",
+        )
+        order_app.command(command.value, epilog=help_end)(_command(command))
+
+
+_register_moves()
+
+
+@order_app.command(
+    "list", epilog=epilog(Action.ORDER_READ, example="uncc order list --case XA-C-2026-0001")
+)
 def order_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """List the orders you may see."""
-    table = Table("Order", "Case", "Power", "State", "Expires")
-    for order in desk().orders(case_id):
+    orders = desk().orders(case_id)
+    if emit(orders, output_format):
+        return
+    table = listing("Order", "Case", "Power", "State", "Expires", ids=("Order", "Case"))
+    for order in orders:
         table.add_row(
             order.id,
             order.case,
@@ -144,13 +203,20 @@ def order_list(
             order.state,
             f"{order.expires_at:%Y-%m-%d}" if order.expires_at else "",
         )
-    console.print(table)
+    print_table(table)
 
 
-@order_app.command("show")
-def order_show(order_id: str) -> None:
+@order_app.command(
+    "show", epilog=epilog(Action.ORDER_READ, example="uncc order show XA-O-2026-0001")
+)
+def order_show(
+    order_id: Annotated[str, typer.Argument(help="The order id.")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """Show an order and its history."""
     order = desk().order(order_id)
+    if emit(order, output_format):
+        return
     show(order)
     targets = ", ".join(f"{t.id} ({t.kind}, {t.location})" for t in order.targets)
     _say(f"  basis: {', '.join(order.offences)}; targets: {targets}")
@@ -160,7 +226,15 @@ def order_show(order_id: str) -> None:
         )
 
 
-def notices_command() -> None:
+NOTICES_HELP_END = epilog(
+    limits="anyone logged in: the notices addressed to them.", example="uncc notices --format json"
+)
+
+
+def notices_command(output_format: FormatOpt = Format.TEXT) -> None:
     """Show the notices addressed to you (e.g. orders that expired)."""
-    for notice in desk().notices():
+    notices = desk().notices()
+    if emit(notices, output_format):
+        return
+    for notice in notices:
         _say(f"{notice.at:%Y-%m-%d %H:%M}  {notice.text}")

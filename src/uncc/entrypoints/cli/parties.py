@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from uncc.entrypoints.cli.inputs import read_profile
+from uncc.entrypoints.cli.output import Format, FormatOpt, epilog
 
 if TYPE_CHECKING:
     from uncc.convention.model import Article, Option
@@ -23,14 +24,23 @@ console = Console(soft_wrap=True)
 ProfileArg = Annotated[str, typer.Argument(help="A profile file, or 'baseline' or 'strict'.")]
 
 
-@app.command("show")
+@app.command(
+    "show",
+    epilog=epilog(
+        limits="no node and no role: it reads the profile given.",
+        example="uncc parties show examples/profiles/xa-northland.yaml --format json",
+    ),
+)
 def show(
     profile: ProfileArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The same as --format json.", hidden=True)
+    ] = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Show a profile: its State, options and reservations, grounds and parameters."""
     loaded = read_profile(profile)
-    if as_json:
+    if as_json or output_format is Format.JSON:
         typer.echo(json.dumps(loaded.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     from uncc.convention.catalogue import load_convention  # noqa: PLC0415 (not for --help)
@@ -117,10 +127,19 @@ def _orders_table(profile: Profile) -> Table:
     return table
 
 
-@app.command("gaps")
+@app.command(
+    "gaps",
+    epilog=epilog(
+        limits="no node and no role: it reads the profile given.",
+        example="uncc parties gaps examples/profiles/xb-southland.yaml",
+    ),
+)
 def gaps_command(
     profile: ProfileArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The same as --format json.", hidden=True)
+    ] = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """List the articles a State must implement that its profile does not show as implemented.
 
@@ -131,7 +150,7 @@ def gaps_command(
 
     loaded = read_profile(profile)
     found = gaps(loaded, load_convention())
-    if as_json:
+    if as_json or output_format is Format.JSON:
         rows: list[dict[str, Any]] = [g.to_dict() for g in found]
         typer.echo(
             json.dumps(

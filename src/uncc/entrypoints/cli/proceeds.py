@@ -7,13 +7,15 @@ import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from uncc.domain.policy import Action
 from uncc.domain.tracing import Model, Transfer, trace
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.errors import UserInputError
 
 app = typer.Typer(
@@ -80,7 +82,13 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@app.command("trace")
+@app.command(
+    "trace",
+    epilog=epilog(
+        limits="no node and no role: it reads the ledger given; confiscable at most the proceeds in an account (Art. 50(5)).",
+        example="uncc proceeds trace ledger.csv -m fifo -m haircut",
+    ),
+)
 def trace_command(
     ledger: Annotated[
         Path,
@@ -89,10 +97,14 @@ def trace_command(
     model: Annotated[
         list[Model] | None, typer.Option("--model", "-m", help="Model(s); default: all five.")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Where the proceeds are now, per account and model; what could be confiscated."""
     models = model or list(Model)
     results = {m: trace(read_ledger(ledger), m) for m in models}
+    if output_format is Format.JSON:
+        _trace_json(results)
+        return
     table = Table(
         "Account",
         "Balance",
@@ -117,7 +129,13 @@ def trace_command(
         console.print(f"note: {problem}", highlight=False, markup=False)
 
 
-@app.command("register")
+@app.command(
+    "register",
+    epilog=epilog(
+        Action.CASE_UPDATE,
+        example="uncc proceeds register XA-C-2026-0001 ledger.csv --basis computer_fraud --location wallet-1=XB",
+    ),
+)
 def register_command(
     case_id: Annotated[str, typer.Argument(help="The case the proceeds come from.")],
     ledger: Annotated[Path, typer.Argument(help="The ledger of transfers (CSV or JSON lines).")],
@@ -134,6 +152,7 @@ def register_command(
         list[str] | None,
         typer.Option("--location", help="ACCOUNT=STATE, where an account is held; repeatable."),
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Register every account holding proceeds as a property item of the case (Art. 50)."""
     from uncc.entrypoints.cli.desk import Ledger, desk  # noqa: PLC0415
@@ -147,6 +166,8 @@ def register_command(
     items, problems = desk().register_traced(
         case_id, Ledger(read_ledger(ledger), model.value, basis, places)
     )
+    if emit({"items": items, "problems": problems}, output_format):
+        return
     for item in items:
         console.print(
             f"{item.id}: {item.account} ({item.location or 'place unknown'}) — {_fmt(Decimal(item.assessed))} assessed by {item.model}",
@@ -157,7 +178,14 @@ def register_command(
         console.print(f"note: {problem}", highlight=False, markup=False)
 
 
-@app.command("derive")
+@app.command(
+    "derive",
+    epilog=epilog(
+        Action.CASE_UPDATE,
+        limits="converted property is capped at the proceeds of the item it comes from (Art. 50(4)).",
+        example="uncc proceeds derive XA-C-2026-0001 XA-PR-2026-0001 --kind converted --description 'flat, 3 Harbour St' --value 250000 --location XB",
+    ),
+)
 def derive_command(
     case_id: Annotated[str, typer.Argument(help="The case.")],
     item_id: Annotated[str, typer.Argument(help="The property item it derives from.")],
@@ -175,6 +203,7 @@ def derive_command(
     location: Annotated[
         str | None, typer.Option("--location", help="The State where it is (XX).")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Register property converted from an item or income derived from it."""
     from uncc.entrypoints.cli.desk import Derived, desk  # noqa: PLC0415
@@ -186,6 +215,8 @@ def derive_command(
     if location is not None and (len(location) != 2 or not location.isupper()):
         raise UserInputError(f"--location '{location}': expected a State code such as XB")
     item = desk().register_derived(case_id, Derived(item_id, kind, description, amount, location))
+    if emit(item, output_format):
+        return
     cap = (
         f" (capped at the proceeds of {item_id}; worth {_fmt(Decimal(item.held))})"
         if item.held
@@ -198,13 +229,24 @@ def derive_command(
     )
 
 
-@app.command("list")
-def list_command(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
+@app.command(
+    "list",
+    epilog=epilog(Action.CASE_READ, example="uncc proceeds list XA-C-2026-0001 --format json"),
+)
+def list_command(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """The property items of a case and whether an order froze or confiscated them."""
     from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    table = Table("Item", "Account", "Where", "Assessed", "Held", "How", "Basis", "Status")
-    for item in desk().property(case_id):
+    found = desk().property(case_id)
+    if emit(found, output_format):
+        return
+    table = listing(
+        "Item", "Account", "Where", "Assessed", "Held", "How", "Basis", "Status", ids=("Item",)
+    )
+    for item in found:
         how = item.kind + (f" from {item.derived_from}" if item.derived_from else "")
         table.add_row(
             item.id,
@@ -216,4 +258,35 @@ def list_command(case_id: Annotated[str, typer.Argument(help="The case.")]) -> N
             f"{item.basis} ({item.model})",
             item.status,
         )
-    console.print(table)
+    print_table(table)
+
+
+def _trace_json(results: dict[Model, Any]) -> None:
+    """The trace as JSON: per account its balance and confiscable amount per model."""
+    models = list(results)
+    first = results[models[0]]
+    accounts = sorted({a for r in results.values() for a in r.holdings})
+    emit(
+        {
+            "accounts": [
+                {
+                    "account": account,
+                    "balance": first.holdings[account].balance,
+                    "confiscable": {
+                        m.value: results[m].holdings[account].confiscable for m in models
+                    },
+                }
+                for account in accounts
+            ],
+            "models": {
+                m.value: {
+                    "proceeds_in": r.seeded,
+                    "in_accounts": r.in_accounts(),
+                    "left_the_ledger": r.exited,
+                }
+                for m, r in results.items()
+            },
+            "notes": list(first.problems),
+        },
+        Format.JSON,
+    )

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from uncc.domain.policy import Action
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -21,7 +23,14 @@ app = typer.Typer(
 )
 
 
-@app.command("add")
+@app.command(
+    "add",
+    epilog=epilog(
+        Action.PROTECTED_ADD,
+        limits="the name and whereabouts are encrypted at rest; others see a pseudonym.",
+        example="uncc protect add XA-C-2026-0001 --kind witness --name 'A. Person' --measures 'address withheld'",
+    ),
+)
 def protect_add(
     case_id: Annotated[str, typer.Argument(help="The case.")],
     kind: Annotated[str, typer.Option("--kind", help="witness, victim or cooperating_offender.")],
@@ -43,6 +52,7 @@ def protect_add(
             help="Protection measures, or the mitigation or immunity decided (Art. 55).",
         ),
     ] = "",
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Record a protected person; others will see only a pseudonym."""
     from uncc.entrypoints.cli.desk import Person, desk  # noqa: PLC0415
@@ -52,6 +62,8 @@ def protect_add(
     person = desk().add_protected(
         case_id, Person(kind, name, whereabouts, views, list(claim or []), measures)
     )
+    if emit(person, output_format):
+        return
     console.print(
         f"{person.id}: {person.pseudonym} ({person.kind}, {person.provision})",
         highlight=False,
@@ -68,12 +80,21 @@ def said(person: ProtectedPerson, indent: str) -> None:
         console.print(indent + line, highlight=False, markup=False)
 
 
-@app.command("list")
-def protect_list(case_id: Annotated[str, typer.Argument(help="The case.")]) -> None:
+@app.command(
+    "list",
+    epilog=epilog(Action.PROTECTED_READ, example="uncc protect list XA-C-2026-0001 --format json"),
+)
+def protect_list(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """The protected persons of a case, by pseudonym, with their views, claims and measures."""
     from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    for person in desk().protected(case_id):
+    found = desk().protected(case_id)
+    if emit(found, output_format):
+        return
+    for person in found:
         console.print(
             f"{person.id}  {person.pseudonym}  {person.kind} ({person.provision})",
             highlight=False,
@@ -82,12 +103,20 @@ def protect_list(case_id: Annotated[str, typer.Argument(help="The case.")]) -> N
         said(person, "  ")
 
 
-@app.command("disclose")
+@app.command(
+    "disclose",
+    epilog=epilog(
+        Action.PROTECTED_DISCLOSE,
+        limits="audited with the reason given.",
+        example="uncc protect disclose XA-P-2026-0001 --reason 'trial: defence request'",
+    ),
+)
 def protect_disclose(
     person_id: Annotated[str, typer.Argument(help="The protected person's id.")],
     reason: Annotated[
         str, typer.Option("--reason", help="Why the identity is needed (audited).")
     ] = "",
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Disclose a protected identity (prosecutors and judges; audited with the reason)."""
     from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
@@ -97,5 +126,7 @@ def protect_disclose(
             f"--reason: say why the identity is needed, e.g. uncc protect disclose {person_id} --reason '…'"
         )
     identity = desk().disclose(person_id, reason)
+    if emit(identity, output_format):
+        return
     for key, value in identity.items():
         console.print(f"{key}: {value}", highlight=False, markup=False)

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from uncc.domain.policy import Action
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.entrypoints.cli.store import write_text_atomically
 from uncc.errors import UserInputError
 
@@ -32,6 +34,13 @@ def _fields(specs: list[str] | None) -> dict[str, Any]:
         except Exception:
             raise UserInputError(f"--field {key}: not a valid list or mapping") from None
     return out
+
+
+DRAFT_HELP_END = epilog(
+    Action.NETWORK_SEND,
+    limits="it is sent only when complete (--send); each missing field is listed.",
+    example="uncc request draft XA-C-2026-0001 --measure preservation --to XA --send",
+)
 
 
 def _show(abroad: Any, to: str) -> None:
@@ -67,6 +76,7 @@ def draft_command(
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help="Write it as PDF (Chromium's print).")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Draft a request from the case; see dual criminality and availability under TO's law.
 
@@ -87,6 +97,15 @@ def draft_command(
     draft = request_drafts.draft_request(
         ctx, who, case_id, measure=measure, to=to, fields=overrides
     )
+    if output_format is Format.JSON:
+        _draft_as_json(
+            draft,
+            send,
+            lambda: request_drafts.send_draft(
+                ctx, who, case_id, measure=measure, to=to, fields=overrides
+            )[1],
+        )
+        return
     _say(f"{draft.kind.replace('_', ' ')} to {to} for {measure.replace('_', ' ')}, case {case_id}")
     for key, value in draft.body.items():
         if key != "facts":
@@ -124,3 +143,15 @@ def draft_command(
         )
     else:
         _say("complete: add --send to sign and send it")
+
+
+def _draft_as_json(draft: Any, send: bool, sending: Any) -> None:
+    """The draft (and, with --send when complete, the request sent) as JSON."""
+    if draft.problems and send:
+        raise UserInputError(
+            f"the {draft.kind.replace('_', ' ')} is not complete; nothing was signed or sent"
+        )
+    sent = sending() if send else None
+    emit({"draft": draft, "sent": sent}, Format.JSON)
+    if draft.problems:
+        raise typer.Exit(1)  # the command ran and found problems

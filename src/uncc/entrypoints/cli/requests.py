@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.inputs import read_document
 from uncc.entrypoints.cli.network_common import console
 from uncc.entrypoints.cli.network_common import transport as _transport
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.errors import UserInputError
 
 request_app = typer.Typer(
@@ -44,7 +45,14 @@ def _body(path: Path | None, fields: list[str] | None) -> dict[str, Any]:
     return body
 
 
-@request_app.command("send")
+@request_app.command(
+    "send",
+    epilog=epilog(
+        Action.NETWORK_SEND,
+        limits="the body must be complete for its kind (uncc request kinds); the service levels are the kind's.",
+        example="uncc request send preservation_request --to XA --case XA-C-2026-0001 --body request.yaml",
+    ),
+)
 def send_command(
     kind: Annotated[
         str,
@@ -75,6 +83,7 @@ def send_command(
     retention_days: Annotated[
         int, typer.Option("--retention-days", help="Handling: how long the receiver may keep it.")
     ] = 365,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Check a request for completeness and queue it for delivery (with its handling codes)."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
@@ -90,6 +99,8 @@ def send_command(
         case_id=case,
         handling=onward_codes.handling_of(use=use, onward=onward, retention_days=retention_days),
     )
+    if emit(sent, output_format):
+        return
     console.print(
         f"{sent.id}: {kind} to {to} queued; acknowledge by {sent.acknowledge_by:%Y-%m-%d %H:%M} UTC, answer by {sent.answer_by:%Y-%m-%d %H:%M} UTC",
         highlight=False,
@@ -97,21 +108,36 @@ def send_command(
     )
 
 
-@request_app.command("list")
+@request_app.command(
+    "list", epilog=epilog(Action.NETWORK_READ, example="uncc request list --direction in")
+)
 def list_command(
     direction: Annotated[
         str | None, typer.Option("--direction", help="in (received) or out (sent).")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Requests with their status and timers."""
     from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
-    table = Table(
-        "Request", "Dir", "Peer", "Kind", "Urgency", "Reference", "Status", "Case/order", "Late"
+    found = desk().requests(direction)
+    if emit(found, output_format):
+        return
+    table = listing(
+        "Request",
+        "Dir",
+        "Peer",
+        "Kind",
+        "Urgency",
+        "Reference",
+        "Status",
+        "Case/order",
+        "Late",
+        ids=("Request",),
     )
-    for c in desk().requests(direction):
+    for c in found:
         table.add_row(
-            c.id[:8],
+            c.id,
             c.direction,
             c.peer,
             c.kind,
@@ -121,22 +147,32 @@ def list_command(
             " ".join(x for x in (c.case, c.order) if x),
             ", ".join(c.late),
         )
-    console.print(table)
+    print_table(table)
 
 
-@request_app.command("show")
-def show_command(request_id: Annotated[str, typer.Argument(help="The request (full id).")]) -> None:
+@request_app.command(
+    "show",
+    epilog=epilog(
+        Action.NETWORK_READ, example="uncc request show 0b6f3c1e-5d0a-4c51-9a37-2f1c8e7d4b21"
+    ),
+)
+def show_command(
+    request_id: Annotated[str, typer.Argument(help="The request (full id).")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """One request: its fields, timers and thread."""
     from uncc.entrypoints.cli.desk import desk  # noqa: PLC0415
 
     c = desk().request(request_id)
+    if emit(c, output_format):
+        return
 
     def say(text: str) -> None:
         console.print(text, highlight=False, markup=False)
 
     say(f"{c.kind} {'from' if c.direction == 'in' else 'to'} {c.peer} — {c.reference} — {c.status}")
     say(
-        f"  acknowledge by {c.acknowledge_by:%Y-%m-%d %H:%M} (done {c.acknowledged_at or 'no'}); answer by {c.answer_by:%Y-%m-%d %H:%M} (done {c.answered_at or 'no'})"
+        f"  acknowledge by {c.acknowledge_by:%Y-%m-%d %H:%M %Z} (done {c.acknowledged_at or 'no'}); answer by {c.answer_by:%Y-%m-%d %H:%M %Z} (done {c.answered_at or 'no'})"
     )
     if c.case or c.order:
         say(f"  here: case {c.case or '-'}, order {c.order or '-'}")
@@ -167,12 +203,44 @@ def refusal_line(body: dict[str, Any]) -> str:
     return line
 
 
-@request_app.command("kinds")
-def kinds_command() -> None:
+@request_app.command(
+    "kinds",
+    epilog=epilog(
+        limits="no node and no role: the request kinds of the Convention model.",
+        example="uncc request kinds --format json",
+    ),
+)
+def kinds_command(output_format: FormatOpt = Format.TEXT) -> None:
     """Every request kind: what it asks for, its provisions, its fields and service levels."""
     from uncc.domain import cooperation  # noqa: PLC0415
     from uncc.domain.message_parts import Urgency  # noqa: PLC0415
     from uncc.domain.messages import REGISTRY  # noqa: PLC0415
+
+    if output_format is Format.JSON:
+        emit(
+            {
+                name: {
+                    "label": kind.label,
+                    "provisions": list(kind.provisions),
+                    "fields": {
+                        field: {"required": info.is_required()}
+                        for field, info in REGISTRY[(name, 1)].model_fields.items()
+                    },
+                    "service_levels": {
+                        u.value: {
+                            "acknowledge_hours": kind.level(u).acknowledge.total_seconds() / 3600,
+                            "answer_hours": kind.level(u).answer.total_seconds() / 3600,
+                        }
+                        for u in Urgency
+                    },
+                    "default_urgency": kind.default_urgency.value,
+                    "executed_by": sorted(kind.powers),
+                }
+                for name, kind in cooperation.kinds().items()
+            },
+            output_format,
+        )
+        return
 
     def say(text: str) -> None:
         console.print(text, highlight=False, markup=False)
@@ -194,7 +262,13 @@ def kinds_command() -> None:
             say(f"  executed by an issued order of: {', '.join(sorted(kind.powers))}")
 
 
-@request_app.command("answer")
+@request_app.command(
+    "answer",
+    epilog=epilog(
+        Action.NETWORK_ANSWER,
+        example="uncc request answer ID refusal --field reason=human_rights --field detail=why",
+    ),
+)
 def answer_command(
     request_id: Annotated[str, typer.Argument(help="The received request (full id).")],
     kind: Annotated[
@@ -210,6 +284,7 @@ def answer_command(
         list[str] | None,
         typer.Option("--field", help="NAME=VALUE, or NAME[]=VALUE for a list item (repeatable)."),
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Answer a received request through the outbox.
 
@@ -220,12 +295,19 @@ def answer_command(
     from uncc.services.network import requests  # noqa: PLC0415
 
     c = requests.answer(context(), principal(), request_id, kind, _body(body, field))
+    if emit(c, output_format):
+        return
     console.print(
         f"{kind} queued for {c.peer}; request now {c.status}", highlight=False, markup=False
     )
 
 
-@request_app.command("send-evidence")
+@request_app.command(
+    "send-evidence",
+    epilog=epilog(
+        Action.EVIDENCE_SEND, example="uncc request send-evidence ID XA-E-2026-0001 --onward none"
+    ),
+)
 def send_evidence_command(
     request_id: Annotated[str, typer.Argument(help="The request (full id).")],
     items: Annotated[list[str], typer.Argument(help="Evidence items of the request's case.")],
@@ -239,6 +321,7 @@ def send_evidence_command(
     retention_days: Annotated[
         int, typer.Option("--retention-days", help="Handling: how long the receiver may keep it.")
     ] = 365,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Send evidence to the other State with its custody continuation (signed checkpoint, proofs)."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
@@ -247,6 +330,8 @@ def send_evidence_command(
 
     codes = onward_codes.handling_of(use=use, onward=onward, retention_days=retention_days)
     c = transfer.send_evidence(context(), principal(), request_id, items, handling=codes)
+    if emit(c, output_format):
+        return
     console.print(
         f"{len(items)} item(s) offered to {c.peer}; custody records the transfer",
         highlight=False,
@@ -254,13 +339,18 @@ def send_evidence_command(
     )
 
 
-@request_app.command("accept-evidence")
+@request_app.command(
+    "accept-evidence", epilog=epilog(Action.EVIDENCE_ADD, example="uncc request accept-evidence ID")
+)
 def accept_evidence_command(
     request_id: Annotated[str, typer.Argument(help="The request (full id).")],
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Verify the other State's custody continuation, fetch the blobs, take them into the vault."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
     from uncc.services.network import transfer  # noqa: PLC0415
 
     taken = transfer.accept_evidence(context(), principal(), request_id, _transport())
+    if emit({"request": request_id, "accepted": list(taken)}, output_format):
+        return
     console.print(f"accepted: {', '.join(taken) or 'nothing new'}", highlight=False, markup=False)

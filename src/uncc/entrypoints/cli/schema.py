@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from uncc.entrypoints.cli.output import Format, FormatOpt, epilog
+
 SCHEMA_BASE = "https://uncc.example.org/schema"
 
 
@@ -46,8 +48,19 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
     }
 
 
+SCHEMA_HELP_END = epilog(
+    limits="no node and no role: the schemas of uncc's own formats.",
+    example="uncc schema incident > incident.schema.json",
+)
+
+
 def schema_command(
     name: Annotated[SchemaName, typer.Argument(help="Which format: incident, profile or message.")],
+    output_format: FormatOpt = Format.JSON,
 ) -> None:
-    """Print the JSON Schema of the incident facts, the profile or the network message bodies."""
+    """Print the JSON Schema of the incident facts, the profile or the network message bodies.
+
+    A schema is JSON whatever --format says.
+    """
+    del output_format  # a JSON Schema is JSON already
     typer.echo(json.dumps(json_schema(name), ensure_ascii=False, indent=2))

@@ -37,9 +37,9 @@ def context() -> NodeContext:
 
     node = chosen()
     if node is not None:
-        import click  # noqa: PLC0415
+        from typer._click.globals import get_current_context  # noqa: PLC0415 - Typer's own Click
 
-        found = click.get_current_context(silent=True)
+        found = get_current_context(silent=True)
         command = found.command_path if found is not None else "this command"
         raise UserInputError(
             f"'{command}' works only on the node's server, not through --node {node.url}: "

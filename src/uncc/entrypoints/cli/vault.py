@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import desk
 from uncc.entrypoints.cli.evidence import evidence_app
 from uncc.entrypoints.cli.inputs import read_text
+from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog
 from uncc.entrypoints.cli.session import context, principal
 from uncc.entrypoints.cli.store import write_text_atomically
 
@@ -25,7 +27,12 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
-@evidence_app.command("verify")
+@evidence_app.command(
+    "verify",
+    epilog=epilog(
+        Action.EVIDENCE_VERIFY, example="uncc evidence verify --since head-2026-03-01.txt"
+    ),
+)
 def evidence_verify(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case's items.")] = None,
     since: Annotated[
@@ -40,10 +47,15 @@ def evidence_verify(
             "--witnesses/--no-witnesses", help="Check the witnesses' cosigned heads (in a network)."
         ),
     ] = True,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Verify the whole vault: blobs, custody log, checkpoints, rows, heads kept elsewhere. Exit 1 on a break."""
     head = read_text(since, "head") if since is not None else None
     report = desk().verify(case_id, head, witnesses)
+    if emit(report, output_format):
+        if report.breaks:
+            raise typer.Exit(1)
+        return
     for found in report.breaks:
         item = f" ({found.item})" if found.item and found.item not in found.where else ""
         _say(f"BREAK {found.where}{item} [{found.kind}]: {found.problem}")
@@ -60,14 +72,19 @@ def evidence_verify(
     )
 
 
-@evidence_app.command("head")
+@evidence_app.command(
+    "head", epilog=epilog(Action.EVIDENCE_VERIFY, example="uncc evidence head -o head.txt")
+)
 def evidence_head(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the signed head to this file.")
     ] = None,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """The custody log's signed tree head (a C2SP checkpoint note): keep it outside the node."""
     head = desk().head()
+    if output is None and emit(head, output_format):
+        return
     if output is None:
         typer.echo(head.note, nl=False)
         return
@@ -75,21 +92,32 @@ def evidence_head(
     _say(f"head of {head.size} entries (root {head.root[:16]}…) written to {output}")
 
 
-@witness_app.command("add")
-def witness_add(state: Annotated[str, typer.Argument(help="The member's State code.")]) -> None:
+@witness_app.command("add", epilog=epilog(Action.NETWORK_ADMIN, example="uncc witness add XB"))
+def witness_add(
+    state: Annotated[str, typer.Argument(help="The member's State code.")],
+    output_format: FormatOpt = Format.TEXT,
+) -> None:
     """Name a member as a witness of this node's custody log (the hub always is one)."""
     from uncc.services.network import witnessing  # noqa: PLC0415
 
     witnessing.name_witness(context(), principal(), state.upper())
+    named = [w for w in witnessing.statuses(context(), principal()) if w.state == state.upper()]
+    if emit(named[0] if named else {"state": state.upper()}, output_format):
+        return
     _say(f"{state.upper()} is a witness of this node's custody log")
 
 
-@witness_app.command("list")
-def witness_list() -> None:
+@witness_app.command(
+    "list", epilog=epilog(Action.NETWORK_READ, example="uncc witness list --format json")
+)
+def witness_list(output_format: FormatOpt = Format.TEXT) -> None:
     """The witnesses of this node's log: the newest head each cosigned, the last failure."""
     from uncc.services.network import witnessing  # noqa: PLC0415
 
-    for w in witnessing.statuses(context(), principal()):
+    found = witnessing.statuses(context(), principal())
+    if emit(found, output_format):
+        return
+    for w in found:
         held = (
             f"cosigned {w.size} entries at {w.cosigned_at:%Y-%m-%d %H:%M}"
             if w.cosigned_at
@@ -99,13 +127,17 @@ def witness_list() -> None:
         _say(f"{w.state}: {held}{failing}")
 
 
-@witness_app.command("publish")
-def witness_publish() -> None:
+@witness_app.command("publish", epilog=epilog(Action.NETWORK_ADMIN, example="uncc witness publish"))
+def witness_publish(output_format: FormatOpt = Format.TEXT) -> None:
     """Send the newest signed head to every witness now. Exit 1 if one refused it."""
     from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.services.network import witnessing  # noqa: PLC0415
 
     report = witnessing.publish_as(context(), principal(), HttpTransport())
+    if emit(report, output_format):
+        if report.refused:
+            raise typer.Exit(1)
+        return
     for state in report.cosigned:
         _say(f"{state} cosigned the head of {report.size} entries")
     for state, reason in report.unreached.items():
@@ -116,13 +148,17 @@ def witness_publish() -> None:
         raise typer.Exit(1)
 
 
-@witness_app.command("compare")
-def witness_compare() -> None:
+@witness_app.command("compare", epilog=epilog(Action.NETWORK_ADMIN, example="uncc witness compare"))
+def witness_compare(output_format: FormatOpt = Format.TEXT) -> None:
     """Compare the heads this node cosigned with the other witnesses'. Exit 1 on a fork."""
     from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.services.network import witness_compare  # noqa: PLC0415
 
     found = witness_compare.compare_as(context(), principal(), HttpTransport())
+    if emit(found, output_format):
+        if found:
+            raise typer.Exit(1)
+        return
     for conflict in found:
         _say(f"FORK {conflict.state}: {conflict.reason}")
     if found:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from uncc.entrypoints.cli.output import epilog
 from uncc.entrypoints.cli.session import context, settings
 from uncc.errors import ConflictError
 
@@ -35,6 +36,12 @@ def _one_worker_on_sqlite() -> Any:
             "(use PostgreSQL for several)"
         ) from exc
     return handle
+
+
+WORKER_HELP_END = epilog(
+    limits="on the node's server; on SQLite one worker per node (PostgreSQL: several).",
+    example="uncc worker --once",
+)
 
 
 def worker(
