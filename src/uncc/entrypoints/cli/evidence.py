@@ -189,10 +189,18 @@ def evidence_custody(item_id: ItemArg, output_format: FormatOpt = Format.TEXT) -
         )
 
 
-@evidence_app.command("get")
+@evidence_app.command(
+    "get",
+    epilog=epilog(
+        Action.EVIDENCE_CONTENT,
+        limits="not a sealed item (Art. 46(3)(d)), nor one taken under a confidential order without need to know; audited; the file appears only once its bytes hash to the recorded SHA-256.",
+        example="uncc evidence get XA-E-2026-0001 -o x.bin",
+    ),
+)
 def evidence_get(
     item_id: Annotated[str, typer.Argument(help="The evidence item, e.g. XA-E-2026-0001.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (new).")],
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Download an item's bytes (audited), checked against its recorded SHA-256.
 
@@ -219,6 +227,9 @@ def evidence_get(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    record = {"item": item_id, "file": output, "size": sink.size, "sha256": sink.digest.hexdigest()}
+    if emit(record, output_format):
+        return
     _say(
         f"{item_id}: {sink.size} bytes written to {output}, sha256 {sink.digest.hexdigest()} (verified)"
     )
@@ -238,24 +249,42 @@ class _Hashing:
         return self.handle.write(data)
 
 
-@evidence_app.command("tag")
+@evidence_app.command(
+    "tag",
+    epilog=epilog(
+        Action.EVIDENCE_ANNOTATE,
+        limits="a signed custody event.",
+        example="uncc evidence tag XA-E-2026-0001 reviewed",
+    ),
+)
 def evidence_tag(
     item_id: Annotated[str, typer.Argument(help="The evidence item.")],
     tag: Annotated[str, typer.Argument(help="1-40 letters, digits, spaces or . : / - _")],
     remove: Annotated[bool, typer.Option("--remove", help="Take the tag off.")] = False,
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Tag an item, or take a tag off: a signed custody event.
 
     Investigators, prosecutors and judges. Example: uncc evidence tag XA-E-2026-0001 reviewed
     """
     review = desk().tag(item_id, tag, remove=remove)
+    if emit(review, output_format):
+        return
     _say(f"{item_id}: tags now {', '.join(review.tags) or 'none'} (recorded in the custody log)")
 
 
-@evidence_app.command("annotate")
+@evidence_app.command(
+    "annotate",
+    epilog=epilog(
+        Action.EVIDENCE_ANNOTATE,
+        limits="at most 2000 characters; a signed custody event, kept in the admissibility report.",
+        example='uncc evidence annotate XA-E-2026-0001 "line 14: the first login"',
+    ),
+)
 def evidence_annotate(
     item_id: Annotated[str, typer.Argument(help="The evidence item.")],
     text: Annotated[str, typer.Argument(help="The note (at most 2000 characters).")],
+    output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Annotate an item: the reviewer's note, a signed custody event.
 
@@ -263,6 +292,8 @@ def evidence_annotate(
     CASE export. Example: uncc evidence annotate XA-E-2026-0001 "line 14: the first login"
     """
     review = desk().annotate(item_id, text)
+    if emit(review, output_format):
+        return
     _say(
         f"{item_id}: annotated ({len(review.annotations)} annotation(s); recorded in the custody log)"
     )
