@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from uncc.domain.deconfliction import (
     PREFIX,
@@ -99,3 +102,15 @@ def test_the_published_filter_is_sorted_and_distinct() -> None:
     blob = build(key, selectors)
     prefixes = [blob[i : i + PREFIX] for i in range(0, len(blob), PREFIX)]
     assert prefixes == sorted({t[:PREFIX] for t in tags(key, selectors)})
+
+
+@given(
+    key=st.binary(min_size=0, max_size=200),
+    values=st.lists(st.text(min_size=1, max_size=80), min_size=1, max_size=5),
+)
+def test_tags_with_absorbed_pads_are_the_one_shot_hmac(key: bytes, values: list[str]) -> None:
+    """Keys shorter, equal to and longer than SHA-256's block give RFC 2104's HMAC bytes."""
+    selectors = [(K.HANDLE, v) for v in values] + [(K.IP, "203.0.113.7")]
+    expected = [hmac.digest(key, f"{k.value}:{v}".encode(), "sha256") for k, v in selectors]
+    assert tags(key, selectors) == expected
+    assert [tag(key, k, v) for k, v in selectors] == expected
