@@ -13,6 +13,7 @@ from uncc.domain.deconfliction import (
     PREFIX,
     Filter,
     OwnTags,
+    Published,
     SelectorError,
     SelectorKind,
     build,
@@ -114,3 +115,23 @@ def test_tags_with_absorbed_pads_are_the_one_shot_hmac(key: bytes, values: list[
     expected = [hmac.digest(key, f"{k.value}:{v}".encode(), "sha256") for k, v in selectors]
     assert tags(key, selectors) == expected
     assert [tag(key, k, v) for k, v in selectors] == expected
+
+
+@given(
+    shares=st.lists(st.integers(min_value=0, max_value=3), min_size=3, max_size=3),
+    own_count=st.integers(min_value=0, max_value=60),
+)
+def test_published_filters_find_what_each_filter_finds(shares: list[int], own_count: int) -> None:
+    """One index over all filters gives, per State, the hits of testing its filter alone."""
+    key = b"k" * 32
+    published = {
+        f"X{n}": build(key, [(K.HANDLE, f"h{m}") for m in range(n * 10, n * 10 + 20 + s)])
+        for n, s in enumerate(shares)
+    }
+    own = tags(key, [(K.HANDLE, f"h{m}") for m in range(own_count)])
+    found = Published(published).hits(own, exclude="X1")
+    expected = {
+        state: Filter(blob).hits(OwnTags(own)) for state, blob in published.items() if state != "X1"
+    }
+    assert {s: sorted(t) for s, t in found.items()} == {s: sorted(t) for s, t in expected.items()}
+    assert set(Published(published).hits(own)) == set(published)

@@ -18,9 +18,9 @@ import ipaddress
 import re
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from itertools import count
+from itertools import compress, count, repeat
 
 PREFIX = 8
 """Bytes of each tag that are published (false-positive odds about n / 2^64)."""
@@ -156,6 +156,10 @@ class Filter:
     def __len__(self) -> int:
         return len(self._set)
 
+    def words(self) -> set[int]:
+        """The published prefixes as machine words (native order)."""
+        return self._set
+
     def __contains__(self, full_tag: bytes) -> bool:
         return int.from_bytes(full_tag[:PREFIX], sys.byteorder) in self._set
 
@@ -184,3 +188,38 @@ class OwnTags:
     def with_prefix(self, word: int) -> list[bytes]:
         """Our tags whose prefix is ``word``."""
         return [self._tags[n] for n in self._shared.get(word) or [self._at[word]]]
+
+
+class Published:
+    """The filters other States published, indexed together: prefix → the States holding it.
+
+    One look-up per own tag then tests all filters at once, instead of one set
+    intersection per filter. A prefix held by several States is kept with all of them.
+    """
+
+    def __init__(self, filters: Mapping[str, bytes]) -> None:
+        self._states = list(filters)
+        self._owner: dict[int, int] = {}
+        self._holders: dict[int, set[int]] = {}
+        for n, blob in enumerate(filters.values()):
+            words = Filter(blob).words()
+            fresh = dict.fromkeys(words, n)
+            for word in fresh.keys() & self._owner.keys():
+                before = self._owner[word]
+                self._holders.setdefault(word, {before} if before >= 0 else set()).add(n)
+                fresh[word] = -1
+            self._owner.update(fresh)
+
+    def hits(self, own: list[bytes], exclude: str | None = None) -> dict[str, list[bytes]]:
+        """Per State (but ``exclude``), our full tags whose prefix its filter holds."""
+        skip = self._states.index(exclude) if exclude in self._states else -2
+        words = _prefix_words(own)
+        owner = self._owner
+        found: dict[str, list[bytes]] = {state: [] for state in self._states}
+        flags = map(skip.__ne__, map(owner.get, words, repeat(skip)))
+        for at in compress(range(len(words)), flags):
+            held = owner[words[at]]
+            for n in sorted(self._holders[words[at]]) if held == -1 else (held,):
+                if n != skip:
+                    found[self._states[n]].append(own[at])
+        return {state: tags for state, tags in found.items() if state != exclude}
