@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -235,4 +236,7 @@ def load_convention() -> Convention:
     problems = integrity_problems(convention)
     if problems:
         raise ConventionDataError("; ".join(problems[:5]))
+    # kept for the process's life: moved out of the cyclic collector's generations, so
+    # that the collections an analysis triggers do not walk the whole model each time
+    gc.freeze()
     return convention

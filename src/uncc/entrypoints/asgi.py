@@ -34,6 +34,7 @@ from uncc.entrypoints.api import (
     uploads,
     workdesk,
 )
+from uncc.entrypoints.api.audit_commits import AuditCommits
 from uncc.entrypoints.api.routers import (
     accounts,
     audit,
@@ -147,6 +148,7 @@ def create_app(
     app.state.ctx = ctx
     app.state.transport = links
     app.state.network_sender = sender
+    app.state.audit_commits = AuditCommits(ctx)
     problems.install(app)
     health.install(app, ctx)
     for resource in API:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Text, cast, insert, select
 
 from uncc.adapters.db import schema
 from uncc.analysis.engine import analyze
@@ -142,6 +143,60 @@ def analyse(ctx: NodeContext, who: Principal, facts: dict[str, Any]) -> dict[str
         return _analysis(ctx, conn, incident)
 
 
+READ = "case.read"
+"""The audit action of reading a case."""
+
+
+@dataclass(frozen=True)
+class CaseText:
+    """A case read for sending on: the analysis as its JSON text, never decoded unless needed."""
+
+    id: str
+    title: str
+    status: str
+    facts: dict[str, Any]
+    analysis_json: str
+    created_by: str
+
+
+def read_case_text(ctx: NodeContext, who: Principal, case_id: str) -> CaseText:
+    """A case by id with its analysis as JSON text, for a caller that audits the read itself.
+
+    The analysis (the largest column) is passed on as stored; it is decoded only when a
+    deconfliction hit changes what it says (``known_investigations``). The caller must
+    append the ``READ`` audit entry before it shows anything (the API commits it with
+    other reads' entries, ``uncc.entrypoints.api.audit_commits``).
+
+    Raises:
+        PermissionDeniedError: the user may not read cases.
+        NotFoundError: no such case.
+    """
+    require(who.roles, Action.CASE_READ)
+    cases = schema.cases
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            select(
+                cases.c.id,
+                cases.c.title,
+                cases.c.status,
+                cases.c.facts,
+                cast(cases.c.analysis, Text).label("analysis"),
+                cases.c.created_by,
+            ).where(stored_id(conn, cases.c.id, case_id))
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no case {case_id}")
+        investigating = set(
+            conn.execute(
+                select(schema.hits.c.state).where(schema.hits.c.case_id == row.id)
+            ).scalars()
+        )
+    analysis = row.analysis
+    if investigating:
+        analysis = json.dumps(known_investigations(json.loads(analysis), investigating))
+    return CaseText(row.id, row.title, row.status, row.facts, analysis, row.created_by)
+
+
 def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:
     """A case by id (audited read)."""
     require(who.roles, Action.CASE_READ)
@@ -157,7 +212,7 @@ def get_case(ctx: NodeContext, who: Principal, case_id: str) -> Case:
             select(schema.hits.c.state).where(schema.hits.c.case_id == row["id"])
         ).scalars()
         investigating = set(hits)
-    audit_now(ctx, who.user, "case.read", obj=row["id"], outcome="ok")
+    audit_now(ctx, who.user, READ, obj=row["id"], outcome="ok")
     analysis = known_investigations(row["analysis"], investigating)
     return Case(row["id"], row["title"], row["status"], row["facts"], analysis, row["created_by"])
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Text, cast, delete, insert, select, update
 
 from uncc.adapters.crypto import NodeKey, hash_password, token_digest
 from uncc.adapters.db import schema
@@ -106,19 +109,26 @@ def node_info(conn: Connection) -> NodeInfo:
     Raises:
         NotFoundError: the node has not been initialised.
     """
-    row = conn.execute(select(schema.node)).mappings().first()
+    node = schema.node
+    row = conn.execute(
+        select(
+            node.c.state,
+            node.c.name,
+            node.c.public_key,
+            node.c.key_id,
+            cast(node.c.profile, Text).label("profile"),  # the stored text: decoded once
+        )
+    ).first()
     if row is None:
         raise NotFoundError("this node is not initialised: run 'uncc node init' first")
-    profile = row["profile"]
-    key = json.dumps(profile, sort_keys=True)
-    parsed = _PROFILES.get(key)
+    parsed = _PROFILES.get(row.profile)
     if parsed is None:  # validating a profile costs milliseconds; it rarely changes
-        parsed = _PROFILES[key] = Profile.model_validate(profile)
-    return NodeInfo(row["state"], row["name"], row["public_key"], row["key_id"], parsed)
+        parsed = _PROFILES[row.profile] = Profile.model_validate(json.loads(row.profile))
+    return NodeInfo(row.state, row.name, row.public_key, row.key_id, parsed)
 
 
 _PROFILES: dict[str, Profile] = {}
-"""Validated profiles by their JSON text (a node has one; tests make many)."""
+"""Validated profiles by their stored JSON text (a node has one; tests make many)."""
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -138,6 +148,38 @@ def authenticate(ctx: NodeContext, token: str) -> Principal:
     Raises:
         PermissionDeniedError: unknown, expired or idle token, or a disabled user.
     """
+    found = look_up(ctx, token)
+    if found.write is not None:
+        found.write()
+    return found.principal()
+
+
+@dataclass(frozen=True)
+class Looked:
+    """A token looked up by a read alone: who it stands for, and a write still to make.
+
+    ``write`` (a web session's last use to note, or its end to record) is left to the
+    caller, so that an async caller can read without leaving the event loop and hand only
+    the rare write to a thread.
+    """
+
+    who: Principal | None
+    refusal: str | None
+    write: Callable[[], None] | None
+
+    def principal(self) -> Principal:
+        """The principal (once ``write`` is done).
+
+        Raises:
+            PermissionDeniedError: the token was refused.
+        """
+        if self.who is None:
+            raise PermissionDeniedError(self.refusal or "unknown token: log in again")
+        return self.who
+
+
+def look_up(ctx: NodeContext, token: str) -> Looked:
+    """Read what a token stands for (one read, no lock); see ``authenticate``."""
     tokens, users = schema.tokens, schema.users
     digest = token_digest(token)
     with ctx.engine.connect() as conn:
@@ -156,23 +198,29 @@ def authenticate(ctx: NodeContext, token: str) -> Principal:
             .where(tokens.c.hash == digest)
         ).first()
     if row is None:
-        raise PermissionDeniedError("unknown token: log in again")
+        return Looked(None, "unknown token: log in again", None)
     now = ctx.clock()
     if _aware(row.expires_at) <= now or not row.active:
-        raise PermissionDeniedError("the token has expired: log in again")
+        return Looked(None, "the token has expired: log in again", None)
+    write = None
     if row.kind == "web":
         last = _aware(row.last_used_at or row.created_at)
         if now - last > ctx.session_idle:
-            with ctx.engine.begin() as conn:
-                conn.execute(delete(tokens).where(tokens.c.hash == digest))
-            raise PermissionDeniedError("the session was idle too long: log in again")
+            end = partial(_write, ctx, delete(tokens).where(tokens.c.hash == digest))
+            return Looked(None, "the session was idle too long: log in again", end)
         if now - last > TOUCH:
-            with ctx.engine.begin() as conn:
-                conn.execute(update(tokens).where(tokens.c.hash == digest).values(last_used_at=now))
+            write = partial(
+                _write, ctx, update(tokens).where(tokens.c.hash == digest).values(last_used_at=now)
+            )
     roles = frozenset(Role(r) for r in row.roles)
     if roles & ctx.totp_roles and not row.totp_confirmed:
-        return Principal(row.id, frozenset(), needs_second_factor=True)
-    return Principal(row.id, roles)
+        return Looked(Principal(row.id, frozenset(), needs_second_factor=True), None, write)
+    return Looked(Principal(row.id, roles), None, write)
+
+
+def _write(ctx: NodeContext, statement: Any) -> None:
+    with ctx.engine.begin() as conn:
+        conn.execute(statement)
 
 
 def key_history(conn: Connection) -> dict[str, str]:

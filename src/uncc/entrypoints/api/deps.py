@@ -15,17 +15,17 @@ from uncc.services.context import NodeContext
 from uncc.services.network.transport import Transport
 
 
-def node_context(request: Request) -> NodeContext:
+async def node_context(request: Request) -> NodeContext:
     """The node's services context."""
     return cast("NodeContext", request.app.state.ctx)
 
 
-def links(request: Request) -> Transport:
+async def links(request: Request) -> Transport:
     """How the node reaches other nodes."""
     return cast("Transport", request.app.state.transport)
 
 
-def kick(request: Request) -> Callable[[], None]:
+async def kick(request: Request) -> Callable[[], None]:
     """Wakes the network sender (something was queued for delivery)."""
     return cast("Callable[[], None]", request.app.state.network_sender.kick)
 

@@ -9,15 +9,19 @@ import json
 from typing import Any
 
 from uncc.adapters import jws
+from uncc.adapters.crypto import NodeKey
 from uncc.domain import messages
 from uncc.domain.directory import Directory
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection, check_delivery, parse
 from uncc.services.context import NodeContext
 
 
-def seal(ctx: NodeContext, envelope: Envelope) -> str:
-    """The envelope as a compact JWS over its RFC 8785 bytes, signed with the node key."""
-    return jws.sign(ctx.key(), envelope.canonical())
+def seal(ctx: NodeContext, envelope: Envelope, key: NodeKey | None = None) -> str:
+    """The envelope as a compact JWS over its RFC 8785 bytes, signed with the node key.
+
+    ``key``: the node's current key when the caller already read it (a batch signs many).
+    """
+    return jws.sign(key or ctx.key(), envelope.canonical())
 
 
 def digest(token: str) -> str:

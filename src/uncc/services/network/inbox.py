@@ -17,6 +17,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from uncc.adapters.crypto import NodeKey
 from uncc.adapters.db import schema
 from uncc.domain.directory import Directory
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection, parse
@@ -122,11 +123,20 @@ def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[
 
 
 def answer(
-    ctx: NodeContext, me: str, envelope: Envelope, outcome: str, error: EnvelopeError | None
+    ctx: NodeContext,
+    me: str,
+    envelope: Envelope,
+    outcome: str,
+    error: EnvelopeError | None,
+    *,
+    key: NodeKey | None = None,
 ) -> tuple[int, str]:
-    """The HTTP status and the signed receipt for a message stored (or refused) by ``store``."""
+    """The HTTP status and the signed receipt for a message stored (or refused) by ``store``.
+
+    ``key``: the node's signing key when the caller already read it.
+    """
     status = 200 if error is None else STATUS[error.reason]
-    return status, _receipt(ctx, me, envelope.sender, envelope, outcome, error=error)
+    return status, _receipt(ctx, me, envelope.sender, envelope, outcome, error=error, key=key)
 
 
 def store(
@@ -287,6 +297,7 @@ def _receipt(
     outcome: str,
     *,
     error: EnvelopeError | None = None,
+    key: NodeKey | None = None,
 ) -> str:
     body = Receipt(
         message=envelope.id,
@@ -304,4 +315,4 @@ def _receipt(
         conversation=envelope.conversation,
         in_reply_to=envelope.id,
     )
-    return seal(ctx, reply)
+    return seal(ctx, reply, key)

@@ -83,9 +83,12 @@ def receive_batch(
         for item in taken:
             answers[item.index] = inbox.receive(ctx, tokens[item.index], refresh=refresh)
         return answers
+    key = ctx.key()  # read once: every receipt of the batch is signed with it
     for item in taken:
         if item.outcome is not None:
-            answers[item.index] = inbox.answer(ctx, me, item.envelope, item.outcome, item.error)
+            answers[item.index] = inbox.answer(
+                ctx, me, item.envelope, item.outcome, item.error, key=key
+            )
     return answers
 
 

@@ -194,6 +194,7 @@ def deliver_due(
     with ctx.engine.connect() as conn:
         run = _Pass(ctx, transport, network_directory.directory(conn), node_info(conn).state, rng)
     ready: dict[str, list[tuple[Any, str]]] = {}
+    key = ctx.key()  # read once: every message of the pass is sealed with it
     for row in rows:
         if _aware(row["expires_at"]) <= now:
             run.dead(row, "expired before delivery")
@@ -204,7 +205,7 @@ def deliver_due(
             continue
         try:
             ready.setdefault(member.endpoint, []).append(
-                (row, sealing.wire(ctx, row["token"], run.directory, now))
+                (row, sealing.wire(ctx, row["token"], run.directory, now, key))
             )
         except sealing.NoEncryptionKeyError as exc:
             run.retry(row, str(exc))

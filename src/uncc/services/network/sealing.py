@@ -30,6 +30,7 @@ from collections.abc import Iterator
 import rfc8785
 
 from uncc.adapters import jwe, jws
+from uncc.adapters.crypto import NodeKey
 from uncc.domain.directory import Directory
 from uncc.domain.envelope import Envelope, EnvelopeError, Rejection
 from uncc.errors import ConflictError
@@ -66,8 +67,16 @@ def confidential(token: str) -> bool:
     return bool(handling.get("confidential", True))
 
 
-def wire(ctx: NodeContext, token: str, directory: Directory, now: dt.datetime) -> str:
+def wire(
+    ctx: NodeContext,
+    token: str,
+    directory: Directory,
+    now: dt.datetime,
+    signing: NodeKey | None = None,
+) -> str:
     """What goes on the wire for a stored message: sealed when confidential, else as signed.
+
+    ``signing``: the node's signing key when the caller already read it (a pass signs many).
 
     Raises:
         NoEncryptionKeyError: the recipient lists no valid encryption key in the directory.
@@ -83,7 +92,7 @@ def wire(ctx: NodeContext, token: str, directory: Directory, now: dt.datetime) -
         )
     sealed = jwe.encrypt(token.encode(), key.public_key, typ=JWE_TYP, cty="uncc+jws")
     outer = {"uncc": SEALED, **{name: data.get(name) for name in ROUTING}, "sealed": sealed}
-    return jws.sign(ctx.key(), rfc8785.dumps(outer))
+    return jws.sign(signing or ctx.key(), rfc8785.dumps(outer))
 
 
 def open_message(

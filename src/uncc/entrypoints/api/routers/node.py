@@ -24,8 +24,8 @@ class NodeOut(Out):
 
 
 @router.get("/node")
-def node(ctx: Ctx, user: User) -> NodeOut:
-    """The node's State, name and public key."""
+async def node(ctx: Ctx, user: User) -> NodeOut:
+    """The node's State, name and public key (one read, on the event loop)."""
     with ctx.engine.connect() as conn:
         info = identity.node_info(conn)
     return NodeOut(

@@ -1,0 +1,116 @@
+"""Async reads: the case read answers what the service reads, audited before it answers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, insert, select
+
+from tests.service.conftest import PASSWORD, Node, facts
+from uncc.adapters.db import schema
+from uncc.config import Settings
+from uncc.entrypoints.api import audit_commits
+from uncc.entrypoints.api.app import create_app
+from uncc.services import cases
+
+
+def reads(node: Node, case_id: str) -> int:
+    with node.ctx.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).where(
+                    schema.audit.c.action == "case.read", schema.audit.c.object == case_id
+                )
+            ).scalar_one()
+        )
+
+
+async def _session(app: Any, user: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node")
+    login = await client.post("/api/v1/login", json={"user": user, "password": PASSWORD})
+    return client, {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+def test_concurrent_case_reads_answer_the_case_and_each_is_audited(node: Node) -> None:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    with node.ctx.engine.begin() as conn:  # deconfliction found XC on the same conduct
+        conn.execute(
+            insert(schema.hits).values(
+                case_id=case.id,
+                state="XC",
+                kind="ip",
+                tag="00" * 32,
+                conversation="c",
+                at=dt.datetime.now(dt.UTC),
+            )
+        )
+    expected = cases.get_case(node.ctx, node.ivan, case.id)
+    before = reads(node, case.id)
+    app = create_app(Settings(), node.ctx)
+
+    async def read_many() -> list[httpx.Response]:
+        client, headers = await _session(app, "ivan")
+        try:
+            return await asyncio.gather(
+                *(client.get(f"/api/v1/cases/{case.id}", headers=headers) for _ in range(8))
+            )
+        finally:
+            await client.aclose()
+
+    answers = asyncio.run(read_many())
+    assert {r.status_code for r in answers} == {200}
+    for answer in answers:
+        assert answer.headers["content-type"] == "application/json"
+        body = answer.json()
+        assert body["facts"] == expected.facts
+        assert body["analysis"] == expected.analysis  # what deconfliction learned included
+        assert (body["id"], body["title"], body["created_by"]) == (case.id, case.title, "ivan")
+    assert reads(node, case.id) == before + 8
+
+
+def test_a_case_read_whose_audit_entry_cannot_be_committed_shows_nothing(
+    node: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    app = create_app(Settings(), node.ctx)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        msg = "the disk is full"
+        raise OSError(msg)
+
+    async def read() -> httpx.Response:
+        client, headers = await _session(app, "ivan")
+        monkeypatch.setattr(audit_commits, "audit", broken)
+        try:
+            return await client.get(f"/api/v1/cases/{case.id}", headers=headers)
+        finally:
+            await client.aclose()
+
+    answer = asyncio.run(read())
+    assert answer.status_code == 500
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "analysis" not in answer.text
+    assert case.title not in answer.text
+    assert reads(node, case.id) == 0
+
+
+def test_a_case_read_is_refused_without_the_role_and_nothing_is_audited_as_read(
+    node: Node,
+) -> None:
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    app = create_app(Settings(), node.ctx)
+
+    async def read() -> httpx.Response:
+        client, headers = await _session(app, "adam")  # an administrator reads no cases
+        try:
+            return await client.get(f"/api/v1/cases/{case.id}", headers=headers)
+        finally:
+            await client.aclose()
+
+    answer = asyncio.run(read())
+    assert answer.status_code == 403
+    assert reads(node, case.id) == 0
