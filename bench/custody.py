@@ -200,7 +200,7 @@ def _network(folder: Path, port: int) -> tuple[NodeContext, str]:
     from uncc.config import Settings  # noqa: PLC0415
     from uncc.domain.messages import Contact  # noqa: PLC0415
     from uncc.domain.policy import Role  # noqa: PLC0415
-    from uncc.entrypoints.cli.demo import HUB_PROFILE  # noqa: PLC0415
+    from uncc.entrypoints.cli.demo_nodes import HUB_PROFILE  # noqa: PLC0415
     from uncc.parties.catalogue import parse_profile  # noqa: PLC0415
     from uncc.services import identity  # noqa: PLC0415
     from uncc.services.context import Principal  # noqa: PLC0415
