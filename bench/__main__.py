@@ -25,6 +25,7 @@ ORDER = [
     "analysis",
     "api",
     "network",
+    "witness",
     "experts",
     "deconfliction",
     "tracing",

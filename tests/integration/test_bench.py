@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
         "analysis",
         "api",
         "network",
+        "witness",
         "experts",
         "deconfliction",
         "tracing",
