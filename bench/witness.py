@@ -9,7 +9,9 @@ the request's age and the proof, cosigns, stores and audits; XA checks the
 cosignature and stores it. Timed at the administrator's client, so it holds two HTTPS
 round trips (client → XA → XH → XA → client). Baseline, in the same run: one bare
 HTTPS POST round trip (kept-alive connection) to a FastAPI endpoint served by the same
-uvicorn with a certificate of the same CA, on the same loopback.
+uvicorn with a certificate of the same CA, on the same loopback. XA's background sender
+runs as in the demo (a pass every 0.5 s, which also sends a grown log's head when due);
+the administrator's publish comes right after the upload, so it is normally first.
 """
 
 from __future__ import annotations
