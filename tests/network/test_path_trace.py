@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -457,6 +458,65 @@ def test_the_requested_state_marks_its_disclosure_onward_none_through_the_api(
             headers=token(client, "cora"),
         )
         assert (wrong.status_code, wrong.json()["detail"][:8]) == (400, "onward: "), wrong.text
+    pump(net)
+    before = _count(c)
+    with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
+        path_trace.follow_hop(c.ctx, c.cora, asked.id)
+    assert _count(c) == before
+
+
+def test_the_requested_state_marks_its_disclosure_onward_none_from_the_cli(
+    network: tuple[Loopback, dict[str, Peer]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``uncc request answer --onward none``: the requester may not pass the hop on.
+
+    A handling code that is not one is refused, naming the field, and nothing is queued.
+    """
+    from uncc.entrypoints.cli import session  # noqa: PLC0415
+    from uncc.entrypoints.cli.main import app  # noqa: PLC0415
+
+    net, m = network
+    c, a = m["XC"], m["XA"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    asked = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(reference="XC-cli-none"),
+        case_id=case.id,
+    )
+    pump(net)
+    received = requests.get_conversation(a.ctx, a.pia, asked.id)
+    assert received.order_id is not None
+    _issue(a, received.order_id)
+    monkeypatch.setattr(session, "context", lambda: a.ctx)
+    monkeypatch.setattr(session, "principal", lambda: a.cora)
+    with a.ctx.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one()
+    wrong = CliRunner().invoke(
+        app, ["request", "answer", asked.id, "consultation", "--field", "text=x", "--onward", "all"]
+    )
+    assert wrong.exit_code != 0  # main.run maps the UserInputError to exit 2 and one line
+    assert "onward: 'all' is not one of" in str(wrong.exception or wrong.output)
+    with a.ctx.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one() == before
+    body = tmp_path / "disclosure.json"
+    body.write_text(json.dumps({"reference": "none", "path": [HOP_XA, HOP_XB]}), encoding="utf-8")
+    answered = CliRunner().invoke(
+        app,
+        [
+            "request",
+            "answer",
+            asked.id,
+            "traffic_disclosure",
+            "--body",
+            str(body),
+            "--onward",
+            "none",
+        ],
+    )
+    assert answered.exit_code == 0, answered.output
     pump(net)
     before = _count(c)
     with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):

@@ -284,17 +284,49 @@ def answer_command(
         list[str] | None,
         typer.Option("--field", help="NAME=VALUE, or NAME[]=VALUE for a list item (repeatable)."),
     ] = None,
+    use: Annotated[
+        str | None,
+        typer.Option("--use", help="Handling: the purposes the requesting State may use it for."),
+    ] = None,
+    onward: Annotated[
+        str | None,
+        typer.Option(
+            "--onward",
+            help="Handling: none, with_consent or law_enforcement (none: the requesting "
+            "State may not pass a disclosed hop on).",
+        ),
+    ] = None,
+    retention_days: Annotated[
+        int | None,
+        typer.Option(
+            "--retention-days", help="Handling: how long the requesting State may keep it."
+        ),
+    ] = None,
     output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Answer a received request through the outbox.
 
     A refusal: ``--field reason=human_rights --field detail=… --field scope=conditional
-    --field conditions[]=…`` (codes and provisions: docs/network.md).
+    --field conditions[]=…`` (codes and provisions: docs/network.md). Without ``--use``,
+    ``--onward`` or ``--retention-days`` the answer carries the default handling codes.
     """
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
+    from uncc.services.network import onward as onward_codes  # noqa: PLC0415
     from uncc.services.network import requests  # noqa: PLC0415
 
-    c = requests.answer(context(), principal(), request_id, kind, _body(body, field))
+    codes = None
+    if use is not None or onward is not None or retention_days is not None:
+        from uncc.domain.envelope import Handling  # noqa: PLC0415
+
+        default = Handling()
+        codes = onward_codes.handling_of(
+            use=use,
+            onward=onward or default.onward.value,
+            retention_days=default.retention_days if retention_days is None else retention_days,
+        )
+    c = requests.answer(
+        context(), principal(), request_id, kind, _body(body, field), handling=codes
+    )
     if emit(c, output_format):
         return
     console.print(
