@@ -522,3 +522,46 @@ def test_the_requested_state_marks_its_disclosure_onward_none_from_the_cli(
     with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
         path_trace.follow_hop(c.ctx, c.cora, asked.id)
     assert _count(c) == before
+
+
+def test_the_web_answer_form_marks_a_disclosure_onward_none(
+    network: tuple[Loopback, dict[str, Peer]],
+) -> None:
+    """The answer form's handling choice travels with the answer; a made-up code is refused."""
+    net, m = network
+    c, a = m["XC"], m["XA"]
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    first = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(reference="XC-web-none"),
+        case_id=case.id,
+    )
+    pump(net)
+    received = requests.get_conversation(a.ctx, a.pia, first.id)
+    assert received.order_id is not None
+    _issue(a, received.order_id)
+    lines = "Northhost Ltd | XA | 203.0.113.7:443\nSouthnet Transit | XB | 198.51.100.23"
+    form = {"kind": "traffic_disclosure", "hops": lines, "order": received.order_id}
+    with TestClient(create_app(Settings(), a.ctx), follow_redirects=False) as client:
+        csrf = login(client, "pia")
+        assert 'name="onward"' in client.get(f"/network/requests/{first.id}").text
+        bad = client.post(
+            f"/network/requests/{first.id}/answer", data={"csrf": csrf, **form, "onward": "all"}
+        )
+        assert bad.status_code != 303
+        assert "onward: &#39;all&#39; is not one of" in bad.text or "onward: 'all'" in bad.text
+        assert (
+            requests.get_conversation(a.ctx, a.pia, first.id).thread[-1]["type"] == "acknowledgment"
+        )
+        done = client.post(
+            f"/network/requests/{first.id}/answer", data={"csrf": csrf, **form, "onward": "none"}
+        )
+        assert done.status_code == 303
+    pump(net)
+    before = _count(c)
+    with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
+        path_trace.follow_hop(c.ctx, c.cora, first.id)
+    assert _count(c) == before

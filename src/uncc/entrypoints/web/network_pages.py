@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from uncc.domain import cooperation
 from uncc.domain.conversations import ANSWERS as FITTING
+from uncc.domain.envelope import Handling, Onward
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.web import compose_pages
 from uncc.entrypoints.web.compose_pages import COMPOSE
@@ -22,6 +23,7 @@ from uncc.services import evidence, path_trace
 from uncc.services.context import Principal
 from uncc.services.network import deconfliction, experts, outbox, requests, transfer
 from uncc.services.network import directory as network_directory
+from uncc.services.network import onward as onward_codes
 from uncc.services.network.transport import Transport
 
 ANSWER_KINDS = (
@@ -185,7 +187,12 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             body = {"answer": _text(data, "text")}
         else:
             body = {"text": _text(data, "text")}
-        requests.answer(ctx, who, conversation_id, kind, body)
+        handling = onward_codes.handling_of(
+            use=None,
+            onward=_text(data, "onward") or Onward.WITH_CONSENT.value,
+            retention_days=Handling().retention_days,
+        )
+        requests.answer(ctx, who, conversation_id, kind, body, handling=handling)
         kick()
         return redirect(
             f"/network/requests/{conversation_id}",
