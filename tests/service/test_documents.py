@@ -5,6 +5,7 @@ know kept (attack tests: refused, nothing stored)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -133,3 +134,57 @@ def test_a_forged_record_in_the_database_does_not_verify(node: Node) -> None:
     verdict = documents.verify(node.ctx, node.pia, code=made.document.code)
     assert not verdict.matches
     assert "no longer matches its code" in verdict.detail
+
+
+def run(monkeypatch: pytest.MonkeyPatch, node: Node, who: object, *args: str) -> tuple[int, str]:
+    """``uncc ARGS`` as the CLI runs it on this node (errors → exit codes), as ``who``."""
+    import sys  # noqa: PLC0415
+    from contextlib import redirect_stderr, redirect_stdout  # noqa: PLC0415
+
+    from uncc.entrypoints.cli import main, session  # noqa: PLC0415
+
+    monkeypatch.setattr(session, "context", lambda: node.ctx)
+    monkeypatch.setattr(session, "principal", lambda: who)
+    monkeypatch.setattr(sys, "argv", ["uncc", *args])
+    out = io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(out):
+        try:
+            main.run()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue()
+
+
+def test_the_cli_prints_an_order_and_checks_the_file_and_the_code(
+    node: Node, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    order_id = issued_order(node)
+    target = tmp_path / "order.pdf"
+    code, said = run(monkeypatch, node, node.pia, "order", "print", order_id, "-o", str(target))
+    assert code == 0, said
+    printed = target.read_bytes()
+    assert f"Order {order_id}" in " ".join(text_of(printed).split())
+    verification = code_in(printed)
+    assert verification is not None
+    assert f"verification code {verification}" in said
+    code, said = run(monkeypatch, node, node.cora, "document", "verify", str(target))
+    assert code == 0, said
+    assert said.startswith("MATCHES: issued by this node")
+    assert "(withheld: no need to know)" in said  # cora may not know the confidential order
+    target.write_bytes(printed + b"%")
+    code, said = run(monkeypatch, node, node.pia, "document", "verify", str(target))
+    assert code == 1
+    assert "DOES NOT MATCH" in said
+    code, said = run(monkeypatch, node, node.pia, "document", "verify", verification)
+    assert code == 0
+    assert f"order {order_id}" in said
+    code, said = run(monkeypatch, node, node.pia, "document", "verify", "123")
+    assert code != 0
+    assert "code: a verification code is 64 hexadecimal digits" in said
+    assert "Traceback" not in said
+    # an outsider cannot print the confidential order; nothing is written
+    other = tmp_path / "other.pdf"
+    code, said = run(monkeypatch, node, node.cora, "order", "print", order_id, "-o", str(other))
+    assert code != 0
+    assert not other.exists()
