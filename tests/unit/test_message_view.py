@@ -66,3 +66,13 @@ def test_our_records_are_linked_and_theirs_are_not() -> None:
         r.field: r for r in view("acknowledgment", {"reference": "XB-C-2026-0003"}, ours=True).rows
     }
     assert ack["reference"].ref == ("case", "XB-C-2026-0003")
+
+
+def test_a_label_may_be_the_kinds_own() -> None:
+    update = {r.field: r for r in view("status_update", {"status": "under_review"}).rows}
+    asked = {r.field: r for r in view("preservation_request", {"status": "new"}).rows}
+    assert (update["status"].label, update["status"].text) == ("Status", "under review")
+    assert (asked["status"].label, asked["status"].text) == (
+        "New request or extension",
+        "a new request",
+    )

@@ -108,7 +108,9 @@ def document_pdf(doc: Document) -> bytes:
     pdf.multi_cell(
         0,
         4.5,
-        pdf.text_of(f"{doc.authority} ({doc.state}) - issued {doc.issued_at} by {doc.issued_by}"),
+        pdf.text_of(
+            f"{doc.authority} ({doc.state}) - issued {doc.issued_words} by {doc.issued_by}"
+        ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )

@@ -10,6 +10,7 @@ issued (``services.documents.verify``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -82,6 +83,12 @@ class Document:
             "deadlines": [_line(x) for x in self.deadlines],
             "head": {k: self.head[k] for k in ("origin", "size", "root") if k in self.head},
         }
+
+    @property
+    def issued_words(self) -> str:
+        """When it was made, to the minute, in UTC."""
+        moment = dt.datetime.fromisoformat(self.issued_at).astimezone(dt.UTC)
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
 
     @property
     def code(self) -> str:

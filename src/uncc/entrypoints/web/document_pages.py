@@ -17,6 +17,7 @@ from uncc.entrypoints.web.kit import Pages, page
 from uncc.errors import UserInputError
 from uncc.services import documents
 from uncc.services.context import Principal
+from uncc.services.reports.document_html import DOCUMENT_CSS
 
 MAX_FILE = 20 * 1024 * 1024
 """The largest printed file a check reads."""
@@ -25,6 +26,10 @@ MAX_FILE = 20 * 1024 * 1024
 def install(app: FastAPI, pages: Pages) -> None:
     """Add the document pages."""
     ctx = pages.ctx
+
+    @app.get("/documents/document.css", include_in_schema=False)
+    def document_css() -> Response:
+        return Response(DOCUMENT_CSS, media_type="text/css; charset=utf-8")
 
     @app.get("/documents/verify", include_in_schema=False)
     @page(pages)

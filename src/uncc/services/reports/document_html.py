@@ -1,10 +1,13 @@
 """A printable document (``domain.documents``) as a standalone HTML page.
 
-Styles inline, no scripts, no navigation and no forms: what prints is the document. Its
+Styles inline (and linked, for the site), no scripts, no navigation and no forms: what
+prints is the document. Its
 verification code is in a ``<meta name="uncc-document">`` tag as well as in the text.
 """
 
 from __future__ import annotations
+
+from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -16,6 +19,12 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+DOCUMENT_CSS = (files("uncc.services.reports") / "templates" / "document.css").read_text(
+    encoding="utf-8"
+)
+"""The document's styles, screen and print: inline in the file, and served by the web as a
+file too (the site's content security policy admits no inline style)."""
 
 
 def document_html(doc: Document) -> bytes:
