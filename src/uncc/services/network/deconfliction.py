@@ -367,7 +367,8 @@ def hit_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None
 def _answer_hit(ctx: NodeContext, conn: Connection, envelope: Envelope, match: str | None) -> None:
     """Tell the sender whether its hit is confirmed here, so both sides show the same status.
 
-    The acknowledgment names our case only on a match (both sides then consult, Art. 40(5)).
+    It names no case of ours (the case stays on our side); on a match both sides consult
+    (Art. 40(5)).
     """
     me = node_info(conn).state
     ack = enqueue(
@@ -376,7 +377,7 @@ def _answer_hit(ctx: NodeContext, conn: Connection, envelope: Envelope, match: s
         kind="acknowledgment",
         recipient=envelope.sender,
         body={
-            "reference": match or envelope.conversation,
+            "reference": envelope.conversation,
             "note": (
                 f"{me} investigates the same; consult under Art. 40(5)"
                 if match
