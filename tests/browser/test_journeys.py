@@ -198,8 +198,30 @@ def test_a_preservation_request_is_sent_and_answered_in_the_browser(
     while "Our judge will decide today." not in cora.content() and time.monotonic() < deadline:
         time.sleep(0.3)
         cora.goto(request_url)
-    shows(cora, "under review")
+    # the thread reads as words, and the request's status is the same word on both sides
+    expect(cora.locator(".request-status")).to_have_text("under review")
+    thread = cora.locator("ol.thread")
+    expect(thread).to_contain_text("Expedited preservation of stored data")
+    expect(thread).to_contain_text("Status update — under review")
+    expect(thread).to_contain_text("A formal request will follow")
+    expect(thread).not_to_contain_text("{")
+    expect(thread).not_to_contain_text("True")
+    desk.reload()
+    expect(desk.locator(".request-status")).to_have_text("under review")
+    expect(desk.get_by_role("heading", name="Linked here")).to_be_visible()
     shot(cora, "13-answered")
+    narrow = cora.context.browser.new_context(viewport={"width": 390, "height": 844})
+    phone = narrow.new_page()
+    phone.goto(xc.url + "/")
+    phone.get_by_label("User name").fill("cora")
+    phone.get_by_label("Password").fill(demo.PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    phone.wait_for_url("**/dashboard")
+    phone.goto(request_url)
+    expect(phone.locator(".request-status")).to_have_text("under review")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shot(phone, "13b-thread-390")
+    narrow.close()
 
 
 def test_find_an_expert(nodes: dict[str, demo.Node], browser: Any) -> None:
@@ -343,3 +365,61 @@ def test_deadlines_in_my_time_zone_and_the_audit_exported(
     aud.get_by_label("Action").fill("audit.export")
     aud.get_by_role("button", name="Filter").click()
     expect(aud.get_by_role("cell", name="audit.export")).to_have_count(1)
+
+
+def _issued_order(nodes: dict[str, demo.Node]) -> str:
+    """An Eastland production order, authorised by the judge and issued by the prosecutor."""
+    order_id = _submitted_order(nodes)
+    api = demo.Api(nodes)
+    api.call("XC", "jane", "POST", f"/api/v1/orders/{order_id}/authorise", {"note": "necessary"})
+    api.call("XC", "pia", "POST", f"/api/v1/orders/{order_id}/issue", {"note": ""})
+    return order_id
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_order_printed_to_sign_and_checked_by_its_code_and_file(
+    nodes: dict[str, demo.Node], browser: Any, tmp_path: Path, width: int
+) -> None:
+    xc = nodes["XC"]
+    order_id = _issued_order(nodes)
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    pia = context.new_page()
+    pia.goto(xc.url + "/")
+    pia.get_by_label("User name").fill("pia")
+    pia.get_by_label("Password").fill(demo.PASSWORD)
+    pia.get_by_role("button", name="Log in").click()
+    pia.wait_for_url("**/dashboard")
+    pia.goto(f"{xc.url}/orders/{order_id}")
+    pia.get_by_role("link", name="Print this order").click()
+    # the printable page: the document only, no navigation and no forms
+    expect(pia.get_by_role("heading", name=re.compile(f"^Order {order_id}"))).to_be_visible()
+    expect(pia.get_by_role("navigation")).to_have_count(0)
+    expect(pia.locator("form")).to_have_count(0)
+    expect(pia.get_by_role("heading", name="Legal basis")).to_be_visible()
+    expect(pia.locator("main")).to_contain_text("Art. 45(1)")
+    expect(pia.locator("main")).to_contain_text("Authorised")
+    code = pia.locator("dd.code").first.inner_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", code)
+    pia.emulate_media(media="print")
+    shot(pia, f"20-order-printed-{width}")
+    # the PDF to sign, then checked by its code and by the file
+    pia.goto(f"{xc.url}/orders/{order_id}")
+    with pia.expect_download() as download:
+        pia.get_by_role("link", name="PDF to sign").click()
+    pdf = tmp_path / f"order-{width}.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pia.goto(f"{xc.url}/documents/verify?code={code}")
+    expect(pia.get_by_role("heading", name="Issued by this node")).to_be_visible()
+    expect(pia.locator("main")).to_contain_text(f"order {order_id}")
+    pia.get_by_label("The printed file (PDF or HTML)").set_input_files(str(pdf))
+    pia.get_by_role("button", name="Check the file").click()
+    expect(pia.get_by_role("heading", name="Issued by this node")).to_be_visible()
+    expect(pia.locator("main")).to_contain_text("byte for byte the file issued")
+    shot(pia, f"21-document-checked-{width}")
+    pia.get_by_label("Verification code (64 hexadecimal digits)").fill("0" * 64)
+    pia.get_by_role("button", name="Check", exact=True).click()
+    expect(
+        pia.get_by_role("heading", name="Not a document this node issued as it is")
+    ).to_be_visible()
+    context.close()

@@ -132,7 +132,14 @@ def test_a_shared_selector_is_found_without_sharing_it_and_both_states_consult(
     )
     pump(net)
     mine = requests.get_conversation(a.ctx, a.cora, hits[0].conversation)
-    assert [t["type"] for t in mine.thread] == ["deconfliction_hit", "consultation"]
+    assert [t["type"] for t in mine.thread] == [
+        "deconfliction_hit",
+        "acknowledgment",
+        "consultation",
+    ]
+    # confirmed at XC, so confirmed at XA: the same status on both sides
+    assert mine.status == theirs.status == "confirmed"
+    assert mine.thread[1]["body"]["confirmed"] is True
     assert work_queue.tasks(c.ctx, c.cora) == []  # consulted: nothing waits
     assert requests.list_conversations(b.ctx, b.cora, "in") == []
 

@@ -93,6 +93,11 @@ ENDPOINTS: list[tuple[str, str, Action, dict[str, object] | None]] = [
     ("post", "/api/v1/cases/{case}/notes", Action.CASE_UPDATE, {"text": "a note"}),
     ("get", "/api/v1/cases/{case}/protected", Action.PROTECTED_READ, None),
     ("get", "/api/v1/evidence/{item}/admissibility", Action.EVIDENCE_READ, None),
+    ("get", "/api/v1/orders/{order}/document", Action.ORDER_READ, None),
+    ("get", "/api/v1/evidence/{item}/document?format=html", Action.EVIDENCE_READ, None),
+    ("get", "/api/v1/network/requests/none/document", Action.NETWORK_READ, None),
+    ("get", "/api/v1/documents/" + "0" * 64, Action.CASE_READ, None),
+    ("post", "/api/v1/documents/verify", Action.CASE_READ, {"file": "not a document"}),
     (
         "post",
         "/api/v1/cases/{case}/orders",
@@ -360,7 +365,8 @@ def test_the_table_above_covers_every_endpoint(world: tuple[TestClient, dict[str
             .replace("{conversation_id}", "none")
             .replace("{message_id}", "none")
             .replace("{team_id}", "none")
-            .replace("{tag}", "reviewed"),
+            .replace("{tag}", "reviewed")
+            .replace("{code}", "0" * 64),
         )
         for m, p in generic
     }

@@ -273,6 +273,27 @@ class Client:
         )
         return self.connection.json(response) if output_format == "json" else response.text
 
+    def document(self, kind: str, object_id: str, output_format: str = "pdf") -> tuple[bytes, str]:
+        """An order, a request or an admissibility report printed: its bytes and its code."""
+        base = {"order": "/orders", "request": "/network/requests", "admissibility": "/evidence"}
+        response = self.connection.request(
+            "GET", f"{base[kind]}/{object_id}/document", params={"format": output_format}
+        )
+        return response.content, response.headers.get("X-Verification-Code", "")
+
+    def check_document(
+        self, *, code: str | None = None, data: bytes | None = None
+    ) -> m.DocumentCheck:
+        """Whether a verification code, or a printed file, is a document the node issued."""
+        if data is not None:
+            octets = {"Content-Type": "application/octet-stream"}
+            answer = self.connection.request(
+                "POST", "/documents/verify", content=data, headers=octets
+            )
+        else:
+            answer = self.connection.request("GET", f"/documents/{code}")
+        return m.DocumentCheck.model_validate(self.connection.json(answer))
+
     def verify(
         self, case_id: str | None = None, *, since: str | None = None, witnesses: bool = True
     ) -> m.VaultReport:

@@ -223,6 +223,20 @@ class Head(_Out):
     root: str
 
 
+class DocumentCheck(_Out):
+    """Whether a verification code, or a printed file, is a document the node issued."""
+
+    matches: bool
+    code: str | None
+    detail: str
+    kind: str | None = None
+    object: str | None = None
+    issued_at: dt.datetime | None = None
+    issued_by: str | None = None
+    head: dict[str, Any] | None = None
+    file_matches: bool | None = None
+
+
 class AuditEntry(_Out):
     """One entry of the audit trail."""
 

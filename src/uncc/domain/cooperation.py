@@ -148,9 +148,10 @@ def message_label(kind_name: str) -> str:
     return _data().words["messages"].get(kind_name, _words(kind_name).capitalize())
 
 
-def field_label(field: str) -> str:
-    """A body field's label (``cooperation.yaml``'s, else its name in words)."""
-    return _data().words["fields"].get(field, _words(field).capitalize())
+def field_label(field: str, kind_name: str | None = None) -> str:
+    """A body field's label (``cooperation.yaml``'s for the kind, or for any, else its name in words)."""
+    labels = _data().words["fields"]
+    return labels.get(f"{kind_name}.{field}") or labels.get(field, _words(field).capitalize())
 
 
 def value_words(value: str) -> str:

@@ -123,7 +123,7 @@ def words(field: str, value: Any) -> str:
     if field in ("provision", "provisions"):
         return provision_words(value)
     if field == "status" and value not in ("new", "extension"):
-        return status_words(value)
+        return status_words(value)  # a status update's; a preservation request's is new/extension
     moment = _MOMENT.match(value)
     if moment:
         zone = " UTC" if moment[3] else ""
@@ -137,11 +137,11 @@ def _empty(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
-def row(field: str, value: Any, *, ours: bool = False) -> Row | None:
-    """A field as a row (None when it holds nothing)."""
+def row(field: str, value: Any, *, ours: bool = False, kind: str | None = None) -> Row | None:
+    """A field (of a message of ``kind``) as a row (None when it holds nothing)."""
     if _empty(value):
         return None
-    label = field_label(field)
+    label = field_label(field, kind)
     if field == "custody" and isinstance(value, Mapping):
         events = sum(len(v) for v in value.get("leaves", {}).values())
         return Row(
@@ -185,7 +185,11 @@ def view(kind: str, body: Mapping[str, Any], *, ours: bool = False) -> MessageVi
     model = REGISTRY.get((kind, 1))
     order = list(model.model_fields) if model is not None else []
     keys = [k for k in order if k in body] + [k for k in body if k not in order]
-    rows = [r for k in keys if k not in HIDDEN and (r := row(k, body[k], ours=ours)) is not None]
+    rows = [
+        r
+        for k in keys
+        if k not in HIDDEN and (r := row(k, body[k], ours=ours, kind=kind)) is not None
+    ]
     if body.get("facts"):
         rows.append(
             Row("facts", "Incident facts", "attached, for the requested State's own analysis")

@@ -153,6 +153,9 @@ class Acknowledgment(Body):
     reference: TEXT
     """The receiver's own reference (its case)."""
     note: str = ""
+    confirmed: bool | None = None
+    """For a deconfliction hit: whether the tag matched one of the receiver's selectors,
+    so that both sides show the hit confirmed (or not)."""
 
 
 class StatusUpdate(Body):

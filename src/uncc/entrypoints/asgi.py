@@ -40,6 +40,7 @@ from uncc.entrypoints.api.routers import (
     audit,
     cases,
     deconfliction,
+    documents,
     evidence,
     evidence_review,
     experts,
@@ -56,7 +57,14 @@ from uncc.entrypoints.api.routers import (
     vault,
 )
 from uncc.entrypoints.api.sender import Sender, running
-from uncc.entrypoints.web import account_pages, jit_pages, network_pages, path_pages, vault_pages
+from uncc.entrypoints.web import (
+    account_pages,
+    document_pages,
+    jit_pages,
+    network_pages,
+    path_pages,
+    vault_pages,
+)
 from uncc.entrypoints.web import pages as web_pages
 from uncc.services import orders as order_service
 from uncc.services.context import NodeContext
@@ -83,6 +91,7 @@ API = (
     outbox,
     vault,
     jit,
+    documents,
 )
 """The routers of ``/api/v1``, one per resource."""
 
@@ -162,6 +171,7 @@ def create_app(
     request_drafts.install(app, ctx, sender.kick)
     vault_pages.install(app, pages)
     account_pages.install(app, pages)
+    document_pages.install(app, pages)
     jit_pages.install(app, pages, sender.kick)
     _document(app)
     bounds = limits.Limits(

@@ -151,6 +151,10 @@ COMMANDS: dict[str, Entry] = {
         "The evidence vault and its chain of custody.",
         _group("evidence", "evidence_app", "evidence", also=("vault",)),
     ),
+    "document": Entry(
+        "Documents printed by the node (orders, requests, admissibility reports): check them.",
+        _group("documents", "document_app", "document"),
+    ),
     "witness": Entry(
         "Witnesses of the custody log: the hub and named peers cosign this node's heads.",
         _group("vault", "witness_app", "witness"),

@@ -158,6 +158,12 @@ class Desk(Protocol):
     def report(self, item_id: str, output_format: str) -> str:
         """The admissibility report as text (``json``, ``md`` or ``html``)."""
 
+    def document(self, kind: str, object_id: str, output_format: str) -> tuple[bytes, str]:
+        """A record printed (``order``, ``request``, ``admissibility``): bytes and code."""
+
+    def check_document(self, code: str | None, data: bytes | None) -> m.DocumentCheck:
+        """Whether a code, or a printed file, is a document the node issued."""
+
     def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
         """Verify the vault (and that its log extends the head ``since``)."""
 

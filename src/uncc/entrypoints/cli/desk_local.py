@@ -206,6 +206,30 @@ class LocalDesk:
 
         return _review(evidence_review.annotate(context(), principal(), item_id, text))
 
+    def document(self, kind: str, object_id: str, output_format: str) -> tuple[bytes, str]:
+        """The record printed here, and recorded with its code."""
+        from uncc.entrypoints.printing import RENDERERS  # noqa: PLC0415
+        from uncc.services import documents  # noqa: PLC0415
+
+        if output_format not in RENDERERS:
+            raise UserInputError(f"--format: '{output_format}' is not pdf or html")
+        made = documents.issue(
+            context(),
+            principal(),
+            kind,
+            object_id,
+            fmt=output_format,
+            render=RENDERERS[output_format],
+        )
+        return made.data, made.document.code
+
+    def check_document(self, code: str | None, data: bytes | None) -> m.DocumentCheck:
+        """Checked against the documents recorded here."""
+        from uncc.services import documents  # noqa: PLC0415
+
+        verdict = documents.verify(context(), principal(), code=code, data=data)
+        return m.DocumentCheck.model_validate(verdict.__dict__)
+
     def report(self, item_id: str, output_format: str) -> str:
         """The admissibility report, rendered here."""
         from uncc.services.admissibility import admissibility  # noqa: PLC0415

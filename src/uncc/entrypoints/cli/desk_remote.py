@@ -128,6 +128,14 @@ class RemoteDesk:
         text: str = self.client.admissibility(item_id, "md" if output_format == "md" else "html")
         return text
 
+    def document(self, kind: str, object_id: str, output_format: str) -> tuple[bytes, str]:
+        """The record printed by the node."""
+        return self.client.document(kind, object_id, output_format)
+
+    def check_document(self, code: str | None, data: bytes | None) -> m.DocumentCheck:
+        """Checked by the node."""
+        return self.client.check_document(code=code, data=data)
+
     def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
         """Verify the vault on the node."""
         return self.client.verify(case_id, since=since, witnesses=witnesses)

@@ -41,6 +41,7 @@ class ReportFormat(StrEnum):
     MD = "md"
     HTML = "html"
     JSON = "json"
+    PDF = "pdf"
 
 
 def _say(text: str) -> None:
@@ -308,13 +309,24 @@ def evidence_annotate(
 def evidence_report(
     item_id: ItemArg,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="md, html or json.")
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="md, html, json, or pdf to sign (with a verification code)."
+        ),
     ] = ReportFormat.MD,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
 ) -> None:
-    """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs."""
+    """The admissibility report of an item (Art. 49): basis, hashes, custody with proofs.
+
+    ``--format pdf`` prints it to sign, with a verification code (``uncc document verify``).
+    """
+    if output_format is ReportFormat.PDF:
+        from uncc.entrypoints.cli.documents import save  # noqa: PLC0415
+
+        save("admissibility", item_id, "pdf", output)
+        return
     text = desk().report(item_id, output_format.value)
     if output is None:
         typer.echo(text, nl=False)

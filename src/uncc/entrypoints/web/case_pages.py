@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from uncc.domain.cooperation import message_label
 from uncc.domain.orders import TRANSITIONS, OrderState
 from uncc.domain.policy import Action, require
 from uncc.entrypoints.web import order_form, pictures, session
@@ -23,6 +24,7 @@ from uncc.entrypoints.web.forms import may as _may
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
+from uncc.entrypoints.web.terms import request_status
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.services import (
     case_search,
@@ -36,6 +38,7 @@ from uncc.services import (
     request_drafts,
 )
 from uncc.services.context import Principal
+from uncc.services.network import thread_links
 
 PAGE = 50
 
@@ -158,6 +161,11 @@ def install(app: FastAPI, pages: Pages) -> None:
             flows=flows,
             currency_of={i: f.flow.currency for f in flows for i in f.items},
             notes=cases.list_notes(ctx, who, case_id),
+            requests=thread_links.requests_of_case(ctx, who, case_id)
+            if _may(who, Action.NETWORK_READ)
+            else [],
+            label=message_label,
+            status_words=request_status,
             powers=sorted(TRANSITIONS),
             periods=[
                 (p.replace("_", " "), r.max_days, r.duration_at)

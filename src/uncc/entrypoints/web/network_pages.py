@@ -11,17 +11,27 @@ from starlette.datastructures import FormData
 
 from uncc.domain import cooperation
 from uncc.domain.conversations import ANSWERS as FITTING
+from uncc.domain.cooperation import message_label
 from uncc.domain.envelope import Handling, Onward
+from uncc.domain.message_view import view
 from uncc.domain.policy import Action, allowed
 from uncc.entrypoints.web import compose_pages
 from uncc.entrypoints.web.compose_pages import COMPOSE
 from uncc.entrypoints.web.i18n import N_
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.entrypoints.web.menu import require_entry
+from uncc.entrypoints.web.terms import request_status
 from uncc.errors import UserInputError
 from uncc.services import evidence, path_trace
 from uncc.services.context import Principal
-from uncc.services.network import deconfliction, experts, outbox, requests, transfer
+from uncc.services.network import (
+    deconfliction,
+    experts,
+    outbox,
+    requests,
+    thread_links,
+    transfer,
+)
 from uncc.services.network import directory as network_directory
 from uncc.services.network import onward as onward_codes
 from uncc.services.network.transport import Transport
@@ -90,6 +100,8 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             hits=deconfliction.hits_of(ctx, who),
             now=ctx.clock(),
             compose=COMPOSE,
+            label=message_label,
+            status_words=request_status,
         )
 
     @app.get("/network/requests/{conversation_id}", include_in_schema=False)
@@ -111,6 +123,12 @@ def install(app: FastAPI, pages: Pages, transport: Transport, kick: Callable[[],
             who,
             title=f"Request {c.reference}",
             c=c,
+            entries=[
+                (t, view(t["type"], t["body"], ours=t["direction"] == "out")) for t in c.thread
+            ],
+            links=thread_links.links_of(ctx, who, c),
+            label=message_label,
+            status_words=request_status,
             now=ctx.clock(),
             answer_kinds=[k for k in ANSWER_KINDS if k in FITTING.get(c.kind, ())],
             refusal_grounds=cooperation.refusal_grounds(),

@@ -59,6 +59,9 @@ TERMS = {
     "answered": N_("answered"),
     "disclosed": N_("disclosed"),
     "partly_refused": N_("partly refused"),
+    "awaiting_acknowledgment": N_("awaiting acknowledgment"),
+    "confirmed": N_("hit confirmed"),
+    "unconfirmed": N_("hit not confirmed"),
     "refused_unless": N_("refused unless conditions are met"),
     "emergency": N_("emergency"),
     "urgent": N_("urgent"),
@@ -127,3 +130,12 @@ def term(value: object) -> str:
     text = str(getattr(value, "value", value))
     known = TERMS.get(text) or TERMS.get(text.replace(" ", "_"))
     return gettext(known) if known else text.replace("_", " ")
+
+
+WAITING = frozenset({"sent", "received"})
+"""A request's first status at the requesting and at the requested node: one word on both."""
+
+
+def request_status(status: str) -> str:
+    """A request's status in the reader's language, the same word at both nodes."""
+    return term("awaiting_acknowledgment" if status in WAITING else status)

@@ -136,6 +136,9 @@ def progress(conn: Connection, conversation_id: str, envelope: Envelope) -> None
         status = str(envelope.body["status"])
     if envelope.type == "refusal" and envelope.body.get("scope") in OPEN_REFUSALS:
         status = OPEN_REFUSALS[str(envelope.body["scope"])]
+    confirmed = envelope.body.get("confirmed")
+    if envelope.type == "acknowledgment" and isinstance(confirmed, bool):
+        status = "confirmed" if confirmed else "unconfirmed"  # a deconfliction hit's answer
     values: dict[str, Any] = {}
     if status is not None and row["status"] not in CLOSED:
         values["status"] = status

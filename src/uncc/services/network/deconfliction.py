@@ -29,7 +29,7 @@ from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit, next_id, require_case
 from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
-from uncc.services.network.conversations import open_conversation
+from uncc.services.network.conversations import open_conversation, progress
 from uncc.services.network.outbox import alert, enqueue
 from uncc.services.network.requested import received
 from uncc.services.network.transport import Transport
@@ -331,12 +331,12 @@ def hit_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None
             if kind.value == hit.kind and dc.tag(key, kind, value).hex() == hit.tag:
                 match = case_id
                 break
-    status = "confirmed" if match else "unconfirmed"
     conn.execute(
         update(schema.conversations)
         .where(schema.conversations.c.id == envelope.conversation)
-        .values(status=status, case_id=match)
+        .values(case_id=match)
     )
+    _answer_hit(ctx, conn, envelope, match)
     if match is None:
         return
     exists = conn.execute(
@@ -362,6 +362,34 @@ def hit_received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None
         ctx.clock(),
         f"deconfliction: {envelope.sender} investigates the same {hit.kind} as our case {match} (their {hit.reference}); consult under Art. 40(5): request {envelope.conversation}",
     )
+
+
+def _answer_hit(ctx: NodeContext, conn: Connection, envelope: Envelope, match: str | None) -> None:
+    """Tell the sender whether its hit is confirmed here, so both sides show the same status.
+
+    It names no case of ours (the case stays on our side); on a match both sides consult
+    (Art. 40(5)).
+    """
+    me = node_info(conn).state
+    ack = enqueue(
+        ctx,
+        conn,
+        kind="acknowledgment",
+        recipient=envelope.sender,
+        body={
+            "reference": envelope.conversation,
+            "note": (
+                f"{me} investigates the same; consult under Art. 40(5)"
+                if match
+                else f"{me} could not confirm the hit against its selectors"
+            ),
+            "confirmed": match is not None,
+        },
+        conversation=envelope.conversation,
+        urgency=Urgency.URGENT,
+        in_reply_to=envelope.id,
+    )
+    progress(conn, envelope.conversation, ack)
 
 
 def hits_of(

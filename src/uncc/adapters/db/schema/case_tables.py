@@ -161,3 +161,20 @@ proceeds_flows = Table(
 )
 """Each ledger traced for a case: its accounts, transfers and proceeds per model (the picture),
 the currency, and the property items registered from it."""
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("object", String(64), nullable=False, index=True),
+    Column("format", String(8), nullable=False),
+    Column("file_sha256", String(64), nullable=False, index=True),
+    Column("content", JSON, nullable=False),
+    Column("confidential", Boolean, nullable=False, default=False),
+    Column("issued_by", String(64), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+"""Every document printed (an order, a request, an admissibility report): its
+verification code (the SHA-256 of its canonical content), the file's SHA-256, and the
+content itself, so that a receiver can check a printed copy against what was issued."""
