@@ -16,7 +16,6 @@ account at the assessed value of the proceeds in it (and at its balance).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -96,7 +95,7 @@ class _Account:
     __slots__ = ("balance", "lots", "oldest_tainted", "poisoned", "tainted")
 
     def __init__(self) -> None:
-        self.lots: deque[Decimal] = deque()
+        self.lots: list[Decimal] = []
         self.oldest_tainted = False
         self.balance = ZERO
         self.tainted = ZERO
@@ -115,7 +114,7 @@ def _take_fifo(account: _Account, amount: Decimal) -> Decimal:
             if bad:
                 out_tainted += size
             left -= size
-            lots.popleft()
+            lots.pop(0)
             bad = not bad
         else:
             if bad:
@@ -210,6 +209,8 @@ class Tracer:
         self.result = TraceResult(model, {})
         self._take, self._give = _RULES[model]
         self._poison = model is Model.POISON
+        self._lots = model not in (Model.HAIRCUT, Model.TIHO)
+        """Whether receiving changes more than the balance and the taint (see ``_give_nothing``)."""
 
     def _account(self, name: str) -> _Account:
         account = self.accounts.get(name)
@@ -221,27 +222,31 @@ class Tracer:
         """Move one transfer; the proceeds it carried under this model."""
         result = self.result
         amount = transfer.amount
-        if amount <= 0:
+        if amount <= ZERO:
             result.problems.append(f"{transfer.id}: the amount must be positive")
             return ZERO
+        accounts = self.accounts
         moved_tainted = ZERO
         name = transfer.source
         if name is not None:
-            source = self._account(name)
-            if amount > source.balance:
-                shortfall = amount - source.balance
+            source = accounts.get(name)
+            if source is None:
+                source = accounts[name] = _Account()
+            balance = source.balance
+            if amount > balance:
+                shortfall = amount - balance
                 result.problems.append(
-                    f"{transfer.id}: {name} sends {amount} but holds {source.balance}; "
+                    f"{transfer.id}: {name} sends {amount} but holds {balance}; "
                     f"the missing {shortfall} is treated as clean funds of unknown origin"
                 )
-                source.balance += shortfall
+                balance = source.balance = amount
                 self._give(source, shortfall, ZERO)
             moved_tainted = self._take(source, amount)
-            source.balance -= amount
+            balance = source.balance = balance - amount
             tainted = source.tainted - moved_tainted
-            source.tainted = tainted if tainted > 0 else ZERO
+            source.tainted = tainted if tainted > ZERO else ZERO
             if self._poison and source.poisoned:
-                source.tainted = max(ZERO, source.balance)
+                source.tainted = max(ZERO, balance)
         if transfer.tainted:
             result.seeded += amount - moved_tainted
             moved_tainted = amount
@@ -249,10 +254,13 @@ class Tracer:
         if name is None:
             result.exited += moved_tainted
         else:
-            target = self._account(name)
+            target = accounts.get(name)
+            if target is None:
+                target = accounts[name] = _Account()
             target.balance += amount
             target.tainted += moved_tainted
-            self._give(target, amount, moved_tainted)
+            if self._lots:
+                self._give(target, amount, moved_tainted)
         return moved_tainted
 
     def finish(self) -> TraceResult:
