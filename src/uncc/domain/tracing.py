@@ -239,7 +239,7 @@ class Tracer:
                     f"{transfer.id}: {name} sends {amount} but holds {balance}; "
                     f"the missing {shortfall} is treated as clean funds of unknown origin"
                 )
-                balance = source.balance = amount
+                balance = source.balance = balance + shortfall
                 self._give(source, shortfall, ZERO)
             moved_tainted = self._take(source, amount)
             balance = source.balance = balance - amount
