@@ -228,7 +228,10 @@ def test_uncc_worker_once_runs_every_job_and_refuses_all_off(
         assert ran.exit_code == 0, ran.output
         assert "ran deliver, escalate, expire-orders" in ran.output
         assert "retention" not in ran.output
-        off = CliRunner().invoke(app, ["worker", "--send", "0", "--tick", "0", "--retention", "0"])
+        off = CliRunner().invoke(
+            app,
+            ["worker", "--send", "0", "--tick", "0", "--retention", "0", "--escalate", "0"],
+        )
         assert off.exit_code == 2
         assert "every job is switched off" in off.output
     finally:

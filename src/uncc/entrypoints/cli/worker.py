@@ -59,6 +59,14 @@ def worker(
             help="Seconds between sweeps for blobs no evidence refers to (0: none).",
         ),
     ] = 3600.0,
+    escalate_every: Annotated[
+        float | None,
+        typer.Option(
+            "--escalate",
+            help="Seconds between escalations of missed deadlines (0: none; default: "
+            "the network's escalation interval).",
+        ),
+    ] = None,
     once: Annotated[
         bool, typer.Option("--once", help="Run every job once, then exit (e.g. from cron).")
     ] = False,
@@ -72,6 +80,7 @@ def worker(
     """
     from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
     from uncc.bootstrap import smtp_of  # noqa: PLC0415
+    from uncc.services.network.requests import ESCALATE_SECONDS  # noqa: PLC0415
     from uncc.services.worker import Worker, node_jobs  # noqa: PLC0415
     from uncc.services.worker_mail import mail_jobs  # noqa: PLC0415
 
@@ -84,10 +93,13 @@ def worker(
         send_seconds=send_every,
         tick_seconds=tick_every,
         retention_seconds=retention_every,
+        escalate_seconds=ESCALATE_SECONDS if escalate_every is None else escalate_every,
         extra=mail_jobs(smtp_of(settings()), ctx, send_every),
     )
     if not jobs:
-        raise typer.BadParameter("every job is switched off (--send, --tick, --retention)")
+        raise typer.BadParameter(
+            "every job is switched off (--send, --tick, --retention, --escalate)"
+        )
     work = Worker(ctx, jobs)
     try:
         if once:
