@@ -114,3 +114,28 @@ def test_a_case_read_is_refused_without_the_role_and_nothing_is_audited_as_read(
     answer = asyncio.run(read())
     assert answer.status_code == 403
     assert reads(node, case.id) == 0
+
+
+def test_the_audit_committer_stops_at_shutdown_and_a_later_read_is_still_audited(
+    node: Node,
+) -> None:
+    """The committing thread ends with the app; a read after that starts it again."""
+    from fastapi.testclient import TestClient  # noqa: PLC0415
+
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    app = create_app(Settings(), node.ctx)
+    before = reads(node, case.id)
+    with TestClient(app) as client:
+        token = client.post("/api/v1/login", json={"user": "ivan", "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {token.json()['token']}"}
+        assert client.get(f"/api/v1/cases/{case.id}", headers=headers).status_code == 200
+        committer = audit_commits.audit_commits_of(app)
+        thread = committer._thread
+        assert thread is not None
+        assert thread.is_alive()
+    thread.join(5)
+    assert not thread.is_alive()  # stopped at shutdown, its entry committed first
+    assert reads(node, case.id) == before + 1
+    with TestClient(app) as client:
+        assert client.get(f"/api/v1/cases/{case.id}", headers=headers).status_code == 200
+    assert reads(node, case.id) == before + 2

@@ -136,6 +136,7 @@ def create_app(
     ctx = context or build(settings)
     links = transport or network_transport(settings, ctx)
     sender = Sender(ctx, links, send_seconds or 1.0)
+    commits = AuditCommits(ctx)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -146,6 +147,7 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await asyncio.to_thread(commits.close)
 
     app = FastAPI(
         title="uncc national node",
@@ -157,7 +159,7 @@ def create_app(
     app.state.ctx = ctx
     app.state.transport = links
     app.state.network_sender = sender
-    app.state.audit_commits = AuditCommits(ctx)
+    app.state.audit_commits = commits
     problems.install(app)
     health.install(app, ctx)
     for resource in API:

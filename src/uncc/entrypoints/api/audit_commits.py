@@ -40,7 +40,7 @@ class AuditCommits:
 
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
-        self._waiting: queue.SimpleQueue[_Entry] = queue.SimpleQueue()
+        self._waiting: queue.SimpleQueue[_Entry | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
 
@@ -58,6 +58,17 @@ class AuditCommits:
         self._running()
         await done
 
+    def close(self, timeout: float = 5.0) -> None:
+        """Commit what is waiting, then stop the thread (at the app's shutdown).
+
+        A read after this starts the thread again, so nothing is ever left unaudited.
+        """
+        with self._start:
+            thread, self._thread = self._thread, None
+        if thread is not None and thread.is_alive():
+            self._waiting.put(None)
+            thread.join(timeout)
+
     def _running(self) -> None:
         with self._start:
             if self._thread is None or not self._thread.is_alive():
@@ -65,33 +76,49 @@ class AuditCommits:
                 self._thread.start()
 
     def _commit_forever(self) -> None:
-        while True:
-            entries = [self._waiting.get()]
-            while len(entries) < MOST:
-                try:
-                    entries.append(self._waiting.get_nowait())
-                except queue.Empty:
-                    break
-            error: BaseException | None = None
+        stopping = False
+        while not stopping:
+            entries, stopping = self._take()
+            if entries:
+                self._commit(entries)
+
+    def _take(self) -> tuple[list[_Entry], bool]:
+        """The entries waiting (at least one, or none when told to stop), and whether to stop."""
+        first = self._waiting.get()
+        if first is None:
+            return [], True
+        entries = [first]
+        while len(entries) < MOST:
             try:
-                with self.ctx.engine.begin() as conn:
-                    for e in entries:
-                        audit(
-                            conn,
-                            self.ctx.clock(),
-                            e.actor,
-                            e.action,
-                            obj=e.obj,
-                            outcome=e.outcome,
-                            **e.details,
-                        )
-            except Exception as exc:  # every waiting read fails with it; nothing was shown
-                error = exc
-            for e in entries:
-                try:
-                    e.loop.call_soon_threadsafe(_settle, e.done, error)
-                except RuntimeError:  # that request's event loop has closed
-                    continue
+                entry = self._waiting.get_nowait()
+            except queue.Empty:
+                break
+            if entry is None:  # close(): commit these, then stop
+                return entries, True
+            entries.append(entry)
+        return entries, False
+
+    def _commit(self, entries: list[_Entry]) -> None:
+        error: BaseException | None = None
+        try:
+            with self.ctx.engine.begin() as conn:
+                for e in entries:
+                    audit(
+                        conn,
+                        self.ctx.clock(),
+                        e.actor,
+                        e.action,
+                        obj=e.obj,
+                        outcome=e.outcome,
+                        **e.details,
+                    )
+        except Exception as exc:  # every waiting read fails with it; nothing was shown
+            error = exc
+        for e in entries:
+            try:
+                e.loop.call_soon_threadsafe(_settle, e.done, error)
+            except RuntimeError:  # that request's event loop has closed
+                continue
 
 
 def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
@@ -105,7 +132,12 @@ def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
 
 def audit_commits(request: Request) -> AuditCommits:
     """The app's audit committer (made at the app's start)."""
-    return cast("AuditCommits", request.app.state.audit_commits)
+    return audit_commits_of(request.app)
+
+
+def audit_commits_of(app: Any) -> AuditCommits:
+    """An app's audit committer."""
+    return cast("AuditCommits", app.state.audit_commits)
 
 
 async def _commits(request: Request) -> AuditCommits:
