@@ -428,19 +428,7 @@ def test_the_requested_state_marks_its_disclosure_onward_none_through_the_api(
     """The answer carries the handling the requested State chose; the requester obeys it."""
     net, m = network
     c, a = m["XC"], m["XA"]
-    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
-    asked = requests.send_request(
-        c.ctx,
-        c.cora,
-        kind="preservation_request",
-        recipient="XA",
-        body=preservation(reference="XC-none"),
-        case_id=case.id,
-    )
-    pump(net)
-    received = requests.get_conversation(a.ctx, a.pia, asked.id)
-    assert received.order_id is not None
-    _issue(a, received.order_id)
+    asked, _ = _asked_and_issued(net, c, a, "XC-none")
     with TestClient(create_app(Settings(), a.ctx), follow_redirects=False) as client:
         answered = client.post(
             f"/api/v1/network/requests/{asked.id}/answers",
@@ -477,19 +465,7 @@ def test_the_requested_state_marks_its_disclosure_onward_none_from_the_cli(
 
     net, m = network
     c, a = m["XC"], m["XA"]
-    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
-    asked = requests.send_request(
-        c.ctx,
-        c.cora,
-        kind="preservation_request",
-        recipient="XA",
-        body=preservation(reference="XC-cli-none"),
-        case_id=case.id,
-    )
-    pump(net)
-    received = requests.get_conversation(a.ctx, a.pia, asked.id)
-    assert received.order_id is not None
-    _issue(a, received.order_id)
+    asked, _ = _asked_and_issued(net, c, a, "XC-cli-none")
     monkeypatch.setattr(session, "context", lambda: a.ctx)
     monkeypatch.setattr(session, "principal", lambda: a.cora)
     with a.ctx.engine.connect() as conn:
@@ -530,19 +506,7 @@ def test_the_web_answer_form_marks_a_disclosure_onward_none(
     """The answer form's handling choice travels with the answer; a made-up code is refused."""
     net, m = network
     c, a = m["XC"], m["XA"]
-    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
-    first = requests.send_request(
-        c.ctx,
-        c.cora,
-        kind="preservation_request",
-        recipient="XA",
-        body=preservation(reference="XC-web-none"),
-        case_id=case.id,
-    )
-    pump(net)
-    received = requests.get_conversation(a.ctx, a.pia, first.id)
-    assert received.order_id is not None
-    _issue(a, received.order_id)
+    first, received = _asked_and_issued(net, c, a, "XC-web-none")
     lines = "Northhost Ltd | XA | 203.0.113.7:443\nSouthnet Transit | XB | 198.51.100.23"
     form = {"kind": "traffic_disclosure", "hops": lines, "order": received.order_id}
     with TestClient(create_app(Settings(), a.ctx), follow_redirects=False) as client:
@@ -565,3 +529,21 @@ def test_the_web_answer_form_marks_a_disclosure_onward_none(
     with pytest.raises(PermissionDeniedError, match="allows no onward transfer"):
         path_trace.follow_hop(c.ctx, c.cora, first.id)
     assert _count(c) == before
+
+
+def _asked_and_issued(net: Loopback, c: Peer, a: Peer, reference: str) -> tuple[Any, Any]:
+    """XC asks XA to preserve data; XA's order for it is issued. The request and XA's copy."""
+    case = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital"))
+    asked = requests.send_request(
+        c.ctx,
+        c.cora,
+        kind="preservation_request",
+        recipient="XA",
+        body=preservation(reference=reference),
+        case_id=case.id,
+    )
+    pump(net)
+    received = requests.get_conversation(a.ctx, a.pia, asked.id)
+    assert received.order_id is not None
+    _issue(a, received.order_id)
+    return asked, received
