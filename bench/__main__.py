@@ -89,9 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   {row.figure}: {row.value.median:.6g} {row.unit}{ratio}{met}", flush=True)
         print(f"   ({time.perf_counter() - began:.0f} s)", flush=True)
         rows.extend(found)
-    findings = HERE / "findings.md"
     complete = stem == FULL
-    notes = findings.read_text(encoding="utf-8") if complete and findings.exists() else ""
+    notes = _findings() if complete else ""
     report.write(rows, head, stem, notes)
     problems = report.agreement(stem)
     if problems:
@@ -102,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         history.redraw()
     print(f"wrote {stem}.md and {stem}.json")
     return 0
+
+
+def _findings() -> str:
+    """The hand-written notes: ``findings.md``, then each ``findings/*.md`` by name."""
+    parts = [HERE / "findings.md", *sorted((HERE / "findings").glob("*.md"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in parts if p.exists())
 
 
 if __name__ == "__main__":
