@@ -47,7 +47,13 @@ T = TypeVar("T")
 
 
 class _Facts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    """The facts models: strict and frozen.
+
+    The attribute docstrings describe the fields in ``uncc schema incident``, which reads
+    them when the schema is asked for (not at import: it costs the start of every command).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Inferred(_Facts, Generic[T]):

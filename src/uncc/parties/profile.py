@@ -13,7 +13,13 @@ StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
 class _Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    """The profile models: strict and frozen.
+
+    The attribute docstrings describe the fields in ``uncc schema profile``, which reads
+    them when the schema is asked for (not at import: it costs the start of every command).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ImplementationStatus(StrEnum):

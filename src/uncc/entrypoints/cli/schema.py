@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
+import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from uncc.entrypoints.cli.output import Format, FormatOpt, epilog
+
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema, core_schema
 
 SCHEMA_BASE = "https://uncc.example.org/schema"
 
@@ -19,6 +27,69 @@ class SchemaName(StrEnum):
     INCIDENT = "incident"
     PROFILE = "profile"
     MESSAGE = "message"
+
+
+@cache
+def _attribute_docstrings(module: str) -> dict[str, dict[str, str]]:
+    """Each class of ``module``: its attributes' docstrings (a string right after the annotation).
+
+    The same rule as pydantic's ``use_attribute_docstrings``, read from one parse of the
+    module's source when a schema is asked for, rather than class by class at import.
+    """
+    tree = ast.parse(inspect.getsource(sys.modules[module]))
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        docs: dict[str, str] = {}
+        for before, statement in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(before, ast.AnnAssign)
+                and isinstance(before.target, ast.Name)
+                and isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            ):
+                docs[before.target.id] = inspect.cleandoc(statement.value.value)
+        found[node.name] = docs
+    return found
+
+
+def _field_docstring(model: type[Any], field: str) -> str | None:
+    """The docstring of ``field`` in the class of ``model``'s hierarchy that declares it."""
+    for klass in model.__mro__:
+        if field in inspect.get_annotations(klass):
+            origin = klass.__dict__.get("__pydantic_generic_metadata__", {}).get("origin")
+            name = (origin or klass).__name__
+            return _attribute_docstrings(klass.__module__).get(name, {}).get(field)
+    return None
+
+
+def _documented(fields: CoreSchema, model: type[Any]) -> CoreSchema:
+    """A model's fields schema whose fields without a description get their docstring."""
+    if fields["type"] != "model-fields":
+        inner = fields.get("schema")
+        return {**fields, "schema": _documented(inner, model)} if inner else fields
+    described = {}
+    for name, field in fields["fields"].items():
+        metadata = dict(field.get("metadata") or {})
+        updates = dict(metadata.get("pydantic_js_updates") or {})
+        docstring = _field_docstring(model, name)
+        if docstring is not None and "description" not in updates:
+            metadata["pydantic_js_updates"] = {**updates, "description": docstring}
+            described[name] = {**field, "metadata": metadata}
+        else:
+            described[name] = field
+    return {**fields, "fields": described}
+
+
+class DocumentedSchema(GenerateJsonSchema):
+    """The JSON Schema generator of ``uncc schema``: fields described by their docstrings."""
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        """A model's schema, each field described by its attribute docstring."""
+        documented = {**schema, "schema": _documented(schema["schema"], schema["cls"])}
+        return super().model_schema(documented)  # type: ignore[arg-type]
 
 
 def json_schema(name: SchemaName) -> dict[str, Any]:
@@ -39,7 +110,7 @@ def json_schema(name: SchemaName) -> dict[str, Any]:
     from uncc.parties.profile import Profile  # noqa: PLC0415
 
     model = Incident if name is SchemaName.INCIDENT else Profile
-    schema = model.model_json_schema()
+    schema = model.model_json_schema(schema_generator=DocumentedSchema)
     version = "incident/1" if name is SchemaName.INCIDENT else "profile/1"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
