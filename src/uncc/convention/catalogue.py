@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from uncc.convention import compiled
 from uncc.convention.loader import load_articles, load_terms
 from uncc.convention.model import (
     Article,
@@ -222,6 +223,19 @@ def _target_ids(convention: Convention) -> set[str]:
     return targets
 
 
+def _validated_convention() -> Convention:
+    """The Convention read from its YAML, validated and checked for integrity.
+
+    Raises:
+        ConventionDataError: the encoding fails validation or an integrity check.
+    """
+    convention = Convention(tuple(load_articles()), tuple(load_terms()), load_treaties())
+    problems = integrity_problems(convention)
+    if problems:
+        raise ConventionDataError("; ".join(problems[:5]))
+    return convention
+
+
 @cache
 def load_convention() -> Convention:
     """The bundled Convention, loaded once and checked for integrity.
@@ -232,10 +246,7 @@ def load_convention() -> Convention:
     >>> load_convention().article(43).heading
     'Expedited preservation of stored computer data'
     """
-    convention = Convention(tuple(load_articles()), tuple(load_terms()), load_treaties())
-    problems = integrity_problems(convention)
-    if problems:
-        raise ConventionDataError("; ".join(problems[:5]))
+    convention = compiled.load(_validated_convention, Convention)
     # kept for the process's life: moved out of the cyclic collector's generations, so
     # that the collections an analysis triggers do not walk the whole model each time
     gc.freeze()

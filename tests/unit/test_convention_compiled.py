@@ -1,0 +1,120 @@
+"""The validated Convention pickled beside the bytecode: the same model, never stale, never code."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+from uncc.convention import compiled
+from uncc.convention.catalogue import Convention, _validated_convention, load_convention
+from uncc.convention.text import parser
+
+
+class _Builds:
+    """``build`` for :func:`compiled.load`, counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> Convention:
+        self.calls += 1
+        return _validated_convention()
+
+
+@pytest.fixture
+def writes_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a process without ``PYTHONDONTWRITEBYTECODE`` (the tests run with it)."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+
+
+def _pickles(folder: Path) -> list[Path]:
+    return sorted(folder.glob("convention.*.pickle"))
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+def test_the_pickled_model_is_the_validated_one(tmp_path: Path) -> None:
+    build = _Builds()
+    first = compiled.load(build, Convention, tmp_path)
+    second = compiled.load(build, Convention, tmp_path)
+    assert build.calls == 1
+    assert [p.name for p in _pickles(tmp_path)] == [f"convention.{compiled.source_key()}.pickle"]
+    assert second is not first
+    assert second == first == load_convention()
+    assert second.correspondence == first.correspondence
+    assert second._by_number == first._by_number  # the derived index too
+    assert second.article(43).powers == first.article(43).powers
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+def test_a_change_to_the_sources_names_another_pickle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = _Builds()
+    compiled.load(build, Convention, tmp_path)
+    monkeypatch.setattr(compiled, "source_key", lambda: "0" * 64)
+    compiled.load(build, Convention, tmp_path)
+    assert build.calls == 2
+    assert [p.name for p in _pickles(tmp_path)] == [f"convention.{'0' * 64}.pickle"]
+
+
+def test_the_key_covers_the_data_and_the_code(tmp_path: Path) -> None:
+    key = compiled.source_key()
+    assert key == compiled.source_key()
+    assert key != compiled.source_key(modules=compiled.SOURCES[1:])
+    assert key != compiled.source_key(modules=(parser.__name__, *compiled.SOURCES))
+
+
+def test_nothing_is_written_without_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    build = _Builds()
+    compiled.load(build, Convention, tmp_path)
+    compiled.load(build, Convention, tmp_path)
+    assert build.calls == 2
+    assert _pickles(tmp_path) == []
+
+
+class _Runs:
+    """An object whose unpickling would run a command."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch pwned",))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pickle.dumps(_Runs()),
+        pickle.dumps(Path("elsewhere")),
+        pickle.dumps({"articles": []}),
+        b"\x80\x05truncated",
+        b"",
+    ],
+    ids=["code", "other-class", "not-a-convention", "torn", "empty"],
+)
+@pytest.mark.usefixtures("writes_bytecode")
+def test_a_bad_pickle_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / f"convention.{compiled.source_key()}.pickle"
+    path.write_bytes(content)
+    build = _Builds()
+    assert compiled.load(build, Convention, tmp_path) == load_convention()
+    assert build.calls == 1
+    assert not (tmp_path / "pwned").exists()
+    assert compiled.read(path, Convention) == load_convention()  # replaced by a good one
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+def test_an_unwritable_directory_only_costs_the_yaml(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    build = _Builds()
+    assert compiled.load(build, Convention, blocked / "__pycache__") == load_convention()
+    assert build.calls == 1
