@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from platformdirs import user_config_dir
 
 from uncc.errors import PermissionDeniedError, UserInputError
 
@@ -66,7 +65,11 @@ def server_only(ctx: typer.Context) -> None:
 def config_dir() -> Path:
     """The user's uncc config directory (``UNCC_CONFIG_DIR`` overrides the platform's)."""
     override = os.environ.get("UNCC_CONFIG_DIR")
-    return Path(override) if override else Path(user_config_dir("uncc", appauthor=False))
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir  # noqa: PLC0415 - not on every command's start
+
+    return Path(user_config_dir("uncc", appauthor=False))
 
 
 def _path() -> Path:

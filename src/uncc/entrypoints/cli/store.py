@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
-
-from platformdirs import user_data_dir
 
 IMPORTED_TEXT = "convention-text.json"
 
@@ -16,7 +13,11 @@ IMPORTED_TEXT = "convention-text.json"
 def data_dir() -> Path:
     """The user's uncc data directory (``UNCC_DATA_DIR`` overrides the platform default)."""
     override = os.environ.get("UNCC_DATA_DIR")
-    return Path(override) if override else Path(user_data_dir("uncc", appauthor=False))
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir  # noqa: PLC0415 - not on every command's start
+
+    return Path(user_data_dir("uncc", appauthor=False))
 
 
 def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
@@ -39,6 +40,8 @@ def read_imported_text() -> dict[str, Any] | None:
 def write_text_atomically(path: Path, text: str) -> None:
     """Write text to a temporary file beside ``path`` and rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # noqa: PLC0415 - only when a file is written
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
