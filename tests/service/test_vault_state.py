@@ -23,23 +23,23 @@ from tests.service.conftest import Node
 from tests.service.test_vault_tamper import PRESERVE
 from uncc.adapters.crypto import NodeKey
 from uncc.adapters.db import schema
+from uncc.domain import vault_state
 from uncc.domain.custody import BreakKind as K
 from uncc.domain.vault_state import Snapshot
 from uncc.services import custody_log, evidence, vault
-from uncc.services import vault as vault_service
 
 
 @pytest.fixture
 def replays(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The sizes verification replayed from a snapshot (one per use)."""
     used: list[int] = []
-    real = vault_service.replay_since
+    real = vault_state.replay_since
 
     def counted(snapshot: Snapshot, *args: Any) -> Any:
         used.append(snapshot.size)
         return real(snapshot, *args)
 
-    monkeypatch.setattr(vault_service, "replay_since", counted)
+    monkeypatch.setattr(vault_state, "replay_since", counted)
     return used
 
 

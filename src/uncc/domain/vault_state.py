@@ -18,10 +18,12 @@ import ast
 import datetime as dt
 import hashlib
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from uncc.domain.custody import Break, BreakKind, Entry
+from uncc.domain import merkle
+from uncc.domain.custody import Break, BreakKind, Checkpoint, CheckpointVerifier, Entry
+from uncc.domain.log_check import check_chain, in_order, read_events
 from uncc.domain.vault import Logged, Row, match_rows, replay
 
 STATE_FORMAT = "uncc-custody-state/1"
@@ -154,3 +156,55 @@ def replay_since(
     if found == lines:  # every row equals its item's state: match_rows finds nothing
         return misfits
     return misfits + match_rows(rows, {**held_of(snapshot), **held})
+
+
+@dataclass
+class VaultCheck:
+    """What checking the log and the rows found."""
+
+    breaks: list[Break]
+    tree: merkle.Tree
+    held: dict[str, Logged] | None
+    """Every item replayed from the log's start (None: from a snapshot, or for one case)."""
+
+
+def check_vault(  # noqa: PLR0917
+    leaves: Sequence[bytes],
+    stored_hashes: Sequence[bytes],
+    checkpoints: Sequence[Checkpoint],
+    signature_holds: CheckpointVerifier,
+    rows: Sequence[Row],
+    snapshot: tuple[Snapshot | None, Callable[[Snapshot], bool]],
+    *,
+    full: bool = False,
+    case: str | None = None,
+) -> VaultCheck:
+    """The log's breaks (every entry has its checkpoint), the events' and the rows'.
+
+    ``snapshot``: the newest signed state snapshot and the check of its signature. It is
+    used only when the log has no break and it is this log's, signed by a key the node
+    holds (else it is a break itself, and the log is replayed in full); with ``full``
+    it is checked but not used. With ``case`` only that case's rows are given and its
+    items matched, replayed in full.
+    """
+    breaks, tree = check_chain(
+        leaves, stored_hashes, checkpoints, signature_holds, every_entry=True
+    )
+    state, state_holds = snapshot
+    invalid: list[Break] = []
+    if state is not None and state.format == STATE_FORMAT:
+        root = tree.root(state.size).hex() if state.size <= tree.size else None
+        invalid = snapshot_breaks(state, tree.size, root, state_holds(state))
+    if state is None or state.format != STATE_FORMAT or full or breaks or invalid:
+        state = None
+    events, unread = read_events(leaves, state.size if state is not None else 0)
+    breaks = in_order(breaks, unread) + invalid
+    if state is not None:
+        return VaultCheck(breaks + replay_since(state, events, rows), tree, None)
+    held, misfits = replay(events)
+    if case is None:
+        return VaultCheck(breaks + misfits + match_rows(rows, held), tree, held)
+    ids = {r.id for r in rows}
+    held = {k: v for k, v in held.items() if v.case == case or k in ids}
+    misfits = [b for b in misfits if b.item in held]
+    return VaultCheck(breaks + misfits + match_rows(rows, held), tree, None)

@@ -17,12 +17,10 @@ from typing import Any
 from sqlalchemy import select
 
 from uncc.adapters.db import schema
-from uncc.domain import merkle
 from uncc.domain.custody import Break, BreakKind
-from uncc.domain.log_check import check_chain, in_order, read_events
 from uncc.domain.policy import Action, require
-from uncc.domain.vault import Logged, Row, match_rows, replay
-from uncc.domain.vault_state import STATE_FORMAT, Snapshot, replay_since, snapshot_breaks
+from uncc.domain.vault import Row
+from uncc.domain.vault_state import check_vault
 from uncc.services import custody_log
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import key_history
@@ -133,8 +131,18 @@ def check(
                     row.id,
                 )
             )
-    found, tree, held = _log_and_items(stored, keys, rows, snapshot, case_id, full=full)
-    breaks += found
+    checked = check_vault(
+        stored.leaves,
+        stored.hashes,
+        stored.checkpoints,
+        custody_log.checkpoint_verifier(keys),
+        rows,
+        (snapshot, custody_log.state_verifier(keys)),
+        full=full,
+        case=case_id,
+    )
+    breaks += checked.breaks
+    tree, held = checked.tree, checked.held
     if since is not None:
         breaks += custody_log.check_head(
             since, name=name, keys=keys, tree=tree, where="exported head"
@@ -157,47 +165,3 @@ def check(
         unreached=report.unreached,
     )
     return report
-
-
-def _log_and_items(
-    stored: custody_log.StoredLog,
-    keys: dict[str, str],
-    rows: list[Row],
-    snapshot: Snapshot | None,
-    case_id: str | None,
-    *,
-    full: bool,
-) -> tuple[list[Break], merkle.Tree, dict[str, Logged] | None]:
-    """The log's breaks and its tree, the events' and the rows'; the items replayed in full.
-
-    From ``snapshot`` only when the log has no break and the snapshot is this log's,
-    signed by a key the node holds (else it is a break itself, and the log is replayed
-    in full). The items are returned when the whole log was replayed for the whole vault.
-    """
-    breaks, tree = check_chain(
-        stored.leaves,
-        stored.hashes,
-        stored.checkpoints,
-        custody_log.checkpoint_verifier(keys),
-        every_entry=True,
-    )
-    invalid: list[Break] = []
-    if snapshot is not None and snapshot.format == STATE_FORMAT:
-        root = tree.root(snapshot.size).hex() if snapshot.size <= tree.size else None
-        holds = custody_log.state_verifier(keys)(snapshot)
-        invalid = snapshot_breaks(snapshot, tree.size, root, holds)
-    fits = (
-        snapshot is not None and snapshot.format == STATE_FORMAT and not (full or breaks or invalid)
-    )
-    usable = snapshot if fits else None
-    events, unread = read_events(stored.leaves, usable.size if usable is not None else 0)
-    breaks = in_order(breaks, unread) + invalid
-    if usable is not None:
-        return breaks + replay_since(usable, events, rows), tree, None
-    held, misfits = replay(events)
-    whole = case_id is None
-    if case_id is not None:
-        ids = {r.id for r in rows}
-        held = {k: v for k, v in held.items() if v.case == case_id or k in ids}
-        misfits = [b for b in misfits if b.item in held]
-    return breaks + misfits + match_rows(rows, held), tree, held if whole else None
