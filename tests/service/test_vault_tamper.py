@@ -47,7 +47,19 @@ def cases(v: kit.Vault) -> list[tuple[str, list[kit.Tamper], Expected, Expected]
             set(),
         ),
         ("seal undone (event, checkpoint, flag)", [kit.undo_seal], set(), rollback),
+        (
+            "seal undone, the state snapshot left",
+            [kit.undo_seal_leaving_state],
+            {(K.SNAPSHOT_INVALID, "")},
+            rollback,
+        ),
         ("sealed flipped alone", [kit.flip_sealed], {(K.ROW_DIFFERS, s)}, set()),
+        (
+            "sealed flipped, in the state snapshot too",
+            [kit.hide_seal_in_state],
+            {(K.SNAPSHOT_INVALID, ""), (K.ROW_DIFFERS, s)},
+            set(),
+        ),
         ("sha256 pointed at another blob", [kit.point_at_other_blob], {(K.ROW_DIFFERS, p)}, set()),
         ("item moved to another case", [kit.move_to_other_case], {(K.ROW_DIFFERS, p)}, set()),
         ("blob bytes changed", [kit.change_blob], {(K.BLOB_CHANGED, o)}, set()),
@@ -105,14 +117,19 @@ def cases(v: kit.Vault) -> list[tuple[str, list[kit.Tamper], Expected, Expected]
 
 
 def test_every_tamper_is_a_break_naming_the_item(node: Node) -> None:
+    """Each verified from the signed state snapshot, and in full: the same breaks."""
     v = kit.build_vault(node, PRESERVE)
-    assert vault.check(node.ctx, node.aud, since=v.head).breaks == []
+    assert vault.check(node.ctx, node.aud, since=v.head).breaks == []  # signs the snapshot
     snapshot = kit.Snapshot(v)
     failures = []
     for name, tampers, by_verify, by_since in cases(v):
         for tamper in tampers:
             tamper(v)
-        found = {(b.kind, b.item) for b in vault.check(node.ctx, node.aud).breaks}
+        breaks = vault.check(node.ctx, node.aud).breaks
+        found = {(b.kind, b.item) for b in breaks}
+        replayed = vault.check(node.ctx, node.aud, full=True).breaks  # from the log's start
+        if replayed != breaks:
+            failures.append(f"{name}: the snapshot's verify found {breaks}, in full {replayed}")
         with_head = {(b.kind, b.item) for b in vault.check(node.ctx, node.aud, since=v.head).breaks}
         if not by_verify <= found:
             failures.append(f"{name}: verify missed {by_verify - found} (found {found})")

@@ -21,7 +21,13 @@ from uncc.domain.orders import Command
 from uncc.services import cases, custody_log, evidence, orders
 from uncc.services.orders import DraftRequest
 
-TABLES = (schema.evidence, schema.custody, schema.checkpoints, schema.node_keys)
+TABLES = (
+    schema.evidence,
+    schema.custody,
+    schema.checkpoints,
+    schema.node_keys,
+    schema.custody_states,
+)
 
 
 @dataclass
@@ -146,13 +152,39 @@ def delete_all_checkpoints(vault: Vault) -> None:
 
 
 def undo_seal(vault: Vault) -> None:
-    """The last custody event (the seal) and its checkpoint deleted, ``sealed`` cleared."""
+    """The last custody event (the seal) and its checkpoint deleted, ``sealed`` cleared.
+
+    The signed state snapshots, which cover the seal, are deleted too (a careful insider).
+    """
+    undo_seal_leaving_state(vault)
+    sql(vault, delete(schema.custody_states))
+
+
+def undo_seal_leaving_state(vault: Vault) -> None:
+    """:func:`undo_seal`, the signed state snapshot (of the log with the seal) left in place."""
     delete_newest_checkpoint(vault)
     sql(vault, delete(schema.custody).where(schema.custody.c.seq == last_seq(vault)))
     sql(
         vault,
         update(schema.evidence).where(schema.evidence.c.id == vault.sealed).values(sealed=False),
     )
+
+
+def hide_seal_in_state(vault: Vault) -> None:
+    """``sealed`` cleared in the row and in the state snapshot's line of the item."""
+    flip_sealed(vault)
+    line = f"{vault.sealed!r}\t"
+    with vault.node.ctx.engine.begin() as conn:
+        for r in conn.execute(select(schema.custody_states)).all():
+            items = "\n".join(
+                part.removesuffix("\tTrue") + "\tFalse" if part.startswith(line) else part
+                for part in r.items.split("\n")
+            )
+            conn.execute(
+                update(schema.custody_states)
+                .where(schema.custody_states.c.id == r.id)
+                .values(items=items)
+            )
 
 
 def flip_sealed(vault: Vault) -> None:

@@ -199,6 +199,7 @@ class BreakKind(StrEnum):
     CHECKPOINT_BEHIND = "newest-checkpoint-behind"
     CHECKPOINT_MISSING = "checkpoint-missing"
     CHECKPOINT_INCONSISTENT = "checkpoints-inconsistent"
+    SNAPSHOT_INVALID = "state-snapshot-invalid"
     ROLLBACK = "rollback"
     FORK = "fork"
     HEAD_INVALID = "head-invalid"

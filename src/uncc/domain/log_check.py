@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from uncc.domain import merkle
 from uncc.domain.custody import (
@@ -38,17 +39,19 @@ def check_log(
     signature_holds: CheckpointVerifier,
     *,
     every_entry: bool = False,
+    first: int = 0,
 ) -> LogReport:
     """Every break in the log, its events and its Merkle tree.
 
     :func:`check_chain` (the leaves against their recorded hashes, the tree, the signed
-    checkpoints) and :func:`read_events` (every entry read, in its place).
+    checkpoints) and :func:`read_events` (every entry from number ``first`` on read, in
+    its place; the events list starts there).
     """
     breaks, tree = check_chain(
         leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry
     )
-    events, unread = read_events(leaves)
-    return LogReport(_in_order(breaks, unread), events, tree)
+    events, unread = read_events(leaves, first)
+    return LogReport(in_order(breaks, unread), events, tree)
 
 
 def check_chain(
@@ -90,12 +93,15 @@ def check_chain(
     return breaks, tree
 
 
-def read_events(leaves: Sequence[bytes]) -> tuple[list[Entry | None], list[Break]]:
-    """Every entry read (None when unreadable), and the entries unreadable or out of place."""
+def read_events(leaves: Sequence[bytes], first: int = 0) -> tuple[list[Entry | None], list[Break]]:
+    """Every entry from number ``first`` on read (None when unreadable), and the breaks.
+
+    The breaks: the entries unreadable or out of place.
+    """
     events: list[Entry | None] = []
     read = events.append
     breaks: list[Break] = []
-    for index, data in enumerate(leaves):
+    for index, data in enumerate(islice(leaves, first, None), first):
         try:
             event = read_entry(data)
         except (ValueError, KeyError, TypeError, RecursionError):
@@ -121,7 +127,7 @@ def read_events(leaves: Sequence[bytes]) -> tuple[list[Entry | None], list[Break
     return events, breaks
 
 
-def _in_order(chain: list[Break], entries: list[Break]) -> list[Break]:
+def in_order(chain: list[Break], entries: list[Break]) -> list[Break]:
     """Both lists of breaks, the entries' own by entry number first (as one pass found them)."""
 
     def entry(b: Break) -> int:

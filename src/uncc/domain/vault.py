@@ -43,9 +43,15 @@ class Logged:
     sealed: bool = False
 
 
-def replay(events: Iterable[Entry | CustodyEvent | None]) -> tuple[dict[str, Logged], list[Break]]:
-    """Every item the log acquired, as the events leave it; and the events that do not fit."""
-    held: dict[str, Logged] = {}
+def replay(
+    events: Iterable[Entry | CustodyEvent | None], start: dict[str, Logged] | None = None
+) -> tuple[dict[str, Logged], list[Break]]:
+    """Every item the log acquired, as the events leave it; and the events that do not fit.
+
+    ``start`` is the items' state before the first event (empty: the log's beginning);
+    it is updated in place and returned.
+    """
+    held: dict[str, Logged] = {} if start is None else start
     breaks: list[Break] = []
     acquired, sealed, released = CustodyKind.ACQUIRED, CustodyKind.SEALED, CustodyKind.RELEASED
     for event in events:

@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
 from uncc.domain import merkle, note
 from uncc.domain.custody import Break, BreakKind, Checkpoint
 from uncc.domain.policy import Action, require
+from uncc.domain.vault import Logged
+from uncc.domain.vault_state import Snapshot, state_of
+from uncc.errors import KeyAccessError
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import key_history, node_info
 
@@ -77,6 +80,66 @@ def checkpoint_verifier(keys: dict[str, str]) -> Callable[[Checkpoint], bool]:
         return check is not None and bool(check(checkpoint.signed_bytes(), signature))
 
     return holds
+
+
+def state_verifier(keys: dict[str, str]) -> Callable[[Snapshot], bool]:
+    """A check of a state snapshot's signature by the key it names (one the node holds)."""
+    checks = {kid: verifier(public) for kid, public in keys.items()}
+
+    def holds(snapshot: Snapshot) -> bool:
+        check = checks.get(snapshot.key_id)
+        try:
+            signature = bytes.fromhex(snapshot.signature)
+        except ValueError:
+            return False
+        return check is not None and bool(check(snapshot.signed_bytes(), signature))
+
+    return holds
+
+
+def newest_state(conn: Connection) -> Snapshot | None:
+    """The newest signed snapshot of the items' state, as stored (None without one)."""
+    r = conn.execute(
+        select(schema.custody_states).order_by(schema.custody_states.c.id.desc()).limit(1)
+    ).first()
+    if r is None:
+        return None
+    return Snapshot(r.size, r.root, r.items, r.seqs, _aware(r.at), r.key_id, r.signature, r.format)
+
+
+def record_state(ctx: NodeContext, tree: merkle.Tree, held: dict[str, Logged]) -> None:
+    """Sign and keep the items' state replayed from the whole log (``tree``): nothing wrong.
+
+    Older snapshots are dropped. Without access to the node key (an encrypted key file
+    and no passphrase) none is made: verification then replays the whole log.
+    """
+    items, seqs = state_of(held)
+    with ctx.engine.begin() as conn:
+        try:
+            key = ctx.key(conn)
+        except KeyAccessError:
+            return
+        at = dt.datetime.now(dt.UTC)
+        unsigned = Snapshot(tree.size, tree.root().hex(), items, seqs, at, key.key_id, "")
+        signature = key.sign(unsigned.signed_bytes()).hex()
+        conn.execute(
+            schema.custody_states.insert().values(
+                format=unsigned.format,
+                size=unsigned.size,
+                root=unsigned.root,
+                items=items,
+                seqs=seqs,
+                at=at,
+                key_id=key.key_id,
+                signature=signature,
+            )
+        )
+        conn.execute(
+            schema.custody_states.delete().where(
+                schema.custody_states.c.id
+                < select(func.max(schema.custody_states.c.id)).scalar_subquery()
+            )
+        )
 
 
 def origin(conn: Connection) -> str:

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from uncc.adapters.db import schema
 from uncc.domain.custody import Break, BreakKind
-from uncc.domain.log_check import check_log
 from uncc.domain.policy import Action, require
-from uncc.domain.vault import Row, match_rows, replay
+from uncc.domain.vault import Row
+from uncc.domain.vault_state import check_vault
 from uncc.services import custody_log
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import key_history
@@ -82,12 +82,16 @@ def check(
     *,
     since: str | None = None,
     transport: Transport | None = None,
+    full: bool = False,
 ) -> VaultReport:
     """Verify the whole vault (one case's items with ``case_id``); every break as data.
 
     ``since`` is a head exported earlier (``uncc evidence head``): today's log must
     extend it. With ``transport`` the witnesses' cosigned heads are fetched and checked
-    too; a witness that does not answer is listed, not waited for.
+    too; a witness that does not answer is listed, not waited for. The whole vault is
+    replayed from the newest signed state snapshot when it holds (docs/adr/0038); in
+    full with ``full`` (the snapshot still checked), for one case, or without one. A
+    full replay of the whole vault that finds nothing wrong signs a new snapshot.
     """
     require(who.roles, Action.EVIDENCE_VERIFY)
     with ctx.engine.connect() as conn:  # a read: no write lock, one snapshot
@@ -100,6 +104,7 @@ def check(
             _row(r) for r in conn.execute(select(schema.evidence).order_by(schema.evidence.c.id))
         ]
         stored = custody_log.load(conn)
+        snapshot = None if case_id is not None else custody_log.newest_state(conn)
     if case_id is not None:
         rows = [r for r in rows if r.case == case_id]
     breaks = _unheld(listed, keys, {c.key_id for c in stored.checkpoints})
@@ -126,28 +131,27 @@ def check(
                     row.id,
                 )
             )
-    log = check_log(
+    checked = check_vault(
         stored.leaves,
         stored.hashes,
         stored.checkpoints,
         custody_log.checkpoint_verifier(keys),
-        every_entry=True,
+        rows,
+        (snapshot, custody_log.state_verifier(keys)),
+        full=full,
+        case=case_id,
     )
-    breaks += log.breaks
-    held, misfits = replay(log.events)
-    if case_id is not None:
-        ids = {r.id for r in rows}
-        held = {k: v for k, v in held.items() if v.case == case_id or k in ids}
-        misfits = [b for b in misfits if b.item in held]
-    breaks += misfits
-    breaks += match_rows(rows, held)
+    breaks += checked.breaks
+    tree, held = checked.tree, checked.held
     if since is not None:
         breaks += custody_log.check_head(
-            since, name=name, keys=keys, tree=log.tree, where="exported head"
+            since, name=name, keys=keys, tree=tree, where="exported head"
         )
-    report = VaultReport(breaks, log.tree.size, len(rows))
+    report = VaultReport(breaks, tree.size, len(rows))
+    if held is not None and not breaks and (snapshot is None or snapshot.size != tree.size):
+        custody_log.record_state(ctx, tree, held)
     if transport is not None:
-        seen = witnessing.check_witnesses(ctx, transport, log.tree, name, keys)
+        seen = witnessing.check_witnesses(ctx, transport, tree, name, keys)
         report.breaks += seen.breaks
         report.witnesses, report.unreached = seen.reached, seen.unreached
     audit_now(

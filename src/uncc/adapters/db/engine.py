@@ -85,7 +85,7 @@ def make_engine(url: str) -> Engine:
         ) from exc
 
 
-HEAD = "0016_threads"
+HEAD = "0017_vault"
 """The newest migration; ``migrate`` skips Alembic entirely when the database is there."""
 
 _MIGRATION_LOCK = 0x756E6363_6D696772  # "unccmigr": the advisory lock every migrator takes

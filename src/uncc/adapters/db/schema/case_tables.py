@@ -113,6 +113,20 @@ checkpoints = Table(
     Column("frontier", JSON),
 )
 
+custody_states = Table(
+    "custody_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("format", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("items", Text, nullable=False),
+    Column("seqs", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
 protected = Table(
     "protected_persons",
     metadata,
