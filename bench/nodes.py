@@ -143,3 +143,23 @@ def bare_server(port: int) -> contextlib.AbstractContextManager[str]:
         "--no-access-log",
     ]
     return serve(args, {"PYTHONPATH": str(ROOT)}, port, "/ping")
+
+
+def bare_same_server(port: int, bodies: Path) -> contextlib.AbstractContextManager[str]:
+    """Bare FastAPI endpoints answering the bytes in ``bodies`` (``bench/bare_same.py``).
+
+    Served by the same uvicorn with the options ``uncc serve`` passes that touch a
+    request's path (no access log, no ``server`` header).
+    """
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.bare_same:app",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--no-server-header",
+    ]
+    env = {"PYTHONPATH": str(ROOT), "UNCC_BENCH_BODIES": str(bodies)}
+    return serve(args, env, port, "/node")

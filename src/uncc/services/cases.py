@@ -29,6 +29,7 @@ from uncc.services.context import (
 )
 from uncc.services.identity import node_info
 from uncc.services.need_to_know import hidden_orders
+from uncc.services.reads import reading
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def read_case_text(ctx: NodeContext, who: Principal, case_id: str) -> CaseText:
     """
     require(who.roles, Action.CASE_READ)
     cases = schema.cases
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         row = conn.execute(
             select(
                 cases.c.id,

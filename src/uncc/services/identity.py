@@ -20,6 +20,7 @@ from uncc.parties.profile import Profile
 from uncc.services.accounts import add_user, check_user
 from uncc.services.context import NodeContext, Principal, audit
 from uncc.services.login import login
+from uncc.services.reads import reading
 
 __all__ = [
     "NodeInfo",
@@ -182,7 +183,7 @@ def look_up(ctx: NodeContext, token: str) -> Looked:
     """Read what a token stands for (one read, no lock); see ``authenticate``."""
     tokens, users = schema.tokens, schema.users
     digest = token_digest(token)
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         row = conn.execute(
             select(
                 tokens.c.expires_at,

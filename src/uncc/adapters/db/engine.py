@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from importlib import resources
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from uncc.errors import SchemaError, UserInputError
@@ -77,12 +79,42 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
     except ImportError as exc:  # the driver is an extra: uncc[postgresql]
         extra = " (pip install 'uncc[postgresql]')" if url.startswith("postgresql") else ""
         raise UserInputError(
             f"UNCC_DATABASE_URL: the database driver is not installed: {exc.name or exc}{extra}"
         ) from exc
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER = 1.0
+"""Seconds a pooled connection may rest before it is pinged when checked out again."""
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection when it is checked out after resting ``PING_AFTER`` seconds.
+
+    ``pool_pre_ping`` pings at every checkout: one round trip more per request, beside
+    the query itself. A connection back in use within a second was working a second
+    ago; one resting longer (a server restart, an idle timeout) is pinged, and a dead
+    one is replaced before anyone uses it (``DisconnectionError``: the pool reconnects).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _rested(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        rested = record.info.get("checked_in")
+        if rested is None or time.monotonic() - rested <= PING_AFTER:
+            return  # fresh from connecting, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
 
 
 HEAD = "0017_vault"

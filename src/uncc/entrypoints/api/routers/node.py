@@ -9,6 +9,7 @@ from uncc.entrypoints.api.deps import Ctx
 from uncc.entrypoints.api.models import Out
 from uncc.entrypoints.api.problem_types import problems
 from uncc.services import identity
+from uncc.services.reads import reading
 
 router = APIRouter(prefix="/api/v1", tags=["node"], responses=problems())
 
@@ -26,7 +27,7 @@ class NodeOut(Out):
 @router.get("/node")
 async def node(ctx: Ctx, user: User) -> NodeOut:
     """The node's State, name and public key (one read, on the event loop)."""
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         info = identity.node_info(conn)
     return NodeOut(
         state=info.state,
