@@ -10,11 +10,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from tests.service.conftest import Node, facts
 from tests.service.test_node_flow import PRESERVE
 from uncc.adapters.db import schema
+from uncc.adapters.db.lease import lease_transaction
 from uncc.bootstrap import build
 from uncc.config import Settings
 from uncc.domain.orders import Command, OrderState
@@ -205,6 +206,42 @@ def test_claimed_messages_wait_out_their_lease(node: Node) -> None:
     assert outbox.claim_due(node.ctx, node.clock(), 10) == []
 
 
+def _durability(conn: Connection) -> str:
+    """The connection's commit durability: SQLite's synchronous level, PostgreSQL's setting."""
+    if conn.dialect.name == "sqlite":
+        return str(conn.exec_driver_sql("PRAGMA synchronous").scalar())
+    return str(conn.exec_driver_sql("SHOW synchronous_commit").scalar())
+
+
+def test_a_lease_is_committed_without_a_flush_and_every_other_write_with_one(
+    node: Node,
+) -> None:
+    with node.ctx.engine.connect() as conn:
+        full = _durability(conn)
+    assert full in ("2", "on")  # SQLite FULL, PostgreSQL on
+    (message,) = _queue(node, 1)
+    with lease_transaction(node.ctx.engine) as conn:
+        assert _durability(conn) in ("1", "off")  # SQLite NORMAL, PostgreSQL off
+        conn.execute(update(schema.outbox).values(attempts=7))
+
+    def failed_lease() -> None:
+        with lease_transaction(node.ctx.engine) as conn:
+            conn.execute(update(schema.outbox).values(attempts=8))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failed_lease()
+    for _ in range(3):  # whichever pooled connection comes next is fully durable again
+        with node.ctx.engine.begin() as conn:
+            assert _durability(conn) == full
+            assert (
+                conn.execute(
+                    select(schema.outbox.c.attempts).where(schema.outbox.c.id == message)
+                ).scalar_one()
+                == 7  # committed, and the failed one rolled back
+            )
+
+
 def test_uncc_worker_once_runs_every_job_and_refuses_all_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,8 +278,6 @@ def test_uncc_worker_once_runs_every_job_and_refuses_all_off(
 
 @pytest.mark.parametrize("node", ["postgresql"], indirect=True)  # NOTIFY is PostgreSQL's
 def test_a_queued_message_wakes_a_listening_worker(node: Node) -> None:
-    from sqlalchemy import Connection  # noqa: PLC0415
-
     from uncc.adapters.db.notify import OUTBOX, listener, notify  # noqa: PLC0415
 
     wake = listener(node.ctx.engine, OUTBOX)

@@ -7,6 +7,7 @@ in ``requested``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -66,6 +67,7 @@ def send_request(
     case_id: str | None = None,
     handling: Handling | None = None,
     follows: str | None = None,
+    committed: Callable[[], None] | None = None,
 ) -> Conversation:
     """Check a request for completeness and put it in the outbox, opening a conversation.
 
@@ -73,6 +75,8 @@ def send_request(
     requested State can analyse them under its own law; a video hearing is recorded on
     the case (and, when received, on the requested State's case). ``follows`` links it to the earlier
     request whose traffic disclosure revealed the hop it asks about (Art. 44).
+    ``committed`` is called once the request is committed, before the conversation is
+    read back for the answer: it wakes the sender, which need not wait for that read.
 
     Raises:
         UserInputError: the request is incomplete (every missing or wrong field listed).
@@ -134,6 +138,8 @@ def send_request(
             to=recipient,
             case=case_id,
         )
+    if committed is not None:
+        committed()
     return get_conversation(ctx, who, conversation)
 
 

@@ -137,8 +137,8 @@ def send(ctx: Ctx, body: RequestIn, who: User, kick: Kick) -> ConversationOut:
         body=body.body,
         case_id=body.case,
         handling=onward.handling_of(**codes.model_dump()) if codes else None,
+        committed=kick,  # the sender starts while the answer is read
     )
-    kick()
     return ConversationOut.of(sent, ctx.clock())
 
 
