@@ -130,3 +130,96 @@ def test_fifo_and_lifo_spend_as_lots_kept_apart_would(rows: list[Transfer], olde
     model = Model.FIFO if oldest else Model.LIFO
     found = {k: h.tainted for k, h in trace(rows, model).holdings.items()}
     assert found == _by_lots(rows, oldest)
+
+
+def _reference(rows: list[Transfer], model: Model) -> tuple[dict[str, tuple[D, D]], D, D]:
+    """FIFO, LIFO, TIHO and poison in plain Decimal arithmetic, every receipt a lot of its own.
+
+    Per account (balance, proceeds), then the proceeds seeded and exited.
+    """
+    zero = D(0)
+    balance: dict[str, D] = {}
+    tainted: dict[str, D] = {}
+    lots: dict[str, list[tuple[D, bool]]] = {}
+    poisoned: set[str] = set()
+    seeded = exited = zero
+    for t in rows:
+        if t.amount <= 0:
+            continue
+        moved = zero
+        if t.source is not None:
+            name = t.source
+            held = balance.get(name, zero)
+            queue = lots.setdefault(name, [])
+            if t.amount > held:
+                queue.append((t.amount - held, False))  # the overdraft: clean funds
+                held = t.amount
+            if model in (Model.FIFO, Model.LIFO):
+                left = t.amount
+                while left > 0:
+                    at = 0 if model is Model.FIFO else len(queue) - 1
+                    size, bad = queue[at]
+                    used = min(size, left)
+                    moved += used if bad else zero
+                    left -= used
+                    if used == size:
+                        del queue[at]
+                    else:
+                        queue[at] = (size - used, bad)
+            elif model is Model.TIHO:
+                moved = min(t.amount, tainted.get(name, zero))
+            elif name in poisoned:
+                moved = t.amount
+            balance[name] = held - t.amount
+            tainted[name] = max(zero, tainted.get(name, zero) - moved)
+            if name in poisoned:
+                tainted[name] = max(zero, balance[name])
+        if t.tainted:
+            seeded += t.amount - moved
+            moved = t.amount
+        if t.target is None:
+            exited += moved
+            continue
+        name = t.target
+        balance[name] = balance.get(name, zero) + t.amount
+        tainted[name] = tainted.get(name, zero) + moved
+        lots.setdefault(name, []).extend(
+            lot for lot in ((moved, True), (t.amount - moved, False)) if lot[0]
+        )
+        if model is Model.POISON and moved > 0:
+            poisoned.add(name)
+            tainted[name] = balance[name]
+    accounts = {name: (balance[name], tainted.get(name, zero)) for name in balance}
+    return accounts, seeded, exited
+
+
+scaled = st.tuples(st.integers(1, 10**6), st.integers(0, 4)).map(lambda n: D(n[0]).scaleb(-n[1]))
+"""Amounts with 0 to 4 decimals, so that the minor units' scale grows within a ledger."""
+mixed = st.lists(
+    st.tuples(
+        st.one_of(st.none(), accounts), st.one_of(st.none(), accounts), scaled, st.booleans()
+    ),
+    max_size=40,
+).map(lambda rows: [Transfer(f"t{i}", s, t, a, bad) for i, (s, t, a, bad) in enumerate(rows)])
+
+
+@given(mixed, st.sampled_from([Model.FIFO, Model.LIFO, Model.TIHO, Model.POISON]))
+def test_minor_units_give_the_decimal_results(rows: list[Transfer], model: Model) -> None:
+    result = trace(rows, model)
+    accounts, seeded, exited = _reference(rows, model)
+    found = {name: (h.balance, h.tainted) for name, h in result.holdings.items()}
+    assert found == accounts
+    assert (result.seeded, result.exited) == (seeded, exited)
+
+
+def test_amounts_with_more_decimals_rescale_what_is_held() -> None:
+    rows = [
+        Transfer("t1", None, "A", D(3), tainted=True),
+        Transfer("t2", "A", "B", D("1.25")),
+        Transfer("t3", "B", None, D("0.005")),
+    ]
+    result = trace(rows, Model.FIFO)
+    assert result.holdings["A"].tainted == D("1.75")
+    assert result.holdings["B"].balance == D("1.245")
+    assert result.exited == D("0.005")
+    assert str(result.holdings["B"].balance) == "1.245"

@@ -20,6 +20,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import cast
+
+from uncc.domain.tracing_rules import (
+    Account,
+    Figure,
+    give_lots,
+    give_nothing,
+    give_poison,
+    take_fifo,
+    take_haircut,
+    take_lifo,
+    take_poison,
+    take_tiho,
+)
 
 ZERO = Decimal(0)
 
@@ -83,155 +97,153 @@ class TraceResult:
         return sum((h.tainted for h in self.holdings.values()), ZERO)
 
 
-class _Account:
-    """An account while tracing.
-
-    FIFO and LIFO keep ``lots``: the amounts received, oldest first, where lots of the
-    same kind that arrive in turn are one, so kinds alternate; ``oldest_tainted`` is the
-    kind of the first (lot ``i`` is tainted when ``oldest_tainted`` differs from ``i``
-    being odd).
-    """
-
-    __slots__ = ("balance", "lots", "oldest_tainted", "poisoned", "tainted")
-
-    def __init__(self) -> None:
-        self.lots: list[Decimal] = []
-        self.oldest_tainted = False
-        self.balance = ZERO
-        self.tainted = ZERO
-        self.poisoned = False
-
-
-def _take_fifo(account: _Account, amount: Decimal) -> Decimal:
-    """Spend the oldest lots first; the tainted part of ``amount``."""
-    lots = account.lots
-    bad = account.oldest_tainted
-    out_tainted = ZERO
-    left = amount
-    while left > 0 and lots:
-        size = lots[0]
-        if size <= left:
-            if bad:
-                out_tainted += size
-            left -= size
-            lots.pop(0)
-            bad = not bad
-        else:
-            if bad:
-                out_tainted += left
-            lots[0] = size - left
-            left = ZERO
-    account.oldest_tainted = bad
-    return out_tainted
-
-
-def _take_lifo(account: _Account, amount: Decimal) -> Decimal:
-    """Spend the newest lots first; the tainted part of ``amount``."""
-    lots = account.lots
-    out_tainted = ZERO
-    left = amount
-    while left > 0 and lots:
-        size = lots[-1]
-        bad = account.oldest_tainted is not bool((len(lots) - 1) & 1)
-        if size <= left:
-            if bad:
-                out_tainted += size
-            left -= size
-            lots.pop()
-        else:
-            if bad:
-                out_tainted += left
-            lots[-1] = size - left
-            left = ZERO
-    return out_tainted
-
-
-def _take_haircut(account: _Account, amount: Decimal) -> Decimal:
-    return amount * account.tainted / account.balance if account.balance > 0 else ZERO
-
-
-def _take_tiho(account: _Account, amount: Decimal) -> Decimal:
-    return min(amount, account.tainted)
-
-
-def _take_poison(account: _Account, amount: Decimal) -> Decimal:
-    return amount if account.poisoned else ZERO
-
-
-def _give_lots(account: _Account, amount: Decimal, tainted: Decimal) -> None:
-    """Received funds join the lots: the tainted part, then the clean part.
-
-    A part of the same kind as the newest lot joins it: spending from either end
-    takes the same amounts of each kind as with the parts kept apart.
-    """
-    lots = account.lots
-    for size, bad in ((tainted, True), (amount - tainted, False)):
-        if size > 0:
-            if not lots:
-                account.oldest_tainted = bad
-                lots.append(size)
-            elif (account.oldest_tainted is not bool((len(lots) - 1) & 1)) is bad:
-                lots[-1] += size
-            else:
-                lots.append(size)
-
-
-def _give_poison(account: _Account, amount: Decimal, tainted: Decimal) -> None:
-    """Tainted funds poison the account: all it holds counts as tainted."""
-    if tainted > 0:
-        account.poisoned = True
-        account.tainted = account.balance
-
-
-def _give_nothing(account: _Account, amount: Decimal, tainted: Decimal) -> None:
-    """Haircut and TIHO keep balances and taint only."""
-
-
 _RULES: dict[
     Model,
-    tuple[Callable[[_Account, Decimal], Decimal], Callable[[_Account, Decimal, Decimal], None]],
+    tuple[Callable[[Account, Figure], Figure], Callable[[Account, Figure, Figure], None]],
 ] = {
-    Model.FIFO: (_take_fifo, _give_lots),
-    Model.LIFO: (_take_lifo, _give_lots),
-    Model.HAIRCUT: (_take_haircut, _give_nothing),
-    Model.TIHO: (_take_tiho, _give_nothing),
-    Model.POISON: (_take_poison, _give_poison),
+    Model.FIFO: (take_fifo, give_lots),
+    Model.LIFO: (take_lifo, give_lots),
+    Model.HAIRCUT: (take_haircut, give_nothing),
+    Model.TIHO: (take_tiho, give_nothing),
+    Model.POISON: (take_poison, give_poison),
 }
 """Per model: the tainted part of an amount taken out, and what receiving adds to an account."""
 
 
 class Tracer:
-    """One model followed through a ledger, one transfer at a time."""
+    """One model followed through a ledger, one transfer at a time.
+
+    FIFO, LIFO, TIHO and poison only add, subtract and compare amounts, so they work in
+    integer minor units: an amount is a whole number of ``1 / unit`` (``unit`` a power of
+    ten, 1 until an amount with more decimals arrives; then every figure held is scaled up
+    exactly). Integers are exact at any size, as the Decimal sums were below their 28
+    digits; results go back to Decimal at the ledger's scale. Haircut divides, so it keeps
+    Decimal arithmetic (and its rounding) throughout.
+    """
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.accounts: dict[str, _Account] = {}
+        self.accounts: dict[str, Account] = {}
         self.result = TraceResult(model, {})
         self._take, self._give = _RULES[model]
         self._poison = model is Model.POISON
         self._lots = model not in (Model.HAIRCUT, Model.TIHO)
         """Whether receiving changes more than the balance and the taint (see ``_give_nothing``)."""
+        self._exact = model is not Model.HAIRCUT
+        """Whether figures are held in integer minor units (all models but haircut)."""
+        self.unit = 1
+        """Minor units per unit of currency (a power of ten): the ledger's scale so far."""
+        self._places = 0
+        """Decimal places of ``unit``."""
+        self._seeded: Figure = 0
+        self._exited: Figure = 0
 
-    def _account(self, name: str) -> _Account:
+    def _account(self, name: str) -> Account:
         account = self.accounts.get(name)
         if account is None:
-            account = self.accounts[name] = _Account()
+            account = self.accounts[name] = Account()
         return account
+
+    def _units(self, numerator: int, denominator: int) -> int:
+        """``numerator / denominator`` in minor units, exactly: the scale grows if need be."""
+        if self.unit % denominator:
+            self._rescale(denominator)
+        return numerator * (self.unit // denominator)
+
+    def _rescale(self, denominator: int) -> None:
+        """Grow the scale so that ``1 / denominator`` (a power of 2 and 5 only) is whole."""
+        unit = self.unit
+        while unit % denominator:
+            unit *= 10
+        factor, self.unit = unit // self.unit, unit
+        self._places = len(str(unit)) - 1
+        self._seeded *= factor
+        self._exited *= factor
+        for account in self.accounts.values():
+            account.balance *= factor
+            account.tainted *= factor
+            account.lots[:] = [size * factor for size in account.lots]
+
+    def _decimal(self, units: Figure) -> Decimal:
+        """Minor units back as a Decimal at the ledger's scale (0 as ``ZERO``)."""
+        if not units:
+            return ZERO
+        if not self._places:
+            return Decimal(units)
+        return Decimal(f"{units}e-{self._places}")  # exact, whatever its digits
 
     def step(self, transfer: Transfer) -> Decimal:
         """Move one transfer; the proceeds it carried under this model."""
+        if not self._exact:
+            return self._step_decimal(transfer)
+        return self._decimal(self._move(transfer))
+
+    def _move(self, transfer: Transfer) -> Figure:
+        """:meth:`step` in minor units (every model but haircut)."""
+        result = self.result
+        amount = transfer.amount
+        if amount <= ZERO:
+            result.problems.append(f"{transfer.id}: the amount must be positive")
+            return 0
+        try:
+            numerator, denominator = amount.as_integer_ratio()
+        except OverflowError:  # infinity
+            result.problems.append(f"{transfer.id}: the amount must be a finite number")
+            return 0
+        units = numerator * self.unit if denominator == 1 else self._units(numerator, denominator)
+        accounts = self.accounts
+        moved_tainted: Figure = 0
+        name = transfer.source
+        if name is not None:
+            source = accounts.get(name)
+            if source is None:
+                source = accounts[name] = Account()
+            balance = source.balance
+            if units > balance:
+                shortfall = units - balance
+                result.problems.append(
+                    f"{transfer.id}: {name} sends {amount} but holds {self._decimal(balance)}; "
+                    f"the missing {self._decimal(shortfall)} is treated as clean funds of "
+                    "unknown origin"
+                )
+                balance = source.balance = units
+                self._give(source, shortfall, 0)
+            moved_tainted = self._take(source, units)
+            balance = source.balance = balance - units
+            tainted = source.tainted - moved_tainted
+            source.tainted = tainted if tainted > 0 else 0
+            if self._poison and source.poisoned:
+                source.tainted = max(0, balance)
+        if transfer.tainted:
+            self._seeded += units - moved_tainted
+            moved_tainted = units
+        name = transfer.target
+        if name is None:
+            self._exited += moved_tainted
+        else:
+            target = accounts.get(name)
+            if target is None:
+                target = accounts[name] = Account()
+            target.balance += units
+            target.tainted += moved_tainted
+            if self._lots:
+                self._give(target, units, moved_tainted)
+        return moved_tainted
+
+    def _step_decimal(self, transfer: Transfer) -> Decimal:
+        """:meth:`step` in Decimal arithmetic (haircut)."""
         result = self.result
         amount = transfer.amount
         if amount <= ZERO:
             result.problems.append(f"{transfer.id}: the amount must be positive")
             return ZERO
         accounts = self.accounts
-        moved_tainted = ZERO
+        moved_tainted: Figure = ZERO
         name = transfer.source
         if name is not None:
             source = accounts.get(name)
             if source is None:
-                source = accounts[name] = _Account()
+                source = accounts[name] = Account()
             balance = source.balance
             if amount > balance:
                 shortfall = amount - balance
@@ -240,13 +252,10 @@ class Tracer:
                     f"the missing {shortfall} is treated as clean funds of unknown origin"
                 )
                 balance = source.balance = balance + shortfall
-                self._give(source, shortfall, ZERO)
             moved_tainted = self._take(source, amount)
             balance = source.balance = balance - amount
             tainted = source.tainted - moved_tainted
             source.tainted = tainted if tainted > ZERO else ZERO
-            if self._poison and source.poisoned:
-                source.tainted = max(ZERO, balance)
         if transfer.tainted:
             result.seeded += amount - moved_tainted
             moved_tainted = amount
@@ -256,25 +265,33 @@ class Tracer:
         else:
             target = accounts.get(name)
             if target is None:
-                target = accounts[name] = _Account()
+                target = accounts[name] = Account()
             target.balance += amount
             target.tainted += moved_tainted
-            if self._lots:
-                self._give(target, amount, moved_tainted)
-        return moved_tainted
+        return cast(Decimal, moved_tainted)
 
     def finish(self) -> TraceResult:
         """Where the proceeds are after the last transfer."""
-        self.result.holdings = {
-            name: Holding(name, a.balance, a.tainted) for name, a in sorted(self.accounts.items())
-        }
-        return self.result
+        result = self.result
+        if self._exact:
+            figure = self._decimal
+            result.seeded, result.exited = figure(self._seeded), figure(self._exited)
+            result.holdings = {
+                name: Holding(name, figure(a.balance), figure(a.tainted))
+                for name, a in sorted(self.accounts.items())
+            }
+        else:
+            result.holdings = {
+                name: Holding(name, Decimal(a.balance), Decimal(a.tainted))
+                for name, a in sorted(self.accounts.items())
+            }
+        return result
 
 
 def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
     """Follow the proceeds through the transfers, in the order given (streamed, one pass)."""
     tracer = Tracer(model)
-    step = tracer.step
+    step = tracer._move if tracer._exact else tracer._step_decimal
     for transfer in transfers:
         step(transfer)
     return tracer.finish()
