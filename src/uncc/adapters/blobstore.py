@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from uncc.adapters.blob_writer import BlobWriter
 from uncc.domain.blobs import CHUNK, BlobStat, Hashing, Progress, Source, rehash, valid_sha256
 from uncc.errors import NotFoundError, StorageFullError
 
@@ -21,7 +22,8 @@ class FileBlobStore:
     """Blobs as files named by their SHA-256 under ``root/ab/cd/``; written atomically.
 
     One pass: the bytes go to a temporary file in the same directory tree while they are
-    hashed, then the file is renamed to its hash (a rename, not a copy).
+    hashed (written from a thread of their own, :mod:`uncc.adapters.blob_writer`), fsynced,
+    then the file is renamed to its hash (a rename, not a copy).
     """
 
     def __init__(self, root: Path) -> None:
@@ -57,11 +59,13 @@ class FileBlobStore:
         fd, tmp = tempfile.mkstemp(dir=self.spool_dir)
         stream = Hashing(source, progress)
         try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in stream:
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
+            try:
+                with BlobWriter(fd) as out:  # the writes overlap the reads and the hash
+                    for chunk in stream:
+                        out.write(chunk)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             final = self._path(stream.sha256)
             final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if final.exists():
