@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Text, cast, create_engine, func, literal, or_, select, update
 
 from tests.service.conftest import PASSWORD, Node, facts
+from uncc.adapters.db import schema
 from uncc.config import Settings
 from uncc.domain.orders import Target
 from uncc.entrypoints.api.app import create_app
 from uncc.entrypoints.web import case_pages
 from uncc.errors import UserInputError
 from uncc.services import case_search, cases, orders
+from uncc.services.context import Principal
+from uncc.services.need_to_know import hidden_orders
 from uncc.services.orders import DraftRequest
 
 
@@ -96,3 +102,95 @@ def test_orders_are_filtered_and_a_hidden_one_is_neither_listed_nor_counted(node
         assert "1 order found" in mine  # attack: the hidden order is not counted either
         assert secret.id not in mine
         assert "0 orders found" in client.get("/orders?power=preservation").text
+
+
+def _reference(
+    node: Node, who: Principal, words: str, *, status: str, offset: int, limit: int
+) -> tuple[list[str], int]:
+    """The search as it was: a count of the matches, then the page by OFFSET and LIMIT."""
+    c, notes = schema.cases.c, schema.case_notes.c
+    query = select(c.id)
+    if status:
+        query = query.where(c.status == status)
+    with node.ctx.engine.connect() as conn:
+        if words.strip():
+            pattern = case_search._like(words.strip())  # the same escaping
+            hidden = hidden_orders(conn, who)
+            noted = {
+                r.case_id
+                for r in conn.execute(
+                    select(notes.case_id, notes.text).where(
+                        func.lower(notes.text).like(pattern, escape="\\")
+                    )
+                )
+                if words.strip().lower() in hidden.text(r.text).lower()
+            }
+            query = query.where(
+                or_(
+                    func.lower(c.title).like(pattern, escape="\\"),
+                    func.lower(cast(c.facts, Text)).like(pattern, escape="\\"),
+                    c.id.in_(sorted(noted)),
+                )
+            )
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        ids = conn.execute(query.order_by(c.id.desc()).offset(offset).limit(limit)).scalars()
+        return list(ids), total
+
+
+WORDS = ["", "case", "CASE 1", "hospital", "witness", "note", "%", "_", "1", "zzz", " ransom"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.sampled_from(WORDS),
+    status=st.sampled_from(["", "open", "closed"]),
+    offset=st.integers(0, 8),
+    limit=st.integers(1, 6),
+)
+def test_one_scan_finds_what_count_and_offset_found(
+    node: Node, words: str, status: str, offset: int, limit: int
+) -> None:
+    if not _filled(node):
+        examples = ("insider-company", "ransomware-hospital")
+        for n in range(7):
+            case = cases.open_case(node.ctx, node.ivan, facts(examples[n % 2]), f"case {n}")
+            if n % 3 == 0:
+                cases.add_note(node.ctx, node.ivan, case.id, f"note {n}: the witness again")
+        with node.ctx.engine.begin() as conn:
+            conn.execute(
+                update(schema.cases).where(schema.cases.c.id.like("%3")).values(status="closed")
+            )
+    found = case_search.search(
+        node.ctx, node.ivan, words=words, status=status, offset=offset, limit=limit
+    )
+    ids, total = _reference(node, node.ivan, words, status=status, offset=offset, limit=limit)
+    assert ([c.id for c in found.cases], found.total) == (ids, total)
+
+
+def _filled(node: Node) -> bool:
+    with node.ctx.engine.connect() as conn:
+        return bool(conn.execute(select(func.count()).select_from(schema.cases)).scalar_one())
+
+
+_SQLITE = create_engine("sqlite://")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+    | st.sampled_from(["Hospital", "ÉCOLE", "Straße", "İstanbul", "100% _sure_", "a\\b"]),
+    words=st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=4
+    )
+    | st.sampled_from(["hOSp", "école", "É", "SS", "i", "% _", "\\"]),
+)
+def test_on_sqlite_like_without_lower_is_the_same_test(text: str, words: str) -> None:
+    pattern = case_search._like(words)  # the same escaping and lower case
+    with _SQLITE.connect() as conn:
+        ours = conn.execute(select(case_search._holds(conn, literal(text), pattern))).scalar()
+        lowered = conn.execute(
+            select(func.lower(literal(text)).like(pattern, escape="\\"))
+        ).scalar()
+    assert bool(ours) == bool(lowered)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Text, cast, func, or_, select
 
 from uncc.adapters.db import schema
 from uncc.domain.policy import Action, require
@@ -48,6 +48,36 @@ def _like(words: str) -> str:
     return f"%{escaped}%"
 
 
+def _holds(conn: Connection, text: ColumnElement[str], pattern: str) -> ColumnElement[bool]:
+    """``text`` in lower case is LIKE ``pattern`` (a lower-case pattern).
+
+    SQLite's ``lower()`` folds ASCII letters only and its ``LIKE`` ignores the case of
+    ASCII letters only, so there ``text LIKE pattern`` is the same test without copying
+    every text in lower case first (a quarter of the scan; Hypothesis test).
+    """
+    folded = text if conn.dialect.name == "sqlite" else func.lower(text)
+    return folded.like(pattern, escape="\\")
+
+
+def _matches(conn: Connection, who: Principal, words: str) -> ColumnElement[bool]:
+    """The cases whose title, facts or notes (as ``who`` may read them) hold ``words``."""
+    notes, c = schema.case_notes.c, schema.cases.c
+    pattern = _like(words)
+    hidden = hidden_orders(conn, who)
+    noted = {
+        r.case_id
+        for r in conn.execute(
+            select(notes.case_id, notes.text).where(_holds(conn, notes.text, pattern))
+        )
+        if words.lower() in hidden.text(r.text).lower()
+    }
+    return or_(
+        _holds(conn, c.title, pattern),
+        _holds(conn, cast(c.facts, Text), pattern),
+        c.id.in_(sorted(noted)),
+    )
+
+
 def search(
     ctx: NodeContext,
     who: Principal,
@@ -65,32 +95,30 @@ def search(
     require(who.roles, Action.CASE_READ)
     if status and status not in STATUSES:
         raise UserInputError(f"status: {status!r}; use {' or '.join(STATUSES)}")
-    c, notes = schema.cases.c, schema.case_notes.c
+    c = schema.cases.c
     query = select(c.id, c.title, c.status, c.created_by, c.created_at)
     if status:
         query = query.where(c.status == status)
     with ctx.engine.connect() as conn:
         if words.strip():
-            pattern = _like(words.strip())
-            hidden = hidden_orders(conn, who)
-            noted = {
-                r.case_id
-                for r in conn.execute(
-                    select(notes.case_id, notes.text).where(
-                        func.lower(notes.text).like(pattern, escape="\\")
-                    )
-                )
-                if words.strip().lower() in hidden.text(r.text).lower()
-            }
-            query = query.where(
-                or_(
-                    func.lower(c.title).like(pattern, escape="\\"),
-                    func.lower(cast(c.facts, Text)).like(pattern, escape="\\"),
-                    c.id.in_(sorted(noted)),
-                )
+            # one scan of the cases finds every match, in order: the count and the page's
+            # ids come from it, and the page's rows are read by their ids
+            found = conn.execute(
+                query.with_only_columns(c.id)
+                .where(_matches(conn, who, words.strip()))
+                .order_by(c.id.desc())
+            ).scalars()
+            ids = list(found)
+            total = len(ids)
+            page = ids[offset : offset + limit]
+            rows = (
+                conn.execute(query.where(c.id.in_(page)).order_by(c.id.desc())).all()
+                if page
+                else []
             )
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(query.order_by(c.id.desc()).offset(offset).limit(limit)).all()
+        else:
+            total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = conn.execute(query.order_by(c.id.desc()).offset(offset).limit(limit)).all()
     return CasePage(
         [
             CaseLine(
