@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.scenarios.runner import ROOT, load_cases, run_case
-from uncc.analysis.questions import grouped, match, questions, templates
+from uncc.analysis.questions import Template, grouped, match, questions, templates
 from uncc.analysis.report import to_dict
 from uncc.convention.catalogue import load_convention
 from uncc.entrypoints.cli.main import app
@@ -66,3 +69,33 @@ def test_reports_group_the_questions_by_act(fmt: str) -> None:
     assert "About the case as a whole" in out
     assert "1 question set aside" in out
     assert "Was money or other property taken" not in out
+
+
+def _match_every_pattern(path: str) -> tuple[Template, dict[str, str]] | None:
+    """``match`` as it was: every template's pattern tried in turn."""
+    for template in templates():
+        found = template.pattern.match(path)
+        if found:
+            return template, found.groupdict()
+    return None
+
+
+_FILLS = st.sampled_from(["a1", "encrypt", "XA", "x.y", "", "a]b", "k=v", "a,b", "[", "é"])
+
+
+@st.composite
+def _paths(draw: st.DrawFn) -> str:
+    """A template's path with its slots filled, sometimes cut or extended."""
+    template = draw(st.sampled_from(templates()))
+    parts = re.split(r"\{\w+\}", template.path)
+    path = "".join(p + (draw(_FILLS) if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+    cut = draw(st.integers(0, 3))
+    return draw(
+        st.sampled_from([path, path[cut:], path[: len(path) - cut], path + "]", "x" + path])
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(path=_paths() | st.text(max_size=30))
+def test_matching_only_templates_with_the_same_ends_finds_the_same(path: str) -> None:
+    assert match(path) == _match_every_pattern(path)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -51,7 +51,7 @@ class Template:
     ask: str
     relevant_when: str = ""
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         """The path as a regular expression capturing each ``{slot}``."""
         parts = _SLOT.split(self.path)
@@ -60,6 +60,12 @@ class Template:
             for i, part in enumerate(parts)
         )
         return re.compile(f"^{regex}$")
+
+    @cached_property
+    def ends(self) -> tuple[str, str]:
+        """The text before the first ``{slot}`` and after the last: a matching path has both."""
+        parts = _SLOT.split(self.path)
+        return parts[0], parts[-1]
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,9 @@ def templates() -> tuple[Template, ...]:
 def match(path: str) -> tuple[Template, dict[str, str]] | None:
     """The first template whose path matches, with the ids it captured."""
     for template in templates():
+        start, end = template.ends
+        if not (path.startswith(start) and path.endswith(end)):
+            continue  # cannot match: the pattern (compiled on first use) is not needed
         found = template.pattern.match(path)
         if found:
             return template, found.groupdict()
