@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from uncc.domain.policy import POLICY, Action, Role
-
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from uncc.domain.policy import Action
 
 
 class Format(StrEnum):
@@ -92,6 +92,8 @@ def epilog(*actions: Action, limits: str = "", example: str = "") -> str:
     """The end of a command's ``--help``: who may act (from the role policy), limits, an example."""
     parts = []
     if actions:
+        from uncc.domain.policy import POLICY, Role  # noqa: PLC0415 - not for uncc analyze
+
         roles = [r for r in Role if any(r in POLICY.get(a, frozenset()) for a in actions)]
         who = ", ".join(r.value.replace("_", " ") for r in roles) or "nobody"
         parts.append(f"Who may: {who} (the role policy's {', '.join(a.value for a in actions)}).")
