@@ -181,3 +181,22 @@ def load(build: Callable[[], T], kind: type[T], directory: Path | None = None) -
     if not sys.dont_write_bytecode:
         write(path, value)
     return value
+
+
+def main() -> int:
+    """``python -m uncc.convention.compiled``: load the Convention, so that it is kept (at install)."""
+    from uncc.convention.catalogue import load_convention  # noqa: PLC0415 - imports this module
+
+    load_convention()
+    path = cache_dir() / f"{PREFIX}{source_key()}{SUFFIX}"
+    if path.is_file():
+        print(f"uncc: the validated Convention is kept in {path}")
+        return 0
+    print(
+        f"uncc: could not keep the validated Convention in {cache_dir()} (not writable, or PYTHONDONTWRITEBYTECODE)"
+    )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
