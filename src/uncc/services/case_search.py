@@ -1,9 +1,9 @@
 """Cases found by words in their titles, facts and notes, filtered by status, a page at a time.
 
 A plain case-insensitive substring match (``LIKE``) over the title, the facts as
-stored and the notes: measured fast enough for a national unit's case load
-(``bench/case_search.py``: p99 46 ms over 2,000 cases; ADR 0024), and the same on
-SQLite and PostgreSQL. A note naming a confidential order the reader has no need to know is
+stored and the notes, in one scan of the cases: measured fast enough for a national
+unit's case load (``bench/case_search.py``: about 11 ms of CPU over 2,000 cases; ADR
+0024, bench/findings/startup.md), and the same on SQLite and PostgreSQL. A note naming a confidential order the reader has no need to know is
 matched as the reader would read it, with the order's id withheld: searching for the
 id finds nothing, so the search does not tell the order exists.
 """
