@@ -9,19 +9,22 @@ deadline of each offence (Art. 38).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
 
 from uncc.analysis.findings import Limitation, Measure, OffenceFinding, Target
 from uncc.analysis.limitation import Evasion, reckon
 from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.targets import nothing_named, targets
 from uncc.analysis.trace import Missing, Trace, combine, leaf
+from uncc.convention.catalogue import Convention
 from uncc.convention.model import Article, Power
 
 CLOSED_GROUP_POWERS = frozenset({"realtime_traffic_collection", "interception"})
 """The measures a closed-group reservation (Art. 41(3)(b)) may limit."""
+
+Safeguards = tuple[tuple[str, str, str], ...]
 
 SAFEGUARD_TEXT = {
     "supervision": "judicial or other independent supervision",
@@ -96,30 +99,60 @@ def _serious(findings: list[OffenceFinding], state: str, ctx: Context) -> Trace:
     )
 
 
-def _conditions(
-    state: str, power: Power, relevant: list[OffenceFinding], ctx: Context, jurisdiction: Trace
-) -> list[Trace]:
+class Scope:
+    """What every power of one State shares.
+
+    The offences not ruled out, and the conditions built from them: each is built once,
+    then the same node serves every power.
+    """
+
+    def __init__(
+        self, state: str, findings: Iterable[OffenceFinding], ctx: Context, jurisdiction: Trace
+    ) -> None:
+        self.state = state
+        self.relevant = [f for f in findings if f.truth is not Truth.FALSE]
+        self.ctx = ctx
+        self.jurisdiction = jurisdiction
+        self._nodes: dict[str, Trace] = {}
+
+    def node(self, key: str, build: Callable[[], Trace]) -> Trace:
+        """The condition ``key``, built on first use."""
+        found = self._nodes.get(key)
+        if found is None:
+            found = self._nodes[key] = build()
+        return found
+
+
+def _conditions(scope: Scope, power: Power) -> list[Trace]:
+    state, relevant, ctx, jurisdiction = scope.state, scope.relevant, scope.ctx, scope.jurisdiction
     profile = ctx.profile
     if power.parameters.get("threshold") == "reasonable_belief":
-        investigation = leaf(
-            "scope",
-            f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
-            "art_41__para_1",
-            Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
-            inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
+        investigation = scope.node(
+            "investigation",
+            lambda: leaf(
+                "scope",
+                f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
+                "art_41__para_1",
+                Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
+                inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
+            ),
         )
-        conditions = [_belief(relevant, power), investigation]
+        belief = scope.node(f"belief {power.at}", lambda: _belief(relevant, power))
+        conditions = [belief, investigation]
     else:
-        proceedings = combine(
-            "scope",
-            f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
-            "art_41__para_1",
-            all_,
-            [jurisdiction],
+        proceedings = scope.node(
+            "proceedings",
+            lambda: combine(
+                "scope",
+                f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
+                "art_41__para_1",
+                all_,
+                [jurisdiction],
+            ),
         )
-        conditions = [proceedings, _basis(relevant)]
+        conditions = [proceedings, scope.node("basis", lambda: _basis(relevant))]
     if power.serious_offences_only:
-        conditions.append(_serious(relevant, state, ctx))
+        conditions.append(scope.node("serious", lambda: _serious(relevant, state, ctx)))
     if power.id == "realtime_traffic_collection" and profile.takes("art_41.realtime_offence_list"):
         listed = (
             profile.realtime_offences
@@ -137,13 +170,21 @@ def _conditions(
     return conditions
 
 
-def measures(
+def state_measures(
     state: str,
-    entry: tuple[Article, Power],
     findings: Iterable[OffenceFinding],
     ctx: Context,
     jurisdiction: Trace,
 ) -> list[Measure]:
+    """Every power of the Convention for this State, in the Convention's order."""
+    scope = Scope(state, findings, ctx, jurisdiction)
+    out: list[Measure] = []
+    for entry in ctx.convention.powers():
+        out.extend(measures(scope, entry))
+    return out
+
+
+def measures(scope: Scope, entry: tuple[Article, Power]) -> list[Measure]:
     """The power for this State: one measure per place its targets are in.
 
     Powers that need a reasonable belief (Arts. 45-47) are judged on it; the others
@@ -152,28 +193,40 @@ def measures(
     closed-group systems only.
     """
     article, power = entry
-    relevant = [f for f in findings if f.truth is not Truth.FALSE]
+    state, relevant, ctx = scope.state, scope.relevant, scope.ctx
     profile = ctx.profile
-    conditions = _conditions(state, power, relevant, ctx, jurisdiction)
+    conditions = _conditions(scope, power)
     found = targets(power, relevant, ctx)
     closed = power.id in CLOSED_GROUP_POWERS and profile.takes("art_41.closed_group_systems")
     label = f"{power.name} is available to {state}"
     judicial = power.id in profile.judicial_authorisation
-    template = Measure(
-        state=state,
-        article=article.number,
-        power=power.id,
-        name=power.name,
-        provision=power.at,
-        trace=combine("power", label, power.at, all_, conditions, key=power.id),
-        route=None,
-        safeguards=tuple(_safeguards(power, judicial, ctx)),
-        judicial_authorisation=judicial,
-        confidentiality=power.confidentiality,
-        parameters=dict(power.parameters),
-    )
+    base = combine("power", label, power.at, all_, conditions, key=power.id)
+    safeguards = _safeguards(ctx.convention, power, judicial)
+
+    def measure(
+        trace: Trace,
+        route: str | None,
+        chosen: tuple[Target, ...],
+        route_missing: tuple[Missing, ...],
+    ) -> Measure:
+        return Measure(
+            state,
+            article.number,
+            power.id,
+            power.name,
+            power.at,
+            trace,
+            route,
+            chosen,
+            safeguards,
+            judicial,
+            power.confidentiality,
+            dict(power.parameters),
+            route_missing,
+        )
+
     if not found:
-        return [replace(template, route_missing=(nothing_named(power.id),))]
+        return [measure(base, None, (), (nothing_named(power.id),))]
     groups: dict[tuple[str | None, Truth], list[tuple[Target, list[Missing], Trace | None]]] = {}
     for target, missing in found:
         left_out = closed_group_left_out(target, ctx) if closed else None
@@ -183,7 +236,7 @@ def measures(
     for (place, _), group in groups.items():
         route = None if place is None else ("domestic" if place == state else f"request:{place}")
         extra = [node for _, _, node in group if node is not None]
-        trace = template.trace
+        trace = base
         if extra:
             reservation = combine(
                 "reservation",
@@ -196,12 +249,11 @@ def measures(
                 "power", label, power.at, all_, [*conditions, reservation], key=power.id
             )
         out.append(
-            replace(
-                template,
-                trace=trace,
-                route=route,
-                targets=tuple(t for t, _, _ in group),
-                route_missing=tuple(m for _, ms, _ in group for m in ms),
+            measure(
+                trace,
+                route,
+                tuple(t for t, _, _ in group),
+                tuple(m for _, ms, _ in group for m in ms),
             )
         )
     return out
@@ -237,8 +289,22 @@ def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
     )
 
 
-def _safeguards(power: Power, judicial: bool, ctx: Context) -> Iterator[tuple[str, str, str]]:
-    article = ctx.convention.article(42)
+def _safeguards(
+    convention: Convention, power: Power, judicial: bool
+) -> tuple[tuple[str, str, str], ...]:
+    """What Art. 42 asks of the power here (the same for every incident: kept per Convention)."""
+    table = per_convention(convention, "safeguards", dict[tuple[str, bool], Safeguards])
+    key = (power.id, judicial)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = tuple(_safeguards_of(convention, power, judicial))
+    return found
+
+
+def _safeguards_of(
+    convention: Convention, power: Power, judicial: bool
+) -> Iterator[tuple[str, str, str]]:
+    article = convention.article(42)
     duration = power.parameters.get("max_duration_days")
     for safeguard in article.safeguards:
         text = SAFEGUARD_TEXT.get(safeguard.id, safeguard.gist)

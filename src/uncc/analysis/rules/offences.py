@@ -13,10 +13,12 @@ from collections.abc import Iterator
 
 from uncc.analysis.facts import Act, Datum, Item
 from uncc.analysis.logic import Truth, all_
+from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.elements import evaluate_element
 from uncc.analysis.trace import Trace, combine, leaf, negate
 from uncc.analysis.vocabulary import Stage
+from uncc.convention.catalogue import Convention
 from uncc.convention.model import Article, Element, ElementRole, Offence, OptionKind
 
 HANDLED_ELSEWHERE = frozenset(
@@ -181,20 +183,59 @@ _CONDUCTS: dict[str, frozenset[str] | None] = {}
 """Offence id → every conduct its conduct elements allow (None: it names no conduct)."""
 
 
-def conduct_matches(offence: Offence, act: Act) -> Truth:
-    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated).
-
-    The same as asking each conduct element in turn (any of them), from a set computed
-    once per offence: this test runs for every act against every offence.
-    """
+def _allowed(offence: Offence) -> frozenset[str] | None:
     if offence.id not in _CONDUCTS:
         elements = [e for e in offence.elements if e.role is ElementRole.CONDUCT]
         _CONDUCTS[offence.id] = (
             frozenset(c for e in elements for c in e.any_of) if elements else None
         )
-    allowed = _CONDUCTS[offence.id]
+    return _CONDUCTS[offence.id]
+
+
+def conduct_matches(offence: Offence, act: Act) -> Truth:
+    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated).
+
+    The same as asking each conduct element in turn (any of them), from a set computed
+    once per offence.
+    """
+    allowed = _allowed(offence)
     if allowed is None:
         return Truth.TRUE
     if act.conduct is None:
         return Truth.UNKNOWN
     return Truth.of(act.conduct.value in allowed)
+
+
+def _admits(allowed: frozenset[str] | None, conduct: str) -> bool:
+    return allowed is None or conduct in allowed
+
+
+Candidates = tuple[tuple[Article, Offence], ...]
+
+
+def _by_conduct(convention: Convention) -> dict[str | None, Candidates]:
+    """Conduct → the offences it may amount to; ``None`` (conduct unknown) → every offence."""
+    every = tuple(convention.offences())
+    conducts = {c for _, o in every for c in _allowed(o) or ()}
+    index: dict[str | None, Candidates] = {
+        conduct: tuple((a, o) for a, o in every if _admits(_allowed(o), conduct))
+        for conduct in conducts
+    }
+    index[None] = every
+    return index
+
+
+def candidates(convention: Convention, act: Act) -> Candidates:
+    """The offences an act may amount to: those its conduct does not rule out.
+
+    Every offence for which :func:`conduct_matches` is not FALSE, in the Convention's
+    order, looked up by the act's conduct in an index built once per Convention (this
+    runs for every act under every profile).
+    """
+    index = per_convention(convention, "offences by conduct", lambda: _by_conduct(convention))
+    if act.conduct is None:
+        return index[None]
+    found = index.get(act.conduct.value)
+    if found is None:  # a conduct no offence names: only offences naming none
+        found = tuple((a, o) for a, o in index[None] if _allowed(o) is None)
+    return found
