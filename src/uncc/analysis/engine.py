@@ -64,6 +64,23 @@ class Analysis:
         return next((s for s in self.states if s.state == code), None)
 
 
+_APPLIED: dict[tuple[int, str], tuple[Profile, Profile]] = {}
+"""(id of a profile, State) → (that profile, the profile applied to the State)."""
+
+
+def _applied(profile: Profile, state: str) -> Profile:
+    """``profile.for_state(state)``, kept: a template applied to a State is a new copy.
+
+    Profiles are frozen, so the copy made for one incident serves the next ones.
+    """
+    entry = _APPLIED.get((id(profile), state))
+    if entry is None or entry[0] is not profile:
+        if len(_APPLIED) > 256:
+            _APPLIED.clear()
+        entry = _APPLIED[id(profile), state] = (profile, profile.for_state(state))
+    return entry[1]
+
+
 class _Evaluator:
     """Offence findings under one profile, computed once per act."""
 
@@ -234,7 +251,7 @@ def analyze(
     grounds = convention.article(40).grounds
     evaluated: dict[str, tuple[Profile, list[OffenceFinding], Jurisdiction, _Evaluator]] = {}
     for state in dict.fromkeys(chosen):
-        profile = profiles.get(state, default).for_state(state)
+        profile = _applied(profiles.get(state, default), state)
         evaluator = _Evaluator(convention, world, profile)
         found = evaluator.findings()
         evaluated[state] = (
@@ -251,7 +268,7 @@ def analyze(
         """The other States whose jurisdiction is not ruled out (judged when first asked)."""
         for other in every:
             if other not in competent:
-                profile = profiles.get(other, default).for_state(other)
+                profile = _applied(profiles.get(other, default), other)
                 evaluator = _Evaluator(convention, world, profile)
                 competent[other] = evaluator.competent(other, grounds)
         return {s for s, yes in competent.items() if yes and s != state}

@@ -16,7 +16,7 @@ from uncc.analysis.limitation import Evasion, reckon
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
-from uncc.analysis.rules.targets import nothing_named, targets
+from uncc.analysis.rules.targets import TARGET_KINDS, Found, nothing_named, targets
 from uncc.analysis.trace import Missing, Trace, combine, leaf
 from uncc.convention.catalogue import Convention
 from uncc.convention.model import Article, Power
@@ -114,6 +114,15 @@ class Scope:
         self.ctx = ctx
         self.jurisdiction = jurisdiction
         self._nodes: dict[str, Trace] = {}
+        self._targets: dict[tuple[object, ...], Found] = {}
+
+    def targets(self, power: Power) -> Found:
+        """What the power would be used on (the same for powers of the same kinds and reach)."""
+        key = (*(power.id in kinds for kinds in TARGET_KINDS), power.parameters.get("reach"))
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = targets(power, self.relevant, self.ctx)
+        return found
 
     def node(self, key: str, build: Callable[[], Trace]) -> Trace:
         """The condition ``key``, built on first use."""
@@ -193,10 +202,10 @@ def measures(scope: Scope, entry: tuple[Article, Power]) -> list[Measure]:
     closed-group systems only.
     """
     article, power = entry
-    state, relevant, ctx = scope.state, scope.relevant, scope.ctx
+    state, ctx = scope.state, scope.ctx
     profile = ctx.profile
     conditions = _conditions(scope, power)
-    found = targets(power, relevant, ctx)
+    found = scope.targets(power)
     closed = power.id in CLOSED_GROUP_POWERS and profile.takes("art_41.closed_group_systems")
     label = f"{power.name} is available to {state}"
     judicial = power.id in profile.judicial_authorisation
