@@ -19,9 +19,9 @@ from uncc.analysis.facts import Act, Incident, Person
 from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Truth, any_
 from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.deadlines import limitation
 from uncc.analysis.rules.jurisdiction import READERS, consultation, jurisdiction
 from uncc.analysis.rules.liability import aggravations, legal_person, participation
-from uncc.analysis.rules.measures import limitation
 from uncc.analysis.rules.measures import state_measures as state_measures_of
 from uncc.analysis.rules.offences import candidates, evaluate_offence
 from uncc.analysis.trace import Trace, combine, leaf
