@@ -13,19 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from uncc.analysis.facts import Act, Incident, Person
 from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Truth, any_
 from uncc.analysis.rules.context import Context
-from uncc.analysis.rules.jurisdiction import consultation, jurisdiction
+from uncc.analysis.rules.deadlines import limitation
+from uncc.analysis.rules.jurisdiction import READERS, consultation, jurisdiction
 from uncc.analysis.rules.liability import aggravations, legal_person, participation
-from uncc.analysis.rules.measures import limitation, measures
-from uncc.analysis.rules.offences import conduct_matches, evaluate_offence
+from uncc.analysis.rules.measures import state_measures as state_measures_of
+from uncc.analysis.rules.offences import candidates, evaluate_offence
 from uncc.analysis.trace import Trace, combine, leaf
 from uncc.analysis.vocabulary import PRINCIPAL_ROLES, Stage
 from uncc.analysis.world import World
 from uncc.convention.catalogue import Convention
+from uncc.convention.model import Article, Ground, Offence
 from uncc.parties.profile import Profile
 
 _BASIS = {
@@ -61,6 +64,23 @@ class Analysis:
         return next((s for s in self.states if s.state == code), None)
 
 
+_APPLIED: dict[tuple[int, str], tuple[Profile, Profile]] = {}
+"""(id of a profile, State) → (that profile, the profile applied to the State)."""
+
+
+def _applied(profile: Profile, state: str) -> Profile:
+    """``profile.for_state(state)``, kept: a template applied to a State is a new copy.
+
+    Profiles are frozen, so the copy made for one incident serves the next ones.
+    """
+    entry = _APPLIED.get((id(profile), state))
+    if entry is None or entry[0] is not profile:
+        if len(_APPLIED) > 256:
+            _APPLIED.clear()
+        entry = _APPLIED[id(profile), state] = (profile, profile.for_state(state))
+    return entry[1]
+
+
 class _Evaluator:
     """Offence findings under one profile, computed once per act."""
 
@@ -78,6 +98,7 @@ class _Evaluator:
         self._busy.add(act.id)
         basis = _BASIS[act.stage or Stage.COMPLETED]
         extra = aggravations(act, self.ctx)
+        role = act.role.value if act.role else None
         found = [
             OffenceFinding(
                 article.number,
@@ -88,16 +109,61 @@ class _Evaluator:
                 act.by,
                 basis,
                 evaluate_offence(article, offence, act, self.ctx),
-                role=act.role.value if act.role else None,
+                role=role,
                 aggravations=extra,
                 human_rights_review=offence.human_rights_review,
             )
-            for article, offence in self.convention.offences()
-            if conduct_matches(offence, act) is not Truth.FALSE
+            for article, offence in candidates(self.convention, act)
         ]
         self._busy.discard(act.id)
         self._cache[act.id] = found
         return found
+
+    def _truth(self, article: Article, offence: Offence, act: Act) -> Truth:
+        """One offence's truth for an act, judged as :meth:`principal` judges it."""
+        if act.id in self._cache:
+            found = next(f for f in self._cache[act.id] if f.offence == offence.id)
+            return found.truth
+        self._busy.add(act.id)
+        try:
+            return evaluate_offence(article, offence, act, self.ctx).outcome
+        finally:
+            self._busy.discard(act.id)
+
+    def competent(self, state: str, grounds: Sequence[Ground]) -> bool:
+        """Whether ``state``'s jurisdiction is not ruled out (its outcome is not FALSE).
+
+        The same answer as ``jurisdiction(...).trace.outcome is not Truth.FALSE``, found
+        lazily: the first adopted ground that is not FALSE for an offence not FALSE
+        settles it, so a State nobody asked about is judged only as far as needed.
+        """
+        adopted = [g for g in grounds if g.mandatory or self.ctx.profile.establishes(g.id)]
+        if not adopted:
+            return False
+        for act in self.world.incident.acts:
+            if act.role is not None and act.role not in PRINCIPAL_ROLES:
+                continue
+            for article, offence in candidates(self.convention, act):
+                if self._truth(article, offence, act) is Truth.FALSE:
+                    continue
+                if self._grounded(state, adopted, act, act.by):
+                    return True
+        for finding in self.findings():
+            if finding.basis in (Basis.PERPETRATION, Basis.ATTEMPT, Basis.PREPARATION):
+                continue  # judged above
+            done = self.world.act(finding.act)
+            if (
+                finding.truth is not Truth.FALSE
+                and done is not None
+                and self._grounded(state, adopted, done, finding.actor)
+            ):
+                return True
+        return False
+
+    def _grounded(self, state: str, adopted: list[Ground], act: Act, actor: str | None) -> bool:
+        return any(
+            READERS[g.id](state, act, actor, self.ctx).outcome is not Truth.FALSE for g in adopted
+        )
 
     def _principal_act(self, act: Act) -> Act | None:
         seen = {act.id}
@@ -184,8 +250,8 @@ def analyze(
     base = tuple(_Evaluator(convention, world, baseline).findings())
     grounds = convention.article(40).grounds
     evaluated: dict[str, tuple[Profile, list[OffenceFinding], Jurisdiction, _Evaluator]] = {}
-    for state in every:
-        profile = profiles.get(state, default).for_state(state)
+    for state in dict.fromkeys(chosen):
+        profile = _applied(profiles.get(state, default), state)
         evaluator = _Evaluator(convention, world, profile)
         found = evaluator.findings()
         evaluated[state] = (
@@ -194,15 +260,24 @@ def analyze(
             jurisdiction(state, found, grounds, evaluator.ctx),
             evaluator,
         )
-    competent = {s: juris for s, (_, _, juris, _) in evaluated.items()}
+    competent: dict[str, bool] = {
+        s: juris.trace.outcome is not Truth.FALSE for s, (_, _, juris, _) in evaluated.items()
+    }
+
+    def others(state: str) -> set[str]:
+        """The other States whose jurisdiction is not ruled out (judged when first asked)."""
+        for other in every:
+            if other not in competent:
+                profile = _applied(profiles.get(other, default), other)
+                evaluator = _Evaluator(convention, world, profile)
+                competent[other] = evaluator.competent(other, grounds)
+        return {s for s, yes in competent.items() if yes and s != state}
+
     results: list[StateResult] = []
     for state in chosen:
         profile, found, juris, evaluator = evaluated[state]
-        others = {s: j for s, j in competent.items() if s != state}
-        juris = consultation(juris, others, incident.investigations)
-        state_measures: list[Measure] = []
-        for power in convention.powers():
-            state_measures.extend(measures(state, power, found, evaluator.ctx, juris.trace))
+        juris = consultation(juris, partial(others, state), incident.investigations)
+        state_measures = state_measures_of(state, found, evaluator.ctx, juris.trace)
         limits = tuple(
             limitation(state, f, evaluator.ctx, at)
             for f in found

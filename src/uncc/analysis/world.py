@@ -187,6 +187,9 @@ def shown(value: Any) -> str:
     """A fact value as the trace shows it."""
     if value is None:
         return "unknown"
+    if isinstance(value, str):
+        # A plain string, or a StrEnum member: its characters are its value.
+        return str.__str__(value)
     if isinstance(value, Aboard):
         where = f" in {value.within}" if value.within else ""
         return f"{value.craft} flying {value.flag}{where}"

@@ -6,7 +6,7 @@ The grounds are read in :mod:`.grounds_place` (territory, flag, effects) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from uncc.analysis.facts import Act, Investigation
@@ -40,18 +40,19 @@ def jurisdiction(
 ) -> Jurisdiction:
     """The grounds on which ``state`` has jurisdiction over the offences found."""
     relevant = [f for f in findings if f.truth is not Truth.FALSE]
+    pairs = [(f, a) for f in relevant if (a := ctx.world.act(f.act)) is not None]
     results: list[GroundFinding] = []
     for ground in grounds:
         per_act: list[Trace] = []
         acts: list[str] = []
-        for finding in relevant:
-            act = ctx.world.act(finding.act)
-            if act is None:
-                continue
+        read = READERS[ground.id]
+        # A ground reads the act and its actor only: one node for every offence of an act.
+        nodes: dict[tuple[str, str | None], Trace] = {}
+        for finding, act in pairs:
             actor = finding.actor
-            if finding.basis.value == "legal_person":
-                actor = finding.actor
-            node = READERS[ground.id](state, act, actor, ctx)
+            node = nodes.get((act.id, actor))
+            if node is None:
+                node = nodes[act.id, actor] = read(state, act, actor, ctx)
             pair = combine(
                 "ground",
                 f"{finding.name} ({finding.act}, {finding.actor})",
@@ -77,7 +78,9 @@ def jurisdiction(
 
 
 def consultation(
-    juris: Jurisdiction, others: Mapping[str, Jurisdiction], investigations: Iterable[Investigation]
+    juris: Jurisdiction,
+    others: Callable[[], Iterable[str]],
+    investigations: Iterable[Investigation],
 ) -> Jurisdiction:
     """Whom the State consults under Art. 40(5), and whom it would consult if they investigate.
 
@@ -101,7 +104,7 @@ def consultation(
     for inv in investigations:
         (ongoing if inv.ongoing else stopped).add(inv.state)
     stopped -= ongoing
-    competent = {s for s, j in others.items() if j.trace.outcome is not Truth.FALSE}
+    competent = set(others())
     consult = sorted(ongoing - {juris.state})
     maybe = sorted(competent - ongoing - stopped - {juris.state})
     return replace(juris, consult=tuple(consult), consult_if_investigating=tuple(maybe))

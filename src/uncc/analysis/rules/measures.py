@@ -1,27 +1,29 @@
-"""Procedural powers (Arts. 41–50) and limitation deadlines (Art. 38) for a State.
+"""Procedural powers (Arts. 41–50) for a State.
 
-Procedural powers (Arts. 41–50) for a State: whether each is available for the offences
-found, where it must be used (domestic, or a request to the State concerned, Art. 4(3)),
-the safeguards it requires (Art. 42) and the Convention's parameters; and the limitation
-deadline of each offence (Art. 38).
+Whether each is available for the offences found, where it must be used (domestic, or
+a request to the State concerned, Art. 4(3)), the safeguards it requires (Art. 42) and
+the Convention's parameters. Limitation deadlines (Art. 38) are in :mod:`.deadlines`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass
 
-from uncc.analysis.findings import Limitation, Measure, OffenceFinding, Target
-from uncc.analysis.limitation import Evasion, reckon
+from uncc.analysis.findings import Measure, OffenceFinding, Target
 from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
-from uncc.analysis.rules.targets import nothing_named, targets
+from uncc.analysis.rules.targets import TARGET_KINDS, Found, nothing_named, targets
 from uncc.analysis.trace import Missing, Trace, combine, leaf
-from uncc.convention.model import Article, Power
+from uncc.convention.catalogue import Convention
+from uncc.convention.model import Power
+from uncc.parties.profile import Profile
 
 CLOSED_GROUP_POWERS = frozenset({"realtime_traffic_collection", "interception"})
 """The measures a closed-group reservation (Art. 41(3)(b)) may limit."""
+
+Safeguards = tuple[tuple[str, str, str], ...]
 
 SAFEGUARD_TEXT = {
     "supervision": "judicial or other independent supervision",
@@ -96,54 +98,158 @@ def _serious(findings: list[OffenceFinding], state: str, ctx: Context) -> Trace:
     )
 
 
-def _conditions(
-    state: str, power: Power, relevant: list[OffenceFinding], ctx: Context, jurisdiction: Trace
-) -> list[Trace]:
-    profile = ctx.profile
-    if power.parameters.get("threshold") == "reasonable_belief":
-        investigation = leaf(
-            "scope",
-            f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
-            "art_41__para_1",
-            Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
-            inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
-        )
-        conditions = [_belief(relevant, power), investigation]
-    else:
-        proceedings = combine(
-            "scope",
-            f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
-            "art_41__para_1",
-            all_,
-            [jurisdiction],
-        )
-        conditions = [proceedings, _basis(relevant)]
-    if power.serious_offences_only:
-        conditions.append(_serious(relevant, state, ctx))
-    if power.id == "realtime_traffic_collection" and profile.takes("art_41.realtime_offence_list"):
-        listed = (
-            profile.realtime_offences
-            if profile.realtime_offences is not None
-            else profile.serious_offences
-        )
-        conditions.append(
-            _listed(
-                relevant,
-                listed,
-                "the offence is in the State's list for real-time collection (Art. 41(3)(a))",
-                "art_41__para_3__point_a",
+@dataclass(frozen=True)
+class _Plan:
+    """One power as a State applies it: everything that does not depend on the facts."""
+
+    article: int
+    power: Power
+    label: str
+    judicial: bool
+    safeguards: Safeguards
+    closed: bool
+    """Whether a closed-group reservation (41(3)(b)) may take out some of its targets."""
+    targets: tuple[object, ...]
+    """What its targets depend on: the kinds of power it is and its ``reach``."""
+    belief: bool
+    """Whether it is judged on a reasonable belief (Arts. 45-47), not on jurisdiction."""
+    realtime_list: tuple[str, ...] | None
+    """The State's list for real-time collection (41(3)(a)), when one applies."""
+
+
+def _plans(convention: Convention, profile: Profile, state: str) -> tuple[_Plan, ...]:
+    """Every power of the Convention as this State applies it, in the Convention's order."""
+    out = []
+    for article, power in convention.powers():
+        judicial = power.id in profile.judicial_authorisation
+        realtime: tuple[str, ...] | None = None
+        if power.id == "realtime_traffic_collection" and profile.takes(
+            "art_41.realtime_offence_list"
+        ):
+            chosen = profile.realtime_offences
+            realtime = tuple(chosen if chosen is not None else profile.serious_offences)
+        out.append(
+            _Plan(
+                article.number,
+                power,
+                f"{power.name} is available to {state}",
+                judicial,
+                _safeguards(convention, power, judicial),
+                power.id in CLOSED_GROUP_POWERS and profile.takes("art_41.closed_group_systems"),
+                (*(power.id in kinds for kinds in TARGET_KINDS), power.parameters.get("reach")),
+                power.parameters.get("threshold") == "reasonable_belief",
+                realtime,
             )
         )
-    return conditions
+    return tuple(out)
 
 
-def measures(
+_PLANS: dict[tuple[int, int, str], tuple[Convention, Profile, tuple[_Plan, ...]]] = {}
+"""(id of a Convention, id of a profile, State) → the powers as that State applies them."""
+
+
+def plans(convention: Convention, profile: Profile, state: str) -> tuple[_Plan, ...]:
+    """The powers as the State applies them, made once per (Convention, profile, State)."""
+    key = (id(convention), id(profile), state)
+    entry = _PLANS.get(key)
+    if entry is None or entry[0] is not convention or entry[1] is not profile:
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        entry = _PLANS[key] = (convention, profile, _plans(convention, profile, state))
+    return entry[2]
+
+
+class Scope:
+    """What every power of one State shares.
+
+    The offences not ruled out, and the conditions and targets found from them: each
+    is built once, then the same node serves every power.
+    """
+
+    def __init__(
+        self, state: str, findings: Iterable[OffenceFinding], ctx: Context, jurisdiction: Trace
+    ) -> None:
+        self.state = state
+        self.relevant = [f for f in findings if f.truth is not Truth.FALSE]
+        self.ctx = ctx
+        self.jurisdiction = jurisdiction
+        self._nodes: dict[str, Trace] = {}
+        self._targets: dict[tuple[object, ...], Found] = {}
+
+    def targets(self, plan: _Plan) -> Found:
+        """What the power would be used on (the same for powers of the same kinds and reach)."""
+        found = self._targets.get(plan.targets)
+        if found is None:
+            found = self._targets[plan.targets] = targets(plan.power, self.relevant, self.ctx)
+        return found
+
+    def conditions(self, plan: _Plan) -> list[Trace]:
+        """The conditions of the power (Art. 41 and the power's own)."""
+        nodes = self._nodes
+        power, relevant = plan.power, self.relevant
+        if plan.belief:
+            if "investigation" not in nodes:
+                nodes["investigation"] = _investigation(self.state, self.jurisdiction)
+            key = f"belief {power.at}"
+            if key not in nodes:
+                nodes[key] = _belief(relevant, power)
+            conditions = [nodes[key], nodes["investigation"]]
+        else:
+            if "proceedings" not in nodes:
+                nodes["proceedings"] = _proceedings(self.state, self.jurisdiction)
+                nodes["basis"] = _basis(relevant)
+            conditions = [nodes["proceedings"], nodes["basis"]]
+        if power.serious_offences_only:
+            if "serious" not in nodes:
+                nodes["serious"] = _serious(relevant, self.state, self.ctx)
+            conditions.append(nodes["serious"])
+        if plan.realtime_list is not None:
+            conditions.append(
+                _listed(
+                    relevant,
+                    plan.realtime_list,
+                    "the offence is in the State's list for real-time collection (Art. 41(3)(a))",
+                    "art_41__para_3__point_a",
+                )
+            )
+        return conditions
+
+
+def _investigation(state: str, jurisdiction: Trace) -> Trace:
+    return leaf(
+        "scope",
+        f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
+        "art_41__para_1",
+        Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
+        inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
+    )
+
+
+def _proceedings(state: str, jurisdiction: Trace) -> Trace:
+    return combine(
+        "scope",
+        f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
+        "art_41__para_1",
+        all_,
+        [jurisdiction],
+    )
+
+
+def state_measures(
     state: str,
-    entry: tuple[Article, Power],
     findings: Iterable[OffenceFinding],
     ctx: Context,
     jurisdiction: Trace,
 ) -> list[Measure]:
+    """Every power of the Convention for this State, in the Convention's order."""
+    scope = Scope(state, findings, ctx, jurisdiction)
+    out: list[Measure] = []
+    for plan in plans(ctx.convention, ctx.profile, state):
+        out.extend(measures(scope, plan))
+    return out
+
+
+def measures(scope: Scope, plan: _Plan) -> list[Measure]:
     """The power for this State: one measure per place its targets are in.
 
     Powers that need a reasonable belief (Arts. 45-47) are judged on it; the others
@@ -151,39 +257,45 @@ def measures(
     (Art. 41(1)). A closed-group reservation (41(3)(b)) takes out the measure for the
     closed-group systems only.
     """
-    article, power = entry
-    relevant = [f for f in findings if f.truth is not Truth.FALSE]
-    profile = ctx.profile
-    conditions = _conditions(state, power, relevant, ctx, jurisdiction)
-    found = targets(power, relevant, ctx)
-    closed = power.id in CLOSED_GROUP_POWERS and profile.takes("art_41.closed_group_systems")
-    label = f"{power.name} is available to {state}"
-    judicial = power.id in profile.judicial_authorisation
-    template = Measure(
-        state=state,
-        article=article.number,
-        power=power.id,
-        name=power.name,
-        provision=power.at,
-        trace=combine("power", label, power.at, all_, conditions, key=power.id),
-        route=None,
-        safeguards=tuple(_safeguards(power, judicial, ctx)),
-        judicial_authorisation=judicial,
-        confidentiality=power.confidentiality,
-        parameters=dict(power.parameters),
-    )
+    power, state, ctx, label = plan.power, scope.state, scope.ctx, plan.label
+    conditions = scope.conditions(plan)
+    found = scope.targets(plan)
+    base = combine("power", label, power.at, all_, conditions, key=power.id)
+
+    def measure(
+        trace: Trace,
+        route: str | None,
+        chosen: tuple[Target, ...],
+        route_missing: tuple[Missing, ...],
+    ) -> Measure:
+        return Measure(
+            state,
+            plan.article,
+            power.id,
+            power.name,
+            power.at,
+            trace,
+            route,
+            chosen,
+            plan.safeguards,
+            plan.judicial,
+            power.confidentiality,
+            dict(power.parameters),
+            route_missing,
+        )
+
     if not found:
-        return [replace(template, route_missing=(nothing_named(power.id),))]
+        return [measure(base, None, (), (nothing_named(power.id),))]
     groups: dict[tuple[str | None, Truth], list[tuple[Target, list[Missing], Trace | None]]] = {}
     for target, missing in found:
-        left_out = closed_group_left_out(target, ctx) if closed else None
+        left_out = closed_group_left_out(target, ctx) if plan.closed else None
         key = (target.location, Truth.TRUE if left_out is None else left_out.outcome)
         groups.setdefault(key, []).append((target, missing, left_out))
     out = []
     for (place, _), group in groups.items():
         route = None if place is None else ("domestic" if place == state else f"request:{place}")
         extra = [node for _, _, node in group if node is not None]
-        trace = template.trace
+        trace = base
         if extra:
             reservation = combine(
                 "reservation",
@@ -196,12 +308,11 @@ def measures(
                 "power", label, power.at, all_, [*conditions, reservation], key=power.id
             )
         out.append(
-            replace(
-                template,
-                trace=trace,
-                route=route,
-                targets=tuple(t for t, _, _ in group),
-                route_missing=tuple(m for _, ms, _ in group for m in ms),
+            measure(
+                trace,
+                route,
+                tuple(t for t, _, _ in group),
+                tuple(m for _, ms, _ in group for m in ms),
             )
         )
     return out
@@ -237,8 +348,22 @@ def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
     )
 
 
-def _safeguards(power: Power, judicial: bool, ctx: Context) -> Iterator[tuple[str, str, str]]:
-    article = ctx.convention.article(42)
+def _safeguards(
+    convention: Convention, power: Power, judicial: bool
+) -> tuple[tuple[str, str, str], ...]:
+    """What Art. 42 asks of the power here (the same for every incident: kept per Convention)."""
+    table = per_convention(convention, "safeguards", dict[tuple[str, bool], Safeguards])
+    key = (power.id, judicial)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = tuple(_safeguards_of(convention, power, judicial))
+    return found
+
+
+def _safeguards_of(
+    convention: Convention, power: Power, judicial: bool
+) -> Iterator[tuple[str, str, str]]:
+    article = convention.article(42)
     duration = power.parameters.get("max_duration_days")
     for safeguard in article.safeguards:
         text = SAFEGUARD_TEXT.get(safeguard.id, safeguard.gist)
@@ -252,61 +377,3 @@ def _safeguards(power: Power, judicial: bool, ctx: Context) -> Iterator[tuple[st
             renew = ", renewable" if power.parameters.get("renewable") else ""
             text = f"at most {duration} days per order{renew} ({power.parameters.get('duration_at', power.at)})"
         yield safeguard.id, safeguard.at, text
-
-
-def limitation(state: str, finding: OffenceFinding, ctx: Context, at: dt.date | None) -> Limitation:
-    """When proceedings for the offence must begin in ``state`` (Art. 38).
-
-    The offender's evasion of justice (``persons[].evaded_justice``) suspends or extends
-    the period as the State's profile says (``limitation.evasion``); see
-    :func:`uncc.analysis.limitation.reckon`.
-    """
-    years = ctx.profile.limitation_years(finding.offence)
-    act = ctx.world.act(finding.act)
-    when = act.when if act else None
-    missing: list[Missing] = []
-    if when is None and act is not None:
-        missing.append(Missing(ctx.world.path(act, "when"), "when the act was committed"))
-    if years is None:
-        missing.append(Missing(f"profile[{state}].limitation", f"the limitation period in {state}"))
-    if when is None or years is None:
-        return Limitation(state, finding.offence, finding.act, years, None, None, tuple(missing))
-    start = when.date() if isinstance(when, dt.datetime) else when
-    offender = ctx.world.person(finding.actor)
-    spans = None if offender is None else offender.evaded_justice
-    rule = ctx.profile.limitation
-    found = reckon(
-        start,
-        years,
-        at,
-        effect=rule.evasion,
-        evasion_years=rule.evasion_years,
-        evasion=None if spans is None else [Evasion(s.since, s.until) for s in spans],
-    )
-    if found.needs_evasion and offender is not None:
-        missing.append(
-            Missing(
-                ctx.world.path(offender, "evaded_justice"),
-                "whether the offender evaded justice, and when",
-            )
-        )
-    elif found.needs_evasion and act is not None:
-        missing.append(Missing(ctx.world.path(act, "by"), "who did it"))
-    if found.needs_rule:
-        missing.append(
-            Missing(
-                f"profile[{state}].limitation.evasion",
-                f"whether evasion of justice suspends or extends the period in {state}",
-            )
-        )
-    deadline = None if found.deadline is None else found.deadline.isoformat()
-    return Limitation(
-        state,
-        finding.offence,
-        finding.act,
-        years,
-        deadline,
-        found.expired,
-        tuple(missing),
-        found.note,
-    )

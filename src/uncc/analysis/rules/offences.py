@@ -10,14 +10,18 @@ punishable and has not reserved attempt (36(5)).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from uncc.analysis.facts import Act, Datum, Item
 from uncc.analysis.logic import Truth, all_
+from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.elements import evaluate_element
 from uncc.analysis.trace import Trace, combine, leaf, negate
 from uncc.analysis.vocabulary import Stage
-from uncc.convention.model import Article, Element, ElementRole, Offence, OptionKind
+from uncc.convention.catalogue import Convention
+from uncc.convention.model import Article, Element, ElementRole, Offence, Option, OptionKind
+from uncc.parties.profile import Profile
 
 HANDLED_ELSEWHERE = frozenset(
     {
@@ -43,13 +47,63 @@ def elements_for(
     return elements, notes
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """An offence as a State defines it: what does not depend on the facts."""
+
+    elements: tuple[Element, ...]
+    without_results: tuple[Element, ...]
+    """The elements judged for an attempt or a preparation (no result elements)."""
+    notes: tuple[str, ...]
+    reservations: tuple[Option, ...]
+    """The State's reservations that take out or limit the offence."""
+
+
+_SHAPES: dict[tuple[int, int, str], tuple[Convention, Profile, _Shape]] = {}
+"""(id of a Convention, id of a profile, offence id) → (those two, the offence as defined)."""
+
+
+def _shape(article: Article, offence: Offence, ctx: Context) -> _Shape:
+    """The offence's elements, notes and reservations in this State, made once per profile."""
+    convention, profile = ctx.convention, ctx.profile
+    key = (id(convention), id(profile), offence.id)
+    entry = _SHAPES.get(key)
+    if entry is None or entry[0] is not convention or entry[1] is not profile:
+        elements, notes = elements_for(article, offence, ctx)
+        for option in article.options:
+            if option.id == "art_17.limited_circumstances" and profile.takes(option.id):
+                notes.append(
+                    f"{option.id}: the State reserves limited cases with other remedies; uncc does not decide them"
+                )
+        reservations = tuple(
+            option
+            for option in article.options
+            if option.kind is OptionKind.RESERVATION
+            and offence.id in option.targets
+            and option.adds_element is None
+            and profile.takes(option.id)
+        )
+        shape = _Shape(
+            tuple(elements),
+            tuple(e for e in elements if e.role is not ElementRole.RESULT),
+            tuple(notes),
+            reservations,
+        )
+        if len(_SHAPES) > 4096:
+            _SHAPES.clear()
+        entry = _SHAPES[key] = (convention, profile, shape)
+    return entry[2]
+
+
 def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context) -> Trace:
     """Whether the act amounts to the offence in this State, with the whole trace."""
-    elements, notes = elements_for(article, offence, ctx)
+    shape = _shape(article, offence, ctx)
     stage = act.stage or Stage.COMPLETED
-    if stage is not Stage.COMPLETED:
-        elements = [e for e in elements if e.role is not ElementRole.RESULT]
-    nodes = [evaluate_element(e, act, ctx) for e in elements]
+    completed = stage is Stage.COMPLETED
+    nodes = [
+        evaluate_element(e, act, ctx)
+        for e in (shape.elements if completed else shape.without_results)
+    ]
     body = combine("elements", "every element holds", offence.at, all_, nodes)
     parts = [body]
     for exclusion in offence.exclusions:
@@ -58,16 +112,11 @@ def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context)
                 exclusion.id, gist=exclusion.gist, at=exclusion.at, act=act, nodes=nodes, ctx=ctx
             )
         )
-    parts.extend(_reservations(article, offence, act, ctx))
-    if stage is not Stage.COMPLETED:
+    parts.extend(_reservations(shape.reservations, act, ctx))
+    if not completed:
         parts.append(_stage_punishable(stage, ctx))
-    label = offence.name if stage is Stage.COMPLETED else f"{stage.value} {offence.name.lower()}"
-    for option in article.options:
-        if option.id == "art_17.limited_circumstances" and ctx.profile.takes(option.id):
-            notes.append(
-                f"{option.id}: the State reserves limited cases with other remedies; uncc does not decide them"
-            )
-    return combine("offence", label, offence.at, all_, parts, key=offence.id, notes=notes)
+    label = offence.name if completed else f"{stage.value} {offence.name.lower()}"
+    return combine("offence", label, offence.at, all_, parts, key=offence.id, notes=shape.notes)
 
 
 def _exclusion_absent(
@@ -101,15 +150,8 @@ def _exclusion_absent(
     return negate(applies, "exclusion", f"not excluded: {gist}", at, key=exclusion_id)
 
 
-def _reservations(article: Article, offence: Offence, act: Act, ctx: Context) -> Iterator[Trace]:
-    for option in article.options:
-        if (
-            option.kind is not OptionKind.RESERVATION
-            or offence.id not in option.targets
-            or option.adds_element is not None
-            or not ctx.profile.takes(option.id)
-        ):
-            continue
+def _reservations(reserved: tuple[Option, ...], act: Act, ctx: Context) -> Iterator[Trace]:
+    for option in reserved:
         if option.id == "art_10.reservation":
             yield _reservation_keeps(option.at, act, ctx)
         elif option.id not in HANDLED_ELSEWHERE:
@@ -181,20 +223,59 @@ _CONDUCTS: dict[str, frozenset[str] | None] = {}
 """Offence id → every conduct its conduct elements allow (None: it names no conduct)."""
 
 
-def conduct_matches(offence: Offence, act: Act) -> Truth:
-    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated).
-
-    The same as asking each conduct element in turn (any of them), from a set computed
-    once per offence: this test runs for every act against every offence.
-    """
+def _allowed(offence: Offence) -> frozenset[str] | None:
     if offence.id not in _CONDUCTS:
         elements = [e for e in offence.elements if e.role is ElementRole.CONDUCT]
         _CONDUCTS[offence.id] = (
             frozenset(c for e in elements for c in e.any_of) if elements else None
         )
-    allowed = _CONDUCTS[offence.id]
+    return _CONDUCTS[offence.id]
+
+
+def conduct_matches(offence: Offence, act: Act) -> Truth:
+    """Whether the act's conduct is among the offence's conducts (UNKNOWN if not stated).
+
+    The same as asking each conduct element in turn (any of them), from a set computed
+    once per offence.
+    """
+    allowed = _allowed(offence)
     if allowed is None:
         return Truth.TRUE
     if act.conduct is None:
         return Truth.UNKNOWN
     return Truth.of(act.conduct.value in allowed)
+
+
+def _admits(allowed: frozenset[str] | None, conduct: str) -> bool:
+    return allowed is None or conduct in allowed
+
+
+Candidates = tuple[tuple[Article, Offence], ...]
+
+
+def _by_conduct(convention: Convention) -> dict[str | None, Candidates]:
+    """Conduct → the offences it may amount to; ``None`` (conduct unknown) → every offence."""
+    every = tuple(convention.offences())
+    conducts = {c for _, o in every for c in _allowed(o) or ()}
+    index: dict[str | None, Candidates] = {
+        conduct: tuple((a, o) for a, o in every if _admits(_allowed(o), conduct))
+        for conduct in conducts
+    }
+    index[None] = every
+    return index
+
+
+def candidates(convention: Convention, act: Act) -> Candidates:
+    """The offences an act may amount to: those its conduct does not rule out.
+
+    Every offence for which :func:`conduct_matches` is not FALSE, in the Convention's
+    order, looked up by the act's conduct in an index built once per Convention (this
+    runs for every act under every profile).
+    """
+    index = per_convention(convention, "offences by conduct", lambda: _by_conduct(convention))
+    if act.conduct is None:
+        return index[None]
+    found = index.get(act.conduct.value)
+    if found is None:  # a conduct no offence names: only offences naming none
+        found = tuple((a, o) for a, o in index[None] if _allowed(o) is None)
+    return found

@@ -36,6 +36,8 @@ PROCEEDS_POWERS = frozenset({"freezing", "confiscation"})
 PROVIDER_POWERS = frozenset({"production_of_subscriber_information"})
 TRAFFIC_POWERS = frozenset({"traffic_preservation_disclosure"})
 """Powers over traffic data only (Art. 44): content and other data are not their targets."""
+TARGET_KINDS = (DATA_POWERS, SYSTEM_POWERS, PROCEEDS_POWERS, PROVIDER_POWERS, TRAFFIC_POWERS)
+"""Every set a power's targets depend on (with its ``reach`` parameter)."""
 
 Found = list[tuple[Target, list[Missing]]]
 

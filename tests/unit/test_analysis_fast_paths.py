@@ -1,0 +1,132 @@
+"""The engine's fast paths give the results of the plain rules they replace (hypothesis).
+
+- Offences looked up by conduct are those whose conduct elements do not rule the act out.
+- A State nobody asked about is judged competent exactly when its full jurisdiction
+  (every ground, every offence) is not FALSE, so whom a State must consult is unchanged.
+- Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from uncc.analysis.engine import _Evaluator, analyze
+from uncc.analysis.facts import Act
+from uncc.analysis.intake import validate_incident
+from uncc.analysis.logic import Truth, any_
+from uncc.analysis.rules.jurisdiction import jurisdiction
+from uncc.analysis.rules.offences import candidates
+from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
+from uncc.analysis.vocabulary import Conduct
+from uncc.analysis.world import World
+from uncc.convention.model import ElementRole, Offence
+from uncc.parties.profile import Profile
+
+from .test_analysis_properties import BASELINE, CONVENTION, FAST, STATES, STRICT, pairs
+
+GROUNDS = CONVENTION.article(40).grounds
+
+
+def _conduct_reference(offence: Offence, act: Act) -> Truth:
+    """Each conduct element asked in turn: any of them (no conduct element: TRUE)."""
+    elements = [e for e in offence.elements if e.role is ElementRole.CONDUCT]
+    if not elements:
+        return Truth.TRUE
+    if act.conduct is None:
+        return Truth.UNKNOWN
+    conduct = act.conduct.value
+    return any_(Truth.of(conduct in e.any_of) for e in elements)
+
+
+def _reference_candidates(act: Act) -> list[str]:
+    return [o.id for _, o in CONVENTION.offences() if _conduct_reference(o, act) is not Truth.FALSE]
+
+
+def _act(conduct: str | None) -> Act:
+    raw: dict[str, Any] = {
+        "uncc": "incident/1",
+        "id": "conducts",
+        "acts": [{"id": "a1"} if conduct is None else {"id": "a1", "conduct": conduct}],
+    }
+    return validate_incident(raw, "conducts").acts[0]
+
+
+def test_every_conduct_finds_the_offences_its_conduct_elements_allow() -> None:
+    for conduct in [None, *(c.value for c in Conduct)]:
+        act = _act(conduct)
+        found = [o.id for _, o in candidates(CONVENTION, act)]
+        assert found == _reference_candidates(act), conduct
+
+
+@FAST
+@given(pairs())
+def test_offences_looked_up_by_conduct_are_those_not_ruled_out(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    for raw in pair:
+        for act in validate_incident(raw, "generated").acts:
+            found = [o.id for _, o in candidates(CONVENTION, act)]
+            assert found == _reference_candidates(act)
+
+
+def _full_outcome(world: World, state: str, profile: Profile) -> Truth:
+    """The State's jurisdiction judged in full: every ground over every offence found."""
+    evaluator = _Evaluator(CONVENTION, world, profile.for_state(state))
+    return jurisdiction(state, evaluator.findings(), GROUNDS, evaluator.ctx).trace.outcome
+
+
+@FAST
+@given(pairs(), st.sampled_from([BASELINE, STRICT]))
+def test_a_state_nobody_asked_about_is_competent_as_its_full_jurisdiction_says(
+    pair: tuple[dict[str, Any], dict[str, Any]], profile: Profile
+) -> None:
+    for raw in pair:
+        world = World(validate_incident(raw, "generated"))
+        for state in STATES:
+            lazy = _Evaluator(CONVENTION, world, profile.for_state(state))
+            full = _full_outcome(world, state, profile)
+            assert lazy.competent(state, GROUNDS) is (full is not Truth.FALSE), state
+
+
+@FAST
+@given(pairs())
+def test_whom_a_state_consults_is_judged_from_every_state_in_full(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """Asked about one State only, the others' competence is the full jurisdiction's."""
+    for raw in pair:
+        incident = validate_incident(raw, "generated")
+        world = World(incident)
+        named = world.states()
+        competent = {s for s in named if _full_outcome(world, s, STRICT) is not Truth.FALSE}
+        ongoing = {i.state for i in incident.investigations if i.ongoing}
+        stopped = {i.state for i in incident.investigations if not i.ongoing} - ongoing
+        for state in named:
+            result = analyze(incident, CONVENTION, BASELINE, default=STRICT, parties=[state])
+            juris = result.states[0].jurisdiction
+            exercising = any(
+                g.adopted
+                and g.trace.outcome is not Truth.FALSE
+                and g.provision.startswith(("art_40__para_1", "art_40__para_2"))
+                for g in juris.grounds
+            )
+            maybe = sorted(competent - ongoing - stopped - {state}) if exercising else []
+            assert list(juris.consult_if_investigating) == maybe, state
+
+
+def test_the_engine_makes_ordinary_equal_trace_nodes() -> None:
+    gap = Missing("acts[a1].without_right", "whether the act was without right")
+    made = leaf("element", "without right", "art_6__para_1", Truth.UNKNOWN, missing=[gap, gap])
+    plain = Trace("element", "without right", "art_6__para_1", Truth.UNKNOWN, missing=(gap,))
+    assert type(made) is Trace
+    assert made == plain
+    assert hash(made) == hash(plain)
+    both = combine("offence", "it", "art_6", any_, [made, plain], key="k")
+    assert both == Trace(
+        "offence", "it", "art_6", Truth.UNKNOWN, (), (gap,), (made, plain), (), "k"
+    )
+    flipped = negate(made, "exclusion", "not", "art_6")
+    assert flipped == Trace("exclusion", "not", "art_6", Truth.UNKNOWN, (), (gap,), (made,))
