@@ -84,7 +84,7 @@ def test_a_case_read_whose_audit_entry_cannot_be_committed_shows_nothing(
 
     async def read() -> httpx.Response:
         client, headers = await _session(app, "ivan")
-        monkeypatch.setattr(audit_commits, "audit", broken)
+        monkeypatch.setattr(audit_commits, "audit_all", broken)
         try:
             return await client.get(f"/api/v1/cases/{case.id}", headers=headers)
         finally:

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, insert, select
+from sqlalchemy import Connection, Text, bindparam, cast, insert, select
 
 from uncc.adapters.db import schema
 from uncc.analysis.engine import analyze
@@ -16,6 +16,7 @@ from uncc.analysis.intake import validate_incident
 from uncc.analysis.report import to_dict
 from uncc.convention.catalogue import load_convention
 from uncc.domain.policy import Action, require
+from uncc.domain.references import stored_forms
 from uncc.errors import NotFoundError, UserInputError
 from uncc.parties.catalogue import builtin_profile
 from uncc.services.context import (
@@ -24,6 +25,7 @@ from uncc.services.context import (
     audit,
     audit_now,
     next_id,
+    our_state,
     require_case,
     stored_id,
 )
@@ -160,6 +162,19 @@ class CaseText:
     created_by: str
 
 
+_CASE_TEXT = select(
+    schema.cases.c.id,
+    schema.cases.c.title,
+    schema.cases.c.status,
+    schema.cases.c.facts,
+    cast(schema.cases.c.analysis, Text).label("analysis"),
+    schema.cases.c.created_by,
+).where(schema.cases.c.id.in_(bindparam("forms", expanding=True)))
+"""A case with its analysis as stored text, by any stored form of its id (built once)."""
+_INVESTIGATING = select(schema.hits.c.state).where(schema.hits.c.case_id == bindparam("case"))
+"""The States whose deconfliction hits name a case (built once)."""
+
+
 def read_case_text(ctx: NodeContext, who: Principal, case_id: str) -> CaseText:
     """A case by id with its analysis as JSON text, for a caller that audits the read itself.
 
@@ -173,25 +188,12 @@ def read_case_text(ctx: NodeContext, who: Principal, case_id: str) -> CaseText:
         NotFoundError: no such case.
     """
     require(who.roles, Action.CASE_READ)
-    cases = schema.cases
     with reading(ctx.engine) as conn:
-        row = conn.execute(
-            select(
-                cases.c.id,
-                cases.c.title,
-                cases.c.status,
-                cases.c.facts,
-                cast(cases.c.analysis, Text).label("analysis"),
-                cases.c.created_by,
-            ).where(stored_id(conn, cases.c.id, case_id))
-        ).first()
+        forms = list(stored_forms(case_id, our_state(conn)))
+        row = conn.execute(_CASE_TEXT, {"forms": forms}).first()
         if row is None:
             raise NotFoundError(f"no case {case_id}")
-        investigating = set(
-            conn.execute(
-                select(schema.hits.c.state).where(schema.hits.c.case_id == row.id)
-            ).scalars()
-        )
+        investigating = set(conn.execute(_INVESTIGATING, {"case": row.id}).scalars())
     analysis = row.analysis
     if investigating:
         analysis = json.dumps(known_investigations(json.loads(analysis), investigating))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,41 @@ def audit(
     after_audit(conn, at, action, obj, outcome)
 
 
+def audit_all(conn: Connection, at: dt.datetime, entries: Sequence[AuditEntry]) -> None:
+    """Append several entries at once (one statement; ``audit`` for each, in order)."""
+    conn.execute(
+        _AUDIT,
+        [
+            {
+                "at": at,
+                "actor": e.actor,
+                "action": e.action,
+                "object": e.obj,
+                "outcome": e.outcome,
+                "details": e.details,
+            }
+            for e in entries
+        ],
+    )
+    for e in entries:
+        after_audit(conn, at, e.action, e.obj, e.outcome)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry for ``audit_all``: who did what to which object, how it went, details."""
+
+    actor: str
+    action: str
+    obj: str
+    outcome: str
+    details: Mapping[str, Any]
+
+
+_AUDIT = insert(schema.audit)
+"""The audit trail's insert, built once."""
+
+
 def audit_now(
     ctx: NodeContext, actor: str, action: str, *, obj: str, outcome: str, **details: Any
 ) -> None:
@@ -203,9 +238,12 @@ def audit_now(
         audit(conn, ctx.clock(), actor, action, obj=obj, outcome=outcome, **details)
 
 
+_STATE = select(schema.node.c.state)
+
+
 def our_state(conn: Connection) -> str | None:
     """This node's State code (None before ``uncc node init``)."""
-    state = conn.execute(select(schema.node.c.state)).scalar()
+    state = conn.execute(_STATE).scalar()
     return str(state) if state else None
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, delete, insert, select, update
+from sqlalchemy import Connection, Text, bindparam, cast, delete, insert, select, update
 
 from uncc.adapters.crypto import NodeKey, hash_password, token_digest
 from uncc.adapters.db import schema
@@ -110,16 +110,7 @@ def node_info(conn: Connection) -> NodeInfo:
     Raises:
         NotFoundError: the node has not been initialised.
     """
-    node = schema.node
-    row = conn.execute(
-        select(
-            node.c.state,
-            node.c.name,
-            node.c.public_key,
-            node.c.key_id,
-            cast(node.c.profile, Text).label("profile"),  # the stored text: decoded once
-        )
-    ).first()
+    row = conn.execute(_NODE_INFO).first()
     if row is None:
         raise NotFoundError("this node is not initialised: run 'uncc node init' first")
     parsed = _PROFILES.get(row.profile)
@@ -127,6 +118,15 @@ def node_info(conn: Connection) -> NodeInfo:
         parsed = _PROFILES[row.profile] = Profile.model_validate(json.loads(row.profile))
     return NodeInfo(row.state, row.name, row.public_key, row.key_id, parsed)
 
+
+_NODE_INFO = select(
+    schema.node.c.state,
+    schema.node.c.name,
+    schema.node.c.public_key,
+    schema.node.c.key_id,
+    cast(schema.node.c.profile, Text).label("profile"),  # the stored text: decoded once
+)
+"""The node's row, built once (building a statement costs more than running it)."""
 
 _PROFILES: dict[str, Profile] = {}
 """Validated profiles by their stored JSON text (a node has one; tests make many)."""
@@ -179,25 +179,29 @@ class Looked:
         return self.who
 
 
+_TOKEN = (
+    select(
+        schema.tokens.c.expires_at,
+        schema.tokens.c.kind,
+        schema.tokens.c.created_at,
+        schema.tokens.c.last_used_at,
+        schema.users.c.id,
+        schema.users.c.roles,
+        schema.users.c.active,
+        schema.users.c.totp_confirmed,
+    )
+    .join(schema.users, schema.users.c.id == schema.tokens.c.user_id)
+    .where(schema.tokens.c.hash == bindparam("digest"))
+)
+"""A token's row with its user's, built once (it runs at every request)."""
+
+
 def look_up(ctx: NodeContext, token: str) -> Looked:
     """Read what a token stands for (one read, no lock); see ``authenticate``."""
-    tokens, users = schema.tokens, schema.users
+    tokens = schema.tokens
     digest = token_digest(token)
     with reading(ctx.engine) as conn:
-        row = conn.execute(
-            select(
-                tokens.c.expires_at,
-                tokens.c.kind,
-                tokens.c.created_at,
-                tokens.c.last_used_at,
-                users.c.id,
-                users.c.roles,
-                users.c.active,
-                users.c.totp_confirmed,
-            )
-            .join(users, users.c.id == tokens.c.user_id)
-            .where(tokens.c.hash == digest)
-        ).first()
+        row = conn.execute(_TOKEN, {"digest": digest}).first()
     if row is None:
         return Looked(None, "unknown token: log in again", None)
     now = ctx.clock()

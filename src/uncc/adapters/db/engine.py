@@ -16,6 +16,10 @@ from uncc.errors import SchemaError, UserInputError
 WRITE = "uncc_write"
 """Execution option marking a connection whose transaction writes (SQLite: BEGIN IMMEDIATE)."""
 
+READ = "uncc_read"
+"""Execution option marking a connection that only reads (SQLite: no ``BEGIN``; each
+statement reads in its own implicit transaction, as in autocommit)."""
+
 _EXCLUSIVE = "uncc_exclusive"
 """Execution option of the migration's transaction (SQLite: BEGIN EXCLUSIVE)."""
 
@@ -72,6 +76,8 @@ def make_engine(url: str) -> Engine:
                 connection.exec_driver_sql("BEGIN EXCLUSIVE")
             elif options.get(WRITE):
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif options.get(READ):
+                return  # autocommit: nothing to begin, nothing to roll back
             else:
                 connection.exec_driver_sql("BEGIN")
 

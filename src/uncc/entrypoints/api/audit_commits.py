@@ -18,7 +18,7 @@ from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 
-from uncc.services.context import NodeContext, audit
+from uncc.services.context import AuditEntry, NodeContext, audit_all
 
 MOST = 256
 """The most entries one transaction takes."""
@@ -102,16 +102,11 @@ class AuditCommits:
         error: BaseException | None = None
         try:
             with self.ctx.engine.begin() as conn:
-                for e in entries:
-                    audit(
-                        conn,
-                        self.ctx.clock(),
-                        e.actor,
-                        e.action,
-                        obj=e.obj,
-                        outcome=e.outcome,
-                        **e.details,
-                    )
+                audit_all(
+                    conn,
+                    self.ctx.clock(),
+                    [AuditEntry(e.actor, e.action, e.obj, e.outcome, e.details) for e in entries],
+                )
         except Exception as exc:  # every waiting read fails with it; nothing was shown
             error = exc
         for e in entries:
