@@ -245,20 +245,22 @@ class Published:
         skip = self._states.index(exclude) if exclude in self._states else -2
         found: dict[str, list[bytes]] = {state: [] for state in self._states}
         numbers, owners = self._numbers, self._owners
-        if skip >= 0:  # the excluded State's prefixes are left out before the search
-            others = owners != skip
-            numbers, owners = numbers[others], owners[others]
         if own and len(numbers):
             mine = _prefix_numbers(own)
             order = np.argsort(mine)  # sorted needles: the binary searches stay in cache
             wanted = mine[order]
             first = np.searchsorted(numbers, wanted)
-            held = numbers[np.minimum(first, len(numbers) - 1)] == wanted
+            last = np.searchsorted(numbers, wanted, side="right")
+            held = last > first
+            if skip >= 0:  # a prefix held by the excluded State alone is no hit
+                alone = last - first == 1
+                alone[alone] = owners[first[alone]] == skip
+                held &= ~alone
             at = order[held]
             kept = np.argsort(at)  # back to the order of our tags
-            at, wanted, first = at[kept], wanted[held][kept], first[held][kept]
-            last = np.searchsorted(numbers, wanted, side="right")
+            at, first, last = at[kept], first[held][kept], last[held][kept]
             for n, start, stop in zip(at.tolist(), first.tolist(), last.tolist(), strict=True):
                 for holder in owners[start:stop].tolist():
-                    found[self._states[holder]].append(own[n])
+                    if holder != skip:
+                        found[self._states[holder]].append(own[n])
         return {state: tags for state, tags in found.items() if state != exclude}
