@@ -22,7 +22,14 @@ from uncc.domain.policy import Role
 from uncc.errors import UserInputError
 from uncc.services import jit_inbound, notifications
 from uncc.services.context import MessageHandler, NodeContext
-from uncc.services.network import consent, deconfliction, measures, requested, transfer_in
+from uncc.services.network import (
+    consent,
+    deconfliction,
+    deconfliction_keys,
+    measures,
+    requested,
+    transfer_in,
+)
 from uncc.services.network.conversations import ANSWERS
 from uncc.services.network.tls_pins import pin_for
 from uncc.services.notify_events import after_message
@@ -95,7 +102,7 @@ def message_handlers() -> dict[str, MessageHandler]:
     table |= asks
     requests = set(asks) | set(MEASURE_REQUESTS)
     table |= {
-        "deconfliction_key": deconfliction.key_received,
+        "deconfliction_key": deconfliction_keys.key_received,
         "deconfliction_hit": deconfliction.hit_received,
         "consent_request": consent.consent_asked,
         "consent_answer": consent.consent_answered,

@@ -10,7 +10,7 @@ from tests.network.kit import make_network, pump
 from tests.service.conftest import Clock, facts
 from uncc.errors import PermissionDeniedError, UserInputError
 from uncc.services import cases, notifications, work_queue
-from uncc.services.network import deconfliction, experts, requests
+from uncc.services.network import deconfliction, deconfliction_keys, experts, requests
 
 
 def test_experts_are_published_through_the_hub_and_found_by_availability(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_a_shared_selector_is_found_without_sharing_it_and_both_states_consult(
     clock = Clock()
     net, hub, m = make_network(tmp_path, clock)
     a, b, c = m["XA"], m["XB"], m["XC"]
-    deconfliction.rotate_key(hub.ctx, hub.admin)
+    deconfliction_keys.rotate_key(hub.ctx, hub.admin)
     pump(net)
     case_a = cases.open_case(a.ctx, a.ivan, facts("ransomware-hospital")).id
     case_c = cases.open_case(c.ctx, c.ivan, facts("ransomware-hospital")).id

@@ -135,3 +135,46 @@ def test_published_filters_find_what_each_filter_finds(shares: list[int], own_co
     }
     assert {s: sorted(t) for s, t in found.items()} == {s: sorted(t) for s, t in expected.items()}
     assert set(Published(published).hits(own)) == set(published)
+
+
+@given(
+    selectors=st.lists(
+        st.tuples(st.sampled_from(list(K)), st.text(min_size=1, max_size=30)), max_size=60
+    )
+)
+def test_a_filter_is_the_sorted_distinct_prefixes_of_the_one_shot_tags(
+    selectors: list[tuple[SelectorKind, str]],
+) -> None:
+    key = b"k" * 32
+    expected = sorted({tag(key, kind, value)[:PREFIX] for kind, value in selectors})
+    assert build(key, selectors) == b"".join(expected)
+
+
+prefixes = st.binary(min_size=PREFIX, max_size=PREFIX)
+
+
+@given(
+    filters=st.lists(st.lists(prefixes, max_size=12), min_size=1, max_size=4),
+    own=st.lists(
+        st.tuples(st.integers(0, 60), st.binary(min_size=32 - PREFIX, max_size=32 - PREFIX))
+    ),
+    exclude=st.integers(-1, 4),
+)
+def test_published_filters_as_received_find_what_each_filter_finds(
+    filters: list[list[bytes]], own: list[tuple[int, bytes]], exclude: int
+) -> None:
+    """Filters as another node may send them (unsorted, repeated prefixes) and own tags
+    sharing prefixes with them and with each other give each filter's own hits."""
+    pool = [p for f in filters for p in f] + [b"\x00" * PREFIX, b"\xff" * PREFIX]
+    own_tags = [pool[n % len(pool)] + rest for n, rest in own]
+    published = {f"X{n}": b"".join(f) for n, f in enumerate(filters)}
+    skip = f"X{exclude}"
+    found = Published(published).hits(own_tags, exclude=skip)
+    expected = {
+        state: Filter(blob).hits(OwnTags(own_tags))
+        for state, blob in published.items()
+        if state != skip
+    }
+    assert {s: sorted(t) for s, t in found.items()} == {s: sorted(t) for s, t in expected.items()}
+    for state, hits in found.items():  # in the order of our tags
+        assert hits == [t for t in own_tags if t in Filter(published[state])]

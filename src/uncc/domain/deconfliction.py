@@ -20,7 +20,12 @@ import sys
 from array import array
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from itertools import compress, count, repeat
+from itertools import count
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 PREFIX = 8
 """Bytes of each tag that are published (false-positive odds about n / 2^64)."""
@@ -108,16 +113,22 @@ def keyed_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
 def tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> list[bytes]:
     """The tags of many selectors, in order: the same bytes as :func:`tag` for each.
 
-    The key's pads are absorbed once (:func:`keyed_pads`), so each tag costs two SHA-256
-    compressions instead of four.
+    The key's pads are absorbed once (:func:`keyed_pads`), and with the inner pad each
+    kind's label (``"email:"``), so each tag costs two SHA-256 compressions instead of
+    four and hashes the selector's own bytes only.
     """
     inner, outer = keyed_pads(key)
-    start, finish, labels = inner.copy, outer.copy, _LABELS
+    starts = {}
+    for kind, label in _LABELS.items():
+        labelled = inner.copy()
+        labelled.update(label.encode())
+        starts[kind] = labelled.copy
+    finish = outer.copy
     out: list[bytes] = []
     append = out.append
     for kind, value in selectors:
-        first = start()
-        first.update((labels[kind] + value).encode())
+        first = starts[kind]()
+        first.update(value.encode())
         second = finish()
         second.update(first.digest())
         append(second.digest())
@@ -131,16 +142,27 @@ def _prefix_words(full_tags: list[bytes]) -> array[int]:
     return words[:: 32 // PREFIX]
 
 
+def _prefix_numbers(full_tags: list[bytes]) -> NDArray[np.uint64]:
+    """Each tag's published prefix as a number (its bytes read big-endian), in a numpy array.
+
+    Numbers sort as the prefixes' bytes do.
+    """
+    import numpy as np  # noqa: PLC0415 - numpy only where filters are built or matched
+
+    joined = np.frombuffer(b"".join(full_tags), dtype=">u8")
+    return joined[:: 32 // PREFIX].astype(np.uint64)
+
+
 def build(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> bytes:
     """The published filter: sorted, distinct 8-byte tag prefixes, concatenated."""
-    words = _prefix_words(tags(key, selectors))
-    little = sys.byteorder == "little"
-    if little:  # as big-endian numbers, words sort as their bytes do
-        words.byteswap()
-    out = array("Q", sorted(set(words)))
-    if little:
-        out.byteswap()
-    return out.tobytes()
+    import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+
+    numbers = _prefix_numbers(tags(key, selectors))
+    numbers.sort()
+    distinct = np.empty(len(numbers), dtype=bool)
+    distinct[:1] = True
+    np.not_equal(numbers[1:], numbers[:-1], out=distinct[1:])
+    return numbers[distinct].astype(">u8").tobytes()
 
 
 class Filter:
@@ -191,35 +213,54 @@ class OwnTags:
 
 
 class Published:
-    """The filters other States published, indexed together: prefix → the States holding it.
+    """The filters other States published, indexed together: one sorted array of prefixes.
 
-    One look-up per own tag then tests all filters at once, instead of one set
-    intersection per filter. A prefix held by several States is kept with all of them.
+    Each prefix is kept once per State holding it, beside that State's number; our own
+    prefixes, sorted too, are found there by binary search all at once (numpy), which
+    tests every filter in one pass instead of one set intersection per filter.
     """
 
     def __init__(self, filters: Mapping[str, bytes]) -> None:
+        import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+
         self._states = list(filters)
-        self._owner: dict[int, int] = {}
-        self._holders: dict[int, set[int]] = {}
-        for n, blob in enumerate(filters.values()):
-            words = Filter(blob).words()
-            fresh = dict.fromkeys(words, n)
-            for word in fresh.keys() & self._owner.keys():
-                before = self._owner[word]
-                self._holders.setdefault(word, {before} if before >= 0 else set()).add(n)
-                fresh[word] = -1
-            self._owner.update(fresh)
+        parts = []
+        for blob in filters.values():
+            if len(blob) % PREFIX:
+                raise SelectorError(f"a filter is a multiple of {PREFIX} bytes, not {len(blob)}")
+            parts.append(np.frombuffer(blob, dtype=">u8").astype(np.uint64))
+        numbers = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+        owners = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+        order = np.argsort(numbers, kind="stable")  # equal prefixes keep the States' order
+        numbers, owners = numbers[order], owners[order]
+        fresh = np.empty(len(numbers), dtype=bool)  # a prefix repeated in one filter: once
+        fresh[:1] = True
+        fresh[1:] = (numbers[1:] != numbers[:-1]) | (owners[1:] != owners[:-1])
+        self._numbers, self._owners = numbers[fresh], owners[fresh]
 
     def hits(self, own: list[bytes], exclude: str | None = None) -> dict[str, list[bytes]]:
         """Per State (but ``exclude``), our full tags whose prefix its filter holds."""
+        import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+
         skip = self._states.index(exclude) if exclude in self._states else -2
-        words = _prefix_words(own)
-        owner = self._owner
         found: dict[str, list[bytes]] = {state: [] for state in self._states}
-        flags = map(skip.__ne__, map(owner.get, words, repeat(skip)))
-        for at in compress(range(len(words)), flags):
-            held = owner[words[at]]
-            for n in sorted(self._holders[words[at]]) if held == -1 else (held,):
-                if n != skip:
-                    found[self._states[n]].append(own[at])
+        numbers, owners = self._numbers, self._owners
+        if own and len(numbers):
+            mine = _prefix_numbers(own)
+            order = np.argsort(mine)  # sorted needles: the binary searches stay in cache
+            wanted = mine[order]
+            first = np.searchsorted(numbers, wanted)
+            last = np.searchsorted(numbers, wanted, side="right")
+            held = last > first
+            if skip >= 0:  # a prefix held by the excluded State alone is no hit
+                alone = last - first == 1
+                alone[alone] = owners[first[alone]] == skip
+                held &= ~alone
+            at = order[held]
+            kept = np.argsort(at)  # back to the order of our tags
+            at, first, last = at[kept], first[held][kept], last[held][kept]
+            for n, start, stop in zip(at.tolist(), first.tolist(), last.tolist(), strict=True):
+                for holder in owners[start:stop].tolist():
+                    if holder != skip:
+                        found[self._states[holder]].append(own[n])
         return {state: tags for state, tags in found.items() if state != exclude}

@@ -28,6 +28,7 @@ from uncc.domain.tracing_rules import (
     give_lots,
     give_nothing,
     give_poison,
+    tainted_in_lots,
     take_fifo,
     take_haircut,
     take_lifo,
@@ -129,6 +130,8 @@ class Tracer:
         self._poison = model is Model.POISON
         self._lots = model not in (Model.HAIRCUT, Model.TIHO)
         """Whether receiving changes more than the balance and the taint (see ``_give_nothing``)."""
+        self._counted = model in (Model.TIHO, Model.POISON)
+        """Whether each account's proceeds are kept as one figure (FIFO and LIFO: its lots)."""
         self._exact = model is not Model.HAIRCUT
         """Whether figures are held in integer minor units (all models but haircut)."""
         self.unit = 1
@@ -180,16 +183,12 @@ class Tracer:
 
     def _move(self, transfer: Transfer) -> Figure:
         """:meth:`step` in minor units (every model but haircut)."""
-        result = self.result
-        amount = transfer.amount
-        if amount <= ZERO:
-            result.problems.append(f"{transfer.id}: the amount must be positive")
-            return 0
         try:
-            numerator, denominator = amount.as_integer_ratio()
-        except OverflowError:  # infinity
-            result.problems.append(f"{transfer.id}: the amount must be a finite number")
-            return 0
+            numerator, denominator = transfer.amount.as_integer_ratio()
+        except (OverflowError, ValueError):  # infinite, or not a number
+            return self._refuse(transfer)
+        if numerator <= 0:
+            return self._refuse(transfer)
         units = numerator * self.unit if denominator == 1 else self._units(numerator, denominator)
         accounts = self.accounts
         moved_tainted: Figure = 0
@@ -200,20 +199,14 @@ class Tracer:
                 source = accounts[name] = Account()
             balance = source.balance
             if units > balance:
-                shortfall = units - balance
-                result.problems.append(
-                    f"{transfer.id}: {name} sends {amount} but holds {self._decimal(balance)}; "
-                    f"the missing {self._decimal(shortfall)} is treated as clean funds of "
-                    "unknown origin"
-                )
-                balance = source.balance = units
-                self._give(source, shortfall, 0)
+                balance = self._overdraft(transfer, source, units)
             moved_tainted = self._take(source, units)
             balance = source.balance = balance - units
-            tainted = source.tainted - moved_tainted
-            source.tainted = tainted if tainted > 0 else 0
-            if self._poison and source.poisoned:
-                source.tainted = max(0, balance)
+            if self._counted:
+                tainted = source.tainted - moved_tainted
+                source.tainted = tainted if tainted > 0 else 0
+                if self._poison and source.poisoned:
+                    source.tainted = max(0, balance)
         if transfer.tainted:
             self._seeded += units - moved_tainted
             moved_tainted = units
@@ -225,10 +218,31 @@ class Tracer:
             if target is None:
                 target = accounts[name] = Account()
             target.balance += units
-            target.tainted += moved_tainted
+            if self._counted:
+                target.tainted += moved_tainted
             if self._lots:
                 self._give(target, units, moved_tainted)
         return moved_tainted
+
+    def _refuse(self, transfer: Transfer) -> int:
+        """A transfer not moved: its amount is not positive (or not a finite number)."""
+        if transfer.amount <= ZERO:  # raises for NaN, as Decimal comparisons do
+            self.result.problems.append(f"{transfer.id}: the amount must be positive")
+        else:
+            self.result.problems.append(f"{transfer.id}: the amount must be a finite number")
+        return 0
+
+    def _overdraft(self, transfer: Transfer, source: Account, units: int) -> int:
+        """The source sends more than it holds: the rest is clean funds of unknown origin."""
+        shortfall = units - source.balance
+        self.result.problems.append(
+            f"{transfer.id}: {transfer.source} sends {transfer.amount} but holds "
+            f"{self._decimal(source.balance)}; the missing {self._decimal(shortfall)} is "
+            "treated as clean funds of unknown origin"
+        )
+        source.balance = units
+        self._give(source, shortfall, 0)
+        return units
 
     def _step_decimal(self, transfer: Transfer) -> Decimal:
         """:meth:`step` in Decimal arithmetic (haircut)."""
@@ -276,8 +290,9 @@ class Tracer:
         if self._exact:
             figure = self._decimal
             result.seeded, result.exited = figure(self._seeded), figure(self._exited)
+            tainted = (lambda a: a.tainted) if self._counted else tainted_in_lots
             result.holdings = {
-                name: Holding(name, figure(a.balance), figure(a.tainted))
+                name: Holding(name, figure(a.balance), figure(tainted(a)))
                 for name, a in sorted(self.accounts.items())
             }
         else:

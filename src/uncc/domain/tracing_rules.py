@@ -133,3 +133,8 @@ def give_poison(account: Account, amount: Figure, tainted: Figure) -> None:
 
 def give_nothing(account: Account, amount: Figure, tainted: Figure) -> None:
     """Haircut and TIHO keep balances and taint only."""
+
+
+def tainted_in_lots(account: Account) -> Figure:
+    """The proceeds in an account's FIFO/LIFO lots: every other lot, from the first tainted."""
+    return sum(account.lots[0 if account.oldest_tainted else 1 :: 2])

@@ -194,9 +194,9 @@ def deconflict_check_command(output_format: FormatOpt = Format.TEXT) -> None:
 def deconflict_rotate_command(output_format: FormatOpt = Format.TEXT) -> None:
     """At the hub: start a new epoch with a fresh key and send it to every member."""
     from uncc.entrypoints.cli.session import context, principal  # noqa: PLC0415
-    from uncc.services.network import deconfliction  # noqa: PLC0415
+    from uncc.services.network import deconfliction_keys  # noqa: PLC0415
 
-    epoch = deconfliction.rotate_key(context(), principal())
+    epoch = deconfliction_keys.rotate_key(context(), principal())
     if emit({"epoch": epoch}, output_format):
         return
     console.print(f"epoch {epoch}: key queued for every member", highlight=False, markup=False)

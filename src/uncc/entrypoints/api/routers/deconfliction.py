@@ -13,7 +13,7 @@ from uncc.entrypoints.api.deps import Ctx, Kick, Links
 from uncc.entrypoints.api.models import In, Out, Stamp, iso
 from uncc.entrypoints.api.paging import Page, Paging, page
 from uncc.entrypoints.api.problem_types import problems
-from uncc.services.network import deconfliction
+from uncc.services.network import deconfliction, deconfliction_keys
 
 router = APIRouter(prefix="/api/v1/network", tags=["deconfliction"], responses=problems())
 
@@ -100,6 +100,6 @@ def hits(
 @router.post("/deconfliction/key", responses=problems("conflict", "not-found"))
 def rotate(ctx: Ctx, who: User, kick: Kick) -> EpochOut:
     """At the hub: a new deconfliction epoch and key, sent to every member."""
-    epoch = deconfliction.rotate_key(ctx, who)
+    epoch = deconfliction_keys.rotate_key(ctx, who)
     kick()
     return EpochOut(epoch=epoch)
