@@ -83,9 +83,12 @@ class BodyLimit:
             nonlocal seen, done
             if done:  # the body is in: waiting for a disconnect is not a slow body
                 return await receive()
-            wait = idle if deadline is None else max(0.0, min(idle, deadline - time.monotonic()))
+            wait = idle if deadline is None else min(idle, deadline - time.monotonic())
             try:
-                message = await asyncio.wait_for(receive(), wait)
+                if wait <= 0:
+                    raise TimeoutError
+                async with asyncio.timeout(wait):  # no task per message, unlike wait_for
+                    message = await receive()
             except TimeoutError:
                 raise HTTPException(408, "the request body arrived too slowly") from None
             if message["type"] == "http.request":

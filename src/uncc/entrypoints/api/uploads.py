@@ -1,11 +1,12 @@
 """Evidence uploads: a request body streamed into the vault, and resumable chunked uploads.
 
-The services ingest evidence from a blocking file (``BinaryIO``) in a worker thread;
-:class:`BodyReader` hands them the request body chunk by chunk as it arrives, fetching
-each chunk from the event loop. The bytes are written once, straight into the vault's
-temporary file while they are hashed; nothing is read before the service's checks (role,
-case, order) have passed, and a body refused half-way (413, 408) stops the write and
-removes the partial file.
+The services ingest evidence in a worker thread. An evidence upload's body reaches them
+through :class:`ReadAhead`: chunks the event loop gathers while the worker hashes and
+writes the previous ones (a web form's file, through :class:`BodyReader`, a blocking file
+that fetches each piece from the event loop). The bytes are written once, straight into
+the vault's temporary file while they are hashed; nothing is read before the service's
+checks (role, case, order) have passed, and a body refused half-way (413, 408) stops the
+write and removes the partial file.
 
 The resumable uploads (:func:`install`) take a file in chunks at offsets, for clients
 on unreliable links (``uncc evidence add --node``, ``uncc.client``).
@@ -13,8 +14,11 @@ on unreliable links (``uncc evidence add --node``, ``uncc.client``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
-from collections.abc import AsyncIterator
+import queue
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, BinaryIO, cast
 
 import anyio.from_thread
@@ -89,6 +93,74 @@ class BodyReader(io.RawIOBase):
 def body_file(chunks: AsyncIterator[bytes]) -> BinaryIO:
     """The chunks as a buffered binary file."""
     return io.BufferedReader(BodyReader(chunks), buffer_size=1 << 20)
+
+
+READ_AHEAD = 4
+"""Gathered chunks of a body the event loop keeps ready for the worker, at most."""
+
+
+class ReadAhead:
+    """A request body as chunks for a worker thread, received ahead by the event loop.
+
+    Make it in the request's event loop; iterate it in a worker thread. Nothing is read
+    until the worker asks for the first chunk (after the service's checks); from then on
+    the loop gathers the body's pieces into batches of about :data:`GATHER` bytes and
+    keeps at most :data:`READ_AHEAD` of them ready, so that receiving the next bytes
+    overlaps hashing and writing the last ones (one hand-over per batch, no round trip,
+    no copy). What reading the body raises (413, 408, a disconnect) is raised in the
+    worker at that point of the stream. :meth:`aclose` (in the loop, once the worker is
+    done) stops what is left.
+    """
+
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self._chunks = chunks
+        self._loop = asyncio.get_running_loop()
+        self._room = asyncio.Semaphore(READ_AHEAD)
+        self._ready: queue.SimpleQueue[list[bytes] | BaseException | None] = queue.SimpleQueue()
+        self._task: asyncio.Task[None] | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._loop.call_soon_threadsafe(self._start)
+        while (item := self._ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            self._loop.call_soon_threadsafe(self._room.release)
+            yield from item  # the pieces as received: no copy, the loop's thread is the busy one
+
+    def _start(self) -> None:
+        if self._task is None:
+            self._task = self._loop.create_task(self._receive())
+
+    async def _receive(self) -> None:
+        parts: list[bytes] = []
+        got = 0
+        try:
+            async for piece in self._chunks:
+                parts.append(piece)
+                got += len(piece)
+                if got >= GATHER:
+                    await self._hand_over(parts)
+                    parts, got = [], 0
+            if parts:
+                await self._hand_over(parts)
+            self._ready.put(None)
+        except asyncio.CancelledError:
+            self._ready.put(ConnectionAbortedError("the upload was cancelled"))
+            raise
+        except Exception as exc:  # the worker raises it, where the stream stops
+            self._ready.put(exc)
+
+    async def _hand_over(self, parts: list[bytes]) -> None:
+        await self._room.acquire()
+        self._ready.put(parts)
+
+    async def aclose(self) -> None:
+        """Stop receiving (a worker that gave up early leaves the rest of the body unread)."""
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 class UploadIn(BaseModel):

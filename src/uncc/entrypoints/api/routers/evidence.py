@@ -130,16 +130,20 @@ async def upload(
     The user's role, the case and the order are checked before the first byte is
     read; the body guard stops it at ``max_upload_bytes``.
     """
-    item = await run_in_threadpool(
-        evidence.add_evidence,
-        ctx,
-        user,
-        case_id,
-        source=uploads.body_file(request.stream()),
-        filename=filename,
-        acquisition={"tool": tool, "tool_version": tool_version, "source": source},
-        order_id=order,
-    )
+    body = uploads.ReadAhead(request.stream())
+    try:
+        item = await run_in_threadpool(
+            evidence.add_evidence,
+            ctx,
+            user,
+            case_id,
+            source=body,
+            filename=filename,
+            acquisition={"tool": tool, "tool_version": tool_version, "source": source},
+            order_id=order,
+        )
+    finally:
+        await body.aclose()
     return StoredOut(id=item.id, sha256=item.sha256, size=item.size)
 
 
