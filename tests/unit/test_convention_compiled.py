@@ -163,3 +163,21 @@ def test_the_key_covers_every_module_the_model_is_built_with() -> None:
                 imported |= {a.name for a in node.names if a.name.startswith("uncc.")}
     modules = {m for m in imported if getattr(sys.modules[m], "__file__", None)}
     assert modules - {"uncc.errors", "uncc.convention", "uncc"} <= set(compiled.SOURCES)
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+def test_a_pickle_renamed_from_another_key_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pickle made from other sources (another text) and given this key's name: refused."""
+    build = _Builds()
+    key = compiled.source_key()
+    with monkeypatch.context() as patched:
+        patched.setattr(compiled, "source_key", lambda: "0" * 64)
+        compiled.load(build, Convention, tmp_path)
+    (other,) = _pickles(tmp_path)
+    path = other.rename(tmp_path / f"convention.{key}.pickle")
+    assert compiled.read(path, Convention) is None
+    compiled.load(build, Convention, tmp_path)
+    assert build.calls == 2
+    assert compiled.read(path, Convention) == load_convention()

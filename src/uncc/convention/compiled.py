@@ -14,9 +14,10 @@ only after the model passed validation and the integrity checks:
   bytecode is not); it goes where Python keeps this package's bytecode (under
   ``sys.pycache_prefix`` when that is set), so that it is never read from a directory
   whose bytecode Python itself would not run;
-- it starts with the SHA-256 of the pickled bytes, checked before they are read: a
-  file changed on disk (a flipped bit in an article's text, a partial copy) is never
-  taken for the law, the YAML is read instead;
+- it starts with the SHA-256 of its name and the pickled bytes, checked before they
+  are read: a file changed on disk (a flipped bit in an article's text, a partial
+  copy) or renamed from another key (a pickle of another text) is never taken for the
+  law, the YAML is read instead;
 - it is read by an unpickler that can build only the Convention's own dataclasses and
   enums and ``datetime.date``: no other class or function can be named by the file, so
   it cannot run code.
@@ -62,7 +63,7 @@ MODEL_MODULES = ("uncc.convention.model", "uncc.convention.treaties", "uncc.conv
 """The modules whose dataclasses and enums the pickle may contain."""
 
 DIGEST_SIZE = 32
-"""The SHA-256 of the pickled bytes that starts the file."""
+"""The SHA-256 that starts the file (:func:`_digest`)."""
 
 PREFIX = "convention."
 SUFFIX = ".pickle"
@@ -132,6 +133,11 @@ def cache_dir() -> Path:
     return Path(cache_from_source(str(Path(__file__).resolve()))).parent
 
 
+def _digest(path: Path, body: bytes) -> bytes:
+    """The SHA-256 of the file's name (its key) and the pickled bytes."""
+    return hashlib.sha256(path.name.encode() + b"\0" + body).digest()
+
+
 def read(path: Path, kind: type[T]) -> T | None:
     """The model pickled at ``path``, or ``None`` if it is missing, torn, changed or refused."""
     try:
@@ -139,7 +145,7 @@ def read(path: Path, kind: type[T]) -> T | None:
     except OSError:
         return None
     digest, body = data[:DIGEST_SIZE], data[DIGEST_SIZE:]
-    if hashlib.sha256(body).digest() != digest:
+    if _digest(path, body) != digest:
         return None  # torn or changed on disk: the YAML is read again
     try:
         value = _ModelUnpickler(body).load()
@@ -157,7 +163,7 @@ def write(path: Path, value: object) -> None:
     import tempfile  # noqa: PLC0415 - only when the pickle is written
 
     body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    data = hashlib.sha256(body).digest() + body
+    data = _digest(path, body) + body
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name, dir=path.parent)
