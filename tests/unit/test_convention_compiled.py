@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import pickle
 import sys
@@ -118,3 +119,65 @@ def test_an_unwritable_directory_only_costs_the_yaml(tmp_path: Path) -> None:
     build = _Builds()
     assert compiled.load(build, Convention, blocked / "__pycache__") == load_convention()
     assert build.calls == 1
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+def test_a_pickle_changed_on_disk_is_never_taken_for_the_law(tmp_path: Path) -> None:
+    """A flipped word in an article (bit rot, a partial copy) still unpickles: it is refused."""
+    build = _Builds()
+    compiled.load(build, Convention, tmp_path)
+    (path,) = _pickles(tmp_path)
+    heading = load_convention().article(43).heading.encode()
+    changed = path.read_bytes().replace(heading, heading.upper())
+    assert changed != path.read_bytes()
+    path.write_bytes(changed)
+    assert compiled.load(build, Convention, tmp_path).article(43).heading == heading.decode()
+    assert build.calls == 2
+    assert compiled.read(path, Convention) == load_convention()  # replaced by a good one
+
+
+def test_the_pickle_is_kept_where_python_keeps_the_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a pycache prefix Python ignores the package's __pycache__: so does the pickle."""
+    package = Path(compiled.__file__).resolve().parent
+    assert compiled.cache_dir() == package / "__pycache__"
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path))
+    assert compiled.cache_dir() == Path(str(tmp_path) + str(package))
+    assert compiled.cache_dir() != package / "__pycache__"
+
+
+def test_the_key_covers_every_module_the_model_is_built_with() -> None:
+    """Each uncc module the builders import is hashed (uncc.errors only names the failures)."""
+    imported: set[str] = set()
+    for name in compiled.SOURCES:
+        tree = ast.parse(Path(sys.modules[name].__file__ or "").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported |= {
+                    m
+                    for m in (node.module, *(f"{node.module}.{a.name}" for a in node.names))
+                    if m in sys.modules and m.startswith("uncc.")
+                }
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names if a.name.startswith("uncc.")}
+    modules = {m for m in imported if getattr(sys.modules[m], "__file__", None)}
+    assert modules - {"uncc.errors", "uncc.convention", "uncc"} <= set(compiled.SOURCES)
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+def test_a_pickle_renamed_from_another_key_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pickle made from other sources (another text) and given this key's name: refused."""
+    build = _Builds()
+    key = compiled.source_key()
+    with monkeypatch.context() as patched:
+        patched.setattr(compiled, "source_key", lambda: "0" * 64)
+        compiled.load(build, Convention, tmp_path)
+    (other,) = _pickles(tmp_path)
+    path = other.rename(tmp_path / f"convention.{key}.pickle")
+    assert compiled.read(path, Convention) is None
+    compiled.load(build, Convention, tmp_path)
+    assert build.calls == 2
+    assert compiled.read(path, Convention) == load_convention()

@@ -11,7 +11,13 @@ only after the model passed validation and the integrity checks:
   another file, so a stale pickle is never read;
 - it is written to a temporary file and renamed into place (a reader sees a whole file
   or none), and not written when ``sys.dont_write_bytecode`` is set (as Python's own
-  bytecode is not);
+  bytecode is not); it goes where Python keeps this package's bytecode (under
+  ``sys.pycache_prefix`` when that is set), so that it is never read from a directory
+  whose bytecode Python itself would not run;
+- it starts with the SHA-256 of its name and the pickled bytes, checked before they
+  are read: a file changed on disk (a flipped bit in an article's text, a partial
+  copy) or renamed from another key (a pickle of another text) is never taken for the
+  law, the YAML is read instead;
 - it is read by an unpickler that can build only the Convention's own dataclasses and
   enums and ``datetime.date``: no other class or function can be named by the file, so
   it cannot run code.
@@ -37,7 +43,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-FORMAT = 1
+FORMAT = 2
 """The layout of the pickled model; bumped by hand if the way it is pickled changes."""
 
 DATA_PACKAGE = "uncc.convention.data"
@@ -45,6 +51,7 @@ SOURCES = (
     "uncc.convention.model",
     "uncc.convention.loader",
     "uncc.convention.treaties",
+    "uncc.convention.treaty_ids",
     "uncc.convention.catalogue",
     "uncc.convention.compiled",
     "uncc.yaml12",
@@ -54,6 +61,9 @@ SOURCES = (
 
 MODEL_MODULES = ("uncc.convention.model", "uncc.convention.treaties", "uncc.convention.catalogue")
 """The modules whose dataclasses and enums the pickle may contain."""
+
+DIGEST_SIZE = 32
+"""The SHA-256 that starts the file (:func:`_digest`)."""
 
 PREFIX = "convention."
 SUFFIX = ".pickle"
@@ -117,18 +127,28 @@ class _ModelUnpickler(pickle.Unpickler):
 
 
 def cache_dir() -> Path:
-    """The package's ``__pycache__`` directory, where Python keeps its bytecode."""
-    return Path(__file__).resolve().parent / "__pycache__"
+    """Where Python keeps this package's bytecode: its ``__pycache__`` (or under the prefix)."""
+    from importlib.util import cache_from_source  # noqa: PLC0415 - only when the cache is used
+
+    return Path(cache_from_source(str(Path(__file__).resolve()))).parent
+
+
+def _digest(path: Path, body: bytes) -> bytes:
+    """The SHA-256 of the file's name (its key) and the pickled bytes."""
+    return hashlib.sha256(path.name.encode() + b"\0" + body).digest()
 
 
 def read(path: Path, kind: type[T]) -> T | None:
-    """The model pickled at ``path``, or ``None`` if it is missing, torn or refused."""
+    """The model pickled at ``path``, or ``None`` if it is missing, torn, changed or refused."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
+    digest, body = data[:DIGEST_SIZE], data[DIGEST_SIZE:]
+    if _digest(path, body) != digest:
+        return None  # torn or changed on disk: the YAML is read again
     try:
-        value = _ModelUnpickler(data).load()
+        value = _ModelUnpickler(body).load()
     except Exception:  # a torn or refused file: the YAML is read again
         return None
     return value if isinstance(value, kind) else None
@@ -142,9 +162,10 @@ def write(path: Path, value: object) -> None:
     """
     import tempfile  # noqa: PLC0415 - only when the pickle is written
 
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    data = _digest(path, body) + body
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name, dir=path.parent)
     except OSError:
         return
