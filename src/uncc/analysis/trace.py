@@ -81,8 +81,11 @@ class Trace:
 
 def unique(missing: Iterable[Missing]) -> tuple[Missing, ...]:
     """Missing facts without repeats, in first-seen order."""
+    items = missing if isinstance(missing, list | tuple) else list(missing)
+    if len(items) < 2:  # most nodes miss one fact or none
+        return tuple(items)
     seen: dict[str, Missing] = {}
-    for m in missing:
+    for m in items:
         if m.path not in seen:
             seen[m.path] = m
     return tuple(seen.values())

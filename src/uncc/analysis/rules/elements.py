@@ -8,6 +8,8 @@ the fact registered for its key (the last part of its id). Objects are read in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from uncc.analysis.facts import Act
 from uncc.analysis.logic import Truth, any_
 from uncc.analysis.rules.circumstances import CIRCUMSTANCES
@@ -22,25 +24,40 @@ from uncc.convention.model import Element, ElementRole
 __all__ = ["CIRCUMSTANCES", "PERSON_KINDS", "evaluate_element"]
 
 
+Reader = Callable[[Element, Act, Context], Trace]
+
+_READERS: dict[tuple[str, ElementRole], Reader] = {}
+"""(element id, role) → how the element is read: chosen once per element, not per act."""
+
+
 def evaluate_element(element: Element, act: Act, ctx: Context) -> Trace:
     """The element's truth for this act, as a trace node keyed by the element id."""
+    reader = _READERS.get((element.id, element.role))
+    if reader is None:
+        reader = _READERS[element.id, element.role] = _reader(element)
+    return reader(element, act, ctx)
+
+
+def _reader(element: Element) -> Reader:
+    """The reading of an element, by its role and the key its id ends with."""
     key = element.id.rsplit(".", 1)[-1]
     role = element.role
     if role is ElementRole.CONDUCT:
-        return _conduct(element, act, ctx)
+        return _conduct
     if role is ElementRole.OBJECT:
-        return evaluate_object(element, act, ctx)
+        return evaluate_object
     if role is ElementRole.PURPOSE:
-        return _purpose(element, act, ctx)
+        return _purpose
     if role is ElementRole.MENTAL and key not in CIRCUMSTANCES:
-        return _mental(element, key, act, ctx)
+        return lambda element, act, ctx: _mental(element, key, act, ctx)
     if role is ElementRole.RESULT:
-        return _result(element, act, ctx, ResultKind(key))
+        kind = ResultKind(key)
+        return lambda element, act, ctx: _result(element, act, ctx, kind)
     reader = CIRCUMSTANCES.get(key)
     if reader is None:
         msg = f"no reading is registered for element {element.id}"
         raise LookupError(msg)
-    return reader(element, act, ctx)
+    return reader
 
 
 def _conduct(element: Element, act: Act, ctx: Context) -> Trace:
