@@ -7,25 +7,22 @@ here or through ``--node``.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from uncc.client import models as m
 from uncc.entrypoints.cli import session
-from uncc.entrypoints.cli.desk import AuditFilter, Derived, Draft, Intake, Ledger, Person
+from uncc.entrypoints.cli.desk import AuditFilter, Derived, Draft, Ledger, Person
+from uncc.entrypoints.cli.desk_local_evidence import LocalEvidence
 from uncc.entrypoints.cli.records import (
     case_record,
-    item_record,
     order_record,
     person_record,
     property_record,
     request_record,
 )
-from uncc.errors import UserInputError
 
 if TYPE_CHECKING:
-    from uncc.client.http import Sink
     from uncc.services.audit_search import AuditQuery
     from uncc.services.context import NodeContext, Principal
 
@@ -40,8 +37,16 @@ def principal() -> Principal:
     return session.principal()
 
 
-class LocalDesk:
+class LocalDesk(LocalEvidence):
     """A :class:`~uncc.entrypoints.cli.desk.Desk` on the node's own database and files."""
+
+    def node(self) -> NodeContext:
+        """The local node, looked up at each call."""
+        return context()
+
+    def user(self) -> Principal:
+        """The logged-in user, looked up at each call."""
+        return principal()
 
     def roles(self) -> frozenset[str]:
         """The logged-in user's roles."""
@@ -132,136 +137,6 @@ class LocalDesk:
         from uncc.services import orders  # noqa: PLC0415
 
         return [m.Notice(at=at, text=text) for at, text in orders.notices(context(), principal())]
-
-    def add_evidence(
-        self, case_id: str, intake: Intake, progress: Callable[[int], None]
-    ) -> m.Uploaded:
-        """Ingest the file, streamed, into the local vault."""
-        from uncc.services import evidence  # noqa: PLC0415
-
-        if not intake.file.is_file():
-            raise UserInputError(f"{intake.file}: no such file")
-        with intake.file.open("rb") as handle:
-            item = evidence.add_evidence(
-                context(),
-                principal(),
-                case_id,
-                source=handle,
-                filename=intake.file.name,
-                acquisition=intake.acquisition,
-                order_id=intake.order_id,
-                progress=progress,
-            )
-        return m.Uploaded(id=item.id, sha256=item.sha256, size=item.size, filename=item.filename)
-
-    def evidence(self, case_id: str | None) -> list[m.EvidenceItem]:
-        """Evidence items."""
-        from uncc.services import evidence  # noqa: PLC0415
-
-        return [item_record(i) for i in evidence.list_evidence(context(), principal(), case_id)]
-
-    def seal(self, item_id: str, note: str, *, sealed: bool) -> None:
-        """Seal or release."""
-        from uncc.services import evidence  # noqa: PLC0415
-
-        evidence.set_sealed(context(), principal(), item_id, sealed=sealed, note=note)
-
-    def custody(self, item_id: str) -> list[m.CustodyEntry]:
-        """Custody with proofs."""
-        from uncc.services import evidence  # noqa: PLC0415
-
-        return [
-            m.CustodyEntry(
-                seq=e.event.seq,
-                kind=e.event.kind.value,
-                sha256=e.event.sha256,
-                actor=e.event.actor,
-                at=e.event.at,
-                details=e.event.details,
-                leaf_hash=e.leaf_hash,
-                proof=e.proof,
-                checkpoint=m.Checkpoint(**e.checkpoint.__dict__),
-            )
-            for e in evidence.custody_of(context(), principal(), item_id)
-        ]
-
-    def download(self, item_id: str, sink: Sink) -> str:
-        """The item's bytes, verified against the recorded SHA-256 as they are read."""
-        from uncc.services import evidence_review  # noqa: PLC0415
-
-        content = evidence_review.open_content(context(), principal(), item_id)
-        for chunk in content.chunks:
-            sink.write(chunk)
-        return content.item.sha256
-
-    def tag(self, item_id: str, tag: str, *, remove: bool) -> m.Review:
-        """Tag or untag."""
-        from uncc.services import evidence_review  # noqa: PLC0415
-
-        return _review(evidence_review.tag(context(), principal(), item_id, tag, remove=remove))
-
-    def annotate(self, item_id: str, text: str) -> m.Review:
-        """Annotate."""
-        from uncc.services import evidence_review  # noqa: PLC0415
-
-        return _review(evidence_review.annotate(context(), principal(), item_id, text))
-
-    def document(self, kind: str, object_id: str, output_format: str) -> tuple[bytes, str]:
-        """The record printed here, and recorded with its code."""
-        from uncc.entrypoints.printing import RENDERERS  # noqa: PLC0415
-        from uncc.services import documents  # noqa: PLC0415
-
-        if output_format not in RENDERERS:
-            raise UserInputError(f"--format: '{output_format}' is not pdf or html")
-        made = documents.issue(
-            context(),
-            principal(),
-            kind,
-            object_id,
-            fmt=output_format,
-            render=RENDERERS[output_format],
-        )
-        return made.data, made.document.code
-
-    def check_document(self, code: str | None, data: bytes | None) -> m.DocumentCheck:
-        """Checked against the documents recorded here."""
-        from uncc.services import documents  # noqa: PLC0415
-
-        verdict = documents.verify(context(), principal(), code=code, data=data)
-        return m.DocumentCheck.model_validate(verdict.__dict__)
-
-    def report(self, item_id: str, output_format: str) -> str:
-        """The admissibility report, rendered here."""
-        from uncc.services.admissibility import admissibility  # noqa: PLC0415
-        from uncc.services.reports import (  # noqa: PLC0415
-            admissibility_html,
-            admissibility_markdown,
-        )
-
-        data = admissibility(context(), principal(), item_id)
-        if output_format == "json":
-            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        return admissibility_html(data) if output_format == "html" else admissibility_markdown(data)
-
-    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
-        """Verify the local vault."""
-        from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
-        from uncc.services import vault  # noqa: PLC0415
-
-        report = vault.check(
-            context(),
-            principal(),
-            case_id,
-            since=since,
-            transport=HttpTransport() if witnesses else None,
-        )
-        return m.VaultReport.model_validate(report.as_json())
-
-    def head(self) -> m.Head:
-        """The signed tree head."""
-        from uncc.services import custody_log  # noqa: PLC0415
-
-        return m.Head.model_validate(custody_log.export_head(context(), principal()))
 
     def audit(self, limit: int) -> list[m.AuditEntry]:
         """Audit entries."""
@@ -410,13 +285,3 @@ def _query(where: AuditFilter) -> AuditQuery:
     from uncc.services.audit_search import AuditQuery  # noqa: PLC0415
 
     return AuditQuery(where.actor, where.action, where.object, where.since, where.until)
-
-
-def _review(review: Any) -> m.Review:
-    """A service's review as the client's record."""
-    return m.Review(
-        tags=list(review.tags),
-        annotations=[
-            m.Annotation(entry=a.seq, by=a.by, at=a.at, text=a.text) for a in review.annotations
-        ],
-    )
