@@ -160,7 +160,7 @@ def _same_bytes(node: str, headers: dict[str, str], case_id: str, folder: Path) 
     """Write the node's answers to the two reads, for the bare twin; their sizes."""
     sizes = {}
     for name, path in (("node", "/api/v1/node"), ("case", f"/api/v1/cases/{case_id}")):
-        answer = httpx.get(node + path, headers=headers)
+        answer = httpx.get(node + path, headers=headers, timeout=60)
         answer.raise_for_status()
         (folder / f"{name}.json").write_bytes(answer.content)
         sizes[name] = len(answer.content)
@@ -264,7 +264,9 @@ def _backend(name: str, url: str | None, base: Stats, *, runs: int, count: int) 
         headers = {"Authorization": f"Bearer {token}"}
         with uncc_server(work, free_port(), url) as node:
             pia = httpx.post(
-                node + "/api/v1/login", json={"user": "pia", "password": "bench-password-2026"}
+                node + "/api/v1/login",
+                json={"user": "pia", "password": "bench-password-2026"},
+                timeout=60,  # argon2 on a loaded machine
             ).json()["token"]
             bodies = work / "bodies"
             bodies.mkdir()
