@@ -109,6 +109,41 @@ def test_the_sender_posts_a_batch_and_the_receiver_commits_it_once(
         assert list(applied) == list(range(1, 13))
 
 
+def test_batches_beyond_the_first_are_sealed_while_one_is_in_flight_and_land_in_order(
+    pair: tuple[Loopback, Clock, Peer, Peer],
+) -> None:
+    net, _, a, b = pair
+    conversation = str(uuid.uuid4())
+    count = 2 * inbox_batch.MAX_BATCH + 30  # three batches: the pipelined path
+    with a.ctx.engine.begin() as conn:
+        for n in range(count):  # confidential (the default): sealed for XB one by one
+            outbox.enqueue(
+                a.ctx,
+                conn,
+                kind="consultation",
+                recipient="XB",
+                body={"text": f"message {n}"},
+                conversation=conversation,
+            )
+    with write_transactions(b.ctx.engine) as at_b, write_transactions(a.ctx.engine) as at_a:
+        report = outbox.deliver_due(a.ctx, net, limit=count)
+    assert len(report.delivered) == count
+    assert report.retrying == report.rejected == report.dead == []
+    assert len(at_b) == 3  # one commit per batch at the receiver
+    assert len(at_a) == 4  # the claim, then each batch's receipts
+    with b.ctx.engine.connect() as conn:
+        applied = conn.execute(
+            select(schema.inbox.c.seq)
+            .where(schema.inbox.c.status == "applied")
+            .order_by(schema.inbox.c.applied_at, schema.inbox.c.seq)
+        ).scalars()
+        assert list(applied) == list(range(1, count + 1))
+    with a.ctx.engine.connect() as conn:
+        statuses = conn.execute(select(schema.outbox.c.status, schema.outbox.c.receipt)).all()
+    assert {status for status, _ in statuses} == {"delivered"}
+    assert all(receipt for _, receipt in statuses)  # every message's own signed receipt
+
+
 def test_a_forged_envelope_in_a_batch_is_refused_alone_and_nothing_of_it_is_stored(
     pair: tuple[Loopback, Clock, Peer, Peer], tmp_path: Path
 ) -> None:

@@ -21,8 +21,8 @@ from uncc.services.context import NodeContext
 from uncc.services.network import outbox, requests, witness_compare, witnessing
 from uncc.services.network.transport import Transport
 
-BATCH = 200
-"""Messages per delivery pass."""
+BATCH = 500
+"""Messages per delivery pass: up to five batches, each posted while the next is sealed."""
 log = logging.getLogger("uncc.worker")
 
 

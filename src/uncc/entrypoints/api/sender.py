@@ -22,8 +22,8 @@ from uncc.services.network import (
 )
 from uncc.services.network.transport import Transport
 
-BATCH = 200
-"""Messages per pass of the sender."""
+BATCH = 500
+"""Messages per pass of the sender: up to five batches, each posted while the next is sealed."""
 RETENTION_CHECK = 3600.0
 """Seconds between checks of received messages against their retention."""
 log = logging.getLogger("uncc.network")

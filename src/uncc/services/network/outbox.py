@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from uncc.adapters.crypto import NodeKey
 from uncc.adapters.db import schema
 from uncc.adapters.db.lease import lease_transaction
 from uncc.adapters.db.notify import OUTBOX, notify
@@ -31,6 +33,7 @@ from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network import posting, sealing
 from uncc.services.network.envelopes import seal
+from uncc.services.network.inbox_batch import MAX_BATCH
 from uncc.services.network.transport import Transport
 
 INBOX_PATH = posting.INBOX_PATH
@@ -195,8 +198,7 @@ def deliver_due(
         return DeliveryReport()
     with ctx.engine.connect() as conn:
         run = _Pass(ctx, transport, network_directory.directory(conn), node_info(conn).state, rng)
-    ready: dict[str, list[tuple[Any, str]]] = {}
-    key = ctx.key()  # read once: every message of the pass is sealed with it
+    ready: dict[str, list[Any]] = {}
     for row in rows:
         if _aware(row["expires_at"]) <= now:
             run.dead(row, "expired before delivery")
@@ -205,22 +207,52 @@ def deliver_due(
         if member is None:
             run.retry(row, f"{row['recipient']} is not in the directory")
             continue
-        try:
-            ready.setdefault(member.endpoint, []).append(
-                (row, sealing.wire(ctx, row["token"], run.directory, now, key))
-            )
-        except sealing.NoEncryptionKeyError as exc:
-            run.retry(row, str(exc))
-            run.stale = True
+        ready.setdefault(member.endpoint, []).append(row)
     run.record()
+    key = ctx.key()  # read once: every message of the pass is sealed with it
     for endpoint, waiting in ready.items():
-        for batch in posting.batches(waiting):
-            for posted in posting.post_batch(transport, endpoint, batch):
-                run.settle(posted)
-            run.record()
+        _post_all(run, endpoint, _wired(run, waiting, now, key), pipelined=len(waiting) > MAX_BATCH)
+    run.record()  # messages that could not be sealed
     if run.stale:  # a recipient's encryption key is missing or changed: refresh after the pass
         _refreshed(ctx, transport)
     return run.report
+
+
+def _wired(
+    run: _Pass, rows: list[Any], now: dt.datetime, key: NodeKey
+) -> Iterator[tuple[Any, str]]:
+    """(row, what goes on the wire) for each message, sealed as it is needed."""
+    for row in rows:
+        try:
+            yield row, sealing.wire(run.ctx, row["token"], run.directory, now, key)
+        except sealing.NoEncryptionKeyError as exc:
+            run.retry(row, str(exc))
+            run.stale = True
+
+
+def _post_all(
+    run: _Pass, endpoint: str, ready: Iterator[tuple[Any, str]], *, pipelined: bool
+) -> None:
+    """Post the messages for one endpoint in batches, in order, recording each batch's outcome.
+
+    ``pipelined`` (more than one batch to go): one batch is in flight on a thread of its
+    own while this one seals the next and records the last, so the receiver's work on a
+    batch overlaps the sender's on its neighbours. Batches still go one after another.
+    """
+    batches = posting.batches(ready)
+    if not pipelined:
+        for batch in batches:
+            run.settle_all(posting.post_batch(run.transport, endpoint, batch))
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="uncc-post") as poster:
+        flight: Future[list[posting.Posted]] | None = None
+        for batch in batches:  # the next batch is sealed while ``flight`` is posted
+            landed = flight.result() if flight is not None else None
+            flight = poster.submit(posting.post_batch, run.transport, endpoint, batch)
+            if landed is not None:
+                run.settle_all(landed)
+        if flight is not None:
+            run.settle_all(flight.result())
 
 
 @dataclass
@@ -266,6 +298,12 @@ class _Pass:
         else:
             self.waiting.append(lambda conn: _rejected(self.ctx, conn, row, posted.text, outcome))
             self.report.rejected.append(row["id"])
+
+    def settle_all(self, batch: list[posting.Posted]) -> None:
+        """Take what came back for a batch, and record it in one transaction."""
+        for posted in batch:
+            self.settle(posted)
+        self.record()
 
     def retry(self, row: Any, error: str) -> None:
         """Try the message again after its backoff."""

@@ -11,7 +11,7 @@ body (413) gets the batch's messages one by one, so nodes of both versions talk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ class Posted:
     """The transport's failure (no answer): nothing was received for this message."""
 
 
-def batches(ready: list[tuple[Any, str]]) -> Iterator[list[tuple[Any, str]]]:
+def batches(ready: Iterable[tuple[Any, str]]) -> Iterator[list[tuple[Any, str]]]:
     """(row, wire token) pairs for one endpoint, in order, cut into batches."""
     batch: list[tuple[Any, str]] = []
     size = 0
