@@ -17,6 +17,7 @@ from uncc.domain.deconfliction import (
     SelectorError,
     SelectorKind,
     build,
+    joined_tags,
     normalise,
     tag,
     tags,
@@ -114,6 +115,7 @@ def test_tags_with_absorbed_pads_are_the_one_shot_hmac(key: bytes, values: list[
     selectors = [(K.HANDLE, v) for v in values] + [(K.IP, "203.0.113.7")]
     expected = [hmac.digest(key, f"{k.value}:{v}".encode(), "sha256") for k, v in selectors]
     assert tags(key, selectors) == expected
+    assert joined_tags(key, selectors) == b"".join(expected)
     assert [tag(key, k, v) for k, v in selectors] == expected
 
 
@@ -178,3 +180,4 @@ def test_published_filters_as_received_find_what_each_filter_finds(
     assert {s: sorted(t) for s, t in found.items()} == {s: sorted(t) for s, t in expected.items()}
     for state, hits in found.items():  # in the order of our tags
         assert hits == [t for t in own_tags if t in Filter(published[state])]
+    assert Published(published).hits(bytearray(b"".join(own_tags)), exclude=skip) == found

@@ -18,12 +18,14 @@ import ipaddress
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from itertools import count
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -110,20 +112,25 @@ def keyed_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
     return inner, outer
 
 
-def tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> list[bytes]:
-    """The tags of many selectors, in order: the same bytes as :func:`tag` for each.
-
-    The key's pads are absorbed once (:func:`keyed_pads`), and with the inner pad each
-    kind's label (``"email:"``), so each tag costs two SHA-256 compressions instead of
-    four and hashes the selector's own bytes only.
-    """
+def _labelled(key: bytes) -> tuple[dict[SelectorKind, Callable[[], Hash]], Callable[[], Hash]]:
+    """Copiers of SHA-256 states: per kind, inner pad and label (``"email:"``); outer pad."""
     inner, outer = keyed_pads(key)
     starts = {}
     for kind, label in _LABELS.items():
         labelled = inner.copy()
         labelled.update(label.encode())
         starts[kind] = labelled.copy
-    finish = outer.copy
+    return starts, outer.copy
+
+
+def tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> list[bytes]:
+    """The tags of many selectors, in order: the same bytes as :func:`tag` for each.
+
+    The key's pads are absorbed once (:func:`keyed_pads`), and with the inner pad each
+    kind's label, so each tag costs two SHA-256 compressions instead of four and hashes
+    the selector's own bytes only.
+    """
+    starts, finish = _labelled(key)
     out: list[bytes] = []
     append = out.append
     for kind, value in selectors:
@@ -135,6 +142,19 @@ def tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> list[byte
     return out
 
 
+def joined_tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> bytearray:
+    """:func:`tags` concatenated (32 bytes each), without a Python object per tag."""
+    starts, finish = _labelled(key)
+    out = bytearray()
+    for kind, value in selectors:
+        first = starts[kind]()
+        first.update(value.encode())
+        second = finish()
+        second.update(first.digest())
+        out += second.digest()
+    return out
+
+
 def _prefix_words(full_tags: list[bytes]) -> array[int]:
     """Each tag's published prefix as a machine word (native order), without a Python loop."""
     words: array[int] = array("Q")
@@ -142,22 +162,22 @@ def _prefix_words(full_tags: list[bytes]) -> array[int]:
     return words[:: 32 // PREFIX]
 
 
-def _prefix_numbers(full_tags: list[bytes]) -> NDArray[np.uint64]:
+def _prefix_numbers(full_tags: list[bytes] | bytearray) -> NDArray[np.uint64]:
     """Each tag's published prefix as a number (its bytes read big-endian), in a numpy array.
 
-    Numbers sort as the prefixes' bytes do.
+    Numbers sort as the prefixes' bytes do. ``full_tags`` may be :func:`joined_tags`.
     """
     import numpy as np  # noqa: PLC0415 - numpy only where filters are built or matched
 
-    joined = np.frombuffer(b"".join(full_tags), dtype=">u8")
-    return joined[:: 32 // PREFIX].astype(np.uint64)
+    joined = full_tags if isinstance(full_tags, bytearray) else b"".join(full_tags)
+    return np.frombuffer(joined, dtype=">u8")[:: 32 // PREFIX].astype(np.uint64)
 
 
 def build(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> bytes:
     """The published filter: sorted, distinct 8-byte tag prefixes, concatenated."""
     import numpy as np  # noqa: PLC0415 - see _prefix_numbers
 
-    numbers = _prefix_numbers(tags(key, selectors))
+    numbers = _prefix_numbers(joined_tags(key, selectors))
     numbers.sort()
     distinct = np.empty(len(numbers), dtype=bool)
     distinct[:1] = True
@@ -238,8 +258,13 @@ class Published:
         fresh[1:] = (numbers[1:] != numbers[:-1]) | (owners[1:] != owners[:-1])
         self._numbers, self._owners = numbers[fresh], owners[fresh]
 
-    def hits(self, own: list[bytes], exclude: str | None = None) -> dict[str, list[bytes]]:
-        """Per State (but ``exclude``), our full tags whose prefix its filter holds."""
+    def hits(
+        self, own: list[bytes] | bytearray, exclude: str | None = None
+    ) -> dict[str, list[bytes]]:
+        """Per State (but ``exclude``), our full tags whose prefix its filter holds.
+
+        ``own``: our tags, or them all concatenated (:func:`joined_tags`).
+        """
         import numpy as np  # noqa: PLC0415 - see _prefix_numbers
 
         skip = self._states.index(exclude) if exclude in self._states else -2
@@ -260,7 +285,8 @@ class Published:
             kept = np.argsort(at)  # back to the order of our tags
             at, first, last = at[kept], first[held][kept], last[held][kept]
             for n, start, stop in zip(at.tolist(), first.tolist(), last.tolist(), strict=True):
+                full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
                 for holder in owners[start:stop].tolist():
                     if holder != skip:
-                        found[self._states[holder]].append(own[n])
+                        found[self._states[holder]].append(full)
         return {state: tags for state, tags in found.items() if state != exclude}
