@@ -295,13 +295,25 @@ class Client:
         return m.DocumentCheck.model_validate(self.connection.json(answer))
 
     def verify(
-        self, case_id: str | None = None, *, since: str | None = None, witnesses: bool = True
+        self,
+        case_id: str | None = None,
+        *,
+        since: str | None = None,
+        witnesses: bool = True,
+        full: bool = False,
     ) -> m.VaultReport:
-        """Verify the whole vault (and that its log extends the head ``since``)."""
+        """Verify the whole vault (and that its log extends the head ``since``).
+
+        ``full`` replays every custody event from the log's start, not from the signed
+        state snapshot.
+        """
         if since is not None:
-            data = self.connection.post("/evidence/verify", {"head": since, "case": case_id})
+            body = {"head": since, "case": case_id, "full": full}
+            data = self.connection.post("/evidence/verify", body)
         else:
-            data = self.connection.get("/evidence/verify", case=case_id, witnesses=witnesses)
+            data = self.connection.get(
+                "/evidence/verify", case=case_id, witnesses=witnesses, full=full
+            )
         return m.VaultReport.model_validate(data)
 
     def head(self) -> m.Head:

@@ -213,6 +213,8 @@ class VaultReport(_Out):
     breaks: list[Break]
     witnesses: list[str] = Field(default_factory=list)
     unreached: list[str] = Field(default_factory=list)
+    replayed_from: int = 0
+    """The events were replayed from the signed state snapshot at this entry (0: the start)."""
 
 
 class Head(_Out):

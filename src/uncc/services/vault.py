@@ -39,6 +39,8 @@ class VaultReport:
     """The witnesses whose cosigned head was checked."""
     unreached: list[str] = field(default_factory=list)
     """The witnesses that could not be asked (verification did not wait for them)."""
+    replayed_from: int = 0
+    """The events were replayed from the signed state snapshot at this entry (0: the start)."""
 
     @property
     def ok(self) -> bool:
@@ -54,6 +56,7 @@ class VaultReport:
             "breaks": [b.__dict__ for b in self.breaks],
             "witnesses": self.witnesses,
             "unreached": self.unreached,
+            "replayed_from": self.replayed_from,
         }
 
 
@@ -148,6 +151,8 @@ def check(
             since, name=name, keys=keys, tree=tree, where="exported head"
         )
     report = VaultReport(breaks, tree.size, len(rows))
+    if snapshot is not None and held is None and case_id is None:  # replayed from the snapshot
+        report.replayed_from = snapshot.size
     if held is not None and not breaks and (snapshot is None or snapshot.size != tree.size):
         custody_log.record_state(ctx, tree, held)
     if transport is not None:

@@ -164,8 +164,10 @@ class Desk(Protocol):
     def check_document(self, code: str | None, data: bytes | None) -> m.DocumentCheck:
         """Whether a code, or a printed file, is a document the node issued."""
 
-    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
-        """Verify the vault (and that its log extends the head ``since``)."""
+    def verify(
+        self, case_id: str | None, since: str | None, witnesses: bool, full: bool
+    ) -> m.VaultReport:
+        """Verify the vault (and that its log extends the head ``since``); ``full``: from the start."""
 
     def head(self) -> m.Head:
         """The custody log's signed tree head."""

@@ -141,7 +141,9 @@ class LocalEvidence:
             return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         return admissibility_html(data) if output_format == "html" else admissibility_markdown(data)
 
-    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
+    def verify(
+        self, case_id: str | None, since: str | None, witnesses: bool, full: bool
+    ) -> m.VaultReport:
         """Verify the local vault."""
         from uncc.adapters.http_transport import HttpTransport  # noqa: PLC0415
         from uncc.services import vault  # noqa: PLC0415
@@ -152,6 +154,7 @@ class LocalEvidence:
             case_id,
             since=since,
             transport=HttpTransport() if witnesses else None,
+            full=full,
         )
         return m.VaultReport.model_validate(report.as_json())
 

@@ -136,9 +136,11 @@ class RemoteDesk:
         """Checked by the node."""
         return self.client.check_document(code=code, data=data)
 
-    def verify(self, case_id: str | None, since: str | None, witnesses: bool) -> m.VaultReport:
+    def verify(
+        self, case_id: str | None, since: str | None, witnesses: bool, full: bool
+    ) -> m.VaultReport:
         """Verify the vault on the node."""
-        return self.client.verify(case_id, since=since, witnesses=witnesses)
+        return self.client.verify(case_id, since=since, witnesses=witnesses, full=full)
 
     def head(self) -> m.Head:
         """The signed tree head."""

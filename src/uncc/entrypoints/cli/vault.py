@@ -47,11 +47,18 @@ def evidence_verify(
             "--witnesses/--no-witnesses", help="Check the witnesses' cosigned heads (in a network)."
         ),
     ] = True,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Replay every custody event from the log's start, not from the signed state snapshot.",
+        ),
+    ] = False,
     output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Verify the whole vault: blobs, custody log, checkpoints, rows, heads kept elsewhere. Exit 1 on a break."""
     head = read_text(since, "head") if since is not None else None
-    report = desk().verify(case_id, head, witnesses)
+    report = desk().verify(case_id, head, witnesses, full)
     if emit(report, output_format):
         if report.breaks:
             raise typer.Exit(1)

@@ -28,6 +28,8 @@ class SinceIn(In):
 
     head: str = Field(min_length=1, max_length=4096)
     case: str | None = None
+    full: bool = False
+    """Replay every custody event from the log's start, not from the signed state snapshot."""
 
 
 class BreakOut(Out):
@@ -48,6 +50,8 @@ class VerifiedOut(Out):
     breaks: list[BreakOut]
     witnesses: list[str]
     unreached: list[str]
+    replayed_from: int
+    """The events were replayed from the signed state snapshot at this entry (0: the start)."""
 
     @classmethod
     def of(cls, report: VaultReport) -> VerifiedOut:
@@ -104,17 +108,26 @@ def verify(
     ctx: Ctx,
     user: User,
     links: Links,
+    *,
     case: Annotated[str | None, Query()] = None,
     witnesses: Annotated[bool, Query()] = True,
+    full: Annotated[bool, Query()] = False,
 ) -> VerifiedOut:
-    """Verify the whole vault, and the witnesses' heads (in a network); every break as data."""
-    return VerifiedOut.of(vault.check(ctx, user, case, transport=links if witnesses else None))
+    """Verify the whole vault, and the witnesses' heads (in a network); every break as data.
+
+    ``full`` replays every custody event from the log's start, not from the signed state
+    snapshot.
+    """
+    transport = links if witnesses else None
+    return VerifiedOut.of(vault.check(ctx, user, case, transport=transport, full=full))
 
 
 @router.post("/evidence/verify", responses=problems("not-found", "bad-request"))
 def verify_since(ctx: Ctx, body: SinceIn, user: User, links: Links) -> VerifiedOut:
     """Verify the whole vault and that today's log extends a head exported earlier."""
-    return VerifiedOut.of(vault.check(ctx, user, body.case, since=body.head, transport=links))
+    return VerifiedOut.of(
+        vault.check(ctx, user, body.case, since=body.head, transport=links, full=body.full)
+    )
 
 
 @router.get("/evidence/head")
