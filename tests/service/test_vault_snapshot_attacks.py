@@ -9,6 +9,8 @@ store nothing new.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -78,3 +80,38 @@ def test_an_older_snapshot_put_back_still_finds_a_row_changed_before_it(node: No
     report = vault.check(node.ctx, node.aud)
     assert [(b.kind, b.item) for b in report.breaks] == [(K.ROW_DIFFERS, v.sealed)]
     assert report.replayed_from == older["size"]  # the stale one is used: more replayed
+
+
+def test_snapshots_signed_while_others_append_and_verify_hold_the_log_at_their_size(
+    node: Node,
+) -> None:
+    """Two verifiers sign snapshots while a third appends: each is the log's own state."""
+    v = kit.build_vault(node, PRESERVE)
+    stop = threading.Event()
+
+    def append() -> int:
+        done = 0
+        while not stop.is_set() and done < 30:
+            evidence.set_sealed(node.ctx, node.pia, v.plain, sealed=done % 2 == 0)
+            done += 1
+        return done
+
+    def verify() -> list[object]:
+        found: list[object] = []
+        for _ in range(4):
+            found += vault.check(node.ctx, node.aud, full=True).breaks
+            found += vault.check(node.ctx, node.aud).breaks
+        return found
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        appending = pool.submit(append)
+        verifying = [pool.submit(verify) for _ in range(2)]
+        found = [f.result() for f in verifying]
+        stop.set()
+        assert appending.result() > 0
+    assert found == [[], []]
+    kit.flip_sealed(v)  # whichever snapshot is the newest, a changed row is found from it
+    quick = vault.check(node.ctx, node.aud)
+    assert quick.replayed_from > 0
+    assert [(b.kind, b.item) for b in quick.breaks] == [(K.ROW_DIFFERS, v.sealed)]
+    assert vault.check(node.ctx, node.aud, full=True).breaks == quick.breaks
