@@ -181,3 +181,38 @@ def test_a_pickle_renamed_from_another_key_is_not_read(
     compiled.load(build, Convention, tmp_path)
     assert build.calls == 2
     assert compiled.read(path, Convention) == load_convention()
+
+
+def _framed(path: Path, body: bytes) -> bytes:
+    """``body`` with the right digest: what someone who can write the directory can make."""
+    return compiled._digest(path, body) + body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x80\x04cbuiltins\neval\n\x8c\x0aprint('x')\x85R.",  # GLOBAL + REDUCE
+        b"\x80\x04\x8c\x02os\x94\x8c\x06system\x94\x93\x8c\x0btouch pwned\x85R.",  # STACK_GLOBAL
+        b"\x80\x04\x83\xbc\x0a\x8c\x0btouch pwned\x85R.",  # EXT2 (copyreg's registry)
+        b"\x80\x04cuncc.convention.compiled\nwrite\n.",  # a function of an allowed module
+        b"\x80\x04cuncc.convention.catalogue\nload_convention\n)R.",
+    ],
+    ids=["global", "stack-global", "extension", "model-module-function", "loader"],
+)
+def test_a_pickle_with_the_right_digest_still_cannot_name_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes
+) -> None:
+    """The digest guards against accidents; the unpickler alone guards against code."""
+    import copyreg  # noqa: PLC0415
+
+    monkeypatch.chdir(tmp_path)
+    copyreg.add_extension("os", "system", 0xABC)
+    try:
+        path = tmp_path / f"convention.{compiled.source_key()}.pickle"
+        path.write_bytes(_framed(path, body))
+        assert compiled.read(path, Convention) is None
+        with pytest.raises(pickle.UnpicklingError, match="not part of the Convention model"):
+            compiled._ModelUnpickler(body).load()  # refused for naming it, not as torn
+    finally:
+        copyreg.remove_extension("os", "system", 0xABC)
+    assert not (tmp_path / "pwned").exists()
