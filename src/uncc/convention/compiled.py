@@ -23,7 +23,7 @@ only after the model passed validation and the integrity checks:
   it cannot run code.
 
 Whoever can write the package's ``__pycache__`` can already change the code Python runs
-from it, so the pickle adds no way to change the law (docs/adr/0038-startup-compiled-convention.md).
+from it, so the pickle adds no way to change the law (docs/adr/0038-startup-compiled-convention-and-lazy-docstrings.md).
 Any problem reading it (missing, torn, refused) means the YAML is read as before.
 """
 
