@@ -22,6 +22,8 @@ install: ## install uv if missing, then the locked environment (.venv)
 	  $(PYTHON) -m pip install --quiet --user uv 2>/dev/null || \
 	  $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --all-extras --quiet --compile-bytecode
+	@# and the validated Convention beside the bytecode (ADR 0038), as the bytecode is
+	@PYTHONDONTWRITEBYTECODE= $(UV) run --frozen --quiet python -m uncc.convention.compiled >/dev/null || true
 
 demo: install ## a hub and three national nodes, and a cross-border ransomware case between them (Ctrl-C stops)
 	@$(UV) run --frozen uncc demo

@@ -3,7 +3,9 @@
 Each command is a fresh process calling the console script's entry point
 (``uncc.entrypoints.cli.main:run``), run in turn with its baseline (A B A B …) so that
 the machine's drift touches both; the CPU time of each run is noted beside the wall time. Goals: ``uncc --help`` ≤ 1.5 × the minimal Typer app;
-``uncc analyze`` of the ransomware example with three profiles ≤ 350 ms wall.
+``uncc analyze`` of the ransomware example with three profiles ≤ 350 ms wall. The first
+run of each is not measured: it compiles the bytecode and keeps the validated Convention
+beside it, as ``make install`` does (ADR 0038).
 """
 
 from __future__ import annotations
