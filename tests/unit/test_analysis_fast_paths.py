@@ -130,3 +130,44 @@ def test_the_engine_makes_ordinary_equal_trace_nodes() -> None:
     )
     flipped = negate(made, "exclusion", "not", "art_6")
     assert flipped == Trace("exclusion", "not", "art_6", Truth.UNKNOWN, (), (gap,), (made,))
+
+
+def _cycle() -> dict[str, Any]:
+    """Two acts, each laundering the proceeds of the other (predicates refer back)."""
+    act = {
+        "by": "p1",
+        "conduct": "convert",
+        "without_right": True,
+        "mental_state": "intent",
+        "effects_in": ["XC"],
+        "circumstances": {"knew_illicit_origin": True},
+    }
+    return {
+        "uncc": "incident/1",
+        "id": "cycle",
+        "persons": [{"id": "p1", "kind": "natural", "nationalities": ["XB"], "present_in": "XB"}],
+        "property": [
+            {"id": "m1", "kind": "money", "located_in": "XA", "origin": {"act": "a2"}},
+            {"id": "m2", "kind": "money", "located_in": "XC", "origin": {"act": "a1"}},
+        ],
+        "acts": [
+            {**act, "id": "a1", "object": "m1", "acted_in": "XA"},
+            {**act, "id": "a2", "object": "m2", "acted_in": "XB"},
+        ],
+    }
+
+
+def test_acts_laundering_each_other_are_judged_as_in_full() -> None:
+    world = World(validate_incident(_cycle(), "cycle"))
+    notes = [
+        note
+        for f in _Evaluator(CONVENTION, world, BASELINE).findings()
+        for node in f.trace.walk()
+        for note in node.notes
+    ]
+    assert any("refers back" in note for note in notes)
+    for profile in (BASELINE, STRICT):
+        for state in [*world.states(), "XD"]:
+            lazy = _Evaluator(CONVENTION, world, profile.for_state(state))
+            full = _full_outcome(world, state, profile)
+            assert lazy.competent(state, GROUNDS) is (full is not Truth.FALSE), state

@@ -148,6 +148,10 @@ class _Evaluator:
                     continue
                 if self._grounded(state, adopted, act, act.by):
                     return True
+            # Before the next act, the act's findings are kept as :meth:`findings` keeps
+            # them, so that a later act's offences (laundering refers to other acts) are
+            # judged with the same findings at hand.
+            self.principal(act)
         for finding in self.findings():
             if finding.basis in (Basis.PERPETRATION, Basis.ATTEMPT, Basis.PREPARATION):
                 continue  # judged above
