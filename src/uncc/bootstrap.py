@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -17,22 +18,12 @@ from uncc.adapters.tls import NodeTls
 from uncc.config import Settings
 from uncc.domain.blobs import BlobStore
 from uncc.domain.envelope import Envelope
-from uncc.domain.measure_requests import MEASURE_REQUESTS
 from uncc.domain.policy import Role
 from uncc.errors import UserInputError
-from uncc.services import jit_inbound, notifications
 from uncc.services.context import MessageHandler, NodeContext
-from uncc.services.network import (
-    consent,
-    deconfliction,
-    deconfliction_keys,
-    measures,
-    requested,
-    transfer_in,
-)
-from uncc.services.network.conversations import ANSWERS
-from uncc.services.network.tls_pins import pin_for
-from uncc.services.notify_events import after_message
+
+if TYPE_CHECKING:
+    from uncc.services import notifications
 
 
 def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) -> NodeContext:
@@ -69,7 +60,7 @@ def build(settings: Settings, *, schema_check: bool = True, **overrides: Any) ->
         data_key_path=settings.data_key_path,
         passphrase=settings.passphrase,
         tls_cert=overrides.pop("tls_cert", None) or NodeTls(settings.tls_folder).cert,
-        handlers=overrides.pop("handlers", None) or message_handlers(),
+        handlers=overrides.pop("handlers", None) or _Handlers(),
         **(accounts | network | overrides),
     )
 
@@ -85,12 +76,50 @@ def _zone(name: str) -> str:
     return name
 
 
+class _Handlers(Mapping[str, MessageHandler]):
+    """:func:`message_handlers`, built when a message is first handled.
+
+    A command that handles no message (``uncc evidence add``) then starts without
+    importing the network's services (a few hundred ms of a command's start-up).
+    """
+
+    def __init__(self) -> None:
+        self._table: dict[str, MessageHandler] | None = None
+
+    def _built(self) -> dict[str, MessageHandler]:
+        if self._table is None:  # two threads at once build the same table: harmless
+            self._table = message_handlers()
+        return self._table
+
+    def __getitem__(self, kind: str) -> MessageHandler:
+        return self._built()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
 def message_handlers() -> dict[str, MessageHandler]:
     """Message type → the effect of receiving it: the inbox's table, built here once.
 
     The modules that own the effects import nothing of the inbox, and the inbox
     nothing of them: no import cycle between the network services.
     """
+    # imported here, not at the top: only a node that handles a message needs them
+    from uncc.domain.measure_requests import MEASURE_REQUESTS  # noqa: PLC0415
+    from uncc.services import jit_inbound  # noqa: PLC0415
+    from uncc.services.network import (  # noqa: PLC0415
+        consent,
+        deconfliction,
+        deconfliction_keys,
+        measures,
+        requested,
+        transfer_in,
+    )
+    from uncc.services.network.conversations import ANSWERS  # noqa: PLC0415
+
     table: dict[str, MessageHandler] = dict.fromkeys(ANSWERS, requested.answered)
     table |= dict.fromkeys(MEASURE_REQUESTS, measures.measure_received)
     asks = {
@@ -119,6 +148,7 @@ def message_handlers() -> dict[str, MessageHandler]:
 
 def _notifying(handler: MessageHandler, *, answer: bool, request: bool) -> MessageHandler:
     """The handler, then the notifications its message calls for (same transaction)."""
+    from uncc.services.notify_events import after_message  # noqa: PLC0415
 
     def apply(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         handler(ctx, conn, envelope)
@@ -169,12 +199,16 @@ def blob_store(settings: Settings) -> BlobStore:
 
 def network_transport(settings: Settings, ctx: NodeContext) -> HttpTransport:
     """HTTPS to other nodes: the node's trusted CA (else the system's), TLS keys pinned by the directory."""
+    from uncc.services.network.tls_pins import pin_for  # noqa: PLC0415 - a node that sends
+
     ca = NodeTls(settings.tls_folder).ca
     return HttpTransport(ca=ca if ca.is_file() else None, pin=pin_for(ctx))
 
 
 def smtp_of(settings: Settings) -> notifications.Smtp | None:
     """The mail server the settings name (``UNCC_SMTP_*``), or ``None`` for no e-mail."""
+    from uncc.services import notifications  # noqa: PLC0415 - a node that mails
+
     if not settings.smtp_host:
         return None
     password = settings.smtp_password
