@@ -33,7 +33,6 @@ from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network import posting, sealing
 from uncc.services.network.envelopes import seal
-from uncc.services.network.inbox_batch import MAX_BATCH
 from uncc.services.network.outcomes import (
     DeliveryReport,
     Pass,
@@ -204,7 +203,12 @@ def deliver_due(
     run.record()
     key = ctx.key()  # read once: every message of the pass is sealed with it
     for endpoint, waiting in ready.items():
-        _post_all(run, endpoint, _wired(run, waiting, now, key), pipelined=len(waiting) > MAX_BATCH)
+        _post_all(
+            run,
+            endpoint,
+            _wired(run, waiting, now, key),
+            pipelined=len(waiting) > posting.MAX_BATCH,
+        )
     run.record()  # messages that could not be sealed
     if run.stale:  # a recipient's encryption key is missing or changed: refresh after the pass
         refreshed_directory(ctx, transport)
