@@ -23,7 +23,7 @@ from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
 from uncc.entrypoints.cli import demo
 from uncc.errors import TransportError
-from uncc.services.network import outbox, posting
+from uncc.services.network import outbox, outcomes, posting
 
 MESSAGES = 1000
 CONVERSATIONS = 25
@@ -58,8 +58,8 @@ class Chaos:
 def test_every_message_takes_effect_exactly_once_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(outbox, "BASE_DELAY", dt.timedelta(milliseconds=20))
-    monkeypatch.setattr(outbox, "MAX_DELAY", dt.timedelta(milliseconds=300))
+    monkeypatch.setattr(outcomes, "BASE_DELAY", dt.timedelta(milliseconds=20))
+    monkeypatch.setattr(outcomes, "MAX_DELAY", dt.timedelta(milliseconds=300))
     # Small batches (the sender posts up to 100 messages at once): enough posts for every
     # kind of fault to happen, each to a whole batch.
     monkeypatch.setattr(posting, "MAX_BATCH", 5)

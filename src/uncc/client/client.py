@@ -16,30 +16,19 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from urllib.parse import quote
 
-import httpx
-from pydantic import TypeAdapter
-
 from uncc.client import models as m
-from uncc.client.http import Connection, Sink
+from uncc.client.accounts import Accounts
+from uncc.client.base import PAGE_MAX, parse_list
+from uncc.client.http import Sink
 from uncc.client.uploads import UploadJournal, upload_file
 
 ReportFormat = Literal["json", "md", "html"]
-T = TypeVar("T")
 
 
-def _list(kind: type[T], data: Any) -> list[T]:
-    adapter: TypeAdapter[list[T]] = TypeAdapter(list[kind])  # type: ignore[valid-type]
-    return adapter.validate_python(data)
-
-
-PAGE_MAX = 1000
-"""The most entries one page of a list holds."""
-
-
-class Client:
+class Client(Accounts):
     """One node's API, as the user whose token it holds.
 
     Args:
@@ -48,47 +37,6 @@ class Client:
         ca_file: the CA that signed the node's certificate, for a private CA.
         http: an ``httpx.Client`` to send through instead (tests).
     """
-
-    def __init__(
-        self,
-        url: str,
-        token: str | None = None,
-        *,
-        ca_file: Path | None = None,
-        http: httpx.Client | None = None,
-    ) -> None:
-        self.connection = Connection(url, token, ca_file=ca_file, http=http)
-
-    @property
-    def url(self) -> str:
-        """The node's base URL."""
-        return self.connection.url
-
-    @property
-    def token(self) -> str | None:
-        """The bearer token in use."""
-        return self.connection.token
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.connection.close()
-
-    def _items(self, path: str, *, every: bool = True, **params: Any) -> list[Any]:
-        """The items of a list: a JSON array, or pages (``{"items", "next"}``) followed to the end."""
-        data = self.connection.get(path, **params)
-        if isinstance(data, list):
-            return data
-        items = list(data["items"])
-        while every and data.get("next"):
-            data = self.connection.get(path, **params, cursor=data["next"])
-            items.extend(data["items"])
-        return items
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     # sessions ------------------------------------------------------------------------
 
@@ -122,7 +70,7 @@ class Client:
 
     def cases(self) -> list[m.CaseSummary]:
         """Every case."""
-        return _list(m.CaseSummary, self._items("/cases"))
+        return parse_list(m.CaseSummary, self._items("/cases"))
 
     def open_case(self, facts: dict[str, Any], title: str | None = None) -> m.Case:
         """Open a case from incident facts (``uncc: incident/1``), analysed by the node."""
@@ -135,7 +83,7 @@ class Client:
 
     def notes(self, case_id: str) -> list[m.CaseNote]:
         """The notes of a case, oldest first."""
-        return _list(m.CaseNote, self._items(f"/cases/{case_id}/notes"))
+        return parse_list(m.CaseNote, self._items(f"/cases/{case_id}/notes"))
 
     def add_note(self, case_id: str, text: str) -> None:
         """Add a note to a case."""
@@ -181,7 +129,7 @@ class Client:
 
     def orders(self, case_id: str | None = None) -> list[m.Order]:
         """The orders the user may see (of one case)."""
-        return _list(m.Order, self._items("/orders", case=case_id))
+        return parse_list(m.Order, self._items("/orders", case=case_id))
 
     def order(self, order_id: str) -> m.Order:
         """One order with its history."""
@@ -189,7 +137,7 @@ class Client:
 
     def notices(self) -> list[m.Notice]:
         """The notices addressed to the user."""
-        return _list(m.Notice, self._items("/notices"))
+        return parse_list(m.Notice, self._items("/notices"))
 
     # evidence ------------------------------------------------------------------------
 
@@ -221,7 +169,7 @@ class Client:
 
     def evidence(self, case_id: str | None = None) -> list[m.EvidenceItem]:
         """Evidence items (of one case)."""
-        return _list(m.EvidenceItem, self._items("/evidence", case=case_id))
+        return parse_list(m.EvidenceItem, self._items("/evidence", case=case_id))
 
     def seal(self, item_id: str, note: str = "", *, sealed: bool = True) -> None:
         """Seal an item (Art. 46(3)(d)), or release it with ``sealed=False``."""
@@ -231,7 +179,7 @@ class Client:
 
     def custody(self, item_id: str) -> list[m.CustodyEntry]:
         """The chain of custody of an item, each event with its inclusion proof."""
-        return _list(m.CustodyEntry, self.connection.get(f"/evidence/{item_id}/custody"))
+        return parse_list(m.CustodyEntry, self.connection.get(f"/evidence/{item_id}/custody"))
 
     def download(self, item_id: str, sink: Sink) -> str:
         """Write the item's bytes to ``sink`` (audited by the node); the SHA-256 it announced.
@@ -324,7 +272,7 @@ class Client:
 
     def audit(self, limit: int = 200) -> list[m.AuditEntry]:
         """The latest audit entries (auditors and administrators)."""
-        return _list(m.AuditEntry, self._items("/audit", every=False, limit=limit))
+        return parse_list(m.AuditEntry, self._items("/audit", every=False, limit=limit))
 
     def audit_page(self, limit: int, **criteria: str | None) -> tuple[list[m.AuditEntry], int]:
         """The newest ``limit`` matching entries, oldest first, and how many match in all.
@@ -339,7 +287,7 @@ class Client:
                 "/audit", **criteria, limit=min(limit - len(entries), PAGE_MAX), cursor=data["next"]
             )
             entries = list(data["items"]) + entries
-        return _list(m.AuditEntry, entries[-limit:]), int(data["total"])
+        return parse_list(m.AuditEntry, entries[-limit:]), int(data["total"])
 
     def audit_export(self, fmt: Literal["csv", "jsonl"], **criteria: str | None) -> str:
         """Every matching entry, oldest first, as CSV or JSON Lines; the node audits the export."""
@@ -351,74 +299,18 @@ class Client:
     def notifications(self, *, unread: bool = False, limit: int = 50) -> list[m.Notification]:
         """One's newest notifications (``unread``: only those not yet read)."""
         data = self.connection.get("/notifications", unread=unread, limit=limit)
-        return _list(m.Notification, data["items"])
-
-    def users(self) -> list[m.Account]:
-        """Every user (administrators)."""
-        return _list(m.Account, self._items("/users"))
-
-    def add_user(self, user: str, roles: list[str], password: str) -> list[m.Grant]:
-        """Add a user; judge and admin roles come back as grants awaiting a second admin."""
-        body = {"user": user, "roles": roles, "password": password}
-        return _list(m.Grant, self.connection.post("/users", body)["grants"])
-
-    def decide_grant(self, grant_id: str, *, approve: bool) -> m.Grant:
-        """Approve (or refuse) a grant another administrator asked for."""
-        path = f"/grants/{grant_id}/{'approve' if approve else 'refuse'}"
-        return m.Grant.model_validate(self.connection.post(path))
-
-    def grants(self, *, every: bool = False) -> list[m.Grant]:
-        """Grants of the judge and admin roles: pending ones, or all."""
-        return _list(m.Grant, self._items("/grants", all=every))
-
-    def set_active(self, user: str, *, active: bool) -> None:
-        """Disable a user (their sessions end at once) or enable them again."""
-        self.connection.post(f"/users/{user}/{'enable' if active else 'disable'}")
-
-    def set_roles(self, user: str, roles: list[str]) -> list[m.Grant]:
-        """Give a user exactly these roles; judge and admin come back as grants to approve."""
-        data = self.connection.request("PUT", f"/users/{user}/roles", json={"roles": roles})
-        return _list(m.Grant, self.connection.json(data)["grants"])
-
-    def change_password(self, user: str, new: str, current: str | None = None) -> list[m.Grant]:
-        """Change one's password (with the current one) or, as an admin, anyone's."""
-        body = {"password": new, "current": current}
-        return _list(m.Grant, self.connection.post(f"/users/{user}/password", body)["grants"])
-
-    def revoke_tokens(self, user: str) -> int:
-        """End every session of a user; how many ended."""
-        return int(self.connection.post(f"/users/{user}/revoke-tokens")["ended"])
-
-    def totp_enrol(self) -> str:
-        """Start one's TOTP second factor: the otpauth URI for an authenticator app."""
-        return str(self.connection.post("/me/totp")["uri"])
-
-    def totp_confirm(self, code: str) -> None:
-        """Finish enrolment with the app's current code."""
-        self.connection.post("/me/totp/confirm", {"code": code})
-
-    def preferences(self, **changes: str | None) -> m.Preferences:
-        """One's language, time zone and e-mail; changed first for those given (``None``: kept)."""
-        wanted = {k: v for k, v in changes.items() if v is not None}
-        if not wanted:
-            return m.Preferences.model_validate(self.connection.get("/me/preferences"))
-        answer = self.connection.request("PATCH", "/me/preferences", json=wanted)
-        return m.Preferences.model_validate(self.connection.json(answer))
-
-    def totp_reset(self, user: str) -> None:
-        """Remove a user's second factor (administrators, not their own)."""
-        self.connection.request("DELETE", f"/users/{user}/totp")
+        return parse_list(m.Notification, data["items"])
 
     def property(self, case_id: str) -> list[m.PropertyItem]:
         """The case's property items (Art. 50)."""
-        return _list(m.PropertyItem, self._items(f"/cases/{case_id}/property"))
+        return parse_list(m.PropertyItem, self._items(f"/cases/{case_id}/property"))
 
     def register_traced(
         self, case_id: str, body: dict[str, Any]
     ) -> tuple[list[m.PropertyItem], list[str]]:
         """Trace a ledger (``{basis, model, transfers, locations}``) and register its accounts."""
         data = self.connection.post(f"/cases/{case_id}/property", body)
-        return _list(m.PropertyItem, data["items"]), [str(n) for n in data["notes"]]
+        return parse_list(m.PropertyItem, data["items"]), [str(n) for n in data["notes"]]
 
     def register_derived(self, case_id: str, item_id: str, body: dict[str, Any]) -> m.PropertyItem:
         """Register converted property (50(4)) or income (50(6)): ``{kind, description, value, location}``."""
@@ -427,7 +319,7 @@ class Client:
 
     def protected(self, case_id: str) -> list[m.ProtectedPerson]:
         """The case's protected persons, by pseudonym."""
-        return _list(m.ProtectedPerson, self._items(f"/cases/{case_id}/protected"))
+        return parse_list(m.ProtectedPerson, self._items(f"/cases/{case_id}/protected"))
 
     def add_protected(self, case_id: str, body: dict[str, Any]) -> m.ProtectedPerson:
         """Record a protected person (``{kind, identity, views, claims, measures}``)."""
@@ -443,7 +335,7 @@ class Client:
 
     def requests(self, direction: str | None = None) -> list[m.Request]:
         """The cross-border requests this node sent (``out``) or received (``in``)."""
-        return _list(m.Request, self._items("/network/requests", direction=direction))
+        return parse_list(m.Request, self._items("/network/requests", direction=direction))
 
     def request(self, conversation_id: str) -> m.Request:
         """One request with its timers and its thread of messages."""

@@ -23,6 +23,18 @@ from uncc.services.network.envelopes import open_envelope
 from uncc.services.network.inbox_batch import BATCH_PATH, MAX_BATCH
 from uncc.services.network.transport import Transport
 
+__all__ = [  # MAX_BATCH too: the sender reads its cap here
+    "BATCH_BYTES",
+    "INBOX_PATH",
+    "MAX_BATCH",
+    "SINGLES",
+    "Posted",
+    "batches",
+    "post_batch",
+    "receipt",
+    "unknown_signer",
+]
+
 INBOX_PATH = "/network/v1/inbox"
 BATCH_BYTES = 1 << 20
 """The most body bytes the sender puts in one batch (a receiver takes 2 MiB by default)."""
