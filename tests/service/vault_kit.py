@@ -17,7 +17,10 @@ from uncc.adapters.crypto import NodeKey
 from uncc.adapters.db import schema
 from uncc.domain import merkle
 from uncc.domain.custody import Checkpoint, CustodyEvent
+from uncc.domain.log_check import read_events
 from uncc.domain.orders import Command
+from uncc.domain.vault import replay
+from uncc.domain.vault_state import digest_of
 from uncc.services import cases, custody_log, evidence, orders
 from uncc.services.orders import DraftRequest
 
@@ -170,21 +173,22 @@ def undo_seal_leaving_state(vault: Vault) -> None:
     )
 
 
+def unsealed_digest(vault: Vault, item: str) -> str:
+    """The digest of the state with ``item`` not sealed (the insider knows the format)."""
+    with vault.node.ctx.engine.connect() as conn:
+        stored = custody_log.load(conn)
+    held, _ = replay(read_events(stored.leaves)[0])
+    held[item].sealed = False
+    return digest_of(held)
+
+
 def hide_seal_in_state(vault: Vault) -> None:
-    """``sealed`` cleared in the row and in the state snapshot's line of the item."""
+    """``sealed`` cleared in the row, and the snapshot's digest made to agree."""
     flip_sealed(vault)
-    line = f"{vault.sealed!r}\t"
-    with vault.node.ctx.engine.begin() as conn:
-        for r in conn.execute(select(schema.custody_states)).all():
-            items = "\n".join(
-                part.removesuffix("\tTrue") + "\tFalse" if part.startswith(line) else part
-                for part in r.items.split("\n")
-            )
-            conn.execute(
-                update(schema.custody_states)
-                .where(schema.custody_states.c.id == r.id)
-                .values(items=items)
-            )
+    sql(
+        vault,
+        update(schema.custody_states).values(digest=unsealed_digest(vault, vault.sealed)),
+    )
 
 
 def flip_sealed(vault: Vault) -> None:

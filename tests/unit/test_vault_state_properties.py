@@ -1,25 +1,29 @@
-"""Property: replaying from a state snapshot finds exactly what replaying the whole log finds.
+"""Property: verifying from a state snapshot finds exactly what replaying the whole log finds.
 
 For any log whose first ``N`` entries replay without a break (what a snapshot is signed
 after), any later events (acquisitions twice, events of items never acquired, changed
-hashes and cases, leaves of format 1) and any rows (deleted, altered, forged, with
-sizes of other types): :func:`replay_since` from the snapshot of the state at ``N``
-returns the same breaks, in the same order, as :func:`replay` of every entry and
-:func:`match_rows` — the reference it replaces.
+hashes and cases, leaves of format 1), any rows (deleted, altered, forged, with sizes
+of other types) and an index of entries by item that is right or lies: verifying from
+the signed snapshot of the state at ``N`` returns the same breaks, in the same order,
+as :func:`replay` of every entry and :func:`match_rows` — the reference it replaces.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import replace
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from uncc.domain.custody import LEAF_FORMAT, LEAF_FORMAT_V1, CustodyEvent, CustodyKind
+from uncc.adapters.crypto import NodeKey, verifier
+from uncc.domain import merkle
+from uncc.domain.custody import LEAF_FORMAT, LEAF_FORMAT_V1, Checkpoint, CustodyEvent, CustodyKind
 from uncc.domain.log_check import read_events
-from uncc.domain.vault import Row, match_rows, replay
-from uncc.domain.vault_state import Snapshot, held_of, replay_since, state_of
+from uncc.domain.vault import Logged, Row, match_rows, replay
+from uncc.domain.vault_state import EntriesOf, Snapshot, check_vault, digest_of
 
 START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 KINDS = [CustodyKind.ACQUIRED, CustodyKind.SEALED, CustodyKind.RELEASED, CustodyKind.EXAMINED]
@@ -82,29 +86,75 @@ def _rows(leaves: list[bytes], changes: list[tuple[str, int]]) -> list[Row]:
     return sorted(unique.values(), key=lambda r: r.id)
 
 
-@settings(max_examples=300, deadline=None)
+KEY = NodeKey(Ed25519PrivateKey.generate())
+
+
+def _sign(
+    leaves: list[bytes], size: int, held: dict[str, Logged]
+) -> tuple[list[bytes], list[Checkpoint], Snapshot]:
+    hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
+    tree = merkle.Tree(hashes)
+    points = []
+    for n in range(1, len(leaves) + 1):
+        message = Checkpoint.message(n, tree.root(n).hex(), START, KEY.key_id)
+        points.append(Checkpoint(n, tree.root(n).hex(), START, KEY.key_id, KEY.sign(message).hex()))
+    unsigned = Snapshot(size, tree.root(size).hex(), digest_of(held), START, KEY.key_id, "")
+    snapshot = replace(unsigned, signature=KEY.sign(unsigned.signed_bytes()).hex())
+    return hashes, points, snapshot
+
+
+def _index(leaves: list[bytes], lies: int) -> EntriesOf:
+    """The entries of each item; with ``lies``, one entry left out or one named wrongly."""
+    by_item: dict[str, list[int]] = {}
+    for seq, leaf in enumerate(leaves):
+        by_item.setdefault(CustodyEvent.from_leaf(leaf).evidence, []).append(seq)
+
+    def numbers(items: Collection[str], size: int) -> list[int]:
+        found = [seq for item in items for seq in by_item.get(item, []) if seq < size]
+        if lies == 1 and found:
+            found.pop(0)
+        if lies == 2:
+            found.append(0)
+        return found
+
+    return numbers
+
+
+def _holds(snapshot: Snapshot) -> bool:
+    return bool(
+        verifier(KEY.public_hex)(snapshot.signed_bytes(), bytes.fromhex(snapshot.signature))
+    )
+
+
+def _checkpoint_holds(checkpoint: Checkpoint) -> bool:
+    signature = bytes.fromhex(checkpoint.signature)
+    return bool(verifier(KEY.public_hex)(checkpoint.signed_bytes(), signature))
+
+
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(EVENT, max_size=14),
     st.lists(EVENT, max_size=10),
     st.lists(ROW_CHANGE, max_size=3),
+    st.integers(0, 2),
 )
-def test_replaying_from_a_snapshot_equals_replaying_the_whole_log(
+def test_verifying_from_a_snapshot_finds_what_the_full_replay_finds(
     before: list[tuple[CustodyKind, int, int, str, object, str, bool]],
     after: list[tuple[CustodyKind, int, int, str, object, str, bool]],
     changes: list[tuple[str, int]],
+    lies: int,
 ) -> None:
     leaves = _events(before + after)
     size = len(before)
     held_before, misfits_before = replay(read_events(leaves[:size])[0])
     if misfits_before:  # a snapshot is only signed after a replay without a break
-        before = []
-        size = 0
-        held_before = {}
+        size, held_before = 0, {}
     rows = _rows(leaves, changes)
+    hashes, points, snapshot = _sign(leaves, size, held_before)
+    state = (snapshot, _holds, _index(leaves, lies))
+    from_snapshot = check_vault(leaves, hashes, points, _checkpoint_holds, rows, state)
+    in_full = check_vault(leaves, hashes, points, _checkpoint_holds, rows, state, full=True)
     events, _ = read_events(leaves)
     held, misfits = replay(events)
-    expected = misfits + match_rows(rows, held)
-    items, seqs = state_of(held_before)
-    snapshot = Snapshot(size, "", items, seqs, START, "", "")
-    assert list(held_of(snapshot).items()) == list(held_before.items())
-    assert replay_since(snapshot, read_events(leaves, size)[0], rows) == expected
+    assert in_full.breaks == misfits + match_rows(rows, held)  # the reference
+    assert from_snapshot.breaks == in_full.breaks

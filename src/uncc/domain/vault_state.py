@@ -1,8 +1,8 @@
 """A signed snapshot of the items' replayed state, to replay only the entries after it.
 
 After a verification of the whole vault that found nothing wrong, the node signs the
-state the full replay left every item in (docs/adr/0038): one line per item, sorted,
-with the size and root of the log it was replayed from. A later verification checks
+state the full replay left every item in (docs/adr/0038): the SHA-256 of every item's
+fields, by item, with the size and root of the log it was replayed from. A later verification checks
 the log in full as before; when the log is intact and the snapshot is signed by one of
 the node's keys and bound to the log's own root at its size, the entries before it are
 exactly those that were replayed, so only the entries after it are read and replayed,
@@ -14,41 +14,46 @@ replay does, so the breaks are the same.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import hashlib
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 from uncc.domain import merkle
-from uncc.domain.custody import Break, BreakKind, Checkpoint, CheckpointVerifier, Entry
+from uncc.domain.custody import Break, BreakKind, Checkpoint, CheckpointVerifier, Entry, read_entry
 from uncc.domain.log_check import check_chain, in_order, read_events
 from uncc.domain.vault import Logged, Row, match_rows, replay
 
 STATE_FORMAT = "uncc-custody-state/1"
-"""Changes whenever replaying or matching changes: older snapshots are then not used."""
+"""Changes whenever replaying, matching or the state's encoding changes: older
+snapshots are then not used."""
+
+Columns = list[list[Any]]
+Fields = tuple[Any, ...]
+EntriesOf = Callable[[Collection[str], int], Iterable[int]]
+"""(items, size) → the numbers of the entries below ``size`` that name one of the items
+(the custody table's index: not trusted, only a shortcut)."""
+
+_SEP = "\x1e"
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The items' state after the first ``size`` entries, signed with a key of the node."""
+    """The digest of the items' state after the first ``size`` entries, signed by the node."""
 
     size: int
     root: str
     """The log's root at ``size`` (hex), as the signed checkpoints give it."""
-    items: str
-    """One line per item (:func:`logged_line`), sorted; empty without items."""
-    seqs: str
-    """The entry that acquired each line's item, space-separated, in the same order."""
+    digest: str
+    """:func:`digest_of` the items' state (hex)."""
     at: dt.datetime
     key_id: str
     signature: str
     format: str = STATE_FORMAT
-
-    def digest(self) -> str:
-        """SHA-256 of the state (the lines and their entries), hex."""
-        return hashlib.sha256(f"{self.items}\n\n{self.seqs}".encode()).hexdigest()
 
     @staticmethod
     def message(size: int, root: str, digest: str, at: dt.datetime, key_id: str) -> bytes:
@@ -57,50 +62,58 @@ class Snapshot:
         return f"{STATE_FORMAT}\n{key_id}\n{size}\n{root}\n{digest}\n{when}\n".encode()
 
     def signed_bytes(self) -> bytes:
-        """The bytes this snapshot's signature covers (its state by digest)."""
-        return self.message(self.size, self.root, self.digest(), self.at, self.key_id)
+        """The bytes this snapshot's signature covers."""
+        return self.message(self.size, self.root, self.digest, self.at, self.key_id)
 
 
-def row_line(row: Row) -> str:
-    """The line of an evidence row: equal to its item's line when every field is equal.
-
-    Each field's ``repr``, tab-separated (no ``repr`` of a string holds a raw tab or
-    newline), in the same form as :func:`logged_line`.
-    """
-    return (
-        f"{row.id!r}\t{row.sha256!r}\t{row.case!r}\t{row.size!r}\t{row.filename!r}"
-        f"\t{row.order!r}\t{row.sealed!r}"
-    )
-
-
-def logged_line(item: Logged) -> str:
-    """The line of an item as the log says it is (the form of :func:`row_line`)."""
-    return (
-        f"{item.id!r}\t{item.sha256!r}\t{item.case!r}\t{item.size!r}\t{item.filename!r}"
-        f"\t{item.order!r}\t{item.sealed!r}"
-    )
-
-
-def state_of(held: Mapping[str, Logged]) -> tuple[str, str]:
-    """The state's lines, sorted, and the entry of each (for :class:`Snapshot`)."""
-    ordered = sorted((logged_line(item), item.seq) for item in held.values())
-    return "\n".join(line for line, _ in ordered), " ".join(str(seq) for _, seq in ordered)
-
-
-def _logged(line: str, seq: str) -> Logged:
-    item, sha256, case, size, filename, order, sealed = map(ast.literal_eval, line.split("\t"))
-    return Logged(item, int(seq), sha256, case, size, filename, order, sealed)
-
-
-def held_of(snapshot: Snapshot) -> dict[str, Logged]:
-    """Every item of the snapshot, in the order the log acquired them."""
-    if not snapshot.items:
-        return {}
-    items = [
-        _logged(line, seq)
-        for line, seq in zip(snapshot.items.split("\n"), snapshot.seqs.split(" "), strict=True)
+def _columns(items: Sequence[Logged | Row]) -> Columns:
+    """Each field a row and a logged item share, a column (a list comprehension each)."""
+    return [
+        [i.id for i in items],
+        [i.case for i in items],
+        [i.sha256 for i in items],
+        [i.size for i in items],
+        [i.filename for i in items],
+        [i.order for i in items],
+        [i.sealed for i in items],
     ]
-    return {i.id: i for i in sorted(items, key=lambda i: i.seq)}
+
+
+def _fields(item: Logged | Row) -> Fields:
+    return (item.id, item.case, item.sha256, item.size, item.filename, item.order, item.sealed)
+
+
+def _column(values: list[Any]) -> bytes:
+    """A column's bytes: equal bytes mean equal values (``==``), in the same order.
+
+    Strings joined by a separator none holds; integers (and booleans) as 64-bit
+    numbers; anything else by ``repr`` (literals: strings, numbers, None, JSON values).
+    """
+    try:
+        joined = _SEP.join(values)
+    except TypeError:
+        pass
+    else:
+        if joined.count(_SEP) == max(len(values) - 1, 0):
+            return b"s" + joined.encode("utf-8", "surrogatepass")
+    try:
+        return b"i" + array("q", values).tobytes()
+    except (TypeError, OverflowError):
+        return b"r" + repr(values).encode("utf-8", "surrogatepass")
+
+
+def _digest(columns: Columns) -> str:
+    sha = hashlib.sha256(STATE_FORMAT.encode())
+    for column in columns:
+        data = _column(column)
+        sha.update(len(data).to_bytes(8, "big"))
+        sha.update(data)
+    return sha.hexdigest()
+
+
+def digest_of(held: Mapping[str, Logged]) -> str:
+    """The digest of the items' state to sign: every item's fields, in columns, by item."""
+    return _digest(_columns(sorted(held.values(), key=attrgetter("id"))))
 
 
 def snapshot_breaks(
@@ -108,8 +121,6 @@ def snapshot_breaks(
 ) -> list[Break]:
     """Why the snapshot cannot be used with this log (``root_at``: the log's root at its size)."""
     where = f"state snapshot of size {snapshot.size}"
-    if snapshot.format != STATE_FORMAT:
-        return []  # written by an older uncc: not used, not a break
     if not signature_holds:
         problem = "its signature does not verify with a key the node holds"
     elif snapshot.size > size:
@@ -121,41 +132,82 @@ def snapshot_breaks(
     return [Break(where, problem + "; the vault was replayed in full", BreakKind.SNAPSHOT_INVALID)]
 
 
-def replay_since(
-    snapshot: Snapshot, events: Sequence[Entry | None], rows: Sequence[Row]
-) -> list[Break]:
-    """The events after the snapshot replayed from its state, and every row matched.
+def _without(column: list[Any], places: list[int]) -> list[Any]:
+    """The column without the values at ``places`` (ascending)."""
+    kept: list[Any] = []
+    start = 0
+    for place in places:
+        kept += column[start:place]
+        start = place + 1
+    kept += column[start:]
+    return kept
 
-    The same breaks as replaying the whole log and matching (:func:`replay`,
-    :func:`match_rows`), given a snapshot of a log whose entries before it were replayed
-    without a break.
+
+def _earlier(
+    leaves: Sequence[bytes], items: set[str], numbers: Iterable[int], size: int
+) -> list[Entry] | None:
+    """The entries below ``size`` the index names for ``items`` (None if it lies)."""
+    earlier = []
+    for number in sorted(set(numbers)):
+        if not 0 <= number < size:
+            return None
+        try:
+            entry = read_entry(leaves[number])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return None
+        if entry.seq != number or entry.evidence not in items:
+            return None
+        earlier.append(entry)
+    return earlier
+
+
+def replay_since(
+    snapshot: Snapshot,
+    leaves: Sequence[bytes],
+    events: Sequence[Entry | None],
+    rows: Sequence[Row],
+    entries_of: EntriesOf,
+) -> bool:
+    """True when the rows are the snapshot's state with the events after it replayed.
+
+    Then replaying the whole log and matching would find nothing (:func:`replay`,
+    :func:`match_rows`), given a snapshot of a log whose entries before it replayed
+    without a break. The items the events name start from their own earlier entries
+    (found by ``entries_of``); their rows, and the rows of items acquired since, must
+    equal the replay; put back as they were at the snapshot (from those earlier
+    entries), every row must give the signed digest. False: anything else (a row
+    changed, an event that does not fit, an index that lies) — replay in full.
     """
-    lines = snapshot.items.split("\n") if snapshot.items else []
-    touched = {event.evidence for event in events if event is not None}
-    seqs = snapshot.seqs.split(" ") if touched else []
-    start: dict[str, Logged] = {}
-    places: dict[str, int] = {}
-    for item in touched:
-        key = f"{item!r}\t"
-        place = bisect_left(lines, key)
-        if place < len(lines) and lines[place].startswith(key):
-            start[item] = _logged(lines[place], seqs[place])
-            places[item] = place
+    items = {event.evidence for event in events if event is not None}
+    earlier = _earlier(leaves, items, entries_of(items, snapshot.size), snapshot.size)
+    if earlier is None:
+        return False
+    start, _ = replay(earlier)
+    then = {item: _fields(logged) for item, logged in start.items()}
     held, misfits = replay(events, start)
-    added: list[str] = []
+    if misfits:
+        return False
+    columns = _columns(rows)
+    ids = columns[0]
+    places: dict[str, int] = {}
     for item, logged in held.items():
-        if item in places:
-            lines[places[item]] = logged_line(logged)
-        else:
-            added.append(logged_line(logged))
-    if added:
-        lines += added
-        lines.sort()
-    found = [row_line(row) for row in rows]
-    found.sort()
-    if found == lines:  # every row equals its item's state: match_rows finds nothing
-        return misfits
-    return misfits + match_rows(rows, {**held_of(snapshot), **held})
+        place = bisect_left(ids, item)
+        if place == len(ids) or ids[place] != item:
+            return False
+        if tuple(column[place] for column in columns) != _fields(logged):
+            return False
+        places[item] = place
+    for item, fields in then.items():
+        for column, value in zip(columns, fields, strict=True):
+            column[places[item]] = value
+    added = sorted(places[item] for item in held if item not in then)
+    kept = len(ids) - len(added)
+    if added == list(range(kept, len(ids))):  # the newest items sort last: their rows too
+        for column in columns:
+            del column[kept:]
+    else:
+        columns = [_without(column, added) for column in columns]
+    return _digest(columns) == snapshot.digest
 
 
 @dataclass
@@ -174,33 +226,39 @@ def check_vault(  # noqa: PLR0917
     checkpoints: Sequence[Checkpoint],
     signature_holds: CheckpointVerifier,
     rows: Sequence[Row],
-    snapshot: tuple[Snapshot | None, Callable[[Snapshot], bool]],
+    snapshot: tuple[Snapshot | None, Callable[[Snapshot], bool], EntriesOf],
     *,
     full: bool = False,
     case: str | None = None,
+    every_entry: bool = True,
 ) -> VaultCheck:
     """The log's breaks (every entry has its checkpoint), the events' and the rows'.
 
-    ``snapshot``: the newest signed state snapshot and the check of its signature. It is
-    used only when the log has no break and it is this log's, signed by a key the node
-    holds (else it is a break itself, and the log is replayed in full); with ``full``
-    it is checked but not used. With ``case`` only that case's rows are given and its
-    items matched, replayed in full.
+    ``snapshot``: the newest signed state snapshot, the check of its signature and the
+    index of entries by item. It is used only when the log has no break and it is this
+    log's, signed by a key the node holds (else it is a break itself, and the log is
+    replayed in full); with ``full`` it is checked but not used. From it, when the rows
+    are found to be its state with the entries after it replayed, there is nothing to
+    report beyond the log; otherwise (and when an entry after it is unreadable) the
+    whole log is replayed, so the breaks are always those of the full replay. With ``case`` only that case's rows are given and its
+    items matched, replayed in full. ``every_entry``: as :func:`check_chain`.
     """
     breaks, tree = check_chain(
-        leaves, stored_hashes, checkpoints, signature_holds, every_entry=True
+        leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry
     )
-    state, state_holds = snapshot
+    state, state_holds, entries_of = snapshot
     invalid: list[Break] = []
     if state is not None and state.format == STATE_FORMAT:
         root = tree.root(state.size).hex() if state.size <= tree.size else None
         invalid = snapshot_breaks(state, tree.size, root, state_holds(state))
     if state is None or state.format != STATE_FORMAT or full or breaks or invalid:
         state = None
-    events, unread = read_events(leaves, state.size if state is not None else 0)
-    breaks = in_order(breaks, unread) + invalid
     if state is not None:
-        return VaultCheck(breaks + replay_since(state, events, rows), tree, None)
+        events, unread = read_events(leaves, state.size)
+        if not unread and replay_since(state, leaves, events, rows, entries_of):
+            return VaultCheck(breaks + invalid, tree, None)
+    events, unread = read_events(leaves)
+    breaks = in_order(breaks, unread) + invalid
     held, misfits = replay(events)
     if case is None:
         return VaultCheck(breaks + misfits + match_rows(rows, held), tree, held)

@@ -10,7 +10,7 @@ the log no longer extends it, entries were removed or rewritten (a rollback or a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from uncc.domain import merkle, note
 from uncc.domain.custody import Break, BreakKind, Checkpoint
 from uncc.domain.policy import Action, require
 from uncc.domain.vault import Logged
-from uncc.domain.vault_state import Snapshot, state_of
+from uncc.domain.vault_state import Snapshot, digest_of
 from uncc.errors import KeyAccessError
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import key_history, node_info
@@ -104,7 +104,26 @@ def newest_state(conn: Connection) -> Snapshot | None:
     ).first()
     if r is None:
         return None
-    return Snapshot(r.size, r.root, r.items, r.seqs, _aware(r.at), r.key_id, r.signature, r.format)
+    return Snapshot(r.size, r.root, r.digest, _aware(r.at), r.key_id, r.signature, r.format)
+
+
+def entries_of(ctx: NodeContext) -> Callable[[Collection[str], int], list[int]]:
+    """The custody table's index: the entries below a size that name one of some items."""
+
+    def numbers(items: Collection[str], size: int) -> list[int]:
+        found: list[int] = []
+        chosen = sorted(items)
+        with ctx.engine.connect() as conn:
+            for start in range(0, len(chosen), 500):
+                found += conn.scalars(
+                    select(schema.custody.c.seq).where(
+                        schema.custody.c.evidence_id.in_(chosen[start : start + 500]),
+                        schema.custody.c.seq < size,
+                    )
+                ).all()
+        return found
+
+    return numbers
 
 
 def record_state(ctx: NodeContext, tree: merkle.Tree, held: dict[str, Logged]) -> None:
@@ -113,22 +132,21 @@ def record_state(ctx: NodeContext, tree: merkle.Tree, held: dict[str, Logged]) -
     Older snapshots are dropped. Without access to the node key (an encrypted key file
     and no passphrase) none is made: verification then replays the whole log.
     """
-    items, seqs = state_of(held)
+    digest = digest_of(held)
     with ctx.engine.begin() as conn:
         try:
             key = ctx.key(conn)
         except KeyAccessError:
             return
         at = dt.datetime.now(dt.UTC)
-        unsigned = Snapshot(tree.size, tree.root().hex(), items, seqs, at, key.key_id, "")
+        unsigned = Snapshot(tree.size, tree.root().hex(), digest, at, key.key_id, "")
         signature = key.sign(unsigned.signed_bytes()).hex()
         conn.execute(
             schema.custody_states.insert().values(
                 format=unsigned.format,
                 size=unsigned.size,
                 root=unsigned.root,
-                items=items,
-                seqs=seqs,
+                digest=digest,
                 at=at,
                 key_id=key.key_id,
                 signature=signature,

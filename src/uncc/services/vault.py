@@ -140,7 +140,7 @@ def check(
         stored.checkpoints,
         custody_log.checkpoint_verifier(keys),
         rows,
-        (snapshot, custody_log.state_verifier(keys)),
+        (snapshot, custody_log.state_verifier(keys), custody_log.entries_of(ctx)),
         full=full,
         case=case_id,
     )
