@@ -223,7 +223,7 @@ def run(size: str) -> list[Row]:
             base,
             goal="≤ 3 × floor (issue 12; issue 20's 2.5 × is the log's row above)",
             limit=3.0,
-            note="What `uncc evidence verify` does once a clean full verification has signed the items' state (docs/adr/0038): the log as in the row above, the snapshot's signature over the state's SHA-256 and its root against the log's own at its size, the entries after it read and replayed from its state, every row matched with the state (a row changed at any time is found). Here the snapshot is 1 % of the log old.",
+            note="What `uncc evidence verify` does once a clean full verification has signed the items' state (docs/adr/0040): the log as in the row above, the snapshot's signature over the state's SHA-256 and its root against the log's own at its size, the entries after it read and replayed from its state, every row matched with the state (a row changed at any time is found). Here the snapshot is 1 % of the log old.",
         ),
         ratio_row(
             "custody",

@@ -1,7 +1,7 @@
 """A signed snapshot of the items' replayed state, to replay only the entries after it.
 
 After a verification of the whole vault that found nothing wrong, the node signs the
-state the full replay left every item in (docs/adr/0038): the SHA-256 of every item's
+state the full replay left every item in (docs/adr/0040): the SHA-256 of every item's
 fields, by item, with the size and root of the log it was replayed from. A later verification checks
 the log in full as before; when the log is intact and the snapshot is signed by one of
 the node's keys and bound to the log's own root at its size, the entries before it are

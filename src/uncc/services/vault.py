@@ -92,7 +92,7 @@ def check(
     ``since`` is a head exported earlier (``uncc evidence head``): today's log must
     extend it. With ``transport`` the witnesses' cosigned heads are fetched and checked
     too; a witness that does not answer is listed, not waited for. The whole vault is
-    replayed from the newest signed state snapshot when it holds (docs/adr/0038); in
+    replayed from the newest signed state snapshot when it holds (docs/adr/0040); in
     full with ``full`` (the snapshot still checked), for one case, or without one. A
     full replay of the whole vault that finds nothing wrong signs a new snapshot.
     """
