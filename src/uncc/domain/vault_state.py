@@ -1,15 +1,16 @@
-"""A signed snapshot of the items' replayed state, to replay only the entries after it.
+"""A signed digest of the items' replayed state, to replay only the entries after it.
 
 After a verification of the whole vault that found nothing wrong, the node signs the
 state the full replay left every item in (docs/adr/0040): the SHA-256 of every item's
-fields, by item, with the size and root of the log it was replayed from. A later verification checks
-the log in full as before; when the log is intact and the snapshot is signed by one of
-the node's keys and bound to the log's own root at its size, the entries before it are
-exactly those that were replayed, so only the entries after it are read and replayed,
-from the snapshot's state. Every evidence row is still matched with the state (the
-snapshot's lines, the replayed items' lines in their place): a row changed at any time
-is found. Anything that does not match is matched again field by field, as the full
-replay does, so the breaks are the same.
+fields, by item, with the size and root of the log it was replayed from. A later
+verification checks the log in full as before; when the log is intact and the snapshot
+is signed by one of the node's keys and bound to the log's own root at its size, the
+entries before it are exactly those that were replayed, so only the entries after it
+are read and replayed (the items they name from their own earlier entries). Every
+evidence row is still checked: those of the replayed items against the replay, and all
+of them, as they were at the snapshot, against the signed digest — a row changed at
+any time is found. Anything that does not fit is replayed from the log's start, so the
+breaks are always those of the full replay.
 """
 
 from __future__ import annotations
@@ -240,8 +241,9 @@ def check_vault(  # noqa: PLR0917
     replayed in full); with ``full`` it is checked but not used. From it, when the rows
     are found to be its state with the entries after it replayed, there is nothing to
     report beyond the log; otherwise (and when an entry after it is unreadable) the
-    whole log is replayed, so the breaks are always those of the full replay. With ``case`` only that case's rows are given and its
-    items matched, replayed in full. ``every_entry``: as :func:`check_chain`.
+    whole log is replayed, so the breaks are always those of the full replay. With
+    ``case`` only that case's rows are given and its items matched, replayed in full.
+    ``every_entry``: as :func:`check_chain`.
     """
     breaks, tree = check_chain(
         leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry

@@ -14,7 +14,7 @@ down_revision = "0016_threads"
 
 
 def upgrade() -> None:
-    """Add ``custody_states``: the digest of the items' state after a clean full verification, signed."""
+    """Add ``custody_states``: the items' state after a clean full verify, signed (a digest)."""
     op.create_table(
         "custody_states",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
