@@ -222,5 +222,9 @@ def test_the_walkthrough_works_as_written(tmp_path: Path) -> None:
         db.execute("DELETE FROM custody WHERE seq = 1")
         db.execute("DELETE FROM checkpoints WHERE size = 2")
         db.execute("UPDATE evidence SET sealed = 0")
+    # the signed state snapshot of the first verify still covers the undone entry
+    assert "[state-snapshot-invalid]" in uncc("evidence", "verify", code=1)
+    with sqlite3.connect(tmp_path / "node" / "node.db") as db:
+        db.execute("DELETE FROM custody_states")
     assert "vault verified" in uncc("evidence", "verify")
     assert "[rollback]" in uncc("evidence", "verify", "--since", str(head), code=1)
