@@ -192,7 +192,7 @@ def audit(
 
 
 def audit_all(conn: Connection, at: dt.datetime, entries: Sequence[AuditEntry]) -> None:
-    """Append several entries at once (one statement; ``audit`` for each, in order)."""
+    """Append several entries at once: one statement, then each entry's notifications in order."""
     conn.execute(
         _AUDIT,
         [
