@@ -50,11 +50,15 @@ def _items(peer: Peer, count: int) -> list[str]:
 
 
 def _undo_last(peer: Peer, sealed: str) -> None:
-    """The insider's rollback: the last event and its checkpoint gone, the seal cleared."""
+    """The insider's rollback: the last event and its checkpoint gone, the seal cleared.
+
+    The signed state snapshots, which would show the rollback, are deleted too.
+    """
     with peer.ctx.engine.begin() as conn:
         last = conn.execute(select(func.max(schema.custody.c.seq))).scalar_one()
         conn.execute(delete(schema.custody).where(schema.custody.c.seq == last))
         conn.execute(delete(schema.checkpoints).where(schema.checkpoints.c.size == last + 1))
+        conn.execute(delete(schema.custody_states))
         conn.execute(
             update(schema.evidence).where(schema.evidence.c.id == sealed).values(sealed=False)
         )
