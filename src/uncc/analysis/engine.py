@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from uncc.analysis.collector import collector_paused
 from uncc.analysis.facts import Act, Incident, Person
 from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Truth, any_
@@ -245,6 +246,28 @@ def analyze(
         parties: the States to report on (default: every State the incident names).
         at: the date limitation deadlines are checked against.
     """
+    with collector_paused():
+        return _analyze(
+            incident,
+            convention,
+            baseline,
+            profiles=profiles,
+            default=default,
+            parties=parties,
+            at=at,
+        )
+
+
+def _analyze(
+    incident: Incident,
+    convention: Convention,
+    baseline: Profile,
+    *,
+    profiles: Mapping[str, Profile] | None,
+    default: Profile | None,
+    parties: Sequence[str] | None,
+    at: dt.date | None,
+) -> Analysis:
     world = World(incident)
     profiles = dict(profiles or {})
     default = default or baseline
