@@ -3,7 +3,11 @@
 2,000 cases (the example incidents' facts, about 2-6 kB each) and 4,000 notes; the p99
 of a search for a word in a few cases. Baseline: the unfiltered first page (the list as
 it was). Goal: p99 ≤ 50 ms (a page renders in more). Decides LIKE against a full-text
-index (ADR 0024).
+index (ADR 0024). The first search after the database is opened (the query compiled
+and cached, the pages read into SQLite's cache: in CPU about 1.6 × a later search) is a
+cost a node pays once, not per search: it is timed and reported on a row of its own,
+with another word, before the timed searches (before 895140d it was the first of the 50
+timed searches, and so, on a quiet machine, their p99).
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ def run(size: str) -> list[Row]:
                     )
         ctx = NodeContext(engine=engine, blobs=None, key_path=None)  # type: ignore[arg-type]
         who = Principal("ivan", frozenset({Role.INVESTIGATOR}))
+        cold = _timed(ctx, who, "haystack", 1)
         found = _timed(ctx, who, "needle", RUNS[size])
         plain = _timed(ctx, who, "", RUNS[size])
         engine.dispose()
@@ -95,5 +100,12 @@ def run(size: str) -> list[Row]:
             p99 / base.median if base.median else None,
             "p99 ≤ 50 ms",
             p99 <= 0.050,
-        )
+        ),
+        Row(
+            "case_search",
+            "the first search after the node opened its database (statements compiled, "
+            "pages read), not in the p99 above",
+            "s",
+            Stats.of(cold),
+        ),
     ]
