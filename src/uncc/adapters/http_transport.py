@@ -11,6 +11,11 @@ from uncc.adapters.tls import client_context
 from uncc.errors import TransportError
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+KEEPALIVE_EXPIRY = 2.0
+"""Seconds an idle kept-alive connection to another node is reused: well under the
+nodes' own idle limit (5 s), so that an envelope is never posted on a connection at the
+instant its server closes it (httpx's default is also 5 s). The same reasoning as the
+API client's (``uncc.client.http``)."""
 
 
 class HttpTransport:
@@ -30,7 +35,10 @@ class HttpTransport:
         pin: Callable[[str], str | None] | None = None,
     ) -> None:
         self._client = httpx.Client(
-            timeout=timeout, follow_redirects=False, verify=client_context(ca, pin)
+            timeout=timeout,
+            follow_redirects=False,
+            verify=client_context(ca, pin),
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
         )
         self._pin = pin
 

@@ -14,6 +14,18 @@ from uncc.client.errors import exception_for, parse_problem
 from uncc.errors import TransportError, UserInputError
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+KEEPALIVE_EXPIRY = 2.0
+"""Seconds a kept-alive connection may stay idle before the next request opens a new one.
+
+Well under the node's own idle limit (5 s, ``uncc serve``): the server counts from when
+it sent the answer, a little before the client has read it, so a client that kept a
+connection as long as the server does (httpx's default is also 5 s) could send a request
+at the instant the server closes the connection, and get no answer."""
+REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that may be sent again when the connection was cut before the answer: they
+change nothing. A POST is not sent twice (the node may have done it)."""
+CUT = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+"""How a connection closed by the server under a request shows (no answer, a reset)."""
 _JSON: TypeAdapter[Any] = TypeAdapter(Any)
 """Turns models, dates and decimals in a request body into plain JSON values."""
 
@@ -65,6 +77,7 @@ class Connection:
             verify=tls_context(ca_file),
             timeout=TIMEOUT,
             follow_redirects=False,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
         )
 
     def close(self) -> None:
@@ -83,21 +96,22 @@ class Connection:
     ) -> httpx.Response:
         """Send one request to ``/api/v1`` + ``path``; an error answer raises its exception.
 
-        A JSON body may hold dates, decimals and models (sent as JSON's strings).
+        A JSON body may hold dates, decimals and models (sent as JSON's strings). A
+        ``GET`` whose connection the server closed before answering is sent once more, on
+        a new connection (:data:`REPLAYABLE`).
         """
         sent = dict(headers or {})
         if self.token:
             sent["Authorization"] = f"Bearer {self.token}"
         query = {k: v for k, v in (params or {}).items() if v is not None}
+        options: dict[str, Any] = {
+            "json": None if json is None else _JSON.dump_python(json, mode="json"),
+            "params": query,
+            "content": content,
+            "headers": sent,
+        }
         try:
-            response = self._http.request(
-                method,
-                "/api/v1" + path,
-                json=None if json is None else _JSON.dump_python(json, mode="json"),
-                params=query,
-                content=content,
-                headers=sent,
-            )
+            response = self._send(method, "/api/v1" + path, options)
         except httpx.ConnectError as exc:
             raise TransportError(_connect_failure(self.url, exc)) from None
         except httpx.TimeoutException:
@@ -107,6 +121,18 @@ class Connection:
         if response.status_code >= 400:
             raise _error(response)
         return response
+
+    def _send(self, method: str, url: str, options: dict[str, Any]) -> httpx.Response:
+        """The answer to one request; a replayable one that was cut goes once more.
+
+        The cut connection has left the pool, so the second try goes on another one.
+        """
+        try:
+            return self._http.request(method, url, **options)
+        except CUT:
+            if method.upper() not in REPLAYABLE:
+                raise
+        return self._http.request(method, url, **options)
 
     def download(self, path: str, sink: Sink) -> httpx.Headers:
         """GET bytes into ``sink`` as they arrive; the answer's headers (an error raises).

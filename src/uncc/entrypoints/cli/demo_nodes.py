@@ -117,11 +117,13 @@ class Node:
         return self.folder / "tls" / "ca.pem" if self.tls else None
 
     def client(self, **options: Any) -> Any:
-        """An httpx client that trusts the demo's CA."""
+        """An httpx client that trusts the demo's CA (idle connections kept as the API client's)."""
         import httpx  # noqa: PLC0415
 
         from uncc.adapters.tls import client_context  # noqa: PLC0415
+        from uncc.client.http import KEEPALIVE_EXPIRY  # noqa: PLC0415
 
+        options.setdefault("limits", httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY))
         return httpx.Client(verify=client_context(self.ca) if self.tls else True, **options)
 
 

@@ -18,6 +18,9 @@ app = typer.Typer(
     help="The national node: initialise it, see it, let the clock run.", no_args_is_help=True
 )
 console = Console(soft_wrap=True)
+KEEP_ALIVE_SECONDS = 5
+"""An idle kept-alive connection is closed by the server after this many seconds (the
+node's clients give up theirs sooner: ``uncc.client.http.KEEPALIVE_EXPIRY``)."""
 
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from standard input.")
@@ -207,7 +210,7 @@ def serve(
         "log_level": "info",
         "access_log": access_log,
         "limit_concurrency": config.max_connections,  # then 503, not an ever-growing queue
-        "timeout_keep_alive": 5,  # an idle kept-alive connection is closed after 5 s
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         "h11_max_incomplete_event_size": 64 * 1024,  # request line and headers: 64 KiB
         "timeout_graceful_shutdown": 10,
         "server_header": False,
