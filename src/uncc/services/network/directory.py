@@ -3,16 +3,16 @@
 The hub is a node in the coordination role: it keeps the members and publishes the
 directory as a JWS signed with its key. Every other node pins the hub's public key when
 it joins and accepts a directory only when that key signed it and its version is not
-older than the one it has.
+older than the one it has. What the node holds (its settings, the verified directory,
+members' signed documents) is read through :mod:`uncc.services.network.directory_held`,
+offered here too.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters import jws
@@ -25,81 +25,35 @@ from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, PermissionDeniedError, UserInputError
 from uncc.services.context import NodeContext, Principal, audit, serialise
 from uncc.services.identity import node_info
+from uncc.services.network.directory_held import (
+    NetworkConfig,
+    config,
+    directory,
+    member_signed,
+    verified_directory,
+)
 from uncc.services.network.hub_chain import HUB_KEYS_PATH, follow
 from uncc.services.network.listing import derive_kids, refuse_held_elsewhere
 from uncc.services.network.transport import Transport
 
+__all__ = [  # the held settings and directory are read from here too
+    "DIRECTORY_PATH",
+    "NetworkConfig",
+    "admit",
+    "become_hub",
+    "config",
+    "directory",
+    "install",
+    "join",
+    "member_signed",
+    "own_entry",
+    "publish_in",
+    "published",
+    "refresh",
+    "refusals",
+]
+
 DIRECTORY_PATH = "/network/v1/directory"
-
-
-@dataclass(frozen=True)
-class NetworkConfig:
-    """How this node takes part in the network."""
-
-    role: str
-    endpoint: str
-    hub_state: str
-    hub_endpoint: str
-    hub_key: str
-    directory: Directory | None
-
-
-def config(conn: Connection) -> NetworkConfig:
-    """This node's network settings and its verified directory.
-
-    Raises:
-        NotFoundError: the node has not joined a network.
-    """
-    row = conn.execute(select(schema.network)).mappings().first()
-    if row is None:
-        raise NotFoundError(
-            "this node is not in a network: run 'uncc network hub' (coordination role) or 'uncc network join'"
-        )
-    directory = None
-    if row["directory_token"]:
-        directory = _decode(row["directory_token"], row["hub_key"])
-    return NetworkConfig(
-        row["role"],
-        row["endpoint"],
-        row["hub_state"],
-        row["hub_endpoint"],
-        row["hub_key"],
-        directory,
-    )
-
-
-def directory(conn: Connection) -> Directory:
-    """The verified directory this node holds.
-
-    Raises:
-        NotFoundError: no directory yet (run 'uncc network refresh').
-    """
-    found = config(conn).directory
-    if found is None:
-        raise NotFoundError("no directory yet: run 'uncc network refresh'")
-    return found
-
-
-_VERIFIED: dict[tuple[str, str], Directory] = {}
-"""Directories already verified, by (token, hub key): the check runs once per version."""
-
-
-def _decode(token: str, hub_key: str) -> Directory:
-    found = _VERIFIED.get((token, hub_key))
-    if found is not None:
-        return found
-    if len(_VERIFIED) > 64:
-        _VERIFIED.clear()
-    _VERIFIED[(token, hub_key)] = found = _verify(token, hub_key)
-    return found
-
-
-def _verify(token: str, hub_key: str) -> Directory:
-    payload = jws.verify(token, hub_key)
-    try:
-        return Directory.model_validate(json.loads(payload))
-    except (ValueError, ValidationError) as exc:
-        raise UserInputError(f"the directory is not valid: {exc}") from None
 
 
 def own_entry(
@@ -339,7 +293,7 @@ def refusals(
     whose key ids are not derived from their keys or whose keys are listed for two members.
     """
     try:
-        doc = _decode(token, hub_key)
+        doc = verified_directory(token, hub_key)
     except jws.SignatureError as exc:
         return None, [f"not signed by the pinned hub key ({exc})"]
     held = conn.execute(
@@ -384,21 +338,3 @@ def refresh(ctx: NodeContext, transport: Transport) -> Directory:
         _refused(ctx, cfg.hub_state, "?", [reason])
         raise UserInputError(f"directory refused: {reason}") from None
     return install(ctx, token, repin=repin)
-
-
-def member_signed(held: Directory, token: str, now: Any, what: str) -> tuple[str, Any]:
-    """(the member's State, the JSON payload) of a document a member signed.
-
-    Raises:
-        PermissionDeniedError: not a JWS, a key not in the directory (or retired), or a
-            signature that does not hold; ``what`` names the document in the message.
-    """
-    try:
-        found = held.key(str(jws.header(token)["kid"]), now)
-        if found is None:
-            raise PermissionDeniedError(f"the {what} is signed with a key not in the directory")
-        return found[0], json.loads(jws.verify(token, found[1]))
-    except jws.SignatureError as exc:
-        raise PermissionDeniedError(f"the {what}'s signature does not hold: {exc}") from None
-    except ValueError:
-        raise PermissionDeniedError(f"the {what} is not JSON") from None
