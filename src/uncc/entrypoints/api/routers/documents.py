@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from uncc.entrypoints.api.auth import User
 from uncc.entrypoints.api.deps import Ctx
@@ -87,38 +87,43 @@ def _file(ctx: Any, user: Any, kind: str, object_id: str, output_format: str) ->
 Format = Annotated[Literal["pdf", "html"], Query(alias="format")]
 
 
-@router.get(
+def _document_route(kind: str, path: str, summary: str) -> None:
+    """Serve ``GET path``: the ``kind`` document of the record the path's one ``{id}`` names.
+
+    The handler is ``<kind>_document`` with ``summary`` as its description, the record's
+    id a path parameter named as in ``path``, and ``?format=pdf|html``.
+    """
+    key = path.split("{", 1)[1].split("}", 1)[0]
+
+    def handler(ctx: Ctx, object_id: str, user: User, output_format: Format = "pdf") -> Response:
+        return _file(ctx, user, kind, object_id, output_format)
+
+    handler.__doc__ = summary
+    # the id is named as in the path (the module's annotations are strings: set this one)
+    handler.__annotations__["object_id"] = Annotated[str, Path(alias=key)]
+    router.get(
+        path,
+        response_class=Response,
+        responses=FILES | problems("not-found"),
+        name=f"{kind}_document",
+    )(handler)
+
+
+_document_route(
+    "order",
     "/orders/{order_id}/document",
-    response_class=Response,
-    responses=FILES | problems("not-found"),
+    "The order to print and sign, with its legal basis, authorisation, deadlines and code.",
 )
-def order_document(ctx: Ctx, order_id: str, user: User, output_format: Format = "pdf") -> Response:
-    """The order to print and sign, with its legal basis, authorisation, deadlines and code."""
-    return _file(ctx, user, "order", order_id, output_format)
-
-
-@router.get(
+_document_route(
+    "request",
     "/network/requests/{conversation_id}/document",
-    response_class=Response,
-    responses=FILES | problems("not-found"),
+    "A request sent or received, to print and sign, with its verification code.",
 )
-def request_document(
-    ctx: Ctx, conversation_id: str, user: User, output_format: Format = "pdf"
-) -> Response:
-    """A request sent or received, to print and sign, with its verification code."""
-    return _file(ctx, user, "request", conversation_id, output_format)
-
-
-@router.get(
+_document_route(
+    "admissibility",
     "/evidence/{item_id}/document",
-    response_class=Response,
-    responses=FILES | problems("not-found"),
+    "An item's admissibility report (Art. 49) to print and sign, with its verification code.",
 )
-def admissibility_document(
-    ctx: Ctx, item_id: str, user: User, output_format: Format = "pdf"
-) -> Response:
-    """An item's admissibility report (Art. 49) to print and sign, with its verification code."""
-    return _file(ctx, user, "admissibility", item_id, output_format)
 
 
 @router.get(
