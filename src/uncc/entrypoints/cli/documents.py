@@ -85,6 +85,42 @@ def save(
     _say(f"wrote {target}; verification code {code} (uncc document verify {code})")
 
 
+def print_command(
+    app: typer.Typer,
+    kind: str,
+    *,
+    record: str,
+    summary: str,
+    action: Action,
+    limits: str,
+    example: str,
+) -> None:
+    """Add ``print`` to ``app``: the ``kind`` document of one record, written to a file.
+
+    The record's id is the argument ``<kind>_id`` (``record`` is its help); ``summary`` is
+    the command's help, and ``action``, ``limits`` and ``example`` its epilog.
+    """
+
+    def print_record(
+        object_id: str,
+        output: Path | None = None,
+        file_format: AsOpt = FileFormat.PDF,
+        output_format: FormatOpt = Format.TEXT,
+    ) -> None:
+        save(kind, object_id, file_format.value, output, output_format)
+
+    print_record.__doc__ = summary
+    # the two that name the kind (the module's annotations are strings: set these ones)
+    print_record.__annotations__ |= {
+        "object_id": Annotated[str, typer.Argument(help=record, metavar=f"{kind}_id")],
+        "output": Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help=f"The file (default ID-{kind}.pdf)."),
+        ],
+    }
+    app.command("print", epilog=epilog(action, limits=limits, example=example))(print_record)
+
+
 @document_app.command(
     "verify",
     epilog=epilog(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,7 +11,7 @@ from rich.console import Console
 from uncc.domain.orders import Command
 from uncc.domain.policy import Action
 from uncc.entrypoints.cli.desk import Draft, desk
-from uncc.entrypoints.cli.documents import AsOpt, FileFormat, save
+from uncc.entrypoints.cli.documents import print_command
 from uncc.entrypoints.cli.output import Format, FormatOpt, emit, epilog, listing, print_table
 from uncc.errors import UserInputError
 
@@ -242,21 +241,12 @@ def notices_command(output_format: FormatOpt = Format.TEXT) -> None:
         _say(f"{notice.at:%Y-%m-%d %H:%M}  {notice.text}")
 
 
-@order_app.command(
-    "print",
-    epilog=epilog(
-        Action.ORDER_READ,
-        limits="a confidential order only with need to know; every print is recorded and audited.",
-        example="uncc order print XA-O-2026-0001 -o order.pdf",
-    ),
+print_command(
+    order_app,
+    "order",
+    record="The order.",
+    summary="The order to print and sign: legal basis, authorisation, deadlines, verification code.",
+    action=Action.ORDER_READ,
+    limits="a confidential order only with need to know; every print is recorded and audited.",
+    example="uncc order print XA-O-2026-0001 -o order.pdf",
 )
-def order_print(
-    order_id: Annotated[str, typer.Argument(help="The order.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The file (default ID-order.pdf).")
-    ] = None,
-    file_format: AsOpt = FileFormat.PDF,
-    output_format: FormatOpt = Format.TEXT,
-) -> None:
-    """The order to print and sign: legal basis, authorisation, deadlines, verification code."""
-    save("order", order_id, file_format.value, output, output_format)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from uncc.domain.policy import Action
-from uncc.entrypoints.cli.documents import AsOpt, FileFormat, save
+from uncc.entrypoints.cli.documents import print_command
 from uncc.entrypoints.cli.inputs import read_document
 from uncc.entrypoints.cli.network_common import console
 from uncc.entrypoints.cli.network_common import transport as _transport
@@ -334,21 +334,12 @@ def accept_evidence_command(
     console.print(f"accepted: {', '.join(taken) or 'nothing new'}", highlight=False, markup=False)
 
 
-@request_app.command(
-    "print",
-    epilog=epilog(
-        Action.NETWORK_READ,
-        limits="every print is recorded and audited.",
-        example="uncc request print XA-R-2026-0001",
-    ),
+print_command(
+    request_app,
+    "request",
+    record="The request (sent or received).",
+    summary="The request to print and sign: its fields, legal basis, deadlines, verification code.",
+    action=Action.NETWORK_READ,
+    limits="every print is recorded and audited.",
+    example="uncc request print XA-R-2026-0001",
 )
-def request_print(
-    request_id: Annotated[str, typer.Argument(help="The request (sent or received).")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The file (default ID-request.pdf).")
-    ] = None,
-    file_format: AsOpt = FileFormat.PDF,
-    output_format: FormatOpt = Format.TEXT,
-) -> None:
-    """The request to print and sign: its fields, legal basis, deadlines, verification code."""
-    save("request", request_id, file_format.value, output, output_format)
