@@ -3,13 +3,18 @@
 - Offences looked up by conduct are those whose conduct elements do not rule the act out.
 - A State nobody asked about is judged competent exactly when its full jurisdiction
   (every ground, every offence) is not FALSE, so whom a State must consult is unchanged.
-- Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects.
+- Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects
+  (frozen, slotted, copied and pickled like those made by ``Trace(...)``).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -130,6 +135,16 @@ def test_the_engine_makes_ordinary_equal_trace_nodes() -> None:
     )
     flipped = negate(made, "exclusion", "not", "art_6")
     assert flipped == Trace("exclusion", "not", "art_6", Truth.UNKNOWN, (), (gap,), (made,))
+
+
+def test_trace_nodes_made_by_the_engine_stay_frozen_and_copy_like_plain_ones() -> None:
+    made = combine("offence", "it", "art_6", any_, [leaf("fact", "f", "art_6", Truth.TRUE)])
+    plain = Trace("offence", "it", "art_6", Truth.TRUE, children=(made.children[0],))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.label = "changed"  # type: ignore[misc]
+    assert not hasattr(made, "__dict__")
+    assert copy.deepcopy(made) == plain
+    assert pickle.loads(pickle.dumps(made)) == plain
 
 
 def _cycle() -> dict[str, Any]:

@@ -92,6 +92,15 @@ class _Evaluator:
         self._cache: dict[str, list[OffenceFinding]] = {}
         self._busy: set[str] = set()
 
+    def release(self) -> None:
+        """Drop the findings kept per act, once the analysis is made.
+
+        The context refers back to the evaluator (the predicate of laundering), a cycle
+        only the cyclic collector frees: without this, the findings of a State nobody
+        asked about stayed alive until its next run.
+        """
+        self._cache.clear()
+
     def principal(self, act: Act) -> list[OffenceFinding]:
         """Every offence judged for an act of a perpetrator (all statuses)."""
         if act.id in self._cache:
@@ -222,7 +231,11 @@ def offences(
     incident: Incident, convention: Convention, profile: Profile
 ) -> tuple[OffenceFinding, ...]:
     """The offence findings alone (perpetrators, participants, legal persons) under one profile."""
-    return tuple(_Evaluator(convention, World(incident), profile).findings())
+    evaluator = _Evaluator(convention, World(incident), profile)
+    try:
+        return tuple(evaluator.findings())
+    finally:
+        evaluator.release()
 
 
 def analyze(
@@ -246,22 +259,29 @@ def analyze(
         parties: the States to report on (default: every State the incident names).
         at: the date limitation deadlines are checked against.
     """
+    made: list[_Evaluator] = []
     with collector_paused():
-        return _analyze(
-            incident,
-            convention,
-            baseline,
-            profiles=profiles,
-            default=default,
-            parties=parties,
-            at=at,
-        )
+        try:
+            return _analyze(
+                incident,
+                convention,
+                baseline,
+                made,
+                profiles=profiles,
+                default=default,
+                parties=parties,
+                at=at,
+            )
+        finally:
+            for evaluator in made:
+                evaluator.release()
 
 
 def _analyze(
     incident: Incident,
     convention: Convention,
     baseline: Profile,
+    made: list[_Evaluator],
     *,
     profiles: Mapping[str, Profile] | None,
     default: Profile | None,
@@ -274,12 +294,14 @@ def _analyze(
     named = world.states()
     every = sorted({*named, *profiles, *(parties or [])})
     chosen = list(parties) if parties else sorted({*named, *profiles})
-    base = tuple(_Evaluator(convention, world, baseline).findings())
+    made.append(_Evaluator(convention, world, baseline))
+    base = tuple(made[-1].findings())
     grounds = convention.article(40).grounds
     evaluated: dict[str, tuple[Profile, list[OffenceFinding], Jurisdiction, _Evaluator]] = {}
     for state in dict.fromkeys(chosen):
         profile = _applied(profiles.get(state, default), state)
         evaluator = _Evaluator(convention, world, profile)
+        made.append(evaluator)
         found = evaluator.findings()
         evaluated[state] = (
             profile,
@@ -297,6 +319,7 @@ def _analyze(
             if other not in competent:
                 profile = _applied(profiles.get(other, default), other)
                 evaluator = _Evaluator(convention, world, profile)
+                made.append(evaluator)
                 competent[other] = evaluator.competent(other, grounds)
         return {s for s, yes in competent.items() if yes and s != state}
 

