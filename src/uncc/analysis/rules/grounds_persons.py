@@ -5,8 +5,6 @@ Victims, offenders, the State itself, nationals' data, and the offender's presen
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from uncc.analysis.facts import Act, Datum, Person, System
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
@@ -135,7 +133,7 @@ def active(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
             person, "stateless", person.stateless, "whether the person is stateless"
         )
         if person.stateless is None and person.nationalities:
-            stateless = replace(stateless, truth=Truth.FALSE, shown="false (has a nationality)")
+            stateless = stateless._replace(truth=Truth.FALSE, shown="false (has a nationality)")
         resident = (
             Truth.UNKNOWN
             if person.habitual_residence is None
