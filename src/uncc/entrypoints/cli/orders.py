@@ -28,13 +28,49 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False)
 
 
-def _target(spec: str) -> m.Target:
+TARGET_FIELDS = {"id": "id", "kind": "kind", "state": "location"}
+"""The fields of ``--target`` (``id=…,kind=…,state=…``) and the target's attributes."""
+TARGET_HELP = (
+    "What the order is directed at, as id=ID,kind=KIND[,state=STATE] (e.g. "
+    "id=logs,kind=data,state=XA; a frozen asset: id=XA-PR-2026-0001,kind=property); "
+    "repeatable, one target each. Deprecated: the older ID:KIND:STATE (logs:data:XA) "
+    "still works."
+)
+
+
+def parse_target(spec: str) -> m.Target:
+    """One ``--target``: ``id=…,kind=…[,state=…]`` in any order, or the older ``ID:KIND:STATE``.
+
+    Raises:
+        UserInputError: a field that is not id, kind or state, one given twice, or no id
+            or no kind; the message names the field and shows the form.
+    """
     from uncc.client.models import Target  # noqa: PLC0415 - pydantic loads only when needed
 
-    parts = spec.split(":")
-    if len(parts) != 3 or not all(parts[:2]):
-        raise UserInputError(f"--target '{spec}': expected ID:KIND:STATE, e.g. logs:data:XA")
-    return Target(id=parts[0], kind=parts[1], location=parts[2] or None)
+    if "=" not in spec:
+        parts = spec.split(":")
+        if len(parts) != 3 or not all(parts[:2]):
+            raise UserInputError(
+                f"--target '{spec}': expected id=ID,kind=KIND[,state=STATE], "
+                "e.g. id=logs,kind=data,state=XA"
+            )
+        return Target(id=parts[0], kind=parts[1], location=parts[2] or None)
+    fields: dict[str, str] = {}
+    for part in spec.split(","):
+        name, equals, value = (piece.strip() for piece in part.partition("="))
+        if not equals or name not in TARGET_FIELDS:
+            raise UserInputError(
+                f"--target '{spec}': '{part.strip()}' is not id=…, kind=… or state=…"
+            )
+        if TARGET_FIELDS[name] in fields:
+            raise UserInputError(f"--target '{spec}': {name} is given twice")
+        fields[TARGET_FIELDS[name]] = value
+    missing = [name for name in ("id", "kind") if not fields.get(name)]
+    if missing:
+        raise UserInputError(
+            f"--target '{spec}': no {' and no '.join(missing)} (e.g. id=logs,kind=data,state=XA)"
+        )
+    return Target(id=fields["id"], kind=fields["kind"], location=fields.get("location") or None)
 
 
 _RULES = (
@@ -49,7 +85,7 @@ _RULES = (
         Action.ORDER_DRAFT,
         limits=_RULES,
         example="uncc order draft XA-C-2026-0001 --power preservation --offence illegal_access "
-        "--target logs:data:XA --grounds ... --scope ... --necessity ... --proportionality ... "
+        "--target id=logs,kind=data,state=XA --grounds ... --scope ... --necessity ... --proportionality ... "
         "--days 90",
     ),
 )
@@ -67,9 +103,7 @@ def order_draft(
     ],
     target: Annotated[
         list[str],
-        typer.Option(
-            "--target", help="ID:KIND:STATE of what the order is directed at; repeatable."
-        ),
+        typer.Option("--target", help=TARGET_HELP),
     ],
     grounds: Annotated[str, typer.Option("--grounds", help="Why (Art. 42(2)).")],
     scope: Annotated[str, typer.Option("--scope", help="What exactly (Art. 42(2)).")],
@@ -87,7 +121,7 @@ def order_draft(
     draft = Draft(
         power,
         list(offence),
-        [_target(t) for t in target],
+        [parse_target(t) for t in target],
         grounds,
         scope,
         necessity,
