@@ -162,6 +162,16 @@ def test_a_node_posts_to_another_on_a_new_connection_before_the_old_one_would_cl
     assert [number for number, _ in server.seen] == [0, 1]
 
 
+def test_a_node_gets_a_document_again_when_its_connection_is_cut(server: ClosingServer) -> None:
+    transport = HttpTransport()
+    try:
+        assert transport.get(server.url + "/network/v1/directory") == (200, b'{"ok":true}')
+        assert transport.get(server.url + "/network/v1/directory") == (200, b'{"ok":true}')
+    finally:
+        transport.close()
+    assert [number for number, _ in server.seen] == [0, 0, 1]
+
+
 @pytest.mark.parametrize("expiry", [client_http.KEEPALIVE_EXPIRY, http_transport.KEEPALIVE_EXPIRY])
 def test_clients_give_up_idle_connections_well_before_the_node_closes_them(expiry: float) -> None:
     # the margin covers the time between the server sending an answer and the client

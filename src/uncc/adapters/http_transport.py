@@ -16,6 +16,8 @@ KEEPALIVE_EXPIRY = 2.0
 nodes' own idle limit (5 s), so that an envelope is never posted on a connection at the
 instant its server closes it (httpx's default is also 5 s). The same reasoning as the
 API client's (``uncc.client.http``)."""
+CUT = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+"""A connection closed by the server under a request (no answer, a reset)."""
 
 
 class HttpTransport:
@@ -59,10 +61,13 @@ class HttpTransport:
         return response.status_code, response.text
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        """GET a document or a blob."""
+        """GET a document or a blob (once more, on a new connection, if the first was cut)."""
         self._refuse_plain(url)
         try:
-            response = self._client.get(url, headers=headers or {})
+            try:
+                response = self._client.get(url, headers=headers or {})
+            except CUT:  # the cut connection has left the pool; a GET changes nothing
+                response = self._client.get(url, headers=headers or {})
         except httpx.HTTPError as exc:
             raise TransportError(f"{url}: {exc.__class__.__name__}: {exc}") from None
         return response.status_code, response.content
