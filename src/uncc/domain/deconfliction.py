@@ -146,8 +146,12 @@ def joined_tags(key: bytes, selectors: Iterable[tuple[SelectorKind, str]]) -> by
     """:func:`tags` concatenated (32 bytes each), without a Python object per tag."""
     starts, finish = _labelled(key)
     out = bytearray()
+    last: SelectorKind | None = None
+    start = finish  # each kind's own copier from its first selector on (``last``)
     for kind, value in selectors:
-        first = starts[kind]()
+        if kind is not last:  # selectors mostly come in runs of one kind: one look-up a run
+            last, start = kind, starts[kind]
+        first = start()
         first.update(value.encode())
         second = finish()
         second.update(first.digest())
@@ -235,9 +239,9 @@ class OwnTags:
 class Published:
     """The filters other States published, indexed together: one sorted array of prefixes.
 
-    Each prefix is kept once per State holding it, beside that State's number; our own
-    prefixes, sorted too, are found there by binary search all at once (numpy), which
-    tests every filter in one pass instead of one set intersection per filter.
+    Each distinct prefix is kept once, with the run of States holding it (in the filters'
+    order); our own prefixes, sorted too, are found there by one binary search all at once
+    (numpy), which tests every filter in one pass instead of one set intersection per filter.
     """
 
     def __init__(self, filters: Mapping[str, bytes]) -> None:
@@ -248,15 +252,27 @@ class Published:
         for blob in filters.values():
             if len(blob) % PREFIX:
                 raise SelectorError(f"a filter is a multiple of {PREFIX} bytes, not {len(blob)}")
-            parts.append(np.frombuffer(blob, dtype=">u8").astype(np.uint64))
+            part = np.frombuffer(blob, dtype=">u8").astype(np.uint64)
+            if len(part) > 1 and not (part[1:] > part[:-1]).all():  # not as published
+                part = np.unique(part)  # a prefix repeated in one filter: once
+            parts.append(part)
         numbers = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
-        owners = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+        owners = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts])
         order = np.argsort(numbers, kind="stable")  # equal prefixes keep the States' order
-        numbers, owners = numbers[order], owners[order]
-        fresh = np.empty(len(numbers), dtype=bool)  # a prefix repeated in one filter: once
-        fresh[:1] = True
-        fresh[1:] = (numbers[1:] != numbers[:-1]) | (owners[1:] != owners[:-1])
-        self._numbers, self._owners = numbers[fresh], owners[fresh]
+        numbers = numbers[order]
+        self._owners = owners[order]
+        """The States holding each prefix, prefix by prefix (runs of ``_counts``)."""
+        new = np.empty(len(numbers), dtype=bool)
+        new[:1] = True
+        np.not_equal(numbers[1:], numbers[:-1], out=new[1:])
+        self._starts = np.flatnonzero(new)
+        """Where each distinct prefix's run of States begins in ``_owners``."""
+        self._counts = np.diff(self._starts, append=len(numbers))
+        """How many States hold each distinct prefix."""
+        self._distinct = numbers[self._starts]
+        """The distinct prefixes, sorted."""
+        self._sole = np.where(self._counts == 1, self._owners[self._starts], -1)
+        """The one State holding each distinct prefix, or -1 if more hold it."""
 
     def hits(
         self, own: list[bytes] | bytearray, exclude: str | None = None
@@ -269,24 +285,29 @@ class Published:
 
         skip = self._states.index(exclude) if exclude in self._states else -2
         found: dict[str, list[bytes]] = {state: [] for state in self._states}
-        numbers, owners = self._numbers, self._owners
-        if own and len(numbers):
+        distinct, owners = self._distinct, self._owners
+        if own and len(distinct):
             mine = _prefix_numbers(own)
-            order = np.argsort(mine)  # sorted needles: the binary searches stay in cache
+            order = np.argsort(mine)  # sorted needles: the binary search stays in cache
             wanted = mine[order]
-            first = np.searchsorted(numbers, wanted)
-            last = np.searchsorted(numbers, wanted, side="right")
-            held = last > first
+            at = np.searchsorted(distinct, wanted)
+            np.minimum(at, len(distinct) - 1, out=at)
+            held = distinct[at] == wanted
             if skip >= 0:  # a prefix held by the excluded State alone is no hit
-                alone = last - first == 1
-                alone[alone] = owners[first[alone]] == skip
-                held &= ~alone
-            at = order[held]
-            kept = np.argsort(at)  # back to the order of our tags
-            at, first, last = at[kept], first[held][kept], last[held][kept]
-            for n, start, stop in zip(at.tolist(), first.tolist(), last.tolist(), strict=True):
-                full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
-                for holder in owners[start:stop].tolist():
-                    if holder != skip:
-                        found[self._states[holder]].append(full)
+                held &= self._sole[at] != skip
+            held = np.flatnonzero(held)
+            tag_numbers, at = order[held], at[held]
+            back = np.argsort(tag_numbers)  # back to the order of our tags
+            tag_numbers, at = tag_numbers[back], at[back]
+            starts, counts = self._starts[at], self._counts[at]
+            runs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+            runs += np.arange(len(runs))  # every (tag, State holding its prefix), in order
+            holders, tag_numbers = owners[runs], np.repeat(tag_numbers, counts)
+            other = holders != skip
+            states, last, full = self._states, -1, b""
+            for n, holder in zip(tag_numbers[other].tolist(), holders[other].tolist(), strict=True):
+                if n != last:
+                    full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
+                    last = n
+                found[states[holder]].append(full)
         return {state: tags for state, tags in found.items() if state != exclude}
