@@ -120,6 +120,20 @@ def test_tags_with_absorbed_pads_are_the_one_shot_hmac(key: bytes, values: list[
 
 
 @given(
+    selectors=st.lists(
+        st.tuples(st.sampled_from(list(K)), st.text(min_size=1, max_size=20)), max_size=30
+    )
+)
+def test_joined_tags_of_mixed_kinds_are_the_one_shot_hmac(
+    selectors: list[tuple[SelectorKind, str]],
+) -> None:
+    """Each run of one kind reuses its copier: kinds in any order give RFC 2104's bytes."""
+    key = b"k" * 32
+    expected = [hmac.digest(key, f"{k.value}:{v}".encode(), "sha256") for k, v in selectors]
+    assert joined_tags(key, selectors) == b"".join(expected)
+
+
+@given(
     shares=st.lists(st.integers(min_value=0, max_value=3), min_size=3, max_size=3),
     own_count=st.integers(min_value=0, max_value=60),
 )
