@@ -11,8 +11,8 @@ import pytest
 from bench.analysis import incident
 
 from uncc.analysis import engine
-from uncc.analysis.collector import collector_paused
 from uncc.analysis.intake import validate_incident
+from uncc.collector import collector_paused
 from uncc.convention.catalogue import load_convention
 from uncc.parties.catalogue import builtin_profile
 

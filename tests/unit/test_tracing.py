@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -223,3 +225,31 @@ def test_amounts_with_more_decimals_rescale_what_is_held() -> None:
     assert result.holdings["B"].balance == D("1.245")
     assert result.exited == D("0.005")
     assert str(result.holdings["B"].balance) == "1.245"
+
+
+@pytest.mark.parametrize("model", list(Model))
+def test_a_trace_makes_no_reference_cycles_and_puts_the_collector_back(model: Model) -> None:
+    """The collector is paused while tracing: what a trace drops, reference counting frees."""
+    transfers = [
+        *ledger(),
+        Transfer("t5", "C", "D", D("12.345")),  # more decimals: the scale grows
+        Transfer("t6", "B", None, D(60)),  # more than B holds: a problem noted
+        Transfer("t7", "D", "A", D(0)),  # not positive: refused
+    ]
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        result = trace(transfers, model)
+        assert not gc.isenabled()  # left as it was before the trace
+        assert result.problems
+        del result
+        assert gc.collect() == 0
+        gc.enable()
+        trace(transfers, model)
+        assert gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()

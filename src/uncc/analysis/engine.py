@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from uncc.analysis.collector import collector_paused
 from uncc.analysis.facts import Act, Incident, Person
 from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
 from uncc.analysis.logic import Truth, any_
@@ -28,6 +27,7 @@ from uncc.analysis.rules.offences import candidates, evaluate_offence
 from uncc.analysis.trace import Trace, combine, leaf
 from uncc.analysis.vocabulary import PRINCIPAL_ROLES, Stage
 from uncc.analysis.world import World
+from uncc.collector import collector_paused
 from uncc.convention.catalogue import Convention
 from uncc.convention.model import Article, Ground, Offence
 from uncc.parties.profile import Profile

@@ -22,6 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import cast
 
+from uncc.collector import collector_paused
 from uncc.domain.tracing_rules import (
     Account,
     Figure,
@@ -304,9 +305,15 @@ class Tracer:
 
 
 def trace(transfers: Iterable[Transfer], model: Model) -> TraceResult:
-    """Follow the proceeds through the transfers, in the order given (streamed, one pass)."""
+    """Follow the proceeds through the transfers, in the order given (streamed, one pass).
+
+    The cyclic collector is paused meanwhile (:func:`~uncc.collector.collector_paused`):
+    a trace makes no reference cycles, and the collections its accounts would trigger
+    walk every live object, a million transfers of a large ledger among them.
+    """
     tracer = Tracer(model)
     step = tracer._move if tracer._exact else tracer._step_decimal
-    for transfer in transfers:
-        step(transfer)
-    return tracer.finish()
+    with collector_paused():
+        for transfer in transfers:
+            step(transfer)
+        return tracer.finish()

@@ -1,14 +1,17 @@
-"""The cyclic garbage collector paused while an analysis runs.
+"""The cyclic garbage collector paused while an analysis or a trace of proceeds runs.
 
 An analysis allocates thousands of small objects (findings, trace nodes, measures) that
 all live until it returns. With the cyclic collector running, the collections triggered
 on the way walk them again and again, more of them as the incident grows, so the cost
 per act grew with the number of acts (issue 20; CPU time in one process, runs
 alternated: 1.12 × at 200 acts against 10 with the collector running, 1.03 × with it
-paused; bench/findings/rules.md). Reference counting still frees at once what an
-analysis drops; cycles made meanwhile are left to the collector's next runs. Nested and
-concurrent analyses (the threads of one server) share one pause: the collector runs
-again when the last of them returns, and only if it was running when the first began.
+paused; bench/findings/rules.md). Tracing proceeds through a large ledger (the domain's
+``tracing.trace``) allocates an account per account name while the ledger's transfers
+are alive, and a full collection walks all of them (bench/findings/ledger.md).
+Reference counting still frees at once what a paused block drops; cycles made meanwhile
+are left to the collector's next runs. Nested and concurrent blocks (the threads of one
+server) share one pause: the collector runs again when the last of them returns, and
+only if it was running when the first began.
 """
 
 from __future__ import annotations
