@@ -11,13 +11,18 @@ are alive, and a full collection walks all of them (bench/findings/ledger.md).
 Reference counting still frees at once what a paused block drops; cycles made meanwhile
 are left to the collector's next runs. Nested and concurrent blocks (the threads of one
 server) share one pause: the collector runs again when the last of them returns, and
-only if it was running when the first began.
+only if it was running when the first began. So that a server whose analyses overlap
+without end does not defer collection for ever, a block that returns while others still
+hold the pause runs the collection the collector would have run by then: the youngest
+generations whose allocation counts passed their thresholds, and a full collection at
+most once a second (``_collect_due``).
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,6 +34,11 @@ class _Pause:
         self.lock = threading.Lock()
         self.holders = 0
         self.was_enabled = False
+        self.last_full = time.monotonic()
+
+
+#: The shortest time between two full collections run for blocks that overlap.
+FULL_COLLECTION_EVERY = 1.0
 
 
 _PAUSE = _Pause()
@@ -47,5 +57,28 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _PAUSE.lock:
             _PAUSE.holders -= 1
-            if _PAUSE.holders == 0 and _PAUSE.was_enabled:
-                gc.enable()
+            if _PAUSE.was_enabled:
+                if _PAUSE.holders == 0:
+                    gc.enable()
+                else:
+                    _collect_due(_PAUSE)
+
+
+def _collect_due(pause: _Pause) -> None:
+    """Run the collection that is due while the pause is still held by other blocks.
+
+    The allocation counts keep growing while the collector is disabled; this runs the
+    oldest generation whose count passed its threshold, as the collector itself would,
+    except that a full collection is run at most once every ``FULL_COLLECTION_EVERY``
+    seconds (the collector's own rule for it needs counts Python does not expose).
+    """
+    counts = gc.get_count()
+    thresholds = gc.get_threshold()
+    now = time.monotonic()
+    if counts[2] > thresholds[2] and now - pause.last_full >= FULL_COLLECTION_EVERY:
+        pause.last_full = now
+        gc.collect(2)
+    elif counts[1] > thresholds[1]:
+        gc.collect(1)
+    elif counts[0] > thresholds[0]:
+        gc.collect(0)

@@ -89,3 +89,45 @@ def test_an_analysis_runs_paused_and_leaves_the_collector_running(
     assert result.baseline
     assert seen == [False]
     assert gc.isenabled()
+
+
+class _Cycle:
+    """An object in a reference cycle with itself, freed only by the cyclic collector."""
+
+    freed = 0
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        _Cycle.freed += 1
+
+
+def test_blocks_that_overlap_without_end_still_collect_their_cycles() -> None:
+    """A server whose analyses always overlap: the pause never ends, the cycles go anyway."""
+    gc.enable()
+    gc.collect()
+    _Cycle.freed = 0
+    inside = threading.Event()
+    release = threading.Event()
+
+    def everlasting() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=everlasting)
+    thread.start()
+    try:
+        assert inside.wait(10)
+        for _ in range(200):
+            with collector_paused():
+                for _ in range(50):
+                    _Cycle()
+                    [[] for _ in range(20)]  # allocations, as an analysis makes
+        assert not gc.isenabled()  # the other block still holds the pause
+        assert _Cycle.freed > 9_000  # 10,000 made: all but the youngest are collected
+    finally:
+        release.set()
+        thread.join(10)
+    assert gc.isenabled()
