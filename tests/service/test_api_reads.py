@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
 from tests.service.conftest import PASSWORD, Node, facts
@@ -15,7 +18,8 @@ from uncc.adapters.db import schema
 from uncc.config import Settings
 from uncc.entrypoints.api import audit_commits
 from uncc.entrypoints.api.app import create_app
-from uncc.services import cases
+from uncc.services import cases, identity
+from uncc.services.context import our_state
 
 
 def reads(node: Node, case_id: str) -> int:
@@ -139,3 +143,56 @@ def test_the_audit_committer_stops_at_shutdown_and_a_later_read_is_still_audited
     with TestClient(app) as client:
         assert client.get(f"/api/v1/cases/{case.id}", headers=headers).status_code == 200
     assert reads(node, case.id) == before + 2
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(hits=st.lists(st.tuples(st.sampled_from(["XB", "XC", "XD", "XA"]), st.integers(0, 2))))
+def test_the_one_statement_case_read_learns_what_the_separate_reads_learn(
+    node: Node, hits: list[tuple[str, int]]
+) -> None:
+    """The case and its deconfliction hits in one statement: the same as reading them apart."""
+    case = cases.open_case(node.ctx, node.ivan, facts("insider-company"))
+    with node.ctx.engine.begin() as conn:
+        for state, tag in set(hits):
+            conn.execute(
+                insert(schema.hits).values(
+                    case_id=case.id,
+                    state=state,
+                    kind="ip",
+                    tag=f"{tag:064x}",
+                    conversation="c",
+                    at=dt.datetime.now(dt.UTC),
+                )
+            )
+    expected = cases.get_case(node.ctx, node.ivan, case.id)  # the reference: separate reads
+    with node.ctx.engine.connect() as conn:
+        state = our_state(conn)
+    text = cases.read_case_text(node.ctx, node.ivan, case.id, state)
+    assert json.loads(text.analysis_json) == expected.analysis
+    assert (text.id, text.title, text.facts) == (expected.id, expected.title, expected.facts)
+
+
+def test_node_info_read_with_the_token_is_what_the_node_row_says(node: Node) -> None:
+    """``GET /api/v1/node`` answers from the token's read what ``node_info`` reads."""
+    app = create_app(Settings(), node.ctx)
+    with node.ctx.engine.connect() as conn:
+        info = identity.node_info(conn)
+
+    async def read() -> httpx.Response:
+        client, headers = await _session(app, "adam")
+        try:
+            return await client.get("/api/v1/node", headers=headers)
+        finally:
+            await client.aclose()
+
+    answer = asyncio.run(read())
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "state": info.state,
+        "name": info.name,
+        "public_key": info.public_key,
+        "key_id": info.key_id,
+        "profile": info.profile.name,
+    }

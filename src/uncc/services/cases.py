@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Text, bindparam, cast, insert, select
+from sqlalchemy import Connection, Text, bindparam, cast, func, insert, select
 
 from uncc.adapters.db import schema
 from uncc.analysis.engine import analyze
@@ -25,7 +25,6 @@ from uncc.services.context import (
     audit,
     audit_now,
     next_id,
-    our_state,
     require_case,
     stored_id,
 )
@@ -162,6 +161,11 @@ class CaseText:
     created_by: str
 
 
+_INVESTIGATING = (
+    select(func.aggregate_strings(schema.hits.c.state, ","))
+    .where(schema.hits.c.case_id == schema.cases.c.id)
+    .scalar_subquery()
+)
 _CASE_TEXT = select(
     schema.cases.c.id,
     schema.cases.c.title,
@@ -169,19 +173,20 @@ _CASE_TEXT = select(
     schema.cases.c.facts,
     cast(schema.cases.c.analysis, Text).label("analysis"),
     schema.cases.c.created_by,
+    _INVESTIGATING.label("investigating"),
 ).where(schema.cases.c.id.in_(bindparam("forms", expanding=True)))
-"""A case with its analysis as stored text, by any stored form of its id (built once)."""
-_INVESTIGATING = select(schema.hits.c.state).where(schema.hits.c.case_id == bindparam("case"))
-"""The States whose deconfliction hits name a case (built once)."""
+"""A case with its analysis as stored text, by any stored form of its id, with the States
+whose deconfliction hits name it (comma-separated State codes; one statement, built once)."""
 
 
-def read_case_text(ctx: NodeContext, who: Principal, case_id: str) -> CaseText:
+def read_case_text(ctx: NodeContext, who: Principal, case_id: str, state: str | None) -> CaseText:
     """A case by id with its analysis as JSON text, for a caller that audits the read itself.
 
     The analysis (the largest column) is passed on as stored; it is decoded only when a
     deconfliction hit changes what it says (``known_investigations``). The caller must
     append the ``READ`` audit entry before it shows anything (the API commits it with
-    other reads' entries, ``uncc.entrypoints.api.audit_commits``).
+    other reads' entries, ``uncc.entrypoints.api.audit_commits``). ``state``: this node's
+    State (the API has it from the token's read).
 
     Raises:
         PermissionDeniedError: the user may not read cases.
@@ -189,11 +194,10 @@ def read_case_text(ctx: NodeContext, who: Principal, case_id: str) -> CaseText:
     """
     require(who.roles, Action.CASE_READ)
     with reading(ctx.engine) as conn:
-        forms = list(stored_forms(case_id, our_state(conn)))
-        row = conn.execute(_CASE_TEXT, {"forms": forms}).first()
-        if row is None:
-            raise NotFoundError(f"no case {case_id}")
-        investigating = set(conn.execute(_INVESTIGATING, {"case": row.id}).scalars())
+        row = conn.execute(_CASE_TEXT, {"forms": list(stored_forms(case_id, state))}).first()
+    if row is None:
+        raise NotFoundError(f"no case {case_id}")
+    investigating = set(row.investigating.split(",")) if row.investigating else set()
     analysis = row.analysis
     if investigating:
         analysis = json.dumps(known_investigations(json.loads(analysis), investigating))

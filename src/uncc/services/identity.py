@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import Connection, Text, bindparam, cast, delete, insert, select, true, update
 
 from uncc.adapters.crypto import NodeKey, hash_password, token_digest
 from uncc.adapters.db import schema
@@ -24,6 +24,7 @@ from uncc.services.reads import reading
 
 __all__ = [
     "NodeInfo",
+    "NodeSeen",
     "add_user",
     "authenticate",
     "init_node",
@@ -156,6 +157,17 @@ def authenticate(ctx: NodeContext, token: str) -> Principal:
 
 
 @dataclass(frozen=True)
+class NodeSeen:
+    """The node's identity as read with a request's token: its State, name, key, profile's name."""
+
+    state: str
+    name: str
+    public_key: str
+    key_id: str
+    profile: str
+
+
+@dataclass(frozen=True)
 class Looked:
     """A token looked up by a read alone: who it stands for, and a write still to make.
 
@@ -167,6 +179,8 @@ class Looked:
     who: Principal | None
     refusal: str | None
     write: Callable[[], None] | None
+    node: NodeSeen | None = None
+    """The node's row, read in the same statement (``None`` before ``uncc node init``)."""
 
     def principal(self) -> Principal:
         """The principal (once ``write`` is done).
@@ -189,11 +203,21 @@ _TOKEN = (
         schema.users.c.roles,
         schema.users.c.active,
         schema.users.c.totp_confirmed,
+        schema.node.c.state,
+        schema.node.c.name,
+        schema.node.c.public_key,
+        schema.node.c.key_id,
+        schema.node.c.profile["name"].as_string().label("profile"),
     )
     .join(schema.users, schema.users.c.id == schema.tokens.c.user_id)
+    .outerjoin(schema.node, true())
     .where(schema.tokens.c.hash == bindparam("digest"))
 )
-"""A token's row with its user's, built once (it runs at every request)."""
+"""A token's row with its user's and the node's, built once (it runs at every request).
+
+The node's row comes in the same statement: ``GET /api/v1/node`` and the case read
+(which needs the State) then make no read of their own for it (one round trip less).
+"""
 
 
 def look_up(ctx: NodeContext, token: str) -> Looked:
@@ -218,9 +242,12 @@ def look_up(ctx: NodeContext, token: str) -> Looked:
                 _write, ctx, update(tokens).where(tokens.c.hash == digest).values(last_used_at=now)
             )
     roles = frozenset(Role(r) for r in row.roles)
+    node = None
+    if row.state is not None:
+        node = NodeSeen(row.state, row.name, row.public_key, row.key_id, row.profile)
     if roles & ctx.totp_roles and not row.totp_confirmed:
-        return Looked(Principal(row.id, frozenset(), needs_second_factor=True), None, write)
-    return Looked(Principal(row.id, roles), None, write)
+        return Looked(Principal(row.id, frozenset(), needs_second_factor=True), None, write, node)
+    return Looked(Principal(row.id, roles), None, write, node)
 
 
 def _write(ctx: NodeContext, statement: Any) -> None:

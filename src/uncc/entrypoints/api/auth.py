@@ -2,7 +2,8 @@
 
 An async dependency: the token is looked up by one read on the event loop (no hop
 through the thread pool); only the rare write it calls for (a web session's last use,
-or its end) goes to a thread.
+or its end) goes to a thread. The same read brings the node's row (:data:`Node`), so
+a route that needs it makes no read of its own.
 """
 
 from __future__ import annotations
@@ -12,21 +13,46 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
-from uncc.errors import PermissionDeniedError
+from uncc.errors import NotFoundError, PermissionDeniedError
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
 
 
-async def who(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    """The user a bearer token stands for."""
+async def _looked(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> identity.Looked:
+    """The request's bearer token looked up (once per request: FastAPI caches it)."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise PermissionDeniedError("send 'Authorization: Bearer <token>' (POST /api/v1/login)")
     ctx: NodeContext = request.app.state.ctx
     found = identity.look_up(ctx, authorization.split(" ", 1)[1].strip())
     if found.write is not None:
         await run_in_threadpool(found.write)
+    return found
+
+
+Looked = Annotated[identity.Looked, Depends(_looked)]
+
+
+async def who(found: Looked) -> Principal:
+    """The user a bearer token stands for."""
     return found.principal()
 
 
 User = Annotated[Principal, Depends(who)]
 """The authenticated user of a request."""
+
+
+async def node_seen(_: User, found: Looked) -> identity.NodeSeen:
+    """The node's identity, read with the caller's token (once they are authenticated).
+
+    Raises:
+        NotFoundError: the node has not been initialised.
+    """
+    if found.node is None:
+        raise NotFoundError("this node is not initialised: run 'uncc node init' first")
+    return found.node
+
+
+Node = Annotated[identity.NodeSeen, Depends(node_seen)]
+"""The node's identity, as read with the authenticated caller's token."""

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from uncc.entrypoints.api import when
 from uncc.entrypoints.api.audit_commits import Commits
-from uncc.entrypoints.api.auth import User
+from uncc.entrypoints.api.auth import Node, User
 from uncc.entrypoints.api.deps import Ctx
 from uncc.entrypoints.api.limits import Document
 from uncc.entrypoints.api.models import In, Json, Out, Stamp, iso
@@ -134,13 +134,13 @@ def open_case(ctx: Ctx, body: CaseIn, user: User) -> CaseOpenedOut:
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=problems("not-found"))
-async def get_case(ctx: Ctx, case_id: str, user: User, commits: Commits) -> Response:
+async def get_case(ctx: Ctx, case_id: str, user: User, node: Node, commits: Commits) -> Response:
     """A case with its facts and analysis (audited read).
 
     Read on the event loop; the analysis goes out as stored (its JSON text is not
     decoded and encoded again); the answer waits for its audit entry's commit.
     """
-    case = cases.read_case_text(ctx, user, case_id)
+    case = cases.read_case_text(ctx, user, case_id, node.state)
     await commits.append(user.user, cases.READ, obj=case.id, outcome="ok")
     head = json.dumps(
         {
