@@ -46,12 +46,17 @@ def notify(
         conn.execute(insert(schema.notifications).values(user_id=None, role=role.value, **values))
 
 
+_MOVES = frozenset({"order.submit", "order.authorise", "order.issue", "order.refuse"})
+
+
+def notifies(action: str, outcome: str) -> bool:
+    """Whether ``after_audit`` may write anything for an audited event (orders' moves only)."""
+    return outcome == "ok" and action in _MOVES
+
+
 def after_audit(conn: Connection, at: dt.datetime, action: str, obj: str, outcome: str) -> None:
     """Notify those an audited event concerns (only orders' moves do)."""
-    if outcome != "ok" or not action.startswith("order."):
-        return
-    command = action.removeprefix("order.")
-    if command not in ("submit", "authorise", "issue", "refuse"):
+    if not notifies(action, outcome):
         return
     row = conn.execute(
         select(schema.orders.c.power, schema.orders.c.state, schema.orders.c.created_by).where(

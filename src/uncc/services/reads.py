@@ -12,7 +12,7 @@ on PostgreSQL. A read that needs several statements to see one snapshot keeps
 ``engine.connect()``.
 
 Only for reads: a connection from :func:`reading` must not write (each statement would
-commit on its own).
+commit on its own); a write of one statement may use :func:`autocommit`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,20 @@ from uncc.adapters.db.engine import READ
 @contextlib.contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A connection for reads only, in autocommit (each statement its own snapshot)."""
+    with autocommit(engine) as conn:
+        yield conn
+
+
+@contextlib.contextmanager
+def autocommit(engine: Engine) -> Iterator[Connection]:
+    """A connection in autocommit: each statement is its own transaction.
+
+    For reads (:func:`reading`), and for a write that is one statement: it is atomic
+    alone and committed — durably, as any commit — when ``execute`` returns, without
+    the ``BEGIN`` and ``COMMIT`` round trips of ``engine.begin()`` (on SQLite the
+    statement takes the write lock itself, waiting its turn as ``BEGIN IMMEDIATE``
+    would).
+    """
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="AUTOCOMMIT")

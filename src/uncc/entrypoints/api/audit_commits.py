@@ -5,7 +5,8 @@ entry alone costs a write lock and an fsync per read, and doing it on the event 
 would stall every other request meanwhile. Here one thread commits whatever entries
 are waiting in one transaction (group commit); each read awaits its own entry's commit,
 so the guarantee is unchanged — nothing is shown before its audit entry is durable —
-while concurrent reads share the fsync.
+while concurrent reads share the fsync. An entry waiting alone is one ``INSERT`` in
+autocommit (atomic and durable by itself; on PostgreSQL one round trip instead of three).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Annotated, Any, cast
 from fastapi import Depends, Request
 
 from uncc.services.context import AuditEntry, NodeContext, audit_all
+from uncc.services.notify_events import notifies
+from uncc.services.reads import autocommit
 
 MOST = 256
 """The most entries one transaction takes."""
@@ -100,8 +103,9 @@ class AuditCommits:
 
     def _commit(self, entries: list[_Entry]) -> None:
         error: BaseException | None = None
-        try:
-            with self.ctx.engine.begin() as conn:
+        alone = len(entries) == 1 and not notifies(entries[0].action, entries[0].outcome)
+        try:  # one entry alone is one INSERT: its own transaction, no BEGIN / COMMIT trips
+            with autocommit(self.ctx.engine) if alone else self.ctx.engine.begin() as conn:
                 audit_all(
                     conn,
                     self.ctx.clock(),
