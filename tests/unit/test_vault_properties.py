@@ -222,3 +222,20 @@ def test_a_log_written_in_format_1_keeps_verifying_and_mixes_with_format_2() -> 
     assert not found_by_verify(stored)
     for changed in (replace(row, sealed=False), replace(row, case="C-7")):
         assert found_by_verify(replace(stored, rows=[changed]))  # pinned by the later event
+
+
+@given(
+    st.lists(st.binary(min_size=0, max_size=2), max_size=8),
+    st.lists(st.binary(min_size=0, max_size=2), max_size=8),
+    st.booleans(),
+)
+def test_the_recorded_hashes_compare_as_one_by_one(
+    stored: list[bytes], computed: list[bytes], as_tuple: bool
+) -> None:
+    """The log's in-place comparison of recorded and computed hashes gives the simple answer."""
+    from uncc.domain.log_check import _differ  # noqa: PLC0415
+
+    recorded = min(len(stored), len(computed))
+    reference = any(stored[i] != computed[i] for i in range(recorded))
+    given_as = tuple(stored) if as_tuple else stored
+    assert _differ(given_as, computed, recorded) == reference

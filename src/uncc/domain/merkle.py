@@ -146,8 +146,10 @@ class Tree:
         sha = hashlib.sha256
         level = self.levels[0]
         while len(level) > 1:
+            pairs = iter(level)  # an odd last head is dropped: no perfect subtree above it
             level = [
-                sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)
+                sha(b"\x01" + left + right).digest()
+                for left, right in zip(pairs, pairs, strict=False)
             ]
             self.levels.append(level)
 
