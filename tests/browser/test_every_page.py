@@ -254,5 +254,8 @@ def test_the_vault_verification_page(
     jane.locator("form[action='/verify'] button[type=submit]").first.click()
     expect(jane.locator("main h1").first).to_be_visible()
     problems = check(jane, "jane-verify")
+    jane.locator("form[action='/verify']:has(input[type=hidden][name=full]) button").click()
+    expect(jane.locator("#replayed")).to_contain_text("Full replay, as asked")
+    problems += check(jane, "jane-verify-full")
     jane.context.close()
     assert not problems, "\n".join(problems)

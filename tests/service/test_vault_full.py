@@ -9,6 +9,7 @@ for that replay; and a verification replayed from a snapshot says so.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -119,3 +120,40 @@ def test_the_cli_asks_for_the_full_replay_and_shows_where_the_replay_started(
     assert (quick.exit_code, full.exit_code, desk.full) == (0, 0, [False, True])
     as_json = CliRunner().invoke(cli_app, ["evidence", "verify", "--no-witnesses", "-f", "json"])
     assert json.loads(as_json.output)["replayed_from"] == 9  # where the replay started
+
+
+def _web_login(client: TestClient, user: str) -> str:
+    """Log ``user`` in on the web; the form token."""
+    assert client.post("/login", data={"user": user, "password": PASSWORD}).status_code == 303
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/dashboard").text)
+    assert found
+    return found.group(1)
+
+
+def test_the_web_page_replays_in_full_when_asked_and_says_which_was_done(
+    node: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v = lying_snapshot(node, monkeypatch)
+    with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
+        csrf = _web_login(client, "aud")
+        quick = client.post("/verify", data={"csrf": csrf, "case": ""})
+        assert quick.status_code == 200
+        assert "row-differs-from-log" not in quick.text  # the snapshot's word
+        entries = vault.check(node.ctx, node.aud).replayed_from
+        assert entries > 0
+        assert f"signed state snapshot at entry {entries}:" in quick.text
+        assert 'name="full" value="1"' in quick.text  # the button and the checkbox
+        for asked in (
+            {"csrf": csrf, "case": "", "full": "1"},  # the button
+            {"csrf": csrf, "case": "", "since": v.head, "full": "1"},  # the checkbox
+        ):
+            full = client.post("/verify", data=asked)
+            assert full.status_code == 200
+            assert "row-differs-from-log" in full.text
+            assert v.sealed in full.text
+            assert "Full replay, as asked" in full.text
+            assert "signed state snapshot at entry" not in full.text
+        assert "row-differs-from-log" not in client.post("/verify", data={"csrf": csrf}).text
+    with TestClient(create_app(Settings(), node.ctx), follow_redirects=False) as client:
+        denied = client.post("/verify", data={"csrf": _web_login(client, "admin"), "full": "1"})
+        assert denied.status_code == 403  # the API's rule: an administrator does not verify

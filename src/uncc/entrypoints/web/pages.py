@@ -313,12 +313,14 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
     def verify(request: Request, who: Principal, data: FormData) -> Response:
         case_id = _text(data, "case") or None
         head = _text(data, "since").replace("\r\n", "\n")  # a head kept elsewhere, pasted
+        full = bool(_text(data, "full"))  # replay from the log's start (verify --full)
         report = vault.check(
             ctx,
             who,
             case_id,
             since=head + "\n" if head else None,
             transport=getattr(request.app.state, "transport", None),
+            full=full,
         )
         return pages.render(
             request,
@@ -328,6 +330,7 @@ def install(app: FastAPI, ctx: NodeContext) -> Pages:
             breaks=report.breaks,
             report=report,
             case_id=case_id,
+            full=full,
         )
 
     report_pages.install(app, pages)
