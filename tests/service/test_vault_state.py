@@ -84,13 +84,15 @@ def test_a_clean_full_verify_signs_the_state_and_later_ones_replay_from_it(
     assert (newest(node).size, replays) == (size, [])
     evidence.set_sealed(node.ctx, node.pia, v.plain, sealed=True)  # appended after it
     assert vault.check(node.ctx, node.aud).breaks == []
-    assert (replays, newest(node).size) == ([size], size)  # stale: used, not replaced
+    # used, and nothing found: the state at the head is signed (ADR 0040, addendum)
+    assert (replays, newest(node).size) == ([size], size + 1)
     kit.flip_sealed(v)  # a row changed after the snapshot is still found
     (found,) = vault.check(node.ctx, node.aud).breaks
     assert (found.kind, found.item) == (K.ROW_DIFFERS, v.sealed)
+    assert newest(node).size == size + 1  # nothing signed over the break
     evidence.set_sealed(node.ctx, node.pia, v.sealed, sealed=True)  # the row sealed again
     assert vault.check(node.ctx, node.aud, full=True).breaks == []  # in full: a new one
-    assert (newest(node).size, replays) == (size + 2, [size, size])
+    assert (newest(node).size, replays) == (size + 2, [size, size + 1])
 
 
 def test_a_snapshot_signed_by_a_key_the_node_does_not_hold_is_a_break(node: Node) -> None:

@@ -117,6 +117,15 @@ def digest_of(held: Mapping[str, Logged]) -> str:
     return _digest(_columns(sorted(held.values(), key=attrgetter("id"))))
 
 
+def rows_digest(rows: Sequence[Row]) -> str:
+    """The digest of the state the rows show: :func:`digest_of` that state, by item.
+
+    Signed after a verification from a snapshot found no break: the rows are then the
+    items' state at the log's head (docs/adr/0040, addendum).
+    """
+    return _digest(_columns(sorted(rows, key=attrgetter("id"))))
+
+
 def snapshot_breaks(
     snapshot: Snapshot, size: int, root_at: str | None, signature_holds: bool
 ) -> list[Break]:

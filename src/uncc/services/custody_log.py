@@ -132,7 +132,16 @@ def record_state(ctx: NodeContext, tree: merkle.Tree, held: dict[str, Logged]) -
     Older snapshots are dropped. Without access to the node key (an encrypted key file
     and no passphrase) none is made: verification then replays the whole log.
     """
-    digest = digest_of(held)
+    record_digest(ctx, tree, digest_of(held))
+
+
+def record_digest(ctx: NodeContext, tree: merkle.Tree, digest: str) -> None:
+    """Sign and keep ``digest``, the items' state after the log's entries (``tree``).
+
+    Only for a state verified to be the log's own, nothing wrong found (:func:`record_state`,
+    or a verification from a snapshot that found the rows to be its state at the head).
+    Older snapshots are dropped; without access to the node key none is made.
+    """
     with ctx.engine.begin() as conn:
         try:
             key = ctx.key(conn)

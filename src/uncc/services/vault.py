@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import select
 
 from uncc.adapters.db import schema
+from uncc.domain import merkle
 from uncc.domain.custody import Break, BreakKind
 from uncc.domain.policy import Action, require
-from uncc.domain.vault import Row
-from uncc.domain.vault_state import check_vault
+from uncc.domain.vault import Logged, Row
+from uncc.domain.vault_state import Snapshot, check_vault, rows_digest
 from uncc.services import custody_log
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.identity import key_history
@@ -78,6 +79,29 @@ def _unheld(listed: set[str], held: dict[str, str], used: set[str]) -> list[Brea
     ]
 
 
+def _sign_state(  # noqa: PLR0917
+    ctx: NodeContext,
+    report: VaultReport,
+    tree: merkle.Tree,
+    held: dict[str, Logged] | None,
+    rows: list[Row],
+    snapshot: Snapshot | None,
+) -> None:
+    """Sign the items' state at the log's head when the whole vault was found clean.
+
+    Nothing is signed over any break (the exported head's and the witnesses' included),
+    for one case, or when the newest snapshot is already at the head. After a full replay
+    the replayed state is signed; after a replay from the snapshot, the rows' state: they
+    were found to be the snapshot's state with every entry after it replayed (ADR 0040).
+    """
+    if report.breaks or (snapshot is not None and snapshot.size == tree.size):
+        return
+    if held is not None:
+        custody_log.record_state(ctx, tree, held)
+    elif snapshot is not None and report.replayed_from == snapshot.size:
+        custody_log.record_digest(ctx, tree, rows_digest(rows))
+
+
 def check(
     ctx: NodeContext,
     who: Principal,
@@ -94,7 +118,8 @@ def check(
     too; a witness that does not answer is listed, not waited for. The whole vault is
     replayed from the newest signed state snapshot when it holds (docs/adr/0040); in
     full with ``full`` (the snapshot still checked), for one case, or without one. A
-    full replay of the whole vault that finds nothing wrong signs a new snapshot.
+    verification of the whole vault that finds nothing wrong signs a snapshot at the
+    log's head (after the witnesses were asked: a break they show prevents it).
     """
     require(who.roles, Action.EVIDENCE_VERIFY)
     with ctx.engine.connect() as conn:  # a read: no write lock, one snapshot
@@ -153,12 +178,11 @@ def check(
     report = VaultReport(breaks, tree.size, len(rows))
     if snapshot is not None and held is None and case_id is None:  # replayed from the snapshot
         report.replayed_from = snapshot.size
-    if held is not None and not breaks and (snapshot is None or snapshot.size != tree.size):
-        custody_log.record_state(ctx, tree, held)
     if transport is not None:
         seen = witnessing.check_witnesses(ctx, transport, tree, name, keys)
         report.breaks += seen.breaks
         report.witnesses, report.unreached = seen.reached, seen.unreached
+    _sign_state(ctx, report, tree, held, rows, snapshot if case_id is None else None)
     audit_now(
         ctx,
         who.user,
