@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError
 
 from uncc.adapters.crypto import verifier
 from uncc.adapters.db import schema
@@ -140,13 +141,19 @@ def record_digest(ctx: NodeContext, tree: merkle.Tree, digest: str) -> None:
 
     Only for a state verified to be the log's own, nothing wrong found (:func:`record_state`,
     or a verification from a snapshot that found the rows to be its state at the head).
-    Older snapshots are dropped; without access to the node key none is made.
+    Older snapshots are dropped; without access to the node key none is made, nor when
+    the row cannot be written (an id taken by a row someone inserted by hand): the
+    snapshot only saves time, the verification's report stands without it.
     """
+    try:
+        _record(ctx, tree, digest)
+    except (KeyAccessError, IntegrityError):
+        return
+
+
+def _record(ctx: NodeContext, tree: merkle.Tree, digest: str) -> None:
     with ctx.engine.begin() as conn:
-        try:
-            key = ctx.key(conn)
-        except KeyAccessError:
-            return
+        key = ctx.key(conn)
         at = dt.datetime.now(dt.UTC)
         unsigned = Snapshot(tree.size, tree.root().hex(), digest, at, key.key_id, "")
         signature = key.sign(unsigned.signed_bytes()).hex()
