@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
+from unittest.mock import patch
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
@@ -239,3 +241,38 @@ def test_the_recorded_hashes_compare_as_one_by_one(
     reference = any(stored[i] != computed[i] for i in range(recorded))
     given_as = tuple(stored) if as_tuple else stored
     assert _differ(given_as, computed, recorded) == reference
+
+
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.lists(st.tuples(st.integers(0, 45), st.booleans(), st.booleans()), max_size=8),
+)
+def test_checkpoints_whose_roots_reproduce_need_no_proof_built(
+    n: int, points: list[tuple[int, bool, bool]]
+) -> None:
+    """The checkpoints' breaks are those found when every consistency proof is built."""
+    from uncc.domain import log_check  # noqa: PLC0415
+
+    tree = merkle.Tree([merkle.leaf_hash(bytes([i])) for i in range(n)])
+    checkpoints = [
+        Checkpoint(
+            size,
+            "ab" * 32 if wrong_root or not 0 < size <= n else tree.root(size).hex(),
+            START,
+            KEY.key_id,
+            "00" if bad_signature else "",
+        )
+        for size, wrong_root, bad_signature in points
+    ]
+
+    def holds(checkpoint: Checkpoint) -> bool:
+        return checkpoint.signature == ""
+
+    built = log_check._consistent
+
+    def every_proof_built(*args: Any, both_reproduced: bool = False) -> list[object]:
+        return built(*args)
+
+    found = log_check._check_points(tree, checkpoints, holds)
+    with patch.object(log_check, "_consistent", every_proof_built):
+        assert found == log_check._check_points(tree, checkpoints, holds)
