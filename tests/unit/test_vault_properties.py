@@ -276,3 +276,27 @@ def test_checkpoints_whose_roots_reproduce_need_no_proof_built(
     found = log_check._check_points(tree, checkpoints, holds)
     with patch.object(log_check, "_consistent", every_proof_built):
         assert found == log_check._check_points(tree, checkpoints, holds)
+
+
+def test_the_log_check_puts_the_collector_back_and_leaves_no_cycles() -> None:
+    """The cyclic collector is paused while the log is checked, and put back as it was."""
+    import gc  # noqa: PLC0415
+
+    from uncc.domain.vault_state import check_vault  # noqa: PLC0415
+
+    stored, _ = build([0, 1, 0, 2, 1])
+    holds = checkpoint_verifier(KEYS)
+    state = (None, lambda _: True, lambda _items, _size: [])
+    for running in (True, False):
+        gc.enable() if running else gc.disable()
+        try:
+            gc.collect()
+            check_log(stored.leaves, stored.hashes, stored.checkpoints, holds)
+            assert gc.isenabled() is running
+            checked = check_vault(
+                stored.leaves, stored.hashes, stored.checkpoints, holds, stored.rows, state
+            )
+            assert (checked.breaks, gc.isenabled()) == ([], running)
+            assert gc.collect() == 0  # nothing it made needs the collector to be freed
+        finally:
+            gc.enable()

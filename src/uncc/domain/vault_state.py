@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from uncc.collector import collector_paused
 from uncc.domain import merkle
 from uncc.domain.custody import Break, BreakKind, Checkpoint, CheckpointVerifier, Entry, read_entry
 from uncc.domain.log_check import check_chain, in_order, read_events
@@ -252,28 +253,30 @@ def check_vault(  # noqa: PLR0917
     report beyond the log; otherwise (and when an entry after it is unreadable) the
     whole log is replayed, so the breaks are always those of the full replay. With
     ``case`` only that case's rows are given and its items matched, replayed in full.
-    ``every_entry``: as :func:`check_chain`.
+    ``every_entry``: as :func:`check_chain`. The cyclic collector is paused meanwhile:
+    each collection triggered on the way walked the young lists of leaf and tree hashes.
     """
-    breaks, tree = check_chain(
-        leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry
-    )
-    state, state_holds, entries_of = snapshot
-    invalid: list[Break] = []
-    if state is not None and state.format == STATE_FORMAT:
-        root = tree.root(state.size).hex() if state.size <= tree.size else None
-        invalid = snapshot_breaks(state, tree.size, root, state_holds(state))
-    if state is None or state.format != STATE_FORMAT or full or breaks or invalid:
-        state = None
-    if state is not None:
-        events, unread = read_events(leaves, state.size)
-        if not unread and replay_since(state, leaves, events, rows, entries_of):
-            return VaultCheck(breaks + invalid, tree, None)
-    events, unread = read_events(leaves)
-    breaks = in_order(breaks, unread) + invalid
-    held, misfits = replay(events)
-    if case is None:
-        return VaultCheck(breaks + misfits + match_rows(rows, held), tree, held)
-    ids = {r.id for r in rows}
-    held = {k: v for k, v in held.items() if v.case == case or k in ids}
-    misfits = [b for b in misfits if b.item in held]
-    return VaultCheck(breaks + misfits + match_rows(rows, held), tree, None)
+    with collector_paused():  # its lists of a million hashes would be walked again and again
+        breaks, tree = check_chain(
+            leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry
+        )
+        state, state_holds, entries_of = snapshot
+        invalid: list[Break] = []
+        if state is not None and state.format == STATE_FORMAT:
+            root = tree.root(state.size).hex() if state.size <= tree.size else None
+            invalid = snapshot_breaks(state, tree.size, root, state_holds(state))
+        if state is None or state.format != STATE_FORMAT or full or breaks or invalid:
+            state = None
+        if state is not None:
+            events, unread = read_events(leaves, state.size)
+            if not unread and replay_since(state, leaves, events, rows, entries_of):
+                return VaultCheck(breaks + invalid, tree, None)
+        events, unread = read_events(leaves)
+        breaks = in_order(breaks, unread) + invalid
+        held, misfits = replay(events)
+        if case is None:
+            return VaultCheck(breaks + misfits + match_rows(rows, held), tree, held)
+        ids = {r.id for r in rows}
+        held = {k: v for k, v in held.items() if v.case == case or k in ids}
+        misfits = [b for b in misfits if b.item in held]
+        return VaultCheck(breaks + misfits + match_rows(rows, held), tree, None)
