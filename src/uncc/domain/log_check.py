@@ -69,9 +69,10 @@ def check_chain(
     entries; a newest checkpoint that does not cover every entry; checkpoints whose
     signature fails, whose root the log no longer reproduces, or that are not consistent
     with the one before (an RFC 9162 consistency proof is computed from the log and
-    checked against both signed roots, unless both are the log's own). With ``every_entry`` (the node signs a head
-    after every append) a size without its checkpoint is a break too: one deleted from
-    the middle is found. The cyclic collector is paused meanwhile.
+    checked against both signed roots, unless both are the log's own). With
+    ``every_entry`` (the node signs a head after every append) a size without its
+    checkpoint is a break too: one deleted from the middle is found. The cyclic
+    collector is paused meanwhile.
     """
     with collector_paused():  # collections would walk the young lists of a million hashes
         sha = hashlib.sha256
