@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 
@@ -62,6 +63,7 @@ def check_chain(
     signature_holds: CheckpointVerifier,
     *,
     every_entry: bool = False,
+    pause: bool = True,
 ) -> tuple[list[Break], merkle.Tree]:
     """The breaks of the log's integrity, and its tree: what the signed heads prove.
 
@@ -72,9 +74,11 @@ def check_chain(
     checked against both signed roots, unless both are the log's own). With
     ``every_entry`` (the node signs a head after every append) a size without its
     checkpoint is a break too: one deleted from the middle is found. The cyclic
-    collector is paused meanwhile.
+    collector is paused meanwhile (``pause``; False: the caller holds a pause of its own,
+    so that no collection runs when this returns while the tree is still young).
     """
-    with collector_paused():  # collections would walk the young lists of a million hashes
+    paused = collector_paused() if pause else nullcontext()
+    with paused:  # collections would walk the young lists of a million hashes
         sha = hashlib.sha256
         hashes = [sha(b"\x00" + data).digest() for data in leaves]
         recorded = min(len(stored_hashes), len(hashes))

@@ -258,7 +258,12 @@ def check_vault(  # noqa: PLR0917
     """
     with collector_paused():  # its lists of a million hashes would be walked again and again
         breaks, tree = check_chain(
-            leaves, stored_hashes, checkpoints, signature_holds, every_entry=every_entry
+            leaves,
+            stored_hashes,
+            checkpoints,
+            signature_holds,
+            every_entry=every_entry,
+            pause=False,
         )
         state, state_holds, entries_of = snapshot
         invalid: list[Break] = []
