@@ -242,6 +242,34 @@ def test_a_lease_is_committed_without_a_flush_and_every_other_write_with_one(
             )
 
 
+def test_deliveries_and_retries_are_recorded_without_a_flush_a_dead_letter_with_one(
+    node: Node,
+) -> None:
+    from uncc.services.network.outcomes import Pass  # noqa: PLC0415
+
+    with node.ctx.engine.connect() as conn:
+        full = _durability(conn)
+    _queue(node, 2)
+    first, second = outbox.claim_due(node.ctx, node.clock(), 10)
+    run = Pass(node.ctx, transport=None, directory=None, me="XA", rng=lambda: 0.5)  # type: ignore[arg-type]
+    seen: list[str] = []
+    run.retry(first, "connection refused")  # a lost retry costs an earlier attempt
+    run.waiting.append(lambda conn: seen.append(_durability(conn)))
+    run.record()
+    run.dead(second, "expired before delivery")  # an alert and an audit entry: durable
+    run.waiting.append(lambda conn: seen.append(_durability(conn)))
+    run.record()
+    assert seen[0] in ("1", "off")
+    assert seen[1] == full
+    with node.ctx.engine.connect() as conn:
+        got = dict(
+            conn.execute(select(schema.outbox.c.id, schema.outbox.c.status).order_by("id")).all()
+        )
+    assert got == {first["id"]: "pending", second["id"]: "dead"}
+    assert run.report.retrying == [first["id"]]
+    assert run.report.dead == [second["id"]]
+
+
 def test_uncc_worker_once_runs_every_job_and_refuses_all_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

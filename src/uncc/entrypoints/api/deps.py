@@ -12,6 +12,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from uncc.services.context import NodeContext
+from uncc.services.network.handoff import HandOff
 from uncc.services.network.transport import Transport
 
 
@@ -30,9 +31,17 @@ async def kick(request: Request) -> Callable[[], None]:
     return cast("Callable[[], None]", request.app.state.network_sender.kick)
 
 
+async def hand_off(request: Request) -> HandOff | None:
+    """Gives the messages a request queued to the sender at once, when it runs here."""
+    sender = request.app.state.network_sender
+    return cast("HandOff", sender.hand_off) if sender.running else None
+
+
 Ctx = Annotated[NodeContext, Depends(node_context)]
 """The node's services context."""
 Links = Annotated[Transport, Depends(links)]
 """The node's transport to other nodes."""
 Kick = Annotated[Callable[[], None], Depends(kick)]
 """Wakes the network sender."""
+HandOffTo = Annotated[HandOff | None, Depends(hand_off)]
+"""The running sender's hand-off (``services.network.handoff``), or None."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -44,19 +46,47 @@ class Sender:
         """When late requests were last escalated (monotonic): on their own timer."""
         self.retention_checked = 0.0
         """When received messages were last checked against their retention (monotonic)."""
+        self.handed: collections.deque[Mapping[str, Any]] = collections.deque()
+        """Messages claimed at birth for this sender, to post at its next pass (``handoff``)."""
 
     def kick(self) -> None:
         """Deliver now rather than at the next interval (safe from any thread)."""
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.wake.set)
 
+    @property
+    def running(self) -> bool:
+        """Whether the sender runs in this process (a message handed to it will be posted)."""
+        return self.loop is not None
+
+    def hand_off(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Post these messages, committed and claimed at birth for us, at once (any thread)."""
+        self.handed.extend(rows)
+        self.kick()
+
+    def release(self) -> None:
+        """Give back what was handed to us and not posted: due at once for the next sender."""
+        left = self._take_handed()
+        if left:
+            outbox.release(self.ctx, [row["id"] for row in left])
+
+    def _take_handed(self) -> list[Mapping[str, Any]]:
+        taken = []
+        while self.handed:
+            taken.append(self.handed.popleft())
+        return taken
+
     def once(self) -> bool:
-        """One pass: deliver (and escalate when its timer is due); True when a full batch went.
+        """One pass: deliver (and escalate when its timer is due); True when more is due at once.
 
         A pass runs at every kick (a message queued or received): escalation is not part
-        of it but runs every ``ESCALATE_SECONDS``.
+        of it but runs every ``ESCALATE_SECONDS``. Messages handed to the sender are
+        posted alone, without a claim; a pass that claims what else is due follows at once.
         """
         self._list_encryption_key()
+        handed = self._take_handed()
+        if handed:
+            return self._post_handed(handed)
         try:
             report = outbox.deliver_due(self.ctx, self.transport, limit=BATCH)
             if time.monotonic() - self.escalated >= requests.ESCALATE_SECONDS:
@@ -73,6 +103,15 @@ class Sender:
             len(report.delivered) + len(report.retrying) + len(report.rejected) + len(report.dead)
         )
         return done >= BATCH
+
+    def _post_handed(self, handed: list[Mapping[str, Any]]) -> bool:
+        """Post what was handed to us, alone; True: a full pass follows at once."""
+        try:
+            outbox.deliver_due(self.ctx, self.transport, limit=BATCH, handed=handed)
+        except Exception:  # due again at once for the next pass, not a lease from now
+            outbox.release(self.ctx, [row["id"] for row in handed])
+            raise
+        return True
 
     def _list_encryption_key(self) -> None:
         """On upgrade: make the node's encryption key and have the hub list it (until done)."""
@@ -110,3 +149,5 @@ async def running(sender: Sender, *, enabled: bool) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        sender.loop = None  # nothing more is handed to it
+        await run_in_threadpool(sender.release)

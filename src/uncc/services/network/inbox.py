@@ -29,6 +29,7 @@ from uncc.services.network import directory as network_directory
 from uncc.services.network import traffic
 from uncc.services.network.binding import bind
 from uncc.services.network.envelopes import claimed, digest, payload_of, seal
+from uncc.services.network.handoff import HandOff, handing_off
 from uncc.services.network.sealing import open_message
 
 STATUS = {
@@ -56,12 +57,19 @@ log = logging.getLogger("uncc.network")
 
 
 def receive(
-    ctx: NodeContext, token: str, *, refresh: Callable[[], object] | None = None
+    ctx: NodeContext,
+    token: str,
+    *,
+    refresh: Callable[[], object] | None = None,
+    hand_off: HandOff | None = None,
 ) -> tuple[int, str]:
     """Take a message in; the HTTP status and the signed receipt.
 
     ``refresh`` fetches a newer directory; it is called once when the signing key is
     unknown (a new member, or a key just rotated), before the message is refused.
+    ``hand_off``: this process's running sender; what the message's effect queues (an
+    acknowledgment) is claimed for it at birth and handed to it as soon as the effect
+    is committed, before the receipt is signed (``handoff``).
     """
     token = token.strip()
     with ctx.engine.connect() as conn:
@@ -72,9 +80,9 @@ def receive(
     except EnvelopeError as exc:
         return refuse(ctx, me, token, exc)
     try:  # the inner signed message is kept: the sender's word, in the clear, for the record
-        return _accept(ctx, me, signed, envelope)
+        return _accept(ctx, me, signed, envelope, hand_off)
     except IntegrityError:  # the same message arrived twice at the same moment
-        return _accept(ctx, me, signed, envelope)
+        return _accept(ctx, me, signed, envelope, hand_off)
 
 
 def open_checked(
@@ -116,9 +124,16 @@ def _refreshed(ctx: NodeContext, refresh: Callable[[], object]) -> bool:
     return True
 
 
-def _accept(ctx: NodeContext, me: str, token: str, envelope: Envelope) -> tuple[int, str]:
-    with ctx.engine.begin() as conn:
+def _accept(
+    ctx: NodeContext, me: str, token: str, envelope: Envelope, hand_off: HandOff | None
+) -> tuple[int, str]:
+    with (
+        ctx.engine.begin() as conn,
+        handing_off(conn, enabled=hand_off is not None) as handed,
+    ):
         outcome, error = store(ctx, conn, token, envelope)
+    if hand_off is not None and handed:  # committed: the answer goes out while we sign
+        hand_off(handed)
     return answer(ctx, me, envelope, outcome, error)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +33,7 @@ from uncc.services.identity import node_info
 from uncc.services.network import directory as network_directory
 from uncc.services.network import posting, sealing
 from uncc.services.network.envelopes import seal
+from uncc.services.network.handoff import handed_list
 from uncc.services.network.outcomes import (
     DeliveryReport,
     Pass,
@@ -53,6 +54,7 @@ __all__ = [  # alert and backoff live in ``outcomes``; their callers import them
     "deliver_due",
     "enqueue",
     "list_outbox",
+    "release",
 ]
 
 INBOX_PATH = posting.INBOX_PATH
@@ -95,6 +97,7 @@ def enqueue(
         or 0
     ) + 1
     now = ctx.clock()
+    handed = handed_list(conn)
     envelope = Envelope(
         type=kind,
         sender=me,
@@ -107,21 +110,22 @@ def enqueue(
         in_reply_to=in_reply_to,
         handling=handling or Handling(),
     )
-    conn.execute(
-        insert(schema.outbox).values(
-            id=envelope.id,
-            conversation=conversation,
-            seq=seq,
-            recipient=recipient,
-            type=kind,
-            token=seal(ctx, envelope),
-            created_at=now,
-            expires_at=envelope.expires,
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-        )
-    )
+    row = {
+        "id": envelope.id,
+        "conversation": conversation,
+        "seq": seq,
+        "recipient": recipient,
+        "type": kind,
+        "token": seal(ctx, envelope),
+        "created_at": now,
+        "expires_at": envelope.expires,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now if handed is None else now + ctx.outbox_lease,
+    }
+    conn.execute(insert(schema.outbox).values(row))
+    if handed is not None:  # claimed at birth: this process's sender posts it after the commit
+        handed.append({**row, "last_error": None})
     notify(conn, OUTBOX)  # a waiting worker sends it when this transaction commits
     conn.execute(
         insert(schema.thread).values(
@@ -172,20 +176,32 @@ def claim_due(ctx: NodeContext, now: dt.datetime, limit: int) -> list[Any]:
     return list(rows)
 
 
+def release(ctx: NodeContext, ids: Sequence[str]) -> None:
+    """Messages claimed by this process and not posted: due at once for any sender."""
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            update(schema.outbox)
+            .where(schema.outbox.c.id.in_(list(ids)), schema.outbox.c.status == "pending")
+            .values(next_attempt_at=ctx.clock())
+        )
+
+
 def deliver_due(
     ctx: NodeContext,
     transport: Transport,
     *,
     limit: int = 200,
     rng: Callable[[], float] = random.random,
+    handed: Sequence[Mapping[str, Any]] = (),
 ) -> DeliveryReport:
     """Post every message that is due; record receipts, retries and dead letters.
 
     The messages for one receiver go in batches (``posting``), and what came back for a
-    batch is recorded in one transaction.
+    batch is recorded in one transaction. ``handed``: messages claimed at birth for
+    this process (``handing_off``); when given, only they are posted, without a claim.
     """
     now = ctx.clock()
-    rows = claim_due(ctx, now, limit)
+    rows = list(handed) or claim_due(ctx, now, limit)
     if not rows:
         return DeliveryReport()
     with ctx.engine.connect() as conn:

@@ -3,7 +3,10 @@
 A message is delivered (its signed receipt kept), retried after a backoff with jitter,
 rejected for good (the contact points alerted, the refusal audited) or, once expired,
 a dead letter. The pass gathers the outcomes of a batch and records them in one
-transaction.
+transaction. A batch of deliveries and retries only is committed without a disk flush
+(``lease``): lost in a crash, a delivery costs a repeat that the receiver answers as a
+duplicate, and a retry an earlier attempt. A rejection or a dead letter (an alert and an
+audit entry) is committed durably.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from uncc.adapters.db import schema
+from uncc.adapters.db.lease import lease_transaction
 from uncc.domain.messages import Receipt
 from uncc.domain.policy import Role
 from uncc.errors import TransportError, UserInputError
@@ -38,10 +42,15 @@ def backoff(attempts: int, rng: Callable[[], float] = random.random) -> dt.timed
 
 
 def alert(conn: Connection, now: dt.datetime, text: str) -> None:
-    """A notice for every contact point and administrator of the node."""
-    for row in conn.execute(select(schema.users.c.id, schema.users.c.roles)):
-        if {Role.CONTACT_POINT.value, Role.ADMIN.value} & set(row.roles):
-            conn.execute(insert(schema.notices).values(user_id=row.id, at=now, text=text))
+    """A notice for every contact point and administrator of the node (one statement)."""
+    desk = {Role.CONTACT_POINT.value, Role.ADMIN.value}
+    notices = [
+        {"user_id": row.id, "at": now, "text": text}
+        for row in conn.execute(select(schema.users.c.id, schema.users.c.roles))
+        if desk & set(row.roles)
+    ]
+    if notices:
+        conn.execute(insert(schema.notices), notices)
 
 
 @dataclass
@@ -67,6 +76,8 @@ class Pass:
     stale: bool = False
     refreshed: bool = False
     waiting: list[Callable[[Connection], None]] = field(default_factory=list)
+    durable: bool = False
+    """Whether an outcome waiting to be recorded must reach the disk (a rejection, a dead letter)."""
 
     def settle(self, posted: posting.Posted) -> None:
         """Take what came back for one message: delivered, retried or rejected."""
@@ -96,6 +107,7 @@ class Pass:
             self.stale = self.stale or outcome.reason == "cannot_decrypt"
         else:
             self.waiting.append(lambda conn: _rejected(self.ctx, conn, row, posted.text, outcome))
+            self.durable = True
             self.report.rejected.append(row["id"])
 
     def settle_all(self, batch: list[posting.Posted]) -> None:
@@ -112,16 +124,23 @@ class Pass:
     def dead(self, row: Any, why: str) -> None:
         """A dead letter: never delivered."""
         self.waiting.append(lambda conn: _dead(self.ctx, conn, row, why))
+        self.durable = True
         self.report.dead.append(row["id"])
 
     def record(self) -> None:
-        """Record the outcomes waiting, in one transaction."""
+        """Record the outcomes waiting, in one transaction.
+
+        Deliveries and retries only: committed without a disk flush (a lost one is a
+        repeat, answered as a duplicate). With a rejection or a dead letter: durably.
+        """
         if not self.waiting:
             return
-        with self.ctx.engine.begin() as conn:
+        engine = self.ctx.engine
+        with engine.begin() if self.durable else lease_transaction(engine) as conn:
             for write in self.waiting:
                 write(conn)
         self.waiting.clear()
+        self.durable = False
 
 
 def refreshed_directory(ctx: NodeContext, transport: Transport) -> Any:

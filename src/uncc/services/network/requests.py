@@ -36,6 +36,7 @@ from uncc.services.network.conversations import (
     open_conversation,
     progress,
 )
+from uncc.services.network.handoff import HandOff, handing_off
 from uncc.services.network.measures import hearing_note
 from uncc.services.network.onward import check_onward
 from uncc.services.network.outbox import enqueue
@@ -68,6 +69,7 @@ def send_request(
     handling: Handling | None = None,
     follows: str | None = None,
     committed: Callable[[], None] | None = None,
+    hand_off: HandOff | None = None,
 ) -> Conversation:
     """Check a request for completeness and put it in the outbox, opening a conversation.
 
@@ -77,6 +79,9 @@ def send_request(
     request whose traffic disclosure revealed the hop it asks about (Art. 44).
     ``committed`` is called once the request is committed, before the conversation is
     read back for the answer: it wakes the sender, which need not wait for that read.
+    ``hand_off``: this process's running sender; the request is claimed for it at birth
+    and handed to it once committed (``outbox.handing_off``), so it is posted without a
+    claim of its own.
 
     Raises:
         UserInputError: the request is incomplete (every missing or wrong field listed).
@@ -86,7 +91,10 @@ def send_request(
         raise UserInputError(
             f"'{kind}' does not open a request; expected one of {', '.join(sorted(REQUESTS))}"
         )
-    with ctx.engine.begin() as conn:
+    with (
+        ctx.engine.begin() as conn,
+        handing_off(conn, enabled=hand_off is not None) as handed,
+    ):
         if case_id is not None:
             row = conn.execute(
                 select(schema.cases.c.facts).where(schema.cases.c.id == case_id)
@@ -138,6 +146,8 @@ def send_request(
             to=recipient,
             case=case_id,
         )
+    if hand_off is not None:
+        hand_off(handed)
     if committed is not None:
         committed()
     return get_conversation(ctx, who, conversation)

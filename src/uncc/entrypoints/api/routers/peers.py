@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
-from uncc.entrypoints.api.deps import Ctx, Kick, Links
+from uncc.entrypoints.api.deps import Ctx, HandOffTo, Kick, Links
 from uncc.entrypoints.api.problem_types import merged, problems
 from uncc.errors import NotFoundError
 from uncc.services.network import (
@@ -70,13 +70,18 @@ RECEIPTS = sorted({*inbox.STATUS.values(), 200})
         problems("not-found", "conflict", "unreachable", common=False),
     ),
 )
-async def receive(ctx: Ctx, request: Request, links: Links, kick: Kick) -> PlainTextResponse:
+async def receive(
+    ctx: Ctx, request: Request, links: Links, kick: Kick, hand_off: HandOffTo
+) -> PlainTextResponse:
     """Take a signed envelope (compact JWS); answer with a signed receipt."""
     token = (await request.body()).decode("ascii", errors="replace")
     status, receipt = await run_in_threadpool(
-        inbox.receive, ctx, token, refresh=lambda: directory.refresh(ctx, links)
+        lambda: inbox.receive(
+            ctx, token, refresh=lambda: directory.refresh(ctx, links), hand_off=hand_off
+        )
     )
-    kick()  # an effect may have queued an answer
+    if hand_off is None:
+        kick()  # an effect may have queued an answer (handed over already, when it runs)
     return PlainTextResponse(receipt, status_code=status, media_type=JOSE)
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from uncc.entrypoints.api.auth import User
-from uncc.entrypoints.api.deps import Ctx, Kick, Links
+from uncc.entrypoints.api.deps import Ctx, HandOffTo, Kick, Links
 from uncc.entrypoints.api.limits import Document
 from uncc.entrypoints.api.models import In, Json, Out, Stamp, iso, stamp
 from uncc.entrypoints.api.paging import Page, Paging, page
@@ -126,7 +126,7 @@ def list_requests(
 
 
 @router.post("/requests", status_code=201, responses=REFUSALS)
-def send(ctx: Ctx, body: RequestIn, who: User, kick: Kick) -> ConversationOut:
+def send(ctx: Ctx, body: RequestIn, who: User, kick: Kick, hand_off: HandOffTo) -> ConversationOut:
     """Send a request (checked for completeness first; every problem named)."""
     codes = body.handling
     sent = requests.send_request(
@@ -137,7 +137,8 @@ def send(ctx: Ctx, body: RequestIn, who: User, kick: Kick) -> ConversationOut:
         body=body.body,
         case_id=body.case,
         handling=onward.handling_of(**codes.model_dump()) if codes else None,
-        committed=kick,  # the sender starts while the answer is read
+        committed=None if hand_off else kick,  # the sender starts while the answer is read
+        hand_off=hand_off,  # a running sender gets the request without claiming it
     )
     return ConversationOut.of(sent, ctx.clock())
 
