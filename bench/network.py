@@ -30,12 +30,15 @@ from uncc.entrypoints.cli import demo
 SIZES = {"small": (10, 100, 2), "full": (50, 1_000, MIN_RUNS)}
 """Round trips, messages per sustained round, and rounds of each kind of round."""
 OPEN = 1_000
+"""Open requests on both sides for the loaded rounds."""
 POLL = 0.05
 """Seconds between the harness's looks for an acknowledgment. The figure is read from
 the nodes' own timestamps, so a look's timing does not enter it; but each look is an
 API request the requesting node serves on the same two cores (every 10 ms, they took
 about as much CPU as the round trips themselves)."""
-"""Open requests on both sides for the loaded rounds."""
+FIRST_LOOK = 0.25
+"""Seconds before the first look: a look made while the round trip is under way takes
+the cores and the write lock (its audit entry) from the nodes being timed."""
 BODY = {
     "requesting_authority": "Eastland National Cyber Unit",
     "offences": ["illegal_access"],
@@ -77,6 +80,7 @@ def _round_trips(api: demo.Api, trips: int) -> list[float]:
         request = {"kind": "preservation_request", "recipient": "XA", "body": body}
         request_id = api.call("XC", "cora", "POST", "/api/v1/network/requests", request)["id"]
         deadline = time.monotonic() + 60
+        time.sleep(FIRST_LOOK)
         while True:
             found = api.call("XC", "cora", "GET", f"/api/v1/network/requests/{request_id}")
             acks = [t for t in found["thread"] if t["type"] == "acknowledgment"]
@@ -221,7 +225,7 @@ def run(size: str) -> list[Row]:
             trip,
             goal="p50 ≤ 20 ms",
             limit=0.020,
-            note="Each request is signed (JWS Ed25519 over RFC 8785 JSON), stored in the outbox, posted, verified, stored in B's inbox with its effect (a case opened from the facts, analysed under B's profile, an order drafted), acknowledged through B's outbox and verified again at A. One at a time: the next request goes once the acknowledgment is in. Transport floor: two plain HTTP POSTs of the same JSON to a bare FastAPI endpoint, same run.",
+            note="Each request is signed (JWS Ed25519 over RFC 8785 JSON), stored in the outbox, posted, verified, stored in B's inbox with its effect (the conversation opened, the desk alerted; the request carries no incident facts, so B opens no case and the acknowledgment's reference is the conversation), acknowledged through B's outbox and verified again at A; timed from the request's creation at A to the acknowledgment's arrival at A. One at a time: the next request goes once the acknowledgment is in; the harness first looks 0.25 s after sending. Transport floor: two plain HTTP POSTs of the same JSON to a bare FastAPI endpoint, same run.",
         ),
         goal_row(
             "network",
