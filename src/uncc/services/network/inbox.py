@@ -132,7 +132,7 @@ def _accept(
         handing_off(conn, enabled=hand_off is not None) as handed,
     ):
         outcome, error = store(ctx, conn, token, envelope)
-    if hand_off is not None and handed:  # committed: the answer goes out while we sign
+    if hand_off is not None and handed:  # committed: posted while the receipt is signed
         hand_off(handed)
     return answer(ctx, me, envelope, outcome, error)
 
