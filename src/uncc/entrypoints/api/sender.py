@@ -81,8 +81,7 @@ class Sender:
 
         A pass runs at every kick (a message queued or received): escalation is not part
         of it but runs every ``ESCALATE_SECONDS``. Messages handed to the sender are
-        posted alone, without a claim; what else is due waits for the next kick or
-        interval (a pass at once would take the cores from the answer coming back).
+        posted alone, without a claim; a pass that claims what else is due follows at once.
         """
         self._list_encryption_key()
         handed = self._take_handed()
@@ -106,13 +105,13 @@ class Sender:
         return done >= BATCH
 
     def _post_handed(self, handed: list[Mapping[str, Any]]) -> bool:
-        """Post what was handed to us, alone; False: nothing more is due at once."""
+        """Post what was handed to us, alone; True: a full pass follows at once."""
         try:
             outbox.deliver_due(self.ctx, self.transport, limit=BATCH, handed=handed)
         except Exception:  # due again at once for the next pass, not a lease from now
             outbox.release(self.ctx, [row["id"] for row in handed])
             raise
-        return False
+        return True
 
     def _list_encryption_key(self) -> None:
         """On upgrade: make the node's encryption key and have the hub list it (until done)."""
