@@ -18,7 +18,7 @@ import ipaddress
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from itertools import count
 from typing import TYPE_CHECKING
@@ -256,6 +256,8 @@ class Published:
             if len(part) > 1 and not (part[1:] > part[:-1]).all():  # not as published
                 part = np.unique(part)  # a prefix repeated in one filter: once
             parts.append(part)
+        self.sizes = {state: len(part) for state, part in zip(self._states, parts, strict=True)}
+        """Per State, how many distinct prefixes its filter holds (as :class:`Filter`'s len)."""
         numbers = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
         owners = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts])
         order = np.argsort(numbers, kind="stable")  # equal prefixes keep the States' order
@@ -274,6 +276,42 @@ class Published:
         self._sole = np.where(self._counts == 1, self._owners[self._starts], -1)
         """The one State holding each distinct prefix, or -1 if more hold it."""
 
+    def holders(
+        self, own: list[bytes] | bytearray, exclude: str | None = None
+    ) -> list[tuple[int, str]]:
+        """(our tag's index, State) for each State (but ``exclude``) holding the tag's prefix.
+
+        In the order of our tags, then of the filters. ``own``: our tags, or them all concatenated (:func:`joined_tags`).
+        """
+        import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+
+        skip = self._states.index(exclude) if exclude in self._states else -2
+        distinct, owners = self._distinct, self._owners
+        if not own or not len(distinct):
+            return []
+        mine = _prefix_numbers(own)
+        order = np.argsort(mine)  # sorted needles: the binary search stays in cache
+        wanted = mine[order]
+        at = np.searchsorted(distinct, wanted)
+        np.minimum(at, len(distinct) - 1, out=at)
+        held = distinct[at] == wanted
+        if skip >= 0:  # a prefix held by the excluded State alone is no hit
+            held &= self._sole[at] != skip
+        held = np.flatnonzero(held)
+        tag_numbers, at = order[held], at[held]
+        back = np.argsort(tag_numbers)  # back to the order of our tags
+        tag_numbers, at = tag_numbers[back], at[back]
+        starts, counts = self._starts[at], self._counts[at]
+        runs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        runs += np.arange(len(runs))  # every (tag, State holding its prefix), in order
+        holding, tag_numbers = owners[runs], np.repeat(tag_numbers, counts)
+        other = holding != skip
+        states = self._states
+        return [
+            (n, states[holder])
+            for n, holder in zip(tag_numbers[other].tolist(), holding[other].tolist(), strict=True)
+        ]
+
     def hits(
         self, own: list[bytes] | bytearray, exclude: str | None = None
     ) -> dict[str, list[bytes]]:
@@ -281,33 +319,29 @@ class Published:
 
         ``own``: our tags, or them all concatenated (:func:`joined_tags`).
         """
-        import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+        found: dict[str, list[bytes]] = {s: [] for s in self._states if s != exclude}
+        last, full = -1, b""
+        for n, state in self.holders(own, exclude):
+            if n != last:
+                full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
+                last = n
+            found[state].append(full)
+        return found
 
-        skip = self._states.index(exclude) if exclude in self._states else -2
-        found: dict[str, list[bytes]] = {state: [] for state in self._states}
-        distinct, owners = self._distinct, self._owners
-        if own and len(distinct):
-            mine = _prefix_numbers(own)
-            order = np.argsort(mine)  # sorted needles: the binary search stays in cache
-            wanted = mine[order]
-            at = np.searchsorted(distinct, wanted)
-            np.minimum(at, len(distinct) - 1, out=at)
-            held = distinct[at] == wanted
-            if skip >= 0:  # a prefix held by the excluded State alone is no hit
-                held &= self._sole[at] != skip
-            held = np.flatnonzero(held)
-            tag_numbers, at = order[held], at[held]
-            back = np.argsort(tag_numbers)  # back to the order of our tags
-            tag_numbers, at = tag_numbers[back], at[back]
-            starts, counts = self._starts[at], self._counts[at]
-            runs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-            runs += np.arange(len(runs))  # every (tag, State holding its prefix), in order
-            holders, tag_numbers = owners[runs], np.repeat(tag_numbers, counts)
-            other = holders != skip
-            states, last, full = self._states, -1, b""
-            for n, holder in zip(tag_numbers[other].tolist(), holders[other].tolist(), strict=True):
-                if n != last:
-                    full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
-                    last = n
-                found[states[holder]].append(full)
-        return {state: tags for state, tags in found.items() if state != exclude}
+
+def match(
+    key: bytes, own: Sequence[tuple[SelectorKind, str]], filters: Mapping[str, bytes]
+) -> tuple[bytearray, Published, dict[str, list[int]]]:
+    """Our selectors against the filters other States published (the node's check).
+
+    Returns our tags (:func:`joined_tags`, 32 bytes each, in the order of ``own``), the
+    filters indexed (:class:`Published`), and per State (in the filters' order) the indexes
+    of our selectors whose published prefix its filter holds, in the order of ``own``: what
+    testing each tag against each State's :class:`Filter` finds.
+    """
+    joined = joined_tags(key, own)
+    published = Published(filters)
+    found: dict[str, list[int]] = {state: [] for state in filters}
+    for n, state in published.holders(joined):
+        found[state].append(n)
+    return joined, published, found

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from uncc.adapters import jws
 from uncc.adapters.db import schema
 from uncc.domain import deconfliction as dc
+from uncc.domain.directory import Directory
 from uncc.domain.envelope import Envelope
 from uncc.domain.messages import DeconflictionHit, Urgency
 from uncc.domain.policy import Action, require
@@ -106,6 +107,9 @@ class Hit:
 def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[Hit], list[str]]:
     """Fetch every member's filter, test our selectors locally, notify each new hit.
 
+    Every filter is fetched and verified first; our tags are then computed once and
+    matched against all verified filters at once (:func:`dc.match`); each member's filter
+    is stored with its new hits in one transaction, member by member, as before.
     Returns the new hits and notes about members whose filter could not be used.
     """
     require(who.roles, Action.NETWORK_SEND)
@@ -113,12 +117,55 @@ def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[
         me = node_info(conn).state
         held = network_directory.directory(conn)
         epoch, key = current_key(ctx, conn)
-        mine = [
-            (case_id, kind, value, dc.tag(key, kind, value))
-            for case_id, kind, value in _open_selectors(conn)
-        ]
-    notes: list[str] = []
+        mine = _open_selectors(conn)
+    verified, notes = _fetch_filters(ctx, transport, held, me, epoch)
+    joined, published, found = dc.match(key, [(kind, value) for _, kind, value in mine], verified)
     hits: list[Hit] = []
+    for state, blob in verified.items():
+        with ctx.engine.begin() as conn:
+            conn.execute(delete(schema.filters).where(schema.filters.c.state == state))
+            conn.execute(
+                insert(schema.filters).values(
+                    state=state,
+                    epoch=epoch,
+                    filter=blob,
+                    hashes=1,
+                    count=published.sizes[state],
+                    received_at=ctx.clock(),
+                )
+            )
+            for n in found[state]:
+                case_id, kind, _value = mine[n]
+                full = joined[n * 32 : n * 32 + 32].hex()
+                known = conn.execute(
+                    select(schema.hits.c.id).where(
+                        schema.hits.c.case_id == case_id,
+                        schema.hits.c.state == state,
+                        schema.hits.c.tag == full,
+                    )
+                ).first()
+                if known is not None:
+                    continue
+                hits.append(
+                    _notify(ctx, conn, who, case_id, state=state, kind=kind, full=full, epoch=epoch)
+                )
+    return hits, notes
+
+
+def _fetch_filters(
+    ctx: NodeContext,
+    transport: Transport,
+    held: Directory,
+    me: str,
+    epoch: int,
+) -> tuple[dict[str, bytes], list[str]]:
+    """Every other member's filter of this epoch, its signature verified (hub skipped).
+
+    Returns the verified filters by State, in the directory's order, and a note for each
+    member whose filter could not be used.
+    """
+    notes: list[str] = []
+    verified: dict[str, bytes] = {}
     for member in held.members:
         if member.state == me or "hub" in member.roles:
             continue
@@ -139,44 +186,8 @@ def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[
         if doc.get("epoch") != epoch:
             notes.append(f"{member.state}: filter of epoch {doc.get('epoch')}, ours is {epoch}")
             continue
-        theirs = dc.Filter(base64.b64decode(doc["tags"]))
-        with ctx.engine.begin() as conn:
-            conn.execute(delete(schema.filters).where(schema.filters.c.state == member.state))
-            conn.execute(
-                insert(schema.filters).values(
-                    state=member.state,
-                    epoch=epoch,
-                    filter=base64.b64decode(doc["tags"]),
-                    hashes=1,
-                    count=len(theirs),
-                    received_at=ctx.clock(),
-                )
-            )
-            for case_id, kind, _value, full in mine:
-                if full not in theirs:
-                    continue
-                known = conn.execute(
-                    select(schema.hits.c.id).where(
-                        schema.hits.c.case_id == case_id,
-                        schema.hits.c.state == member.state,
-                        schema.hits.c.tag == full.hex(),
-                    )
-                ).first()
-                if known is not None:
-                    continue
-                hits.append(
-                    _notify(
-                        ctx,
-                        conn,
-                        who,
-                        case_id,
-                        state=member.state,
-                        kind=kind,
-                        full=full.hex(),
-                        epoch=epoch,
-                    )
-                )
-    return hits, notes
+        verified[member.state] = base64.b64decode(doc["tags"])
+    return verified, notes
 
 
 def _notify(
