@@ -18,6 +18,7 @@ from uncc.domain.deconfliction import (
     SelectorKind,
     build,
     joined_tags,
+    match,
     normalise,
     tag,
     tags,
@@ -195,3 +196,32 @@ def test_published_filters_as_received_find_what_each_filter_finds(
     for state, hits in found.items():  # in the order of our tags
         assert hits == [t for t in own_tags if t in Filter(published[state])]
     assert Published(published).hits(bytearray(b"".join(own_tags)), exclude=skip) == found
+
+
+@given(
+    own=st.lists(st.tuples(st.sampled_from(list(K)), st.sampled_from(["a", "b", "c", "d"]))),
+    picks=st.lists(
+        st.lists(st.one_of(st.integers(0, 30), prefixes), max_size=12), min_size=0, max_size=4
+    ),
+)
+def test_match_finds_what_testing_each_tag_against_each_filter_finds(
+    own: list[tuple[SelectorKind, str]], picks: list[list[int | bytes]]
+) -> None:
+    """The node's match: per State, the indexes of our selectors in its filter, in our order,
+    for filters as published or as another node may send them (unsorted, repeated)."""
+    key = b"k" * 32
+    own_tags = [tag(key, kind, value) for kind, value in own]
+    pool = [t[:PREFIX] for t in own_tags] or [b"\x00" * PREFIX]
+    published = {
+        f"X{n}": b"".join(p if isinstance(p, bytes) else pool[p % len(pool)] for p in f)
+        for n, f in enumerate(picks)
+    }
+    published["built"] = build(key, own[::2])
+    matched = match(key, own, published)
+    assert bytes(matched.tags) == b"".join(own_tags)
+    assert [matched.tag(n) for n in range(len(own))] == own_tags
+    assert list(matched.found) == list(published)
+    for state, blob in published.items():
+        theirs = Filter(blob)
+        assert matched.found[state] == [n for n, t in enumerate(own_tags) if t in theirs]
+        assert matched.sizes[state] == len(theirs)

@@ -19,6 +19,7 @@ import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from itertools import count
 from typing import TYPE_CHECKING
@@ -256,8 +257,6 @@ class Published:
             if len(part) > 1 and not (part[1:] > part[:-1]).all():  # not as published
                 part = np.unique(part)  # a prefix repeated in one filter: once
             parts.append(part)
-        self.sizes = {state: len(part) for state, part in zip(self._states, parts, strict=True)}
-        """Per State, how many distinct prefixes its filter holds (as :class:`Filter`'s len)."""
         numbers = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
         owners = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts])
         order = np.argsort(numbers, kind="stable")  # equal prefixes keep the States' order
@@ -276,42 +275,6 @@ class Published:
         self._sole = np.where(self._counts == 1, self._owners[self._starts], -1)
         """The one State holding each distinct prefix, or -1 if more hold it."""
 
-    def holders(
-        self, own: list[bytes] | bytearray, exclude: str | None = None
-    ) -> list[tuple[int, str]]:
-        """(our tag's index, State) for each State (but ``exclude``) holding the tag's prefix.
-
-        In the order of our tags, then of the filters. ``own``: our tags, or them all concatenated (:func:`joined_tags`).
-        """
-        import numpy as np  # noqa: PLC0415 - see _prefix_numbers
-
-        skip = self._states.index(exclude) if exclude in self._states else -2
-        distinct, owners = self._distinct, self._owners
-        if not own or not len(distinct):
-            return []
-        mine = _prefix_numbers(own)
-        order = np.argsort(mine)  # sorted needles: the binary search stays in cache
-        wanted = mine[order]
-        at = np.searchsorted(distinct, wanted)
-        np.minimum(at, len(distinct) - 1, out=at)
-        held = distinct[at] == wanted
-        if skip >= 0:  # a prefix held by the excluded State alone is no hit
-            held &= self._sole[at] != skip
-        held = np.flatnonzero(held)
-        tag_numbers, at = order[held], at[held]
-        back = np.argsort(tag_numbers)  # back to the order of our tags
-        tag_numbers, at = tag_numbers[back], at[back]
-        starts, counts = self._starts[at], self._counts[at]
-        runs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        runs += np.arange(len(runs))  # every (tag, State holding its prefix), in order
-        holding, tag_numbers = owners[runs], np.repeat(tag_numbers, counts)
-        other = holding != skip
-        states = self._states
-        return [
-            (n, states[holder])
-            for n, holder in zip(tag_numbers[other].tolist(), holding[other].tolist(), strict=True)
-        ]
-
     def hits(
         self, own: list[bytes] | bytearray, exclude: str | None = None
     ) -> dict[str, list[bytes]]:
@@ -319,29 +282,85 @@ class Published:
 
         ``own``: our tags, or them all concatenated (:func:`joined_tags`).
         """
-        found: dict[str, list[bytes]] = {s: [] for s in self._states if s != exclude}
-        last, full = -1, b""
-        for n, state in self.holders(own, exclude):
-            if n != last:
-                full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
-                last = n
-            found[state].append(full)
-        return found
+        import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+
+        skip = self._states.index(exclude) if exclude in self._states else -2
+        found: dict[str, list[bytes]] = {state: [] for state in self._states}
+        distinct, owners = self._distinct, self._owners
+        if own and len(distinct):
+            mine = _prefix_numbers(own)
+            order = np.argsort(mine)  # sorted needles: the binary search stays in cache
+            wanted = mine[order]
+            at = np.searchsorted(distinct, wanted)
+            np.minimum(at, len(distinct) - 1, out=at)
+            held = distinct[at] == wanted
+            if skip >= 0:  # a prefix held by the excluded State alone is no hit
+                held &= self._sole[at] != skip
+            held = np.flatnonzero(held)
+            tag_numbers, at = order[held], at[held]
+            back = np.argsort(tag_numbers)  # back to the order of our tags
+            tag_numbers, at = tag_numbers[back], at[back]
+            starts, counts = self._starts[at], self._counts[at]
+            runs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+            runs += np.arange(len(runs))  # every (tag, State holding its prefix), in order
+            holders, tag_numbers = owners[runs], np.repeat(tag_numbers, counts)
+            other = holders != skip
+            states, last, full = self._states, -1, b""
+            for n, holder in zip(tag_numbers[other].tolist(), holders[other].tolist(), strict=True):
+                if n != last:
+                    full = own[n] if isinstance(own, list) else bytes(own[n * 32 : n * 32 + 32])
+                    last = n
+                found[states[holder]].append(full)
+        return {state: tags for state, tags in found.items() if state != exclude}
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """Our selectors tested against the filters other States published (the node's check)."""
+
+    tags: bytearray
+    """Our full tags (:func:`joined_tags`, 32 bytes each), in the order of our selectors."""
+    found: dict[str, list[int]]
+    """Per State (in the filters' order), the indexes of our selectors whose published
+    prefix its filter holds, in the order of our selectors."""
+    sizes: dict[str, int]
+    """Per State, how many distinct prefixes its filter holds (as :class:`Filter`'s len)."""
+
+    def tag(self, n: int) -> bytes:
+        """The full tag of our ``n``-th selector."""
+        return bytes(self.tags[n * 32 : n * 32 + 32])
 
 
 def match(
     key: bytes, own: Sequence[tuple[SelectorKind, str]], filters: Mapping[str, bytes]
-) -> tuple[bytearray, Published, dict[str, list[int]]]:
-    """Our selectors against the filters other States published (the node's check).
+) -> Matched:
+    """What testing each of our tags against each State's :class:`Filter` finds.
 
-    Returns our tags (:func:`joined_tags`, 32 bytes each, in the order of ``own``), the
-    filters indexed (:class:`Published`), and per State (in the filters' order) the indexes
-    of our selectors whose published prefix its filter holds, in the order of ``own``: what
-    testing each tag against each State's :class:`Filter` finds.
+    Our tags are computed once (:func:`joined_tags`) and their prefixes sorted once; each
+    filter, sorted as published, is then binary-searched for them all at once (numpy), so
+    a filter costs a search of our prefixes, not a Python test per tag.
     """
+    import numpy as np  # noqa: PLC0415 - see _prefix_numbers
+
     joined = joined_tags(key, own)
-    published = Published(filters)
-    found: dict[str, list[int]] = {state: [] for state in filters}
-    for n, state in published.holders(joined):
-        found[state].append(n)
-    return joined, published, found
+    mine = _prefix_numbers(joined)
+    order = np.argsort(mine)  # sorted needles: the binary search stays in cache
+    wanted = mine[order]
+    found: dict[str, list[int]] = {}
+    sizes: dict[str, int] = {}
+    for state, blob in filters.items():
+        if len(blob) % PREFIX:
+            raise SelectorError(f"a filter is a multiple of {PREFIX} bytes, not {len(blob)}")
+        theirs = np.frombuffer(blob, dtype=">u8").astype(np.uint64)
+        if len(theirs) > 1 and not (theirs[1:] > theirs[:-1]).all():  # not as published
+            theirs = np.unique(theirs)
+        sizes[state] = len(theirs)
+        if not len(theirs) or not len(wanted):
+            found[state] = []
+            continue
+        at = np.searchsorted(theirs, wanted)
+        np.minimum(at, len(theirs) - 1, out=at)
+        held = order[theirs[at] == wanted]
+        held.sort()  # back to the order of our selectors
+        found[state] = held.tolist()
+    return Matched(joined, found, sizes)

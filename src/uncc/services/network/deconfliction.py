@@ -108,7 +108,7 @@ def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[
     """Fetch every member's filter, test our selectors locally, notify each new hit.
 
     Every filter is fetched and verified first; our tags are then computed once and
-    matched against all verified filters at once (:func:`dc.match`); each member's filter
+    matched against every verified filter (:func:`dc.match`); each member's filter
     is stored with its new hits in one transaction, member by member, as before.
     Returns the new hits and notes about members whose filter could not be used.
     """
@@ -119,7 +119,7 @@ def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[
         epoch, key = current_key(ctx, conn)
         mine = _open_selectors(conn)
     verified, notes = _fetch_filters(ctx, transport, held, me, epoch)
-    joined, published, found = dc.match(key, [(kind, value) for _, kind, value in mine], verified)
+    matched = dc.match(key, [(kind, value) for _, kind, value in mine], verified)
     hits: list[Hit] = []
     for state, blob in verified.items():
         with ctx.engine.begin() as conn:
@@ -130,13 +130,13 @@ def check(ctx: NodeContext, who: Principal, transport: Transport) -> tuple[list[
                     epoch=epoch,
                     filter=blob,
                     hashes=1,
-                    count=published.sizes[state],
+                    count=matched.sizes[state],
                     received_at=ctx.clock(),
                 )
             )
-            for n in found[state]:
+            for n in matched.found[state]:
                 case_id, kind, _value = mine[n]
-                full = joined[n * 32 : n * 32 + 32].hex()
+                full = matched.tag(n).hex()
                 known = conn.execute(
                     select(schema.hits.c.id).where(
                         schema.hits.c.case_id == case_id,
