@@ -116,7 +116,7 @@ def run(size: str) -> list[Row]:
             note=f"{hits[-1]:,} hits found (about 1 % of selectors are shared by design). The node's path: "
             "each State runs deconfliction.match, what services/network/deconfliction.check() "
             "calls once its members' filters are fetched and verified: its tags computed once "
-            "(concatenated, no object per tag), their prefixes sorted once and binary-searched "
-            "in each of the 9 other filters (numpy). " + beside,
+            "(concatenated, no object per tag), their prefixes sorted once and merged with "
+            "each of the 9 other filters (numpy). " + beside,
         ),
     ]
