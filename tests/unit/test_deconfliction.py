@@ -13,7 +13,6 @@ from uncc.domain.deconfliction import (
     PREFIX,
     Filter,
     OwnTags,
-    Published,
     SelectorError,
     SelectorKind,
     build,
@@ -135,26 +134,6 @@ def test_joined_tags_of_mixed_kinds_are_the_one_shot_hmac(
 
 
 @given(
-    shares=st.lists(st.integers(min_value=0, max_value=3), min_size=3, max_size=3),
-    own_count=st.integers(min_value=0, max_value=60),
-)
-def test_published_filters_find_what_each_filter_finds(shares: list[int], own_count: int) -> None:
-    """One index over all filters gives, per State, the hits of testing its filter alone."""
-    key = b"k" * 32
-    published = {
-        f"X{n}": build(key, [(K.HANDLE, f"h{m}") for m in range(n * 10, n * 10 + 20 + s)])
-        for n, s in enumerate(shares)
-    }
-    own = tags(key, [(K.HANDLE, f"h{m}") for m in range(own_count)])
-    found = Published(published).hits(own, exclude="X1")
-    expected = {
-        state: Filter(blob).hits(OwnTags(own)) for state, blob in published.items() if state != "X1"
-    }
-    assert {s: sorted(t) for s, t in found.items()} == {s: sorted(t) for s, t in expected.items()}
-    assert set(Published(published).hits(own)) == set(published)
-
-
-@given(
     selectors=st.lists(
         st.tuples(st.sampled_from(list(K)), st.text(min_size=1, max_size=30)), max_size=60
     )
@@ -168,34 +147,6 @@ def test_a_filter_is_the_sorted_distinct_prefixes_of_the_one_shot_tags(
 
 
 prefixes = st.binary(min_size=PREFIX, max_size=PREFIX)
-
-
-@given(
-    filters=st.lists(st.lists(prefixes, max_size=12), min_size=1, max_size=4),
-    own=st.lists(
-        st.tuples(st.integers(0, 60), st.binary(min_size=32 - PREFIX, max_size=32 - PREFIX))
-    ),
-    exclude=st.integers(-1, 4),
-)
-def test_published_filters_as_received_find_what_each_filter_finds(
-    filters: list[list[bytes]], own: list[tuple[int, bytes]], exclude: int
-) -> None:
-    """Filters as another node may send them (unsorted, repeated prefixes) and own tags
-    sharing prefixes with them and with each other give each filter's own hits."""
-    pool = [p for f in filters for p in f] + [b"\x00" * PREFIX, b"\xff" * PREFIX]
-    own_tags = [pool[n % len(pool)] + rest for n, rest in own]
-    published = {f"X{n}": b"".join(f) for n, f in enumerate(filters)}
-    skip = f"X{exclude}"
-    found = Published(published).hits(own_tags, exclude=skip)
-    expected = {
-        state: Filter(blob).hits(OwnTags(own_tags))
-        for state, blob in published.items()
-        if state != skip
-    }
-    assert {s: sorted(t) for s, t in found.items()} == {s: sorted(t) for s, t in expected.items()}
-    for state, hits in found.items():  # in the order of our tags
-        assert hits == [t for t in own_tags if t in Filter(published[state])]
-    assert Published(published).hits(bytearray(b"".join(own_tags)), exclude=skip) == found
 
 
 @given(
