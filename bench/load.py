@@ -26,31 +26,41 @@ def drive(
     With several base URLs (servers of one node), the clients are spread over them in turn.
     """
     bases = [base] if isinstance(base, str) else list(base)
-    latencies: list[float] = []
-    lock = threading.Lock()
-    errors: list[str] = []
 
-    def worker(n: int) -> None:
-        mine: list[float] = []
+    def client(n: int, latencies: list[float], errors: list[str]) -> None:
         url = bases[n % len(bases)]
-        with httpx.Client(base_url=url, headers=headers or {}, timeout=30) as client:
-            call(client)  # warm the connection
+        with httpx.Client(base_url=url, headers=headers or {}, timeout=30) as http:
+            call(http)  # warm the connection
             for _ in range(requests // threads):
                 start = time.perf_counter()
-                response = call(client)
-                mine.append(time.perf_counter() - start)
+                response = call(http)
+                latencies.append(time.perf_counter() - start)
                 if response.status_code >= 400:
                     errors.append(f"{response.status_code}: {response.text[:200]}")
-        with lock:
-            latencies.extend(mine)
 
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    return run_clients(threads, client)
+
+
+Client = Callable[[int, list[float], list[str]], None]
+"""One closed-loop client: its number, where it puts its latencies and its failures."""
+
+
+def run_clients(threads: int, client: Client) -> tuple[float, float, float]:
+    """(requests per second, p50, p99) of ``threads`` clients run at once.
+
+    Each ``client(n, latencies, errors)`` runs in a thread of its own; any failure it
+    records fails the run.
+    """
+    results: list[tuple[list[float], list[str]]] = [([], []) for _ in range(threads)]
+    workers = [threading.Thread(target=client, args=(n, *results[n])) for n in range(threads)]
     start = time.perf_counter()
     for w in workers:
         w.start()
     for w in workers:
         w.join()
     elapsed = time.perf_counter() - start
+    latencies = [t for mine, _ in results for t in mine]
+    errors = [e for _, theirs in results for e in theirs]
     if errors:
         msg = f"{len(errors)} failed requests, e.g. {errors[0]}"
         raise RuntimeError(msg)

@@ -13,12 +13,11 @@ is still read in full and any status other than 200 fails the run.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from bench.common import percentile
+from bench.load import run_clients
 
 _END = b"\r\n\r\n"
 
@@ -85,12 +84,8 @@ def drive_raw(
 
     The clients are spread over ``bases`` (servers of one node) in turn.
     """
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
 
-    def worker(n: int) -> None:
-        mine: list[float] = []
+    def client(n: int, latencies: list[float], errors: list[str]) -> None:
         try:
             conn = _Conn(bases[n % len(bases)], path, headers or {})
             try:
@@ -98,24 +93,12 @@ def drive_raw(
                 for _ in range(requests // threads):
                     start = time.perf_counter()
                     status, body = conn.get()
-                    mine.append(time.perf_counter() - start)
+                    latencies.append(time.perf_counter() - start)
                     if status != 200:
                         errors.append(f"{status}: {body[:200]!r}")
             finally:
                 conn.close()
         except (OSError, ValueError) as exc:  # a client that failed fails the run
             errors.append(f"client {n}: {exc}")
-        with lock:
-            latencies.extend(mine)
 
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    start = time.perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        msg = f"{len(errors)} failed requests, e.g. {errors[0]}"
-        raise RuntimeError(msg)
-    return len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 99)
+    return run_clients(threads, client)
