@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 from decimal import Decimal
-from types import FunctionType, MethodType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.garbage import unreachable_from
 from uncc.domain.tracing import Model, Tracer, Transfer, trace
 
 D = Decimal
@@ -228,31 +228,6 @@ def test_amounts_with_more_decimals_rescale_what_is_held() -> None:
     assert str(result.holdings["B"].balance) == "1.245"
 
 
-def _tracing_garbage() -> list[object]:
-    """What a full collection finds unreachable that the tracer made.
-
-    Only the tracer's own objects (and its functions and bound methods) are counted: the
-    other threads of a test worker may leave cycles of their own meanwhile.
-    """
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        gc.collect()
-        found = [o for o in gc.garbage if _module(o) == tracing_module]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-    return found
-
-
-def _module(thing: object) -> str | None:
-    if isinstance(thing, FunctionType | MethodType):
-        return thing.__module__
-    return type(thing).__module__
-
-
-tracing_module = Tracer.__module__
-
-
 @pytest.mark.parametrize("model", list(Model))
 def test_a_trace_makes_no_reference_cycles_and_puts_the_collector_back(model: Model) -> None:
     """The collector is paused while tracing: what a trace drops, reference counting frees."""
@@ -270,7 +245,7 @@ def test_a_trace_makes_no_reference_cycles_and_puts_the_collector_back(model: Mo
         assert not gc.isenabled()  # left as it was before the trace
         assert result.problems
         del result
-        assert _tracing_garbage() == []
+        assert unreachable_from(Tracer.__module__) == []  # other threads may leave theirs
         gc.enable()
         trace(transfers, model)
         assert gc.isenabled()
