@@ -123,7 +123,7 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
-HEAD = "0017_vault"
+HEAD = "0018_orderlink"
 """The newest migration; ``migrate`` skips Alembic entirely when the database is there."""
 
 _MIGRATION_LOCK = 0x756E6363_6D696772  # "unccmigr": the advisory lock every migrator takes

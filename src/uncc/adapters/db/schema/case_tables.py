@@ -65,7 +65,9 @@ orders = Table(
     Column("expires_at", DateTime(timezone=True)),
     Column("renewals", Integer, nullable=False, default=0),
     Column("authorised_by", String(64)),
+    Column("request_id", String(36), ForeignKey("conversations.id"), index=True),
 )
+"""Orders; ``request_id``: the request received from another State that the order answers."""
 
 order_events = Table(
     "order_events",
