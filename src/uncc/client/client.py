@@ -108,8 +108,12 @@ class Client(Accounts):
         necessity: str,
         proportionality: str,
         duration_days: int | None = None,
+        request_id: str | None = None,
     ) -> m.Order:
-        """Draft an order; a Convention condition that refuses it raises ``RuleViolation``."""
+        """Draft an order; a Convention condition that refuses it raises ``RuleViolation``.
+
+        ``request_id``: the request received here that the order answers.
+        """
         body = {
             "power": power,
             "offences": offences,
@@ -120,6 +124,8 @@ class Client(Accounts):
             "proportionality": proportionality,
             "duration_days": duration_days,
         }
+        if request_id is not None:
+            body["request"] = request_id
         return m.Order.model_validate(self.connection.post(f"/cases/{case_id}/orders", body))
 
     def move_order(self, order_id: str, command: str, note: str = "") -> m.Order:
@@ -127,9 +133,9 @@ class Client(Accounts):
         data = self.connection.post(f"/orders/{order_id}/{command}", {"note": note})
         return m.Order.model_validate(data)
 
-    def orders(self, case_id: str | None = None) -> list[m.Order]:
-        """The orders the user may see (of one case)."""
-        return parse_list(m.Order, self._items("/orders", case=case_id))
+    def orders(self, case_id: str | None = None, request_id: str | None = None) -> list[m.Order]:
+        """The orders the user may see (of one case; drafted for one request)."""
+        return parse_list(m.Order, self._items("/orders", case=case_id, request=request_id))
 
     def order(self, order_id: str) -> m.Order:
         """One order with its history."""

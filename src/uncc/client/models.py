@@ -102,6 +102,8 @@ class Order(_Out):
     issued_at: dt.datetime | None = None
     expires_at: dt.datetime | None = None
     renewals: int = 0
+    request: str | None = None
+    """The request received from another State that the order answers."""
     history: list[OrderMove] = Field(default_factory=list)
 
 
@@ -332,6 +334,8 @@ class Request(_Out):
     status: str
     case: str | None = None
     order: str | None = None
+    orders: list[str] = Field(default_factory=list)
+    """Our orders drafted for a request received here."""
     acknowledge_by: dt.datetime
     answer_by: dt.datetime
     acknowledged_at: dt.datetime | None = None

@@ -155,6 +155,8 @@ class Order:
     expires_at: dt.datetime | None = None
     renewals: int = 0
     authorised_by: str | None = None
+    request_id: str | None = None
+    """The request received from another State that the order answers, if any."""
     history: tuple[Event, ...] = field(default=())
 
     @property

@@ -20,6 +20,7 @@ from uncc.services.admissibility import admissibility
 from uncc.services.context import NodeContext, Principal
 from uncc.services.identity import NodeInfo
 from uncc.services.network.conversations import Conversation, get_conversation
+from uncc.services.order_links import answered_request
 from uncc.services.orders import get_order
 
 
@@ -62,6 +63,7 @@ def order_document(
 ) -> Document:
     """An order as a document (read as ``get_order`` reads it: need to know, audited)."""
     order = get_order(ctx, who, order_id)
+    answers = answered_request(ctx, order)  # only for readers who may see requests
     power = next((p for _, p in load_convention().powers() if p.id == order.power), None)
     offences, offence_basis = _offences(order.offences)
     basis = []
@@ -70,6 +72,11 @@ def order_document(
         basis += [provision_words(p) for p in power.subject_to]
     fields = (
         Line("Case", order.case_id),
+        *(
+            (Line("In answer to request", f"{answers.reference} of {answers.peer} ({answers.id})"),)
+            if answers is not None
+            else ()
+        ),
         Line("Power", power.name if power is not None else order.power.replace("_", " ")),
         Line("State of the order", order.state.value.replace("_", " ")),
         Line("Offences", offences),

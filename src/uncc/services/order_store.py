@@ -43,6 +43,7 @@ def row_to_order(row: Any, events: list[Any]) -> Order:
         expires_at=aware(row["expires_at"]),
         renewals=row["renewals"],
         authorised_by=row["authorised_by"],
+        request_id=row["request_id"],
         history=tuple(
             Event(
                 Command(e["command"]),
@@ -76,6 +77,7 @@ def order_values(order: Order) -> dict[str, Any]:
         "created_by": order.created_by,
         "created_at": order.created_at,
         "renewals": order.renewals,
+        "request_id": order.request_id,
     }
 
 

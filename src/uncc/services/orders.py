@@ -22,6 +22,7 @@ from uncc.domain.policy import Action, require
 from uncc.errors import ConflictError, NotFoundError, RuleViolation, UnccError, UserInputError
 from uncc.parties.catalogue import builtin_profile
 from uncc.parties.profile import Profile
+from uncc.services import order_links
 from uncc.services.cases import Case, get_case
 from uncc.services.context import SYSTEM, NodeContext, Principal, audit, audit_now, next_id
 from uncc.services.identity import NodeInfo, node_info
@@ -42,6 +43,8 @@ class DraftRequest:
     necessity: str
     proportionality: str
     duration_days: int | None = None
+    request_id: str | None = None
+    """The request received from another State that the order answers (checked when drafted)."""
 
 
 def node_law(node: NodeInfo) -> Law:
@@ -103,16 +106,23 @@ def draft_order(ctx: NodeContext, who: Principal, case_id: str, request: DraftRe
     check_request(request)
     case: Case = get_case(ctx, who, case_id)
     with ctx.engine.begin() as conn:
+        if request.request_id is not None:
+            order_links.check_link(conn, who, request.request_id, case.id)
         order, refusal = draft_in(conn, ctx, who, case, request)
     if refusal is not None:
         raise refusal
-    return order
+    return order_links.as_seen(who, order)
 
 
 def draft_in(
     conn: Connection, ctx: NodeContext, who: Principal, case: Case, request: DraftRequest
 ) -> tuple[Order, RuleViolation | None]:
-    """``draft_order`` inside the caller's transaction: the order, or the refusal (audited)."""
+    """``draft_order`` inside the caller's transaction: the order, or the refusal (audited).
+
+    The request the order answers (``request.request_id``) is the caller's to check:
+    ``draft_order`` checks the one a user names; a request being taken up is the one
+    just received.
+    """
     check_request(request)
     node = node_info(conn)
     law = node_law(node)
@@ -134,6 +144,7 @@ def draft_in(
         created_at=now,
         confidential=rules.confidential_at,
         requires_authorisation=rules.judge,
+        request_id=request.request_id,
     )
     try:
         if request.power in STATUS_AFTER_ISSUE:
@@ -163,6 +174,7 @@ def draft_in(
         outcome="ok",
         power=order.power,
         case=case.id,
+        **({"request": order.request_id} if order.request_id else {}),
     )
     return order, None
 
@@ -240,7 +252,7 @@ def order_command(
             )
     if failure is not None:
         raise failure
-    return after
+    return order_links.as_seen(who, after)
 
 
 def moves_of(ctx: NodeContext, who: Principal, order: Order) -> list[Move]:
@@ -299,19 +311,37 @@ def tick(ctx: NodeContext, who: Principal = SYSTEM) -> list[Order]:
     return expired
 
 
-def list_orders(ctx: NodeContext, who: Principal, case_id: str | None = None) -> list[Order]:
-    """Orders the user may see (confidential ones only with need to know)."""
+def list_orders(
+    ctx: NodeContext, who: Principal, case_id: str | None = None, request_id: str | None = None
+) -> list[Order]:
+    """Orders the user may see (confidential ones only with need to know).
+
+    With ``request_id``, only the orders drafted for that request (for those who may
+    read requests: the filter would otherwise tell which orders answer one).
+    """
     require(who.roles, Action.ORDER_READ)
+    if request_id is not None:
+        require(who.roles, Action.NETWORK_READ)
     with ctx.engine.connect() as conn:
         query = select(schema.orders.c.id).order_by(schema.orders.c.id)
         if case_id is not None:
             query = query.where(schema.orders.c.case_id == case_id)
+        if request_id is not None:
+            query = query.where(schema.orders.c.request_id == request_id)
         found = [
-            o
+            order_links.as_seen(who, o)
             for o in (load_order(conn, i) for i in conn.execute(query).scalars())
             if may_see(who, o)
         ]
-    audit_now(ctx, who.user, "order.list", obj=case_id or "", outcome="ok", count=len(found))
+    audit_now(
+        ctx,
+        who.user,
+        "order.list",
+        obj=case_id or "",
+        outcome="ok",
+        count=len(found),
+        **({"request": request_id} if request_id else {}),
+    )
     return found
 
 
@@ -324,7 +354,7 @@ def get_order(ctx: NodeContext, who: Principal, order_id: str) -> Order:
     audit_now(ctx, who.user, "order.read", obj=order_id, outcome="ok" if visible else "denied")
     if not visible:
         raise NotFoundError(f"no order {order_id}")
-    return order
+    return order_links.as_seen(who, order)
 
 
 def notices(ctx: NodeContext, who: Principal) -> list[tuple[dt.datetime, str]]:

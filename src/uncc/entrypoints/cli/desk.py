@@ -37,6 +37,8 @@ class Draft:
     necessity: str
     proportionality: str
     days: int | None = None
+    request: str | None = None
+    """The request received from another State that the order answers."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,8 @@ class Desk(Protocol):
     def export_case(self, case_id: str) -> dict[str, Any]:
         """The case as CASE/UCO JSON-LD."""
 
-    def orders(self, case_id: str | None) -> list[m.Order]:
-        """The orders the user may see."""
+    def orders(self, case_id: str | None, request_id: str | None = None) -> list[m.Order]:
+        """The orders the user may see (of a case; drafted for a request)."""
 
     def order(self, order_id: str) -> m.Order:
         """One order with its history."""

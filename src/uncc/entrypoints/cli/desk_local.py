@@ -94,11 +94,12 @@ class LocalDesk(LocalEvidence):
 
         return export_case(context(), principal(), case_id)
 
-    def orders(self, case_id: str | None) -> list[m.Order]:
+    def orders(self, case_id: str | None, request_id: str | None = None) -> list[m.Order]:
         """Orders the user may see."""
         from uncc.services import orders  # noqa: PLC0415
 
-        return [order_record(o) for o in orders.list_orders(context(), principal(), case_id)]
+        found = orders.list_orders(context(), principal(), case_id, request_id)
+        return [order_record(o) for o in found]
 
     def order(self, order_id: str) -> m.Order:
         """One order."""
@@ -121,6 +122,7 @@ class LocalDesk(LocalEvidence):
             draft.necessity,
             draft.proportionality,
             draft.days,
+            draft.request,
         )
         return order_record(orders.draft_order(context(), principal(), case_id, request))
 

@@ -53,9 +53,9 @@ class RemoteDesk:
         """CASE/UCO JSON-LD."""
         return self.client.export_case(case_id)
 
-    def orders(self, case_id: str | None) -> list[m.Order]:
+    def orders(self, case_id: str | None, request_id: str | None = None) -> list[m.Order]:
         """Orders."""
-        return self.client.orders(case_id)
+        return self.client.orders(case_id, request_id)
 
     def order(self, order_id: str) -> m.Order:
         """One order."""
@@ -73,6 +73,7 @@ class RemoteDesk:
             necessity=draft.necessity,
             proportionality=draft.proportionality,
             duration_days=draft.days,
+            request_id=draft.request,
         )
 
     def move_order(self, order_id: str, command: str, note: str) -> m.Order:

@@ -115,6 +115,14 @@ def order_draft(
         int | None,
         typer.Option("--days", help="Duration in days (preservation: at most 90, Art. 43(2))."),
     ] = None,
+    request: Annotated[
+        str | None,
+        typer.Option(
+            "--request",
+            help="The request received from another State that the order answers (its full "
+            "id, uncc request list --direction in).",
+        ),
+    ] = None,
     output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """Draft an order; the Convention's conditions are checked now, citing the provision."""
@@ -127,6 +135,7 @@ def order_draft(
         necessity,
         proportionality,
         days,
+        request,
     )
     order = desk().draft_order(case_id, draft)
     if not emit(order, output_format):
@@ -145,6 +154,8 @@ def show(order: m.Order) -> None:
         _say(f"  confidential [{order.confidential}]")
     if order.expires_at:
         _say(f"  expires {order.expires_at:%Y-%m-%d %H:%M} UTC; renewals {order.renewals}")
+    if order.request:
+        _say(f"  in answer to request {order.request}")
 
 
 def _command(command: Command) -> Callable[[str, str, Format], None]:
@@ -223,10 +234,14 @@ _register_moves()
 )
 def order_list(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
+    request_id: Annotated[
+        str | None,
+        typer.Option("--request", help="Only the orders drafted for this received request."),
+    ] = None,
     output_format: FormatOpt = Format.TEXT,
 ) -> None:
     """List the orders you may see."""
-    orders = desk().orders(case_id)
+    orders = desk().orders(case_id, request_id)
     if emit(orders, output_format):
         return
     table = listing("Order", "Case", "Power", "State", "Expires", ids=("Order", "Case"))

@@ -35,6 +35,7 @@ def order_record(order: Order) -> m.Order:
         issued_at=order.issued_at,
         expires_at=order.expires_at,
         renewals=order.renewals,
+        request=order.request_id,
         history=[
             m.OrderMove(
                 command=e.command.value, to=e.to_state.value, actor=e.actor, at=e.at, note=e.note
@@ -109,6 +110,7 @@ def request_record(c: Conversation, now: dt.datetime) -> m.Request:
         status=c.status,
         case=c.case_id,
         order=c.order_id,
+        orders=list(c.drafted),
         acknowledge_by=c.acknowledge_by,
         answer_by=c.answer_by,
         acknowledged_at=c.acknowledged_at,

@@ -178,6 +178,8 @@ def show_command(
     )
     if c.case or c.order:
         say(f"  here: case {c.case or '-'}, order {c.order or '-'}")
+    if c.orders:
+        say(f"  our orders drafted for it: {', '.join(c.orders)}")
     for t in c.thread:
         say(
             f"  {t.at:%Y-%m-%d %H:%M:%S} {'→' if t.direction == 'out' else '←'} {t.sender or '?'} {t.type}: {json.dumps({k: v for k, v in t.body.items() if k != 'facts'}, ensure_ascii=False)[:300]}"

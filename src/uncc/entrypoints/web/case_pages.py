@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
@@ -212,8 +212,15 @@ def install(app: FastAPI, pages: Pages) -> None:
 
     @app.get("/cases/{case_id}", include_in_schema=False)
     @page(pages)
-    def case_page(request: Request, who: Principal, case_id: str) -> Response:
-        return show_case(request, who, case_id)
+    def case_page(
+        request: Request,
+        who: Principal,
+        case_id: str,
+        answering: Annotated[str, Query(alias="request", max_length=36)] = "",
+    ) -> Response:
+        """The case; with ``?request=ID``, its draft form answers that received request."""
+        draft = {"power": "preservation", "request": answering} if answering else None
+        return show_case(request, who, case_id, draft=draft)
 
     @app.post("/cases/{case_id}/notes", include_in_schema=False)
     @page(pages, form=True)

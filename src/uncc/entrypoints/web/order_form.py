@@ -21,7 +21,16 @@ from uncc.services.orders import DraftRequest
 
 ROWS = 3
 """Rows for targets typed by hand (more when a refused draft had more)."""
-FIELDS = ("power", "grounds", "scope", "necessity", "proportionality", "duration_days")
+FIELDS = (
+    "power",
+    "grounds",
+    "scope",
+    "necessity",
+    "proportionality",
+    "duration_days",
+    "request",
+)
+"""The form's plain fields; ``request``: the received request the order answers (hidden)."""
 
 
 def _column(data: FormData, name: str) -> list[str]:
@@ -90,6 +99,7 @@ def request_of(ctx: NodeContext, values: dict[str, Any]) -> DraftRequest:
         values["necessity"],
         values["proportionality"],
         int(days) if days else None,
+        values.get("request") or None,
     )
 
 

@@ -17,7 +17,7 @@ from uncc.domain.orders import Command
 from uncc.entrypoints.web.forms import text_of as _text
 from uncc.entrypoints.web.kit import Pages, page, redirect
 from uncc.errors import UserInputError
-from uncc.services import orders
+from uncc.services import order_links, orders
 from uncc.services.context import Principal
 
 
@@ -43,6 +43,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             who,
             title=f"Order {order.id}",
             order=order,
+            answers=order_links.answered_request(ctx, order),
             moves=orders.moves_of(ctx, who, order),
             rules=orders.node_law(pages.node()).of(order.power),
         )

@@ -20,6 +20,7 @@ from uncc.domain.messages import Urgency
 from uncc.domain.policy import Action, require
 from uncc.domain.service_levels import Deadlines, deadlines, late
 from uncc.errors import NotFoundError
+from uncc.services import order_links
 from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.need_to_know import Hidden, hidden_orders
 from uncc.services.network.outbox import alert
@@ -67,6 +68,8 @@ class Conversation:
     escalated: list[str]
     request: dict[str, Any]
     thread: list[dict[str, Any]]
+    drafted: tuple[str, ...] = ()
+    """Our orders drafted for a request received here (those the reader may see)."""
 
     def late(self, now: dt.datetime) -> list[str]:
         """What is overdue now ('acknowledgment', 'answer')."""
@@ -228,6 +231,9 @@ def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> 
         found = _visible(
             _conversation(conn, conversation_row(conn, conversation_id)), hidden_orders(conn, who)
         )
+        if found.direction == "in":
+            drafted = order_links.drafted_for(conn, who, [found.id])
+            found = replace(found, drafted=drafted.get(found.id, ()))
     audit_now(ctx, who.user, "network.read", obj=conversation_id, outcome="ok")
     return found
 
@@ -244,7 +250,9 @@ def list_conversations(
         query = query.where(schema.conversations.c.case_id == case_id)
     with ctx.engine.connect() as conn:
         hidden = hidden_orders(conn, who)
-        return [_visible(_conversation(conn, r), hidden) for r in conn.execute(query).mappings()]
+        found = [_visible(_conversation(conn, r), hidden) for r in conn.execute(query).mappings()]
+        drafted = order_links.drafted_for(conn, who, [c.id for c in found if c.direction == "in"])
+    return [replace(c, drafted=drafted[c.id]) if c.id in drafted else c for c in found]
 
 
 def escalate(ctx: NodeContext) -> list[tuple[str, str]]:

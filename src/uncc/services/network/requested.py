@@ -10,6 +10,7 @@ effects of messages: the composition root puts them in the inbox's table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -39,11 +40,18 @@ def urgency_of(envelope: Envelope) -> Urgency:
 
 def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """Any request: open the conversation on our side and alert the contact points."""
+    opened(ctx, conn, envelope)
+
+
+def opened(ctx: NodeContext, conn: Connection, envelope: Envelope) -> str:
+    """``received``, answering the conversation's direction (``in``, or an existing one's)."""
     exists = conn.execute(
-        select(schema.conversations.c.id).where(schema.conversations.c.id == envelope.conversation)
+        select(schema.conversations.c.direction).where(
+            schema.conversations.c.id == envelope.conversation
+        )
     ).first()
     if exists is not None:
-        return
+        return str(exists.direction)
     open_conversation(
         conn, envelope, "in", envelope.sender, case_id=None, order_id=None, status="received"
     )
@@ -53,6 +61,7 @@ def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
         f"{envelope.type.replace('_', ' ')} from {envelope.sender} ({envelope.body.get('reference', '')}), "
         f"{urgency_of(envelope).value}: request {envelope.conversation}",
     )
+    return "in"
 
 
 def take_up(
@@ -68,8 +77,10 @@ def take_up(
     profile (Art. 4). Without usable facts, or without a basis in our law, no order is
     drafted and the desk is told why. ``draft`` may be prepared once the case exists
     (property registered on it, a hearing noted); it may then need no order at all.
+    The order names the request it answers (``request_id``) when the request is one
+    received here.
     """
-    received(ctx, conn, envelope)
+    answering = envelope.conversation if opened(ctx, conn, envelope) == "in" else None
     me = node_info(conn).state
     system = Principal(f"network:{envelope.sender}", frozenset())
     reference = str(envelope.body.get("reference", envelope.id))
@@ -82,7 +93,8 @@ def take_up(
             note = f"the facts that came with the request are not valid: {exc}"
         else:
             case_id = case.id
-            wanted = draft if isinstance(draft, DraftRequest) else draft(conn, case.id)
+            prepared = draft if isinstance(draft, DraftRequest) else draft(conn, case.id)
+            wanted = None if prepared is None else replace(prepared, request_id=answering)
             if wanted is None:
                 note = f"case {case.id} (no order: for our authorities to arrange)"
             else:

@@ -1,6 +1,6 @@
 """What a request is linked to here: its case, its orders, the evidence taken in from it.
 
-A request page links to our case and to our orders that answer it (the order drafted
+A request page links to our case and to our orders that answer it (the orders drafted
 for it, and those our execution results name); a case page lists the requests made on
 it, sent and received; evidence taken in from a request's transfer links back to it.
 """
@@ -49,6 +49,7 @@ def links_of(ctx: NodeContext, who: Principal, found: Conversation) -> Links:
     """The records of ours a request (as the reader sees it) is linked to."""
     require(who.roles, Action.NETWORK_READ)
     orders = [found.order_id] if found.order_id else []
+    orders += [o for o in found.drafted if o not in orders]
     for message in found.thread:
         if message["direction"] == "out" and message["type"] in BACKED:
             named = message["body"].get("order")

@@ -42,6 +42,8 @@ class OrderIn(In):
     necessity: str = Field(min_length=1)
     proportionality: str = Field(min_length=1)
     duration_days: int | None = Field(default=None, ge=1, le=orders.MAX_DURATION_DAYS)
+    request: str | None = Field(default=None, min_length=1, max_length=36)
+    """The request received from another State that the order answers (its id)."""
 
 
 class NoteIn(In):
@@ -91,6 +93,9 @@ class OrderOut(Out):
     issued_at: Stamp | None
     expires_at: Stamp | None
     renewals: int
+    request: str | None
+    """The request received from another State that the order answers (null: none, or
+    the caller may not read requests)."""
     history: list[MoveOut]
     allowed_moves: list[Command]
     """The moves the caller can make now (a refuse or revoke needs a ``note``: its reason)."""
@@ -112,6 +117,7 @@ class OrderOut(Out):
             issued_at=stamp(order.issued_at),
             expires_at=stamp(order.expires_at),
             renewals=order.renewals,
+            request=order.request_id,
             history=[
                 MoveOut(
                     command=e.command,
@@ -155,6 +161,7 @@ def draft(ctx: Ctx, case_id: str, body: OrderIn, user: User) -> OrderOut:
         body.necessity,
         body.proportionality,
         body.duration_days,
+        body.request,
     )
     return shown(ctx, user, orders.draft_order(ctx, user, case_id, request))
 
@@ -168,11 +175,15 @@ def list_orders(
     case: Annotated[str | None, Query(max_length=32)] = None,
     state: Annotated[OrderState | None, Query()] = None,
     power: Annotated[str | None, Query(max_length=100)] = None,
+    request: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Page[OrderOut]:
-    """The orders the user may see, by id; filtered by case, state and power."""
+    """The orders the user may see, by id; filtered by case, state, power and request.
+
+    ``request``: only the orders drafted for that received request (who may read requests).
+    """
     found = [
         o
-        for o in orders.list_orders(ctx, user, case)
+        for o in orders.list_orders(ctx, user, case, request)
         if (state is None or o.state == state) and (power is None or o.power == power)
     ]
     window = page(found, at)

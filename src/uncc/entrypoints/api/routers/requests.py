@@ -71,6 +71,8 @@ class ConversationOut(Out):
     status: str
     case: str | None
     order: str | None
+    orders: list[str]
+    """Our orders drafted for a request received here (those the caller may see)."""
     created_at: Stamp
     acknowledge_by: Stamp
     answer_by: Stamp
@@ -94,6 +96,7 @@ class ConversationOut(Out):
             status=c.status,
             case=c.case_id,
             order=c.order_id,
+            orders=list(c.drafted),
             created_at=iso(c.created_at),
             acknowledge_by=iso(c.acknowledge_by),
             answer_by=iso(c.answer_by),
