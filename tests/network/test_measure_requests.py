@@ -136,6 +136,9 @@ def test_a_measure_request_is_drafted_issued_and_answered_under_the_requested_st
     order = orders.get_order(b.ctx, b.pia, received.order_id)
     assert order.power == POWERS[kind]
     assert order.state is OrderState.DRAFT
+    assert order.request_id == request_id  # the draft names the request it answers
+    assert received.drafted == (order.id,)
+    assert orders.get_order(b.ctx, b.jane, order.id).request_id is None  # not for a judge
     assert {t.location for t in order.targets} == {"XB"}
     if order.requires_authorisation:  # Southland: a judge authorises interception
         orders.order_command(b.ctx, b.pia, order.id, Command.SUBMIT)

@@ -87,6 +87,9 @@ def test_a_preservation_request_becomes_a_draft_order_at_the_requested_state(
     assert order.power == "preservation"
     assert {t.location for t in order.targets} == {"XB"}
     assert order.duration_days == 90
+    assert order.request_id == received.id  # the draft names the request it answers
+    assert received.drafted == (order.id,)
+    assert desk.drafted == ()  # nor through the request's list of orders
     mine = requests.get_conversation(a.ctx, a.cora, sent.id)
     assert mine.status == "acknowledged"
     assert mine.acknowledged_at is not None
