@@ -90,7 +90,7 @@ def test_a_judge_does_not_learn_of_the_request_through_the_order(node: Node, cas
     order = answering(node, case_id, request_id)
     assert orders.get_order(node.ctx, node.jane, order.id).request_id is None
     assert all(o.request_id is None for o in orders.list_orders(node.ctx, node.jane))
-    with pytest.raises(PermissionDeniedError, match="network.read"):
+    with pytest.raises(PermissionDeniedError, match=r"network\.read"):
         orders.list_orders(node.ctx, node.jane, request_id=request_id)
     orders.order_command(node.ctx, node.ivan, order.id, Command.SUBMIT)
     moved = orders.order_command(node.ctx, node.jane, order.id, Command.AUTHORISE, "enough")
@@ -231,9 +231,13 @@ def test_the_web_order_page_links_to_the_request_and_back(
     assert f'href="/cases/{case_id}?request={request_id}#draft"' in back  # draft another
     form = client.get(f"/cases/{case_id}", params={"request": request_id}).text
     assert f'name="request" value="{request_id}"' in form
+    case_page = client.get(f"/cases/{case_id}").text  # the orders and the requests of the case
+    assert case_page.count(f'href="/network/requests/{request_id}"') == 2
+    assert f'href="/orders/{order.id}"' in case_page
     web_login(client, "jane")
     judge = client.get(f"/orders/{order.id}").text
     assert request_id not in judge
+    assert request_id not in client.get(f"/cases/{case_id}").text
     web_login(client, "cora")
     desk = client.get(f"/network/requests/{request_id}").text
     assert order.id not in desk
