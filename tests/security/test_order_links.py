@@ -95,7 +95,7 @@ def test_a_judge_does_not_learn_of_the_request_through_the_order(node: Node, cas
     orders.order_command(node.ctx, node.ivan, order.id, Command.SUBMIT)
     moved = orders.order_command(node.ctx, node.jane, order.id, Command.AUTHORISE, "enough")
     assert moved.request_id is None
-    assert order_links.answered_request(node.ctx, moved) is None
+    assert order_links.answered_request(node.ctx, node.jane, moved) is None
 
 
 def test_a_confidential_order_does_not_leak_through_the_request(node: Node, case_id: str) -> None:
@@ -161,6 +161,13 @@ def test_the_printed_order_says_which_request_it_answers_and_verifies(
             select(schema.documents.c.content).where(schema.documents.c.code == made.document.code)
         ).scalar_one()
     assert request_id in str(content)  # in the content the code is made from
+    with node.ctx.engine.connect() as conn:  # the request's words were read: audited
+        read = conn.execute(
+            select(schema.audit.c.actor, schema.audit.c.details).where(
+                schema.audit.c.action == "network.read", schema.audit.c.object == request_id
+            )
+        ).all()
+    assert [(r.actor, r.details) for r in read] == [("pia", {"order": order.id})]
     checked = documents.verify(node.ctx, node.pia, data=made.data)
     assert (checked.matches, checked.file_matches) == (True, True)
     judge = documents.issue(

@@ -63,7 +63,7 @@ def order_document(
 ) -> Document:
     """An order as a document (read as ``get_order`` reads it: need to know, audited)."""
     order = get_order(ctx, who, order_id)
-    answers = answered_request(ctx, order)  # only for readers who may see requests
+    answers = answered_request(ctx, who, order)  # only for readers who may see requests
     power = next((p for _, p in load_convention().powers() if p.id == order.power), None)
     offences, offence_basis = _offences(order.offences)
     basis = []

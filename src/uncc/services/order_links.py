@@ -17,7 +17,7 @@ from uncc.domain.order_links import Received, link_refusal, may_see_requests
 from uncc.domain.orders import Order
 from uncc.domain.policy import Action, allowed
 from uncc.errors import UserInputError
-from uncc.services.context import NodeContext, Principal
+from uncc.services.context import NodeContext, Principal, audit_now
 from uncc.services.need_to_know import hidden_orders
 
 
@@ -62,12 +62,19 @@ def as_seen(who: Principal, order: Order) -> Order:
     return replace(order, request_id=None)
 
 
-def answered_request(ctx: NodeContext, order: Order) -> Answered | None:
-    """The request the order (as its reader sees it, ``as_seen``) answers, in words."""
+def answered_request(ctx: NodeContext, who: Principal, order: Order) -> Answered | None:
+    """The request the order (as ``who`` sees it, ``as_seen``) answers, in words.
+
+    Its reference and sender are a read of the request: audited as ``network.read``
+    (with the order it was read through), as the request page is.
+    """
     if order.request_id is None:
         return None
     with ctx.engine.connect() as conn:
-        return answered(conn, order)
+        found = answered(conn, order)
+    if found is not None:
+        audit_now(ctx, who.user, "network.read", obj=found.id, outcome="ok", order=order.id)
+    return found
 
 
 def answered(conn: Connection, order: Order) -> Answered | None:

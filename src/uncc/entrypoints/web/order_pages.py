@@ -43,7 +43,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             who,
             title=f"Order {order.id}",
             order=order,
-            answers=order_links.answered_request(ctx, order),
+            answers=order_links.answered_request(ctx, who, order),
             moves=orders.moves_of(ctx, who, order),
             rules=orders.node_law(pages.node()).of(order.power),
         )
