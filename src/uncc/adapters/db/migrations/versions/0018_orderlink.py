@@ -14,7 +14,7 @@ down_revision = "0017_vault"
 
 _BACKFILL = (
     "UPDATE orders SET request_id = (SELECT c.id FROM conversations c "
-    "WHERE c.order_id = orders.id AND c.direction = 'in') "
+    "WHERE c.order_id = orders.id AND c.direction = 'in' ORDER BY c.created_at LIMIT 1) "
     "WHERE id IN (SELECT order_id FROM conversations WHERE direction = 'in' AND order_id IS NOT NULL)"
 )
 """The orders drafted for a received request before this revision (the request's ``order_id``)."""
