@@ -2,12 +2,14 @@
 
 Each command runs in-process on the node's services and through the API (``--node``):
 the same words and exit codes; a judge is not told of the request, a contact point is
-not told of the confidential order, a bad link is refused naming the field (exit 2 in a
-shell; the CLI's error handler maps the classes, as ``tests/e2e`` checks).
+not told of the confidential order, a bad link is refused naming the field; run as from
+a shell (``uncc.entrypoints.cli.main.run``), it exits 2, and a judge's filter 4.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from tests.service.conftest import PASSWORD, Node
 from uncc.client import Client
 from uncc.entrypoints.cli import account_desk, desk_local, remote
 from uncc.entrypoints.cli.main import app as cli
+from uncc.entrypoints.cli.main import run
 
 pytestmark = SQLITE  # the words do not depend on the database (the service tests run both)
 
@@ -106,3 +109,29 @@ def test_a_draft_for_a_request_that_was_not_received_here_is_refused_and_stores_
     assert said.startswith("UserInputError(")  # exit 2 in a shell
     assert "request: " in said  # the field named
     assert stored(node) == before
+
+
+def test_as_run_from_a_shell_a_bad_link_exits_2_and_a_judges_filter_exits_4(
+    node: Node, case_id: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(desk_local, "context", lambda: node.ctx)
+    runs = [
+        ("ivan", ["order", "draft", case_id, *DRAFT, "--request", "nowhere"], 2),
+        ("jane", ["order", "list", "--request", request_here(node)], 4),
+    ]
+    said = []
+    for user, args, code in runs:
+        monkeypatch.setattr(desk_local, "principal", lambda u=user: getattr(node, u))
+        monkeypatch.setattr(sys, "argv", ["uncc", *args])
+        umask = os.umask(0o022)
+        try:
+            with pytest.raises(SystemExit) as done:
+                run()
+        finally:
+            os.umask(umask)
+        assert done.value.code == code
+        said.append(capsys.readouterr().err.strip())
+    assert said == [
+        "uncc: error: request: no request 'nowhere' was received here",
+        "uncc: denied: judge may not network.read",
+    ]
