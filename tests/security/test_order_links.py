@@ -9,17 +9,20 @@ sent or another case's request is refused naming the field, with nothing stored.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.security.conftest import bearer, problem, rows, stored, web_login
 from tests.service.conftest import Node
 from tests.service.test_node_flow import PRESERVE
 from uncc.adapters.db import schema
+from uncc.adapters.pdf_document import document_pdf
 from uncc.domain.envelope import Envelope
 from uncc.domain.orders import Command, Order
 from uncc.domain.policy import Role
@@ -170,6 +173,13 @@ def test_the_printed_order_says_which_request_it_answers_and_verifies(
     assert [(r.actor, r.details) for r in read] == [("pia", {"order": order.id})]
     checked = documents.verify(node.ctx, node.pia, data=made.data)
     assert (checked.matches, checked.file_matches) == (True, True)
+    node.clock.advance(1 / 1440)  # another print: another issue time, another code
+    pdf = documents.issue(node.ctx, node.pia, "order", order.id, fmt="pdf", render=document_pdf)
+    words = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).split()
+    )
+    assert "In answer to request XB-R-77 of XB" in words
+    assert documents.verify(node.ctx, node.pia, data=pdf.data).matches
     judge = documents.issue(
         node.ctx, node.jane, "order", order.id, fmt="html", render=document_html
     )
