@@ -248,6 +248,12 @@ def test_the_web_order_page_links_to_the_request_and_back(
     assert f'href="/cases/{case_id}?request={request_id}#draft"' in back  # draft another
     form = client.get(f"/cases/{case_id}", params={"request": request_id}).text
     assert f'name="request" value="{request_id}"' in form
+    listed = client.get("/orders", params={"request": request_id}).text
+    assert f'href="/orders/{order.id}"' in listed
+    assert f'href="/network/requests/{request_id}"' in listed
+    assert f'name="request" value="{request_id}"' in listed
+    other = client.get("/orders", params={"request": request_here(node)}).text
+    assert f'href="/orders/{order.id}"' not in other
     case_page = client.get(f"/cases/{case_id}").text  # the orders and the requests of the case
     assert case_page.count(f'href="/network/requests/{request_id}"') == 2
     assert f'href="/orders/{order.id}"' in case_page
@@ -255,6 +261,9 @@ def test_the_web_order_page_links_to_the_request_and_back(
     judge = client.get(f"/orders/{order.id}").text
     assert request_id not in judge
     assert request_id not in client.get(f"/cases/{case_id}").text
+    assert request_id not in client.get("/orders").text
+    assert 'name="request"' not in client.get("/orders").text
+    assert client.get("/orders", params={"request": request_id}).status_code == 403
     web_login(client, "cora")
     desk = client.get(f"/network/requests/{request_id}").text
     assert order.id not in desk

@@ -1,4 +1,4 @@
-"""Orders listed with filters (case, state, power) and a page at a time, need to know applied.
+"""Orders listed with filters (case, state, power, request) and a page at a time, need to know applied.
 
 Only the columns a list shows are read. A confidential order the reader has no need to
 know is neither listed nor counted. Listing orders is audited (``order.list``, with the
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from uncc.adapters.db import schema
+from uncc.domain.order_links import may_see_requests
 from uncc.domain.orders import OrderState
 from uncc.domain.policy import Action, require
 from uncc.errors import UserInputError
@@ -31,6 +32,8 @@ class OrderLine:
     created_by: str
     created_at: dt.datetime
     expires_at: dt.datetime | None
+    request_id: str | None = None
+    """The received request the order answers (only for readers who may see requests)."""
 
 
 @dataclass(frozen=True)
@@ -52,23 +55,39 @@ def search(
     case: str = "",
     state: str = "",
     power: str = "",
+    request: str = "",
     offset: int = 0,
     limit: int = 50,
 ) -> OrderPage:
     """The orders matching every filter given that the user may see.
 
+    ``request``: those drafted for that received request (for readers of requests).
+
     Raises:
         UserInputError: an unknown state (the field is named).
+        PermissionDeniedError: a ``request`` filter from a reader who may not read requests.
     """
     require(who.roles, Action.ORDER_READ)
+    if request:
+        require(who.roles, Action.NETWORK_READ)
+    links = may_see_requests(who.roles)
     states = [s.value for s in OrderState]
     if state and state not in states:
         raise UserInputError(f"state: {state!r}; use one of {', '.join(states)}")
     c = schema.orders.c
     query = select(
-        c.id, c.case_id, c.power, c.state, c.created_by, c.created_at, c.expires_at, c.confidential
+        c.id,
+        c.case_id,
+        c.power,
+        c.state,
+        c.created_by,
+        c.created_at,
+        c.expires_at,
+        c.confidential,
+        c.request_id,
     ).order_by(c.id.desc())
-    for column, value in ((c.case_id, case), (c.state, state), (c.power, power)):
+    filters = ((c.case_id, case), (c.state, state), (c.power, power), (c.request_id, request))
+    for column, value in filters:
         if value:
             query = query.where(column == value)
     with ctx.engine.connect() as conn:
@@ -78,7 +97,8 @@ def search(
             if may_see_order(who, confidential=r.confidential, created_by=r.created_by)
         ]
     shown = rows[offset : offset + limit]
-    criteria = {k: v for k, v in (("case", case), ("state", state), ("power", power)) if v}
+    typed = (("case", case), ("state", state), ("power", power), ("request", request))
+    criteria = {k: v for k, v in typed if v}
     audit_now(ctx, who.user, "order.list", obj=case, outcome="ok", count=len(shown), **criteria)
     return OrderPage(
         [
@@ -90,6 +110,7 @@ def search(
                 r.created_by,
                 _aware(r.created_at) or r.created_at,
                 _aware(r.expires_at),
+                r.request_id if links else None,
             )
             for r in shown
         ],

@@ -91,13 +91,22 @@ def install(app: FastAPI, pages: Pages) -> None:
         case: str = "",
         state: str = "",
         power: str = "",
+        answering: Annotated[str, Query(alias="request", max_length=36)] = "",
         page: str = "1",
     ) -> Response:
         number = _page_number(page)
         found = order_search.search(
-            ctx, who, case=case, state=state, power=power, offset=(number - 1) * PAGE, limit=PAGE
+            ctx,
+            who,
+            case=case,
+            state=state,
+            power=power,
+            request=answering,
+            offset=(number - 1) * PAGE,
+            limit=PAGE,
         )
-        kept = {k: v for k, v in (("case", case), ("state", state), ("power", power)) if v}
+        typed = {"case": case, "state": state, "power": power, "request": answering}
+        kept = {k: v for k, v in typed.items() if v}
         return pages.render(
             request,
             "orders.html",
@@ -105,7 +114,7 @@ def install(app: FastAPI, pages: Pages) -> None:
             title=N_("Orders"),
             orders=found.orders,
             total=found.total,
-            typed={"case": case, "state": state, "power": power},
+            typed=typed,
             states=[s.value for s in OrderState],
             powers=sorted(TRANSITIONS),
             previous=urlencode({**kept, "page": number - 1}) if number > 1 else None,
