@@ -63,11 +63,12 @@ def as_seen(who: Principal, order: Order) -> Order:
 
 
 def answered_request(ctx: NodeContext, who: Principal, order: Order) -> Answered | None:
-    """The request the order (as ``who`` sees it, ``as_seen``) answers, in words.
+    """The request the order answers, in words, if ``who`` may see it (``as_seen``).
 
     Its reference and sender are a read of the request: audited as ``network.read``
     (with the order it was read through), as the request page is.
     """
+    order = as_seen(who, order)
     if order.request_id is None:
         return None
     with ctx.engine.connect() as conn:
