@@ -12,19 +12,28 @@ joined beforehand, untimed) to the bytes it hashes: the selectors are text, and 
 them one by one is the fastest form measured (one ``encode`` of them all joined, then a
 split, costs 1.11 ×). Until issue 20's second round the floor hashed bytes encoded
 beforehand, which no tag can. OpenSSL's one-shot ``hmac.digest`` (the floor until issue
-20, four compressions per selector) is timed beside it and named in the note. Goal: build
-and match each ≤ 1.3 × the floor.
+20, four compressions per selector) is timed beside it and named in the note, and so is
+the same loop on CPython's own SHA-256 (the private ``_sha256`` module that ``hashlib``
+falls back to without OpenSSL), which is faster still on Python 3.11: the floor and the
+tags both use ``hashlib``'s public SHA-256 (OpenSSL), see ``bench/findings/ledger.md``.
+Goal: build and match each ≤ 1.3 × the floor.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import random
 import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bench.common import MIN_RUNS, Row, ratio_row, timed
 from uncc.domain.deconfliction import SelectorKind, build, match
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 SIZES = {"small": 20_000, "full": 1_000_000}
 STATES = 10
@@ -45,16 +54,11 @@ def selectors(total: int, seed: int = 40) -> list[list[tuple[SelectorKind, str]]
     return out
 
 
-def run(size: str) -> list[Row]:
-    """Build every filter and match every State against all others."""
-    key = secrets.token_bytes(32)
-    states = selectors(SIZES[size])
-    total = sum(len(s) for s in states)
-    texts = [f"{k.value}:{v}" for s in states for k, v in s]
-
+def pads_floor(key: bytes, texts: list[str], sha256: Callable[[bytes], Hash]) -> Callable[[], None]:
+    """The floor's loop over ``texts`` with the SHA-256 constructor given."""
     padded = key.ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    inner = sha256(bytes(b ^ 0x36 for b in padded))
+    outer = sha256(bytes(b ^ 0x5C for b in padded))
 
     def floor() -> None:
         start, finish = inner.copy, outer.copy
@@ -64,6 +68,28 @@ def run(size: str) -> list[Row]:
             second = finish()
             second.update(first.digest())
             second.digest()
+
+    return floor
+
+
+def builtin_sha256() -> Callable[[bytes], Hash] | None:
+    """CPython's own SHA-256 (``_sha256`` up to 3.11, ``_sha2`` after), if this Python has it."""
+    for name in ("_sha256", "_sha2"):
+        try:
+            constructor: Callable[[bytes], Hash] = importlib.import_module(name).sha256
+            return constructor
+        except (ImportError, AttributeError):
+            continue
+    return None
+
+
+def run(size: str) -> list[Row]:
+    """Build every filter and match every State against all others."""
+    key = secrets.token_bytes(32)
+    states = selectors(SIZES[size])
+    total = sum(len(s) for s in states)
+    texts = [f"{k.value}:{v}" for s in states for k, v in s]
+    floor = pads_floor(key, texts, hashlib.sha256)
 
     def one_shot() -> None:
         digest = hmac.digest
@@ -92,6 +118,14 @@ def run(size: str) -> list[Row]:
         f"HMAC-SHA-256 with OpenSSL's one-shot hmac.digest (the floor before issue 20) took "
         f"{openssl.median:.2f} s ({openssl.median / base.median:.2f} × this floor)."
     )
+    builtin = builtin_sha256()
+    if builtin is not None:
+        own = timed(pads_floor(key, texts, builtin), repeat=repeat)
+        beside += (
+            f" The floor's loop on CPython's own SHA-256 (private, not hashlib's choice) took "
+            f"{own.median:.2f} s ({own.median / base.median:.2f} × this floor); "
+            "the tags do not use it either."
+        )
     built = timed(build_all, repeat=repeat)
     matched = timed(match_all, repeat=repeat)
     return [
