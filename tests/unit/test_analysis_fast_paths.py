@@ -3,6 +3,8 @@
 - Offences looked up by conduct are those whose conduct elements do not rule the act out.
 - A State nobody asked about is judged competent exactly when its full jurisdiction
   (every ground, every offence) is not FALSE, so whom a State must consult is unchanged.
+- Nodes shared by the profiles of one analysis (elements and offences read from the
+  facts alone, ``World.shared``) are those each profile makes on its own.
 - Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects
   (frozen, slotted, copied and pickled like those made by ``Trace(...)``).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,11 +31,17 @@ from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
 from uncc.analysis.vocabulary import Conduct
 from uncc.analysis.world import World
 from uncc.convention.model import ElementRole, Offence
+from uncc.parties.catalogue import parse_profile
 from uncc.parties.profile import Profile
 
 from .test_analysis_properties import BASELINE, CONVENTION, FAST, STATES, STRICT, pairs
 
 GROUNDS = CONVENTION.article(40).grounds
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = [
+    parse_profile(path.read_text(encoding="utf-8"), path.name)
+    for path in sorted((ROOT / "examples/profiles").glob("*.yaml"))
+]
 
 
 def _conduct_reference(offence: Offence, act: Act) -> Truth:
@@ -120,6 +129,27 @@ def test_whom_a_state_consults_is_judged_from_every_state_in_full(
             )
             maybe = sorted(competent - ongoing - stopped - {state}) if exercising else []
             assert list(juris.consult_if_investigating) == maybe, state
+
+
+@FAST
+@given(pairs(), st.permutations([BASELINE, STRICT.for_state("XA"), *EXAMPLES]))
+def test_nodes_shared_by_the_profiles_of_an_analysis_are_those_each_makes_alone(
+    pair: tuple[dict[str, Any], dict[str, Any]], profiles: list[Profile]
+) -> None:
+    """Every profile's findings, judged after others on the same facts, as if judged alone.
+
+    A node read from the facts alone is made by the first profile that needs it and
+    shared by the next ones; one that reads the profile (the State's age limit, its
+    threshold, the State applying it) or other findings must not be.
+    """
+    for raw in pair:
+        incident = validate_incident(raw, "generated")
+        world = World(incident)
+        for profile in profiles:
+            shared = _Evaluator(CONVENTION, world, profile).findings()
+            alone = _Evaluator(CONVENTION, World(incident), profile).findings()
+            assert shared == alone, profile.name
+        assert world.shared
 
 
 def test_the_engine_makes_ordinary_equal_trace_nodes() -> None:

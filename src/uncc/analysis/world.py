@@ -76,6 +76,12 @@ class World:
     incident: Incident
     _index: dict[str, Entity] = field(init=False, repr=False, compare=False)
     _results: dict[str, list[Result]] = field(init=False, repr=False, compare=False)
+    shared: dict[tuple[object, ...], Trace] = field(init=False, repr=False, compare=False)
+    """Nodes that depend on the facts alone, kept for every profile judging them.
+
+    Keyed by what decides them, the act id last (elements and offences:
+    :mod:`uncc.analysis.rules.elements`, :mod:`uncc.analysis.rules.offences`).
+    """
 
     def __post_init__(self) -> None:
         index: dict[str, Entity] = {}
@@ -88,6 +94,7 @@ class World:
                 results.setdefault(act, []).append(result)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_results", results)
+        object.__setattr__(self, "shared", {})
 
     def get(self, entity_id: str | None) -> Entity | None:
         """The entity with this id, or ``None``."""

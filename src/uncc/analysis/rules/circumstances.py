@@ -252,3 +252,8 @@ CIRCUMSTANCES: dict[str, Reader] = {
     ),
 }
 """The reading of each named circumstance (and named mental element), by key."""
+
+FACTS_ALONE = frozenset(CIRCUMSTANCES) - {"number_of_items", "predicate", "another_state"}
+"""The circumstances read from the facts alone: not the number of items (the State's
+threshold), the predicate of laundering (other findings, the State's exemption) nor
+another State (the State applying it). Their nodes are shared by every profile."""

@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from uncc.analysis.facts import Act
 from uncc.analysis.logic import Truth, any_
-from uncc.analysis.rules.circumstances import CIRCUMSTANCES
+from uncc.analysis.rules.circumstances import CIRCUMSTANCES, FACTS_ALONE
 from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.material import MATERIAL
 from uncc.analysis.rules.objects import PERSON_KINDS, evaluate_object
 from uncc.analysis.rules.reading import element_node as _node
 from uncc.analysis.trace import Missing, Trace, leaf
@@ -26,38 +27,64 @@ __all__ = ["CIRCUMSTANCES", "PERSON_KINDS", "evaluate_element"]
 
 Reader = Callable[[Element, Act, Context], Trace]
 
-_READERS: dict[tuple[str, ElementRole], Reader] = {}
-"""(element id, role) → how the element is read: chosen once per element, not per act."""
+_READERS: dict[tuple[str, ElementRole], tuple[Reader, bool]] = {}
+"""(element id, role) → how the element is read, and whether that reads the facts alone."""
+
+
+def facts_alone(element: Element) -> bool:
+    """Whether the element's reading depends on the facts alone (not on the profile)."""
+    entry = _READERS.get((element.id, element.role))
+    if entry is None:
+        entry = _READERS[element.id, element.role] = _reader(element)
+    return entry[1]
 
 
 def evaluate_element(element: Element, act: Act, ctx: Context) -> Trace:
-    """The element's truth for this act, as a trace node keyed by the element id."""
-    reader = _READERS.get((element.id, element.role))
-    if reader is None:
-        reader = _READERS[element.id, element.role] = _reader(element)
-    return reader(element, act, ctx)
+    """The element's truth for this act, as a trace node keyed by the element id.
+
+    An element whose reading depends on the facts alone (not on the State's profile nor
+    on other findings) is read once per act and analysis: the baseline and each State
+    judging it get the same node (``World.shared``), as they would get equal ones.
+    """
+    entry = _READERS.get((element.id, element.role))
+    if entry is None:
+        entry = _READERS[element.id, element.role] = _reader(element)
+    reader, facts_alone = entry
+    if not facts_alone:
+        return reader(element, act, ctx)
+    shared = ctx.world.shared
+    key = (element.id, act.id)
+    node = shared.get(key)
+    if node is None:
+        node = shared[key] = reader(element, act, ctx)
+    return node
 
 
-def _reader(element: Element) -> Reader:
-    """The reading of an element, by its role and the key its id ends with."""
+def _reader(element: Element) -> tuple[Reader, bool]:
+    """The reading of an element, by its role and the key its id ends with.
+
+    With it, whether it reads the facts alone: an object read through the State's age
+    limit (a minor, the material of Art. 18) or a circumstance not in
+    :data:`FACTS_ALONE` reads the profile (or, for the predicate, other findings).
+    """
     key = element.id.rsplit(".", 1)[-1]
     role = element.role
     if role is ElementRole.CONDUCT:
-        return _conduct
+        return _conduct, True
     if role is ElementRole.OBJECT:
-        return evaluate_object
+        return evaluate_object, "minor" not in element.any_of and MATERIAL not in element.any_of
     if role is ElementRole.PURPOSE:
-        return _purpose
+        return _purpose, True
     if role is ElementRole.MENTAL and key not in CIRCUMSTANCES:
-        return lambda element, act, ctx: _mental(element, key, act, ctx)
+        return (lambda element, act, ctx: _mental(element, key, act, ctx)), True
     if role is ElementRole.RESULT:
         kind = ResultKind(key)
-        return lambda element, act, ctx: _result(element, act, ctx, kind)
+        return (lambda element, act, ctx: _result(element, act, ctx, kind)), True
     reader = CIRCUMSTANCES.get(key)
     if reader is None:
         msg = f"no reading is registered for element {element.id}"
         raise LookupError(msg)
-    return reader
+    return reader, key in FACTS_ALONE
 
 
 def _conduct(element: Element, act: Act, ctx: Context) -> Trace:

@@ -16,7 +16,7 @@ from uncc.analysis.facts import Act, Datum, Item
 from uncc.analysis.logic import Truth, all_
 from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
-from uncc.analysis.rules.elements import evaluate_element
+from uncc.analysis.rules.elements import evaluate_element, facts_alone
 from uncc.analysis.trace import Trace, combine, leaf, negate
 from uncc.analysis.vocabulary import Stage
 from uncc.convention.catalogue import Convention
@@ -57,6 +57,9 @@ class _Shape:
     notes: tuple[str, ...]
     reservations: tuple[Option, ...]
     """The State's reservations that take out or limit the offence."""
+    signature: tuple[object, ...] | None
+    """What decides a completed act's offence node besides the act, when that reads the
+    facts alone: the same for two profiles that define the offence alike (else ``None``)."""
 
 
 _SHAPES: dict[tuple[int, int, str], tuple[Convention, Profile, _Shape]] = {}
@@ -83,11 +86,21 @@ def _shape(article: Article, offence: Offence, ctx: Context) -> _Shape:
             and option.adds_element is None
             and profile.takes(option.id)
         )
+        alike = all(facts_alone(e) for e in elements)
         shape = _Shape(
             tuple(elements),
             tuple(e for e in elements if e.role is not ElementRole.RESULT),
             tuple(notes),
             reservations,
+            (
+                "offence",
+                offence.id,
+                tuple(e.id for e in elements),
+                tuple(notes),
+                tuple(o.id for o in reservations),
+            )
+            if alike
+            else None,
         )
         if len(_SHAPES) > 4096:
             _SHAPES.clear()
@@ -96,9 +109,25 @@ def _shape(article: Article, offence: Offence, ctx: Context) -> _Shape:
 
 
 def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context) -> Trace:
-    """Whether the act amounts to the offence in this State, with the whole trace."""
+    """Whether the act amounts to the offence in this State, with the whole trace.
+
+    A completed act's offence whose elements read the facts alone is judged once per
+    analysis for every profile that defines it alike (the same elements, notes and
+    reservations; exclusions read the facts alone): they share the node.
+    """
     shape = _shape(article, offence, ctx)
     stage = act.stage or Stage.COMPLETED
+    if stage is Stage.COMPLETED and shape.signature is not None:
+        shared = ctx.world.shared
+        key = (*shape.signature, act.id)
+        node = shared.get(key)
+        if node is None:
+            node = shared[key] = _evaluate(offence, shape, stage, act, ctx)
+        return node
+    return _evaluate(offence, shape, stage, act, ctx)
+
+
+def _evaluate(offence: Offence, shape: _Shape, stage: Stage, act: Act, ctx: Context) -> Trace:
     completed = stage is Stage.COMPLETED
     nodes = [
         evaluate_element(e, act, ctx)
