@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from uncc.analysis.facts import Act, Incident, Person
-from uncc.analysis.findings import Basis, Jurisdiction, Limitation, Measure, OffenceFinding
+from uncc.analysis.findings import (
+    Basis,
+    Jurisdiction,
+    Limitation,
+    Measure,
+    OffenceFinding,
+    make_offence_finding,
+)
 from uncc.analysis.logic import Truth, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.deadlines import limitation
@@ -110,7 +117,7 @@ class _Evaluator:
         extra = aggravations(act, self.ctx)
         role = act.role.value if act.role else None
         found = [
-            OffenceFinding(
+            make_offence_finding(
                 article.number,
                 offence.id,
                 offence.name,

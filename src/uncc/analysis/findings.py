@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from uncc.analysis.drafts import drafted
 from uncc.analysis.logic import Status, Truth
 from uncc.analysis.trace import Missing, Trace
 
@@ -138,3 +139,13 @@ class Limitation:
     missing: tuple[Missing, ...] = ()
     note: str = ""
     """How the offender's evasion of justice changed the period, if it did."""
+
+
+make_offence_finding = drafted(OffenceFinding)
+"""``OffenceFinding(...)`` for the engine (about four times as fast)."""
+make_ground_finding = drafted(GroundFinding)
+"""``GroundFinding(...)`` for the engine."""
+make_jurisdiction = drafted(Jurisdiction)
+"""``Jurisdiction(...)`` for the engine."""
+make_measure = drafted(Measure)
+"""``Measure(...)`` for the engine."""

@@ -7,10 +7,15 @@ The grounds are read in :mod:`.grounds_place` (territory, flag, effects) and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from uncc.analysis.facts import Act, Investigation
-from uncc.analysis.findings import GroundFinding, Jurisdiction, OffenceFinding
+from uncc.analysis.findings import (
+    GroundFinding,
+    Jurisdiction,
+    OffenceFinding,
+    make_ground_finding,
+    make_jurisdiction,
+)
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules import grounds_persons as persons
 from uncc.analysis.rules import grounds_place as place
@@ -40,7 +45,12 @@ def jurisdiction(
 ) -> Jurisdiction:
     """The grounds on which ``state`` has jurisdiction over the offences found."""
     relevant = [f for f in findings if f.truth is not Truth.FALSE]
-    pairs = [(f, a) for f in relevant if (a := ctx.world.act(f.act)) is not None]
+    # Each finding's pair label is the same under every ground: made once.
+    pairs = [
+        (f, a, f"{f.name} ({f.act}, {f.actor})")
+        for f in relevant
+        if (a := ctx.world.act(f.act)) is not None
+    ]
     results: list[GroundFinding] = []
     for ground in grounds:
         per_act: list[Trace] = []
@@ -48,14 +58,14 @@ def jurisdiction(
         read = READERS[ground.id]
         # A ground reads the act and its actor only: one node for every offence of an act.
         nodes: dict[tuple[str, str | None], Trace] = {}
-        for finding, act in pairs:
+        for finding, act, label in pairs:
             actor = finding.actor
             node = nodes.get((act.id, actor))
             if node is None:
                 node = nodes[act.id, actor] = read(state, act, actor, ctx)
             pair = combine(
                 "ground",
-                f"{finding.name} ({finding.act}, {finding.actor})",
+                label,
                 ground.at,
                 all_,
                 [finding.trace, node],
@@ -66,7 +76,7 @@ def jurisdiction(
         adopted = ground.mandatory or ctx.profile.establishes(ground.id)
         trace = combine("ground", ground.gist, ground.at, any_, per_act, key=ground.id)
         results.append(
-            GroundFinding(
+            make_ground_finding(
                 ground.id, ground.at, ground.mandatory, adopted, trace, tuple(dict.fromkeys(acts))
             )
         )
@@ -74,7 +84,7 @@ def jurisdiction(
     overall = combine(
         "jurisdiction", f"{state} has jurisdiction", "art_40", any_, counted, key=state
     )
-    return Jurisdiction(state, overall, tuple(results))
+    return make_jurisdiction(state, overall, tuple(results))
 
 
 def consultation(
@@ -98,7 +108,7 @@ def consultation(
         and g.provision.startswith(("art_40__para_1", "art_40__para_2"))
     ]
     if not exercising:
-        return replace(juris, consult=(), consult_if_investigating=())
+        return make_jurisdiction(juris.state, juris.trace, juris.grounds, (), ())
     ongoing: set[str] = set()
     stopped: set[str] = set()
     for inv in investigations:
@@ -107,4 +117,4 @@ def consultation(
     competent = set(others())
     consult = sorted(ongoing - {juris.state})
     maybe = sorted(competent - ongoing - stopped - {juris.state})
-    return replace(juris, consult=tuple(consult), consult_if_investigating=tuple(maybe))
+    return make_jurisdiction(juris.state, juris.trace, juris.grounds, tuple(consult), tuple(maybe))

@@ -7,7 +7,7 @@ legal persons (Art. 35); and the aggravations a State may provide (Art. 39(2)).
 from __future__ import annotations
 
 from uncc.analysis.facts import Act, Datum, Person, System
-from uncc.analysis.findings import Basis, OffenceFinding
+from uncc.analysis.findings import Basis, OffenceFinding, make_offence_finding
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Missing, Trace, combine, leaf
@@ -42,7 +42,7 @@ def participation(participant: Act, principal: OffenceFinding, ctx: Context) -> 
         [principal.trace, intent_node],
         key=f"{principal.offence}.participation",
     )
-    return OffenceFinding(
+    return make_offence_finding(
         principal.article,
         principal.offence,
         principal.name,
@@ -138,7 +138,7 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
         ],
         key=f"{finding.offence}.legal_person",
     )
-    return OffenceFinding(
+    return make_offence_finding(
         finding.article,
         finding.offence,
         finding.name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from uncc.analysis.findings import Measure, OffenceFinding, Target
+from uncc.analysis.findings import Measure, OffenceFinding, Target, make_measure
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
@@ -268,7 +268,7 @@ def measures(scope: Scope, plan: _Plan) -> list[Measure]:
         chosen: tuple[Target, ...],
         route_missing: tuple[Missing, ...],
     ) -> Measure:
-        return Measure(
+        return make_measure(
             state,
             plan.article,
             power.id,
