@@ -5,6 +5,9 @@
   (every ground, every offence) is not FALSE, so whom a State must consult is unchanged.
 - Nodes shared by the profiles of one analysis (elements and offences read from the
   facts alone, ``World.shared``) are those each profile makes on its own.
+- Each ground's truth value, found without its node, is the outcome of the node its
+  reader makes; a node made when first read (``Deferred``) has the outcome it was
+  given, and is equal, hashed, shown, copied and pickled as the node it stands for.
 - Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects
   (frozen, slotted, copied and pickled like those made by ``Trace(...)``).
 """
@@ -24,10 +27,11 @@ from hypothesis import strategies as st
 from uncc.analysis.engine import _Evaluator, analyze
 from uncc.analysis.facts import Act
 from uncc.analysis.intake import validate_incident
-from uncc.analysis.logic import Truth, any_
-from uncc.analysis.rules.jurisdiction import jurisdiction
+from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.rules.grounds_truth import TRUTHS
+from uncc.analysis.rules.jurisdiction import READERS, jurisdiction
 from uncc.analysis.rules.offences import candidates
-from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
+from uncc.analysis.trace import Deferred, Missing, Trace, combine, deferred, leaf, negate
 from uncc.analysis.vocabulary import Conduct
 from uncc.analysis.world import World
 from uncc.convention.model import ElementRole, Offence
@@ -150,6 +154,70 @@ def test_nodes_shared_by_the_profiles_of_an_analysis_are_those_each_makes_alone(
             alone = _Evaluator(CONVENTION, World(incident), profile).findings()
             assert shared == alone, profile.name
         assert world.shared
+
+
+@FAST
+@given(pairs(), st.sampled_from([BASELINE, STRICT, *EXAMPLES]))
+def test_each_grounds_truth_is_the_outcome_of_its_readers_node(
+    pair: tuple[dict[str, Any], dict[str, Any]], profile: Profile
+) -> None:
+    for raw in pair:
+        incident = validate_incident(raw, "generated")
+        world = World(incident)
+        actors = [None, *(p.id for p in incident.persons)]
+        for state in [*STATES, "XD"]:
+            ctx = _Evaluator(CONVENTION, world, profile.for_state(state)).ctx
+            for act in incident.acts:
+                for actor in actors:
+                    for ground, read in READERS.items():
+                        truth = TRUTHS[ground](state, act, actor, ctx)
+                        assert truth is read(state, act, actor, ctx).outcome, (ground, state)
+
+
+@FAST
+@given(pairs(), st.sampled_from([STRICT, *EXAMPLES]))
+def test_nodes_made_when_read_have_the_outcome_they_were_given(
+    pair: tuple[dict[str, Any], dict[str, Any]], profile: Profile
+) -> None:
+    for raw in pair:
+        incident = validate_incident(raw, "generated")
+        for result in analyze(incident, CONVENTION, BASELINE, default=profile).states:
+            roots = [result.jurisdiction.trace, *(m.trace for m in result.measures)]
+            for root in roots:
+                for node in root.walk():
+                    if isinstance(node, Deferred):
+                        assert node.outcome is node._node().outcome, node.label
+
+
+def test_a_node_made_when_read_is_the_node_it_stands_for() -> None:
+    gap = Missing("acts[a1].without_right", "whether the act was without right")
+    child = leaf("element", "without right", "art_6__para_1", Truth.UNKNOWN, missing=[gap])
+    made: list[int] = []
+
+    def make() -> Trace:
+        made.append(1)
+        return combine("ground", "it", "art_40", any_, [child], key="k")
+
+    node = deferred(Truth.UNKNOWN, make)
+    plain = Trace("ground", "it", "art_40", Truth.UNKNOWN, (), (gap,), (child,), (), "k")
+    assert isinstance(node, Trace)
+    assert node.outcome is Truth.UNKNOWN
+    assert not made  # nothing is made until a field is read
+    assert node == plain
+    assert plain == node
+    assert made == [1]
+    assert node.missing == (gap,)
+    assert made == [1]  # made once
+    assert hash(node) == hash(plain)
+    assert repr(node) == repr(plain)
+    assert node.to_dict() == plain.to_dict()
+    assert list(node.walk()) == list(plain.walk())
+    assert combine("x", "y", "z", all_, [node]) == combine("x", "y", "z", all_, [plain])
+    for copied in (copy.deepcopy(node), pickle.loads(pickle.dumps(node)), copy.copy(node)):
+        assert type(copied) is Trace
+        assert copied == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        node.label = "changed"  # type: ignore[misc]
 
 
 def test_the_engine_makes_ordinary_equal_trace_nodes() -> None:

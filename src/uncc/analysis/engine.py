@@ -27,7 +27,8 @@ from uncc.analysis.findings import (
 from uncc.analysis.logic import Truth, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.deadlines import limitation
-from uncc.analysis.rules.jurisdiction import READERS, consultation, jurisdiction
+from uncc.analysis.rules.grounds_truth import TRUTHS
+from uncc.analysis.rules.jurisdiction import consultation, jurisdiction
 from uncc.analysis.rules.liability import aggravations, legal_person, participation
 from uncc.analysis.rules.measures import state_measures as state_measures_of
 from uncc.analysis.rules.offences import candidates, evaluate_offence
@@ -182,9 +183,7 @@ class _Evaluator:
         return False
 
     def _grounded(self, state: str, adopted: list[Ground], act: Act, actor: str | None) -> bool:
-        return any(
-            READERS[g.id](state, act, actor, self.ctx).outcome is not Truth.FALSE for g in adopted
-        )
+        return any(TRUTHS[g.id](state, act, actor, self.ctx) is not Truth.FALSE for g in adopted)
 
     def _principal_act(self, act: Act) -> Act | None:
         seen = {act.id}

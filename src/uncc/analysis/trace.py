@@ -217,4 +217,94 @@ def negate(node: Trace, rule: str, label: str, provision: str, *, key: str = "")
     return _node(rule, label, provision, ~node.outcome, (), node.missing, (node,), (), key, ())
 
 
-__all__ = ["Missing", "Trace", "all_", "any_", "combine", "leaf", "negate", "unique"]
+class Deferred(Trace):
+    """A node whose outcome is known and whose other fields are made when first read.
+
+    ``make`` returns the whole node (it must have the same outcome); until a field other
+    than ``outcome`` is read, only the outcome and the recipe are kept. Read, it is the
+    node ``make`` returns in every respect but its type: equal, hashed, shown, copied
+    and pickled as that ``Trace`` (copies and pickles are plain ``Trace`` objects).
+    See :func:`deferred`.
+    """
+
+    __slots__ = ("_made", "_make")
+    _made: Trace | None
+    _make: Callable[[], Trace] | None
+
+    def _node(self) -> Trace:
+        # ``_make`` is read first: it is cleared only once ``_made`` is set, so a thread
+        # reading while another makes the node sees one or the other (two threads may
+        # both make it: equal nodes from the same inputs).
+        make = self._make
+        made = self._made
+        if made is None:
+            made = cast("Callable[[], Trace]", make)()  # kept until the node is made
+            object.__setattr__(self, "_made", made)
+            object.__setattr__(self, "_make", None)  # what it read is no longer needed
+        return made
+
+    rule = property(lambda self: self._node().rule)
+    label = property(lambda self: self._node().label)
+    provision = property(lambda self: self._node().provision)
+    inputs = property(lambda self: self._node().inputs)
+    missing = property(lambda self: self._node().missing)
+    children = property(lambda self: self._node().children)
+    inferred = property(lambda self: self._node().inferred)
+    key = property(lambda self: self._node().key)
+    notes = property(lambda self: self._node().notes)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            other = other._node()
+        return self._node() == other
+
+    def __hash__(self) -> int:
+        return hash(self._node())
+
+    def __repr__(self) -> str:
+        return repr(self._node())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        node = self._node()
+        return (Trace, tuple(getattr(node, name) for name in Trace.__slots__))
+
+
+def deferred(outcome: Truth, make: Callable[[], Trace]) -> Trace:
+    """A node with this outcome whose other fields ``make`` makes when first read.
+
+    The rules use it where the outcome is known without the node (the Kleene value of
+    nodes already made) and nothing but a reader needs the rest: the node ``make``
+    returns then, from the same immutable inputs, is the one made at once would be.
+    """
+    node: Any = _DeferredDraft(outcome, make)  # made as _node() makes a Trace
+    node.__class__ = Deferred
+    return node  # type: ignore[no-any-return]
+
+
+class _DeferredDraft(Trace):
+    """A ``Deferred`` being made: the same slots, set without the frozen ``__setattr__``.
+
+    (A class whose instances may become ``Deferred`` must share its base, ``Trace``.)
+    """
+
+    __slots__ = ("_made", "_make")
+    __setattr__ = object.__setattr__
+
+    def __init__(self, outcome: Truth, make: Callable[[], Trace]) -> None:
+        self.outcome = outcome  # type: ignore[misc]
+        self._make: Callable[[], Trace] | None = make
+        self._made: Trace | None = None
+
+
+__all__ = [
+    "Deferred",
+    "Missing",
+    "Trace",
+    "all_",
+    "any_",
+    "combine",
+    "deferred",
+    "leaf",
+    "negate",
+    "unique",
+]

@@ -7,6 +7,7 @@ The grounds are read in :mod:`.grounds_place` (territory, flag, effects) and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from uncc.analysis.facts import Act, Investigation
 from uncc.analysis.findings import (
@@ -20,7 +21,8 @@ from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules import grounds_persons as persons
 from uncc.analysis.rules import grounds_place as place
 from uncc.analysis.rules.context import Context
-from uncc.analysis.trace import Trace, combine
+from uncc.analysis.rules.grounds_truth import TRUTHS
+from uncc.analysis.trace import Trace, combine, deferred
 from uncc.convention.model import Ground
 
 GroundReader = Callable[[str, Act, str | None, Context], Trace]
@@ -55,34 +57,42 @@ def jurisdiction(
     for ground in grounds:
         per_act: list[Trace] = []
         acts: list[str] = []
-        read = READERS[ground.id]
+        read, truth = READERS[ground.id], TRUTHS[ground.id]
         # A ground reads the act and its actor only: one node for every offence of an act.
         nodes: dict[tuple[str, str | None], Trace] = {}
         for finding, act, label in pairs:
             actor = finding.actor
             node = nodes.get((act.id, actor))
             if node is None:
-                node = nodes[act.id, actor] = read(state, act, actor, ctx)
-            pair = combine(
-                "ground",
-                label,
-                ground.at,
-                all_,
-                [finding.trace, node],
+                # The outcome now; the reading's node when first read (the reports,
+                # the questions), from the same facts.
+                node = nodes[act.id, actor] = deferred(
+                    truth(state, act, actor, ctx), partial(read, state, act, actor, ctx)
+                )
+            both = [finding.trace, node]
+            pair = deferred(
+                all_([finding.trace.outcome, node.outcome]),
+                partial(combine, "ground", label, ground.at, all_, both),
             )
             per_act.append(pair)
             if pair.outcome is not Truth.FALSE:
                 acts.append(finding.act)
         adopted = ground.mandatory or ctx.profile.establishes(ground.id)
-        trace = combine("ground", ground.gist, ground.at, any_, per_act, key=ground.id)
+        trace = deferred(
+            any_([p.outcome for p in per_act]),
+            partial(combine, "ground", ground.gist, ground.at, any_, per_act, key=ground.id),
+        )
         results.append(
             make_ground_finding(
                 ground.id, ground.at, ground.mandatory, adopted, trace, tuple(dict.fromkeys(acts))
             )
         )
     counted = [g.trace for g in results if g.adopted]
-    overall = combine(
-        "jurisdiction", f"{state} has jurisdiction", "art_40", any_, counted, key=state
+    overall = deferred(
+        any_([c.outcome for c in counted]),
+        partial(
+            combine, "jurisdiction", f"{state} has jurisdiction", "art_40", any_, counted, key=state
+        ),
     )
     return make_jurisdiction(state, overall, tuple(results))
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from uncc.analysis.findings import Measure, OffenceFinding, Target, make_measure
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.targets import TARGET_KINDS, Found, nothing_named, targets
-from uncc.analysis.trace import Missing, Trace, combine, leaf
+from uncc.analysis.trace import Missing, Trace, combine, deferred, leaf
 from uncc.convention.catalogue import Convention
 from uncc.convention.model import Power
 from uncc.parties.profile import Profile
@@ -226,12 +227,24 @@ def _investigation(state: str, jurisdiction: Trace) -> Trace:
 
 
 def _proceedings(state: str, jurisdiction: Trace) -> Trace:
-    return combine(
-        "scope",
-        f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
-        "art_41__para_1",
-        all_,
-        [jurisdiction],
+    return deferred(
+        all_([jurisdiction.outcome]),
+        partial(
+            combine,
+            "scope",
+            f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
+            "art_41__para_1",
+            all_,
+            [jurisdiction],
+        ),
+    )
+
+
+def _power(label: str, power: Power, conditions: list[Trace]) -> Trace:
+    """The power's node: all of its conditions (made when read, as the jurisdiction is)."""
+    return deferred(
+        all_([c.outcome for c in conditions]),
+        partial(combine, "power", label, power.at, all_, conditions, key=power.id),
     )
 
 
@@ -260,7 +273,7 @@ def measures(scope: Scope, plan: _Plan) -> list[Measure]:
     power, state, ctx, label = plan.power, scope.state, scope.ctx, plan.label
     conditions = scope.conditions(plan)
     found = scope.targets(plan)
-    base = combine("power", label, power.at, all_, conditions, key=power.id)
+    base = _power(label, power, conditions)
 
     def measure(
         trace: Trace,
@@ -304,9 +317,7 @@ def measures(scope: Scope, plan: _Plan) -> list[Measure]:
                 all_,
                 extra,
             )
-            trace = combine(
-                "power", label, power.at, all_, [*conditions, reservation], key=power.id
-            )
+            trace = _power(label, power, [*conditions, reservation])
         out.append(
             measure(
                 trace,
