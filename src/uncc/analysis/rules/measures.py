@@ -63,14 +63,14 @@ def _listed(findings: list[OffenceFinding], listed: Iterable[str], label: str, a
     )
 
 
-def _belief(findings: list[OffenceFinding], power: Power) -> Trace:
+def _belief(findings: list[OffenceFinding], power: Power, names: str) -> Trace:
     """Arts. 45-47: a reasonable belief that an offence was or is being committed.
 
     It rests on the facts known: an offence the facts establish, or one they describe
     without ruling it out (docs/choices.md). No particular State's jurisdiction is asked:
-    where the power is used follows its targets.
+    where the power is used follows its targets. ``names`` are the findings', as
+    :func:`_offence_names` gives them.
     """
-    names = ", ".join(sorted({f"{f.offence} ({f.act})" for f in findings})) or "none"
     return leaf(
         "condition",
         "reasonable belief that an offence was or is being committed",
@@ -78,6 +78,11 @@ def _belief(findings: list[OffenceFinding], power: Power) -> Trace:
         Truth.of(bool(findings)),
         inputs=[("offences established or not ruled out", names)],
     )
+
+
+def _offence_names(findings: list[OffenceFinding]) -> str:
+    """The offences and acts of the findings, as a belief's input shows them."""
+    return ", ".join(sorted({f"{f.offence} ({f.act})" for f in findings})) or "none"
 
 
 def _serious(findings: list[OffenceFinding], state: str, ctx: Context) -> Trace:
@@ -176,6 +181,7 @@ class Scope:
         self.jurisdiction = jurisdiction
         self._nodes: dict[str, Trace] = {}
         self._targets: dict[tuple[object, ...], Found] = {}
+        self._names: str | None = None
 
     def targets(self, plan: _Plan) -> Found:
         """What the power would be used on (the same for powers of the same kinds and reach)."""
@@ -193,7 +199,9 @@ class Scope:
                 nodes["investigation"] = _investigation(self.state, self.jurisdiction)
             key = f"belief {power.at}"
             if key not in nodes:
-                nodes[key] = _belief(relevant, power)
+                if self._names is None:
+                    self._names = _offence_names(relevant)
+                nodes[key] = _belief(relevant, power, self._names)
             conditions = [nodes[key], nodes["investigation"]]
         else:
             if "proceedings" not in nodes:
