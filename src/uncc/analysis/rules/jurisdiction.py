@@ -69,7 +69,7 @@ def jurisdiction(
                 node = nodes[act.id, actor] = deferred(
                     truth(state, act, actor, ctx), partial(read, state, act, actor, ctx)
                 )
-            both = [finding.trace, node]
+            both = (finding.trace, node)  # recipes hold tuples: nothing changes them
             pair = deferred(
                 all_([finding.trace.outcome, node.outcome]),
                 partial(combine, "ground", label, ground.at, all_, both),
@@ -80,7 +80,7 @@ def jurisdiction(
         adopted = ground.mandatory or ctx.profile.establishes(ground.id)
         trace = deferred(
             any_([p.outcome for p in per_act]),
-            partial(combine, "ground", ground.gist, ground.at, any_, per_act, key=ground.id),
+            partial(combine, "ground", ground.gist, ground.at, any_, tuple(per_act), key=ground.id),
         )
         results.append(
             make_ground_finding(
@@ -91,7 +91,13 @@ def jurisdiction(
     overall = deferred(
         any_([c.outcome for c in counted]),
         partial(
-            combine, "jurisdiction", f"{state} has jurisdiction", "art_40", any_, counted, key=state
+            combine,
+            "jurisdiction",
+            f"{state} has jurisdiction",
+            "art_40",
+            any_,
+            tuple(counted),
+            key=state,
         ),
     )
     return make_jurisdiction(state, overall, tuple(results))

@@ -243,7 +243,7 @@ def _proceedings(state: str, jurisdiction: Trace) -> Trace:
             f"{state} has jurisdiction, so there can be a specific investigation there (Art. 41(1))",
             "art_41__para_1",
             all_,
-            [jurisdiction],
+            (jurisdiction,),
         ),
     )
 
@@ -252,7 +252,7 @@ def _power(label: str, power: Power, conditions: list[Trace]) -> Trace:
     """The power's node: all of its conditions (made when read, as the jurisdiction is)."""
     return deferred(
         all_([c.outcome for c in conditions]),
-        partial(combine, "power", label, power.at, all_, conditions, key=power.id),
+        partial(combine, "power", label, power.at, all_, tuple(conditions), key=power.id),
     )
 
 
