@@ -234,13 +234,19 @@ def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> 
     """One request with its thread (audited read)."""
     require(who.roles, Action.NETWORK_READ)
     with ctx.engine.connect() as conn:
-        found = _visible(
-            _conversation(conn, conversation_row(conn, conversation_id)), hidden_orders(conn, who)
-        )
-        if found.direction == "in":
-            drafted = order_links.drafted_for(conn, who, [found.id])
-            found = replace(found, drafted=drafted.get(found.id, ()))
+        found = read_conversation(conn, who, conversation_id)
     audit_now(ctx, who.user, "network.read", obj=conversation_id, outcome="ok")
+    return found
+
+
+def read_conversation(conn: Connection, who: Principal, conversation_id: str) -> Conversation:
+    """One request with its thread, as ``who`` may see it (the caller audits the read)."""
+    found = _visible(
+        _conversation(conn, conversation_row(conn, conversation_id)), hidden_orders(conn, who)
+    )
+    if found.direction == "in":
+        drafted = order_links.drafted_for(conn, who, [found.id])
+        found = replace(found, drafted=drafted.get(found.id, ()))
     return found
 
 
