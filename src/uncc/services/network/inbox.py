@@ -132,9 +132,10 @@ def _accept(
         handing_off(conn, enabled=hand_off is not None) as handed,
     ):
         outcome, error = store(ctx, conn, token, envelope)
+        key = ctx.key(conn)  # for the receipt: no connection of its own after the commit
     if hand_off is not None and handed:  # committed: posted while the receipt is signed
         hand_off(handed)
-    return answer(ctx, me, envelope, outcome, error)
+    return answer(ctx, me, envelope, outcome, error, key=key)
 
 
 def answer(
