@@ -157,3 +157,26 @@ def test_a_transaction_that_fails_hands_nothing(
     assert handed == []
     with a.ctx.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.outbox)).scalar_one() == 0
+
+
+def test_the_courier_posts_what_it_is_handed_on_its_own_thread(tmp_path: Path) -> None:
+    clock = Clock()
+    net, _, m = make_network(tmp_path, clock, ("XA", "XB"))
+    a, b = m["XA"], m["XB"]
+    sender = Sender(a.ctx, net, 1.0)
+    sender.start_courier()
+    try:
+        requests.send_request(
+            a.ctx,
+            a.cora,
+            kind="preservation_request",
+            recipient="XB",
+            body=preservation(),
+            hand_off=sender.hand_off,
+        )
+    finally:
+        sender.stop_courier()  # returns once what it holds is posted
+    assert _inbox_count(b.ctx) == 1
+    assert outbox.claim_due(a.ctx, clock(), 10) == []  # delivered, not left to a lease
+    sender.release()
+    assert outbox.claim_due(a.ctx, clock(), 10) == []

@@ -10,6 +10,7 @@ so a receiver checks that the id it looked a key up by belongs to that key.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 
@@ -26,11 +27,17 @@ def thumbprint(public_hex: str) -> bytes:
     return hashlib.sha256(members.encode()).digest()
 
 
+@functools.lru_cache(maxsize=4096)
 def kid_of(public_hex: str) -> str:
-    """The key id of an Ed25519 public key: the first 16 hex digits of its thumbprint."""
+    """The key id of an Ed25519 public key: the first 16 hex digits of its thumbprint.
+
+    Remembered by key (a pure function of it): a directory look-up derives the id of
+    every key it lists, at every message.
+    """
     return thumbprint(public_hex).hex()[:KID_HEX]
 
 
+@functools.lru_cache(maxsize=4096)
 def legacy_kid_of(public_hex: str) -> str:
     """The key id uncc used before (SHA-256 of the raw key), still named by old checkpoints."""
     return hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:KID_HEX]

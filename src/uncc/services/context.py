@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 
 from uncc.adapters.crypto import DataKey, NodeKey
 from uncc.adapters.db import schema
@@ -157,7 +157,7 @@ class NodeContext:
 
 def current_key_id(conn: Connection) -> str | None:
     """The id of the key the node signs with now (``None`` before ``uncc node init``)."""
-    value = conn.execute(select(schema.node.c.key_id)).scalar()
+    value = conn.execute(_KEY_ID).scalar()
     return None if value is None else str(value)
 
 
@@ -184,9 +184,15 @@ def audit(
 ) -> None:
     """Append one entry to the audit trail (and notify those the event concerns)."""
     conn.execute(
-        insert(schema.audit).values(
-            at=at, actor=actor, action=action, object=obj, outcome=outcome, details=details
-        )
+        _AUDIT,
+        {
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "object": obj,
+            "outcome": outcome,
+            "details": details,
+        },
     )
     after_audit(conn, at, action, obj, outcome)
 
@@ -239,6 +245,7 @@ def audit_now(
 
 
 _STATE = select(schema.node.c.state)
+_KEY_ID = select(schema.node.c.key_id)
 
 
 def our_state(conn: Connection) -> str | None:
@@ -272,20 +279,30 @@ def allocate(conn: Connection, counter: str) -> int:
     One atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``), so that two
     transactions never get the same number, on SQLite and on PostgreSQL alike.
     """
-    if conn.dialect.name == "postgresql":
+    statement = _ALLOCATE.get(conn.dialect.name)
+    if statement is None:
+        statement = _ALLOCATE[conn.dialect.name] = _allocation(conn.dialect.name)
+    return int(conn.execute(statement, {"counter": counter}).scalar_one())
+
+
+_ALLOCATE: dict[str, Any] = {}
+"""The counter's upsert for each database, built once (building costs more than running)."""
+
+
+def _allocation(dialect: str) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert  # noqa: PLC0415
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]  # noqa: PLC0415
     counters = schema.counters
-    statement = (
+    return (
         upsert(counters)
-        .values(name=counter, value=1)
+        .values(name=bindparam("counter"), value=1)
         .on_conflict_do_update(
             index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
         )
         .returning(counters.c.value)
     )
-    return int(conn.execute(statement).scalar_one())
 
 
 def count(conn: Connection, table: Any) -> int:

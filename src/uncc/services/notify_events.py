@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from uncc.adapters.db import schema
 from uncc.domain.envelope import Envelope
@@ -41,9 +41,14 @@ def notify(
         "link": link[:200],
     }
     for user in dict.fromkeys(to_users):
-        conn.execute(insert(schema.notifications).values(user_id=user, role=None, **values))
+        conn.execute(_NOTIFY, {"user_id": user, "role": None, **values})
     for role in dict.fromkeys(to_roles):
-        conn.execute(insert(schema.notifications).values(user_id=None, role=role.value, **values))
+        conn.execute(_NOTIFY, {"user_id": None, "role": role.value, **values})
+
+
+_NOTIFY = insert(schema.notifications)
+_TALK = select(schema.conversations).where(schema.conversations.c.id == bindparam("talk"))
+"""Statements built once (building one costs more than running it)."""
 
 
 _MOVES = frozenset({"order.submit", "order.authorise", "order.issue", "order.refuse"})
@@ -114,9 +119,7 @@ def after_message(
     ``answer``: the message answers (or acknowledges) a request this node sent;
     ``request``: it asks this node for something (a measure, preservation, data …).
     """
-    talk = conn.execute(
-        select(schema.conversations).where(schema.conversations.c.id == envelope.conversation)
-    ).first()
+    talk = conn.execute(_TALK, {"talk": envelope.conversation}).first()
     if talk is None:
         return
     link = f"/network/requests/{talk.id}"

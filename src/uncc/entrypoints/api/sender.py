@@ -6,6 +6,7 @@ import asyncio
 import collections
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
@@ -47,7 +48,11 @@ class Sender:
         self.retention_checked = 0.0
         """When received messages were last checked against their retention (monotonic)."""
         self.handed: collections.deque[Mapping[str, Any]] = collections.deque()
-        """Messages claimed at birth for this sender, to post at its next pass (``handoff``)."""
+        """Messages claimed at birth for this sender, to post at once (``handoff``)."""
+        self._courier: threading.Thread | None = None
+        """The thread that posts handed messages while the server runs (``carry``)."""
+        self._carry = threading.Event()
+        self._stopping = False
 
     def kick(self) -> None:
         """Deliver now rather than at the next interval (safe from any thread)."""
@@ -60,9 +65,49 @@ class Sender:
         return self.loop is not None
 
     def hand_off(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Post these messages, committed and claimed at birth for us, at once (any thread)."""
+        """Post these messages, committed and claimed at birth for us, at once (any thread).
+
+        The courier thread posts them when it runs (no hop through the event loop and
+        the thread pool, which may be busy answering the request that queued them);
+        otherwise the next pass does.
+        """
         self.handed.extend(rows)
-        self.kick()
+        if self._courier is not None:
+            self._carry.set()
+        else:
+            self.kick()
+
+    def start_courier(self) -> None:
+        """Post handed messages on a thread of their own from now on (``stop_courier``)."""
+        self._stopping = False
+        self._courier = threading.Thread(
+            target=self._carry_forever, name="uncc-courier", daemon=True
+        )
+        self._courier.start()
+
+    def stop_courier(self, timeout: float = 15.0) -> None:
+        """Stop the courier once it has posted what it holds (what is left: ``release``)."""
+        courier, self._courier = self._courier, None
+        if courier is None:
+            return
+        self._stopping = True
+        self._carry.set()
+        courier.join(timeout)
+
+    def _carry_forever(self) -> None:
+        """Post each handed message as soon as it comes; then wake a full pass."""
+        while True:
+            self._carry.wait()
+            self._carry.clear()  # before taking: a hand-off after this wakes us again
+            handed = self._take_handed()
+            if handed:
+                try:
+                    self._post_handed(handed)
+                except Exception:  # released for the next pass; the courier goes on
+                    log.exception("network courier failed to post what it was handed")
+                self.kick()  # a pass that claims whatever else is due follows at once
+            if self._stopping:
+                return
 
     def release(self) -> None:
         """Give back what was handed to us and not posted: due at once for the next sender."""
@@ -144,10 +189,13 @@ class Sender:
 async def running(sender: Sender, *, enabled: bool) -> AsyncIterator[None]:
     """Run the sender for as long as the server runs (when ``enabled``)."""
     task = asyncio.create_task(sender.run()) if enabled else None
+    if enabled:
+        sender.start_courier()
     yield
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
         sender.loop = None  # nothing more is handed to it
+        await run_in_threadpool(sender.stop_courier)
         await run_in_threadpool(sender.release)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain import cooperation
@@ -110,24 +110,25 @@ def open_conversation(
     )
     due = deadlines(urgency, envelope.created, envelope.type)
     conn.execute(
-        insert(schema.conversations).values(
-            id=envelope.conversation,
-            peer=peer,
-            direction=direction,
-            kind=envelope.type,
-            urgency=urgency.value,
-            reference=str(envelope.body.get("reference", envelope.id))[:200],
-            status=status,
-            case_id=case_id,
-            order_id=order_id,
-            created_at=envelope.created,
-            acknowledge_by=due.acknowledge_by,
-            answer_by=due.answer_by,
-            escalated=[],
-            escalate_at=min(due.acknowledge_by, due.answer_by),
-            request=envelope.body,
-            confidential=envelope.handling.confidential,
-        )
+        _OPEN,
+        {
+            "id": envelope.conversation,
+            "peer": peer,
+            "direction": direction,
+            "kind": envelope.type,
+            "urgency": urgency.value,
+            "reference": str(envelope.body.get("reference", envelope.id))[:200],
+            "status": status,
+            "case_id": case_id,
+            "order_id": order_id,
+            "created_at": envelope.created,
+            "acknowledge_by": due.acknowledge_by,
+            "answer_by": due.answer_by,
+            "escalated": [],
+            "escalate_at": min(due.acknowledge_by, due.answer_by),
+            "request": envelope.body,
+            "confidential": envelope.handling.confidential,
+        },
     )
 
 
@@ -152,11 +153,7 @@ def progress(conn: Connection, conversation_id: str, envelope: Envelope) -> None
         if row["acknowledged_at"] is None:
             values["acknowledged_at"] = envelope.created
     if values:
-        conn.execute(
-            update(schema.conversations)
-            .where(schema.conversations.c.id == conversation_id)
-            .values(**values)
-        )
+        conn.execute(_MOVE, {"talk": conversation_id, **values})
 
 
 def conversation_row(conn: Connection, conversation_id: str, *, lock: bool = False) -> Any:
@@ -165,11 +162,20 @@ def conversation_row(conn: Connection, conversation_id: str, *, lock: bool = Fal
     Raises:
         NotFoundError: no such request here.
     """
-    query = select(schema.conversations).where(schema.conversations.c.id == conversation_id)
-    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
+    query = _ROW_LOCKED if lock else _ROW
+    row = conn.execute(query, {"talk": conversation_id}).mappings().first()
     if row is None:
         raise NotFoundError(f"no request {conversation_id}")
     return row
+
+
+_OPEN = insert(schema.conversations)
+_MOVE = update(schema.conversations).where(schema.conversations.c.id == bindparam("talk"))
+"""The conversation's update: the values to set are the parameters besides ``talk``."""
+_ROW = select(schema.conversations).where(schema.conversations.c.id == bindparam("talk"))
+_ROW_LOCKED = _ROW.with_for_update()
+"""A conversation's row, unlocked and locked (statements built once: building costs more
+than running them)."""
 
 
 # --- reading and timers ----------------------------------------------------------------
@@ -228,13 +234,19 @@ def get_conversation(ctx: NodeContext, who: Principal, conversation_id: str) -> 
     """One request with its thread (audited read)."""
     require(who.roles, Action.NETWORK_READ)
     with ctx.engine.connect() as conn:
-        found = _visible(
-            _conversation(conn, conversation_row(conn, conversation_id)), hidden_orders(conn, who)
-        )
-        if found.direction == "in":
-            drafted = order_links.drafted_for(conn, who, [found.id])
-            found = replace(found, drafted=drafted.get(found.id, ()))
+        found = read_conversation(conn, who, conversation_id)
     audit_now(ctx, who.user, "network.read", obj=conversation_id, outcome="ok")
+    return found
+
+
+def read_conversation(conn: Connection, who: Principal, conversation_id: str) -> Conversation:
+    """One request with its thread, as ``who`` may see it (the caller audits the read)."""
+    found = _visible(
+        _conversation(conn, conversation_row(conn, conversation_id)), hidden_orders(conn, who)
+    )
+    if found.direction == "in":
+        drafted = order_links.drafted_for(conn, who, [found.id])
+        found = replace(found, drafted=drafted.get(found.id, ()))
     return found
 
 

@@ -39,7 +39,7 @@ def config(conn: Connection) -> NetworkConfig:
     Raises:
         NotFoundError: the node has not joined a network.
     """
-    row = conn.execute(select(schema.network)).mappings().first()
+    row = conn.execute(_SETTINGS).mappings().first()
     if row is None:
         raise NotFoundError(
             "this node is not in a network: run 'uncc network hub' (coordination role) or 'uncc network join'"
@@ -55,6 +55,10 @@ def config(conn: Connection) -> NetworkConfig:
         row["hub_key"],
         directory,
     )
+
+
+_SETTINGS = select(schema.network)
+"""The network settings' row, built once (building a statement costs more than running it)."""
 
 
 def directory(conn: Connection) -> Directory:

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from uncc.adapters.crypto import NodeKey
@@ -132,9 +132,10 @@ def _accept(
         handing_off(conn, enabled=hand_off is not None) as handed,
     ):
         outcome, error = store(ctx, conn, token, envelope)
+        key = ctx.key(conn)  # for the receipt: no connection of its own after the commit
     if hand_off is not None and handed:  # committed: posted while the receipt is signed
         hand_off(handed)
-    return answer(ctx, me, envelope, outcome, error)
+    return answer(ctx, me, envelope, outcome, error, key=key)
 
 
 def answer(
@@ -164,9 +165,7 @@ def store(
     """
     payload_digest = digest(token)
     now = ctx.clock()
-    existing = conn.execute(
-        select(schema.inbox.c.digest).where(schema.inbox.c.id == envelope.id)
-    ).first()
+    existing = conn.execute(_DIGEST, {"message_id": envelope.id}).first()
     if existing is not None:
         if existing.digest == payload_digest:
             return "duplicate", None
@@ -199,17 +198,18 @@ def store(
         )
         return "rejected", error
     conn.execute(
-        insert(schema.inbox).values(
-            id=envelope.id,
-            sender=envelope.sender,
-            conversation=envelope.conversation,
-            seq=envelope.seq,
-            type=envelope.type,
-            digest=payload_digest,
-            token=token,
-            received_at=now,
-            status="held",
-        )
+        _STORE,
+        {
+            "id": envelope.id,
+            "sender": envelope.sender,
+            "conversation": envelope.conversation,
+            "seq": envelope.seq,
+            "type": envelope.type,
+            "digest": payload_digest,
+            "token": token,
+            "received_at": now,
+            "status": "held",
+        },
     )
     _apply_ready(ctx, conn, envelope.sender, envelope.conversation)
     return "accepted", None
@@ -222,49 +222,47 @@ def _apply_ready(ctx: NodeContext, conn: Connection, sender: str, conversation: 
     transaction meanwhile is seen (and applied) by the next one.
     """
     serialise(conn, f"inbox:{sender}:{conversation}")
-    inbox = schema.inbox
-    applied = (
-        conn.execute(
-            select(func.max(inbox.c.seq)).where(
-                inbox.c.sender == sender,
-                inbox.c.conversation == conversation,
-                inbox.c.status == "applied",
-            )
-        ).scalar()
-        or 0
-    )
+    key = {"from_state": sender, "in_conversation": conversation}
+    applied = conn.execute(_APPLIED, key).scalar() or 0
     while True:
-        row = conn.execute(
-            select(inbox.c.id, inbox.c.token).where(
-                inbox.c.sender == sender,
-                inbox.c.conversation == conversation,
-                inbox.c.seq == applied + 1,
-                inbox.c.status == "held",
-            )
-        ).first()
+        row = conn.execute(_HELD, {**key, "next_seq": applied + 1}).first()
         if row is None:
             return
         envelope = parse(payload_of(row.token))
         conn.execute(
-            insert(schema.thread).values(
-                conversation=envelope.conversation,
-                message=envelope.id,
-                sender=envelope.sender,
-                direction="in",
-                type=envelope.type,
-                at=ctx.clock(),
-                body=envelope.body,
-            )
+            _THREAD,
+            {
+                "conversation": envelope.conversation,
+                "message": envelope.id,
+                "sender": envelope.sender,
+                "direction": "in",
+                "type": envelope.type,
+                "at": ctx.clock(),
+                "body": envelope.body,
+            },
         )
         handler = ctx.handlers.get(envelope.type)
         if handler is not None:
             handler(ctx, conn, envelope)
-        conn.execute(
-            update(inbox)
-            .where(inbox.c.id == row.id)
-            .values(status="applied", applied_at=ctx.clock())
-        )
+        conn.execute(_APPLY, {"message_id": row.id, "status": "applied", "applied_at": ctx.clock()})
         applied += 1
+
+
+# Statements of the receiving path, built once: building one costs more than running it.
+_DIGEST = select(schema.inbox.c.digest).where(schema.inbox.c.id == bindparam("message_id"))
+_STORE = insert(schema.inbox)
+_THREAD = insert(schema.thread)
+_SAME_TALK = (
+    schema.inbox.c.sender == bindparam("from_state"),
+    schema.inbox.c.conversation == bindparam("in_conversation"),
+)
+_APPLIED = select(func.max(schema.inbox.c.seq)).where(
+    *_SAME_TALK, schema.inbox.c.status == "applied"
+)
+_HELD = select(schema.inbox.c.id, schema.inbox.c.token).where(
+    *_SAME_TALK, schema.inbox.c.seq == bindparam("next_seq"), schema.inbox.c.status == "held"
+)
+_APPLY = update(schema.inbox).where(schema.inbox.c.id == bindparam("message_id"))
 
 
 def refuse(ctx: NodeContext, me: str, token: str, exc: EnvelopeError) -> tuple[int, str]:

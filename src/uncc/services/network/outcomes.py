@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.adapters.db.lease import lease_transaction
@@ -46,11 +46,18 @@ def alert(conn: Connection, now: dt.datetime, text: str) -> None:
     desk = {Role.CONTACT_POINT.value, Role.ADMIN.value}
     notices = [
         {"user_id": row.id, "at": now, "text": text}
-        for row in conn.execute(select(schema.users.c.id, schema.users.c.roles))
+        for row in conn.execute(_USERS)
         if desk & set(row.roles)
     ]
     if notices:
-        conn.execute(insert(schema.notices), notices)
+        conn.execute(_NOTICE, notices)
+
+
+_USERS = select(schema.users.c.id, schema.users.c.roles)
+_NOTICE = insert(schema.notices)
+_OUTBOX_ROW = update(schema.outbox).where(schema.outbox.c.id == bindparam("message_id"))
+"""Statements built once (building one costs more than running it); the outbox row's
+update sets the columns named by its parameters besides ``message_id``."""
 
 
 @dataclass
@@ -153,15 +160,15 @@ def refreshed_directory(ctx: NodeContext, transport: Transport) -> Any:
 
 def _delivered(ctx: NodeContext, conn: Connection, row: Any, receipt: str) -> None:
     conn.execute(
-        update(schema.outbox)
-        .where(schema.outbox.c.id == row["id"])
-        .values(
-            status="delivered",
-            receipt=receipt,
-            delivered_at=ctx.clock(),
-            attempts=row["attempts"] + 1,
-            last_error=None,
-        )
+        _OUTBOX_ROW,
+        {
+            "message_id": row["id"],
+            "status": "delivered",
+            "receipt": receipt,
+            "delivered_at": ctx.clock(),
+            "attempts": row["attempts"] + 1,
+            "last_error": None,
+        },
     )
 
 
@@ -169,13 +176,13 @@ def _retry(
     ctx: NodeContext, conn: Connection, row: Any, error: str, rng: Callable[[], float]
 ) -> None:
     conn.execute(
-        update(schema.outbox)
-        .where(schema.outbox.c.id == row["id"])
-        .values(
-            attempts=row["attempts"] + 1,
-            next_attempt_at=ctx.clock() + backoff(row["attempts"], rng),
-            last_error=error[:2000],
-        )
+        _OUTBOX_ROW,
+        {
+            "message_id": row["id"],
+            "attempts": row["attempts"] + 1,
+            "next_attempt_at": ctx.clock() + backoff(row["attempts"], rng),
+            "last_error": error[:2000],
+        },
     )
 
 

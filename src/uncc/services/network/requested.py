@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from uncc.adapters.db import schema
 from uncc.domain import cooperation, path_trace
@@ -38,6 +38,13 @@ def urgency_of(envelope: Envelope) -> Urgency:
     return Urgency(envelope.body.get("urgency", known.default_urgency if known else Urgency.URGENT))
 
 
+_TRACKED = select(schema.conversations.c.direction).where(
+    schema.conversations.c.id == bindparam("talk")
+)
+_TAKEN_UP = update(schema.conversations).where(schema.conversations.c.id == bindparam("talk"))
+"""Statements of every received request, built once (building costs more than running)."""
+
+
 def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
     """Any request: open the conversation on our side and alert the contact points."""
     opened(ctx, conn, envelope)
@@ -45,11 +52,7 @@ def received(ctx: NodeContext, conn: Connection, envelope: Envelope) -> None:
 
 def opened(ctx: NodeContext, conn: Connection, envelope: Envelope) -> str:
     """``received``, answering the conversation's direction (``in``, or an existing one's)."""
-    exists = conn.execute(
-        select(schema.conversations.c.direction).where(
-            schema.conversations.c.id == envelope.conversation
-        )
-    ).first()
+    exists = conn.execute(_TRACKED, {"talk": envelope.conversation}).first()
     if exists is not None:
         return str(exists.direction)
     open_conversation(
@@ -108,9 +111,13 @@ def take_up(
                     if ground is not None:
                         note += f"; to refuse: {ground.code} [{ground.provision}]"
     conn.execute(
-        update(schema.conversations)
-        .where(schema.conversations.c.id == envelope.conversation)
-        .values(case_id=case_id, order_id=order_id, status="received")
+        _TAKEN_UP,
+        {
+            "talk": envelope.conversation,
+            "case_id": case_id,
+            "order_id": order_id,
+            "status": "received",
+        },
     )
     alert(
         conn,

@@ -20,6 +20,7 @@ from uncc.domain.envelope import Handling
 from uncc.domain.measure_requests import MEASURE_REQUESTS, VideoHearingRequest
 from uncc.domain.messages import REQUESTS, Urgency, problems, validate
 from uncc.domain.policy import Action, require
+from uncc.domain.policy import allowed as role_may
 from uncc.errors import ConflictError, NotFoundError, UserInputError
 from uncc.services.abroad import offence_problems
 from uncc.services.context import NodeContext, Principal, audit, next_id
@@ -35,6 +36,7 @@ from uncc.services.network.conversations import (
     list_conversations,
     open_conversation,
     progress,
+    read_conversation,
 )
 from uncc.services.network.handoff import HandOff, handing_off
 from uncc.services.network.measures import hearing_note
@@ -77,11 +79,12 @@ def send_request(
     requested State can analyse them under its own law; a video hearing is recorded on
     the case (and, when received, on the requested State's case). ``follows`` links it to the earlier
     request whose traffic disclosure revealed the hop it asks about (Art. 44).
-    ``committed`` is called once the request is committed, before the conversation is
-    read back for the answer: it wakes the sender, which need not wait for that read.
-    ``hand_off``: this process's running sender; the request is claimed for it at birth
-    and handed to it once committed (``outbox.handing_off``), so it is posted without a
-    claim of its own.
+    ``committed`` is called once the request is committed: it wakes the sender. The
+    conversation is read back for the answer (an audited read) in the same transaction,
+    so nothing competes with the sender's post after the commit: no second write, no
+    second flush. ``hand_off``: this process's running sender; the request is claimed
+    for it at birth and handed to it once committed (``outbox.handing_off``), so it is
+    posted without a claim of its own.
 
     Raises:
         UserInputError: the request is incomplete (every missing or wrong field listed).
@@ -146,11 +149,15 @@ def send_request(
             to=recipient,
             case=case_id,
         )
+        sent = None
+        if any(role_may(role, Action.NETWORK_READ) for role in who.roles):
+            sent = read_conversation(conn, who, conversation)
+            audit(conn, ctx.clock(), who.user, "network.read", obj=conversation, outcome="ok")
     if hand_off is not None:
         hand_off(handed)
     if committed is not None:
         committed()
-    return get_conversation(ctx, who, conversation)
+    return sent or get_conversation(ctx, who, conversation)  # the latter refuses the read
 
 
 def _check_hearing(
