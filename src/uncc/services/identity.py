@@ -192,6 +192,16 @@ class Looked:
             raise PermissionDeniedError(self.refusal or "unknown token: log in again")
         return self.who
 
+    def seen_node(self) -> NodeSeen:
+        """The node's row read with the token (once the caller is authenticated).
+
+        Raises:
+            NotFoundError: the node has not been initialised.
+        """
+        if self.node is None:
+            raise NotFoundError("this node is not initialised: run 'uncc node init' first")
+        return self.node
+
 
 _TOKEN = (
     select(

@@ -15,13 +15,12 @@ import asyncio
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Any, cast
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from uncc.services.context import AuditEntry, NodeContext, audit_all
-from uncc.services.notify_events import notifies
-from uncc.services.reads import autocommit
+from uncc.services.reads import audit_alone
 
 MOST = 256
 """The most entries one transaction takes."""
@@ -103,14 +102,13 @@ class AuditCommits:
 
     def _commit(self, entries: list[_Entry]) -> None:
         error: BaseException | None = None
-        alone = len(entries) == 1 and not notifies(entries[0].action, entries[0].outcome)
-        try:  # one entry alone is one INSERT: its own transaction, no BEGIN / COMMIT trips
-            with autocommit(self.ctx.engine) if alone else self.ctx.engine.begin() as conn:
-                audit_all(
-                    conn,
-                    self.ctx.clock(),
-                    [AuditEntry(e.actor, e.action, e.obj, e.outcome, e.details) for e in entries],
-                )
+        rows = [AuditEntry(e.actor, e.action, e.obj, e.outcome, e.details) for e in entries]
+        try:
+            if len(rows) == 1:  # one INSERT in autocommit, unless it notifies
+                audit_alone(self.ctx, rows[0])
+            else:
+                with self.ctx.engine.begin() as conn:
+                    audit_all(conn, self.ctx.clock(), rows)
         except Exception as exc:  # every waiting read fails with it; nothing was shown
             error = exc
         for e in entries:
@@ -137,11 +135,3 @@ def audit_commits(request: Request) -> AuditCommits:
 def audit_commits_of(app: Any) -> AuditCommits:
     """An app's audit committer."""
     return cast("AuditCommits", app.state.audit_commits)
-
-
-async def _commits(request: Request) -> AuditCommits:
-    return audit_commits(request)
-
-
-Commits = Annotated[AuditCommits, Depends(_commits)]
-"""The app's audit committer, for an async handler."""

@@ -13,25 +13,34 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
-from uncc.errors import NotFoundError, PermissionDeniedError
+from uncc.errors import PermissionDeniedError
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
 
 
-async def _looked(
+def bearer(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header.
+
+    Raises:
+        PermissionDeniedError: no such header.
+    """
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise PermissionDeniedError("send 'Authorization: Bearer <token>' (POST /api/v1/login)")
+    return authorization.split(" ", 1)[1].strip()
+
+
+async def looked(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> identity.Looked:
     """The request's bearer token looked up (once per request: FastAPI caches it)."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise PermissionDeniedError("send 'Authorization: Bearer <token>' (POST /api/v1/login)")
     ctx: NodeContext = request.app.state.ctx
-    found = identity.look_up(ctx, authorization.split(" ", 1)[1].strip())
+    found = identity.look_up(ctx, bearer(authorization))
     if found.write is not None:
         await run_in_threadpool(found.write)
     return found
 
 
-Looked = Annotated[identity.Looked, Depends(_looked)]
+Looked = Annotated[identity.Looked, Depends(looked)]
 
 
 async def who(found: Looked) -> Principal:
@@ -49,9 +58,7 @@ async def node_seen(_: User, found: Looked) -> identity.NodeSeen:
     Raises:
         NotFoundError: the node has not been initialised.
     """
-    if found.node is None:
-        raise NotFoundError("this node is not initialised: run 'uncc node init' first")
-    return found.node
+    return found.seen_node()
 
 
 Node = Annotated[identity.NodeSeen, Depends(node_seen)]
