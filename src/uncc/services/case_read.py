@@ -33,9 +33,7 @@ def read_case_as(ctx: NodeContext, token: str, case_id: str) -> cases.CaseText:
         NotFoundError: the node is not initialised, or there is no such case.
         Exception: whatever the audit entry's commit raised (the case is not returned).
     """
-    found = identity.look_up(ctx, token)
-    if found.write is not None:
-        found.write()
+    found = identity.look_up_written(ctx, token)
     who = found.principal()
     node = found.seen_node()
     case = cases.read_case_text(ctx, who, case_id, node.state)

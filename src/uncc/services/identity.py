@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -150,10 +150,7 @@ def authenticate(ctx: NodeContext, token: str) -> Principal:
     Raises:
         PermissionDeniedError: unknown, expired or idle token, or a disabled user.
     """
-    found = look_up(ctx, token)
-    if found.write is not None:
-        found.write()
-    return found.principal()
+    return look_up_written(ctx, token).principal()
 
 
 @dataclass(frozen=True)
@@ -228,6 +225,15 @@ _TOKEN = (
 The node's row comes in the same statement: ``GET /api/v1/node`` and the case read
 (which needs the State) then make no read of their own for it (one round trip less).
 """
+
+
+def look_up_written(ctx: NodeContext, token: str) -> Looked:
+    """``look_up``, and the write it calls for made (a caller in a worker thread: one hop)."""
+    found = look_up(ctx, token)
+    if found.write is None:
+        return found
+    found.write()
+    return replace(found, write=None)
 
 
 def look_up(ctx: NodeContext, token: str) -> Looked:

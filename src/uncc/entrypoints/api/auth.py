@@ -1,9 +1,12 @@
 """Who is calling: the bearer token of a request, resolved to a user and their roles.
 
-An async dependency: the token is looked up by one read on the event loop (no hop
-through the thread pool); only the rare write it calls for (a web session's last use,
-or its end) goes to a thread. The same read brings the node's row (:data:`Node`), so
-a route that needs it makes no read of its own.
+An async dependency: the token is looked up by one read, at every request. On SQLite
+the read is made on the event loop (a library call, cheaper than a hop through the
+thread pool), and only the rare write it calls for (a web session's last use, or its
+end) goes to a thread. On PostgreSQL the read is a round trip to the server: read and
+write go to one worker thread together, so the loop serves other requests meanwhile.
+The same read brings the node's row (:data:`Node`), so a route that needs it makes no
+read of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from uncc.errors import PermissionDeniedError
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
+from uncc.services.reads import round_trips
 
 
 def bearer(authorization: str | None) -> str:
@@ -34,7 +38,10 @@ async def looked(
 ) -> identity.Looked:
     """The request's bearer token looked up (once per request: FastAPI caches it)."""
     ctx: NodeContext = request.app.state.ctx
-    found = identity.look_up(ctx, bearer(authorization))
+    token = bearer(authorization)
+    if round_trips(ctx.engine):  # PostgreSQL: the loop serves other requests meanwhile
+        return await run_in_threadpool(identity.look_up_written, ctx, token)
+    found = identity.look_up(ctx, token)
     if found.write is not None:
         await run_in_threadpool(found.write)
     return found
