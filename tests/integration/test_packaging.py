@@ -17,7 +17,7 @@ from uncc.errors import UserInputError
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-EXTRAS = {"psycopg": "postgresql", "obstore": "s3"}
+EXTRAS = {"psycopg": "postgresql", "psycopg_pool": "postgresql", "obstore": "s3"}
 """The modules only some nodes need, and the extra that brings each."""
 
 

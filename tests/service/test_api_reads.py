@@ -15,13 +15,12 @@ from sqlalchemy import func, insert, select
 
 from tests.service.conftest import PASSWORD, Node, facts
 from uncc.adapters.db import schema
+from uncc.adapters.db.direct import Direct
 from uncc.config import Settings
 from uncc.entrypoints.api import audit_commits
 from uncc.entrypoints.api.app import create_app
-from uncc.services import cases, identity
-from uncc.services import reads as reads_module
+from uncc.services import case_read, cases, identity
 from uncc.services.context import our_state
-from uncc.services.reads import round_trips
 
 
 def reads(node: Node, case_id: str) -> int:
@@ -88,10 +87,17 @@ def test_a_case_read_whose_audit_entry_cannot_be_committed_shows_nothing(
         msg = "the disk is full"
         raise OSError(msg)
 
+    first = Direct.first
+
+    def failing(direct: Direct, statement: Any, params: Any) -> Any:
+        if statement is case_read._READ_AUDITED:
+            broken()
+        return first(direct, statement, params)
+
     async def read() -> httpx.Response:
         client, headers = await _session(app, "ivan")
-        monkeypatch.setattr(audit_commits, "audit_all", broken)  # entries committed together
-        monkeypatch.setattr(reads_module, "audit_all", broken)  # an entry alone (PostgreSQL's)
+        monkeypatch.setattr(audit_commits, "audit_all", broken)  # SQLite: the committer's
+        monkeypatch.setattr(Direct, "first", failing)  # PostgreSQL: the read with its entry
         try:
             return await client.get(f"/api/v1/cases/{case.id}", headers=headers)
         finally:
@@ -138,7 +144,7 @@ def test_the_audit_committer_stops_at_shutdown_and_a_later_read_is_still_audited
         assert client.get(f"/api/v1/cases/{case.id}", headers=headers).status_code == 200
         committer = audit_commits.audit_commits_of(app)
         thread = committer._thread
-        if round_trips(node.ctx.engine):  # PostgreSQL: the read committed its entry itself
+        if node.ctx.engine.dialect.name == "postgresql":  # the read committed its entry itself
             assert thread is None
         else:
             assert thread is not None

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from uncc import __version__
+from uncc.adapters.db.direct import for_engine
 from uncc.adapters.upload_area import UploadArea
 from uncc.bootstrap import build, network_transport
 from uncc.config import Settings
@@ -137,6 +138,7 @@ def create_app(
     links = transport or network_transport(settings, ctx)
     sender = Sender(ctx, links, send_seconds or 1.0)
     commits = AuditCommits(ctx)
+    direct = for_engine(ctx.engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -148,6 +150,8 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await asyncio.to_thread(commits.close)
+        if direct is not None:
+            await asyncio.to_thread(direct.close)
 
     app = FastAPI(
         title="uncc national node",
@@ -160,6 +164,7 @@ def create_app(
     app.state.transport = links
     app.state.network_sender = sender
     app.state.audit_commits = commits
+    app.state.direct = direct
     problems.install(app)
     health.install(app, ctx)
     for resource in API:

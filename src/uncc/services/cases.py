@@ -166,7 +166,7 @@ _INVESTIGATING = (
     .where(schema.hits.c.case_id == schema.cases.c.id)
     .scalar_subquery()
 )
-_CASE_TEXT = select(
+CASE_TEXT = select(
     schema.cases.c.id,
     schema.cases.c.title,
     schema.cases.c.status,
@@ -174,9 +174,11 @@ _CASE_TEXT = select(
     cast(schema.cases.c.analysis, Text).label("analysis"),
     schema.cases.c.created_by,
     _INVESTIGATING.label("investigating"),
-).where(schema.cases.c.id.in_(bindparam("forms", expanding=True)))
-"""A case with its analysis as stored text, by any stored form of its id, with the States
-whose deconfliction hits name it (comma-separated State codes; one statement, built once)."""
+)
+"""A case's columns for ``case_text``: its analysis as stored text, and the States whose
+deconfliction hits name it (comma-separated State codes), in one statement."""
+_CASE_TEXT = CASE_TEXT.where(schema.cases.c.id.in_(bindparam("forms", expanding=True)))
+"""A case by any stored form of its id (``CASE_TEXT``, built once)."""
 
 
 def read_case_text(ctx: NodeContext, who: Principal, case_id: str, state: str | None) -> CaseText:
@@ -195,6 +197,15 @@ def read_case_text(ctx: NodeContext, who: Principal, case_id: str, state: str | 
     require(who.roles, Action.CASE_READ)
     with reading(ctx.engine) as conn:
         row = conn.execute(_CASE_TEXT, {"forms": list(stored_forms(case_id, state))}).first()
+    return case_text(row, case_id)
+
+
+def case_text(row: Any, case_id: str) -> CaseText:
+    """A case from its row (``CASE_TEXT``), with what deconfliction has learned since.
+
+    Raises:
+        NotFoundError: no row (no such case).
+    """
     if row is None:
         raise NotFoundError(f"no case {case_id}")
     investigating = set(row.investigating.split(",")) if row.investigating else set()

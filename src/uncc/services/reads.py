@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from sqlalchemy import Connection, Engine
 
 from uncc.adapters.db.engine import READ
-from uncc.services.context import AuditEntry, NodeContext, audit_all
-from uncc.services.notify_events import notifies
 
 
 @contextlib.contextmanager
@@ -50,24 +48,3 @@ def autocommit(engine: Engine) -> Iterator[Connection]:
         else:
             conn.execution_options(**{READ: True})
         yield conn
-
-
-def round_trips(engine: Engine) -> bool:
-    """Whether each statement is a round trip to a database server (PostgreSQL).
-
-    An async caller then hands its statements to a worker thread rather than wait on
-    the event loop; SQLite's are calls into a library, cheaper than the hop.
-    """
-    return engine.dialect.name == "postgresql"
-
-
-def audit_alone(ctx: NodeContext, entry: AuditEntry) -> None:
-    """Commit one audit entry now; committed — durably — when this returns.
-
-    An entry that notifies no one (``notify_events.notifies``) is one ``INSERT`` in
-    autocommit, atomic by itself; one that notifies keeps its transaction (the
-    notifications are written with it).
-    """
-    alone = not notifies(entry.action, entry.outcome)
-    with autocommit(ctx.engine) if alone else ctx.engine.begin() as conn:
-        audit_all(conn, ctx.clock(), [entry])

@@ -20,7 +20,8 @@ from typing import Any, cast
 from fastapi import Request
 
 from uncc.services.context import AuditEntry, NodeContext, audit_all
-from uncc.services.reads import audit_alone
+from uncc.services.notify_events import notifies
+from uncc.services.reads import autocommit
 
 MOST = 256
 """The most entries one transaction takes."""
@@ -102,13 +103,14 @@ class AuditCommits:
 
     def _commit(self, entries: list[_Entry]) -> None:
         error: BaseException | None = None
-        rows = [AuditEntry(e.actor, e.action, e.obj, e.outcome, e.details) for e in entries]
-        try:
-            if len(rows) == 1:  # one INSERT in autocommit, unless it notifies
-                audit_alone(self.ctx, rows[0])
-            else:
-                with self.ctx.engine.begin() as conn:
-                    audit_all(conn, self.ctx.clock(), rows)
+        alone = len(entries) == 1 and not notifies(entries[0].action, entries[0].outcome)
+        try:  # one entry alone is one INSERT: its own transaction, no BEGIN / COMMIT trips
+            with autocommit(self.ctx.engine) if alone else self.ctx.engine.begin() as conn:
+                audit_all(
+                    conn,
+                    self.ctx.clock(),
+                    [AuditEntry(e.actor, e.action, e.obj, e.outcome, e.details) for e in entries],
+                )
         except Exception as exc:  # every waiting read fails with it; nothing was shown
             error = exc
         for e in entries:

@@ -11,15 +11,15 @@ read of its own.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
+from uncc.adapters.db.direct import Direct
 from uncc.errors import PermissionDeniedError
 from uncc.services import identity
 from uncc.services.context import NodeContext, Principal
-from uncc.services.reads import round_trips
 
 
 def bearer(authorization: str | None) -> str:
@@ -39,12 +39,18 @@ async def looked(
     """The request's bearer token looked up (once per request: FastAPI caches it)."""
     ctx: NodeContext = request.app.state.ctx
     token = bearer(authorization)
-    if round_trips(ctx.engine):  # PostgreSQL: the loop serves other requests meanwhile
-        return await run_in_threadpool(identity.look_up_written, ctx, token)
+    direct = direct_of(request.app)
+    if direct is not None:  # PostgreSQL: the loop serves other requests meanwhile
+        return await run_in_threadpool(identity.look_up_written, ctx, token, direct)
     found = identity.look_up(ctx, token)
     if found.write is not None:
         await run_in_threadpool(found.write)
     return found
+
+
+def direct_of(app: Any) -> Direct | None:
+    """The app's direct statements (PostgreSQL; ``None`` on SQLite: no round trips)."""
+    return cast("Direct | None", app.state.direct)
 
 
 Looked = Annotated[identity.Looked, Depends(looked)]

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from uncc.entrypoints.api import when
 from uncc.entrypoints.api.audit_commits import audit_commits
-from uncc.entrypoints.api.auth import User, bearer, looked, node_seen, who
+from uncc.entrypoints.api.auth import User, bearer, direct_of, looked, node_seen, who
 from uncc.entrypoints.api.deps import Ctx
 from uncc.entrypoints.api.limits import Document
 from uncc.entrypoints.api.models import In, Json, Out, Stamp, iso
@@ -21,7 +21,6 @@ from uncc.entrypoints.api.problem_types import problems
 from uncc.services import case_read, cases, protection
 from uncc.services.case_export import export_case
 from uncc.services.context import NodeContext
-from uncc.services.reads import round_trips
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"], responses=problems())
 
@@ -150,9 +149,10 @@ async def get_case(
     # other requests meanwhile. SQLite's statements are library calls: on the loop, the
     # entry committed with other reads' (audit_commits).
     ctx: NodeContext = request.app.state.ctx
-    if round_trips(ctx.engine):
+    direct = direct_of(request.app)
+    if direct is not None:
         token = bearer(authorization)
-        case = await run_in_threadpool(case_read.read_case_as, ctx, token, case_id)
+        case = await run_in_threadpool(case_read.read_case_as, ctx, direct, token, case_id)
     else:
         found = await looked(request, authorization)
         user = await who(found)
