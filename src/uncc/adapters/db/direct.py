@@ -13,7 +13,7 @@ would see, and a write is committed — durably, PostgreSQL's ``synchronous_comm
 when :meth:`Direct.first` returns.
 
 The pool opens at the first statement and closes with :meth:`Direct.close` (the app's
-shutdown); a statement after that opens a new one. SQLite has no round trips and keeps
+shutdown) or when its engine is disposed; a statement after that opens a new one. SQLite has no round trips and keeps
 SQLAlchemy (:func:`for_engine` gives ``None``).
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -82,6 +82,7 @@ class Direct:
         self._compiled: dict[int, _Compiled] = {}
         self._pool: ConnectionPool[Any] | None = None
         self._lock = threading.Lock()
+        event.listen(engine, "engine_disposed", self._disposed)  # its connections go with it
 
     def first(self, statement: ClauseElement, params: Mapping[str, Any]) -> Any | None:
         """The first row of one statement (fields named as its columns), or ``None``.
@@ -100,6 +101,9 @@ class Direct:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.close()
+
+    def _disposed(self, _engine: Engine) -> None:
+        self.close()
 
     def _opened(self) -> ConnectionPool[Any]:
         pool = self._pool
