@@ -13,8 +13,8 @@ would see, and a write is committed — durably, PostgreSQL's ``synchronous_comm
 when :meth:`Direct.first` returns.
 
 The pool opens at the first statement and closes with :meth:`Direct.close` (the app's
-shutdown) or when its engine is disposed; a statement after that opens a new one. SQLite has no round trips and keeps
-SQLAlchemy (:func:`for_engine` gives ``None``).
+shutdown) or when its engine is disposed; a statement after that opens a new one.
+SQLite has no round trips and keeps SQLAlchemy (:func:`for_engine` gives ``None``).
 """
 
 from __future__ import annotations
