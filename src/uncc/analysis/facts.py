@@ -14,6 +14,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from uncc.analysis.frozen import KeptDict, KeptList
 from uncc.analysis.vocabulary import (
     Conduct,
     Craft,
@@ -60,7 +61,7 @@ class Inferred(_Facts, Generic[T]):
     """A fact inferred from objective circumstances (Art. 37), which must be named."""
 
     value: T
-    inferred_from: list[Annotated[str, StringConstraints(min_length=1)]] = Field(min_length=1)
+    inferred_from: KeptList[Annotated[str, StringConstraints(min_length=1)]] = Field(min_length=1)
     """The objective circumstances the fact is inferred from."""
 
 
@@ -102,7 +103,7 @@ class Person(_Facts):
     id: EntityId
     kind: PersonKind | None = None
     name: str | None = None
-    nationalities: list[StateCode] | None = None
+    nationalities: KeptList[StateCode] | None = None
     """Nationalities of a natural person; ``[]`` for none known to exist (see stateless)."""
     stateless: bool | None = None
     habitual_residence: StateCode | None = None
@@ -120,15 +121,15 @@ class Person(_Facts):
     """Whether the person is a State, or a public authority or body of one."""
     public_body_of: StateCode | None = None
     """For a public authority: the State it belongs to (Art. 40(2)(d))."""
-    leading_persons: list[LeadingPosition] | None = None
+    leading_persons: KeptList[LeadingPosition] | None = None
     """For a legal person: who holds a leading position in it, and on which basis."""
-    staff: list[EntityId] | None = None
+    staff: KeptList[EntityId] | None = None
     """For a legal person: natural persons acting under its authority (Art. 35(2))."""
     supervision_failed: bool | None = None
     """A leading person's lack of supervision or control made the offence possible."""
     service_provider: bool | None = None
-    offers_services_in: list[StateCode] | None = None
-    evaded_justice: list[Period] | None = None
+    offers_services_in: KeptList[StateCode] | None = None
+    evaded_justice: KeptList[Period] | None = None
     """Periods in which the person evaded justice (Art. 38); ``[]`` for none."""
 
 
@@ -147,7 +148,7 @@ class System(_Facts):
     critical_infrastructure: bool | None = None
     closed_group: bool | None = None
     """Operated for a closed group of users, with no public network (Art. 41(3)(b))."""
-    holds_data_of_nationals_of: list[StateCode] | None = None
+    holds_data_of_nationals_of: KeptList[StateCode] | None = None
     """Every State whose nationals' data the system holds (Art. 40(2)(e)); ``[]`` for none."""
 
 
@@ -156,11 +157,11 @@ class Datum(_Facts):
 
     id: EntityId
     description: str | None = None
-    kinds: list[DataKind] | None = None
+    kinds: KeptList[DataKind] | None = None
     stored_in: StateCode | None = None
     system: EntityId | None = None
     """The system it is stored on."""
-    subjects: list[EntityId] | None = None
+    subjects: KeptList[EntityId] | None = None
     """The persons the data is about (whose data it is)."""
     depicts: EntityId | None = None
     """For an image: the person it shows (a declared person is a real person)."""
@@ -230,9 +231,9 @@ class Property(_Facts):
     held_by: EntityId | None = None
     origin: Origin | None = None
     """Where it came from; ``None`` when not known to be proceeds."""
-    used_in: list[EntityId] | None = None
+    used_in: KeptList[EntityId] | None = None
     """Acts it was used in as an instrumentality (Art. 50(1)(b))."""
-    destined_for: list[EntityId] | None = None
+    destined_for: KeptList[EntityId] | None = None
     """Acts it was destined for use in (Art. 50(1)(b))."""
 
 
@@ -277,21 +278,21 @@ class Act(_Facts):
     """The system through which the actor acted."""
     when: dt.date | dt.datetime | None = None
     acted_in: Place | None = None
-    effects_in: list[StateCode] | None = None
+    effects_in: KeptList[StateCode] | None = None
     """Where the effects occurred or were meant to occur."""
     without_right: Flag | None = None
     mental_state: MentalState | Inferred[MentalState] | None = None
     """The actor's state of mind as to every element of the act (or give ``mental_states``)."""
-    mental_states: dict[ElementKey, MentalState | Inferred[MentalState]] | None = None
+    mental_states: KeptDict[ElementKey, MentalState | Inferred[MentalState]] | None = None
     """The actor's state of mind element by element, by the element's key (``conduct`` for
     the conduct): e.g. ``{conduct: intent, consent: recklessness}`` for Art. 25. Not
     together with ``mental_state``; an element not named is unknown."""
-    purposes: list[Purpose] | dict[Purpose, Flag] | None = None
+    purposes: KeptList[Purpose] | KeptDict[Purpose, Flag] | None = None
     """A list states every purpose the act had (any other is absent); a mapping states
     some purposes as true or false, leaving the others unknown."""
     for_benefit_of: EntityId | None = None
     """A legal person the act was committed for (Art. 35)."""
-    victims: list[EntityId] | None = None
+    victims: KeptList[EntityId] | None = None
     target_state: StateCode | None = None
     """The State whose government or regime the act is aimed at (Art. 26)."""
     circumstances: Circumstances | None = None
@@ -303,10 +304,10 @@ class Result(_Facts):
 
     id: EntityId
     kind: ResultKind
-    caused_by: list[EntityId] = Field(min_length=1)
+    caused_by: KeptList[EntityId] = Field(min_length=1)
     occurred: bool = True
     """Stating a result asserts it occurred; write ``false`` to record that it did not."""
-    victims: list[EntityId] | None = None
+    victims: KeptList[EntityId] | None = None
     amount: Amount | None = None
     description: str | None = None
 
@@ -323,12 +324,14 @@ class Investigation(_Facts):
     """How it became known: notified by that State, a deconfliction hit, or otherwise."""
     authority: str | None = None
     reference: str | None = None
-    acts: list[EntityId] | None = None
-    persons: list[EntityId] | None = None
+    acts: KeptList[EntityId] | None = None
+    persons: KeptList[EntityId] | None = None
 
 
 class Incident(_Facts):
     """The facts of one incident."""
+
+    model_config = ConfigDict(validate_default=True)  # an absent list is a frozen one too
 
     uncc: Literal["incident/1"]
     """The format and its version."""
@@ -336,11 +339,11 @@ class Incident(_Facts):
     title: str | None = None
     summary: str | None = None
     fictional: bool | None = None
-    persons: list[Person] = []
-    systems: list[System] = []
-    data: list[Datum] = []
-    items: list[Item] = []
-    property: list[Property] = []
-    acts: list[Act] = []
-    results: list[Result] = []
-    investigations: list[Investigation] = []
+    persons: KeptList[Person] = []
+    systems: KeptList[System] = []
+    data: KeptList[Datum] = []
+    items: KeptList[Item] = []
+    property: KeptList[Property] = []
+    acts: KeptList[Act] = []
+    results: KeptList[Result] = []
+    investigations: KeptList[Investigation] = []
