@@ -9,6 +9,7 @@ identities under concurrency, and the database connections the path opens.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import httpx
@@ -17,10 +18,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text, update
 
 from tests.service.conftest import PASSWORD, Node, facts
+from uncc.adapters.crypto import token_digest
 from uncc.adapters.db import schema
 from uncc.config import Settings
+from uncc.domain.policy import Role
 from uncc.entrypoints.api.app import create_app
-from uncc.services import accounts, cases
+from uncc.services import accounts, cases, login
 
 
 def _reads(node: Node, case_id: str, actor: str | None = None) -> int:
@@ -218,3 +221,36 @@ def test_the_reads_hold_a_bounded_number_of_connections_and_release_them_at_shut
         during = _direct_connections(node)
         assert during - before <= 10
     assert _direct_connections(node) == before
+
+
+def test_an_idle_web_session_is_refused_and_ended_by_the_case_read(node: Node) -> None:
+    """A web session's token read on the case read's own path: idle, it ends there."""
+    case, app = _opened(node)
+    token = login.login(node.ctx, "ivan", PASSWORD, web=True)
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as client:
+        assert client.get(f"/api/v1/cases/{case.id}", headers=headers).status_code == 200
+        node.clock.now += node.ctx.session_idle + dt.timedelta(minutes=1)
+        answer = client.get(f"/api/v1/cases/{case.id}", headers=headers)
+        assert answer.status_code == 403, answer.text
+        assert "idle" in answer.json()["detail"]
+        assert case.title not in answer.text
+    with node.ctx.engine.connect() as conn:
+        left = conn.execute(
+            select(func.count()).where(schema.tokens.c.hash == token_digest(token))
+        ).scalar_one()
+    assert left == 0
+    assert _reads(node, case.id) == 1
+
+
+def test_a_role_that_needs_a_second_factor_reads_no_case_before_it_is_enrolled(
+    node: Node,
+) -> None:
+    case, app = _opened(node)
+    node.ctx.totp_roles = frozenset({Role.INVESTIGATOR})
+    with TestClient(app) as client:
+        headers = _login(client, "ivan")
+        answer = client.get(f"/api/v1/cases/{case.id}", headers=headers)
+        assert answer.status_code == 403, answer.text
+        assert case.title not in answer.text
+    assert _reads(node, case.id) == 0
