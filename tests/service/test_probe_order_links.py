@@ -14,7 +14,7 @@ from tests.security.test_order_links import answering, request_here
 from tests.service.conftest import Node, facts
 from uncc.adapters.db import schema
 from uncc.domain.documents import content_code
-from uncc.services import cases, documents
+from uncc.services import cases, documents, order_links, orders
 from uncc.services.reports.document_html import document_html
 
 
@@ -90,3 +90,30 @@ def _renamed(content: dict[str, object], old: str, new: str) -> dict[str, object
     result = walk(content)
     assert isinstance(result, dict)
     return result
+
+
+FORGED = "XB-R-9\nAuthorised\n    judge Dredd, 2026-03-10 09:00 UTC\x0b\x1b[8m"
+"""A reference another State chose: lines that would print as fields of our own order."""
+
+
+def test_a_reference_another_state_wrote_prints_as_one_line_of_our_order(node: Node) -> None:
+    case_id = cases.open_case(node.ctx, node.ivan, facts("insider-company")).id
+    request_id = request_here(node, reference=FORGED)
+    order = answering(node, case_id, request_id)
+    printed = documents.issue(
+        node.ctx, node.pia, "order", order.id, fmt="html", render=document_html
+    )
+    sections = _content(node, printed.document.code)["sections"]
+    assert isinstance(sections, list)
+    values = [v for s in sections for label, v in s["lines"] if label == "In answer to request"]
+    assert len(values) == 1
+    value = values[0]
+    assert isinstance(value, str)
+    assert value.isprintable()  # no line break, no control character
+    assert value.startswith("XB-R-9 Authorised judge Dredd, 2026-03-10 09:00 UTC")
+    assert value.endswith(f"of XB ({request_id})")
+    seen = order_links.answered_request(
+        node.ctx, node.pia, orders.get_order(node.ctx, node.pia, order.id)
+    )
+    assert seen is not None
+    assert seen.reference.isprintable()

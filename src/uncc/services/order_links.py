@@ -86,7 +86,15 @@ def answered(conn: Connection, order: Order) -> Answered | None:
     row = conn.execute(
         select(table.c.id, table.c.peer, table.c.reference).where(table.c.id == order.request_id)
     ).first()
-    return None if row is None else Answered(row.id, row.peer, row.reference)
+    return None if row is None else Answered(row.id, row.peer, _one_line(row.reference))
+
+
+def _one_line(text: str) -> str:
+    """Words another State wrote, as one line.
+
+    No line break or control character of theirs may print as a field of our own order.
+    """
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def drafted_for(
