@@ -23,6 +23,7 @@ from tests.unit.test_analysis_properties import full_incidents
 from uncc.analysis.engine import Analysis, analyze
 from uncc.analysis.facts import Incident
 from uncc.analysis.intake import validate_incident
+from uncc.analysis.report import to_dict
 from uncc.convention.catalogue import load_convention
 from uncc.parties.catalogue import builtin_profile
 from uncc.yaml12 import load_yaml
@@ -40,17 +41,15 @@ def _analysis(incident: Incident) -> Analysis:
 
 
 def _shown(analysis: Analysis) -> str:
-    """Every reason the analysis gives: the trace of each finding, ground and measure.
-
-    (Not the report as a whole: its questions read the facts when they are asked, on
-    main too; the traces are the analysis's own record of what the facts were.)
-    """
+    """Every reason the analysis gives (the trace of each finding, ground and measure)
+    and its report, questions included (they read the facts when they are asked)."""
     traces = [f.trace for f in analysis.baseline]
     for result in analysis.states:
         traces += [f.trace for f in result.findings]
         traces += [result.jurisdiction.trace, *(g.trace for g in result.jurisdiction.grounds)]
         traces += [m.trace for m in result.measures]
-    return json.dumps([t.to_dict() for t in traces], default=str)
+    report = to_dict(analysis, CONVENTION)
+    return json.dumps([[t.to_dict() for t in traces], report], default=str)
 
 
 def _change_in_place(model: BaseModel) -> None:
