@@ -113,7 +113,9 @@ class EncryptionKey:
         """
         try:
             found = jwe.decrypt_compact(token, self._okp, registry=_REGISTRY)
-        except (JoseError, ValueError, TypeError) as exc:
+        except (JoseError, ValueError, TypeError, KeyError, RecursionError) as exc:
+            # KeyError: an epk of another curve (joserfc's key import); RecursionError:
+            # a header nested too deep to parse. A token that cannot be opened is refused.
             raise DecryptionError(f"cannot decrypt ({exc})") from None
         header = dict(found.protected)
         if header.get("kid") != self.key_id:
