@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from uncc.analysis.findings import Measure, OffenceFinding, Target, make_measure
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Truth, all_, any_, truth_of
 from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.targets import TARGET_KINDS, Found, nothing_named, targets
@@ -75,7 +75,7 @@ def _belief(findings: list[OffenceFinding], power: Power, names: str) -> Trace:
         "condition",
         "reasonable belief that an offence was or is being committed",
         power.at,
-        Truth.of(bool(findings)),
+        truth_of(bool(findings)),
         inputs=[("offences established or not ruled out", names)],
     )
 
@@ -95,7 +95,7 @@ def _serious(findings: list[OffenceFinding], state: str, ctx: Context) -> Trace:
         "condition",
         "depends on the State's list of serious offences (Art. 48(1)), which the profile does not give",
         "art_48__para_1",
-        Truth.UNKNOWN,
+        UNKNOWN,
         missing=[
             Missing(
                 f"profile[{state}].serious_offences", f"the list of serious offences in {state}"
@@ -176,7 +176,7 @@ class Scope:
         self, state: str, findings: Iterable[OffenceFinding], ctx: Context, jurisdiction: Trace
     ) -> None:
         self.state = state
-        self.relevant = [f for f in findings if f.truth is not Truth.FALSE]
+        self.relevant = [f for f in findings if f.truth is not FALSE]
         self.ctx = ctx
         self.jurisdiction = jurisdiction
         self._nodes: dict[str, Trace] = {}
@@ -229,7 +229,7 @@ def _investigation(state: str, jurisdiction: Trace) -> Trace:
         "scope",
         f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
         "art_41__para_1",
-        Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
+        FALSE if jurisdiction.outcome is FALSE else TRUE,
         inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
     )
 
@@ -310,7 +310,7 @@ def measures(scope: Scope, plan: _Plan) -> list[Measure]:
     groups: dict[tuple[str | None, Truth], list[tuple[Target, list[Missing], Trace | None]]] = {}
     for target, missing in found:
         left_out = closed_group_left_out(target, ctx) if plan.closed else None
-        key = (target.location, Truth.TRUE if left_out is None else left_out.outcome)
+        key = (target.location, TRUE if left_out is None else left_out.outcome)
         groups.setdefault(key, []).append((target, missing, left_out))
     out = []
     for (place, _), group in groups.items():
@@ -354,8 +354,8 @@ def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
         system, "connected", system.connected, "whether the system is connected to another system"
     )
     covered = all_([closed.truth, ~linked.truth])
-    missing = [*closed.missing] if closed.truth is not Truth.FALSE else []
-    if closed.truth is not Truth.FALSE:
+    missing = [*closed.missing] if closed.truth is not FALSE else []
+    if closed.truth is not FALSE:
         missing += linked.missing
     return leaf(
         "fact",
