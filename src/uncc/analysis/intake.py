@@ -258,17 +258,20 @@ class _References:
 def reference_problems(incident: Incident) -> Iterator[str]:
     """Every duplicate id and every reference to an id that is not declared."""
     owner: dict[str, tuple[str, int]] = {}  # the first entity with an id (path made on a clash)
+    ids: dict[str, set[str]] = {}  # the ids each collection declares
     for collection in _COLLECTIONS:
+        declared = ids[collection] = set()
         for index, entity in enumerate(getattr(incident, collection)):
-            if entity.id in owner:
-                first, at = owner[entity.id]
+            eid = entity.id
+            declared.add(eid)
+            if eid in owner:
+                first, at = owner[eid]
                 yield (
-                    f"{collection}[{index}].id: '{entity.id}' is already used by "
+                    f"{collection}[{index}].id: '{eid}' is already used by "
                     f"{first}[{at}]; ids must be unique across the incident"
                 )
             else:
-                owner[entity.id] = (collection, index)
-    ids = {c: {e.id for e in getattr(incident, c)} for c in _COLLECTIONS}
+                owner[eid] = (collection, index)
     problems: list[str] = []
     check = _References(ids, problems).check
 
@@ -312,7 +315,7 @@ def reference_problems(incident: Incident) -> Iterator[str]:
             check(victim, ("persons",), "acts[{}].victims[{}]", i, j)
         if a.participates_in == a.id:
             problems.append(f"acts[{i}].participates_in: an act cannot take part in itself")
-        principal = a.role is None or a.role.value in ("perpetrator", "co_perpetrator")
+        principal = a.role is None or a.role in ("perpetrator", "co_perpetrator")  # StrEnum
         if not principal and a.participates_in is None:
             problems.append(
                 f"acts[{i}].participates_in: an act in the role '{a.role}' must name the act "
@@ -344,7 +347,7 @@ def consistency_problems(incident: Incident) -> Iterator[str]:
     )
     natural_only = ("nationalities", "age", "believed_child", "stateless")
     for i, p in enumerate(incident.persons):
-        kind = p.kind.value if p.kind else None
+        kind = p.kind  # a StrEnum: equal to its value
         if kind == "natural":
             for name in legal_only:
                 if getattr(p, name) is not None:
