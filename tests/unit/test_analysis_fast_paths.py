@@ -8,6 +8,8 @@
 - Each ground's truth value, found without its node, is the outcome of the node its
   reader makes; a node made when first read (``Deferred``) has the outcome it was
   given, and is equal, hashed, shown, copied and pickled as the node it stands for.
+- The powers of a State, sharing the nodes, targets and places found once per State,
+  are the measures each power makes with nothing shared.
 - Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects
   (frozen, slotted, copied and pickled like those made by ``Trace(...)``).
 """
@@ -30,6 +32,7 @@ from uncc.analysis.intake import validate_incident
 from uncc.analysis.logic import Truth, all_, any_
 from uncc.analysis.rules.grounds_truth import TRUTHS
 from uncc.analysis.rules.jurisdiction import READERS, jurisdiction
+from uncc.analysis.rules.measures import Scope, measures, plans, state_measures
 from uncc.analysis.rules.offences import candidates
 from uncc.analysis.trace import Deferred, Missing, Trace, combine, deferred, leaf, negate
 from uncc.analysis.vocabulary import Conduct
@@ -187,6 +190,27 @@ def test_nodes_made_when_read_have_the_outcome_they_were_given(
                 for node in root.walk():
                     if isinstance(node, Deferred):
                         assert node.outcome is node._node().outcome, node.label
+
+
+@FAST
+@given(pairs(), st.sampled_from([BASELINE, STRICT, *EXAMPLES]))
+def test_powers_sharing_their_scope_are_those_each_power_finds_alone(
+    pair: tuple[dict[str, Any], dict[str, Any]], profile: Profile
+) -> None:
+    for raw in pair:
+        incident = validate_incident(raw, "generated")
+        world = World(incident)
+        for state in STATES:
+            evaluator = _Evaluator(CONVENTION, world, profile.for_state(state))
+            found = evaluator.findings()
+            juris = jurisdiction(state, found, GROUNDS, evaluator.ctx).trace
+            shared = state_measures(state, found, evaluator.ctx, juris)
+            alone = [
+                m
+                for plan in plans(CONVENTION, evaluator.ctx.profile, state)
+                for m in measures(Scope(state, found, evaluator.ctx, juris), plan)
+            ]
+            assert shared == alone, state
 
 
 def test_a_node_made_when_read_is_the_node_it_stands_for() -> None:

@@ -157,3 +157,56 @@ def test_an_unknown_tribunal_is_refused_with_the_known_ones() -> None:
     found = problems("data: [{id: d1, denied_crimes_established_by: nuremberg}]")
     assert "imt_nuremberg" in found[0]
     assert found[0].startswith("data[0].denied_crimes_established_by: 'nuremberg'")
+
+
+# Every reference field, second in its list (so both indexes show), pointing at 'zz'.
+_DECLARED = (
+    "persons: [{id: p0}, {id: p1}]\nsystems: [{id: s0}, {id: s1}]\n"
+    "data: [{id: d0}, {id: d1}]\nproperty: [{id: r0}, {id: r1}]\nacts: [{id: a0}, {id: a1}]\n"
+)
+_BAD_REFERENCES = [
+    ("persons", "{id: p1, leading_persons: [{person: p0}, {person: zz}]}", "persons[1].leading_persons[1].person", "person"),
+    ("persons", "{id: p1, staff: [p0, zz]}", "persons[1].staff[1]", "person"),
+    ("systems", "{id: s1, owner: zz}", "systems[1].owner", "person"),
+    ("systems", "{id: s1, operator: zz}", "systems[1].operator", "person"),
+    ("data", "{id: d1, system: zz}", "data[1].system", "system"),
+    ("data", "{id: d1, depicts: zz}", "data[1].depicts", "person"),
+    ("data", "{id: d1, controller: zz}", "data[1].controller", "person"),
+    ("data", "{id: d1, subjects: [p0, zz]}", "data[1].subjects[1]", "person"),
+    ("property", "{id: r1, held_by: zz}", "property[1].held_by", "person"),
+    ("property", "{id: r1, used_in: [a0, zz]}", "property[1].used_in[1]", "act"),
+    ("property", "{id: r1, destined_for: [a0, zz]}", "property[1].destined_for[1]", "act"),
+    ("property", "{id: r1, origin: {act: zz}}", "property[1].origin.act", "act"),
+    ("property", "{id: r1, origin: {property: zz}}", "property[1].origin.property", "property"),
+    ("acts", "{id: a1, by: zz}", "acts[1].by", "person"),
+    ("acts", "{id: a1, participates_in: zz}", "acts[1].participates_in", "act"),
+    ("acts", "{id: a1, object: zz}", "acts[1].object", "system or datum or item or person or property"),
+    ("acts", "{id: a1, using: zz}", "acts[1].using", "system"),
+    ("acts", "{id: a1, for_benefit_of: zz}", "acts[1].for_benefit_of", "person"),
+    ("acts", "{id: a1, victims: [p0, zz]}", "acts[1].victims[1]", "person"),
+    ("results", "{id: e1, kind: serious_harm, caused_by: [a0, zz]}", "results[1].caused_by[1]", "act"),
+    ("results", "{id: e1, kind: serious_harm, caused_by: [a0], victims: [p0, zz]}", "results[1].victims[1]", "person"),
+    ("investigations", "{state: XA, acts: [a0, zz]}", "investigations[1].acts[1]", "act"),
+    ("investigations", "{state: XA, persons: [p0, zz]}", "investigations[1].persons[1]", "person"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("collection", "entity", "path", "wanted"), _BAD_REFERENCES)
+def test_a_bad_reference_names_its_field_path(
+    collection: str, entity: str, path: str, wanted: str
+) -> None:
+    text = _DECLARED + "results: [{id: e0, kind: serious_harm, caused_by: [a0]}]\n"
+    text += "investigations: [{state: XB}]\n"
+    lines = [ln for ln in text.splitlines() if not ln.startswith(f"{collection}:")]
+    sound = next(ln for ln in text.splitlines() if ln.startswith(f"{collection}:"))
+    lines.append(sound[: sound.index("}") + 1] + f", {entity}]")  # the first, then the bad one
+    found = problems("\n".join(lines) + "\n")
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}: 'zz' is not a declared {wanted} (declared: ")
+
+
+def test_a_clash_of_ids_names_both_paths() -> None:
+    found = problems("persons: [{id: p0}, {id: x}]\nsystems: [{id: s0}, {id: s1}, {id: x}]")
+    assert found == [
+        "systems[2].id: 'x' is already used by persons[1]; ids must be unique across the incident"
+    ]

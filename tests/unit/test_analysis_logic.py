@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uncc.analysis.logic import Status, Truth, all_, any_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Status, Truth, all_, any_, truth_of
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 truths = st.sampled_from([T, F, U])
@@ -42,3 +42,22 @@ def test_status_words() -> None:
     assert Status.of(F) is Status.NOT_ESTABLISHED
     assert Status.of(U) is Status.UNDETERMINED
     assert Truth.of(None) is U
+
+
+def test_the_module_constants_are_the_members() -> None:
+    assert TRUE is T
+    assert FALSE is F
+    assert UNKNOWN is U
+
+
+@given(st.one_of(st.none(), st.booleans()))
+def test_truth_of_gives_the_member_for_a_value(value: bool | None) -> None:
+    expected = U if value is None else (T if value else F)
+    assert truth_of(value) is expected
+    assert Truth.of(value) is expected
+
+
+@given(truths)
+def test_negation_is_the_same_member(value: Truth) -> None:
+    expected = {T: F, F: T, U: U}[value]
+    assert ~value is expected

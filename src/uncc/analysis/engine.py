@@ -24,7 +24,7 @@ from uncc.analysis.findings import (
     OffenceFinding,
     make_offence_finding,
 )
-from uncc.analysis.logic import Truth, any_
+from uncc.analysis.logic import FALSE, UNKNOWN, Truth, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.deadlines import limitation
 from uncc.analysis.rules.grounds_truth import TRUTHS
@@ -151,7 +151,7 @@ class _Evaluator:
     def competent(self, state: str, grounds: Sequence[Ground]) -> bool:
         """Whether ``state``'s jurisdiction is not ruled out (its outcome is not FALSE).
 
-        The same answer as ``jurisdiction(...).trace.outcome is not Truth.FALSE``, found
+        The same answer as ``jurisdiction(...).trace.outcome is not FALSE``, found
         lazily: the first adopted ground that is not FALSE for an offence not FALSE
         settles it, so a State nobody asked about is judged only as far as needed.
         """
@@ -162,7 +162,7 @@ class _Evaluator:
             if act.role is not None and act.role not in PRINCIPAL_ROLES:
                 continue
             for article, offence in candidates(self.convention, act):
-                if self._truth(article, offence, act) is Truth.FALSE:
+                if self._truth(article, offence, act) is FALSE:
                     continue
                 if self._grounded(state, adopted, act, act.by):
                     return True
@@ -175,7 +175,7 @@ class _Evaluator:
                 continue  # judged above
             done = self.world.act(finding.act)
             if (
-                finding.truth is not Truth.FALSE
+                finding.truth is not FALSE
                 and done is not None
                 and self._grounded(state, adopted, done, finding.actor)
             ):
@@ -183,7 +183,7 @@ class _Evaluator:
         return False
 
     def _grounded(self, state: str, adopted: list[Ground], act: Act, actor: str | None) -> bool:
-        return any(TRUTHS[g.id](state, act, actor, self.ctx) is not Truth.FALSE for g in adopted)
+        return any(TRUTHS[g.id](state, act, actor, self.ctx) is not FALSE for g in adopted)
 
     def _principal_act(self, act: Act) -> Act | None:
         seen = {act.id}
@@ -205,7 +205,7 @@ class _Evaluator:
                 "predicate",
                 label,
                 at,
-                Truth.UNKNOWN,
+                UNKNOWN,
                 notes=["the predicate refers back to the laundering itself"],
             )
         parts = [
@@ -316,7 +316,7 @@ def _analyze(
             evaluator,
         )
     competent: dict[str, bool] = {
-        s: juris.trace.outcome is not Truth.FALSE for s, (_, _, juris, _) in evaluated.items()
+        s: juris.trace.outcome is not FALSE for s, (_, _, juris, _) in evaluated.items()
     }
 
     def others(state: str) -> set[str]:
@@ -337,7 +337,7 @@ def _analyze(
         limits = tuple(
             limitation(state, f, evaluator.ctx, at)
             for f in found
-            if f.truth is not Truth.FALSE and f.basis is not Basis.LEGAL_PERSON
+            if f.truth is not FALSE and f.basis is not Basis.LEGAL_PERSON
         )
         results.append(
             StateResult(state, profile, tuple(found), juris, tuple(state_measures), limits)

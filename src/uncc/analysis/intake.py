@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from uncc.analysis.facts import FORMAT, Incident, Property
+from uncc.analysis.facts import FORMAT, Incident
 from uncc.errors import FactsError
 from uncc.yaml12 import load_yaml
 
@@ -225,93 +225,115 @@ def _expected_values(error: Any, loc: Sequence[int | str], is_key: bool) -> list
     return [str(m.value) for m in enum] if enum else []
 
 
-def reference_problems(incident: Incident) -> Iterator[str]:
-    """Every duplicate id and every reference to an id that is not declared."""
-    owner: dict[str, str] = {}
-    for collection in _COLLECTIONS:
-        for index, entity in enumerate(getattr(incident, collection)):
-            if entity.id in owner:
-                yield (
-                    f"{collection}[{index}].id: '{entity.id}' is already used by "
-                    f"{owner[entity.id]}; ids must be unique across the incident"
-                )
-            else:
-                owner[entity.id] = f"{collection}[{index}]"
-    ids = {c: {e.id for e in getattr(incident, c)} for c in _COLLECTIONS}
+class _References:
+    """The declared ids of an incident, and the problems of the references checked."""
 
-    def check(path: str, value: str | None, *collections: str) -> Iterator[str]:
-        if value is None or any(value in ids[c] for c in collections):
+    def __init__(self, ids: dict[str, set[str]], problems: list[str]) -> None:
+        self.ids = ids
+        self.problems = problems
+
+    def check(
+        self, value: str | None, collections: tuple[str, ...], path: str, *where: int | str
+    ) -> None:
+        """Note a reference to an id no collection of ``collections`` declares.
+
+        The path (``path`` filled with ``where``) is written only for such a reference,
+        so a sound one costs a set look-up.
+        """
+        if value is None:
             return
+        ids = self.ids
+        for c in collections:
+            if value in ids[c]:
+                return
         wanted = " or ".join(_SINGULAR[c] for c in collections)
         declared = sorted(i for c in collections for i in ids[c])
         listing = ", ".join(declared) if declared else "none"
         hint = _suggest(value, declared)
-        yield f"{path}: '{value}' is not a declared {wanted}{hint} (declared: {listing})"
+        self.problems.append(
+            f"{path.format(*where)}: '{value}' is not a declared {wanted}{hint} (declared: {listing})"
+        )
+
+
+def reference_problems(incident: Incident) -> Iterator[str]:
+    """Every duplicate id and every reference to an id that is not declared."""
+    owner: dict[str, tuple[str, int]] = {}  # the first entity with an id (path made on a clash)
+    ids: dict[str, set[str]] = {}  # the ids each collection declares
+    for collection in _COLLECTIONS:
+        declared = ids[collection] = set()
+        for index, entity in enumerate(getattr(incident, collection)):
+            eid = entity.id
+            declared.add(eid)
+            if eid in owner:
+                first, at = owner[eid]
+                yield (
+                    f"{collection}[{index}].id: '{eid}' is already used by "
+                    f"{first}[{at}]; ids must be unique across the incident"
+                )
+            else:
+                owner[eid] = (collection, index)
+    problems: list[str] = []
+    check = _References(ids, problems).check
 
     for i, p in enumerate(incident.persons):
         for j, lead in enumerate(p.leading_persons or []):
-            yield from check(f"persons[{i}].leading_persons[{j}].person", lead.person, "persons")
+            check(lead.person, ("persons",), "persons[{}].leading_persons[{}].person", i, j)
         for j, member in enumerate(p.staff or []):
-            yield from check(f"persons[{i}].staff[{j}]", member, "persons")
+            check(member, ("persons",), "persons[{}].staff[{}]", i, j)
     for i, s in enumerate(incident.systems):
-        yield from check(f"systems[{i}].owner", s.owner, "persons")
-        yield from check(f"systems[{i}].operator", s.operator, "persons")
+        check(s.owner, ("persons",), "systems[{}].owner", i)
+        check(s.operator, ("persons",), "systems[{}].operator", i)
     for i, d in enumerate(incident.data):
-        yield from check(f"data[{i}].system", d.system, "systems")
-        yield from check(f"data[{i}].depicts", d.depicts, "persons")
-        yield from check(f"data[{i}].controller", d.controller, "persons")
+        check(d.system, ("systems",), "data[{}].system", i)
+        check(d.depicts, ("persons",), "data[{}].depicts", i)
+        check(d.controller, ("persons",), "data[{}].controller", i)
         for j, subject in enumerate(d.subjects or []):
-            yield from check(f"data[{i}].subjects[{j}]", subject, "persons")
+            check(subject, ("persons",), "data[{}].subjects[{}]", i, j)
     for i, pr in enumerate(incident.property):
-        yield from check(f"property[{i}].held_by", pr.held_by, "persons")
-        for where, act_id in _instrument_refs(i, pr):
-            yield from check(where, act_id, "acts")
+        check(pr.held_by, ("persons",), "property[{}].held_by", i)
+        for field in ("used_in", "destined_for"):  # the acts it served (Art. 50(1)(b))
+            for j, act_id in enumerate(getattr(pr, field) or []):
+                check(act_id, ("acts",), "property[{}].{}[{}]", i, field, j)
         if pr.origin is not None:
             origin = pr.origin
             given = [k for k in ("act", "property", "offence") if getattr(origin, k) is not None]
             if len(given) != 1:
-                yield (
+                problems.append(
                     f"property[{i}].origin: give exactly one of act, property or offence "
                     f"(got {', '.join(given) or 'none'})"
                 )
-            yield from check(f"property[{i}].origin.act", origin.act, "acts")
-            yield from check(f"property[{i}].origin.property", origin.property, "property")
+            check(origin.act, ("acts",), "property[{}].origin.act", i)
+            check(origin.property, ("property",), "property[{}].origin.property", i)
     objects = ("systems", "data", "items", "persons", "property")
     for i, a in enumerate(incident.acts):
-        yield from check(f"acts[{i}].by", a.by, "persons")
-        yield from check(f"acts[{i}].participates_in", a.participates_in, "acts")
-        yield from check(f"acts[{i}].object", a.object, *objects)
-        yield from check(f"acts[{i}].using", a.using, "systems")
-        yield from check(f"acts[{i}].for_benefit_of", a.for_benefit_of, "persons")
+        check(a.by, ("persons",), "acts[{}].by", i)
+        check(a.participates_in, ("acts",), "acts[{}].participates_in", i)
+        check(a.object, objects, "acts[{}].object", i)
+        check(a.using, ("systems",), "acts[{}].using", i)
+        check(a.for_benefit_of, ("persons",), "acts[{}].for_benefit_of", i)
         for j, victim in enumerate(a.victims or []):
-            yield from check(f"acts[{i}].victims[{j}]", victim, "persons")
+            check(victim, ("persons",), "acts[{}].victims[{}]", i, j)
         if a.participates_in == a.id:
-            yield f"acts[{i}].participates_in: an act cannot take part in itself"
-        principal = a.role is None or a.role.value in ("perpetrator", "co_perpetrator")
+            problems.append(f"acts[{i}].participates_in: an act cannot take part in itself")
+        principal = a.role is None or a.role in ("perpetrator", "co_perpetrator")  # StrEnum
         if not principal and a.participates_in is None:
-            yield (
+            problems.append(
                 f"acts[{i}].participates_in: an act in the role '{a.role}' must name the act "
                 "it took part in (Art. 36(1))"
             )
     for i, r in enumerate(incident.results):
         for j, cause in enumerate(r.caused_by):
-            yield from check(f"results[{i}].caused_by[{j}]", cause, "acts")
+            check(cause, ("acts",), "results[{}].caused_by[{}]", i, j)
         for j, victim in enumerate(r.victims or []):
-            yield from check(f"results[{i}].victims[{j}]", victim, "persons")
+            check(victim, ("persons",), "results[{}].victims[{}]", i, j)
     for i, inv in enumerate(incident.investigations):
         for j, act in enumerate(inv.acts or []):
-            yield from check(f"investigations[{i}].acts[{j}]", act, "acts")
+            check(act, ("acts",), "investigations[{}].acts[{}]", i, j)
         for j, person in enumerate(inv.persons or []):
-            yield from check(f"investigations[{i}].persons[{j}]", person, "persons")
+            check(person, ("persons",), "investigations[{}].persons[{}]", i, j)
+    yield from problems
     yield from _cycles(incident)
     yield from consistency_problems(incident)
-
-
-def _instrument_refs(index: int, prop: Property) -> Iterator[tuple[str, str]]:
-    """The acts property was used in or destined for (Art. 50(1)(b)), with their paths."""
-    for field in ("used_in", "destined_for"):
-        for j, act_id in enumerate(getattr(prop, field) or []):
-            yield f"property[{index}].{field}[{j}]", act_id
 
 
 def consistency_problems(incident: Incident) -> Iterator[str]:
@@ -325,7 +347,7 @@ def consistency_problems(incident: Incident) -> Iterator[str]:
     )
     natural_only = ("nationalities", "age", "believed_child", "stateless")
     for i, p in enumerate(incident.persons):
-        kind = p.kind.value if p.kind else None
+        kind = p.kind  # a StrEnum: equal to its value
         if kind == "natural":
             for name in legal_only:
                 if getattr(p, name) is not None:

@@ -30,7 +30,7 @@ import yaml
 
 from uncc.analysis.engine import Analysis, StateResult
 from uncc.analysis.facts import Act, Datum, Item, Person, Property, System
-from uncc.analysis.logic import Status, Truth
+from uncc.analysis.logic import TRUE, UNKNOWN, Status
 from uncc.analysis.trace import Missing, Trace
 from uncc.analysis.world import World
 from uncc.errors import ConventionDataError
@@ -225,9 +225,9 @@ def _jurisdiction(result: StateResult) -> Iterator[tuple[Missing, str | None, st
                 offence, node = pair.children
                 by_finding.setdefault(id(offence), []).append((ground.ground, node))
     for key, nodes in by_finding.items():
-        holding = [g for g, node in nodes if node.outcome is Truth.TRUE]
+        holding = [g for g, node in nodes if node.outcome is TRUE]
         for _, node in nodes:
-            if node.outcome is not Truth.UNKNOWN:
+            if node.outcome is not UNKNOWN:
                 continue
             reason = (
                 f"{result.state} has jurisdiction over this act on the "

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import UNKNOWN, Truth, all_, any_
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +172,7 @@ def leaf(
         provision,
         outcome,
         tuple(inputs),
-        unique(missing) if outcome is Truth.UNKNOWN and missing else (),
+        unique(missing) if outcome is UNKNOWN and missing else (),
         (),
         tuple(inferred),
         key,
@@ -201,8 +201,8 @@ def combine(
     kids = tuple(children)
     outcome = op([c.outcome for c in kids])
     missing = (
-        unique([m for c in kids if c.outcome is Truth.UNKNOWN for m in c.missing])
-        if outcome is Truth.UNKNOWN
+        unique([m for c in kids if c.outcome is UNKNOWN for m in c.missing])
+        if outcome is UNKNOWN
         else ()
     )
     node: Any = _Draft(  # as _node() makes it, inline: about 60 per small incident

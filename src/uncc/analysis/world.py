@@ -19,7 +19,7 @@ from uncc.analysis.facts import (
     Result,
     System,
 )
-from uncc.analysis.logic import Truth
+from uncc.analysis.logic import UNKNOWN, Truth, truth_of
 from uncc.analysis.trace import Missing, Trace, leaf
 from uncc.analysis.vocabulary import ResultKind
 
@@ -53,7 +53,7 @@ class Read(NamedTuple):
     @property
     def missing(self) -> tuple[Missing, ...]:
         """The fact itself, while it is unknown."""
-        return (Missing(self.path, self.question),) if self.truth is Truth.UNKNOWN else ()
+        return (Missing(self.path, self.question),) if self.truth is UNKNOWN else ()
 
     def node(self, rule: str, label: str, provision: str, *, key: str = "") -> Trace:
         """A trace leaf decided by this fact alone."""
@@ -131,7 +131,7 @@ class World:
         if isinstance(act.purposes, list):
             had = purpose in {p.value for p in act.purposes}
             return Read(
-                Truth.of(had), path, "listed" if had else "not among the listed purposes", question
+                truth_of(had), path, "listed" if had else "not among the listed purposes", question
             )
         value = None if act.purposes is None else act.purposes.get(purpose)  # type: ignore[call-overload]
         return self.flag(act, f"purposes.{purpose}", value, question)
@@ -140,16 +140,16 @@ class World:
         """Read a yes/no fact (observed or inferred, Art. 37)."""
         path = self.path(entity, attribute)
         if value is None:
-            return Read(Truth.UNKNOWN, path, "unknown", question)
+            return Read(UNKNOWN, path, "unknown", question)
         if isinstance(value, Inferred):
             return Read(
-                Truth.of(value.value),
+                truth_of(value.value),
                 path,
                 str(value.value).lower(),
                 question,
                 tuple(value.inferred_from),
             )
-        return Read(Truth.of(value), path, str(value).lower(), question)
+        return Read(truth_of(value), path, str(value).lower(), question)
 
     def states(self) -> list[str]:
         """Every State the incident names, sorted."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uncc.analysis.facts import Act, Datum, Property, System
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import TRUE, UNKNOWN, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.laundering import predicate_of
 from uncc.analysis.rules.objects import person_is
@@ -52,11 +52,11 @@ def _connected(element: Element, act: Act, ctx: Context) -> Trace:
     else:
         system, where = world.system(act.using), world.path(act, "using")
     if system is None:
-        read = Read(Truth.UNKNOWN, where, "unknown", "which computer system the act concerned")
+        read = Read(UNKNOWN, where, "unknown", "which computer system the act concerned")
         return _node(element, read)
     path = world.path(system, "connected")
     read = Read(
-        Truth.of(system.connected),
+        truth_of(system.connected),
         path,
         shown(system.connected),
         "whether the system is connected to another system",
@@ -68,7 +68,7 @@ def _by_computer(element: Element, act: Act, ctx: Context) -> Trace:
     """The act was done by means of a computer or ICT system: stated, or shown by ``using``."""
     value = act.circumstances.by_computer_system if act.circumstances else None
     if value is None and act.using is not None:
-        read = Read(Truth.TRUE, ctx.world.path(act, "using"), act.using, "")
+        read = Read(TRUE, ctx.world.path(act, "using"), act.using, "")
         return _node(element, read)
     read = ctx.world.flag(
         act, "circumstances.by_computer_system", value, "whether a computer or ICT system was used"
@@ -114,7 +114,7 @@ def _no_consent(element: Element, act: Act, ctx: Context) -> Trace:
 def _number_of_items(element: Element, act: Act, ctx: Context) -> Trace:
     count = act.circumstances.items_count if act.circumstances else None
     threshold = ctx.profile.items_threshold
-    truth = Truth.UNKNOWN if count is None else Truth.of(count >= threshold)
+    truth = UNKNOWN if count is None else truth_of(count >= threshold)
     read = Read(
         truth,
         ctx.world.path(act, "circumstances.items_count"),
@@ -129,7 +129,7 @@ def _predicate(element: Element, act: Act, ctx: Context) -> Trace:
     target = world.get(act.object)
     if not isinstance(target, Property):
         read = Read(
-            Truth.UNKNOWN,
+            UNKNOWN,
             world.path(act, "object"),
             shown(act.object),
             "which property was laundered",
@@ -144,17 +144,17 @@ def _of_another(element: Element, act: Act, ctx: Context) -> Trace:
     datum = world.get(act.object)
     if not isinstance(datum, Datum):
         question = "what the act was directed at"
-        read = Read(Truth.UNKNOWN, world.path(act, "object"), shown(act.object), question)
+        read = Read(UNKNOWN, world.path(act, "object"), shown(act.object), question)
         return _node(element, read)
     path = world.path(datum, "subjects")
     if datum.subjects is None:
-        return _node(element, Read(Truth.UNKNOWN, path, "unknown", "whose identifier it is"))
+        return _node(element, Read(UNKNOWN, path, "unknown", "whose identifier it is"))
     if act.by is None:
         question = "who did it"
-        read = Read(Truth.UNKNOWN, world.path(act, "by"), "unknown", question)
+        read = Read(UNKNOWN, world.path(act, "by"), "unknown", question)
         return _node(element, read)
     others = [s for s in datum.subjects if s != act.by]
-    return _node(element, Read(Truth.of(bool(others)), path, shown(datum.subjects), ""))
+    return _node(element, Read(truth_of(bool(others)), path, shown(datum.subjects), ""))
 
 
 def _privacy_expected(element: Element, act: Act, ctx: Context) -> Trace:
@@ -163,7 +163,7 @@ def _privacy_expected(element: Element, act: Act, ctx: Context) -> Trace:
     datum = world.get(act.object)
     if not isinstance(datum, Datum):
         question = "which image the act concerned"
-        read = Read(Truth.UNKNOWN, world.path(act, "object"), shown(act.object), question)
+        read = Read(UNKNOWN, world.path(act, "object"), shown(act.object), question)
         return _node(element, read)
     then = world.flag(
         datum,
@@ -200,8 +200,8 @@ def _another_state(element: Element, act: Act, ctx: Context) -> Trace:
     applying = ctx.profile.state
     if target is None:
         question = "which State's government the call is aimed at"
-        return _node(element, Read(Truth.UNKNOWN, path, "unknown", question))
-    truth = Truth.TRUE if applying is None else Truth.of(target != applying)
+        return _node(element, Read(UNKNOWN, path, "unknown", question))
+    truth = TRUE if applying is None else truth_of(target != applying)
     where = "" if applying is None else f" (applying State: {applying})"
     return _node(element, Read(truth, path, f"{target}{where}", ""))
 
@@ -212,14 +212,14 @@ def _tribunal(element: Element, act: Act, ctx: Context) -> Trace:
     datum = world.get(act.object)
     if not isinstance(datum, Datum):
         question = "what material the act concerned"
-        read = Read(Truth.UNKNOWN, world.path(act, "object"), shown(act.object), question)
+        read = Read(UNKNOWN, world.path(act, "object"), shown(act.object), question)
         return _node(element, read)
     path = world.path(datum, "denied_crimes_established_by")
     court = datum.denied_crimes_established_by
     if court is None:
         question = "which tribunal's judgment established the crimes the material is about"
-        return _node(element, Read(Truth.UNKNOWN, path, "unknown", question))
-    return _node(element, Read(Truth.of(court.value in element.any_of), path, court.value, ""))
+        return _node(element, Read(UNKNOWN, path, "unknown", question))
+    return _node(element, Read(truth_of(court.value in element.any_of), path, court.value, ""))
 
 
 CIRCUMSTANCES: dict[str, Reader] = {

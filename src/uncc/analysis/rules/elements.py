@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uncc.analysis.facts import Act
-from uncc.analysis.logic import Truth, any_
+from uncc.analysis.logic import TRUE, UNKNOWN, any_, truth_of
 from uncc.analysis.rules.circumstances import CIRCUMSTANCES, FACTS_ALONE
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.material import MATERIAL
@@ -90,7 +90,7 @@ def _reader(element: Element) -> tuple[Reader, bool]:
 def _conduct(element: Element, act: Act, ctx: Context) -> Trace:
     path = ctx.world.path(act, "conduct")
     conduct = act.conduct
-    truth = Truth.UNKNOWN if conduct is None else Truth.of(conduct.value in element.any_of)
+    truth = UNKNOWN if conduct is None else truth_of(conduct.value in element.any_of)
     read = Read(truth, path, shown(conduct), "what the actor did")
     return _node(element, read)
 
@@ -108,7 +108,7 @@ def _purpose(element: Element, act: Act, ctx: Context) -> Trace:
         truth,
         inputs=[(r.path, r.shown) for r in reads],
         missing=[m for r in reads for m in r.missing],
-        inferred=[c for r in reads if r.truth is Truth.TRUE for c in r.inferred],
+        inferred=[c for r in reads if r.truth is TRUE for c in r.inferred],
         key=element.id,
     )
 
@@ -135,7 +135,7 @@ def _mental(element: Element, key: str, act: Act, ctx: Context) -> Trace:
         state = value
     elif value is not None:
         state, inferred = value.value, tuple(value.inferred_from)
-    truth = Truth.UNKNOWN if state is None else Truth.of(state.value in element.any_of)
+    truth = UNKNOWN if state is None else truth_of(state.value in element.any_of)
     about = "" if key == "mental" else f" as to {named.replace('_', ' ')}"
     question = f"the actor's state of mind{about}"
     return leaf(
@@ -154,10 +154,10 @@ def _result(element: Element, act: Act, ctx: Context, kind: ResultKind) -> Trace
     results = ctx.world.results_of(act.id, kind)
     path = f"results[kind={kind.value}, caused_by={act.id}]"
     if not results:
-        truth = Truth.UNKNOWN
+        truth = UNKNOWN
         value = "none stated"
     else:
-        truth = any_(Truth.of(r.occurred) for r in results)
+        truth = any_(truth_of(r.occurred) for r in results)
         value = ", ".join(
             f"{r.id} ({'occurred' if r.occurred else 'did not occur'})" for r in results
         )

@@ -6,7 +6,7 @@ Victims, offenders, the State itself, nationals' data, and the offender's presen
 from __future__ import annotations
 
 from uncc.analysis.facts import Act, Datum, Person, System
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Truth, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Missing, Trace, combine, leaf
 from uncc.analysis.world import World, shown
@@ -22,25 +22,21 @@ def _belongs(
     """
     nat_path = world.path(person, "nationalities")
     inc_path = world.path(person, "incorporated_in")
-    national = (
-        Truth.UNKNOWN if person.nationalities is None else Truth.of(state in person.nationalities)
-    )
+    national = UNKNOWN if person.nationalities is None else truth_of(state in person.nationalities)
     incorporated = (
-        Truth.UNKNOWN
-        if person.incorporated_in is None
-        else Truth.of(person.incorporated_in == state)
+        UNKNOWN if person.incorporated_in is None else truth_of(person.incorporated_in == state)
     )
-    natural = Truth.UNKNOWN if person.kind is None else Truth.of(person.kind.value == "natural")
+    natural = UNKNOWN if person.kind is None else truth_of(person.kind.value == "natural")
     truth = any_([all_([natural, national]), all_([~natural, incorporated])])
     inputs = [(world.path(person, "kind"), shown(person.kind))]
     missing: list[Missing] = []
-    if natural is not Truth.FALSE:
+    if natural is not FALSE:
         inputs.append((nat_path, shown(person.nationalities)))
         missing.append(Missing(nat_path, "the person's nationalities"))
-    if natural is not Truth.TRUE:
+    if natural is not TRUE:
         inputs.append((inc_path, shown(person.incorporated_in)))
         missing.append(Missing(inc_path, "where the legal person is incorporated"))
-    if natural is Truth.UNKNOWN:
+    if natural is UNKNOWN:
         missing.append(
             Missing(world.path(person, "kind"), "whether the person is natural or legal")
         )
@@ -74,7 +70,7 @@ def _victims(act: Act, world: World) -> tuple[list[Person], bool]:
 def _other_victims(act: Act, world: World, provision: str) -> Trace:
     """While the act's victims are not all known, another one may be the one that counts."""
     missing = Missing(world.path(act, "victims"), "who the victims are")
-    return leaf("fact", "no other victim is known", provision, Truth.UNKNOWN, missing=[missing])
+    return leaf("fact", "no other victim is known", provision, UNKNOWN, missing=[missing])
 
 
 def passive(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
@@ -114,7 +110,7 @@ def active(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
             "ground",
             f"committed by a national of {state}",
             "art_40__para_2__point_b",
-            Truth.UNKNOWN,
+            UNKNOWN,
             missing=[Missing(world.path(act, "by"), "who did it")],
         )
     national, inputs, missing = _belongs(person, state, world)
@@ -133,11 +129,11 @@ def active(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
             person, "stateless", person.stateless, "whether the person is stateless"
         )
         if person.stateless is None and person.nationalities:
-            stateless = stateless._replace(truth=Truth.FALSE, shown="false (has a nationality)")
+            stateless = stateless._replace(truth=FALSE, shown="false (has a nationality)")
         resident = (
-            Truth.UNKNOWN
+            UNKNOWN
             if person.habitual_residence is None
-            else Truth.of(person.habitual_residence == state)
+            else truth_of(person.habitual_residence == state)
         )
         res_path = world.path(person, "habitual_residence")
         parts.append(
@@ -154,7 +150,7 @@ def active(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
                     *stateless.missing,
                     *(
                         [Missing(res_path, "where the person habitually resides")]
-                        if resident is Truth.UNKNOWN
+                        if resident is UNKNOWN
                         else []
                     ),
                 ],
@@ -177,17 +173,15 @@ def against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Trac
     for victim in victims:
         path = world.path(victim, "public_body_of")
         if victim.public_body is not None:
-            public = Truth.of(victim.public_body)
+            public = truth_of(victim.public_body)
         elif victim.public_body_of is not None:
-            public = Truth.TRUE
+            public = TRUE
         elif victim.kind is not None and victim.kind.value == "natural":
-            public = Truth.FALSE  # the intake rejects a natural person named as a public body
+            public = FALSE  # the intake rejects a natural person named as a public body
         else:
-            public = Truth.UNKNOWN
+            public = UNKNOWN
         of_state = (
-            Truth.UNKNOWN
-            if victim.public_body_of is None
-            else Truth.of(victim.public_body_of == state)
+            UNKNOWN if victim.public_body_of is None else truth_of(victim.public_body_of == state)
         )
         truth = all_([public, of_state])
         parts.append(
@@ -223,7 +217,7 @@ def data_of_nationals(state: str, act: Act, actor: str | None, ctx: Context) -> 
     if isinstance(target, Datum):
         return combine("ground", label, at, any_, [_subjects(state, target, world)])
     if not isinstance(target, System):
-        truth = Truth.UNKNOWN if act.object is None else Truth.FALSE
+        truth = UNKNOWN if act.object is None else FALSE
         return leaf(
             "ground",
             label,
@@ -241,7 +235,7 @@ def data_of_nationals(state: str, act: Act, actor: str | None, ctx: Context) -> 
             "fact",
             f"{target.id} holds data of nationals of {state}",
             at,
-            Truth.UNKNOWN if listed is None else Truth.of(state in listed),
+            UNKNOWN if listed is None else truth_of(state in listed),
             inputs=[(path, shown(listed))],
             missing=[Missing(path, "whose nationals' data the system holds")],
         )
@@ -259,7 +253,7 @@ def _subjects(state: str, datum: Datum, world: World) -> Trace:
             "fact",
             label,
             at,
-            Truth.UNKNOWN,
+            UNKNOWN,
             inputs=[(path, "unknown")],
             missing=[Missing(path, "whose data it is")],
         )
@@ -287,11 +281,11 @@ def _present(state: str, person: Person | None, act: Act, world: World, provisio
             "fact",
             f"the offender is in {state}",
             provision,
-            Truth.UNKNOWN,
+            UNKNOWN,
             missing=[Missing(world.path(act, "by"), "who did it")],
         )
     path = world.path(person, "present_in")
-    truth = Truth.UNKNOWN if person.present_in is None else Truth.of(person.present_in == state)
+    truth = UNKNOWN if person.present_in is None else truth_of(person.present_in == state)
     return leaf(
         "fact",
         f"{person.id} is in {state}",
@@ -326,7 +320,7 @@ def presence_national(state: str, act: Act, actor: str | None, ctx: Context) -> 
             "fact",
             f"{state} does not extradite its nationals",
             at,
-            ~Truth.of(refuses),
+            ~truth_of(refuses),
             inputs=[("profile.extradites_nationals", shown(refuses))],
             missing=[
                 Missing(

@@ -8,7 +8,7 @@ State code is its territory, not a craft.
 from __future__ import annotations
 
 from uncc.analysis.facts import Aboard, Act, Datum, System
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import UNKNOWN, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Missing, Trace, combine, leaf, negate
 from uncc.analysis.world import World, shown, territory_of
@@ -46,7 +46,7 @@ def territory(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
     """Art. 40(1)(a): the offence was committed in the State's territory."""
     world = ctx.world
     acted = territory_of(act.acted_in)
-    here = Truth.UNKNOWN if act.acted_in is None else Truth.of(acted == state)
+    here = UNKNOWN if act.acted_in is None else truth_of(acted == state)
     parts = [
         leaf(
             "fact",
@@ -60,7 +60,7 @@ def territory(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
     path, place = _target_place(act, world)
     if path:
         where = territory_of(place)  # type: ignore[arg-type]
-        truth = Truth.UNKNOWN if place is None else Truth.of(where == state)
+        truth = UNKNOWN if place is None else truth_of(where == state)
         parts.append(
             leaf(
                 "fact",
@@ -84,9 +84,9 @@ def flag(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
         if not path:
             continue
         truth = (
-            Truth.UNKNOWN
+            UNKNOWN
             if place is None
-            else Truth.of(isinstance(place, Aboard) and place.flag == state)
+            else truth_of(isinstance(place, Aboard) and place.flag == state)
         )
         parts.append(
             leaf(
@@ -116,7 +116,7 @@ def effects(state: str, act: Act, actor: str | None, ctx: Context) -> Trace:
     system or data is in the State is committed inside it, and this ground is not met.
     """
     world = ctx.world
-    aimed = Truth.UNKNOWN if act.effects_in is None else Truth.of(state in act.effects_in)
+    aimed = UNKNOWN if act.effects_in is None else truth_of(state in act.effects_in)
     outside = negate(
         territory(state, act, actor, ctx),
         "fact",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uncc.analysis.facts import Aboard, Act, Datum, Inferred, Person, System
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Truth, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.grounds_persons import _victims
 from uncc.analysis.rules.grounds_place import _target_place
@@ -22,27 +22,27 @@ from uncc.analysis.world import World, territory_of
 
 GroundTruth = Callable[[str, Act, str | None, Context], Truth]
 
-_UNKNOWN = Truth.UNKNOWN
+_UNKNOWN = UNKNOWN
 
 
 def _of(value: object) -> Truth:
     """``Truth.of`` for a value that may be missing."""
-    return _UNKNOWN if value is None else (Truth.TRUE if value else Truth.FALSE)
+    return _UNKNOWN if value is None else (TRUE if value else FALSE)
 
 
 def _flag(value: bool | Inferred[bool] | None) -> Truth:
     """The truth of a yes/no fact, observed or inferred, as ``World.flag`` reads it."""
     if isinstance(value, Inferred):
-        return Truth.of(value.value)
+        return truth_of(value.value)
     return _of(value)
 
 
 def _territory(state: str, act: Act, world: World) -> Truth:
-    here = _UNKNOWN if act.acted_in is None else Truth.of(territory_of(act.acted_in) == state)
+    here = _UNKNOWN if act.acted_in is None else truth_of(territory_of(act.acted_in) == state)
     path, place = _target_place(act, world)
     if not path:
         return here
-    there = _UNKNOWN if place is None else Truth.of(territory_of(place) == state)  # type: ignore[arg-type]
+    there = _UNKNOWN if place is None else truth_of(territory_of(place) == state)  # type: ignore[arg-type]
     return any_([here, there])
 
 
@@ -59,23 +59,23 @@ def flag(state: str, act: Act, actor: str | None, ctx: Context) -> Truth:
         parts.append(
             _UNKNOWN
             if place is None
-            else Truth.of(isinstance(place, Aboard) and place.flag == state)
+            else truth_of(isinstance(place, Aboard) and place.flag == state)
         )
     return any_(parts)
 
 
 def effects(state: str, act: Act, actor: str | None, ctx: Context) -> Truth:
     """Art. 40(2)(c), as :func:`.grounds_place.effects` decides it."""
-    aimed = _UNKNOWN if act.effects_in is None else Truth.of(state in act.effects_in)
+    aimed = _UNKNOWN if act.effects_in is None else truth_of(state in act.effects_in)
     return all_([~_territory(state, act, ctx.world), aimed])
 
 
 def _belongs(person: Person, state: str) -> Truth:
-    national = _UNKNOWN if person.nationalities is None else Truth.of(state in person.nationalities)
+    national = _UNKNOWN if person.nationalities is None else truth_of(state in person.nationalities)
     incorporated = (
-        _UNKNOWN if person.incorporated_in is None else Truth.of(person.incorporated_in == state)
+        _UNKNOWN if person.incorporated_in is None else truth_of(person.incorporated_in == state)
     )
-    natural = _UNKNOWN if person.kind is None else Truth.of(person.kind.value == "natural")
+    natural = _UNKNOWN if person.kind is None else truth_of(person.kind.value == "natural")
     return any_([all_([natural, national]), all_([~natural, incorporated])])
 
 
@@ -97,9 +97,9 @@ def active(state: str, act: Act, actor: str | None, ctx: Context) -> Truth:
     if person.kind is None or person.kind.value == "natural":
         stateless = _flag(person.stateless)
         if person.stateless is None and person.nationalities:
-            stateless = Truth.FALSE
+            stateless = FALSE
         residence = person.habitual_residence
-        resident = _UNKNOWN if residence is None else Truth.of(residence == state)
+        resident = _UNKNOWN if residence is None else truth_of(residence == state)
         parts.append(all_([stateless, resident]))
     return any_(parts)
 
@@ -110,15 +110,15 @@ def against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Trut
     parts = []
     for victim in victims:
         if victim.public_body is not None:
-            public = Truth.of(victim.public_body)
+            public = truth_of(victim.public_body)
         elif victim.public_body_of is not None:
-            public = Truth.TRUE
+            public = TRUE
         elif victim.kind is not None and victim.kind.value == "natural":
-            public = Truth.FALSE
+            public = FALSE
         else:
             public = _UNKNOWN
         of_state = (
-            _UNKNOWN if victim.public_body_of is None else Truth.of(victim.public_body_of == state)
+            _UNKNOWN if victim.public_body_of is None else truth_of(victim.public_body_of == state)
         )
         parts.append(all_([public, of_state]))
     if not complete:
@@ -139,17 +139,17 @@ def data_of_nationals(state: str, act: Act, actor: str | None, ctx: Context) -> 
     if isinstance(target, Datum):
         return _subjects(state, target, world)
     if not isinstance(target, System):
-        return _UNKNOWN if act.object is None else Truth.FALSE
+        return _UNKNOWN if act.object is None else FALSE
     parts = [_subjects(state, d, world) for d in world.incident.data if d.system == target.id]
     listed = target.holds_data_of_nationals_of
-    parts.append(_UNKNOWN if listed is None else Truth.of(state in listed))
+    parts.append(_UNKNOWN if listed is None else truth_of(state in listed))
     return any_(parts)
 
 
 def _present(state: str, person: Person | None) -> Truth:
     if person is None or person.present_in is None:
         return _UNKNOWN
-    return Truth.of(person.present_in == state)
+    return truth_of(person.present_in == state)
 
 
 def presence_national(state: str, act: Act, actor: str | None, ctx: Context) -> Truth:
@@ -158,7 +158,7 @@ def presence_national(state: str, act: Act, actor: str | None, ctx: Context) -> 
     parts = [_present(state, person)]
     if person is not None:
         parts.append(_belongs(person, state))
-    parts.append(~Truth.of(ctx.profile.extradites_nationals))
+    parts.append(~truth_of(ctx.profile.extradites_nationals))
     return all_(parts)
 
 

@@ -17,7 +17,7 @@ from uncc.analysis.findings import (
     make_ground_finding,
     make_jurisdiction,
 )
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, all_, any_
 from uncc.analysis.rules import grounds_persons as persons
 from uncc.analysis.rules import grounds_place as place
 from uncc.analysis.rules.context import Context
@@ -46,7 +46,7 @@ def jurisdiction(
     state: str, findings: Iterable[OffenceFinding], grounds: Iterable[Ground], ctx: Context
 ) -> Jurisdiction:
     """The grounds on which ``state`` has jurisdiction over the offences found."""
-    relevant = [f for f in findings if f.truth is not Truth.FALSE]
+    relevant = [f for f in findings if f.truth is not FALSE]
     # Each finding's pair label is the same under every ground: made once.
     pairs = [
         (f, a, f"{f.name} ({f.act}, {f.actor})")
@@ -75,7 +75,7 @@ def jurisdiction(
                 partial(combine, "ground", label, ground.at, all_, both),
             )
             per_act.append(pair)
-            if pair.outcome is not Truth.FALSE:
+            if pair.outcome is not FALSE:
                 acts.append(finding.act)
         adopted = ground.mandatory or ctx.profile.establishes(ground.id)
         trace = deferred(
@@ -120,7 +120,7 @@ def consultation(
         g
         for g in juris.grounds
         if g.adopted
-        and g.trace.outcome is not Truth.FALSE
+        and g.trace.outcome is not FALSE
         and g.provision.startswith(("art_40__para_1", "art_40__para_2"))
     ]
     if not exercising:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from uncc.analysis.facts import Act, Property
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, UNKNOWN, all_, any_
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.reading import element_node as _node
 from uncc.analysis.trace import Trace, combine, leaf
@@ -23,9 +23,7 @@ def predicate_of(prop: Property, element: Element, ctx: Context, act: Act) -> Tr
         prop = parent
     origin = prop.origin
     if origin is None:
-        read = Read(
-            Truth.UNKNOWN, world.path(prop, "origin"), "unknown", "where the property came from"
-        )
+        read = Read(UNKNOWN, world.path(prop, "origin"), "unknown", "where the property came from")
         return _node(element, read)
     if origin.act is not None:
         source = ctx.predicate(origin.act)
@@ -42,7 +40,7 @@ def predicate_of(prop: Property, element: Element, ctx: Context, act: Act) -> Tr
                     "exclusion",
                     "the launderer committed the predicate offence, and the State exempts self-laundering",
                     "art_33__para_2__point_e",
-                    Truth.FALSE,
+                    FALSE,
                     inputs=[(world.path(act, "by"), shown(act.by))],
                 )
                 return combine(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uncc.analysis.facts import Act, Datum, Person, System
 from uncc.analysis.findings import Basis, OffenceFinding, make_offence_finding
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Missing, Trace, combine, leaf
 from uncc.analysis.vocabulary import MentalState, ResultKind
@@ -22,7 +22,7 @@ def participation(participant: Act, principal: OffenceFinding, ctx: Context) -> 
     path = world.path(participant, "mental_state")
     state = value if isinstance(value, MentalState) or value is None else value.value
     inferred = () if value is None or isinstance(value, MentalState) else tuple(value.inferred_from)
-    intent = Truth.UNKNOWN if state is None else Truth.of(state is MentalState.INTENT)
+    intent = UNKNOWN if state is None else truth_of(state is MentalState.INTENT)
     intent_node = leaf(
         "element",
         "the participant acted intentionally",
@@ -69,7 +69,7 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
             "rule",
             "the actor holds a leading position in it",
             "art_35__para_1",
-            Truth.UNKNOWN,
+            UNKNOWN,
             inputs=[(lead_path, shown(leads)), (by_path, shown(actor))],
             missing=[
                 *who,
@@ -87,13 +87,11 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
             "rule",
             f"the actor holds a leading position in it{basis}",
             "art_35__para_1",
-            Truth.of(match is not None),
+            truth_of(match is not None),
             inputs=[(lead_path, ", ".join(lp.person for lp in leads) or "none")],
         )
     staff_path = world.path(entity, "staff")
-    staff = (
-        Truth.UNKNOWN if entity.staff is None or actor is None else Truth.of(actor in entity.staff)
-    )
+    staff = UNKNOWN if entity.staff is None or actor is None else truth_of(actor in entity.staff)
     failed = world.flag(
         entity,
         "supervision_failed",
@@ -117,7 +115,7 @@ def legal_person(finding: OffenceFinding, act: Act, entity: Person, ctx: Context
         "rule",
         f"committed for the benefit of {entity.id}",
         "art_35__para_1",
-        Truth.TRUE,
+        TRUE,
         inputs=[(world.path(act, "for_benefit_of"), entity.id)],
     )
     trace = combine(
@@ -187,7 +185,7 @@ def aggravations(act: Act, ctx: Context) -> tuple[Trace, ...]:
             "aggravation",
             "critical infrastructure was affected",
             "art_39__para_2__point_a",
-            Truth.UNKNOWN,
+            UNKNOWN,
             missing=[Missing(world.path(act, "object"), "which system the act affected")],
             key="art_39.aggravation_critical_infrastructure",
             notes=note,
@@ -195,9 +193,9 @@ def aggravations(act: Act, ctx: Context) -> tuple[Trace, ...]:
     if isinstance(target, Datum):
         kinds = target.kinds
         truth = (
-            Truth.UNKNOWN
+            UNKNOWN
             if kinds is None
-            else Truth.of(any(k.value == "confidential_government_information" for k in kinds))
+            else truth_of(any(k.value == "confidential_government_information" for k in kinds))
         )
         gov = leaf(
             "aggravation",
@@ -214,7 +212,7 @@ def aggravations(act: Act, ctx: Context) -> tuple[Trace, ...]:
             "aggravation",
             "confidential government information was obtained",
             "art_39__para_2__point_b",
-            Truth.FALSE if act.object else Truth.UNKNOWN,
+            FALSE if act.object else UNKNOWN,
             missing=[Missing(world.path(act, "object"), "what the act was directed at")],
             key="art_39.aggravation_government_information",
             notes=note,
@@ -224,7 +222,7 @@ def aggravations(act: Act, ctx: Context) -> tuple[Trace, ...]:
         for kind in (ResultKind.PHYSICAL_HARM, ResultKind.PSYCHOLOGICAL_HARM)
         for r in world.results_of(act.id, kind)
     ]
-    harm_truth = any_(Truth.of(r.occurred) for r in harms) if harms else Truth.UNKNOWN
+    harm_truth = any_(truth_of(r.occurred) for r in harms) if harms else UNKNOWN
     harm = leaf(
         "aggravation",
         "individuals suffered physical or psychological harm",

@@ -9,7 +9,7 @@ that reserves the virtual categories (18(4)) keeps (a) only.
 from __future__ import annotations
 
 from uncc.analysis.facts import Datum
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import TRUE, UNKNOWN, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.trace import Trace, combine
 from uncc.analysis.world import Read, shown
@@ -29,9 +29,9 @@ def _real(datum: Datum, ctx: Context) -> Trace:
     world = ctx.world
     if datum.depicts is not None:
         path = world.path(datum, "depicts")
-        return _fact("a real person is shown", _AT, Read(Truth.TRUE, path, datum.depicts, ""))
+        return _fact("a real person is shown", _AT, Read(TRUE, path, datum.depicts, ""))
     path = world.path(datum, "depicts_real_person")
-    truth = Truth.of(datum.depicts_real_person)
+    truth = truth_of(datum.depicts_real_person)
     question = "whether the person shown is a real person (not drawn or generated)"
     return _fact(
         "a real person is shown",
@@ -51,18 +51,18 @@ def _age_when_made(datum: Datum, limit: int, ctx: Context) -> Trace:
     at = "art_18__para_3"
     path = world.path(datum, "depicted_age")
     if datum.depicted_age is not None:
-        truth = Truth.of(datum.depicted_age < limit)
+        truth = truth_of(datum.depicted_age < limit)
         return _fact(label, at, Read(truth, path, str(datum.depicted_age), ""))
     person = world.person(datum.depicts)
     if person is not None and person.age is not None and person.age < limit:
-        return _fact(label, at, Read(Truth.TRUE, world.path(person, "age"), str(person.age), ""))
+        return _fact(label, at, Read(TRUE, world.path(person, "age"), str(person.age), ""))
     question = "how old the person shown was when it was made"
-    return _fact(label, at, Read(Truth.UNKNOWN, path, "unknown", question))
+    return _fact(label, at, Read(UNKNOWN, path, "unknown", question))
 
 
 def _appears(datum: Datum, limit: int, ctx: Context) -> Trace:
     path = ctx.world.path(datum, "apparent_age")
-    truth = Truth.UNKNOWN if datum.apparent_age is None else Truth.of(datum.apparent_age < limit)
+    truth = UNKNOWN if datum.apparent_age is None else truth_of(datum.apparent_age < limit)
     return _fact(
         f"the person shown appears to be under {limit}",
         _AT,
@@ -73,12 +73,12 @@ def _appears(datum: Datum, limit: int, ctx: Context) -> Trace:
 def _realistic(datum: Datum, ctx: Context) -> Trace:
     path = ctx.world.path(datum, "realistic")
     if datum.depicts is not None or datum.depicts_real_person:
-        return _fact("a real person is shown", _AT, Read(Truth.TRUE, path, "a real person", ""))
+        return _fact("a real person is shown", _AT, Read(TRUE, path, "a real person", ""))
     return _fact(
         "the image looks like a real person",
         "art_18__para_2__point_c",
         Read(
-            Truth.of(datum.realistic),
+            truth_of(datum.realistic),
             path,
             shown(datum.realistic),
             "whether the image looks like a real person",
@@ -89,9 +89,9 @@ def _realistic(datum: Datum, ctx: Context) -> Trace:
 def _explicit(datum: Datum, ctx: Context) -> Trace:
     path = ctx.world.path(datum, "kinds")
     truth = (
-        Truth.UNKNOWN
+        UNKNOWN
         if datum.kinds is None
-        else Truth.of(any(k.value == "sexually_explicit" for k in datum.kinds))
+        else truth_of(any(k.value == "sexually_explicit" for k in datum.kinds))
     )
     return _fact(
         "it shows sexually explicit conduct",

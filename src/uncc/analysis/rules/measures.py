@@ -7,14 +7,14 @@ the Convention's parameters. Limitation deadlines (Art. 38) are in :mod:`.deadli
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
 from uncc.analysis.findings import Measure, OffenceFinding, Target, make_measure
-from uncc.analysis.logic import Truth, all_, any_
-from uncc.analysis.rules.compiled import per_convention
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Truth, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
+from uncc.analysis.rules.safeguards import Safeguards, safeguards
 from uncc.analysis.rules.targets import TARGET_KINDS, Found, nothing_named, targets
 from uncc.analysis.trace import Missing, Trace, combine, deferred, leaf
 from uncc.convention.catalogue import Convention
@@ -24,19 +24,8 @@ from uncc.parties.profile import Profile
 CLOSED_GROUP_POWERS = frozenset({"realtime_traffic_collection", "interception"})
 """The measures a closed-group reservation (Art. 41(3)(b)) may limit."""
 
-Safeguards = tuple[tuple[str, str, str], ...]
-
-SAFEGUARD_TEXT = {
-    "supervision": "judicial or other independent supervision",
-    "grounds": "the grounds justifying the measure are stated",
-    "scope_limit": "the scope is limited to what the investigation needs",
-    "duration_limit": "the duration is limited",
-    "proportionality": "proportionate to the offence",
-    "necessity": "necessary for the investigation",
-    "legality": "a basis in the State's law",
-    "privacy": "privacy and personal data are protected",
-    "third_parties": "the impact on third parties is considered",
-}
+Placed = tuple[str | None, tuple[Target, ...], tuple[Missing, ...]]
+"""A route (``None`` if the place is unknown), the targets there and what is missing."""
 
 
 def _basis(findings: list[OffenceFinding]) -> Trace:
@@ -75,7 +64,7 @@ def _belief(findings: list[OffenceFinding], power: Power, names: str) -> Trace:
         "condition",
         "reasonable belief that an offence was or is being committed",
         power.at,
-        Truth.of(bool(findings)),
+        truth_of(bool(findings)),
         inputs=[("offences established or not ruled out", names)],
     )
 
@@ -95,7 +84,7 @@ def _serious(findings: list[OffenceFinding], state: str, ctx: Context) -> Trace:
         "condition",
         "depends on the State's list of serious offences (Art. 48(1)), which the profile does not give",
         "art_48__para_1",
-        Truth.UNKNOWN,
+        UNKNOWN,
         missing=[
             Missing(
                 f"profile[{state}].serious_offences", f"the list of serious offences in {state}"
@@ -140,7 +129,7 @@ def _plans(convention: Convention, profile: Profile, state: str) -> tuple[_Plan,
                 power,
                 f"{power.name} is available to {state}",
                 judicial,
-                _safeguards(convention, power, judicial),
+                safeguards(convention, power, judicial),
                 power.id in CLOSED_GROUP_POWERS and profile.takes("art_41.closed_group_systems"),
                 (*(power.id in kinds for kinds in TARGET_KINDS), power.parameters.get("reach")),
                 power.parameters.get("threshold") == "reasonable_belief",
@@ -176,11 +165,13 @@ class Scope:
         self, state: str, findings: Iterable[OffenceFinding], ctx: Context, jurisdiction: Trace
     ) -> None:
         self.state = state
-        self.relevant = [f for f in findings if f.truth is not Truth.FALSE]
+        self.relevant = [f for f in findings if f.truth is not FALSE]
         self.ctx = ctx
         self.jurisdiction = jurisdiction
         self._nodes: dict[str, Trace] = {}
+        self._beliefs: dict[str, Trace] = {}  # by the power's provision
         self._targets: dict[tuple[object, ...], Found] = {}
+        self._placed: dict[tuple[object, ...], list[Placed]] = {}
         self._names: str | None = None
 
     def targets(self, plan: _Plan) -> Found:
@@ -190,6 +181,15 @@ class Scope:
             found = self._targets[plan.targets] = targets(plan.power, self.relevant, self.ctx)
         return found
 
+    def placed(self, plan: _Plan) -> list[Placed]:
+        """The power's targets by place, with the route to each (as :meth:`targets`, shared)."""
+        placed = self._placed.get(plan.targets)
+        if placed is None:
+            placed = self._placed[plan.targets] = _placed(
+                self.targets(plan), plan.power.id, self.state
+            )
+        return placed
+
     def conditions(self, plan: _Plan) -> list[Trace]:
         """The conditions of the power (Art. 41 and the power's own)."""
         nodes = self._nodes
@@ -197,12 +197,12 @@ class Scope:
         if plan.belief:
             if "investigation" not in nodes:
                 nodes["investigation"] = _investigation(self.state, self.jurisdiction)
-            key = f"belief {power.at}"
-            if key not in nodes:
+            belief = self._beliefs.get(power.at)
+            if belief is None:
                 if self._names is None:
                     self._names = _offence_names(relevant)
-                nodes[key] = _belief(relevant, power, self._names)
-            conditions = [nodes[key], nodes["investigation"]]
+                belief = self._beliefs[power.at] = _belief(relevant, power, self._names)
+            conditions = [belief, nodes["investigation"]]
         else:
             if "proceedings" not in nodes:
                 nodes["proceedings"] = _proceedings(self.state, self.jurisdiction)
@@ -229,7 +229,7 @@ def _investigation(state: str, jurisdiction: Trace) -> Trace:
         "scope",
         f"{state} is not shown to lack jurisdiction, so it may have its own investigation (Art. 41(1))",
         "art_41__para_1",
-        Truth.FALSE if jurisdiction.outcome is Truth.FALSE else Truth.TRUE,
+        FALSE if jurisdiction.outcome is FALSE else TRUE,
         inputs=[(f"jurisdiction of {state}", jurisdiction.outcome.value)],
     )
 
@@ -251,9 +251,12 @@ def _proceedings(state: str, jurisdiction: Trace) -> Trace:
 def _power(label: str, power: Power, conditions: list[Trace]) -> Trace:
     """The power's node: all of its conditions (made when read, as the jurisdiction is)."""
     return deferred(
-        all_([c.outcome for c in conditions]),
-        partial(combine, "power", label, power.at, all_, tuple(conditions), key=power.id),
+        all_([c.outcome for c in conditions]), partial(_power_node, label, power, tuple(conditions))
     )
+
+
+def _power_node(label: str, power: Power, conditions: tuple[Trace, ...]) -> Trace:
+    return combine("power", label, power.at, all_, conditions, key=power.id)
 
 
 def state_measures(
@@ -278,43 +281,21 @@ def measures(scope: Scope, plan: _Plan) -> list[Measure]:
     (Art. 41(1)). A closed-group reservation (41(3)(b)) takes out the measure for the
     closed-group systems only.
     """
-    power, state, ctx, label = plan.power, scope.state, scope.ctx, plan.label
+    power, state = plan.power, scope.state
     conditions = scope.conditions(plan)
+    base = _power(plan.label, power, conditions)
+    if not plan.closed:  # one measure per place, the places shared by powers of one kind
+        return [_measure(plan, state, base, placed) for placed in scope.placed(plan)]
     found = scope.targets(plan)
-    base = _power(label, power, conditions)
-
-    def measure(
-        trace: Trace,
-        route: str | None,
-        chosen: tuple[Target, ...],
-        route_missing: tuple[Missing, ...],
-    ) -> Measure:
-        return make_measure(
-            state,
-            plan.article,
-            power.id,
-            power.name,
-            power.at,
-            trace,
-            route,
-            chosen,
-            plan.safeguards,
-            plan.judicial,
-            power.confidentiality,
-            dict(power.parameters),
-            route_missing,
-        )
-
     if not found:
-        return [measure(base, None, (), (nothing_named(power.id),))]
+        return [_measure(plan, state, base, (None, (), (nothing_named(power.id),)))]
     groups: dict[tuple[str | None, Truth], list[tuple[Target, list[Missing], Trace | None]]] = {}
     for target, missing in found:
-        left_out = closed_group_left_out(target, ctx) if plan.closed else None
-        key = (target.location, Truth.TRUE if left_out is None else left_out.outcome)
+        left_out = closed_group_left_out(target, scope.ctx)
+        key = (target.location, TRUE if left_out is None else left_out.outcome)
         groups.setdefault(key, []).append((target, missing, left_out))
     out = []
     for (place, _), group in groups.items():
-        route = None if place is None else ("domestic" if place == state else f"request:{place}")
         extra = [node for _, _, node in group if node is not None]
         trace = base
         if extra:
@@ -325,16 +306,62 @@ def measures(scope: Scope, plan: _Plan) -> list[Measure]:
                 all_,
                 extra,
             )
-            trace = _power(label, power, [*conditions, reservation])
+            trace = _power(plan.label, power, [*conditions, reservation])
         out.append(
-            measure(
+            _measure(
+                plan,
+                state,
                 trace,
-                route,
-                tuple(t for t, _, _ in group),
-                tuple(m for _, ms, _ in group for m in ms),
+                (
+                    _route(place, state),
+                    tuple(t for t, _, _ in group),
+                    tuple(m for _, ms, _ in group for m in ms),
+                ),
             )
         )
     return out
+
+
+def _route(place: str | None, state: str) -> str | None:
+    """Domestic, a request to the State the targets are in, or ``None`` if unknown."""
+    return None if place is None else ("domestic" if place == state else f"request:{place}")
+
+
+def _placed(found: Found, power_id: str, state: str) -> list[Placed]:
+    """The targets grouped by place, in the order first found, with each route."""
+    if not found:
+        return [(None, (), (nothing_named(power_id),))]
+    groups: dict[str | None, list[tuple[Target, list[Missing]]]] = {}
+    for item in found:
+        groups.setdefault(item[0].location, []).append(item)
+    return [
+        (
+            _route(place, state),
+            tuple(t for t, _ in group),
+            tuple(m for _, ms in group for m in ms),
+        )
+        for place, group in groups.items()
+    ]
+
+
+def _measure(plan: _Plan, state: str, trace: Trace, placed: Placed) -> Measure:
+    power = plan.power
+    route, chosen, route_missing = placed
+    return make_measure(
+        state,
+        plan.article,
+        power.id,
+        power.name,
+        power.at,
+        trace,
+        route,
+        chosen,
+        plan.safeguards,
+        plan.judicial,
+        power.confidentiality,
+        dict(power.parameters),
+        route_missing,
+    )
 
 
 def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
@@ -354,8 +381,8 @@ def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
         system, "connected", system.connected, "whether the system is connected to another system"
     )
     covered = all_([closed.truth, ~linked.truth])
-    missing = [*closed.missing] if closed.truth is not Truth.FALSE else []
-    if closed.truth is not Truth.FALSE:
+    missing = [*closed.missing] if closed.truth is not FALSE else []
+    if closed.truth is not FALSE:
         missing += linked.missing
     return leaf(
         "fact",
@@ -365,34 +392,3 @@ def closed_group_left_out(target: Target, ctx: Context) -> Trace | None:
         inputs=[(closed.path, closed.shown), (linked.path, linked.shown)],
         missing=missing,
     )
-
-
-def _safeguards(
-    convention: Convention, power: Power, judicial: bool
-) -> tuple[tuple[str, str, str], ...]:
-    """What Art. 42 asks of the power here (the same for every incident: kept per Convention)."""
-    table = per_convention(convention, "safeguards", dict[tuple[str, bool], Safeguards])
-    key = (power.id, judicial)
-    found = table.get(key)
-    if found is None:
-        found = table[key] = tuple(_safeguards_of(convention, power, judicial))
-    return found
-
-
-def _safeguards_of(
-    convention: Convention, power: Power, judicial: bool
-) -> Iterator[tuple[str, str, str]]:
-    article = convention.article(42)
-    duration = power.parameters.get("max_duration_days")
-    for safeguard in article.safeguards:
-        text = SAFEGUARD_TEXT.get(safeguard.id, safeguard.gist)
-        if safeguard.id == "supervision":
-            text = (
-                "a judge authorises it before use (the State's rule)"
-                if judicial
-                else "supervision by a judge or other independent authority, as the State's law provides"
-            )
-        if safeguard.id == "duration_limit" and duration:
-            renew = ", renewable" if power.parameters.get("renewable") else ""
-            text = f"at most {duration} days per order{renew} ({power.parameters.get('duration_at', power.at)})"
-        yield safeguard.id, safeguard.at, text

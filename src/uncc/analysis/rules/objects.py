@@ -8,7 +8,7 @@ shown; an item by its kind; a person as a natural person, a child (under 18) or 
 from __future__ import annotations
 
 from uncc.analysis.facts import Act, Datum, Item, Person, Property, System
-from uncc.analysis.logic import Truth, all_, any_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, all_, any_, truth_of
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.material import MATERIAL, material
 from uncc.analysis.trace import Missing, Trace, leaf
@@ -24,11 +24,7 @@ def object_reads(kinds: tuple[str, ...], act: Act, ctx: Context, at: str) -> lis
     """Whether the act's object is of one of ``kinds``; one read per fact consulted."""
     world = ctx.world
     if act.object is None:
-        return [
-            Read(
-                Truth.UNKNOWN, world.path(act, "object"), "unknown", "what the act was directed at"
-            )
-        ]
+        return [Read(UNKNOWN, world.path(act, "object"), "unknown", "what the act was directed at")]
     target = world.get(act.object)
     reads: list[Read] = []
     for kind in kinds:
@@ -40,36 +36,36 @@ def _is_kind(kind: str, target: object, ctx: Context, at: str) -> Read:
     world = ctx.world
     if isinstance(target, System):
         return Read(
-            Truth.of(kind == "computer_system"), world.path(target), "a computer system", ""
+            truth_of(kind == "computer_system"), world.path(target), "a computer system", ""
         )
     if isinstance(target, Datum):
         if kind == "computer_data":
-            return Read(Truth.TRUE, world.path(target), "computer data", "")
+            return Read(TRUE, world.path(target), "computer data", "")
         if kind == "data_in_system":
             # Arts. 6 and 9: data is reached, or a system hindered, through the data it holds.
             path = world.path(target, "system")
-            held = Truth.UNKNOWN if target.system is None else Truth.TRUE
+            held = UNKNOWN if target.system is None else TRUE
             return Read(held, path, shown(target.system), "which system holds the data")
         path = world.path(target, "kinds")
         if target.kinds is None:
-            return Read(Truth.UNKNOWN, path, "unknown", "what kind of data it is")
+            return Read(UNKNOWN, path, "unknown", "what kind of data it is")
         has = kind in {k.value for k in target.kinds}
-        return Read(Truth.of(has), path, shown(target.kinds), "")
+        return Read(truth_of(has), path, shown(target.kinds), "")
     if isinstance(target, Item):
         path = world.path(target, "kind")
         if target.kind is None:
-            return Read(Truth.UNKNOWN, path, "unknown", "what the item is")
-        return Read(Truth.of(target.kind.value == kind), path, target.kind.value, "")
+            return Read(UNKNOWN, path, "unknown", "what the item is")
+        return Read(truth_of(target.kind.value == kind), path, target.kind.value, "")
     if isinstance(target, Person):
         return person_is(kind, target, ctx)
     if isinstance(target, Property):
         if kind != "proceeds":
-            return Read(Truth.FALSE, world.path(target), "property", "")
+            return Read(FALSE, world.path(target), "property", "")
         path = world.path(target, "origin")
         if target.origin is None:
-            return Read(Truth.UNKNOWN, path, "unknown", "whether the property is proceeds of crime")
-        return Read(Truth.TRUE, path, "proceeds", "")
-    return Read(Truth.FALSE, "", "not declared", "")
+            return Read(UNKNOWN, path, "unknown", "whether the property is proceeds of crime")
+        return Read(TRUE, path, "proceeds", "")
+    return Read(FALSE, "", "not declared", "")
 
 
 def person_is(kind: str, person: Person, ctx: Context, *, believed_counts: bool = True) -> Read:
@@ -80,26 +76,24 @@ def person_is(kind: str, person: Person, ctx: Context, *, believed_counts: bool 
     """
     world = ctx.world
     if kind not in PERSON_KINDS:
-        return Read(Truth.FALSE, world.path(person), "a person", "")
+        return Read(FALSE, world.path(person), "a person", "")
     kind_path = world.path(person, "kind")
-    natural = Truth.UNKNOWN if person.kind is None else Truth.of(person.kind.value == "natural")
+    natural = UNKNOWN if person.kind is None else truth_of(person.kind.value == "natural")
     if kind == "person":
         return Read(
             natural, kind_path, shown(person.kind), "whether the person is a natural person"
         )
     limit = 18 if kind == "child" else ctx.profile.minor_age
-    under = Truth.UNKNOWN if person.age is None else Truth.of(person.age < limit)
-    believed = (
-        Truth.of(person.believed_child) if kind == "child" and believed_counts else Truth.FALSE
-    )
+    under = UNKNOWN if person.age is None else truth_of(person.age < limit)
+    believed = truth_of(person.believed_child) if kind == "child" and believed_counts else FALSE
     truth = all_([natural, any_([under, believed])])
-    if truth is not Truth.UNKNOWN:
+    if truth is not UNKNOWN:
         return Read(truth, world.path(person, "age"), f"age {shown(person.age)}", "")
-    if under is Truth.UNKNOWN:
+    if under is UNKNOWN:
         return Read(
             truth, world.path(person, "age"), "unknown", f"the person's age (under {limit}?)"
         )
-    if believed is Truth.UNKNOWN and natural is not Truth.UNKNOWN:
+    if believed is UNKNOWN and natural is not UNKNOWN:
         path = world.path(person, "believed_child")
         return Read(truth, path, "unknown", "whether the actor believed the person was a child")
     return Read(truth, kind_path, "unknown", "whether the person is a natural person")
@@ -116,12 +110,7 @@ def evaluate_object(element: Element, act: Act, ctx: Context) -> Trace:
     person = ctx.world.person(act.object)
     # Art. 20(2): a person believed to be a child counts as one.
     believed_unknown = person is not None and person.believed_child is None
-    if (
-        person is not None
-        and believed_unknown
-        and truth is Truth.UNKNOWN
-        and "child" in element.any_of
-    ):
+    if person is not None and believed_unknown and truth is UNKNOWN and "child" in element.any_of:
         missing.append(
             Missing(
                 ctx.world.path(person, "believed_child"),

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from uncc.analysis.facts import Act, Datum, Item
-from uncc.analysis.logic import Truth, all_
+from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Truth, all_, truth_of
 from uncc.analysis.rules.compiled import per_convention
 from uncc.analysis.rules.context import Context
 from uncc.analysis.rules.elements import evaluate_element, facts_alone
@@ -188,7 +188,7 @@ def _reservations(reserved: tuple[Option, ...], act: Act, ctx: Context) -> Itera
                 "reservation",
                 f"the State has reserved this offence ({option.gist})",
                 option.at,
-                Truth.FALSE,
+                FALSE,
                 key=option.id,
             )
 
@@ -196,22 +196,22 @@ def _reservations(reserved: tuple[Option, ...], act: Act, ctx: Context) -> Itera
 def _reservation_keeps(at: str, act: Act, ctx: Context) -> Trace:
     """Art. 10(3): a reserving State still punishes selling or spreading passwords and codes."""
     conduct = (
-        Truth.UNKNOWN
+        UNKNOWN
         if act.conduct is None
-        else Truth.of(act.conduct.value in ("sell", "distribute", "make_available"))
+        else truth_of(act.conduct.value in ("sell", "distribute", "make_available"))
     )
     target = ctx.world.get(act.object)
     if isinstance(target, Datum):
         kinds = target.kinds
         obj = (
-            Truth.UNKNOWN
+            UNKNOWN
             if kinds is None
-            else Truth.of(any(k.value in ("password", "access_code", "credentials") for k in kinds))
+            else truth_of(any(k.value in ("password", "access_code", "credentials") for k in kinds))
         )
     elif isinstance(target, Item):
-        obj = Truth.FALSE
+        obj = FALSE
     else:
-        obj = Truth.UNKNOWN if act.object is None else Truth.FALSE
+        obj = UNKNOWN if act.object is None else FALSE
     return leaf(
         "reservation",
         "the State reserved Art. 10(1) but keeps selling, distributing or making available passwords and access codes",
@@ -238,14 +238,14 @@ def _stage_punishable(stage: Stage, ctx: Context) -> Trace:
                 else "the State has not made attempt punishable"
             )
         )
-        return leaf("stage", why, "art_36__para_2", Truth.of(adopted), key="art_36.attempt")
+        return leaf("stage", why, "art_36__para_2", truth_of(adopted), key="art_36.attempt")
     adopted = profile.takes("art_36.preparation")
     why = (
         "the State makes preparation punishable"
         if adopted
         else "the State has not made preparation punishable"
     )
-    return leaf("stage", why, "art_36__para_3", Truth.of(adopted), key="art_36.preparation")
+    return leaf("stage", why, "art_36__para_3", truth_of(adopted), key="art_36.preparation")
 
 
 _CONDUCTS: dict[str, frozenset[str] | None] = {}
@@ -269,10 +269,10 @@ def conduct_matches(offence: Offence, act: Act) -> Truth:
     """
     allowed = _allowed(offence)
     if allowed is None:
-        return Truth.TRUE
+        return TRUE
     if act.conduct is None:
-        return Truth.UNKNOWN
-    return Truth.of(act.conduct.value in allowed)
+        return UNKNOWN
+    return truth_of(act.conduct.value in allowed)
 
 
 def _admits(allowed: frozenset[str] | None, conduct: str) -> bool:
