@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from uncc.analysis.rules.elements import CIRCUMSTANCES, PERSON_KINDS
 from uncc.analysis.rules.objects import DERIVED_KINDS
-from uncc.analysis.vocabulary import Conduct, DataKind, ItemKind, MentalState, Purpose, ResultKind
+from uncc.analysis.vocabulary import (
+    Conduct,
+    DataKind,
+    ItemKind,
+    MentalState,
+    PersonKind,
+    Purpose,
+    ResultKind,
+)
 from uncc.convention.catalogue import load_convention
 from uncc.convention.model import Element, ElementRole
 
@@ -63,3 +71,17 @@ def test_every_purpose_and_object_element_says_what_it_reads() -> None:
     for element in _elements():
         if element.role in (ElementRole.PURPOSE, ElementRole.OBJECT, ElementRole.CONDUCT):
             assert element.any_of, f"{element.id} has no vocabulary"
+
+
+def test_a_term_of_the_vocabulary_compares_and_hashes_as_its_word() -> None:
+    # The rules compare facts' terms with the Convention's words (``conduct in
+    # element.any_of``, ``kind == "natural"``, a look-up by conduct) without ``.value``.
+    for vocabulary in (Conduct, DataKind, ItemKind, MentalState, Purpose, ResultKind, PersonKind):
+        for term in vocabulary:
+            word = str(term.value)
+            assert term == word
+            assert hash(term) == hash(word)
+            assert term in (word,)
+            assert term in frozenset({word})
+            assert {word: 1}.get(term) == 1
+            assert term not in (f"{word}_", "")

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Final
 
 from uncc.analysis.facts import Act, Incident, Person
 from uncc.analysis.findings import (
@@ -45,6 +46,10 @@ _BASIS = {
     Stage.ATTEMPTED: Basis.ATTEMPT,
     Stage.PREPARED: Basis.PREPARATION,
 }
+_COMPLETED: Final = Stage.COMPLETED
+_PRINCIPAL_BASES: Final = (Basis.PERPETRATION, Basis.ATTEMPT, Basis.PREPARATION)
+_LEGAL_PERSON: Final = Basis.LEGAL_PERSON
+# Module constants: an enum member read from its class goes through the metaclass (ADR 0053).
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ class _Evaluator:
         if act.id in self._cache:
             return self._cache[act.id]
         self._busy.add(act.id)
-        basis = _BASIS[act.stage or Stage.COMPLETED]
+        basis = _BASIS[act.stage or _COMPLETED]
         extra = aggravations(act, self.ctx)
         role = act.role.value if act.role else None
         found = [
@@ -171,7 +176,7 @@ class _Evaluator:
             # judged with the same findings at hand.
             self.principal(act)
         for finding in self.findings():
-            if finding.basis in (Basis.PERPETRATION, Basis.ATTEMPT, Basis.PREPARATION):
+            if finding.basis in _PRINCIPAL_BASES:
                 continue  # judged above
             done = self.world.act(finding.act)
             if (
@@ -337,7 +342,7 @@ def _analyze(
         limits = tuple(
             limitation(state, f, evaluator.ctx, at)
             for f in found
-            if f.truth is not FALSE and f.basis is not Basis.LEGAL_PERSON
+            if f.truth is not FALSE and f.basis is not _LEGAL_PERSON
         )
         results.append(
             StateResult(state, profile, tuple(found), juris, tuple(state_measures), limits)

@@ -129,7 +129,7 @@ class World:
         """Whether the act had a purpose: a list is complete, a mapping is partial."""
         path = self.path(act, f"purposes.{purpose}")
         if isinstance(act.purposes, list):
-            had = purpose in {p.value for p in act.purposes}
+            had = purpose in act.purposes
             return Read(
                 truth_of(had), path, "listed" if had else "not among the listed purposes", question
             )

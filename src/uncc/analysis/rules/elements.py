@@ -90,7 +90,7 @@ def _reader(element: Element) -> tuple[Reader, bool]:
 def _conduct(element: Element, act: Act, ctx: Context) -> Trace:
     path = ctx.world.path(act, "conduct")
     conduct = act.conduct
-    truth = UNKNOWN if conduct is None else truth_of(conduct.value in element.any_of)
+    truth = UNKNOWN if conduct is None else truth_of(conduct in element.any_of)
     read = Read(truth, path, shown(conduct), "what the actor did")
     return _node(element, read)
 
@@ -135,7 +135,7 @@ def _mental(element: Element, key: str, act: Act, ctx: Context) -> Trace:
         state = value
     elif value is not None:
         state, inferred = value.value, tuple(value.inferred_from)
-    truth = UNKNOWN if state is None else truth_of(state.value in element.any_of)
+    truth = UNKNOWN if state is None else truth_of(state in element.any_of)
     about = "" if key == "mental" else f" as to {named.replace('_', ' ')}"
     question = f"the actor's state of mind{about}"
     return leaf(

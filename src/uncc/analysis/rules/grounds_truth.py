@@ -75,7 +75,7 @@ def _belongs(person: Person, state: str) -> Truth:
     incorporated = (
         _UNKNOWN if person.incorporated_in is None else truth_of(person.incorporated_in == state)
     )
-    natural = _UNKNOWN if person.kind is None else truth_of(person.kind.value == "natural")
+    natural = _UNKNOWN if person.kind is None else truth_of(person.kind == "natural")
     return any_([all_([natural, national]), all_([~natural, incorporated])])
 
 
@@ -94,7 +94,7 @@ def active(state: str, act: Act, actor: str | None, ctx: Context) -> Truth:
     if person is None:
         return _UNKNOWN
     parts = [_belongs(person, state)]
-    if person.kind is None or person.kind.value == "natural":
+    if person.kind is None or person.kind == "natural":
         stateless = _flag(person.stateless)
         if person.stateless is None and person.nationalities:
             stateless = FALSE
@@ -113,7 +113,7 @@ def against_state(state: str, act: Act, actor: str | None, ctx: Context) -> Trut
             public = truth_of(victim.public_body)
         elif victim.public_body_of is not None:
             public = TRUE
-        elif victim.kind is not None and victim.kind.value == "natural":
+        elif victim.kind is not None and victim.kind == "natural":
             public = FALSE
         else:
             public = _UNKNOWN

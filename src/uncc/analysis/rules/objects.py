@@ -49,13 +49,13 @@ def _is_kind(kind: str, target: object, ctx: Context, at: str) -> Read:
         path = world.path(target, "kinds")
         if target.kinds is None:
             return Read(UNKNOWN, path, "unknown", "what kind of data it is")
-        has = kind in {k.value for k in target.kinds}
+        has = kind in target.kinds
         return Read(truth_of(has), path, shown(target.kinds), "")
     if isinstance(target, Item):
         path = world.path(target, "kind")
         if target.kind is None:
             return Read(UNKNOWN, path, "unknown", "what the item is")
-        return Read(truth_of(target.kind.value == kind), path, target.kind.value, "")
+        return Read(truth_of(target.kind == kind), path, target.kind.value, "")
     if isinstance(target, Person):
         return person_is(kind, target, ctx)
     if isinstance(target, Property):
@@ -78,7 +78,7 @@ def person_is(kind: str, person: Person, ctx: Context, *, believed_counts: bool 
     if kind not in PERSON_KINDS:
         return Read(FALSE, world.path(person), "a person", "")
     kind_path = world.path(person, "kind")
-    natural = UNKNOWN if person.kind is None else truth_of(person.kind.value == "natural")
+    natural = UNKNOWN if person.kind is None else truth_of(person.kind == "natural")
     if kind == "person":
         return Read(
             natural, kind_path, shown(person.kind), "whether the person is a natural person"

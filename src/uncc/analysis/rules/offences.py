@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from uncc.analysis.facts import Act, Datum, Item
 from uncc.analysis.logic import FALSE, TRUE, UNKNOWN, Truth, all_, truth_of
@@ -61,6 +62,9 @@ class _Shape:
     """What decides a completed act's offence node besides the act, when that reads the
     facts alone: the same for two profiles that define the offence alike (else ``None``)."""
 
+
+_COMPLETED: Final = Stage.COMPLETED
+"""Read as a module constant: ``Stage.COMPLETED`` goes through the enum metaclass (ADR 0053)."""
 
 _SHAPES: dict[tuple[int, int, str], tuple[Convention, Profile, _Shape]] = {}
 """(id of a Convention, id of a profile, offence id) → (those two, the offence as defined)."""
@@ -116,8 +120,8 @@ def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context)
     reservations; exclusions read the facts alone): they share the node.
     """
     shape = _shape(article, offence, ctx)
-    stage = act.stage or Stage.COMPLETED
-    if stage is Stage.COMPLETED and shape.signature is not None:
+    stage = act.stage or _COMPLETED
+    if stage is _COMPLETED and shape.signature is not None:
         shared = ctx.world.shared
         key = (*shape.signature, act.id)
         node = shared.get(key)
@@ -128,7 +132,7 @@ def evaluate_offence(article: Article, offence: Offence, act: Act, ctx: Context)
 
 
 def _evaluate(offence: Offence, shape: _Shape, stage: Stage, act: Act, ctx: Context) -> Trace:
-    completed = stage is Stage.COMPLETED
+    completed = stage is _COMPLETED
     nodes = [
         evaluate_element(e, act, ctx)
         for e in (shape.elements if completed else shape.without_results)
@@ -198,7 +202,7 @@ def _reservation_keeps(at: str, act: Act, ctx: Context) -> Trace:
     conduct = (
         UNKNOWN
         if act.conduct is None
-        else truth_of(act.conduct.value in ("sell", "distribute", "make_available"))
+        else truth_of(act.conduct in ("sell", "distribute", "make_available"))
     )
     target = ctx.world.get(act.object)
     if isinstance(target, Datum):
@@ -206,7 +210,7 @@ def _reservation_keeps(at: str, act: Act, ctx: Context) -> Trace:
         obj = (
             UNKNOWN
             if kinds is None
-            else truth_of(any(k.value in ("password", "access_code", "credentials") for k in kinds))
+            else truth_of(any(k in ("password", "access_code", "credentials") for k in kinds))
         )
     elif isinstance(target, Item):
         obj = FALSE
@@ -272,7 +276,7 @@ def conduct_matches(offence: Offence, act: Act) -> Truth:
         return TRUE
     if act.conduct is None:
         return UNKNOWN
-    return truth_of(act.conduct.value in allowed)
+    return truth_of(act.conduct in allowed)
 
 
 def _admits(allowed: frozenset[str] | None, conduct: str) -> bool:
@@ -304,7 +308,7 @@ def candidates(convention: Convention, act: Act) -> Candidates:
     index = per_convention(convention, "offences by conduct", lambda: _by_conduct(convention))
     if act.conduct is None:
         return index[None]
-    found = index.get(act.conduct.value)
+    found = index.get(act.conduct)
     if found is None:  # a conduct no offence names: only offences naming none
         found = tuple((a, o) for a, o in index[None] if _allowed(o) is None)
     return found
