@@ -57,7 +57,7 @@ def jurisdiction(
     for ground in grounds:
         per_act: list[Trace] = []
         acts: list[str] = []
-        read, truth = READERS[ground.id], TRUTHS[ground.id]
+        read, truth, at = READERS[ground.id], TRUTHS[ground.id], ground.at
         # A ground reads the act and its actor only: one node for every offence of an act.
         nodes: dict[tuple[str, str | None], Trace] = {}
         for finding, act, label in pairs:
@@ -69,13 +69,13 @@ def jurisdiction(
                 node = nodes[act.id, actor] = deferred(
                     truth(state, act, actor, ctx), partial(read, state, act, actor, ctx)
                 )
-            both = (finding.trace, node)  # recipes hold tuples: nothing changes them
-            pair = deferred(
-                all_([finding.trace.outcome, node.outcome]),
-                partial(combine, "ground", label, ground.at, all_, both),
+            offence = finding.trace
+            outcome = all_((offence.outcome, node.outcome))
+            # The recipe holds a tuple of the two nodes: nothing changes it.
+            per_act.append(
+                deferred(outcome, partial(combine, "ground", label, at, all_, (offence, node)))
             )
-            per_act.append(pair)
-            if pair.outcome is not FALSE:
+            if outcome is not FALSE:
                 acts.append(finding.act)
         adopted = ground.mandatory or ctx.profile.establishes(ground.id)
         trace = deferred(
