@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 
+from uncc.adapters.http_stream import OneWriteTransport
 from uncc.adapters.tls import client_context
 from uncc.errors import TransportError
 
@@ -39,8 +40,9 @@ class HttpTransport:
         self._client = httpx.Client(
             timeout=timeout,
             follow_redirects=False,
-            verify=client_context(ca, pin),
-            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
+            transport=OneWriteTransport(
+                client_context(ca, pin), httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY)
+            ),
         )
         self._pin = pin
 
