@@ -6,7 +6,7 @@ the receiver had the head and then waited for the body, up to the interpreter's 
 interval (5 ms) while another thread of the sender's process ran. Here what is written is
 held until the connection is next read (a request is always followed by reading its
 answer), then sent at once. The TLS handshake, and with it the check of a pinned key,
-still happens when the connection is made, before anything is written (ADR 0053).
+still happens when the connection is made, before anything is written (ADR 0055).
 """
 
 from __future__ import annotations

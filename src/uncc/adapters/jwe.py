@@ -1,7 +1,7 @@
 """Compact JWE for one recipient: ECDH-ES key agreement with X25519, A256GCM (RFC 7516, 8037).
 
 Tokens are made and opened here with ``cryptography``'s primitives (X25519, the Concat KDF
-of NIST SP 800-56A, AES-GCM) for this one profile, which is all the network uses (ADR 0053):
+of NIST SP 800-56A, AES-GCM) for this one profile, which is all the network uses (ADR 0055):
 ``joserfc``'s general JWE took three times the cryptography's own CPU per message, and it
 stays the reference the tests compare with. Opening is strict: exactly this algorithm and
 encryption, an ``epk`` that is an X25519 public key, no other header parameters than ours,
