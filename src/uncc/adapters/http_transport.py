@@ -7,7 +7,6 @@ from pathlib import Path
 
 import httpx
 
-from uncc.adapters.http_stream import OneWriteTransport
 from uncc.adapters.tls import client_context
 from uncc.errors import TransportError
 
@@ -40,9 +39,8 @@ class HttpTransport:
         self._client = httpx.Client(
             timeout=timeout,
             follow_redirects=False,
-            transport=OneWriteTransport(
-                client_context(ca, pin), httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY)
-            ),
+            verify=client_context(ca, pin),
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
         )
         self._pin = pin
 
