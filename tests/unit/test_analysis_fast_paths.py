@@ -308,3 +308,40 @@ def test_acts_laundering_each_other_are_judged_as_in_full() -> None:
             lazy = _Evaluator(CONVENTION, world, profile.for_state(state))
             full = _full_outcome(world, state, profile)
             assert lazy.competent(state, GROUNDS) is (full is not Truth.FALSE), state
+
+
+@FAST
+@given(pairs(), st.sampled_from([BASELINE, STRICT, *EXAMPLES]))
+def test_each_grounds_node_made_when_read_is_the_one_its_readers_make_at_once(
+    pair: tuple[dict[str, Any], dict[str, Any]], profile: Profile
+) -> None:
+    for raw in pair:
+        incident = validate_incident(raw, "generated")
+        world = World(incident)
+        for state in STATES:
+            evaluator = _Evaluator(CONVENTION, world, profile.for_state(state))
+            ctx = evaluator.ctx
+            found = [f for f in evaluator.findings() if f.truth is not Truth.FALSE]
+            juris = jurisdiction(state, found, GROUNDS, ctx)
+            for ground, result in zip(GROUNDS, juris.grounds, strict=True):
+                per_act = [
+                    combine(
+                        "ground",
+                        f"{f.name} ({f.act}, {f.actor})",
+                        ground.at,
+                        all_,
+                        [f.trace, READERS[ground.id](state, act, f.actor, ctx)],
+                    )
+                    for f in found
+                    if (act := world.act(f.act)) is not None
+                ]
+                reference = combine("ground", ground.gist, ground.at, any_, per_act, key=ground.id)
+                assert result.trace.outcome is reference.outcome, (ground.id, state)
+                assert result.trace == reference, (ground.id, state)
+                assert result.acts == tuple(
+                    dict.fromkeys(
+                        f.act
+                        for f, p in zip(found, per_act, strict=True)
+                        if p.outcome is not Truth.FALSE
+                    )
+                ), (ground.id, state)

@@ -17,7 +17,7 @@ from uncc.analysis.findings import (
     make_ground_finding,
     make_jurisdiction,
 )
-from uncc.analysis.logic import FALSE, all_, any_
+from uncc.analysis.logic import FALSE, Truth, all_, any_
 from uncc.analysis.rules import grounds_persons as persons
 from uncc.analysis.rules import grounds_place as place
 from uncc.analysis.rules.context import Context
@@ -55,33 +55,24 @@ def jurisdiction(
     ]
     results: list[GroundFinding] = []
     for ground in grounds:
-        per_act: list[Trace] = []
+        outcomes: list[Truth] = []
         acts: list[str] = []
-        read, truth, at = READERS[ground.id], TRUTHS[ground.id], ground.at
-        # A ground reads the act and its actor only: one node for every offence of an act.
-        nodes: dict[tuple[str, str | None], Trace] = {}
-        for finding, act, label in pairs:
+        truth = TRUTHS[ground.id]
+        # A ground reads the act and its actor only: one truth for every offence of an act.
+        truths: dict[tuple[str, str | None], Truth] = {}
+        for finding, act, _ in pairs:
             actor = finding.actor
-            node = nodes.get((act.id, actor))
-            if node is None:
-                # The outcome now; the reading's node when first read (the reports,
-                # the questions), from the same facts.
-                node = nodes[act.id, actor] = deferred(
-                    truth(state, act, actor, ctx), partial(read, state, act, actor, ctx)
-                )
-            offence = finding.trace
-            outcome = all_((offence.outcome, node.outcome))
-            # The recipe holds a tuple of the two nodes: nothing changes it.
-            per_act.append(
-                deferred(outcome, partial(combine, "ground", label, at, all_, (offence, node)))
-            )
+            read = truths.get((act.id, actor))
+            if read is None:
+                read = truths[act.id, actor] = truth(state, act, actor, ctx)
+            outcome = all_((finding.trace.outcome, read))
+            outcomes.append(outcome)
             if outcome is not FALSE:
                 acts.append(finding.act)
         adopted = ground.mandatory or ctx.profile.establishes(ground.id)
-        trace = deferred(
-            any_([p.outcome for p in per_act]),
-            partial(combine, "ground", ground.gist, ground.at, any_, tuple(per_act), key=ground.id),
-        )
+        # The outcome now; the ground's node, its pairs' and its readings' when first
+        # read (the reports, the questions), from the same facts and truths.
+        trace = deferred(any_(outcomes), partial(_ground_node, state, ground, pairs, truths, ctx))
         results.append(
             make_ground_finding(
                 ground.id, ground.at, ground.mandatory, adopted, trace, tuple(dict.fromkeys(acts))
@@ -101,6 +92,35 @@ def jurisdiction(
         ),
     )
     return make_jurisdiction(state, overall, tuple(results))
+
+
+def _ground_node(
+    state: str,
+    ground: Ground,
+    pairs: list[tuple[OffenceFinding, Act, str]],
+    truths: dict[tuple[str, str | None], Truth],
+    ctx: Context,
+) -> Trace:
+    """The ground's node: any of its act × offence pairs (each deferred, as its reading)."""
+    per_act: list[Trace] = []
+    read, at = READERS[ground.id], ground.at
+    nodes: dict[tuple[str, str | None], Trace] = {}
+    for finding, act, label in pairs:
+        actor = finding.actor
+        node = nodes.get((act.id, actor))
+        if node is None:
+            node = nodes[act.id, actor] = deferred(
+                truths[act.id, actor], partial(read, state, act, actor, ctx)
+            )
+        offence = finding.trace
+        # The recipe holds a tuple of the two nodes: nothing changes it.
+        per_act.append(
+            deferred(
+                all_((offence.outcome, node.outcome)),
+                partial(combine, "ground", label, at, all_, (offence, node)),
+            )
+        )
+    return combine("ground", ground.gist, at, any_, per_act, key=ground.id)
 
 
 def consultation(
