@@ -8,6 +8,8 @@
 - Each ground's truth value, found without its node, is the outcome of the node its
   reader makes; a node made when first read (``Deferred``) has the outcome it was
   given, and is equal, hashed, shown, copied and pickled as the node it stands for.
+- Each ground's node, whose pair and reading nodes its recipe makes when first read, is
+  the node made at once from the findings and its reader's nodes.
 - The powers of a State, sharing the nodes, targets and places found once per State,
   are the measures each power makes with nothing shared.
 - Trace nodes made by the engine's constructor are ordinary, equal ``Trace`` objects

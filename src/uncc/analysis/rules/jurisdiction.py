@@ -62,10 +62,10 @@ def jurisdiction(
         truths: dict[tuple[str, str | None], Truth] = {}
         for finding, act, _ in pairs:
             actor = finding.actor
-            read = truths.get((act.id, actor))
-            if read is None:
-                read = truths[act.id, actor] = truth(state, act, actor, ctx)
-            outcome = all_((finding.trace.outcome, read))
+            held = truths.get((act.id, actor))
+            if held is None:
+                held = truths[act.id, actor] = truth(state, act, actor, ctx)
+            outcome = all_((finding.trace.outcome, held))
             outcomes.append(outcome)
             if outcome is not FALSE:
                 acts.append(finding.act)
